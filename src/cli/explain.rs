@@ -1,0 +1,53 @@
+//! `policy explain FILE`
+
+use std::path::{Path, PathBuf};
+
+use super::{Context, Exit, print_stdout};
+use crate::check::check_source;
+use crate::explain;
+use crate::load::{self, LoadError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy file.
+    file: PathBuf,
+
+    /// Output: a table for people, or JSON for programs.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub(super) fn run(args: &Args, context: &Context) -> Exit {
+    let source = match load::read_policy(&args.file) {
+        Ok(source) => source,
+        Err(LoadError::Io(diagnostic)) => {
+            context.report([diagnostic]);
+            return Exit::Failure;
+        }
+        Err(LoadError::Content(diagnostic)) => {
+            context.report([diagnostic]);
+            return Exit::Findings;
+        }
+    };
+    let dir = args.file.parent().unwrap_or(Path::new("."));
+    let checked = check_source(&source, dir);
+    context.report(&checked.diagnostics);
+    let Some(plan) = checked.plan else {
+        super::note(format_args!(
+            "the policy has errors: fix them to see its plan (`policy check {}`)",
+            args.file.display()
+        ));
+        return Exit::Findings;
+    };
+    let text = match args.format {
+        Format::Text => explain::table(&plan),
+        Format::Json => explain::json(&plan),
+    };
+    print_stdout(&text)
+}

@@ -1,0 +1,94 @@
+//! The command line: clap types and dispatch. One file per subcommand; each
+//! returns an [`Exit`], and `main` turns it into the process exit code.
+
+mod check;
+mod explain;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::render::{self, ColorChoice, Style};
+
+/// Exit codes, as documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Nothing wrong.
+    Ok = 0,
+    /// Findings: errors in a policy or a ledger (or warnings, when denied).
+    Findings = 1,
+    /// Usage or I/O failure: the command could not do its job.
+    Failure = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "policy",
+    version,
+    about = "Check, explain, simulate and run debt-collection policies",
+    long_about = "Check, explain, simulate and run debt-collection policies.\n\n\
+                  Exit codes: 0 ok, 1 findings (errors in a policy or ledger), 2 usage or I/O failure."
+)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check policy files for errors: syntax, names, anchors, the law.
+    Check(check::Args),
+    /// Show the compiled plan of a policy as a table: what it will do, when.
+    Explain(explain::Args),
+}
+
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let context = Context {
+        style: Style::for_stderr(cli.color),
+    };
+    let exit = match cli.command {
+        Command::Check(args) => check::run(&args, &context),
+        Command::Explain(args) => explain::run(&args, &context),
+    };
+    std::process::ExitCode::from(exit as u8)
+}
+
+/// What every subcommand needs from the top level.
+pub(crate) struct Context {
+    pub style: Style,
+}
+
+impl Context {
+    /// Prints diagnostics for people, on stderr.
+    pub fn report(
+        &self,
+        diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<Diagnostic>>,
+    ) {
+        let mut err = std::io::stderr().lock();
+        for diagnostic in diagnostics {
+            let _ = writeln!(err, "{}", render::human(diagnostic.borrow(), self.style));
+        }
+    }
+}
+
+/// Writes a line to stderr; a closed stderr is not worth a panic.
+pub(crate) fn note(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Writes a command's product to stdout. A closed pipe (`| head`) is not an
+/// error worth reporting.
+pub(crate) fn print_stdout(text: &str) -> Exit {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(_) => Exit::Failure,
+    }
+}

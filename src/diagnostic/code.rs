@@ -1,0 +1,102 @@
+//! The stable diagnostic codes. A code names one kind of problem forever:
+//! scripts and CI filter on it, and `docs/diagnostics.md` documents each one
+//! (a test checks that every code here is documented there).
+
+macro_rules! codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// One kind of problem; see `docs/diagnostics.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed: `policy::unknown_template`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
+
+            /// The code from its printed form, with or without the `policy::` prefix.
+            pub fn parse(text: &str) -> Option<Code> {
+                let full = if text.contains("::") { text.to_string() } else { format!("policy::{text}") };
+                Code::ALL.iter().copied().find(|code| code.as_str() == full)
+            }
+        }
+    };
+}
+
+codes! {
+    // reading files
+    Io => "policy::io",
+    NoPolicyFiles => "policy::no_policy_files",
+    InvalidUtf8 => "policy::invalid_utf8",
+    NotText => "policy::not_text",
+    // syntax
+    Syntax => "policy::syntax",
+    UnknownKeyword => "policy::unknown_keyword",
+    UnterminatedString => "policy::unterminated_string",
+    NestingTooDeep => "policy::nesting_too_deep",
+    NumberTooLarge => "policy::number_too_large",
+    DuplicateClause => "policy::duplicate_clause",
+    // headers
+    DuplicateHeader => "policy::duplicate_header",
+    HeaderAfterStatement => "policy::header_after_statement",
+    UnknownJurisdiction => "policy::unknown_jurisdiction",
+    UnknownCurrency => "policy::unknown_currency",
+    UnknownDebtorKind => "policy::unknown_debtor_kind",
+    UnknownDestinationKind => "policy::unknown_destination_kind",
+    TemplatesDir => "policy::templates_dir",
+    EmptyPolicy => "policy::empty_policy",
+    // statements
+    UnknownTemplate => "policy::unknown_template",
+    UnknownChannel => "policy::unknown_channel",
+    UnknownRecipient => "policy::unknown_recipient",
+    UnknownField => "policy::unknown_field",
+    UnknownFlag => "policy::unknown_flag",
+    UnknownCharge => "policy::unknown_charge",
+    DuplicateItem => "policy::duplicate_item",
+    CurrencyMismatch => "policy::currency_mismatch",
+    UnitMismatch => "policy::unit_mismatch",
+    ChargeValue => "policy::charge_value",
+    ZeroDuration => "policy::zero_duration",
+    AnchorNotSentEarlier => "policy::anchor_not_sent_earlier",
+    AnchorCycle => "policy::anchor_cycle",
+    UnknownRule => "policy::unknown_rule",
+    AllowWithoutStatement => "policy::allow_without_statement",
+    EmptyReason => "policy::empty_reason",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_namespaced() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(code.as_str().starts_with("policy::"), "{code}");
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+        }
+    }
+
+    #[test]
+    fn parse_accepts_short_and_long_forms() {
+        assert_eq!(Code::parse("unknown_template"), Some(Code::UnknownTemplate));
+        assert_eq!(
+            Code::parse("policy::unknown_template"),
+            Some(Code::UnknownTemplate)
+        );
+        assert_eq!(Code::parse("nope"), None);
+    }
+}

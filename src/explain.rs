@@ -1,0 +1,286 @@
+//! A compiled plan as a lawyer reads it back: a table of steps (day and
+//! anchor, condition, action, channels, recipients), or the same as JSON.
+
+use serde_json::{Value, json};
+
+use crate::plan::{Action, Amount, Charge, Plan, Rate, Step, describe_condition, describe_when};
+
+/// One row of the table, as text.
+struct Row {
+    step: String,
+    line: String,
+    day: String,
+    when: String,
+    condition: String,
+    action: String,
+    channels: String,
+    recipients: String,
+}
+
+impl Row {
+    fn cells(&self) -> [&str; 8] {
+        [
+            &self.step,
+            &self.line,
+            &self.day,
+            &self.when,
+            &self.condition,
+            &self.action,
+            &self.channels,
+            &self.recipients,
+        ]
+    }
+}
+
+fn row(plan: &Plan, step: &Step) -> Row {
+    let (channels, recipients) = match &step.action {
+        Action::Send {
+            channels,
+            recipients,
+            ..
+        } => (join(channels), join(recipients)),
+        Action::Call { recipient } => ("phone".to_string(), recipient.to_string()),
+        _ => ("—".to_string(), "—".to_string()),
+    };
+    Row {
+        step: (step.id.0 + 1).to_string(),
+        line: plan.line(step.span).to_string(),
+        day: crate::plan::display::day_from_due(plan, &step.when)
+            .map_or_else(|| "—".to_string(), |d| d.to_string()),
+        when: describe_when(plan, &step.when),
+        condition: step
+            .condition
+            .as_ref()
+            .map_or_else(|| "always".to_string(), |c| describe_condition(&c.expr)),
+        action: action_text(plan, &step.action),
+        channels,
+        recipients,
+    }
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `send relance_1`, `charge indemnity 40 EUR`, `route x with y`.
+pub fn action_text(plan: &Plan, action: &Action) -> String {
+    let currency = plan.currency.value;
+    match action {
+        Action::Send { template, .. } => format!("send {template}"),
+        Action::Call { .. } => "call".to_string(),
+        Action::Charge(charge) => match charge {
+            Charge::Indemnity(amount) | Charge::Fee(amount) => {
+                let kind = charge.kind();
+                match amount {
+                    Amount::Fixed(value) => {
+                        format!("charge {kind} {} {currency}", value.normalize())
+                    }
+                    Amount::Statutory => format!("charge {kind} (statutory)"),
+                }
+            }
+            Charge::Interest(Rate::Percent(rate)) => {
+                format!("charge interest {}% a year", rate.normalize())
+            }
+            Charge::Interest(Rate::Statutory) => "charge interest (statutory rate)".to_string(),
+        },
+        Action::Route {
+            destination,
+            procedure,
+        } => match procedure {
+            Some(procedure) => format!("route {destination} with {procedure}"),
+            None => format!("route {destination}"),
+        },
+        Action::Stop => "stop".to_string(),
+    }
+}
+
+/// The plan as a text table, with the policy's headers above it and any
+/// silenced rules (with their reasons) below it.
+pub fn table(plan: &Plan) -> String {
+    let mut out = String::new();
+    if let Some(title) = &plan.title {
+        out.push_str(&title.value);
+        out.push('\n');
+    }
+    out.push_str(&headline(plan));
+    out.push_str("\n\n");
+
+    let header = Row {
+        step: "#".into(),
+        line: "line".into(),
+        day: "day".into(),
+        when: "when".into(),
+        condition: "if".into(),
+        action: "action".into(),
+        channels: "channels".into(),
+        recipients: "to".into(),
+    };
+    let rows: Vec<Row> = plan.steps.iter().map(|s| row(plan, s)).collect();
+    let mut widths = [0usize; 8];
+    for r in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(r.cells()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for r in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in r.cells().iter().zip(widths).enumerate() {
+            let pad = width - cell.chars().count();
+            // numbers right-aligned, text left-aligned
+            if i < 3 {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            }
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str("\nday: calendar days after the due date, where fixed (— when it depends on business days, months or the issue date)\n");
+
+    let allowed: Vec<String> = plan
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.allows.iter().map(move |a| {
+                format!(
+                    "  step {} (line {}): `{}` allowed because \"{}\"",
+                    step.id.0 + 1,
+                    plan.line(step.span),
+                    a.rule.as_str().trim_start_matches("policy::"),
+                    a.reason
+                )
+            })
+        })
+        .collect();
+    if !allowed.is_empty() {
+        out.push_str("\nrules silenced by `allow`:\n");
+        for line in allowed {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn headline(plan: &Plan) -> String {
+    let mut parts = Vec::new();
+    parts.push(match &plan.jurisdiction {
+        Some(j) => format!("jurisdiction {}", j.value),
+        None => "no jurisdiction (no legal checks)".to_string(),
+    });
+    parts.push(format!("currency {}", plan.currency.value));
+    parts.push(match &plan.applies_to {
+        Some(kinds) if !kinds.value.is_empty() => format!("applies to {}", join(&kinds.value)),
+        _ => "applies to every debtor".to_string(),
+    });
+    if let Some(templates) = &plan.templates {
+        parts.push(format!("templates \"{}\"", templates.value));
+    }
+    if let Some(limit) = &plan.contact_limit {
+        parts.push(format!(
+            "at most {} contacts per {}",
+            limit.value.count, limit.value.window
+        ));
+    }
+    if let Some(minimum) = &plan.minimum {
+        parts.push(format!(
+            "nothing chased below {} {}",
+            minimum.value.normalize(),
+            plan.currency.value
+        ));
+    }
+    for d in &plan.destinations {
+        parts.push(format!("destination {} is {}", d.name, d.kind));
+    }
+    parts.join(" · ")
+}
+
+/// The plan as JSON (see docs/language.md, "policy explain").
+pub fn json(plan: &Plan) -> String {
+    let steps: Vec<Value> = plan.steps.iter().map(|s| step_json(plan, s)).collect();
+    let value = json!({
+        "policy": {
+            "file": plan.source.name(),
+            "title": plan.title.as_ref().map(|t| &t.value),
+            "jurisdiction": plan.jurisdiction.as_ref().map(|j| j.value.as_str()),
+            "currency": plan.currency.value,
+            "applies_to": plan.applies_to.as_ref().map(|k| k.value.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "templates": plan.templates.as_ref().map(|t| &t.value),
+            "limit": plan.contact_limit.as_ref().map(|l| json!({
+                "contacts": l.value.count,
+                "per": l.value.window,
+            })),
+            "minimum": plan.minimum.as_ref().map(|m| m.value.normalize().to_string()),
+            "destinations": plan.destinations.iter().map(|d| json!({"name": d.name, "kind": d.kind})).collect::<Vec<_>>(),
+        },
+        "steps": steps,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn step_json(plan: &Plan, step: &Step) -> Value {
+    let anchor = match step.when.anchor {
+        crate::plan::Anchor::Due => json!("due"),
+        crate::plan::Anchor::Issue => json!("issue"),
+        crate::plan::Anchor::Step(id) => json!({
+            "step": id.0 + 1,
+            "template": plan.step(id).and_then(|s| s.action.target()),
+        }),
+    };
+    let (channels, recipients): (Vec<&str>, Vec<&str>) = match &step.action {
+        Action::Send {
+            channels,
+            recipients,
+            ..
+        } => (
+            channels.iter().map(|c| c.as_str()).collect(),
+            recipients.iter().map(|r| r.as_str()).collect(),
+        ),
+        Action::Call { recipient } => (vec!["phone"], vec![recipient.as_str()]),
+        _ => (vec![], vec![]),
+    };
+    let mut value = json!({
+        "step": step.id.0 + 1,
+        "line": plan.line(step.span),
+        "when": {
+            "anchor": anchor,
+            "after": step.when.offset,
+            "inherited": step.when.inherited,
+            "day_from_due": crate::plan::display::day_from_due(plan, &step.when),
+            "text": describe_when(plan, &step.when),
+        },
+        "condition": step.condition.as_ref().map(|c| describe_condition(&c.expr)),
+        "action": step.action.verb(),
+        "target": step.action.target(),
+        "channels": channels,
+        "recipients": recipients,
+        "text": action_text(plan, &step.action),
+        "allows": step.allows.iter().map(|a| json!({"rule": a.rule.as_str(), "reason": a.reason})).collect::<Vec<_>>(),
+    });
+    if let (Action::Route { procedure, .. }, Some(map)) = (&step.action, value.as_object_mut()) {
+        map.insert("procedure".into(), json!(procedure));
+    }
+    if let (Action::Charge(charge), Some(map)) = (&step.action, value.as_object_mut()) {
+        let amount = match charge {
+            Charge::Indemnity(Amount::Fixed(v)) | Charge::Fee(Amount::Fixed(v)) => {
+                json!({"amount": v.normalize().to_string()})
+            }
+            Charge::Interest(Rate::Percent(r)) => {
+                json!({"rate_percent": r.normalize().to_string()})
+            }
+            _ => json!({"statutory": true}),
+        };
+        map.insert("charge".into(), amount);
+    }
+    value
+}

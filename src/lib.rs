@@ -1,0 +1,16 @@
+//! `policy`: compile, check, simulate and run debt-collection policies.
+//!
+//! Data flows one way: text → [`syntax`] → [`ast`] → [`plan`] → [`check`],
+//! simulation, execution. [`cli`] is the command line on top.
+
+pub mod ast;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod explain;
+pub mod load;
+pub mod plan;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+pub mod vocab;

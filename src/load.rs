@@ -1,0 +1,114 @@
+//! Reading policy files from disk: the paths a user gives, the files in a
+//! folder, and the bytes of each file turned into checked text.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file system failed us (missing file, permissions): exit 2.
+    Io(Diagnostic),
+    /// The file is there but is not a policy text (bad UTF-8, binary): exit 1.
+    Content(Diagnostic),
+}
+
+/// The policy files named by `paths`: files as given, folders searched
+/// (recursively, hidden folders skipped) for `*.policy`, sorted.
+pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        if !meta.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let before = files.len();
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let at = e.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot walk the folder"));
+                io_error(&at, &io)
+            })?;
+            if entry.file_type().is_file()
+                && entry.path().extension().is_some_and(|ext| ext == "policy")
+            {
+                files.push(entry.into_path());
+            }
+        }
+        if files.len() == before {
+            return Err(Diagnostic::error(
+                Code::NoPolicyFiles,
+                format!("no `.policy` file in `{}`", path.display()),
+            )
+            .with_help("name policy files `NAME.policy`, or give the files themselves")
+            .in_path(path.display().to_string()));
+        }
+    }
+    Ok(files)
+}
+
+/// Reads one policy file as text.
+pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(io_error(path, &e)))?;
+    text_source(path.display().to_string(), bytes)
+}
+
+/// Checks that bytes are policy text: UTF-8, without NUL bytes.
+pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(at) = text.find('\0') {
+                let source = SourceFile::new(name, text.replace('\0', " "));
+                return Err(LoadError::Content(
+                    Diagnostic::error(Code::NotText, "this file is not text")
+                        .with_label(Span::new(at, at + 1), "a NUL byte")
+                        .with_help("a policy is a plain text file; is this the right file?")
+                        .in_source(&source),
+                ));
+            }
+            Ok(SourceFile::new(name, text))
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line_end = bytes[valid..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |p| valid + p);
+            let shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
+            let source = SourceFile::new(name, shown);
+            let at = prefix.len();
+            Err(LoadError::Content(
+                Diagnostic::error(Code::InvalidUtf8, "this file is not valid UTF-8")
+                    .with_label(Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()), "this byte is not UTF-8")
+                    .with_help("save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
+                    .in_source(&source),
+            ))
+        }
+    }
+}
+
+pub fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
+    let what = match err.kind() {
+        std::io::ErrorKind::NotFound => "not found".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    };
+    Diagnostic::error(
+        Code::Io,
+        format!("cannot read `{}`: {what}", path.display()),
+    )
+    .with_help("check the path and that you may read it")
+    .in_path(path.display().to_string())
+}

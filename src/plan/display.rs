@@ -1,0 +1,113 @@
+//! Plan → words a lawyer reads back: "15 days after due",
+//! "amount >= 15000 and not guaranteed".
+
+use super::*;
+
+/// When a step falls, e.g. `10 business days after relance_1`.
+pub fn describe_when(plan: &Plan, when: &When) -> String {
+    let anchor = match when.anchor {
+        Anchor::Due => "due date".to_string(),
+        Anchor::Issue => "issue date".to_string(),
+        Anchor::Step(id) => match plan.step(id).map(|s| &s.action) {
+            Some(Action::Send { template, .. }) => template.clone(),
+            _ => format!("step {}", id.0 + 1),
+        },
+    };
+    if when.offset.count == 0 {
+        format!("on {anchor}")
+    } else {
+        format!("{} after {anchor}", when.offset)
+    }
+}
+
+/// The step's day counted in calendar days from the due date, when fixed
+/// (anchors followed back to `due`, no business days or months on the way).
+pub fn day_from_due(plan: &Plan, when: &When) -> Option<u32> {
+    let mut days = when.offset.calendar_days()?;
+    let mut anchor = when.anchor;
+    // Anchors point to earlier steps, so this ends; bound it anyway.
+    for _ in 0..=plan.steps.len() {
+        match anchor {
+            Anchor::Due => return Some(days),
+            Anchor::Issue => return None,
+            Anchor::Step(id) => {
+                let step = plan.step(id)?;
+                days = days.checked_add(step.when.offset.calendar_days()?)?;
+                anchor = step.when.anchor;
+            }
+        }
+    }
+    None
+}
+
+/// A condition in the language's own syntax, with only the parentheses its
+/// meaning needs.
+pub fn describe_condition(cond: &Cond) -> String {
+    fn go(cond: &Cond, parent: u8, out: &mut String) {
+        // precedence: or 1, and 2, not 3, atoms 4
+        let (own, wrap) = match cond {
+            Cond::Any(_) => (1, parent > 1),
+            Cond::All(_) => (2, parent > 2),
+            _ => (4, false),
+        };
+        if wrap {
+            out.push('(');
+        }
+        match cond {
+            Cond::Any(parts) | Cond::All(parts) => {
+                let word = if matches!(cond, Cond::Any(_)) {
+                    " or "
+                } else {
+                    " and "
+                };
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(word);
+                    }
+                    go(part, own, out);
+                }
+            }
+            Cond::Not(inner) => {
+                out.push_str("not ");
+                go(inner, 3, out);
+            }
+            Cond::Compare {
+                field, op, value, ..
+            } => {
+                out.push_str(&format!("{field} {} {}", op.as_str(), value.normalize()));
+            }
+            Cond::Flag { flag, .. } => out.push_str(flag.as_str()),
+        }
+        if wrap {
+            out.push(')');
+        }
+    }
+    let mut out = String::new();
+    go(cond, 0, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::{Field, Flag};
+
+    #[test]
+    fn conditions_print_with_needed_parentheses_only() {
+        let cmp = |v: i64| Cond::Compare {
+            field: Field::Amount,
+            op: CmpOp::Ge,
+            value: Decimal::from(v),
+            span: Span::default(),
+        };
+        let flag = Cond::Flag {
+            flag: Flag::B2b,
+            span: Span::default(),
+        };
+        let c = Cond::All(vec![
+            Cond::Any(vec![cmp(1), flag.clone()]),
+            Cond::Not(Box::new(flag)),
+        ]);
+        assert_eq!(describe_condition(&c), "(amount >= 1 or b2b) and not b2b");
+    }
+}

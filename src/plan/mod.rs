@@ -1,0 +1,310 @@
+//! The checked, timed plan: what a policy means, with every name resolved.
+//! Distinct from the AST: no syntax is left, but every step keeps the span of
+//! its statement so that checks, simulation and execution can still point at
+//! the policy line.
+
+mod compile;
+pub mod display;
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use crate::ast::{CmpOp, Unit};
+pub use compile::compile;
+pub use display::{describe_condition, describe_when};
+
+use crate::source::{SourceFile, Span, Spanned};
+use crate::vocab::{Channel, DebtorKind, DestinationKind, Field, Flag, Jurisdiction, Recipient};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The policy file, for diagnostics that point into it.
+    pub source: Arc<SourceFile>,
+    pub title: Option<Spanned<String>>,
+    pub jurisdiction: Option<Spanned<Jurisdiction>>,
+    /// ISO 4217 code of every amount in the policy.
+    pub currency: Spanned<&'static str>,
+    /// Debtor kinds covered; empty means every debtor.
+    pub applies_to: Option<Spanned<Vec<DebtorKind>>>,
+    /// The templates folder as written, relative to the policy file.
+    pub templates: Option<Spanned<String>>,
+    pub contact_limit: Option<Spanned<ContactLimit>>,
+    /// Balances below this are not chased.
+    pub minimum: Option<Spanned<Decimal>>,
+    pub destinations: Vec<DeclaredDestination>,
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    pub fn step(&self, id: StepId) -> Option<&Step> {
+        self.steps.get(id.0)
+    }
+
+    /// Whether the policy covers a debtor of this kind.
+    pub fn covers(&self, kind: DebtorKind) -> bool {
+        self.applies_to
+            .as_ref()
+            .is_none_or(|kinds| kinds.value.is_empty() || kinds.value.contains(&kind))
+    }
+
+    /// The 1-based line of a span in the policy file.
+    pub fn line(&self, span: Span) -> usize {
+        self.source.line_col(span.start).line
+    }
+}
+
+/// `limit 4 contacts per 30 days`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ContactLimit {
+    pub count: u32,
+    pub window: Offset,
+}
+
+/// `destination cabinet_martin is lawyer`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredDestination {
+    pub name: String,
+    pub kind: DestinationKind,
+    pub span: Span,
+}
+
+/// A step's index in [`Plan::steps`], which is the written order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct StepId(pub usize);
+
+/// One statement, compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: StepId,
+    /// The whole statement.
+    pub span: Span,
+    pub when: When,
+    pub condition: Option<Condition>,
+    pub action: Action,
+    pub action_span: Span,
+    /// Rules silenced on this step, each with its written reason.
+    pub allows: Vec<Allow>,
+}
+
+impl Step {
+    pub fn allows(&self, code: crate::diagnostic::Code) -> Option<&Allow> {
+        self.allows.iter().find(|a| a.rule == code)
+    }
+}
+
+/// When a step falls: `offset` after `anchor`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct When {
+    pub anchor: Anchor,
+    pub offset: Offset,
+    /// Written without `after`: the time of the statement before.
+    pub inherited: bool,
+    /// The `after …` clause this time comes from (the earlier statement's
+    /// when inherited; the statement itself for the implicit first one).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    /// The invoice's due date.
+    Due,
+    /// The invoice's issue date.
+    Issue,
+    /// The day an earlier `send` step went out.
+    Step(StepId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Offset {
+    pub count: u32,
+    #[serde(serialize_with = "serialize_unit")]
+    pub unit: Unit,
+}
+
+fn serialize_unit<S: serde::Serializer>(unit: &Unit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(unit.word(2))
+}
+
+impl Offset {
+    pub const ZERO: Offset = Offset {
+        count: 0,
+        unit: Unit::Days,
+    };
+
+    /// The offset in calendar days, when the unit has a fixed length.
+    pub fn calendar_days(self) -> Option<u32> {
+        match self.unit {
+            Unit::Days => Some(self.count),
+            Unit::Weeks => self.count.checked_mul(7),
+            Unit::BusinessDays | Unit::Months => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Offset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.count, self.unit.word(self.count))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub expr: Cond,
+    pub span: Span,
+}
+
+/// A condition, as a small typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Compare {
+        field: Field,
+        op: CmpOp,
+        value: Decimal,
+        span: Span,
+    },
+    Flag {
+        flag: Flag,
+        span: Span,
+    },
+    Not(Box<Cond>),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+}
+
+/// What a condition is evaluated against: one invoice on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Facts {
+    /// The invoice's outstanding balance that day.
+    pub amount: Decimal,
+    /// The debtor's outstanding balance over all its open invoices that day.
+    pub total: Decimal,
+    pub days_late: i64,
+    pub kind: DebtorKind,
+    pub guaranteed: bool,
+    pub partially_paid: bool,
+}
+
+impl Cond {
+    pub fn eval(&self, facts: &Facts) -> bool {
+        match self {
+            Cond::Compare {
+                field, op, value, ..
+            } => {
+                let left = match field {
+                    Field::Amount => facts.amount,
+                    Field::Total => facts.total,
+                    Field::DaysLate => Decimal::from(facts.days_late),
+                };
+                compare(left, *op, *value)
+            }
+            Cond::Flag { flag, .. } => match flag {
+                Flag::B2b => facts.kind == DebtorKind::B2b,
+                Flag::B2c => facts.kind == DebtorKind::B2c,
+                Flag::Guaranteed => facts.guaranteed,
+                Flag::PartiallyPaid => facts.partially_paid,
+            },
+            Cond::Not(inner) => !inner.eval(facts),
+            Cond::All(parts) => parts.iter().all(|p| p.eval(facts)),
+            Cond::Any(parts) => parts.iter().any(|p| p.eval(facts)),
+        }
+    }
+}
+
+pub fn compare(left: Decimal, op: CmpOp, right: Decimal) -> bool {
+    match op {
+        CmpOp::Lt => left < right,
+        CmpOp::Le => left <= right,
+        CmpOp::Gt => left > right,
+        CmpOp::Ge => left >= right,
+        CmpOp::Eq => left == right,
+        CmpOp::Ne => left != right,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Send {
+        template: String,
+        channels: Vec<Channel>,
+        recipients: Vec<Recipient>,
+    },
+    Call {
+        recipient: Recipient,
+    },
+    Charge(Charge),
+    Route {
+        destination: String,
+        procedure: Option<String>,
+    },
+    Stop,
+}
+
+impl Action {
+    /// `send`, `call`, `charge`, `route` or `stop`.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Action::Send { .. } => "send",
+            Action::Call { .. } => "call",
+            Action::Charge(_) => "charge",
+            Action::Route { .. } => "route",
+            Action::Stop => "stop",
+        }
+    }
+
+    /// The template, destination or charge kind the action is about.
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Action::Send { template, .. } => Some(template),
+            Action::Route { destination, .. } => Some(destination),
+            Action::Charge(charge) => Some(charge.kind().as_str()),
+            Action::Call { .. } | Action::Stop => None,
+        }
+    }
+
+    /// Whether the step reaches a person (a letter, a message, a call).
+    pub fn is_contact(&self) -> bool {
+        matches!(self, Action::Send { .. } | Action::Call { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Charge {
+    Indemnity(Amount),
+    Fee(Amount),
+    Interest(Rate),
+}
+
+impl Charge {
+    pub fn kind(&self) -> crate::vocab::ChargeKind {
+        use crate::vocab::ChargeKind;
+        match self {
+            Charge::Indemnity(_) => ChargeKind::Indemnity,
+            Charge::Fee(_) => ChargeKind::Fee,
+            Charge::Interest(_) => ChargeKind::Interest,
+        }
+    }
+}
+
+/// An amount in the policy's currency, or the one the law sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    Fixed(Decimal),
+    Statutory,
+}
+
+/// A yearly rate in percent, or the one the law sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rate {
+    Percent(Decimal),
+    Statutory,
+}
+
+/// `allow RULE because "REASON"` on a step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allow {
+    pub rule: crate::diagnostic::Code,
+    pub reason: String,
+    pub span: Span,
+}

@@ -1,0 +1,110 @@
+//! Text → [`ast::Policy`]. The only module that sees pest: `lower` turns pest
+//! pairs into the AST, `error` turns pest errors into diagnostics.
+//!
+//! The grammar runs one physical line at a time. No construct spans two
+//! lines, so this loses nothing, and it lets one run report the syntax errors
+//! of every line instead of only the first of the file.
+
+mod error;
+mod lower;
+
+use std::sync::Arc;
+
+use pest::Parser as _;
+
+use crate::ast;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::source::{SourceFile, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyParser;
+
+/// More `(` or `not` in one statement than any policy needs: refused before
+/// parsing, because the parser recurses on them.
+const MAX_NESTING: usize = 64;
+
+/// Parses a whole file. Lines with syntax errors are left out of the tree and
+/// reported; the rest of the file is still parsed.
+pub fn parse(source: &Arc<SourceFile>) -> (ast::Policy, Diagnostics) {
+    let mut policy = ast::Policy::default();
+    let mut diagnostics = Diagnostics::new();
+    for (start, line) in lines(source.text()) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(span) = too_deep(line, start) {
+            diagnostics.push(
+                Diagnostic::error(Code::NestingTooDeep, "this condition is nested too deeply")
+                    .with_label(
+                        span,
+                        format!("more than {MAX_NESTING} `(` or `not` in one statement"),
+                    )
+                    .with_help("split the condition: a lawyer reading it will thank you")
+                    .in_source(source),
+            );
+            continue;
+        }
+        match PolicyParser::parse(Rule::line, line) {
+            Ok(pairs) => lower::line(pairs, start, source, &mut policy, &mut diagnostics),
+            Err(err) => diagnostics.push(error::syntax_error(&err, line, start, source)),
+        }
+    }
+    (policy, diagnostics)
+}
+
+/// Each line with the byte offset of its start; `\r\n` and `\n` both end a line.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |raw| {
+        let at = start;
+        start += raw.len() + 1;
+        (at, raw.strip_suffix('\r').unwrap_or(raw))
+    })
+}
+
+/// The span of the first `(` or `not` past the limit within one `;`-separated
+/// statement, outside strings and comments.
+fn too_deep(line: &str, base: usize) -> Option<Span> {
+    let mut count = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut word_start: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let is_word = c.is_alphanumeric() || c == '_';
+        match (word_start, is_word) {
+            (None, true) => word_start = Some(i),
+            (Some(s), false) => {
+                if line[s..i].eq_ignore_ascii_case("not") {
+                    count += 1;
+                }
+                word_start = None;
+            }
+            _ => {}
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => break,
+            ';' => count = 0,
+            '(' => count += 1,
+            _ => {}
+        }
+        if count > MAX_NESTING {
+            let len = if c == '(' { 1 } else { 0 };
+            return Some(Span::new(base + i, base + i + len));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
