@@ -21,13 +21,16 @@ pub fn check(policy: &ast::Policy, source: &Arc<SourceFile>, dir: &Path) -> Vec<
     let names = match template_names(&path) {
         Ok(names) => names,
         Err(err) => {
+            let why = match err.kind() {
+                std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                std::io::ErrorKind::NotADirectory => "it is not a folder".to_string(),
+                _ => err.to_string(),
+            };
             return vec![
                 Diagnostic::error(
                     Code::TemplatesDir,
-                    format!(
-                        "cannot read the templates folder `{}`: {err}",
-                        path.display()
-                    ),
+                    format!("cannot read the templates folder `{}`: {why}", folder.value),
                 )
                 .with_label(folder.span, "this folder")
                 .with_help(

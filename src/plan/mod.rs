@@ -308,3 +308,6 @@ pub struct Allow {
     pub reason: String,
     pub span: Span,
 }
+
+#[cfg(test)]
+mod tests;

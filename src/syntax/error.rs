@@ -216,6 +216,42 @@ fn expectations(positives: &[Rule]) -> Vec<Expected> {
     list
 }
 
+/// Whether a word is one of the language's keywords (any case).
+fn is_keyword(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "after",
+        "from",
+        "if",
+        "and",
+        "or",
+        "not",
+        "send",
+        "by",
+        "to",
+        "call",
+        "charge",
+        "route",
+        "with",
+        "stop",
+        "allow",
+        "because",
+        "policy",
+        "jurisdiction",
+        "currency",
+        "applies",
+        "templates",
+        "limit",
+        "contacts",
+        "contact",
+        "per",
+        "minimum",
+        "destination",
+        "is",
+        "statutory",
+    ];
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
 /// What is at the error position, in words: `` `bye` ``, "the end of the line".
 fn found(rest: &str) -> (String, usize) {
     let Some(first) = rest.chars().next() else {
@@ -275,7 +311,8 @@ pub(super) fn syntax_error(
     let message = format!("expected {wanted}, found {found}");
     let label = match phrases.first() {
         Some(first) if phrases.len() == 1 => format!("expected {first}"),
-        _ => "unexpected here".to_string(),
+        _ if rest.is_empty() => "the statement ends here".to_string(),
+        _ => "not expected here".to_string(),
     };
     let mut diagnostic = Diagnostic::error(Code::Syntax, message)
         .with_label(span, label)
@@ -301,6 +338,22 @@ fn help(expected: &[Expected], rest: &str, before: &str) -> Option<String> {
     if after_digit && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some("write numbers without spaces: `15000`, not `15 000`".into());
     }
+    if before.ends_with('=') && rest.starts_with('>') {
+        return Some("write `>=` (greater than or equal)".into());
+    }
+    if before.ends_with('=') && rest.starts_with('<') {
+        return Some("write `<=` (less than or equal)".into());
+    }
+    let wants_name = expected.iter().any(|e| {
+        e.phrase.contains("name")
+            || e.phrase.starts_with("a destination")
+            || e.phrase.starts_with("a procedure")
+    });
+    if wants_name && is_keyword(&word) {
+        return Some(format!(
+            "`{word}` is a keyword of the language and cannot be a name; choose another, e.g. `{word}_1`"
+        ));
+    }
     if !word.is_empty() {
         let words = expected.iter().flat_map(|e| e.words.iter().copied());
         if let Some(hint) = suggest::did_you_mean(&word, words) {
@@ -313,9 +366,6 @@ fn help(expected: &[Expected], rest: &str, before: &str) -> Option<String> {
             .any(|e| e.words == ACTIONS || e.words == LINE_STARTS)
     {
         return Some("a statement ends with what to do: `send TEMPLATE`, `call`, `charge …`, `route DESTINATION` or `stop`".into());
-    }
-    if rest.starts_with("=>") || rest.starts_with("=<") {
-        return Some("write `>=` or `<=`".into());
     }
     None
 }

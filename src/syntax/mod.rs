@@ -30,24 +30,27 @@ pub fn parse(source: &Arc<SourceFile>) -> (ast::Policy, Diagnostics) {
     let mut policy = ast::Policy::default();
     let mut diagnostics = Diagnostics::new();
     for (start, line) in lines(source.text()) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if let Some(span) = too_deep(line, start) {
-            diagnostics.push(
-                Diagnostic::error(Code::NestingTooDeep, "this condition is nested too deeply")
-                    .with_label(
-                        span,
-                        format!("more than {MAX_NESTING} `(` or `not` in one statement"),
-                    )
-                    .with_help("split the condition: a lawyer reading it will thank you")
-                    .in_source(source),
-            );
-            continue;
-        }
-        match PolicyParser::parse(Rule::line, line) {
-            Ok(pairs) => lower::line(pairs, start, source, &mut policy, &mut diagnostics),
-            Err(err) => diagnostics.push(error::syntax_error(&err, line, start, source)),
+        for (offset, segment) in statements(line) {
+            let start = start + offset;
+            if segment.trim().is_empty() {
+                continue;
+            }
+            if let Some(span) = too_deep(segment, start) {
+                diagnostics.push(
+                    Diagnostic::error(Code::NestingTooDeep, "this condition is nested too deeply")
+                        .with_label(
+                            span,
+                            format!("more than {MAX_NESTING} `(` or `not` in one statement"),
+                        )
+                        .with_help("split the condition: a lawyer reading it will thank you")
+                        .in_source(source),
+                );
+                continue;
+            }
+            match PolicyParser::parse(Rule::line, segment) {
+                Ok(pairs) => lower::line(pairs, start, source, &mut policy, &mut diagnostics),
+                Err(err) => diagnostics.push(error::syntax_error(&err, segment, start, source)),
+            }
         }
     }
     (policy, diagnostics)
@@ -61,6 +64,40 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         start += raw.len() + 1;
         (at, raw.strip_suffix('\r').unwrap_or(raw))
     })
+}
+
+/// The `;`-separated statements of a line, each with its offset in the line
+/// (a `;` inside a string or a comment separates nothing). Parsing them one
+/// by one reports an error in each, not only the first of the line; the
+/// grammar's `line` rule accepts both a whole line and one statement.
+fn statements(line: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => break,
+            ';' => {
+                // keep the `;` with the statement it ends
+                parts.push((start, &line[start..=i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push((start, &line[start..]));
+    parts
 }
 
 /// The span of the first `(` or `not` past the limit within one `;`-separated

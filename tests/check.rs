@@ -1,0 +1,84 @@
+//! `policy check` on the corpus of bad policies: every file gets its
+//! diagnostics rendered for people and as JSON, and both are snapshotted.
+//! Also the example policies in `policies/`, which must stay clean.
+
+use std::path::Path;
+
+use policy::check::check_source;
+use policy::diagnostic::render::{self, Style};
+use policy::diagnostic::{Diagnostics, Severity};
+use policy::load::{self, LoadError};
+
+/// Checks a fixture as `policy check` would, naming it relative to the
+/// fixtures folder so that snapshots do not depend on where the repo lives.
+fn check_fixture(path: &Path) -> Diagnostics {
+    let bytes = std::fs::read(path).unwrap();
+    let name = format!("bad/{}", path.file_name().unwrap().to_string_lossy());
+    match load::text_source(name, bytes) {
+        Ok(source) => check_source(&source, path.parent().unwrap()).diagnostics,
+        Err(LoadError::Content(d)) | Err(LoadError::Io(d)) => vec![d].into(),
+    }
+}
+
+#[test]
+fn bad_policies() {
+    insta::glob!("fixtures/bad/*.policy", |path| {
+        let diagnostics = check_fixture(path);
+        assert!(
+            !diagnostics.is_empty(),
+            "{} should have diagnostics",
+            path.display()
+        );
+        let human = render::human_all(&diagnostics, Style::plain());
+        insta::assert_snapshot!("human", human);
+        insta::assert_snapshot!("json", render::json(&diagnostics));
+    });
+}
+
+#[test]
+fn every_bad_policy_but_warnings_only_ones_is_an_error() {
+    let warnings_only = ["duplicate_item.policy"];
+    for entry in std::fs::read_dir("tests/fixtures/bad").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "policy") {
+            continue;
+        }
+        let diagnostics = check_fixture(&path);
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if warnings_only.contains(&name.as_str()) {
+            assert!(!diagnostics.has_errors(), "{name}");
+            assert!(diagnostics.count(Severity::Warning) > 0, "{name}");
+        } else {
+            assert!(diagnostics.has_errors(), "{name} should have an error");
+        }
+    }
+}
+
+#[test]
+fn example_policies_are_clean() {
+    let files = load::policy_files(&["policies".into()]).unwrap();
+    assert!(files.len() >= 3, "lu-b2b, be-b2c, fr-b2b");
+    for file in files {
+        let source = load::read_policy(&file).unwrap();
+        let checked = check_source(&source, file.parent().unwrap());
+        let rendered = render::human_all(&checked.diagnostics, Style::plain());
+        assert!(
+            checked.diagnostics.is_empty(),
+            "{}:\n{rendered}",
+            file.display()
+        );
+        assert!(checked.plan.is_some());
+    }
+}
+
+#[test]
+fn every_code_is_documented() {
+    let docs = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    for code in policy::diagnostic::Code::ALL {
+        assert!(
+            docs.contains(&format!("`{}`", code.as_str())),
+            "{} is not documented in docs/diagnostics.md",
+            code.as_str()
+        );
+    }
+}
