@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! `policy check` on the corpus of bad policies: every file gets its
 //! diagnostics rendered for people and as JSON, and both are snapshotted.
 //! Also the example policies in `policies/`, which must stay clean.
