@@ -187,26 +187,51 @@ impl PartialEq for SourceFile {
 }
 
 impl miette::SourceCode for SourceFile {
+    /// Reads only the lines around the span, found through the line index:
+    /// miette's own `str` implementation scans from the start of the text,
+    /// which makes a report of many diagnostics quadratic in the file size.
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
+        let end = span.offset() + span.len();
+        if end > self.text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let line_of = |offset: usize| match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let first = line_of(span.offset()).saturating_sub(context_lines_before);
+        let last = line_of(end) + context_lines_after + 1;
+        let lo = self.line_starts.get(first).copied().unwrap_or(0);
+        let hi = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let window = self
             .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+            .get(lo..hi)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = miette::SourceSpan::new((span.offset() - lo).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let line = inner.line() + first;
         // Re-number: an excerpt of a ledger shows its real line and column.
-        let column = if inner.line() == 0 {
+        let column = if line == 0 {
             inner.column() + self.first_column
         } else {
             inner.column()
         };
+        let inner_span =
+            miette::SourceSpan::new((inner.span().offset() + lo).into(), inner.span().len());
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line() + self.first_line - 1,
+            inner_span,
+            line + self.first_line - 1,
             column,
             inner.line_count(),
         )))

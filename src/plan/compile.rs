@@ -29,6 +29,7 @@ pub fn compile(
         diagnostics: Diagnostics::new(),
         complete,
         currency: Spanned::new("EUR", Span::default()),
+        sent: HashMap::new(),
     };
     let plan = compiler.plan(policy);
     let plan = (!compiler.diagnostics.has_errors()).then_some(plan);
@@ -40,6 +41,9 @@ struct Compiler<'a> {
     diagnostics: Diagnostics,
     complete: bool,
     currency: Spanned<&'static str>,
+    /// Templates sent so far, each with the latest step sending it: what a
+    /// `from TEMPLATE` anchor resolves to.
+    sent: HashMap<String, StepId>,
 }
 
 impl Compiler<'_> {
@@ -107,6 +111,9 @@ impl Compiler<'_> {
                     first_statement.get_or_insert(statement.span);
                     let allows = std::mem::take(&mut pending_allows);
                     let step = self.step(statement, &plan.steps, &senders, &allows);
+                    if let Action::Send { template, .. } = &step.action {
+                        self.sent.insert(template.clone(), step.id);
+                    }
                     plan.steps.push(step);
                 }
             }
@@ -384,7 +391,7 @@ impl Compiler<'_> {
         let offset = offset(&timing.duration);
         let anchor = match &timing.anchor {
             None => Anchor::Due,
-            Some(name) => self.anchor(name, id, earlier, senders),
+            Some(name) => self.anchor(name, id, senders),
         };
         if offset.count == 0 && matches!(anchor, Anchor::Step(_)) {
             let anchor_name = timing.anchor.as_ref().map_or("", |n| n.text.as_str());
@@ -410,24 +417,14 @@ impl Compiler<'_> {
         }
     }
 
-    fn anchor(
-        &mut self,
-        name: &ast::Name,
-        id: StepId,
-        earlier: &[Step],
-        senders: &Senders,
-    ) -> Anchor {
+    fn anchor(&mut self, name: &ast::Name, id: StepId, senders: &Senders) -> Anchor {
         match suggest::fold(&name.text).as_str() {
             "due" => return Anchor::Due,
             "issue" => return Anchor::Issue,
             _ => {}
         }
-        // The latest earlier step sending this template.
-        let sent_before = earlier.iter().rev().find(
-            |step| matches!(&step.action, Action::Send { template, .. } if *template == name.text),
-        );
-        if let Some(step) = sent_before {
-            return Anchor::Step(step.id);
+        if let Some(&step) = self.sent.get(&name.text) {
+            return Anchor::Step(step);
         }
         if !self.complete {
             return Anchor::Due;
@@ -466,15 +463,14 @@ impl Compiler<'_> {
                 ));
             }
             None => {
-                let sent: Vec<&str> = earlier
-                    .iter()
-                    .filter_map(|s| match &s.action {
-                        Action::Send { template, .. } => Some(template.as_str()),
-                        _ => None,
-                    })
-                    .chain(["due", "issue"])
-                    .collect();
-                let hint = suggest::did_you_mean(&name.text, sent.iter().copied());
+                // Suggestions cost an edit distance per candidate: skip
+                // them for a generated file with thousands of templates.
+                let hint = if self.sent.len() <= 500 {
+                    let sent = self.sent.keys().map(String::as_str).chain(["due", "issue"]);
+                    suggest::did_you_mean(&name.text, sent)
+                } else {
+                    None
+                };
                 self.error(Code::AnchorNotSentEarlier, format!("no statement sends `{}`", suggest::short(&name.text)))
                     .label(name.span, "not `due`, `issue` or a template sent earlier")
                     .help(hint.unwrap_or_else(|| {
@@ -753,6 +749,8 @@ fn offset(duration: &ast::Duration) -> Offset {
 struct Senders<'a> {
     /// Per statement index: the template it sends and its anchor, if named.
     statements: Vec<(Option<&'a ast::Name>, Option<&'a ast::Name>)>,
+    /// Per template: the first statement sending it.
+    first: HashMap<&'a str, (usize, Span)>,
 }
 
 impl<'a> Senders<'a> {
@@ -767,31 +765,36 @@ impl<'a> Senders<'a> {
                 let anchor = s.timing.as_ref().and_then(|t| t.anchor.as_ref());
                 (sends, anchor)
             })
-            .collect();
-        Senders { statements }
+            .collect::<Vec<(Option<&ast::Name>, Option<&ast::Name>)>>();
+        let mut first = HashMap::new();
+        for (i, (sends, _)) in statements.iter().enumerate() {
+            if let Some(name) = sends {
+                first.entry(name.text.as_str()).or_insert((i, name.span));
+            }
+        }
+        Senders { statements, first }
     }
 
     /// The first statement sending `template`: its index and span.
     fn first_index(&self, template: &str) -> Option<(usize, Span)> {
-        self.statements
-            .iter()
-            .enumerate()
-            .find_map(|(i, (sends, _))| sends.filter(|n| n.text == template).map(|n| (i, n.span)))
+        self.first.get(template).copied()
     }
 
     /// The anchors along a cycle that starts and ends at `start`, following
     /// each anchor to the first statement that sends it.
     fn cycle_through(&self, start: usize) -> Option<Vec<(usize, &'a ast::Name)>> {
         let mut path = Vec::new();
+        let mut visited = std::collections::HashSet::from([start]);
         let mut at = start;
-        for _ in 0..self.statements.len() {
+        // A cycle longer than this is not worth describing.
+        for _ in 0..self.statements.len().min(256) {
             let anchor = self.statements.get(at)?.1?;
             path.push((at, anchor));
             let (next, _) = self.first_index(&anchor.text)?;
             if next == start {
                 return Some(path);
             }
-            if path.iter().any(|(i, _)| *i == next) {
+            if !visited.insert(next) {
                 return None; // a cycle not through `start`: reported at its own statements
             }
             at = next;
