@@ -1,0 +1,352 @@
+//! A simulation as text: a table for people, JSON and CSV for programs.
+//! Each writes to any `io::Write` as it goes: a million events are not
+//! first built as one string.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Aging, Event, Simulation};
+use crate::ledger::Ledger;
+use crate::plan::{Action, Plan};
+
+/// An event's fields as text.
+struct Fields<'a> {
+    invoice: &'a str,
+    debtor: &'a str,
+    step: usize,
+    action: &'static str,
+    target: Option<&'a str>,
+    channels: Vec<&'static str>,
+    recipients: Vec<&'static str>,
+}
+
+fn fields<'a>(plan: &'a Plan, ledger: &'a Ledger, event: &Event) -> Fields<'a> {
+    let step = plan.step(event.step);
+    let action = step.map(|s| &s.action);
+    let channels = match action {
+        Some(Action::Send { channels, .. }) => channels.iter().map(|c| c.as_str()).collect(),
+        Some(Action::Call { .. }) => vec!["phone"],
+        _ => Vec::new(),
+    };
+    Fields {
+        invoice: &ledger.invoice(event.invoice).reference,
+        debtor: &ledger.debtor(event.debtor).id,
+        step: event.step.0 + 1,
+        action: action.map_or("", Action::verb),
+        target: action.and_then(Action::target),
+        channels,
+        recipients: event.recipients.words().collect(),
+    }
+}
+
+/// `YYYY-MM-DD` into `buf` (chrono's formatter is general, and slow for
+/// millions of dates).
+fn push_date(buf: &mut String, date: NaiveDate) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if (0..=9999).contains(&y) {
+        let _ = write!(buf, "{y:04}-{m:02}-{d:02}");
+    } else {
+        let _ = write!(buf, "{date}");
+    }
+}
+
+/// The events as CSV, one per row, with a header row.
+pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, out: impl Write) -> io::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_writer(out);
+    writer.write_record([
+        "date",
+        "invoice",
+        "debtor",
+        "step",
+        "action",
+        "target",
+        "channels",
+        "recipients",
+        "amount",
+        "charge",
+    ])?;
+    let mut buf = String::with_capacity(64);
+    let mut record = csv::ByteRecord::new();
+    for event in sim.events() {
+        let f = fields(plan, ledger, event);
+        record.clear();
+        buf.clear();
+        push_date(&mut buf, event.date);
+        record.push_field(buf.as_bytes());
+        record.push_field(f.invoice.as_bytes());
+        record.push_field(f.debtor.as_bytes());
+        buf.clear();
+        let _ = write!(buf, "{}", f.step);
+        record.push_field(buf.as_bytes());
+        record.push_field(f.action.as_bytes());
+        record.push_field(f.target.unwrap_or("").as_bytes());
+        record.push_field(f.channels.join(" ").as_bytes());
+        record.push_field(f.recipients.join(" ").as_bytes());
+        buf.clear();
+        let _ = write!(buf, "{}", event.amount);
+        record.push_field(buf.as_bytes());
+        buf.clear();
+        if let Some(charge) = event.charge {
+            let _ = write!(buf, "{charge}");
+        }
+        record.push_field(buf.as_bytes());
+        writer.write_byte_record(&record)?;
+    }
+    writer.flush()
+}
+
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    date: String,
+    invoice: &'a str,
+    debtor: &'a str,
+    step: usize,
+    action: &'static str,
+    target: Option<&'a str>,
+    channels: Vec<&'static str>,
+    recipients: Vec<&'static str>,
+    amount: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    charge: Option<String>,
+}
+
+/// `{"events":[…],"summary":{…}}`, one event per line.
+pub fn json(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"events\": [")?;
+    for (i, event) in sim.events().enumerate() {
+        let f = fields(plan, ledger, event);
+        let mut date = String::with_capacity(10);
+        push_date(&mut date, event.date);
+        let item = JsonEvent {
+            date,
+            invoice: f.invoice,
+            debtor: f.debtor,
+            step: f.step,
+            action: f.action,
+            target: f.target,
+            channels: f.channels,
+            recipients: f.recipients,
+            amount: event.amount.to_string(),
+            charge: event.charge.map(|c| c.to_string()),
+        };
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut out, &item)?;
+    }
+    out.write_all(if sim.is_empty() { b"],\n" } else { b"\n  ],\n" })?;
+    out.write_all(b"  \"summary\": ")?;
+    let summary = summary_json(plan, ledger, sim);
+    let text = serde_json::to_string_pretty(&summary)?;
+    out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+    out.write_all(b"\n}\n")?;
+    out.flush()
+}
+
+fn aging_json(aging: &Aging) -> serde_json::Value {
+    serde_json::json!({
+        "not_due": aging.not_due.to_string(),
+        "days_1_30": aging.days_1_30.to_string(),
+        "days_31_60": aging.days_31_60.to_string(),
+        "days_61_90": aging.days_61_90.to_string(),
+        "over_90": aging.over_90.to_string(),
+        "total": aging.total().to_string(),
+    })
+}
+
+/// The summary as JSON (see docs/simulation.md).
+pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_json::Value {
+    use serde_json::json;
+    let s = &sim.summary;
+    let date = |d: NaiveDate| {
+        let mut buf = String::new();
+        push_date(&mut buf, d);
+        buf
+    };
+    json!({
+        "from": s.from.map(date),
+        "to": date(s.to),
+        "invoices": s.invoices,
+        "events": s.events,
+        "steps": s.steps.iter().map(|c| {
+            let step = plan.step(c.step);
+            json!({
+                "step": c.step.0 + 1,
+                "line": step.map(|st| plan.line(st.span)),
+                "action": step.map(|st| crate::explain::action_text(plan, &st.action)),
+                "events": c.events,
+            })
+        }).collect::<Vec<_>>(),
+        "channels": s.channels,
+        "routed": s.routed.iter().map(|r| json!({
+            "destination": r.destination,
+            "invoices": r.invoices,
+            "amount": r.amount.to_string(),
+        })).collect::<Vec<_>>(),
+        "collected": s.collected.to_string(),
+        "credited": s.credited.to_string(),
+        "outstanding": s.outstanding.to_string(),
+        "aged": {
+            "total": aging_json(&s.aged_total),
+            "debtors": s.aged.iter().map(|a| {
+                let mut value = aging_json(&a.aging);
+                if let Some(map) = value.as_object_mut() {
+                    map.insert("debtor".into(), json!(ledger.debtor(a.debtor).id));
+                }
+                value
+            }).collect::<Vec<_>>(),
+        },
+    })
+}
+
+/// Rows of cells as an aligned text table; `right` columns are numbers.
+fn table_text(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header_row: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header_row).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(width - cell.chars().count());
+            if right.contains(&i) {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
+            }
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Events by date, then the summary, for people.
+pub fn table(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
+    let currency = plan.currency.value;
+    if sim.is_empty() {
+        out.write_all(b"no step fires in this window\n")?;
+    } else {
+        let rows: Vec<Vec<String>> = sim
+            .events()
+            .map(|event| {
+                let f = fields(plan, ledger, event);
+                let mut action = f.action.to_string();
+                if let Some(target) = f.target {
+                    action.push(' ');
+                    action.push_str(target);
+                }
+                let mut date = String::new();
+                push_date(&mut date, event.date);
+                vec![
+                    date,
+                    f.invoice.to_string(),
+                    f.debtor.to_string(),
+                    f.step.to_string(),
+                    action,
+                    f.channels.join(", "),
+                    f.recipients.join(", "),
+                    event.amount.to_string(),
+                    event.charge.map(|c| c.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let header = [
+            "date", "invoice", "debtor", "step", "action", "by", "to", "outstanding", "charge",
+        ];
+        out.write_all(table_text(&header, &rows, &[3, 7, 8]).as_bytes())?;
+    }
+    out.write_all(summary_text(plan, ledger, sim, currency).as_bytes())?;
+    out.flush()
+}
+
+fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) -> String {
+    let s = &sim.summary;
+    let mut out = String::new();
+    let from = s.from.map_or_else(|| "the first day of the book".to_string(), |d| d.to_string());
+    let _ = writeln!(
+        out,
+        "\nsummary: {} events on {} invoices, from {from} to {}",
+        s.events, s.invoices, s.to
+    );
+    let steps: Vec<Vec<String>> = s
+        .steps
+        .iter()
+        .filter_map(|c| {
+            let step = plan.step(c.step)?;
+            Some(vec![
+                (c.step.0 + 1).to_string(),
+                plan.line(step.span).to_string(),
+                crate::explain::action_text(plan, &step.action),
+                c.events.to_string(),
+            ])
+        })
+        .collect();
+    out.push('\n');
+    out.push_str(&table_text(&["step", "line", "action", "events"], &steps, &[0, 1, 3]));
+    if !s.channels.is_empty() {
+        let rows: Vec<Vec<String>> = s
+            .channels
+            .iter()
+            .map(|(c, n)| vec![c.to_string(), n.to_string()])
+            .collect();
+        out.push('\n');
+        out.push_str(&table_text(&["channel", "events"], &rows, &[1]));
+    }
+    if !s.routed.is_empty() {
+        let rows: Vec<Vec<String>> = s
+            .routed
+            .iter()
+            .map(|r| vec![r.destination.clone(), r.invoices.to_string(), r.amount.to_string()])
+            .collect();
+        out.push('\n');
+        out.push_str(&table_text(
+            &["routed to", "invoices", &format!("amount ({currency})")],
+            &rows,
+            &[1, 2],
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "\ncollected {} {currency}, credited {} {currency}, outstanding at {} {} {currency}",
+        s.collected, s.credited, s.to, s.outstanding
+    );
+    let mut rows: Vec<Vec<String>> = s
+        .aged
+        .iter()
+        .map(|a| aging_row(&ledger.debtor(a.debtor).id, &a.aging))
+        .collect();
+    rows.push(aging_row("total", &s.aged_total));
+    let mut header = vec!["aged balance"];
+    header.extend(Aging::LABELS);
+    header.push("total");
+    out.push('\n');
+    out.push_str(&table_text(&header, &rows, &[1, 2, 3, 4, 5, 6]));
+    out
+}
+
+fn aging_row(name: &str, aging: &Aging) -> Vec<String> {
+    let mut row = vec![name.to_string()];
+    row.extend(aging.buckets().iter().map(money));
+    row.push(money(&aging.total()));
+    row
+}
+
+fn money(amount: &Decimal) -> String {
+    if amount.is_zero() {
+        "—".to_string()
+    } else {
+        amount.to_string()
+    }
+}
