@@ -5,7 +5,6 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
 
 use super::problem::{FieldAt, Problem, Problems, RowAt};
 use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger, dialect};
@@ -75,7 +74,7 @@ pub struct Builder {
     invoices: Vec<Invoice>,
     /// Where each invoice row is, by invoice index.
     invoice_rows: Vec<RowAt>,
-    index: FxHashMap<Box<str>, u32>,
+    index: super::index::KeyIndex,
     entries: Vec<RawEntry>,
     pending: Vec<Pending>,
     problems: Problems,
@@ -96,7 +95,7 @@ impl Builder {
             attribute_names: Vec::new(),
             invoices: Vec::new(),
             invoice_rows: Vec::new(),
-            index: FxHashMap::default(),
+            index: super::index::KeyIndex::default(),
             entries: Vec::new(),
             pending: Vec::new(),
             problems: Problems::default(),
@@ -119,7 +118,7 @@ impl Builder {
         };
         match kind {
             RowKind::Invoice => {
-                let debtor = self.required(row, Col::Debtor, "an invoice row needs the debtor's id")
+                let debtor = self.required(row, Col::Debtor, || "an invoice row needs the debtor's id".into())
                     .and_then(|_| self.debtor(row));
                 let amount = self.amount(row, true);
                 let due = self.date(row, Col::Due, "due date");
@@ -178,18 +177,38 @@ impl Builder {
                     debtor,
                     row: at,
                 };
-                match self.index.get(&*reference) {
-                    Some(&invoice) => self.entries.push(RawEntry { invoice, ..raw }),
-                    None => self.pending.push(Pending { reference, raw }),
+                match self.find(reference) {
+                    Some(invoice) => self.entries.push(RawEntry { invoice, ..raw }),
+                    None => self.pending.push(Pending {
+                        reference: Box::from(reference),
+                        raw,
+                    }),
                 }
             }
         }
     }
 
+    /// The index of the invoice with this reference.
+    fn find(&self, reference: &str) -> Option<u32> {
+        let invoices = &self.invoices;
+        self.index.get(reference.as_bytes(), |i| {
+            invoices[i as usize].reference.as_bytes()
+        })
+    }
+
+    /// Sizes the tables for a file of `bytes` bytes (about 50 per row).
+    pub fn reserve(&mut self, bytes: u64) {
+        let rows = usize::try_from(bytes / 50).unwrap_or(0).min(50_000_000);
+        self.index = super::index::KeyIndex::with_capacity(rows / 2);
+        self.invoices.reserve(rows / 2);
+        self.invoice_rows.reserve(rows / 2);
+        self.entries.reserve(rows / 2);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn invoice(
         &mut self,
-        reference: Box<str>,
+        reference: &str,
         debtor: DebtorId,
         issued: NaiveDate,
         due: NaiveDate,
@@ -198,7 +217,13 @@ impl Builder {
         attributes: Box<[Box<str>]>,
         row: &impl Row,
     ) {
-        if let Some(&first) = self.index.get(&*reference) {
+        // Exports usually list invoices in reference order: a reference above
+        // every earlier one is new without a lookup.
+        let ascending = self
+            .invoices
+            .last()
+            .is_none_or(|last| *last.reference < *reference);
+        if let Some(first) = (!ascending).then(|| self.find(reference)).flatten() {
             let first_line = self.invoice_rows[first as usize].line;
             self.problems.error(
                 Code::LedgerDuplicateInvoice,
@@ -211,9 +236,12 @@ impl Builder {
             return;
         }
         let id = u32::try_from(self.invoices.len()).unwrap_or(u32::MAX);
-        self.index.insert(reference.clone(), id);
+        let invoices = &self.invoices;
+        self.index.insert(reference.as_bytes(), id, |i| {
+            invoices[i as usize].reference.as_bytes()
+        });
         self.invoices.push(Invoice {
-            reference,
+            reference: Box::from(reference),
             debtor,
             issued,
             due,
@@ -270,17 +298,22 @@ impl Builder {
         );
     }
 
-    fn required<'r>(&mut self, row: &'r impl Row, col: Col, help: &str) -> Option<&'r [u8]> {
+    /// The value of a required column; `help` is built only when missing.
+    fn required<'r, R: Row>(
+        &mut self,
+        row: &'r R,
+        col: Col,
+        help: impl FnOnce() -> String,
+    ) -> Option<&'r [u8]> {
         let value = row.value(col);
         if value.is_none() {
-            self.missing(row, col, help);
+            self.missing(row, col, &help());
         }
         value
     }
 
     fn date(&mut self, row: &impl Row, col: Col, what: &str) -> Option<NaiveDate> {
-        let help = format!("give the {what}, e.g. `2026-01-05`");
-        let raw = self.required(row, col, &help)?;
+        let raw = self.required(row, col, || format!("give the {what}, e.g. `2026-01-05`"))?;
         match dialect::parse_date(raw, self.dialect) {
             Ok(date) => Some(date),
             Err(err) => {
@@ -297,10 +330,12 @@ impl Builder {
         }
     }
 
-    fn reference(&mut self, row: &impl Row) -> Option<Box<str>> {
-        let raw = self.required(row, Col::Invoice, "give the invoice's reference, e.g. `F-2026-001`")?;
+    fn reference<'r, R: Row>(&mut self, row: &'r R) -> Option<&'r str> {
+        let raw = self.required(row, Col::Invoice, || {
+            "give the invoice's reference, e.g. `F-2026-001`".into()
+        })?;
         match std::str::from_utf8(raw) {
-            Ok(text) => Some(Box::from(text.trim())),
+            Ok(text) => Some(text.trim()),
             Err(_) => {
                 self.problems.error(
                     Code::LedgerSyntax,
@@ -316,11 +351,11 @@ impl Builder {
     }
 
     fn debtor(&mut self, row: &impl Row) -> Option<DebtorId> {
-        let raw = row.value(Col::Debtor)?;
-        let text = String::from_utf8_lossy(raw);
-        let id = text.trim();
-        let found = self.debtors.get(id);
+        let raw = row.value(Col::Debtor)?.trim_ascii();
+        let found = self.debtors.get_bytes(raw);
         if found.is_none() {
+            let text = String::from_utf8_lossy(raw);
+            let id = text.trim();
             let hint = suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
             self.problems.error(
                 Code::LedgerUnknownDebtor,
@@ -337,7 +372,7 @@ impl Builder {
     /// A positive amount in the policy's currency.
     fn amount(&mut self, row: &impl Row, invoice: bool) -> Option<Decimal> {
         let what = if invoice { "an invoice" } else { "a payment or credit note" };
-        let raw = self.required(row, Col::Amount, &format!("{what} row needs its amount"))?;
+        let raw = self.required(row, Col::Amount, || format!("{what} row needs its amount"))?;
         let amount = match dialect::parse_amount(raw, self.dialect) {
             Ok(amount) => amount,
             Err(err) => {
@@ -400,10 +435,13 @@ impl Builder {
     pub fn finish(mut self) -> (Option<Ledger>, Problems) {
         // Entries read before their invoice.
         for Pending { reference, raw } in std::mem::take(&mut self.pending) {
-            match self.index.get(&*reference) {
-                Some(&invoice) => self.entries.push(RawEntry { invoice, ..raw }),
+            match self.find(&reference) {
+                Some(invoice) => self.entries.push(RawEntry { invoice, ..raw }),
                 None => {
-                    let hint = suggest::did_you_mean(&reference, self.index.keys().map(|k| &**k).take(10_000));
+                    let hint = suggest::did_you_mean(
+                        &reference,
+                        self.invoices.iter().map(|i| &*i.reference).take(10_000),
+                    );
                     self.problems.error(
                         Code::LedgerUnknownInvoice,
                         raw.row,
@@ -419,7 +457,7 @@ impl Builder {
                 }
             }
         }
-        self.index = FxHashMap::default(); // no longer needed: free it early
+        self.index = super::index::KeyIndex::default(); // no longer needed: free it early
         let order = self.canonical_order();
         let mut entries = std::mem::take(&mut self.entries);
         for raw in &mut entries {
@@ -435,14 +473,10 @@ impl Builder {
         for i in 0..n {
             starts[i + 1] += starts[i];
         }
-        let mut next = starts.clone();
-        let mut slots: Vec<Option<RawEntry>> = (0..entries.len()).map(|_| None).collect();
-        for raw in entries {
-            let at = &mut next[raw.invoice as usize];
-            slots[*at as usize] = Some(raw);
-            *at += 1;
-        }
-        let mut grouped: Vec<RawEntry> = slots.into_iter().flatten().collect();
+        // Rows come by date, so entries are nearly grouped already: a stable
+        // sort by invoice keeps each group's date order and costs little.
+        entries.sort_by_key(|r| r.invoice);
+        let mut grouped = entries;
         for i in 0..n {
             let group = &mut grouped[starts[i] as usize..starts[i + 1] as usize];
             if !group.is_sorted_by_key(|r| entry_key(&r.entry)) {
@@ -559,9 +593,16 @@ impl Builder {
                 }
             }
         }
-        let entries: Vec<&Entry> = group.iter().map(|r| &r.entry).collect();
+        if !group
+            .iter()
+            .any(|r| matches!(r.entry.kind, EntryKind::Dispute | EntryKind::Resolve))
+        {
+            return;
+        }
         let mut problems = Vec::new();
-        disputes(entries.iter().copied(), |problem, entry| problems.push((problem, entry.line)));
+        disputes(group.iter().map(|r| &r.entry), |problem, entry| {
+            problems.push((problem, entry.line))
+        });
         for (problem, line) in problems {
             let row = group.iter().find(|r| r.entry.line == line).map_or(RowAt::default(), |r| r.row);
             let (message, help) = match problem {

@@ -224,6 +224,9 @@ pub fn read(
     let columns: [Option<usize>; 7] = std::array::from_fn(|k| header.index(k));
     let mut builder = Builder::new(debtors, options.currency, file.dialect, Some(columns));
     builder.attribute_names = header.extra.iter().map(|(_, n)| n.clone()).collect();
+    if let Ok(meta) = std::fs::metadata(path) {
+        builder.reserve(meta.len());
+    }
     let mut record = csv::ByteRecord::new();
     loop {
         match file.reader.read_byte_record(&mut record) {

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
 
 use super::csv_read::{self, Header};
+use super::index::KeyIndex;
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
 use super::{Debtor, DebtorId, DialectChoice};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -16,23 +16,32 @@ use crate::vocab::DebtorKind;
 #[derive(Debug, Default, Clone)]
 pub struct DebtorIndex {
     pub debtors: Vec<Debtor>,
-    by_id: FxHashMap<Box<str>, DebtorId>,
+    by_id: KeyIndex,
 }
 
 impl DebtorIndex {
     pub fn get(&self, id: &str) -> Option<DebtorId> {
-        self.by_id.get(id).copied()
+        self.get_bytes(id.as_bytes())
+    }
+
+    pub fn get_bytes(&self, id: &[u8]) -> Option<DebtorId> {
+        let debtors = &self.debtors;
+        self.by_id
+            .get(id, |i| debtors[i as usize].id.as_bytes())
+            .map(DebtorId)
     }
 
     /// Adds a debtor; `Err` holds the earlier debtor with the same id.
     pub fn insert(&mut self, debtor: Debtor) -> Result<DebtorId, &Debtor> {
-        if let Some(&existing) = self.by_id.get(debtor.id.as_str()) {
+        if let Some(existing) = self.get(&debtor.id) {
             return Err(&self.debtors[existing.0 as usize]);
         }
-        let id = DebtorId(u32::try_from(self.debtors.len()).unwrap_or(u32::MAX));
-        self.by_id.insert(debtor.id.clone().into_boxed_str(), id);
+        let id = u32::try_from(self.debtors.len()).unwrap_or(u32::MAX);
         self.debtors.push(debtor);
-        Ok(id)
+        let debtors = &self.debtors;
+        let key = debtors[id as usize].id.as_bytes();
+        self.by_id.insert(key, id, |i| debtors[i as usize].id.as_bytes());
+        Ok(DebtorId(id))
     }
 
     pub fn into_debtors(self) -> Vec<Debtor> {

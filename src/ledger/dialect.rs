@@ -108,7 +108,7 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
         Dialect::Standard => "a date written YYYY-MM-DD",
         Dialect::Locale => "a date written DD/MM/YYYY or YYYY-MM-DD",
     };
-    let shown = String::from_utf8_lossy(text);
+    let shown = || String::from_utf8_lossy(text);
     let Some((y, m, d)) = parsed else {
         let help = if dialect == Dialect::Standard && text.contains(&b'/') {
             "this file is read in the standard dialect, where dates are YYYY-MM-DD; \
@@ -117,7 +117,7 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
             "write the date as in `2026-01-05`"
         };
         return Err(ValueError::new(
-            format!("expected {expected}, found `{shown}`"),
+            format!("expected {expected}, found `{}`", shown()),
             help,
         ));
     };
@@ -126,7 +126,7 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
         .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
         .ok_or_else(|| {
             ValueError::new(
-                format!("`{shown}` is not a day of the calendar"),
+                format!("`{}` is not a day of the calendar", shown()),
                 "check the day and the month (the month has fewer days, or the day and month are swapped)",
             )
         })
@@ -156,7 +156,7 @@ pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError
         Dialect::Standard => plain(body, b'.'),
         Dialect::Locale => grouped(body),
     };
-    let shown = String::from_utf8_lossy(trimmed);
+    let shown = || String::from_utf8_lossy(trimmed);
     let Some((mantissa, scale)) = parsed else {
         let (expected, help) = match dialect {
             Dialect::Standard => (
@@ -175,14 +175,14 @@ pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError
             ),
         };
         return Err(ValueError::new(
-            format!("expected {expected}, found `{shown}`"),
+            format!("expected {expected}, found `{}`", shown()),
             help,
         ));
     };
     let mantissa = if negative { -mantissa } else { mantissa };
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| {
         ValueError::new(
-            format!("`{shown}` is too large or has too many decimals"),
+            format!("`{}` is too large or has too many decimals", shown()),
             "amounts have at most 28 significant digits",
         )
     })

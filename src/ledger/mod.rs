@@ -10,6 +10,7 @@
 mod build;
 mod csv_read;
 mod debtors;
+mod index;
 pub mod dialect;
 mod json;
 mod problem;
@@ -23,6 +24,10 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::vocab::DebtorKind;
 
 pub use dialect::{Dialect, DialectChoice};
+
+/// The hasher of the ledger's lookup tables: fast, and seeded the same in
+/// every run, so that nothing depends on a random seed.
+type Hasher = foldhash::fast::FixedState;
 
 /// A debtor's index in [`Ledger::debtors`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

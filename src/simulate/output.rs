@@ -54,51 +54,148 @@ fn push_date(buf: &mut String, date: NaiveDate) {
     }
 }
 
-/// The events as CSV, one per row, with a header row.
-pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, out: impl Write) -> io::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(out);
-    writer.write_record([
-        "date",
-        "invoice",
-        "debtor",
-        "step",
-        "action",
-        "target",
-        "channels",
-        "recipients",
-        "amount",
-        "charge",
-    ])?;
-    let mut buf = String::with_capacity(64);
-    let mut record = csv::ByteRecord::new();
-    for event in sim.events() {
-        let f = fields(plan, ledger, event);
-        record.clear();
-        buf.clear();
-        push_date(&mut buf, event.date);
-        record.push_field(buf.as_bytes());
-        record.push_field(f.invoice.as_bytes());
-        record.push_field(f.debtor.as_bytes());
-        buf.clear();
-        let _ = write!(buf, "{}", f.step);
-        record.push_field(buf.as_bytes());
-        record.push_field(f.action.as_bytes());
-        record.push_field(f.target.unwrap_or("").as_bytes());
-        record.push_field(f.channels.join(" ").as_bytes());
-        record.push_field(f.recipients.join(" ").as_bytes());
-        buf.clear();
-        let _ = write!(buf, "{}", event.amount);
-        record.push_field(buf.as_bytes());
-        buf.clear();
-        if let Some(charge) = event.charge {
-            let _ = write!(buf, "{charge}");
-        }
-        record.push_field(buf.as_bytes());
-        writer.write_byte_record(&record)?;
+/// What an event's step writes, computed once per step rather than per
+/// event.
+struct StepText {
+    step: String,
+    action: &'static str,
+    target: String,
+    channels: String,
+}
+
+fn step_texts(plan: &Plan) -> Vec<StepText> {
+    plan.steps
+        .iter()
+        .map(|step| {
+            let channels: Vec<&str> = match &step.action {
+                Action::Send { channels, .. } => channels.iter().map(|c| c.as_str()).collect(),
+                Action::Call { .. } => vec!["phone"],
+                _ => Vec::new(),
+            };
+            StepText {
+                step: (step.id.0 + 1).to_string(),
+                action: step.action.verb(),
+                target: step.action.target().unwrap_or("").to_string(),
+                channels: channels.join(" "),
+            }
+        })
+        .collect()
+}
+
+/// A decimal as `Display` writes it (`1200.00`, `-3.5`), without going
+/// through the formatter: millions of amounts are written.
+fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
+    let mantissa = value.mantissa();
+    let scale = value.scale() as usize;
+    if mantissa < 0 {
+        buf.push(b'-');
     }
-    writer.flush()
+    let mut digits = [0u8; 40];
+    let mut n = mantissa.unsigned_abs();
+    let mut len = 0;
+    while n > 0 || len <= scale {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    for i in (0..len).rev() {
+        buf.push(digits[i]);
+        if i == scale && scale > 0 {
+            buf.push(b'.');
+        }
+    }
+}
+
+fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if (0..=9999).contains(&y) {
+        let y = y as u32;
+        buf.extend_from_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (d / 10) as u8,
+            b'0' + (d % 10) as u8,
+        ]);
+    } else {
+        buf.extend_from_slice(date.to_string().as_bytes());
+    }
+}
+
+/// A field as the `csv` crate writes it: between quotes, with quotes
+/// doubled, when it holds a separator, a quote or a line end.
+fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
+    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        buf.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(field);
+    }
+}
+
+/// The events as CSV, one per row, with a header row.
+///
+/// Rows are assembled by hand: every field but the invoice reference and
+/// the debtor id is text this program makes (dates, numbers, names of the
+/// policy language), which never needs quoting, and the csv crate's writer
+/// would scan each byte of each field (a quarter of the time for a million
+/// events). The two user fields are quoted by the crate's rule.
+pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
+    out.write_all(b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n")?;
+    let steps: Vec<Vec<u8>> = step_texts(plan)
+        .into_iter()
+        .map(|s| {
+            let mut middle = Vec::new();
+            for part in [&s.step, s.action, &s.target, &s.channels] {
+                middle.push(b',');
+                push_field(&mut middle, part.as_bytes());
+            }
+            middle.push(b',');
+            middle
+        })
+        .collect();
+    let recipients: [&[u8]; 4] = [b"", b"debtor", b"guarantor", b"debtor guarantor"];
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+    let mut charge = String::with_capacity(32);
+    for event in sim.events() {
+        let Some(step) = steps.get(event.step.0) else {
+            continue;
+        };
+        push_date_bytes(&mut buf, event.date);
+        buf.push(b',');
+        push_field(&mut buf, ledger.invoice(event.invoice).reference.as_bytes());
+        buf.push(b',');
+        push_field(&mut buf, ledger.debtor(event.debtor).id.as_bytes());
+        buf.extend_from_slice(step);
+        let to = usize::from(event.recipients.debtor) + 2 * usize::from(event.recipients.guarantor);
+        buf.extend_from_slice(recipients[to]);
+        buf.push(b',');
+        push_decimal(&mut buf, event.amount);
+        buf.push(b',');
+        if let Some(value) = event.charge {
+            charge.clear();
+            let _ = write!(charge, "{value}");
+            buf.extend_from_slice(charge.as_bytes());
+        }
+        buf.push(b'\n');
+        if buf.len() >= (1 << 16) - 512 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    out.write_all(&buf)?;
+    out.flush()
 }
 
 #[derive(Serialize)]
@@ -348,5 +445,30 @@ fn money(amount: &Decimal) -> String {
         "—".to_string()
     } else {
         amount.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn user_fields_are_quoted_like_the_csv_crate_does() {
+        let mut buf = Vec::new();
+        push_field(&mut buf, b"F-1");
+        push_field(&mut buf, b",");
+        push_field(&mut buf, b"say \"hi\"");
+        assert_eq!(buf, b"F-1\",\"\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn decimals_print_as_display_does() {
+        for text in ["1200.00", "0.05", "-3.5", "15000", "0", "0.00", "123456789.123456789"] {
+            let value = Decimal::from_str(text).unwrap();
+            let mut buf = Vec::new();
+            push_decimal(&mut buf, value);
+            assert_eq!(String::from_utf8(buf).unwrap(), value.to_string(), "{text}");
+        }
     }
 }
