@@ -321,7 +321,7 @@ impl Builder {
                     Code::LedgerDate,
                     row.row(),
                     row.at(col),
-                    format!("the {what} is not a date: {}", err.message),
+                    format!("{what}: {}", err.message),
                     "not a date",
                     err.help,
                 );
@@ -380,7 +380,7 @@ impl Builder {
                     Code::LedgerAmount,
                     row.row(),
                     row.at(Col::Amount),
-                    format!("the amount is not a number: {}", err.message),
+                    format!("amount: {}", err.message),
                     "not an amount",
                     err.help,
                 );
@@ -402,17 +402,23 @@ impl Builder {
             let code = String::from_utf8_lossy(raw).trim().to_uppercase();
             if code != self.currency {
                 let known = crate::vocab::currency(&code).is_some();
-                let message = if known {
-                    format!("this amount is in {code}, the policy in {}", self.currency)
+                let (message, label) = if known {
+                    (
+                        format!("this amount is in {code}, the policy in {}", self.currency),
+                        format!("not {}", self.currency),
+                    )
                 } else {
-                    format!("`{}` is not an ISO 4217 currency code", suggest::short(&code))
+                    (
+                        format!("`{}` is not an ISO 4217 currency code", suggest::short(&code)),
+                        "not a currency code".to_string(),
+                    )
                 };
                 self.problems.error(
                     Code::LedgerCurrency,
                     row.row(),
                     row.at(Col::Currency),
                     message,
-                    format!("not {}", self.currency),
+                    label,
                     format!(
                         "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
                         self.currency

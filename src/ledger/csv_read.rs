@@ -45,8 +45,12 @@ pub fn open(
     let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
     let dialect = choice.resolve(&head[bom..line_end]);
     buffered.consume(bom);
+    // Rows end at `\n`: the csv crate's CRLF handling reports positions one
+    // line off (it starts a record at the `\n` of `\r\n`), and every value
+    // is trimmed anyway, so a trailing `\r` is harmless.
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(dialect.delimiter())
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(Box::new(buffered) as Box<dyn Read>);
@@ -251,8 +255,9 @@ pub fn read(
                 row.row,
                 FieldAt::Row,
                 format!(
-                    "this row has {} fields, the header {}",
+                    "this row has {} field{}, the header {}",
                     record.len(),
+                    if record.len() == 1 { "" } else { "s" },
                     header.width
                 ),
                 "here",
