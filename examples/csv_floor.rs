@@ -17,6 +17,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             bytes += record.as_slice().len();
         }
     }
-    println!("{rows} rows ({bytes} bytes of fields) in {:.3} s", start.elapsed().as_secs_f64());
+    println!(
+        "{rows} rows ({bytes} bytes of fields) in {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

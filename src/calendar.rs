@@ -195,11 +195,23 @@ mod tests {
     #[test]
     fn each_jurisdiction_has_its_legal_count_of_holidays() {
         // FR 11, BE 10, LU 11 (legal-facts §8.1); 2026 has no coincidence.
-        assert_eq!(Calendar::new(Some(Jurisdiction::Fr)).holidays(2026).len(), 11);
-        assert_eq!(Calendar::new(Some(Jurisdiction::Be)).holidays(2026).len(), 10);
-        assert_eq!(Calendar::new(Some(Jurisdiction::Lu)).holidays(2026).len(), 11);
+        assert_eq!(
+            Calendar::new(Some(Jurisdiction::Fr)).holidays(2026).len(),
+            11
+        );
+        assert_eq!(
+            Calendar::new(Some(Jurisdiction::Be)).holidays(2026).len(),
+            10
+        );
+        assert_eq!(
+            Calendar::new(Some(Jurisdiction::Lu)).holidays(2026).len(),
+            11
+        );
         // LU 2024: Ascension fell on Europe Day, one fewer distinct day.
-        assert_eq!(Calendar::new(Some(Jurisdiction::Lu)).holidays(2024).len(), 10);
+        assert_eq!(
+            Calendar::new(Some(Jurisdiction::Lu)).holidays(2024).len(),
+            10
+        );
         assert!(Calendar::new(None).holidays(2026).is_empty());
     }
 
@@ -219,30 +231,60 @@ mod tests {
     fn business_days_skip_weekends_and_easter_monday() {
         let fr = Calendar::new(Some(Jurisdiction::Fr));
         // Thu 2 April 2026 + 2 business days: Fri 3, (Sat, Sun, Easter Mon) Tue 7
-        assert_eq!(fr.add(d(2026, 4, 2), off(2, Unit::BusinessDays)), Some(d(2026, 4, 7)));
+        assert_eq!(
+            fr.add(d(2026, 4, 2), off(2, Unit::BusinessDays)),
+            Some(d(2026, 4, 7))
+        );
         // without a jurisdiction Easter Monday is a working day
         let none = Calendar::new(None);
-        assert_eq!(none.add(d(2026, 4, 2), off(2, Unit::BusinessDays)), Some(d(2026, 4, 6)));
+        assert_eq!(
+            none.add(d(2026, 4, 2), off(2, Unit::BusinessDays)),
+            Some(d(2026, 4, 6))
+        );
         // Wed 13 May 2026 + 1 business day skips Ascension (Thu 14)
-        assert_eq!(fr.add(d(2026, 5, 13), off(1, Unit::BusinessDays)), Some(d(2026, 5, 15)));
+        assert_eq!(
+            fr.add(d(2026, 5, 13), off(1, Unit::BusinessDays)),
+            Some(d(2026, 5, 15))
+        );
         // zero business days is the day itself, even a Sunday
-        assert_eq!(fr.add(d(2026, 4, 5), off(0, Unit::BusinessDays)), Some(d(2026, 4, 5)));
+        assert_eq!(
+            fr.add(d(2026, 4, 5), off(0, Unit::BusinessDays)),
+            Some(d(2026, 4, 5))
+        );
     }
 
     #[test]
     fn months_clamp_to_the_end_of_the_month() {
         let cal = Calendar::new(None);
-        assert_eq!(cal.add(d(2026, 1, 31), off(1, Unit::Months)), Some(d(2026, 2, 28)));
-        assert_eq!(cal.add(d(2028, 1, 31), off(1, Unit::Months)), Some(d(2028, 2, 29)));
-        assert_eq!(cal.add(d(2026, 3, 31), off(1, Unit::Months)), Some(d(2026, 4, 30)));
-        assert_eq!(cal.add(d(2026, 1, 15), off(2, Unit::Months)), Some(d(2026, 3, 15)));
+        assert_eq!(
+            cal.add(d(2026, 1, 31), off(1, Unit::Months)),
+            Some(d(2026, 2, 28))
+        );
+        assert_eq!(
+            cal.add(d(2028, 1, 31), off(1, Unit::Months)),
+            Some(d(2028, 2, 29))
+        );
+        assert_eq!(
+            cal.add(d(2026, 3, 31), off(1, Unit::Months)),
+            Some(d(2026, 4, 30))
+        );
+        assert_eq!(
+            cal.add(d(2026, 1, 15), off(2, Unit::Months)),
+            Some(d(2026, 3, 15))
+        );
     }
 
     #[test]
     fn days_and_weeks_are_calendar_days() {
         let cal = Calendar::new(Some(Jurisdiction::Be));
-        assert_eq!(cal.add(d(2026, 12, 20), off(15, Unit::Days)), Some(d(2027, 1, 4)));
-        assert_eq!(cal.add(d(2026, 12, 20), off(2, Unit::Weeks)), Some(d(2027, 1, 3)));
+        assert_eq!(
+            cal.add(d(2026, 12, 20), off(15, Unit::Days)),
+            Some(d(2027, 1, 4))
+        );
+        assert_eq!(
+            cal.add(d(2026, 12, 20), off(2, Unit::Weeks)),
+            Some(d(2027, 1, 3))
+        );
         assert_eq!(cal.add(NaiveDate::MAX, off(1, Unit::Days)), None);
     }
 }

@@ -1,6 +1,8 @@
 //! The semantics of `policy simulate`, one test per rule of
 //! docs/simulation.md, on small ledgers under tests/fixtures/simulate/.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;

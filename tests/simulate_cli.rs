@@ -1,5 +1,7 @@
 //! `policy simulate` end to end: formats, exit codes, where diagnostics go.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -117,15 +119,22 @@ fn ledger_errors_exit_1_in_the_check_json_shape_and_write_nothing() {
         })
         .collect();
     assert!(lines.contains(&("policy::ledger_date", 3, 1)), "{lines:?}");
-    assert!(lines.contains(&("policy::ledger_unknown_invoice", 4, 20)), "{lines:?}");
+    assert!(
+        lines.contains(&("policy::ledger_unknown_invoice", 4, 20)),
+        "{lines:?}"
+    );
     assert_eq!(diagnostics[0]["file"], "bad/many.csv");
 }
 
 #[test]
 fn ledger_errors_for_people_go_to_stderr() {
-    let output = simulate_on("paid_stops", "bad/unknown_debtor.csv", &["--format", "table"])
-        .output()
-        .unwrap();
+    let output = simulate_on(
+        "paid_stops",
+        "bad/unknown_debtor.csv",
+        &["--format", "table"],
+    )
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -151,7 +160,12 @@ fn a_policy_with_errors_is_reported_first() {
     let output = policy()
         .args(["simulate"])
         .arg(&file)
-        .args(["--ledger", "paid_stops/ledger.csv", "--debtors", "debtors.csv"])
+        .args([
+            "--ledger",
+            "paid_stops/ledger.csv",
+            "--debtors",
+            "debtors.csv",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -209,7 +223,11 @@ fn output_file_is_written_whole() {
     let out = dir.path().join("events.csv");
     simulate("dispute", &["-o"]).arg(&out).assert().success();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n"));
+    assert!(
+        text.starts_with(
+            "date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n"
+        )
+    );
     assert_eq!(text.lines().count(), 5);
     assert!(!dir.path().join("events.csv.partial").exists());
 }

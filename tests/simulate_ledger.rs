@@ -1,6 +1,8 @@
 //! Reading ledgers: every bad input of the contract as a snapshot of its
 //! diagnostics, and the locale dialect read like the standard one.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 use policy::diagnostic::render::{self, Style};
@@ -16,7 +18,11 @@ fn report(path: &Path) -> String {
     let root = fixtures();
     let relative = path.strip_prefix(&root).unwrap();
     // Run from the fixtures folder so that file names in reports are short.
-    let loaded = ledger::read(relative, Some(Path::new("debtors.csv")), &ReadOptions::default());
+    let loaded = ledger::read(
+        relative,
+        Some(Path::new("debtors.csv")),
+        &ReadOptions::default(),
+    );
     let (ledger_ok, diagnostics) = match loaded {
         Ok(loaded) => (loaded.ledger.is_some(), loaded.diagnostics),
         Err(d) => (false, vec![d].into()),
@@ -106,7 +112,11 @@ fn the_locale_dialect_gives_the_same_events_as_the_standard_one() {
         &root.join("locale/debtors.csv"),
         "2025-12-31",
     );
-    assert!(standard.len() > 100, "a book with events: {}", standard.len());
+    assert!(
+        standard.len() > 100,
+        "a book with events: {}",
+        standard.len()
+    );
     assert_eq!(standard, locale);
 }
 

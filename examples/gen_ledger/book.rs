@@ -111,9 +111,26 @@ pub struct Book {
 }
 
 const COMPANIES: &[&str] = &[
-    "Boulangerie", "Garage", "Brasserie", "Imprimerie", "Menuiserie", "Transports", "Pharmacie",
-    "Cabinet", "Atelier", "Librairie", "Fromagerie", "Plomberie", "Électricité", "Traiteur",
-    "Fiduciaire", "Quincaillerie", "Hôtel", "Restaurant", "Agence", "Laboratoire",
+    "Boulangerie",
+    "Garage",
+    "Brasserie",
+    "Imprimerie",
+    "Menuiserie",
+    "Transports",
+    "Pharmacie",
+    "Cabinet",
+    "Atelier",
+    "Librairie",
+    "Fromagerie",
+    "Plomberie",
+    "Électricité",
+    "Traiteur",
+    "Fiduciaire",
+    "Quincaillerie",
+    "Hôtel",
+    "Restaurant",
+    "Agence",
+    "Laboratoire",
 ];
 const FAMILY: &[&str] = &[
     "Martin", "Dubois", "Lefèvre", "Peeters", "Janssens", "Weber", "Schmit", "Muller", "Lambert",
@@ -121,10 +138,31 @@ const FAMILY: &[&str] = &[
     "Mercier", "Hansen", "Leroy", "Kremer", "Durand", "Willems",
 ];
 const GIVEN: &[&str] = &[
-    "Jean", "Marie", "Luc", "Sophie", "Pierre", "Anne", "Marc", "Julie", "Paul", "Claire",
-    "Thomas", "Nathalie", "Éric", "Isabelle", "François", "Léa",
+    "Jean",
+    "Marie",
+    "Luc",
+    "Sophie",
+    "Pierre",
+    "Anne",
+    "Marc",
+    "Julie",
+    "Paul",
+    "Claire",
+    "Thomas",
+    "Nathalie",
+    "Éric",
+    "Isabelle",
+    "François",
+    "Léa",
 ];
-const FORMS: &[(&str, &str)] = &[("FR", "SARL"), ("FR", "SAS"), ("BE", "SRL"), ("BE", "SA"), ("LU", "S.à r.l."), ("LU", "SA")];
+const FORMS: &[(&str, &str)] = &[
+    ("FR", "SARL"),
+    ("FR", "SAS"),
+    ("BE", "SRL"),
+    ("BE", "SA"),
+    ("LU", "S.à r.l."),
+    ("LU", "SA"),
+];
 const CITIES: &[(&str, &str, &str)] = &[
     ("FR", "75011", "Paris"),
     ("FR", "69002", "Lyon"),
@@ -136,7 +174,14 @@ const CITIES: &[(&str, &str, &str)] = &[
     ("LU", "L-1611", "Luxembourg"),
     ("LU", "L-4002", "Esch-sur-Alzette"),
 ];
-const STREETS: &[&str] = &["rue de la Gare", "avenue Louise", "rue Principale", "boulevard Royal", "rue des Écoles", "place du Marché"];
+const STREETS: &[&str] = &[
+    "rue de la Gare",
+    "avenue Louise",
+    "rue Principale",
+    "boulevard Royal",
+    "rue des Écoles",
+    "place du Marché",
+];
 
 fn debtor(rng: &mut Rng, i: usize, names: bool) -> Debtor {
     let b2b = rng.chance(70);
@@ -164,12 +209,31 @@ fn debtor(rng: &mut Rng, i: usize, names: bool) -> Debtor {
     let email = if b2b {
         format!("compta@{slug}-{i}.example")
     } else {
-        format!("{}.{slug}{i}@mail.example", given.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>())
+        format!(
+            "{}.{slug}{i}@mail.example",
+            given
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect::<String>()
+        )
     };
-    let address = format!("{} {}, {} {}", rng.between(1, 120), rng.pick(STREETS), city.1, city.2);
+    let address = format!(
+        "{} {}, {} {}",
+        rng.between(1, 120),
+        rng.pick(STREETS),
+        city.1,
+        city.2
+    );
     let guarantor = (b2b && rng.chance(12)).then(|| {
         let g = format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY));
-        let a = format!("{} {}, {} {}", rng.between(1, 80), rng.pick(STREETS), city.1, city.2);
+        let a = format!(
+            "{} {}, {} {}",
+            rng.between(1, 80),
+            rng.pick(STREETS),
+            city.1,
+            city.2
+        );
         (g, a)
     });
     Debtor {
@@ -208,7 +272,8 @@ pub fn generate(options: &Options) -> Book {
         if n >= 0 {
             base.checked_add_days(Days::new(n as u64)).unwrap_or(base)
         } else {
-            base.checked_sub_days(Days::new((-n) as u64)).unwrap_or(base)
+            base.checked_sub_days(Days::new((-n) as u64))
+                .unwrap_or(base)
         }
     };
     for i in 0..options.invoices {
@@ -217,13 +282,31 @@ pub fn generate(options: &Options) -> Book {
         // Issue dates spread evenly over the period, in invoice order.
         let offset = (i as u64 * u64::from(options.days) / options.invoices.max(1) as u64) as i64;
         let issued = day(options.start, offset);
-        let terms = if b2b { *rng.pick(&[30, 30, 45, 60]) } else { *rng.pick(&[14, 30]) };
+        let terms = if b2b {
+            *rng.pick(&[30, 30, 45, 60])
+        } else {
+            *rng.pick(&[14, 30])
+        };
         let due = day(issued, terms);
         let cents = amount(&mut rng, b2b);
         let invoice = i as u32 + 1;
-        rows.push(Row { date: issued, kind: Kind::Invoice, invoice, debtor: d, cents, due: Some(due) });
+        rows.push(Row {
+            date: issued,
+            kind: Kind::Invoice,
+            invoice,
+            debtor: d,
+            cents,
+            due: Some(due),
+        });
         let mut push = |date: NaiveDate, kind: Kind, cents: i64| {
-            rows.push(Row { date, kind, invoice, debtor: d, cents, due: None });
+            rows.push(Row {
+                date,
+                kind,
+                invoice,
+                debtor: d,
+                cents,
+                due: None,
+            });
         };
         match rng.below(100) {
             // paid on time
@@ -243,7 +326,11 @@ pub fn generate(options: &Options) -> Book {
             83..=89 => {}
             // a credit note, in full or in part (the rest paid)
             90..=93 => {
-                let credit = if rng.chance(50) { cents } else { cents * rng.between(10, 40) / 100 };
+                let credit = if rng.chance(50) {
+                    cents
+                } else {
+                    cents * rng.between(10, 40) / 100
+                };
                 let date = day(issued, rng.between(5, 50));
                 push(date, Kind::CreditNote, credit);
                 if credit < cents {
@@ -277,7 +364,11 @@ pub fn generate(options: &Options) -> Book {
     let export = day(options.start, i64::from(options.days));
     rows.retain(|r| r.date <= export);
     rows.sort_by_key(|r| r.date);
-    Book { debtors, rows, year: options.start.year() }
+    Book {
+        debtors,
+        rows,
+        year: options.start.year(),
+    }
 }
 
 fn money(cents: i64, locale: bool) -> String {
@@ -298,24 +389,39 @@ fn money(cents: i64, locale: bool) -> String {
 }
 
 fn date(d: NaiveDate, locale: bool) -> String {
-    if locale { d.format("%d/%m/%Y").to_string() } else { d.format("%Y-%m-%d").to_string() }
+    if locale {
+        d.format("%d/%m/%Y").to_string()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 impl Book {
     pub fn write_ledger(&self, out: &mut impl Write, options: &Options) -> io::Result<()> {
-        let (sep, eol) = if options.locale { (';', "\r\n") } else { (',', "\n") };
+        let (sep, eol) = if options.locale {
+            (';', "\r\n")
+        } else {
+            (',', "\n")
+        };
         if options.locale {
             out.write_all(b"\xEF\xBB\xBF")?;
         }
         let mut line = String::with_capacity(96);
-        write!(out, "date{sep}type{sep}invoice{sep}debtor{sep}amount{sep}due{eol}")?;
+        write!(
+            out,
+            "date{sep}type{sep}invoice{sep}debtor{sep}amount{sep}due{eol}"
+        )?;
         for row in &self.rows {
             line.clear();
             let amount = match row.kind {
                 Kind::Dispute | Kind::Resolve => String::new(),
                 _ => money(row.cents, options.locale),
             };
-            let debtor = if row.kind == Kind::Invoice { self.debtors[row.debtor as usize].id.as_str() } else { "" };
+            let debtor = if row.kind == Kind::Invoice {
+                self.debtors[row.debtor as usize].id.as_str()
+            } else {
+                ""
+            };
             let due = row.due.map(|d| date(d, options.locale)).unwrap_or_default();
             let _ = write!(
                 line,
@@ -331,13 +437,24 @@ impl Book {
     }
 
     pub fn write_debtors(&self, out: &mut impl Write, options: &Options) -> io::Result<()> {
-        let (sep, eol) = if options.locale { (';', "\r\n") } else { (',', "\n") };
+        let (sep, eol) = if options.locale {
+            (';', "\r\n")
+        } else {
+            (',', "\n")
+        };
         if options.locale {
             out.write_all(b"\xEF\xBB\xBF")?;
         }
-        write!(out, "id{sep}name{sep}kind{sep}country{sep}email{sep}address{sep}guarantor{sep}guarantor_address{eol}")?;
+        write!(
+            out,
+            "id{sep}name{sep}kind{sep}country{sep}email{sep}address{sep}guarantor{sep}guarantor_address{eol}"
+        )?;
         let quote = |s: &str| -> String {
-            if s.contains(sep) || s.contains('"') { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+            if s.contains(sep) || s.contains('"') {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
         };
         for d in &self.debtors {
             let (g, ga) = d.guarantor.clone().unwrap_or_default();

@@ -43,8 +43,12 @@ fn run() -> Result<(), String> {
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
-            "--invoices" => options.invoices = value()?.parse().map_err(|e| format!("--invoices: {e}"))?,
-            "--debtors" => options.debtors = value()?.parse().map_err(|e| format!("--debtors: {e}"))?,
+            "--invoices" => {
+                options.invoices = value()?.parse().map_err(|e| format!("--invoices: {e}"))?
+            }
+            "--debtors" => {
+                options.debtors = value()?.parse().map_err(|e| format!("--debtors: {e}"))?
+            }
             "--seed" => options.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--days" => options.days = value()?.parse().map_err(|e| format!("--days: {e}"))?,
             "--start" => {

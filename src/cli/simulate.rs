@@ -155,7 +155,8 @@ fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
     if !big || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "reading {msg} {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
     ) {

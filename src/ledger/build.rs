@@ -118,7 +118,10 @@ impl Builder {
         };
         match kind {
             RowKind::Invoice => {
-                let debtor = self.required(row, Col::Debtor, || "an invoice row needs the debtor's id".into())
+                let debtor = self
+                    .required(row, Col::Debtor, || {
+                        "an invoice row needs the debtor's id".into()
+                    })
                     .and_then(|_| self.debtor(row));
                 let amount = self.amount(row, true);
                 let due = self.date(row, Col::Due, "due date");
@@ -255,7 +258,11 @@ impl Builder {
 
     fn kind(&mut self, row: &impl Row) -> Option<RowKind> {
         let Some(raw) = row.value(Col::Type) else {
-            self.missing(row, Col::Type, "every row has a type: invoice, payment, credit_note, dispute or resolve");
+            self.missing(
+                row,
+                Col::Type,
+                "every row has a type: invoice, payment, credit_note, dispute or resolve",
+            );
             return None;
         };
         let kind = match raw.trim_ascii() {
@@ -265,8 +272,14 @@ impl Builder {
             b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
             b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
             other => {
-                let word = String::from_utf8_lossy(other).trim().to_lowercase().replace([' ', '-'], "_");
-                RowKind::ALL.iter().find(|(w, _)| *w == word).map(|(_, k)| *k)
+                let word = String::from_utf8_lossy(other)
+                    .trim()
+                    .to_lowercase()
+                    .replace([' ', '-'], "_");
+                RowKind::ALL
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map(|(_, k)| *k)
             }
         };
         if kind.is_none() {
@@ -356,14 +369,20 @@ impl Builder {
         if found.is_none() {
             let text = String::from_utf8_lossy(raw);
             let id = text.trim();
-            let hint = suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
+            let hint =
+                suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
             self.problems.error(
                 Code::LedgerUnknownDebtor,
                 row.row(),
                 row.at(Col::Debtor),
-                format!("the debtor `{}` is not in the debtors file", suggest::short(id)),
+                format!(
+                    "the debtor `{}` is not in the debtors file",
+                    suggest::short(id)
+                ),
                 "unknown debtor",
-                hint.unwrap_or_else(|| "add the debtor to the debtors file (id, name, kind), or correct the id".into()),
+                hint.unwrap_or_else(|| {
+                    "add the debtor to the debtors file (id, name, kind), or correct the id".into()
+                }),
             );
         }
         found
@@ -371,7 +390,11 @@ impl Builder {
 
     /// A positive amount in the policy's currency.
     fn amount(&mut self, row: &impl Row, invoice: bool) -> Option<Decimal> {
-        let what = if invoice { "an invoice" } else { "a payment or credit note" };
+        let what = if invoice {
+            "an invoice"
+        } else {
+            "a payment or credit note"
+        };
         let raw = self.required(row, Col::Amount, || format!("{what} row needs its amount"))?;
         let amount = match dialect::parse_amount(raw, self.dialect) {
             Ok(amount) => amount,
@@ -409,7 +432,10 @@ impl Builder {
                     )
                 } else {
                     (
-                        format!("`{}` is not an ISO 4217 currency code", suggest::short(&code)),
+                        format!(
+                            "`{}` is not an ISO 4217 currency code",
+                            suggest::short(&code)
+                        ),
                         "not a currency code".to_string(),
                     )
                 };
@@ -458,7 +484,9 @@ impl Builder {
                             suggest::short(&reference)
                         ),
                         "no `invoice` row has this reference",
-                        hint.unwrap_or_else(|| "add the invoice's `invoice` row, or correct the reference".into()),
+                        hint.unwrap_or_else(|| {
+                            "add the invoice's `invoice` row, or correct the reference".into()
+                        }),
                     );
                 }
             }
@@ -510,7 +538,10 @@ impl Builder {
     fn canonical_order(&mut self) -> Vec<u32> {
         let n = self.invoices.len();
         let identity: Vec<u32> = (0..n as u32).collect();
-        if self.invoices.is_sorted_by(|a, b| a.reference <= b.reference) {
+        if self
+            .invoices
+            .is_sorted_by(|a, b| a.reference <= b.reference)
+        {
             return identity;
         }
         let mut by_rank = identity;
@@ -523,9 +554,15 @@ impl Builder {
         for (rank, &old) in by_rank.iter().enumerate() {
             rank_of[old as usize] = rank as u32;
         }
-        let mut old: Vec<Option<Invoice>> = std::mem::take(&mut self.invoices).into_iter().map(Some).collect();
+        let mut old: Vec<Option<Invoice>> = std::mem::take(&mut self.invoices)
+            .into_iter()
+            .map(Some)
+            .collect();
         let rows = std::mem::take(&mut self.invoice_rows);
-        self.invoices = by_rank.iter().filter_map(|&i| old[i as usize].take()).collect();
+        self.invoices = by_rank
+            .iter()
+            .filter_map(|&i| old[i as usize].take())
+            .collect();
         self.invoice_rows = by_rank.iter().map(|&i| rows[i as usize]).collect();
         rank_of
     }
@@ -610,14 +647,19 @@ impl Builder {
             problems.push((problem, entry.line))
         });
         for (problem, line) in problems {
-            let row = group.iter().find(|r| r.entry.line == line).map_or(RowAt::default(), |r| r.row);
+            let row = group
+                .iter()
+                .find(|r| r.entry.line == line)
+                .map_or(RowAt::default(), |r| r.row);
             let (message, help) = match problem {
                 DisputeProblem::ResolveWithoutDispute => (
                     format!("the invoice `{reference}` is resolved but not disputed"),
                     "a `resolve` row ends a `dispute` row booked earlier for the same invoice; add the dispute or remove this row",
                 ),
                 DisputeProblem::AlreadyDisputed => (
-                    format!("the invoice `{reference}` is disputed again before the dispute is resolved"),
+                    format!(
+                        "the invoice `{reference}` is disputed again before the dispute is resolved"
+                    ),
                     "book a `resolve` row between two disputes; the first dispute is the one that counts",
                 ),
             };

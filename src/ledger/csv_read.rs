@@ -59,9 +59,12 @@ pub fn open(
         Err(err) => {
             return Err(match err.kind() {
                 csv::ErrorKind::Io(io) => io_error(path, io),
-                _ => Diagnostic::error(Code::LedgerSyntax, format!("cannot read the header of `{}`: {err}", path.display()))
-                    .with_help("the first line of the file must name its columns")
-                    .in_path(path.display().to_string()),
+                _ => Diagnostic::error(
+                    Code::LedgerSyntax,
+                    format!("cannot read the header of `{}`: {err}", path.display()),
+                )
+                .with_help("the first line of the file must name its columns")
+                .in_path(path.display().to_string()),
             });
         }
     };
@@ -145,7 +148,10 @@ impl Header {
                 } else if single && headers.as_slice().contains(&b',') {
                     "the header has one column with `,` in it: read the file as `,`-separated with `--dialect standard`".to_string()
                 } else {
-                    format!("the first row names the columns; required: {}", required.join(", "))
+                    format!(
+                        "the first row names the columns; required: {}",
+                        required.join(", ")
+                    )
                 };
                 problems.error(
                     Code::LedgerColumn,
@@ -206,7 +212,9 @@ pub fn check_utf8(
     }
 }
 
-const LEDGER_COLUMNS: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due", "currency"];
+const LEDGER_COLUMNS: &[&str] = &[
+    "date", "type", "invoice", "debtor", "amount", "due", "currency",
+];
 const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice"];
 
 /// Reads a ledger CSV file against its debtors.
@@ -217,8 +225,12 @@ pub fn read(
 ) -> Result<Loaded, Diagnostic> {
     let mut file = open(path, options.dialect, options.progress.as_ref())?;
     let mut problems = Problems::default();
-    let Some(header) = Header::map(&file.headers, LEDGER_COLUMNS, LEDGER_REQUIRED, &mut problems)
-    else {
+    let Some(header) = Header::map(
+        &file.headers,
+        LEDGER_COLUMNS,
+        LEDGER_REQUIRED,
+        &mut problems,
+    ) else {
         let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
         return Ok(Loaded {
             ledger: None,

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-
 use super::csv_read::{self, Header};
 use super::index::KeyIndex;
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
@@ -40,7 +39,8 @@ impl DebtorIndex {
         self.debtors.push(debtor);
         let debtors = &self.debtors;
         let key = debtors[id as usize].id.as_bytes();
-        self.by_id.insert(key, id, |i| debtors[i as usize].id.as_bytes());
+        self.by_id
+            .insert(key, id, |i| debtors[i as usize].id.as_bytes());
         Ok(DebtorId(id))
     }
 

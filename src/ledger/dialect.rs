@@ -28,9 +28,7 @@ impl Dialect {
     pub fn describe(self) -> &'static str {
         match self {
             Dialect::Standard => "standard dialect (`,`, `1234.56`, `YYYY-MM-DD`)",
-            Dialect::Locale => {
-                "FR/BE/LU spreadsheet dialect (`;`, `1 234,56`, `DD/MM/YYYY`)"
-            }
+            Dialect::Locale => "FR/BE/LU spreadsheet dialect (`;`, `1 234,56`, `DD/MM/YYYY`)",
         }
     }
 
@@ -97,7 +95,10 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
             (Some(d), Some(m), Some(y), None)
                 if (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) && y.len() == 4 =>
             {
-                digits(y).zip(digits(m)).zip(digits(d)).map(|((y, m), d)| (y, m, d))
+                digits(y)
+                    .zip(digits(m))
+                    .zip(digits(d))
+                    .map(|((y, m), d)| (y, m, d))
             }
             _ => None,
         }
@@ -196,7 +197,9 @@ fn plain(text: &[u8], point: u8) -> Option<(i128, u32)> {
     for &b in text {
         match b {
             b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i128::from(b - b'0'))?;
                 any = true;
                 if let Some(s) = scale.as_mut() {
                     *s += 1;
@@ -326,10 +329,19 @@ mod tests {
     #[test]
     fn dates() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(parse_date(b"2026-01-05", Dialect::Standard), Ok(d(2026, 1, 5)));
-        assert_eq!(parse_date(b"05/01/2026", Dialect::Locale), Ok(d(2026, 1, 5)));
+        assert_eq!(
+            parse_date(b"2026-01-05", Dialect::Standard),
+            Ok(d(2026, 1, 5))
+        );
+        assert_eq!(
+            parse_date(b"05/01/2026", Dialect::Locale),
+            Ok(d(2026, 1, 5))
+        );
         assert_eq!(parse_date(b"5/1/2026", Dialect::Locale), Ok(d(2026, 1, 5)));
-        assert_eq!(parse_date(b"2026-01-05", Dialect::Locale), Ok(d(2026, 1, 5)));
+        assert_eq!(
+            parse_date(b"2026-01-05", Dialect::Locale),
+            Ok(d(2026, 1, 5))
+        );
         assert!(parse_date(b"05/01/2026", Dialect::Standard).is_err());
         assert!(parse_date(b"2026-02-30", Dialect::Standard).is_err());
         assert!(parse_date(b"2026-1-5", Dialect::Standard).is_err());

@@ -103,6 +103,9 @@ mod tests {
             assert_eq!(index.get(key.as_bytes(), full), Some(i as u32), "{key}");
         }
         assert_eq!(index.get(b"F-99999", full), None);
-        assert_eq!(index.get(b"a-very-long-invoice-reference-999999", full), None);
+        assert_eq!(
+            index.get(b"a-very-long-invoice-reference-999999", full),
+            None
+        );
     }
 }

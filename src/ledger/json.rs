@@ -22,10 +22,16 @@ use crate::vocab::DebtorKind;
 
 /// `*.json`, or a file whose first non-blank byte is `{`.
 pub fn is_json(path: &Path) -> Result<bool, Diagnostic> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         return Ok(true);
     }
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
         return Ok(false);
     }
     use std::io::Read;
@@ -45,9 +51,13 @@ struct Document<'a> {
     entries: Vec<&'a RawValue>,
 }
 
-/// An object's fields: name → (decoded text, byte range of the value).
+/// A field: its name, its decoded text (`None` for null) and the byte range
+/// of its value in the file.
+type Field<'a> = (String, Option<Cow<'a, str>>, (usize, usize));
+
+/// An object's fields, and where it starts.
 struct Object<'a> {
-    fields: Vec<(String, Option<Cow<'a, str>>, (usize, usize))>,
+    fields: Vec<Field<'a>>,
     at: RowAt,
 }
 
@@ -105,16 +115,16 @@ impl<'a> Object<'a> {
     }
 
     fn at(&self, name: &str) -> FieldAt {
-        self.fields
-            .iter()
-            .find(|(n, _, _)| n == name)
-            .map_or(FieldAt::Bytes(self.at.offset as usize, self.at.offset as usize + 1), |(_, _, (s, e))| {
-                FieldAt::Bytes(*s, *e)
-            })
+        self.fields.iter().find(|(n, _, _)| n == name).map_or(
+            FieldAt::Bytes(self.at.offset as usize, self.at.offset as usize + 1),
+            |(_, _, (s, e))| FieldAt::Bytes(*s, *e),
+        )
     }
 }
 
-const ENTRY_FIELDS: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due", "currency"];
+const ENTRY_FIELDS: &[&str] = &[
+    "date", "type", "invoice", "debtor", "amount", "due", "currency",
+];
 
 struct JsonRow<'o, 'a> {
     object: &'o Object<'a>,
@@ -194,7 +204,10 @@ pub fn read(
         (Some(_), Some(file)) => {
             return Err(Diagnostic::error(
                 Code::LedgerNoDebtors,
-                format!("`{name}` lists its debtors, and `--debtors {}` is given too", file.display()),
+                format!(
+                    "`{name}` lists its debtors, and `--debtors {}` is given too",
+                    file.display()
+                ),
             )
             .with_help("give the debtors once: drop `--debtors`, or the ledger's `debtors` array")
             .in_path(name));
@@ -231,12 +244,10 @@ pub fn read(
     builder.attribute_names = attribute_names;
     let (ledger, problems) = builder.finish();
     diagnostics.extend(locate_text(&name, text, problems));
-    let ledger = ledger
-        .filter(|_| !diagnostics.has_errors())
-        .map(|mut l| {
-            l.dialect = None;
-            l
-        });
+    let ledger = ledger.filter(|_| !diagnostics.has_errors()).map(|mut l| {
+        l.dialect = None;
+        l
+    });
     Ok(Loaded {
         ledger,
         diagnostics,

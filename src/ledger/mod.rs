@@ -10,8 +10,8 @@
 mod build;
 mod csv_read;
 mod debtors;
-mod index;
 pub mod dialect;
+mod index;
 mod json;
 mod problem;
 

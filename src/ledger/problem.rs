@@ -140,7 +140,9 @@ pub fn locate_text(name: &str, text: &str, problems: Problems) -> Diagnostics {
         let line_no = whole.line_col(start).line;
         let line_text = whole.slice(line_span).to_string();
         let rel_start = start.saturating_sub(line_span.start).min(line_text.len());
-        let rel_end = end.saturating_sub(line_span.start).clamp(rel_start, line_text.len());
+        let rel_end = end
+            .saturating_sub(line_span.start)
+            .clamp(rel_start, line_text.len());
         let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
         out.push(diagnostic(
             problem,

@@ -66,11 +66,7 @@ impl<'a> Context<'a> {
 
     /// The debtor's outstanding balance over all its invoices on `day`.
     fn total(&self, debtor: DebtorId, day: NaiveDate) -> Decimal {
-        let Some(timeline) = self
-            .totals
-            .as_ref()
-            .and_then(|t| t.get(debtor.0 as usize))
-        else {
+        let Some(timeline) = self.totals.as_ref().and_then(|t| t.get(debtor.0 as usize)) else {
             return Decimal::ZERO;
         };
         let at = timeline.partition_point(|(d, _)| *d <= day);
@@ -271,8 +267,7 @@ pub fn schedule_invoice(
         match &step.action {
             Action::Send { recipients: to, .. } => {
                 recipients.debtor = to.contains(&Recipient::Debtor);
-                recipients.guarantor =
-                    to.contains(&Recipient::Guarantor) && debtor.is_guaranteed();
+                recipients.guarantor = to.contains(&Recipient::Guarantor) && debtor.is_guaranteed();
                 if recipients.is_empty() {
                     continue; // `to guarantor` for a debtor without one
                 }

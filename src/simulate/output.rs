@@ -130,7 +130,10 @@ fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
 /// A field as the `csv` crate writes it: between quotes, with quotes
 /// doubled, when it holds a separator, a quote or a line end.
 fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
-    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    if field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         buf.push(b'"');
         for &b in field {
             if b == b'"' {
@@ -330,7 +333,12 @@ fn table_text(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String 
 }
 
 /// Events by date, then the summary, for people.
-pub fn table(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
+pub fn table(
+    plan: &Plan,
+    ledger: &Ledger,
+    sim: &Simulation,
+    mut out: impl Write,
+) -> io::Result<()> {
     let currency = plan.currency.value;
     if sim.is_empty() {
         out.write_all(b"no step fires in this window\n")?;
@@ -360,7 +368,15 @@ pub fn table(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write
             })
             .collect();
         let header = [
-            "date", "invoice", "debtor", "step", "action", "by", "to", "outstanding", "charge",
+            "date",
+            "invoice",
+            "debtor",
+            "step",
+            "action",
+            "by",
+            "to",
+            "outstanding",
+            "charge",
         ];
         out.write_all(table_text(&header, &rows, &[3, 7, 8]).as_bytes())?;
     }
@@ -371,7 +387,10 @@ pub fn table(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write
 fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) -> String {
     let s = &sim.summary;
     let mut out = String::new();
-    let from = s.from.map_or_else(|| "the first day of the book".to_string(), |d| d.to_string());
+    let from = s.from.map_or_else(
+        || "the first day of the book".to_string(),
+        |d| d.to_string(),
+    );
     let _ = writeln!(
         out,
         "\nsummary: {} events on {} invoices, from {from} to {}",
@@ -391,7 +410,11 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
         })
         .collect();
     out.push('\n');
-    out.push_str(&table_text(&["step", "line", "action", "events"], &steps, &[0, 1, 3]));
+    out.push_str(&table_text(
+        &["step", "line", "action", "events"],
+        &steps,
+        &[0, 1, 3],
+    ));
     if !s.channels.is_empty() {
         let rows: Vec<Vec<String>> = s
             .channels
@@ -405,7 +428,13 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
         let rows: Vec<Vec<String>> = s
             .routed
             .iter()
-            .map(|r| vec![r.destination.clone(), r.invoices.to_string(), r.amount.to_string()])
+            .map(|r| {
+                vec![
+                    r.destination.clone(),
+                    r.invoices.to_string(),
+                    r.amount.to_string(),
+                ]
+            })
             .collect();
         out.push('\n');
         out.push_str(&table_text(
@@ -464,7 +493,15 @@ mod tests {
 
     #[test]
     fn decimals_print_as_display_does() {
-        for text in ["1200.00", "0.05", "-3.5", "15000", "0", "0.00", "123456789.123456789"] {
+        for text in [
+            "1200.00",
+            "0.05",
+            "-3.5",
+            "15000",
+            "0",
+            "0.00",
+            "123456789.123456789",
+        ] {
             let value = Decimal::from_str(text).unwrap();
             let mut buf = Vec::new();
             push_decimal(&mut buf, value);
