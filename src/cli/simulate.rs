@@ -10,7 +10,7 @@ use crate::check::check_source;
 use crate::diagnostic::{Diagnostics, render};
 use crate::ledger::{self, DialectChoice, ReadOptions};
 use crate::load::{self, LoadError};
-use crate::simulate::{self, AsWritten, Simulation, Window, output};
+use crate::simulate::{self, AsWritten, Summary, Window, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -122,24 +122,34 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         from: args.from,
         to,
     };
-    let simulation = simulate::simulate(&plan, &book, window, &AsWritten);
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
-        match format {
-            Format::Table => output::table(&plan, &book, &simulation, out),
-            Format::Json => output::json(&plan, &book, &simulation, out),
-            Format::Csv => output::csv(&plan, &book, &simulation, out),
+    // CSV is written as it is simulated (a million invoices' events are not
+    // built first); tables and JSON need the whole simulation.
+    let mut summary = None;
+    let mut simulation = None;
+    let mut write = |out: &mut dyn Write| -> std::io::Result<()> {
+        if format == Format::Csv {
+            summary = Some(output::csv_streamed(&plan, &book, window, &AsWritten, out)?);
+            return Ok(());
         }
+        let sim = simulate::simulate(&plan, &book, window, &AsWritten);
+        let result = match format {
+            Format::Json => output::json(&plan, &book, &sim, out),
+            _ => output::table(&plan, &book, &sim, out),
+        };
+        simulation = Some(sim);
+        result
     };
     let exit = match &args.output {
-        Some(path) => write_file(path, write),
-        None => write_stdout(write),
+        Some(path) => write_file(path, &mut write),
+        None => write_stdout(&mut write),
     };
     if json && !diagnostics.is_empty() {
         // JSON output holds events; warnings still reach a person.
         context.report(&diagnostics);
     }
-    if format != Format::Table {
-        note_counts(&simulation, args.output.as_deref());
+    let summary = summary.or_else(|| simulation.as_ref().map(|s| s.summary.clone()));
+    if let (Some(summary), true) = (&summary, format != Format::Table) {
+        note_counts(summary, args.output.as_deref());
     }
     // A million invoices take tens of milliseconds to free, one by one, and
     // the process ends here anyway.
@@ -166,11 +176,10 @@ fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn note_counts(simulation: &Simulation, output: Option<&Path>) {
+fn note_counts(s: &Summary, output: Option<&Path>) {
     if !std::io::stderr().is_terminal() {
         return;
     }
-    let s = &simulation.summary;
     let target = output.map_or_else(String::new, |p| format!(" to {}", p.display()));
     super::note(format_args!(
         "wrote {} events on {} invoices{target}",

@@ -3,6 +3,8 @@
 //! duplicate invoices, entries before the issue, overpayments, disputes).
 //! Rows may come in any order: the ledger is the same.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -65,7 +67,9 @@ struct Pending {
 
 /// Builds a ledger from rows, collecting problems.
 pub struct Builder {
-    debtors: DebtorIndex,
+    debtors: Arc<DebtorIndex>,
+    /// Reused for the reference of rows added one by one.
+    arena: Vec<u8>,
     currency: &'static str,
     dialect: Dialect,
     /// CSV: the file index of each [`Col`], for problems found after reading.
@@ -88,7 +92,8 @@ impl Builder {
         columns: Option<[Option<usize>; 7]>,
     ) -> Self {
         Builder {
-            debtors,
+            debtors: Arc::new(debtors),
+            arena: Vec::new(),
             currency,
             dialect,
             columns,
@@ -106,78 +111,46 @@ impl Builder {
         &mut self.problems
     }
 
+    /// How to parse rows for this builder (shareable with a thread).
+    pub fn parser(&self) -> Parser {
+        Parser {
+            debtors: Arc::clone(&self.debtors),
+            currency: self.currency,
+            dialect: self.dialect,
+        }
+    }
+
     /// Reads one row; its problems are recorded, the row dropped if any.
     pub fn add(&mut self, row: &impl Row) {
-        let at = row.row();
-        let errors_before = self.problems.errors;
-        let kind = self.kind(row);
-        let date = self.date(row, Col::Date, "date");
-        let reference = self.reference(row);
-        let Some(kind) = kind else {
-            return;
-        };
-        match kind {
-            RowKind::Invoice => {
-                let debtor = self
-                    .required(row, Col::Debtor, || {
-                        "an invoice row needs the debtor's id".into()
-                    })
-                    .and_then(|_| self.debtor(row));
-                let amount = self.amount(row, true);
-                let due = self.date(row, Col::Due, "due date");
-                if self.problems.errors > errors_before {
-                    return;
-                }
-                let (Some(date), Some(reference), Some(debtor), Some(amount), Some(due)) =
-                    (date, reference, debtor, amount, due)
-                else {
-                    return;
-                };
-                if due < date {
-                    self.problems.error(
-                        Code::LedgerDueBeforeIssue,
-                        at,
-                        row.at(Col::Due),
-                        format!("the invoice is due on {due}, before its issue on {date}"),
-                        "before the issue date",
-                        "check the `due` and `date` columns (swapped? a typo in the year?)",
-                    );
-                    return;
-                }
-                let Some(attributes) = row.attributes(&mut self.problems) else {
-                    return;
-                };
-                self.invoice(reference, debtor, date, due, amount, at, attributes, row);
-            }
+        let parser = self.parser();
+        let mut arena = std::mem::take(&mut self.arena);
+        arena.clear();
+        if let Some(parsed) = parser.parse(row, &mut arena, &mut self.problems) {
+            self.add_parsed(parsed, &arena);
+        }
+        self.arena = arena;
+    }
+
+    /// Adds a parsed row (its reference at `parsed.reference` in `arena`).
+    pub fn add_parsed(&mut self, parsed: Parsed, arena: &[u8]) {
+        let reference = arena
+            .get(parsed.reference.clone())
+            .and_then(|r| std::str::from_utf8(r).ok())
+            .unwrap_or("");
+        let at = parsed.row;
+        match parsed.kind {
+            RowKind::Invoice => self.invoice(reference, parsed),
             RowKind::Entry(kind) => {
-                let amount = if kind.settles() {
-                    self.amount(row, false)
-                } else {
-                    Some(Decimal::ZERO)
-                };
-                let debtor = match row.value(Col::Debtor) {
-                    Some(_) => self.debtor(row),
-                    None => None,
-                };
-                if self.problems.errors > errors_before {
-                    return;
-                }
-                let (Some(date), Some(reference), Some(amount)) = (date, reference, amount) else {
-                    return;
-                };
-                let Some(attributes) = row.attributes(&mut self.problems) else {
-                    return;
-                };
                 let raw = RawEntry {
                     invoice: u32::MAX,
                     entry: Entry {
-                        date,
+                        date: parsed.date,
                         kind,
-                        amount,
+                        amount: parsed.amount,
                         line: at.line,
-                        attributes,
+                        attributes: parsed.attributes,
                     },
-                    debtor,
+                    debtor: parsed.debtor,
                     row: at,
                 };
                 match self.find(reference) {
@@ -208,18 +181,8 @@ impl Builder {
         self.entries.reserve(rows / 2);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn invoice(
-        &mut self,
-        reference: &str,
-        debtor: DebtorId,
-        issued: NaiveDate,
-        due: NaiveDate,
-        amount: Decimal,
-        at: RowAt,
-        attributes: Box<[Box<str>]>,
-        row: &impl Row,
-    ) {
+    fn invoice(&mut self, reference: &str, parsed: Parsed) {
+        let at = parsed.row;
         // Exports usually list invoices in reference order: a reference above
         // every earlier one is new without a lookup.
         let ascending = self
@@ -231,7 +194,7 @@ impl Builder {
             self.problems.error(
                 Code::LedgerDuplicateInvoice,
                 at,
-                row.at(Col::Invoice),
+                parsed.invoice_at,
                 format!("the invoice `{reference}` is issued twice"),
                 format!("already issued on line {first_line}"),
                 "an invoice has one `invoice` row; a correction is a `credit_note`, a new invoice needs its own reference",
@@ -245,215 +208,15 @@ impl Builder {
         });
         self.invoices.push(Invoice {
             reference: Box::from(reference),
-            debtor,
-            issued,
-            due,
-            amount,
+            debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
+            issued: parsed.date,
+            due: parsed.due,
+            amount: parsed.amount,
             line: at.line,
-            attributes,
+            attributes: parsed.attributes,
             entries: (0, 0),
         });
         self.invoice_rows.push(at);
-    }
-
-    fn kind(&mut self, row: &impl Row) -> Option<RowKind> {
-        let Some(raw) = row.value(Col::Type) else {
-            self.missing(
-                row,
-                Col::Type,
-                "every row has a type: invoice, payment, credit_note, dispute or resolve",
-            );
-            return None;
-        };
-        let kind = match raw.trim_ascii() {
-            b"invoice" => Some(RowKind::Invoice),
-            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
-            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
-            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
-            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
-            other => {
-                let word = String::from_utf8_lossy(other)
-                    .trim()
-                    .to_lowercase()
-                    .replace([' ', '-'], "_");
-                RowKind::ALL
-                    .iter()
-                    .find(|(w, _)| *w == word)
-                    .map(|(_, k)| *k)
-            }
-        };
-        if kind.is_none() {
-            let shown = String::from_utf8_lossy(raw).trim().to_string();
-            let words = RowKind::ALL.iter().map(|(w, _)| *w);
-            let hint = suggest::did_you_mean(&shown, words);
-            self.problems.error(
-                Code::LedgerType,
-                row.row(),
-                row.at(Col::Type),
-                format!("unknown entry type `{}`", suggest::short(&shown)),
-                "not a type of entry",
-                hint.unwrap_or_else(|| {
-                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve`".into()
-                }),
-            );
-        }
-        kind
-    }
-
-    fn missing(&mut self, row: &impl Row, col: Col, help: &str) {
-        self.problems.error(
-            Code::LedgerMissingValue,
-            row.row(),
-            row.at(col),
-            format!("the `{}` column is empty", col.name()),
-            "empty",
-            help,
-        );
-    }
-
-    /// The value of a required column; `help` is built only when missing.
-    fn required<'r, R: Row>(
-        &mut self,
-        row: &'r R,
-        col: Col,
-        help: impl FnOnce() -> String,
-    ) -> Option<&'r [u8]> {
-        let value = row.value(col);
-        if value.is_none() {
-            self.missing(row, col, &help());
-        }
-        value
-    }
-
-    fn date(&mut self, row: &impl Row, col: Col, what: &str) -> Option<NaiveDate> {
-        let raw = self.required(row, col, || format!("give the {what}, e.g. `2026-01-05`"))?;
-        match dialect::parse_date(raw, self.dialect) {
-            Ok(date) => Some(date),
-            Err(err) => {
-                self.problems.error(
-                    Code::LedgerDate,
-                    row.row(),
-                    row.at(col),
-                    format!("{what}: {}", err.message),
-                    "not a date",
-                    err.help,
-                );
-                None
-            }
-        }
-    }
-
-    fn reference<'r, R: Row>(&mut self, row: &'r R) -> Option<&'r str> {
-        let raw = self.required(row, Col::Invoice, || {
-            "give the invoice's reference, e.g. `F-2026-001`".into()
-        })?;
-        match std::str::from_utf8(raw) {
-            Ok(text) => Some(text.trim()),
-            Err(_) => {
-                self.problems.error(
-                    Code::LedgerSyntax,
-                    row.row(),
-                    row.at(Col::Invoice),
-                    "this field is not UTF-8 text",
-                    "not UTF-8",
-                    "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
-                );
-                None
-            }
-        }
-    }
-
-    fn debtor(&mut self, row: &impl Row) -> Option<DebtorId> {
-        let raw = row.value(Col::Debtor)?.trim_ascii();
-        let found = self.debtors.get_bytes(raw);
-        if found.is_none() {
-            let text = String::from_utf8_lossy(raw);
-            let id = text.trim();
-            let hint =
-                suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
-            self.problems.error(
-                Code::LedgerUnknownDebtor,
-                row.row(),
-                row.at(Col::Debtor),
-                format!(
-                    "the debtor `{}` is not in the debtors file",
-                    suggest::short(id)
-                ),
-                "unknown debtor",
-                hint.unwrap_or_else(|| {
-                    "add the debtor to the debtors file (id, name, kind), or correct the id".into()
-                }),
-            );
-        }
-        found
-    }
-
-    /// A positive amount in the policy's currency.
-    fn amount(&mut self, row: &impl Row, invoice: bool) -> Option<Decimal> {
-        let what = if invoice {
-            "an invoice"
-        } else {
-            "a payment or credit note"
-        };
-        let raw = self.required(row, Col::Amount, || format!("{what} row needs its amount"))?;
-        let amount = match dialect::parse_amount(raw, self.dialect) {
-            Ok(amount) => amount,
-            Err(err) => {
-                self.problems.error(
-                    Code::LedgerAmount,
-                    row.row(),
-                    row.at(Col::Amount),
-                    format!("amount: {}", err.message),
-                    "not an amount",
-                    err.help,
-                );
-                return None;
-            }
-        };
-        if amount <= Decimal::ZERO {
-            self.problems.error(
-                Code::LedgerAmountNotPositive,
-                row.row(),
-                row.at(Col::Amount),
-                format!("the amount must be above zero, found {amount}"),
-                if amount.is_zero() { "zero" } else { "negative" },
-                "amounts are positive; a refund or correction is a `credit_note` with a positive amount",
-            );
-            return None;
-        }
-        if let Some(raw) = row.value(Col::Currency) {
-            let code = String::from_utf8_lossy(raw).trim().to_uppercase();
-            if code != self.currency {
-                let known = crate::vocab::currency(&code).is_some();
-                let (message, label) = if known {
-                    (
-                        format!("this amount is in {code}, the policy in {}", self.currency),
-                        format!("not {}", self.currency),
-                    )
-                } else {
-                    (
-                        format!(
-                            "`{}` is not an ISO 4217 currency code",
-                            suggest::short(&code)
-                        ),
-                        "not a currency code".to_string(),
-                    )
-                };
-                self.problems.error(
-                    Code::LedgerCurrency,
-                    row.row(),
-                    row.at(Col::Currency),
-                    message,
-                    label,
-                    format!(
-                        "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
-                        self.currency
-                    ),
-                );
-                return None;
-            }
-        }
-        Some(amount)
     }
 
     fn field_at(&self, col: Col) -> FieldAt {
@@ -523,7 +286,8 @@ impl Builder {
             return (None, self.problems);
         }
         let ledger = Ledger {
-            debtors: self.debtors.into_debtors(),
+            debtors: Arc::try_unwrap(self.debtors)
+                .map_or_else(|shared| shared.debtors.clone(), DebtorIndex::into_debtors),
             invoices: self.invoices,
             entries: grouped.into_iter().map(|r| r.entry).collect(),
             attribute_names: self.attribute_names,
@@ -680,6 +444,308 @@ impl Builder {
     }
 }
 
+/// A row's values, parsed and checked against the debtors, before the book
+/// is consulted.
+#[derive(Debug)]
+pub struct Parsed {
+    row: RowAt,
+    kind: RowKind,
+    date: NaiveDate,
+    /// Where the invoice reference is in the caller's arena.
+    reference: std::ops::Range<usize>,
+    invoice_at: FieldAt,
+    /// Always there on invoices; on other rows only when given.
+    debtor: Option<DebtorId>,
+    /// Zero for disputes and resolutions.
+    amount: Decimal,
+    /// The due date of an invoice (its date on other rows).
+    due: NaiveDate,
+    attributes: Box<[Box<str>]>,
+}
+
+/// Parses rows: everything about a row that needs no other row. Apart from
+/// the builder so that it can run on its own thread.
+#[derive(Debug, Clone)]
+pub struct Parser {
+    debtors: Arc<DebtorIndex>,
+    currency: &'static str,
+    dialect: Dialect,
+}
+
+impl Parser {
+    /// The row's values, its reference appended to `arena`; `None` after
+    /// recording its problems.
+    pub fn parse(
+        &self,
+        row: &impl Row,
+        arena: &mut Vec<u8>,
+        problems: &mut Problems,
+    ) -> Option<Parsed> {
+        let at = row.row();
+        let errors_before = problems.errors;
+        let kind = self.kind(problems, row);
+        let date = self.date(problems, row, Col::Date, "date");
+        let reference = self.reference(problems, row);
+        let kind = kind?;
+        let (debtor, amount, due) = match kind {
+            RowKind::Invoice => {
+                let debtor = self
+                    .required(problems, row, Col::Debtor, || {
+                        "an invoice row needs the debtor's id".into()
+                    })
+                    .and_then(|_| self.debtor(problems, row));
+                let amount = self.amount(problems, row, true);
+                let due = self.date(problems, row, Col::Due, "due date");
+                (debtor, amount, due)
+            }
+            RowKind::Entry(kind) => {
+                let amount = if kind.settles() {
+                    self.amount(problems, row, false)
+                } else {
+                    Some(Decimal::ZERO)
+                };
+                let debtor = match row.value(Col::Debtor) {
+                    Some(_) => self.debtor(problems, row),
+                    None => None,
+                };
+                (debtor, amount, date)
+            }
+        };
+        if problems.errors > errors_before {
+            return None;
+        }
+        let (date, reference, amount, due) = (date?, reference?, amount?, due?);
+        if kind == RowKind::Invoice && due < date {
+            problems.error(
+                Code::LedgerDueBeforeIssue,
+                at,
+                row.at(Col::Due),
+                format!("the invoice is due on {due}, before its issue on {date}"),
+                "before the issue date",
+                "check the `due` and `date` columns (swapped? a typo in the year?)",
+            );
+            return None;
+        }
+        let attributes = row.attributes(problems)?;
+        let start = arena.len();
+        arena.extend_from_slice(reference.as_bytes());
+        Some(Parsed {
+            row: at,
+            kind,
+            date,
+            reference: start..arena.len(),
+            invoice_at: row.at(Col::Invoice),
+            debtor,
+            amount,
+            due,
+            attributes,
+        })
+    }
+
+    fn kind(&self, problems: &mut Problems, row: &impl Row) -> Option<RowKind> {
+        let Some(raw) = row.value(Col::Type) else {
+            self.missing(
+                problems,
+                row,
+                Col::Type,
+                "every row has a type: invoice, payment, credit_note, dispute or resolve",
+            );
+            return None;
+        };
+        let kind = match raw.trim_ascii() {
+            b"invoice" => Some(RowKind::Invoice),
+            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
+            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
+            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
+            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
+            other => {
+                let word = String::from_utf8_lossy(other)
+                    .trim()
+                    .to_lowercase()
+                    .replace([' ', '-'], "_");
+                RowKind::ALL
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map(|(_, k)| *k)
+            }
+        };
+        if kind.is_none() {
+            let shown = String::from_utf8_lossy(raw).trim().to_string();
+            let words = RowKind::ALL.iter().map(|(w, _)| *w);
+            let hint = suggest::did_you_mean(&shown, words);
+            problems.error(
+                Code::LedgerType,
+                row.row(),
+                row.at(Col::Type),
+                format!("unknown entry type `{}`", suggest::short(&shown)),
+                "not a type of entry",
+                hint.unwrap_or_else(|| {
+                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve`".into()
+                }),
+            );
+        }
+        kind
+    }
+
+    fn missing(&self, problems: &mut Problems, row: &impl Row, col: Col, help: &str) {
+        problems.error(
+            Code::LedgerMissingValue,
+            row.row(),
+            row.at(col),
+            format!("the `{}` column is empty", col.name()),
+            "empty",
+            help,
+        );
+    }
+
+    /// The value of a required column; `help` is built only when missing.
+    fn required<'r, R: Row>(
+        &self,
+        problems: &mut Problems,
+        row: &'r R,
+        col: Col,
+        help: impl FnOnce() -> String,
+    ) -> Option<&'r [u8]> {
+        let value = row.value(col);
+        if value.is_none() {
+            self.missing(problems, row, col, &help());
+        }
+        value
+    }
+
+    fn date(&self, problems: &mut Problems, row: &impl Row, col: Col, what: &str) -> Option<NaiveDate> {
+        let raw = self.required(problems, row, col, || format!("give the {what}, e.g. `2026-01-05`"))?;
+        match dialect::parse_date(raw, self.dialect) {
+            Ok(date) => Some(date),
+            Err(err) => {
+                problems.error(
+                    Code::LedgerDate,
+                    row.row(),
+                    row.at(col),
+                    format!("{what}: {}", err.message),
+                    "not a date",
+                    err.help,
+                );
+                None
+            }
+        }
+    }
+
+    fn reference<'r, R: Row>(&self, problems: &mut Problems, row: &'r R) -> Option<&'r str> {
+        let raw = self.required(problems, row, Col::Invoice, || {
+            "give the invoice's reference, e.g. `F-2026-001`".into()
+        })?;
+        match std::str::from_utf8(raw) {
+            Ok(text) => Some(text.trim()),
+            Err(_) => {
+                problems.error(
+                    Code::LedgerSyntax,
+                    row.row(),
+                    row.at(Col::Invoice),
+                    "this field is not UTF-8 text",
+                    "not UTF-8",
+                    "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
+                );
+                None
+            }
+        }
+    }
+
+    fn debtor(&self, problems: &mut Problems, row: &impl Row) -> Option<DebtorId> {
+        let raw = row.value(Col::Debtor)?.trim_ascii();
+        let found = self.debtors.get_bytes(raw);
+        if found.is_none() {
+            let text = String::from_utf8_lossy(raw);
+            let id = text.trim();
+            let hint =
+                suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
+            problems.error(
+                Code::LedgerUnknownDebtor,
+                row.row(),
+                row.at(Col::Debtor),
+                format!(
+                    "the debtor `{}` is not in the debtors file",
+                    suggest::short(id)
+                ),
+                "unknown debtor",
+                hint.unwrap_or_else(|| {
+                    "add the debtor to the debtors file (id, name, kind), or correct the id".into()
+                }),
+            );
+        }
+        found
+    }
+
+    /// A positive amount in the policy's currency.
+    fn amount(&self, problems: &mut Problems, row: &impl Row, invoice: bool) -> Option<Decimal> {
+        let what = if invoice {
+            "an invoice"
+        } else {
+            "a payment or credit note"
+        };
+        let raw = self.required(problems, row, Col::Amount, || format!("{what} row needs its amount"))?;
+        let amount = match dialect::parse_amount(raw, self.dialect) {
+            Ok(amount) => amount,
+            Err(err) => {
+                problems.error(
+                    Code::LedgerAmount,
+                    row.row(),
+                    row.at(Col::Amount),
+                    format!("amount: {}", err.message),
+                    "not an amount",
+                    err.help,
+                );
+                return None;
+            }
+        };
+        if amount <= Decimal::ZERO {
+            problems.error(
+                Code::LedgerAmountNotPositive,
+                row.row(),
+                row.at(Col::Amount),
+                format!("the amount must be above zero, found {amount}"),
+                if amount.is_zero() { "zero" } else { "negative" },
+                "amounts are positive; a refund or correction is a `credit_note` with a positive amount",
+            );
+            return None;
+        }
+        if let Some(raw) = row.value(Col::Currency) {
+            let code = String::from_utf8_lossy(raw).trim().to_uppercase();
+            if code != self.currency {
+                let known = crate::vocab::currency(&code).is_some();
+                let (message, label) = if known {
+                    (
+                        format!("this amount is in {code}, the policy in {}", self.currency),
+                        format!("not {}", self.currency),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` is not an ISO 4217 currency code",
+                            suggest::short(&code)
+                        ),
+                        "not a currency code".to_string(),
+                    )
+                };
+                problems.error(
+                    Code::LedgerCurrency,
+                    row.row(),
+                    row.at(Col::Currency),
+                    message,
+                    label,
+                    format!(
+                        "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
+                        self.currency
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(amount)
+    }
+
+}
+
 /// Entries of one invoice in date order; on one day, settlements before
 /// disputes. Deterministic whatever the rows' order.
 fn entry_key(entry: &Entry) -> (NaiveDate, EntryKind, Decimal, u32) {
@@ -687,7 +753,7 @@ fn entry_key(entry: &Entry) -> (NaiveDate, EntryKind, Decimal, u32) {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RowKind {
+pub enum RowKind {
     Invoice,
     Entry(EntryKind),
 }

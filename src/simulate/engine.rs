@@ -119,46 +119,58 @@ fn debtor_totals(ledger: &Ledger) -> Vec<Vec<(NaiveDate, Decimal)>> {
     deltas
 }
 
+/// What receives the events of a range of invoices, invoice by invoice (in
+/// reference order; each invoice's in date then written order).
+pub trait Sink: Send {
+    /// The events of one invoice (possibly none).
+    fn invoice(&mut self, invoice: &Invoice, events: &[Event]);
+}
+
+impl Sink for Vec<Event> {
+    fn invoice(&mut self, _: &Invoice, events: &[Event]) {
+        self.extend_from_slice(events);
+    }
+}
+
 /// Simulates every invoice, in the ledger's (reference) order, on both
-/// cores when the book is large.
-pub fn run(context: &Context<'_>) -> Vec<Event> {
+/// cores when the book is large: each core takes a contiguous range of
+/// invoices and feeds its own sink. The sinks come back in range order, so
+/// concatenating them keeps the invoices' order.
+pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S> {
     let invoices = &context.ledger.invoices;
     let chunk = |range: std::ops::Range<usize>| {
+        let mut sink = make();
         let mut events = Vec::new();
         let mut scratch = Scratch::default();
         for i in range {
+            events.clear();
             let id = InvoiceId(i as u32);
             schedule_invoice(context, id, &invoices[i], &mut scratch, &mut events);
+            sink.invoice(&invoices[i], &events);
         }
-        events
+        sink
     };
     let n = invoices.len();
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get().min(4));
     if n < 50_000 || threads < 2 {
-        return chunk(0..n);
+        return vec![chunk(0..n)];
     }
     let per = n.div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let range = (t * per).min(n)..((t + 1) * per).min(n);
+                let chunk = &chunk;
                 scope.spawn(move || chunk(range))
             })
             .collect();
-        let mut all = Vec::new();
-        for handle in handles {
-            match handle.join() {
-                Ok(mut events) => {
-                    if all.is_empty() {
-                        all = events;
-                    } else {
-                        all.append(&mut events);
-                    }
-                }
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(sink) => sink,
                 Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
+            })
+            .collect()
     })
 }
 

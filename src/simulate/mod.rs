@@ -9,7 +9,7 @@
 
 mod engine;
 pub mod output;
-mod summary;
+pub(crate) mod summary;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -18,8 +18,8 @@ use crate::calendar::Calendar;
 use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
-pub use engine::schedule_invoice;
-pub use summary::{Aging, DebtorAging, Routed, StepCount, Summary};
+pub use engine::{Context, Scratch, Sink, run, schedule_invoice};
+pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
 /// The days a simulation reports: events on `from..=to`. Steps before
 /// `from` still happen (a letter sent before it still anchors later steps);
@@ -165,16 +165,24 @@ pub fn simulate(
     window: Window,
     resolver: &dyn ChargeResolver,
 ) -> Simulation {
-    let calendar = Calendar::new(plan.jurisdiction.as_ref().map(|j| j.value));
-    let context = engine::Context::new(plan, ledger, calendar, window, resolver);
-    let events = engine::run(&context);
+    let context = engine::Context::new(plan, ledger, calendar(plan), window, resolver);
+    let mut parts = engine::run(&context, Vec::new).into_iter();
+    let mut events = parts.next().unwrap_or_default();
+    for mut part in parts {
+        events.append(&mut part);
+    }
     let order = order_by_date(&events);
-    let summary = summary::summarise(plan, ledger, window, &events);
+    let summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
     Simulation {
         events,
         order,
         summary,
     }
+}
+
+/// The calendar of the policy's jurisdiction.
+pub fn calendar(plan: &Plan) -> Calendar {
+    Calendar::new(plan.jurisdiction.as_ref().map(|j| j.value))
 }
 
 /// Report order of events produced invoice by invoice (each invoice's in

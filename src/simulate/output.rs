@@ -147,16 +147,11 @@ fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-/// The events as CSV, one per row, with a header row.
-///
-/// Rows are assembled by hand: every field but the invoice reference and
-/// the debtor id is text this program makes (dates, numbers, names of the
-/// policy language), which never needs quoting, and the csv crate's writer
-/// would scan each byte of each field (a quarter of the time for a million
-/// events). The two user fields are quoted by the crate's rule.
-pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
-    out.write_all(b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n")?;
-    let steps: Vec<Vec<u8>> = step_texts(plan)
+const CSV_HEADER: &[u8] = b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n";
+
+/// Each step's part of a CSV row: `,step,action,target,channels,`.
+fn step_fields(plan: &Plan) -> Vec<Vec<u8>> {
+    step_texts(plan)
         .into_iter()
         .map(|s| {
             let mut middle = Vec::new();
@@ -167,31 +162,46 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
             middle.push(b',');
             middle
         })
-        .collect();
-    let recipients: [&[u8]; 4] = [b"", b"debtor", b"guarantor", b"debtor guarantor"];
+        .collect()
+}
+
+/// One event as a CSV row.
+///
+/// Rows are assembled by hand: every field but the invoice reference and
+/// the debtor id is text this program makes (dates, numbers, names of the
+/// policy language), which never needs quoting, and the csv crate's writer
+/// would scan each byte of each field (a quarter of the time for a million
+/// events). The two user fields are quoted by the crate's rule.
+fn push_row(buf: &mut Vec<u8>, steps: &[Vec<u8>], reference: &str, debtor: &str, event: &Event) {
+    let Some(step) = steps.get(event.step.0) else {
+        return;
+    };
+    const RECIPIENTS: [&[u8]; 4] = [b"", b"debtor", b"guarantor", b"debtor guarantor"];
+    push_date_bytes(buf, event.date);
+    buf.push(b',');
+    push_field(buf, reference.as_bytes());
+    buf.push(b',');
+    push_field(buf, debtor.as_bytes());
+    buf.extend_from_slice(step);
+    let to = usize::from(event.recipients.debtor) + 2 * usize::from(event.recipients.guarantor);
+    buf.extend_from_slice(RECIPIENTS[to]);
+    buf.push(b',');
+    push_decimal(buf, event.amount);
+    buf.push(b',');
+    if let Some(value) = event.charge {
+        let _ = std::io::Write::write_fmt(buf, format_args!("{value}"));
+    }
+    buf.push(b'\n');
+}
+
+/// The events of a simulation as CSV, one per row, with a header row.
+pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) -> io::Result<()> {
+    out.write_all(CSV_HEADER)?;
+    let steps = step_fields(plan);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut charge = String::with_capacity(32);
     for event in sim.events() {
-        let Some(step) = steps.get(event.step.0) else {
-            continue;
-        };
-        push_date_bytes(&mut buf, event.date);
-        buf.push(b',');
-        push_field(&mut buf, ledger.invoice(event.invoice).reference.as_bytes());
-        buf.push(b',');
-        push_field(&mut buf, ledger.debtor(event.debtor).id.as_bytes());
-        buf.extend_from_slice(step);
-        let to = usize::from(event.recipients.debtor) + 2 * usize::from(event.recipients.guarantor);
-        buf.extend_from_slice(recipients[to]);
-        buf.push(b',');
-        push_decimal(&mut buf, event.amount);
-        buf.push(b',');
-        if let Some(value) = event.charge {
-            charge.clear();
-            let _ = write!(charge, "{value}");
-            buf.extend_from_slice(charge.as_bytes());
-        }
-        buf.push(b'\n');
+        let reference = &ledger.invoice(event.invoice).reference;
+        push_row(&mut buf, &steps, reference, &ledger.debtor(event.debtor).id, event);
         if buf.len() >= (1 << 16) - 512 {
             out.write_all(&buf)?;
             buf.clear();
@@ -199,6 +209,70 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
     }
     out.write_all(&buf)?;
     out.flush()
+}
+
+/// Rows of one range of invoices, by day of the window.
+struct CsvSink<'a> {
+    ledger: &'a Ledger,
+    steps: &'a [Vec<u8>],
+    first: NaiveDate,
+    days: Vec<Vec<u8>>,
+    totals: super::StepTotals,
+}
+
+impl super::Sink for CsvSink<'_> {
+    fn invoice(&mut self, invoice: &crate::ledger::Invoice, events: &[Event]) {
+        for event in events {
+            self.totals.add(event);
+            let day = (event.date - self.first).num_days();
+            let Some(bucket) = usize::try_from(day).ok().and_then(|d| self.days.get_mut(d)) else {
+                continue;
+            };
+            let debtor = &self.ledger.debtor(event.debtor).id;
+            push_row(bucket, self.steps, &invoice.reference, debtor, event);
+        }
+    }
+}
+
+/// Simulates and writes the events as CSV (the same rows as [`csv`]) in
+/// one pass: each core formats the rows of its invoices while their data is
+/// in cache, into one buffer per day; the buffers are then written day by
+/// day. For a large book this is about twice as fast as building the
+/// events, sorting them, then formatting them.
+pub fn csv_streamed(
+    plan: &Plan,
+    ledger: &Ledger,
+    window: super::Window,
+    resolver: &dyn super::ChargeResolver,
+    mut out: impl Write,
+) -> io::Result<super::Summary> {
+    let context =
+        super::Context::new(plan, ledger, super::calendar(plan), window, resolver);
+    let first = window
+        .from
+        .or_else(|| ledger.invoices.iter().map(|i| i.issued).min())
+        .unwrap_or(window.to);
+    let days = usize::try_from((window.to - first).num_days() + 1).unwrap_or(0);
+    let steps = step_fields(plan);
+    let sinks = super::run(&context, || CsvSink {
+        ledger,
+        steps: &steps,
+        first,
+        days: vec![Vec::new(); days],
+        totals: super::StepTotals::new(plan),
+    });
+    out.write_all(CSV_HEADER)?;
+    let mut totals = super::StepTotals::new(plan);
+    for sink in &sinks {
+        totals.merge(&sink.totals);
+    }
+    for day in 0..days {
+        for sink in &sinks {
+            out.write_all(&sink.days[day])?;
+        }
+    }
+    out.flush()?;
+    Ok(super::summary::summarise(plan, ledger, window, &totals))
 }
 
 #[derive(Serialize)]

@@ -95,35 +95,64 @@ pub struct DebtorAging {
     pub aging: Aging,
 }
 
-pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, events: &[Event]) -> Summary {
-    let mut steps: Vec<StepCount> = plan
-        .steps
-        .iter()
-        .map(|s| StepCount {
-            step: s.id,
-            events: 0,
-        })
-        .collect();
+/// Per step: how many events, and the sum of their outstanding amounts.
+/// All the summary needs of the events, so it can be added up by parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepTotals(pub Vec<(usize, Decimal)>);
+
+impl StepTotals {
+    pub fn new(plan: &Plan) -> Self {
+        StepTotals(vec![(0, Decimal::ZERO); plan.steps.len()])
+    }
+
+    pub fn of(plan: &Plan, events: &[Event]) -> Self {
+        let mut totals = StepTotals::new(plan);
+        for event in events {
+            totals.add(event);
+        }
+        totals
+    }
+
+    pub fn add(&mut self, event: &Event) {
+        if let Some((count, amount)) = self.0.get_mut(event.step.0) {
+            *count += 1;
+            *amount += event.amount;
+        }
+    }
+
+    pub fn merge(&mut self, other: &StepTotals) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+    }
+}
+
+pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
+    let mut steps = Vec::new();
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
-    for event in events {
-        let Some(step) = plan.step(event.step) else {
+    let mut events = 0;
+    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.0) {
+        events += count;
+        steps.push(StepCount {
+            step: step.id,
+            events: count,
+        });
+        if count == 0 {
             continue;
-        };
-        if let Some(count) = steps.get_mut(event.step.0) {
-            count.events += 1;
         }
         match &step.action {
             Action::Send { channels: list, .. } => {
                 for channel in list {
-                    *channels.entry(channel.as_str()).or_default() += 1;
+                    *channels.entry(channel.as_str()).or_default() += count;
                 }
             }
-            Action::Call { .. } => *channels.entry("phone").or_default() += 1,
+            Action::Call { .. } => *channels.entry("phone").or_default() += count,
             Action::Route { destination, .. } => {
                 let entry = routed.entry(destination.as_str()).or_default();
-                entry.0 += 1;
-                entry.1 += event.amount;
+                entry.0 += count;
+                entry.1 += amount;
             }
             Action::Charge(_) | Action::Stop => {}
         }
@@ -173,7 +202,7 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, events: &[Event])
         from: window.from,
         to: window.to,
         invoices,
-        events: events.len(),
+        events,
         steps,
         channels,
         routed: routed
