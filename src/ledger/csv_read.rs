@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::build::{Builder, Col, Row};
+use super::build::{Builder, Col, Parsed, Parser, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
 use super::{DebtorIndex, Dialect, DialectChoice, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic};
@@ -13,7 +13,7 @@ use crate::load::io_error;
 
 /// An open CSV file, positioned after its header row.
 pub struct CsvFile {
-    pub reader: csv::Reader<Box<dyn Read>>,
+    pub reader: csv::Reader<Box<dyn Read + Send>>,
     pub headers: csv::ByteRecord,
     pub dialect: Dialect,
     /// Length of the UTF-8 byte-order mark skipped (0 or 3).
@@ -30,7 +30,7 @@ pub fn open(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<CsvFile, Diagnostic> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-    let input: Box<dyn Read> = match progress {
+    let input: Box<dyn Read + Send> = match progress {
         Some(bar) => {
             if let Ok(meta) = file.metadata() {
                 bar.set_length(meta.len());
@@ -53,7 +53,7 @@ pub fn open(
         .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(Box::new(buffered) as Box<dyn Read>);
+        .from_reader(Box::new(buffered) as Box<dyn Read + Send>);
     let headers = match reader.byte_headers() {
         Ok(headers) => headers.clone(),
         Err(err) => {
@@ -243,26 +243,90 @@ pub fn read(
     if let Ok(meta) = std::fs::metadata(path) {
         builder.reserve(meta.len());
     }
+    // Two threads: this one parses rows (the csv crate, dates, amounts,
+    // debtor ids) and the caller's builds the book (invoice lookups), in
+    // batches. The order of rows is kept, so the result is that of one
+    // thread.
+    let parser = builder.parser();
+    let delimiter = file.dialect.delimiter();
+    let reader = &mut file.reader;
+    let header = &header;
+    let read = std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(8);
+        let producer = scope.spawn(move || parse_rows(reader, header, &parser, delimiter, &send));
+        for batch in receive {
+            builder.problems().absorb(batch.problems);
+            for parsed in batch.rows {
+                builder.add_parsed(parsed, &batch.arena);
+            }
+        }
+        producer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    if let Err(io) = read {
+        return Err(io_error(path, &io));
+    }
+    if let Some(bar) = &options.progress {
+        bar.finish_and_clear();
+    }
+    let (ledger, problems) = builder.finish();
+    let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
+    Ok(Loaded {
+        ledger: ledger.filter(|_| !diagnostics.has_errors()),
+        diagnostics,
+    })
+}
+
+/// Rows parsed together, their references in one arena.
+struct Batch {
+    rows: Vec<Parsed>,
+    arena: Vec<u8>,
+    problems: Problems,
+}
+
+const BATCH: usize = 4096;
+
+impl Batch {
+    fn new() -> Self {
+        Batch {
+            rows: Vec::with_capacity(BATCH),
+            arena: Vec::with_capacity(BATCH * 16),
+            problems: Problems::default(),
+        }
+    }
+}
+
+/// Reads and parses every row, sending them in batches; `Err` on an I/O
+/// failure (the receiver gone is not one: it stopped on purpose).
+fn parse_rows(
+    reader: &mut csv::Reader<Box<dyn Read + Send>>,
+    header: &Header,
+    parser: &Parser,
+    delimiter: u8,
+    send: &std::sync::mpsc::SyncSender<Batch>,
+) -> Result<(), std::io::Error> {
     let mut record = csv::ByteRecord::new();
+    let mut batch = Batch::new();
     loop {
-        match file.reader.read_byte_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(err) => {
                 if let csv::ErrorKind::Io(io) = err.kind() {
-                    return Err(io_error(path, io));
+                    return Err(std::io::Error::new(io.kind(), io.to_string()));
                 }
-                syntax_problem(&err, builder.problems());
+                syntax_problem(&err, &mut batch.problems);
                 continue;
             }
         }
         let row = CsvRow {
-            header: &header,
+            header,
             record: &record,
             row: row_at(&record),
         };
         if record.len() != header.width && !(record.len() == 1 && row.is_blank()) {
-            builder.problems().error(
+            batch.problems.error(
                 Code::LedgerSyntax,
                 row.row,
                 FieldAt::Row,
@@ -275,7 +339,7 @@ pub fn read(
                 "here",
                 format!(
                     "every row has one field per column, separated by `{}`; quote a value that contains it",
-                    file.dialect.delimiter() as char
+                    delimiter as char
                 ),
             );
             continue;
@@ -283,17 +347,18 @@ pub fn read(
         if row.is_blank() {
             continue;
         }
-        builder.add(&row);
+        if let Some(parsed) = parser.parse(&row, &mut batch.arena, &mut batch.problems) {
+            batch.rows.push(parsed);
+        }
+        if batch.rows.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Batch::new());
+            if send.send(full).is_err() {
+                return Ok(());
+            }
+        }
     }
-    if let Some(bar) = &options.progress {
-        bar.finish_and_clear();
-    }
-    let (ledger, problems) = builder.finish();
-    let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
-    Ok(Loaded {
-        ledger: ledger.filter(|_| !diagnostics.has_errors()),
-        diagnostics,
-    })
+    let _ = send.send(batch);
+    Ok(())
 }
 
 struct CsvRow<'a> {

@@ -80,6 +80,19 @@ impl Problems {
         });
     }
 
+    /// Takes in another list's problems (and count of those not kept).
+    pub fn absorb(&mut self, other: Problems) {
+        self.errors += other.errors;
+        self.dropped += other.dropped;
+        for problem in other.list {
+            if self.list.len() < super::MAX_PROBLEMS {
+                self.list.push(problem);
+            } else {
+                self.dropped += 1;
+            }
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.errors > 0
     }
@@ -103,8 +116,11 @@ impl Problems {
 
 /// Turns a CSV file's problems into diagnostics, reading back the lines they
 /// are on. `bom` is the length of a byte-order mark the offsets skip.
-pub fn locate_csv(path: &Path, problems: Problems, delimiter: u8, bom: u64) -> Diagnostics {
+pub fn locate_csv(path: &Path, mut problems: Problems, delimiter: u8, bom: u64) -> Diagnostics {
     let name = path.display().to_string();
+    // In file order, whichever stage found them (stable: one row's problems
+    // keep the order of its fields).
+    problems.list.sort_by_key(|p| p.row.offset);
     let mut file = std::fs::File::open(path).ok();
     let mut out = Diagnostics::new();
     for problem in &problems.list {

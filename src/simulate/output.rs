@@ -147,7 +147,8 @@ fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
     }
 }
 
-const CSV_HEADER: &[u8] = b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n";
+const CSV_HEADER: &[u8] =
+    b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n";
 
 /// Each step's part of a CSV row: `,step,action,target,channels,`.
 fn step_fields(plan: &Plan) -> Vec<Vec<u8>> {
@@ -201,7 +202,13 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     for event in sim.events() {
         let reference = &ledger.invoice(event.invoice).reference;
-        push_row(&mut buf, &steps, reference, &ledger.debtor(event.debtor).id, event);
+        push_row(
+            &mut buf,
+            &steps,
+            reference,
+            &ledger.debtor(event.debtor).id,
+            event,
+        );
         if buf.len() >= (1 << 16) - 512 {
             out.write_all(&buf)?;
             buf.clear();
@@ -246,8 +253,7 @@ pub fn csv_streamed(
     resolver: &dyn super::ChargeResolver,
     mut out: impl Write,
 ) -> io::Result<super::Summary> {
-    let context =
-        super::Context::new(plan, ledger, super::calendar(plan), window, resolver);
+    let context = super::Context::new(plan, ledger, super::calendar(plan), window, resolver);
     let first = window
         .from
         .or_else(|| ledger.invoices.iter().map(|i| i.issued).min())
