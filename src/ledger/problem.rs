@@ -228,6 +228,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn problems_beyond_the_cap_are_counted_not_kept() {
+        let mut problems = Problems::default();
+        let mut other = Problems::default();
+        for i in 0..super::super::MAX_PROBLEMS + 10 {
+            let row = RowAt {
+                line: i as u32,
+                offset: i as u64,
+            };
+            problems.error(Code::LedgerDate, row, FieldAt::Row, "m", "l", "h");
+            other.error(Code::LedgerDate, row, FieldAt::Row, "m", "l", "h");
+        }
+        problems.absorb(other);
+        assert_eq!(problems.list.len(), super::super::MAX_PROBLEMS);
+        assert_eq!(problems.errors, 2 * (super::super::MAX_PROBLEMS + 10));
+        let more = problems.dropped("ledger.csv").unwrap();
+        assert_eq!(more.code, Code::LedgerMoreProblems);
+        assert!(more.message.starts_with("520 more problems"), "{}", more.message);
+    }
+
+    #[test]
     fn field_spans_honour_quotes() {
         let line = r#"a,"b,c",d"#;
         assert_eq!(field_span(line, b',', 0), Span::new(0, 1));
