@@ -210,7 +210,7 @@ impl Builder {
             invoices[i as usize].reference.as_bytes()
         });
         self.invoices.push(Invoice {
-            reference: Box::from(reference),
+            reference: compact_str::CompactString::new(reference),
             debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
             issued: parsed.date,
             due: parsed.due,
@@ -274,7 +274,7 @@ impl Builder {
             starts[i + 1] += starts[i];
         }
         // Rows come by date, so entries are nearly grouped already: a stable
-        // sort by invoice keeps each group's date order and costs little.
+        // sort by invoice keeps each group's date order.
         entries.sort_by_key(|r| r.invoice);
         let mut grouped = entries;
         for i in 0..n {

@@ -253,12 +253,20 @@ pub fn read(
     let header = &header;
     let read = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(8);
-        let producer = scope.spawn(move || parse_rows(reader, header, &parser, delimiter, &send));
-        for batch in receive {
-            builder.problems().absorb(batch.problems);
-            for parsed in batch.rows {
+        // Emptied batches go back to be refilled: their buffers are reused
+        // rather than allocated (and page-faulted) anew.
+        let (recycle, reuse) = std::sync::mpsc::channel::<Batch>();
+        let producer =
+            scope.spawn(move || parse_rows(reader, header, &parser, delimiter, &send, &reuse));
+        for mut batch in receive {
+            builder
+                .problems()
+                .absorb(std::mem::take(&mut batch.problems));
+            for parsed in batch.rows.drain(..) {
                 builder.add_parsed(parsed, &batch.arena);
             }
+            batch.arena.clear();
+            let _ = recycle.send(batch);
         }
         producer
             .join()
@@ -305,6 +313,7 @@ fn parse_rows(
     parser: &Parser,
     delimiter: u8,
     send: &std::sync::mpsc::SyncSender<Batch>,
+    reuse: &std::sync::mpsc::Receiver<Batch>,
 ) -> Result<(), std::io::Error> {
     let mut record = csv::ByteRecord::new();
     let mut batch = Batch::new();
@@ -351,7 +360,8 @@ fn parse_rows(
             batch.rows.push(parsed);
         }
         if batch.rows.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Batch::new());
+            let next = reuse.try_recv().unwrap_or_else(|_| Batch::new());
+            let full = std::mem::replace(&mut batch, next);
             if send.send(full).is_err() {
                 return Ok(());
             }

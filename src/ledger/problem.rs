@@ -244,7 +244,11 @@ mod tests {
         assert_eq!(problems.errors, 2 * (super::super::MAX_PROBLEMS + 10));
         let more = problems.dropped("ledger.csv").unwrap();
         assert_eq!(more.code, Code::LedgerMoreProblems);
-        assert!(more.message.starts_with("520 more problems"), "{}", more.message);
+        assert!(
+            more.message.starts_with("520 more problems"),
+            "{}",
+            more.message
+        );
     }
 
     #[test]
