@@ -531,19 +531,22 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
     let mut rows: Vec<Vec<String>> = s
         .aged
         .iter()
-        .map(|a| aging_row(&ledger.debtor(a.debtor).id, &a.aging))
+        .map(|a| {
+            let debtor = ledger.debtor(a.debtor);
+            aging_row(&debtor.id, &debtor.name, &a.aging)
+        })
         .collect();
-    rows.push(aging_row("total", &s.aged_total));
-    let mut header = vec!["aged balance"];
+    rows.push(aging_row("total", "", &s.aged_total));
+    let mut header = vec!["aged balance", "name"];
     header.extend(Aging::LABELS);
     header.push("total");
     out.push('\n');
-    out.push_str(&table_text(&header, &rows, &[1, 2, 3, 4, 5, 6]));
+    out.push_str(&table_text(&header, &rows, &[2, 3, 4, 5, 6, 7]));
     out
 }
 
-fn aging_row(name: &str, aging: &Aging) -> Vec<String> {
-    let mut row = vec![name.to_string()];
+fn aging_row(id: &str, name: &str, aging: &Aging) -> Vec<String> {
+    let mut row = vec![id.to_string(), name.to_string()];
     row.extend(aging.buckets().iter().map(money));
     row.push(money(&aging.total()));
     row
