@@ -12,6 +12,9 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use crate::plan::{Offset, Unit};
 use crate::vocab::Jurisdiction;
 
+/// The most business days [`Calendar::add`] counts (about 400 years).
+pub const MAX_BUSINESS_DAYS: u32 = 100_000;
+
 /// Business days and public holidays of one jurisdiction; without a
 /// jurisdiction, only weekends are days off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,9 @@ impl Calendar {
             Unit::Days => date.checked_add_days(Days::new(offset.count.into())),
             Unit::Weeks => date.checked_add_days(Days::new(u64::from(offset.count) * 7)),
             Unit::Months => date.checked_add_months(Months::new(offset.count)),
+            // Counted day by day; past about 400 years no ledger date can
+            // be reached, and the count would only cost time.
+            Unit::BusinessDays if offset.count > MAX_BUSINESS_DAYS => None,
             Unit::BusinessDays => {
                 let mut day = date;
                 let mut left = offset.count;
@@ -286,5 +292,9 @@ mod tests {
             Some(d(2027, 1, 3))
         );
         assert_eq!(cal.add(NaiveDate::MAX, off(1, Unit::Days)), None);
+        assert_eq!(
+            cal.add(d(2026, 1, 1), off(u32::MAX, Unit::BusinessDays)),
+            None
+        );
     }
 }
