@@ -231,3 +231,33 @@ fn output_file_is_written_whole() {
     assert_eq!(text.lines().count(), 5);
     assert!(!dir.path().join("events.csv.partial").exists());
 }
+
+#[test]
+fn a_forced_dialect_that_does_not_fit_says_so() {
+    let output = policy()
+        .args([
+            "simulate",
+            "paid_stops/policy.policy",
+            "--ledger",
+            "locale/ledger.csv",
+            "--dialect",
+            "standard",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("policy::ledger_column"), "{stderr}");
+    assert!(
+        stderr.contains("no `id`, `name`, `kind` columns"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`;`-separated with `--dialect"), "{stderr}");
+}
+
+#[test]
+fn from_after_to_is_a_usage_failure() {
+    simulate("paid_stops", &["--from", "2027-01-01"])
+        .assert()
+        .code(2);
+}

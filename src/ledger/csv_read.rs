@@ -138,30 +138,38 @@ impl Header {
                 None => extra.push((i, name)),
             }
         }
-        let mut complete = true;
-        for (k, name) in known.iter().enumerate() {
-            if required.contains(name) && columns[k].is_none() {
-                complete = false;
-                let single = headers.len() == 1;
-                let help = if single && headers.as_slice().contains(&b';') {
-                    "the header has one column with `;` in it: read the file as `;`-separated with `--dialect locale`".to_string()
-                } else if single && headers.as_slice().contains(&b',') {
-                    "the header has one column with `,` in it: read the file as `,`-separated with `--dialect standard`".to_string()
-                } else {
-                    format!(
-                        "the first row names the columns; required: {}",
-                        required.join(", ")
-                    )
-                };
-                problems.error(
-                    Code::LedgerColumn,
-                    header_row,
-                    FieldAt::Row,
-                    format!("no `{name}` column"),
-                    "the header row",
-                    help,
-                );
-            }
+        let missing: Vec<String> = known
+            .iter()
+            .enumerate()
+            .filter(|(k, name)| required.contains(name) && columns[*k].is_none())
+            .map(|(_, name)| format!("`{name}`"))
+            .collect();
+        let complete = missing.is_empty();
+        if !complete {
+            let single = headers.len() == 1;
+            let help = if single && headers.as_slice().contains(&b';') {
+                "the header has one column with `;` in it: read the file as `;`-separated with `--dialect locale`".to_string()
+            } else if single && headers.as_slice().contains(&b',') {
+                "the header has one column with `,` in it: read the file as `,`-separated with `--dialect standard`".to_string()
+            } else {
+                format!(
+                    "the first row names the columns; required: {}",
+                    required.join(", ")
+                )
+            };
+            let columns_word = if missing.len() == 1 {
+                "column"
+            } else {
+                "columns"
+            };
+            problems.error(
+                Code::LedgerColumn,
+                header_row,
+                FieldAt::Row,
+                format!("no {} {columns_word}", missing.join(", ")),
+                "the header row",
+                help,
+            );
         }
         complete.then_some(Header {
             columns,

@@ -231,6 +231,13 @@ pub fn read(
     }
     let debtors_path = debtors_file(ledger_path, debtors_path)?;
     let (debtors, mut diagnostics) = debtors::read_csv(&debtors_path, options.dialect)?;
+    if debtors.debtors.is_empty() && diagnostics.has_errors() {
+        // Every debtor of the ledger would be "unknown": that is noise.
+        return Ok(Loaded {
+            ledger: None,
+            diagnostics,
+        });
+    }
     let loaded = csv_read::read(ledger_path, debtors, options)?;
     diagnostics.extend(loaded.diagnostics);
     Ok(Loaded {
