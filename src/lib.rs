@@ -4,12 +4,15 @@
 //! simulation, execution. [`cli`] is the command line on top.
 
 pub mod ast;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;
+pub mod ledger;
 pub mod load;
 pub mod plan;
+pub mod simulate;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -3,6 +3,7 @@
 
 mod check;
 mod explain;
+mod simulate;
 
 use std::io::Write;
 
@@ -45,6 +46,8 @@ enum Command {
     Check(check::Args),
     /// Show the compiled plan of a policy as a table: what it will do, when.
     Explain(explain::Args),
+    /// Simulate a policy on a ledger: which steps fire for which invoice, when.
+    Simulate(simulate::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -55,6 +58,7 @@ pub fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
         Command::Explain(args) => explain::run(&args, &context),
+        Command::Simulate(args) => simulate::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

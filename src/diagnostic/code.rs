@@ -69,6 +69,27 @@ codes! {
     UnknownRule => "policy::unknown_rule",
     AllowWithoutStatement => "policy::allow_without_statement",
     EmptyReason => "policy::empty_reason",
+    // ledger
+    LedgerNoDebtors => "policy::ledger_no_debtors",
+    LedgerSyntax => "policy::ledger_syntax",
+    LedgerColumn => "policy::ledger_column",
+    LedgerMissingValue => "policy::ledger_missing_value",
+    LedgerType => "policy::ledger_type",
+    LedgerDate => "policy::ledger_date",
+    LedgerAmount => "policy::ledger_amount",
+    LedgerAmountNotPositive => "policy::ledger_amount_not_positive",
+    LedgerCurrency => "policy::ledger_currency",
+    LedgerDueBeforeIssue => "policy::ledger_due_before_issue",
+    LedgerDuplicateInvoice => "policy::ledger_duplicate_invoice",
+    LedgerUnknownInvoice => "policy::ledger_unknown_invoice",
+    LedgerUnknownDebtor => "policy::ledger_unknown_debtor",
+    LedgerDebtorMismatch => "policy::ledger_debtor_mismatch",
+    LedgerBeforeIssue => "policy::ledger_before_issue",
+    LedgerOverpayment => "policy::ledger_overpayment",
+    LedgerDispute => "policy::ledger_dispute",
+    LedgerDebtorKind => "policy::ledger_debtor_kind",
+    LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
+    LedgerMoreProblems => "policy::ledger_more_problems",
 }
 
 impl std::fmt::Display for Code {

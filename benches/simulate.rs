@@ -1,0 +1,235 @@
+//! The simulation benchmark (docs/performance.md, "Simulation").
+//!
+//! ```text
+//! cargo bench --bench simulate                      # 10k, 100k and 1M invoices
+//! cargo bench --bench simulate -- --sizes 1000000 --runs 5
+//! cargo bench --bench simulate -- --no-duckdb
+//! ```
+//!
+//! For each size it generates the book (examples/gen_ledger, seed 1), then
+//! measures, best of `--runs`:
+//! - the floor: reading the ledger and debtors files record by record with
+//!   the `csv` crate, doing nothing else;
+//! - `policy simulate benches/bench.policy --format csv -o FILE` over 2025
+//!   (wall time and peak memory, with `/usr/bin/time`);
+//! - DuckDB computing the same events with benches/duckdb_events.py, and
+//!   checks that both wrote the same number of events.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[allow(dead_code)]
+#[path = "../examples/gen_ledger/book.rs"]
+mod book;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const FROM: &str = "2025-01-01";
+const TO: &str = "2025-12-31";
+
+struct Args {
+    sizes: Vec<usize>,
+    runs: usize,
+    duckdb: bool,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        sizes: vec![10_000, 100_000, 1_000_000],
+        runs: 3,
+        duckdb: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                args.sizes = it
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|s| s.parse().unwrap())
+                    .collect()
+            }
+            "--runs" => args.runs = it.next().unwrap().parse().unwrap(),
+            "--no-duckdb" => args.duckdb = false,
+            "--bench" => {} // passed by `cargo bench`
+            other => panic!("unknown option {other}"),
+        }
+    }
+    args
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The book of `invoices` invoices, generated once.
+fn book(invoices: usize) -> PathBuf {
+    let dir = root().join(format!("target/bench/book-{invoices}"));
+    if dir.join("ledger.csv").exists() && dir.join("debtors.csv").exists() {
+        return dir;
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let options = book::Options {
+        invoices,
+        debtors: (invoices / 20).max(50),
+        seed: 1,
+        start: FROM.parse().unwrap(),
+        days: 365,
+        locale: false,
+        names: false,
+    };
+    let generated = book::generate(&options);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("ledger.csv")).unwrap());
+    generated.write_ledger(&mut out, &options).unwrap();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("debtors.csv")).unwrap());
+    generated.write_debtors(&mut out, &options).unwrap();
+    dir
+}
+
+/// Seconds to read both files record by record with the csv crate.
+fn floor(dir: &Path) -> (f64, usize) {
+    let start = Instant::now();
+    let mut rows = 0;
+    for name in ["ledger.csv", "debtors.csv"] {
+        let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            rows += 1;
+        }
+    }
+    (start.elapsed().as_secs_f64(), rows)
+}
+
+/// Wall seconds and peak memory (KiB, when /usr/bin/time is there) of a command.
+fn measure(program: &Path, args: &[&str]) -> (f64, Option<u64>) {
+    let time = Path::new("/usr/bin/time");
+    let start = Instant::now();
+    let output = if time.exists() {
+        Command::new(time)
+            .args(["-f", "%e %M"])
+            .arg(program)
+            .args(args)
+            .output()
+            .unwrap()
+    } else {
+        Command::new(program).args(args).output().unwrap()
+    };
+    let wall = start.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let memory = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|m| m.parse().ok());
+    (wall, memory)
+}
+
+fn lines(path: &Path) -> usize {
+    std::fs::read(path)
+        .unwrap()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+fn best(runs: usize, mut f: impl FnMut() -> (f64, Option<u64>)) -> (f64, Option<u64>) {
+    let mut best = f64::MAX;
+    let mut memory = None;
+    for _ in 0..runs {
+        let (t, m) = f();
+        best = best.min(t);
+        memory = memory.max(m);
+    }
+    (best, memory)
+}
+
+fn main() {
+    let args = args();
+    let policy = PathBuf::from(env!("CARGO_BIN_EXE_policy"));
+    let bench_policy = root().join("benches/bench.policy");
+    println!(
+        "| invoices | rows | ledger MB | floor s | simulate s | peak MiB | events | ×floor | DuckDB query s | DuckDB process s | ÷DuckDB |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &size in &args.sizes {
+        let dir = book(size);
+        let ledger = dir.join("ledger.csv");
+        let debtors = dir.join("debtors.csv");
+        let mb = std::fs::metadata(&ledger).unwrap().len() as f64 / 1e6;
+        let mut rows = 0;
+        let (floor_s, _) = best(args.runs, || {
+            let (t, r) = floor(&dir);
+            rows = r;
+            (t, None)
+        });
+        let out = dir.join("events.csv");
+        let sim_args = [
+            "simulate",
+            bench_policy.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--debtors",
+            debtors.to_str().unwrap(),
+            "--from",
+            FROM,
+            "--to",
+            TO,
+            "--format",
+            "csv",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        let (sim_s, memory) = best(args.runs, || measure(&policy, &sim_args));
+        let events = lines(&out) - 1;
+        let (mut query_s, mut process_s) = (f64::NAN, f64::NAN);
+        if args.duckdb {
+            let duck_out = dir.join("duckdb-events.csv");
+            let script = root().join("benches/duckdb_events.py");
+            let mut best_query = f64::MAX;
+            let mut best_process = f64::MAX;
+            for _ in 0..args.runs {
+                let start = Instant::now();
+                let output = Command::new("python3")
+                    .arg(&script)
+                    .args([&ledger, &debtors])
+                    .args([FROM, TO])
+                    .arg(&duck_out)
+                    .output()
+                    .unwrap();
+                best_process = best_process.min(start.elapsed().as_secs_f64());
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                let text = String::from_utf8(output.stdout).unwrap();
+                let mut parts = text.split_whitespace();
+                let count: usize = parts.next().unwrap().parse().unwrap();
+                let seconds: f64 = parts.next().unwrap().parse().unwrap();
+                assert_eq!(
+                    count, events,
+                    "DuckDB and policy simulate disagree on the number of events"
+                );
+                best_query = best_query.min(seconds);
+            }
+            query_s = best_query;
+            process_s = best_process;
+        }
+        println!(
+            "| {size} | {rows} | {mb:.1} | {floor_s:.3} | {sim_s:.3} | {} | {events} | {:.1} | {query_s:.3} | {process_s:.3} | {:.2} |",
+            memory.map_or("n/a".to_string(), |kib| format!(
+                "{:.0}",
+                kib as f64 / 1024.0
+            )),
+            sim_s / floor_s,
+            sim_s / query_s,
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! A reproducible synthetic book of receivables: debtors (B2B and B2C, some
+//! with a guarantor) and a year of invoices with what happened to each (paid
+//! on time, late, in part, never; credit notes; disputes). Used for the
+//! example files, the benchmark and tests.
+//!
+//! The random generator is written here (SplitMix64) rather than taken from
+//! a crate, so that a seed gives the same book with any crate version.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use chrono::{Datelike, Days, NaiveDate};
+
+/// SplitMix64: small, fast, and the same sequence forever.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1).max(1) as u64) as i64
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub invoices: usize,
+    pub debtors: usize,
+    pub seed: u64,
+    pub start: NaiveDate,
+    /// Invoices are issued over this many days from `start`.
+    pub days: u32,
+    /// Write the FR/BE/LU spreadsheet dialect (`;`, `1 234,56`, DD/MM/YYYY, BOM, CRLF).
+    pub locale: bool,
+    /// Realistic names and addresses (the example book); ids only otherwise.
+    pub names: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Debtor {
+    pub id: String,
+    pub name: String,
+    pub b2b: bool,
+    pub country: &'static str,
+    pub email: String,
+    pub address: String,
+    pub guarantor: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Invoice,
+    Payment,
+    CreditNote,
+    Dispute,
+    Resolve,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Invoice => "invoice",
+            Kind::Payment => "payment",
+            Kind::CreditNote => "credit_note",
+            Kind::Dispute => "dispute",
+            Kind::Resolve => "resolve",
+        }
+    }
+}
+
+/// One ledger row; amounts in cents.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub date: NaiveDate,
+    pub kind: Kind,
+    pub invoice: u32,
+    pub debtor: u32,
+    pub cents: i64,
+    pub due: Option<NaiveDate>,
+}
+
+pub struct Book {
+    pub debtors: Vec<Debtor>,
+    pub rows: Vec<Row>,
+    pub year: i32,
+}
+
+const COMPANIES: &[&str] = &[
+    "Boulangerie",
+    "Garage",
+    "Brasserie",
+    "Imprimerie",
+    "Menuiserie",
+    "Transports",
+    "Pharmacie",
+    "Cabinet",
+    "Atelier",
+    "Librairie",
+    "Fromagerie",
+    "Plomberie",
+    "Électricité",
+    "Traiteur",
+    "Fiduciaire",
+    "Quincaillerie",
+    "Hôtel",
+    "Restaurant",
+    "Agence",
+    "Laboratoire",
+];
+const FAMILY: &[&str] = &[
+    "Martin", "Dubois", "Lefèvre", "Peeters", "Janssens", "Weber", "Schmit", "Muller", "Lambert",
+    "Dupont", "Claes", "Hoffmann", "Moreau", "Fontaine", "Wagner", "Girard", "Maes", "Reuter",
+    "Mercier", "Hansen", "Leroy", "Kremer", "Durand", "Willems",
+];
+const GIVEN: &[&str] = &[
+    "Jean",
+    "Marie",
+    "Luc",
+    "Sophie",
+    "Pierre",
+    "Anne",
+    "Marc",
+    "Julie",
+    "Paul",
+    "Claire",
+    "Thomas",
+    "Nathalie",
+    "Éric",
+    "Isabelle",
+    "François",
+    "Léa",
+];
+const FORMS: &[(&str, &str)] = &[
+    ("FR", "SARL"),
+    ("FR", "SAS"),
+    ("BE", "SRL"),
+    ("BE", "SA"),
+    ("LU", "S.à r.l."),
+    ("LU", "SA"),
+];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("FR", "75011", "Paris"),
+    ("FR", "69002", "Lyon"),
+    ("FR", "59000", "Lille"),
+    ("FR", "57000", "Metz"),
+    ("BE", "1000", "Bruxelles"),
+    ("BE", "4000", "Liège"),
+    ("BE", "5000", "Namur"),
+    ("LU", "L-1611", "Luxembourg"),
+    ("LU", "L-4002", "Esch-sur-Alzette"),
+];
+const STREETS: &[&str] = &[
+    "rue de la Gare",
+    "avenue Louise",
+    "rue Principale",
+    "boulevard Royal",
+    "rue des Écoles",
+    "place du Marché",
+];
+
+fn debtor(rng: &mut Rng, i: usize, names: bool) -> Debtor {
+    let b2b = rng.chance(70);
+    let (country, form) = *rng.pick(FORMS);
+    let city = loop {
+        let c = *rng.pick(CITIES);
+        if c.0 == country {
+            break c;
+        }
+    };
+    let family = *rng.pick(FAMILY);
+    let given = *rng.pick(GIVEN);
+    let name = if !names {
+        format!("Debtor {i}")
+    } else if b2b {
+        format!("{} {family} {form}", rng.pick(COMPANIES))
+    } else {
+        format!("{given} {family}")
+    };
+    let slug: String = family
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    let email = if b2b {
+        format!("compta@{slug}-{i}.example")
+    } else {
+        format!(
+            "{}.{slug}{i}@mail.example",
+            given
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .collect::<String>()
+        )
+    };
+    let address = format!(
+        "{} {}, {} {}",
+        rng.between(1, 120),
+        rng.pick(STREETS),
+        city.1,
+        city.2
+    );
+    let guarantor = (b2b && rng.chance(12)).then(|| {
+        let g = format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY));
+        let a = format!(
+            "{} {}, {} {}",
+            rng.between(1, 80),
+            rng.pick(STREETS),
+            city.1,
+            city.2
+        );
+        (g, a)
+    });
+    Debtor {
+        id: format!("D{i:05}"),
+        name,
+        b2b,
+        country,
+        email,
+        address,
+        guarantor,
+    }
+}
+
+/// Amount in cents: B2C small, B2B spread from 80 EUR to 60,000 EUR (some
+/// above the 15,000 EUR court thresholds).
+fn amount(rng: &mut Rng, b2b: bool) -> i64 {
+    let euros = if b2b {
+        match rng.below(100) {
+            0..=59 => rng.between(80, 2_500),
+            60..=89 => rng.between(2_500, 12_000),
+            _ => rng.between(12_000, 60_000),
+        }
+    } else {
+        rng.between(30, 1_800)
+    };
+    euros * 100 + rng.between(0, 99)
+}
+
+pub fn generate(options: &Options) -> Book {
+    let mut rng = Rng::new(options.seed);
+    let debtors: Vec<Debtor> = (1..=options.debtors.max(1))
+        .map(|i| debtor(&mut rng, i, options.names))
+        .collect();
+    let mut rows = Vec::with_capacity(options.invoices * 2);
+    let day = |base: NaiveDate, n: i64| -> NaiveDate {
+        if n >= 0 {
+            base.checked_add_days(Days::new(n as u64)).unwrap_or(base)
+        } else {
+            base.checked_sub_days(Days::new((-n) as u64))
+                .unwrap_or(base)
+        }
+    };
+    for i in 0..options.invoices {
+        let d = rng.below(debtors.len() as u64) as u32;
+        let b2b = debtors[d as usize].b2b;
+        // Issue dates spread evenly over the period, in invoice order.
+        let offset = (i as u64 * u64::from(options.days) / options.invoices.max(1) as u64) as i64;
+        let issued = day(options.start, offset);
+        let terms = if b2b {
+            *rng.pick(&[30, 30, 45, 60])
+        } else {
+            *rng.pick(&[14, 30])
+        };
+        let due = day(issued, terms);
+        let cents = amount(&mut rng, b2b);
+        let invoice = i as u32 + 1;
+        rows.push(Row {
+            date: issued,
+            kind: Kind::Invoice,
+            invoice,
+            debtor: d,
+            cents,
+            due: Some(due),
+        });
+        let mut push = |date: NaiveDate, kind: Kind, cents: i64| {
+            rows.push(Row {
+                date,
+                kind,
+                invoice,
+                debtor: d,
+                cents,
+                due: None,
+            });
+        };
+        match rng.below(100) {
+            // paid on time
+            0..=54 => push(day(issued, rng.between(3, terms)), Kind::Payment, cents),
+            // paid late
+            55..=74 => push(day(due, rng.between(1, 100)), Kind::Payment, cents),
+            // paid in part, the rest later or never
+            75..=82 => {
+                let part = cents * rng.between(20, 70) / 100;
+                let first = day(due, rng.between(-5, 40));
+                push(first, Kind::Payment, part);
+                if rng.chance(50) {
+                    push(day(first, rng.between(10, 90)), Kind::Payment, cents - part);
+                }
+            }
+            // never paid
+            83..=89 => {}
+            // a credit note, in full or in part (the rest paid)
+            90..=93 => {
+                let credit = if rng.chance(50) {
+                    cents
+                } else {
+                    cents * rng.between(10, 40) / 100
+                };
+                let date = day(issued, rng.between(5, 50));
+                push(date, Kind::CreditNote, credit);
+                if credit < cents {
+                    push(day(date, rng.between(5, 60)), Kind::Payment, cents - credit);
+                }
+            }
+            // disputed: resolved (then paid or not), or still open
+            94..=96 => {
+                let start = day(due, rng.between(-10, 40));
+                push(start, Kind::Dispute, 0);
+                if rng.chance(75) {
+                    let end = day(start, rng.between(5, 60));
+                    push(end, Kind::Resolve, 0);
+                    if rng.chance(60) {
+                        push(day(end, rng.between(1, 30)), Kind::Payment, cents);
+                    }
+                }
+            }
+            // paid in two instalments, late
+            _ => {
+                let half = cents / 2;
+                let first = day(due, rng.between(5, 30));
+                push(first, Kind::Payment, half);
+                push(day(first, rng.between(20, 45)), Kind::Payment, cents - half);
+            }
+        }
+    }
+    // The book is exported on the period's last day: what happens later is
+    // not in it yet. An export lists rows by date (stable: an invoice
+    // before its payments).
+    let export = day(options.start, i64::from(options.days));
+    rows.retain(|r| r.date <= export);
+    rows.sort_by_key(|r| r.date);
+    Book {
+        debtors,
+        rows,
+        year: options.start.year(),
+    }
+}
+
+fn money(cents: i64, locale: bool) -> String {
+    let (units, rest) = (cents / 100, cents % 100);
+    if !locale {
+        return format!("{units}.{rest:02}");
+    }
+    // `1 234,56` with a no-break space, as French spreadsheets write it.
+    let digits = units.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped},{rest:02}")
+}
+
+fn date(d: NaiveDate, locale: bool) -> String {
+    if locale {
+        d.format("%d/%m/%Y").to_string()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl Book {
+    pub fn write_ledger(&self, out: &mut impl Write, options: &Options) -> io::Result<()> {
+        let (sep, eol) = if options.locale {
+            (';', "\r\n")
+        } else {
+            (',', "\n")
+        };
+        if options.locale {
+            out.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut line = String::with_capacity(96);
+        write!(
+            out,
+            "date{sep}type{sep}invoice{sep}debtor{sep}amount{sep}due{eol}"
+        )?;
+        for row in &self.rows {
+            line.clear();
+            let amount = match row.kind {
+                Kind::Dispute | Kind::Resolve => String::new(),
+                _ => money(row.cents, options.locale),
+            };
+            let debtor = if row.kind == Kind::Invoice {
+                self.debtors[row.debtor as usize].id.as_str()
+            } else {
+                ""
+            };
+            let due = row.due.map(|d| date(d, options.locale)).unwrap_or_default();
+            let _ = write!(
+                line,
+                "{}{sep}{}{sep}F{:02}-{:07}{sep}{debtor}{sep}{amount}{sep}{due}{eol}",
+                date(row.date, options.locale),
+                row.kind.word(),
+                self.year.rem_euclid(100),
+                row.invoice,
+            );
+            out.write_all(line.as_bytes())?;
+        }
+        out.flush()
+    }
+
+    pub fn write_debtors(&self, out: &mut impl Write, options: &Options) -> io::Result<()> {
+        let (sep, eol) = if options.locale {
+            (';', "\r\n")
+        } else {
+            (',', "\n")
+        };
+        if options.locale {
+            out.write_all(b"\xEF\xBB\xBF")?;
+        }
+        write!(
+            out,
+            "id{sep}name{sep}kind{sep}country{sep}email{sep}address{sep}guarantor{sep}guarantor_address{eol}"
+        )?;
+        let quote = |s: &str| -> String {
+            if s.contains(sep) || s.contains('"') {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        for d in &self.debtors {
+            let (g, ga) = d.guarantor.clone().unwrap_or_default();
+            write!(
+                out,
+                "{}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{}{eol}",
+                d.id,
+                quote(&d.name),
+                if d.b2b { "b2b" } else { "b2c" },
+                d.country,
+                d.email,
+                quote(&d.address),
+                quote(&g),
+                quote(&ga),
+            )?;
+        }
+        out.flush()
+    }
+}

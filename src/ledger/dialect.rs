@@ -1,0 +1,350 @@
+//! The two ways a ledger's values are written: the standard one (`,`
+//! between fields, `1234.56`, `2026-01-05`) and the one a French-, Belgian-
+//! or Luxembourg-locale spreadsheet exports (`;`, `1 234,56` or `1.234,56`,
+//! `05/01/2026`). Values are parsed from bytes, without allocating: a book
+//! has millions of them.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// How a ledger's fields and values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `,` separator, `1234.56`, `YYYY-MM-DD`.
+    Standard,
+    /// `;` separator, decimal comma with space or dot thousands separators,
+    /// `DD/MM/YYYY` (ISO dates are read too).
+    Locale,
+}
+
+impl Dialect {
+    pub fn delimiter(self) -> u8 {
+        match self {
+            Dialect::Standard => b',',
+            Dialect::Locale => b';',
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Dialect::Standard => "standard dialect (`,`, `1234.56`, `YYYY-MM-DD`)",
+            Dialect::Locale => "FR/BE/LU spreadsheet dialect (`;`, `1 234,56`, `DD/MM/YYYY`)",
+        }
+    }
+
+    /// The dialect a file's header line is written in: `;`-separated when
+    /// the line has a `;` and splitting on it finds more fields than
+    /// splitting on `,`.
+    pub fn detect(header: &[u8]) -> Dialect {
+        let count = |b: u8| header.iter().filter(|&&c| c == b).count();
+        if count(b';') > count(b',') {
+            Dialect::Locale
+        } else {
+            Dialect::Standard
+        }
+    }
+}
+
+/// `--dialect`: detected from the header, or forced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DialectChoice {
+    #[default]
+    Auto,
+    Standard,
+    Locale,
+}
+
+impl DialectChoice {
+    pub fn resolve(self, header: &[u8]) -> Dialect {
+        match self {
+            DialectChoice::Auto => Dialect::detect(header),
+            DialectChoice::Standard => Dialect::Standard,
+            DialectChoice::Locale => Dialect::Locale,
+        }
+    }
+}
+
+/// Why a value could not be read; the message says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    pub message: String,
+    pub help: String,
+}
+
+impl ValueError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        ValueError {
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// A date: `YYYY-MM-DD` in both dialects, `DD/MM/YYYY` (or `D/M/YYYY`) in
+/// the locale dialect.
+pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError> {
+    let text = text.trim_ascii();
+    let parsed = if text.len() == 10 && text[4] == b'-' && text[7] == b'-' {
+        digits(&text[0..4])
+            .zip(digits(&text[5..7]))
+            .zip(digits(&text[8..10]))
+            .map(|((y, m), d)| (y, m, d))
+    } else if dialect == Dialect::Locale {
+        let mut parts = text.split(|&b| b == b'/');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(d), Some(m), Some(y), None)
+                if (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) && y.len() == 4 =>
+            {
+                digits(y)
+                    .zip(digits(m))
+                    .zip(digits(d))
+                    .map(|((y, m), d)| (y, m, d))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let expected = match dialect {
+        Dialect::Standard => "a date written YYYY-MM-DD",
+        Dialect::Locale => "a date written DD/MM/YYYY or YYYY-MM-DD",
+    };
+    let shown = || String::from_utf8_lossy(text);
+    let Some((y, m, d)) = parsed else {
+        let help = if dialect == Dialect::Standard && text.contains(&b'/') {
+            "this file is read in the standard dialect, where dates are YYYY-MM-DD; \
+             a `;`-separated spreadsheet export is read as DD/MM/YYYY (`--dialect locale` forces it)"
+        } else {
+            "write the date as in `2026-01-05`"
+        };
+        return Err(ValueError::new(
+            format!("expected {expected}, found `{}`", shown()),
+            help,
+        ));
+    };
+    i32::try_from(y)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .ok_or_else(|| {
+            ValueError::new(
+                format!("`{}` is not a day of the calendar", shown()),
+                "check the day and the month (the month has fewer days, or the day and month are swapped)",
+            )
+        })
+}
+
+fn digits(text: &[u8]) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 {
+        return None;
+    }
+    text.iter().try_fold(0u32, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
+}
+
+/// An amount, signed as written (the caller rejects zero and negatives with
+/// its own message). Standard: `1234.56`. Locale: `1234,56`, `1 234,56`
+/// (a space, a no-break space or a narrow no-break space between groups of
+/// three digits) or `1.234,56`.
+pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError> {
+    let trimmed = text.trim_ascii();
+    let (negative, body) = match trimmed.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, trimmed),
+    };
+    let parsed = match dialect {
+        Dialect::Standard => plain(body, b'.'),
+        Dialect::Locale => grouped(body),
+    };
+    let shown = || String::from_utf8_lossy(trimmed);
+    let Some((mantissa, scale)) = parsed else {
+        let (expected, help) = match dialect {
+            Dialect::Standard => (
+                "an amount such as `1234.56`",
+                if body.contains(&b',') {
+                    "in the standard dialect the decimal separator is `.` and there is no thousands \
+                     separator; a `;`-separated spreadsheet export uses the decimal comma (`--dialect locale`)"
+                } else {
+                    "write digits with an optional `.` and decimals, without a currency sign"
+                },
+            ),
+            Dialect::Locale => (
+                "an amount such as `1 234,56`",
+                "in this dialect the decimal separator is `,` and thousands are grouped by three \
+                 with a space or a `.`; write the amount without a currency sign",
+            ),
+        };
+        return Err(ValueError::new(
+            format!("expected {expected}, found `{}`", shown()),
+            help,
+        ));
+    };
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| {
+        ValueError::new(
+            format!("`{}` is too large or has too many decimals", shown()),
+            "amounts have at most 28 significant digits",
+        )
+    })
+}
+
+/// Digits with at most one decimal separator `point`.
+fn plain(text: &[u8], point: u8) -> Option<(i128, u32)> {
+    let mut mantissa: i128 = 0;
+    let mut scale: Option<u32> = None;
+    let mut any = false;
+    for &b in text {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(i128::from(b - b'0'))?;
+                any = true;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            _ if b == point && scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    match scale {
+        Some(0) => None, // `12.`
+        _ if !any => None,
+        Some(s) if s > 28 => None,
+        s => Some((mantissa, s.unwrap_or(0))),
+    }
+}
+
+/// The locale form: integer part in groups of three (separated by a space,
+/// U+00A0, U+202F or `.`, one kind per number), then `,` and decimals.
+fn grouped(text: &[u8]) -> Option<(i128, u32)> {
+    let (int, frac) = match text.iter().position(|&b| b == b',') {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let mut digits_only: [u8; 64] = [0; 64];
+    let mut len = 0usize;
+    let mut group = 0usize;
+    let mut separators = 0usize;
+    let mut separator: Option<&[u8]> = None;
+    let mut rest = int;
+    while let Some((&b, tail)) = rest.split_first() {
+        let sep_len = match b {
+            b'0'..=b'9' => 0,
+            b' ' | b'.' => 1,
+            0xC2 if tail.first() == Some(&0xA0) => 2,
+            0xE2 if tail.starts_with(&[0x80, 0xAF]) => 3,
+            _ => return None,
+        };
+        if sep_len == 0 {
+            *digits_only.get_mut(len)? = b;
+            len += 1;
+            group += 1;
+            rest = tail;
+            continue;
+        }
+        let this = &rest[..sep_len];
+        // A separator needs a first group of 1–3 digits or a full group
+        // before it, and every number uses one kind of separator.
+        if group == 0 || group > 3 || (separators > 0 && group != 3) {
+            return None;
+        }
+        if separator.is_some_and(|s| s != this) {
+            return None;
+        }
+        separator = Some(this);
+        separators += 1;
+        group = 0;
+        rest = &rest[sep_len..];
+    }
+    if separators > 0 && group != 3 {
+        return None;
+    }
+    if len == 0 {
+        return None;
+    }
+    let int_digits = digits_only.get(..len)?;
+    let mut joined: Vec<u8> = Vec::with_capacity(len + 1 + frac.map_or(0, <[u8]>::len));
+    joined.extend_from_slice(int_digits);
+    if let Some(frac) = frac {
+        if frac.is_empty() || !frac.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        joined.push(b'.');
+        joined.extend_from_slice(frac);
+    }
+    plain(&joined, b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn detects_the_separator_from_the_header() {
+        assert_eq!(Dialect::detect(b"date,type,invoice"), Dialect::Standard);
+        assert_eq!(Dialect::detect(b"date;type;invoice"), Dialect::Locale);
+        assert_eq!(Dialect::detect(b"date"), Dialect::Standard);
+    }
+
+    #[test]
+    fn standard_amounts() {
+        let p = |s: &str| parse_amount(s.as_bytes(), Dialect::Standard);
+        assert_eq!(p("1200.00"), Ok(dec("1200.00")));
+        assert_eq!(p(" 15000 "), Ok(dec("15000")));
+        assert_eq!(p("-3.5"), Ok(dec("-3.5")));
+        assert!(p("1,5").is_err());
+        assert!(p("1 234.56").is_err());
+        assert!(p("12.").is_err());
+        assert!(p("").is_err());
+        assert!(p("1.2.3").is_err());
+        assert!(p("99999999999999999999999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn locale_amounts() {
+        let p = |s: &str| parse_amount(s.as_bytes(), Dialect::Locale);
+        assert_eq!(p("1 234,56"), Ok(dec("1234.56")));
+        assert_eq!(p("1.234,56"), Ok(dec("1234.56")));
+        assert_eq!(p("1\u{a0}234,56"), Ok(dec("1234.56")));
+        assert_eq!(p("12\u{202f}345\u{202f}678,9"), Ok(dec("12345678.9")));
+        assert_eq!(p("1234,56"), Ok(dec("1234.56")));
+        assert_eq!(p("1.234"), Ok(dec("1234")));
+        assert_eq!(p("40"), Ok(dec("40")));
+        assert!(p("1.5").is_err(), "a dot is a thousands separator here");
+        assert!(p("1 23,4").is_err());
+        assert!(p("1.234 567,8").is_err(), "mixed separators");
+        assert!(p("1234.56").is_err());
+        assert!(p("12,").is_err());
+        assert!(p("1 234,56 €").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            parse_date(b"2026-01-05", Dialect::Standard),
+            Ok(d(2026, 1, 5))
+        );
+        assert_eq!(
+            parse_date(b"05/01/2026", Dialect::Locale),
+            Ok(d(2026, 1, 5))
+        );
+        assert_eq!(parse_date(b"5/1/2026", Dialect::Locale), Ok(d(2026, 1, 5)));
+        assert_eq!(
+            parse_date(b"2026-01-05", Dialect::Locale),
+            Ok(d(2026, 1, 5))
+        );
+        assert!(parse_date(b"05/01/2026", Dialect::Standard).is_err());
+        assert!(parse_date(b"2026-02-30", Dialect::Standard).is_err());
+        assert!(parse_date(b"2026-1-5", Dialect::Standard).is_err());
+        assert!(parse_date(b"", Dialect::Standard).is_err());
+    }
+}

@@ -1,0 +1,281 @@
+//! The ledger: what happened to a firm's receivables (invoices, payments,
+//! credit notes, disputes) and who the debtors are, read from the files an
+//! accounting package exports (docs/ledger.md).
+//!
+//! Reading never guesses: every problem becomes a diagnostic with the file,
+//! line and column, and a [`Ledger`] exists only when there is no error.
+//! The types are compact on purpose: a book of a million invoices must fit
+//! in a few hundred megabytes.
+
+mod build;
+mod csv_read;
+mod debtors;
+pub mod dialect;
+mod index;
+mod json;
+mod problem;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::vocab::DebtorKind;
+
+pub use dialect::{Dialect, DialectChoice};
+
+/// The hasher of the ledger's lookup tables: fast, and seeded the same in
+/// every run, so that nothing depends on a random seed.
+type Hasher = foldhash::fast::FixedState;
+
+/// A debtor's index in [`Ledger::debtors`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DebtorId(pub u32);
+
+/// An invoice's index in [`Ledger::invoices`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InvoiceId(pub u32);
+
+/// A row of the debtors file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Debtor {
+    pub id: String,
+    pub name: String,
+    pub kind: DebtorKind,
+    pub country: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    /// The guarantor's (caution's) name; `None`: no guarantor.
+    pub guarantor: Option<String>,
+    pub guarantor_address: Option<String>,
+    /// Columns the contract does not name, by header, for templates.
+    pub attributes: Vec<(String, String)>,
+    /// The debtor's line in the debtors file.
+    pub line: u32,
+}
+
+impl Debtor {
+    pub fn is_guaranteed(&self) -> bool {
+        self.guarantor.is_some()
+    }
+}
+
+/// An invoice, with its payments, credit notes and disputes in
+/// [`Ledger::entries_of`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    /// The reference; kept inline up to 24 bytes (no allocation for a
+    /// million typical references).
+    pub reference: compact_str::CompactString,
+    pub debtor: DebtorId,
+    /// The issue date (the `date` of its `invoice` row).
+    pub issued: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: Decimal,
+    /// The line of its `invoice` row.
+    pub line: u32,
+    /// Extra columns, aligned with [`Ledger::attribute_names`] (empty when
+    /// the file has none).
+    pub attributes: Box<[Box<str>]>,
+    entries: (u32, u32),
+}
+
+/// What an entry records about an invoice after its issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    Payment,
+    CreditNote,
+    Dispute,
+    Resolve,
+}
+
+impl EntryKind {
+    /// The word of the ledger's `type` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Payment => "payment",
+            EntryKind::CreditNote => "credit_note",
+            EntryKind::Dispute => "dispute",
+            EntryKind::Resolve => "resolve",
+        }
+    }
+
+    /// Payments and credit notes lower the balance.
+    pub fn settles(self) -> bool {
+        matches!(self, EntryKind::Payment | EntryKind::CreditNote)
+    }
+}
+
+/// A payment, credit note, dispute or resolution of one invoice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub kind: EntryKind,
+    /// Zero for disputes and resolutions.
+    pub amount: Decimal,
+    pub line: u32,
+    pub attributes: Box<[Box<str>]>,
+}
+
+/// A firm's book: debtors, invoices and what happened to them.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    pub debtors: Vec<Debtor>,
+    pub invoices: Vec<Invoice>,
+    /// Every invoice's entries, grouped by invoice, each group in date order.
+    entries: Vec<Entry>,
+    /// Names of the ledger's extra columns.
+    pub attribute_names: Vec<String>,
+    /// The currency every amount is in.
+    pub currency: &'static str,
+    /// How the ledger file was read.
+    pub dialect: Option<Dialect>,
+}
+
+impl Ledger {
+    pub fn invoice(&self, id: InvoiceId) -> &Invoice {
+        &self.invoices[id.0 as usize]
+    }
+
+    pub fn debtor(&self, id: DebtorId) -> &Debtor {
+        &self.debtors[id.0 as usize]
+    }
+
+    /// The invoice's payments, credit notes and disputes, in date order.
+    pub fn entries_of(&self, invoice: &Invoice) -> &[Entry] {
+        let (start, len) = invoice.entries;
+        self.entries
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The extra columns of an invoice or entry, by name.
+    pub fn attributes<'a>(
+        &'a self,
+        values: &'a [Box<str>],
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.attribute_names
+            .iter()
+            .map(String::as_str)
+            .zip(values.iter().map(|v| &**v))
+    }
+
+    /// Number of rows the book was read from.
+    pub fn rows(&self) -> usize {
+        self.invoices.len() + self.entries.len()
+    }
+
+    /// The invoice's outstanding balance at the end of `day`: its amount
+    /// less the payments and credit notes booked up to that day (never
+    /// below zero), or zero before its issue.
+    pub fn balance_on(&self, invoice: &Invoice, day: NaiveDate) -> Decimal {
+        if day < invoice.issued {
+            return Decimal::ZERO;
+        }
+        let settled: Decimal = self
+            .entries_of(invoice)
+            .iter()
+            .take_while(|e| e.date <= day)
+            .filter(|e| e.kind.settles())
+            .map(|e| e.amount)
+            .sum();
+        (invoice.amount - settled).max(Decimal::ZERO)
+    }
+}
+
+/// How to read a ledger.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub dialect: DialectChoice,
+    /// The policy's currency: every amount must be in it.
+    pub currency: &'static str,
+    /// Ticked with bytes read (hidden unless on a terminal).
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            dialect: DialectChoice::Auto,
+            currency: "EUR",
+            progress: None,
+        }
+    }
+}
+
+/// What reading found: the ledger when there was no error, and every
+/// diagnostic (warnings included) either way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub ledger: Option<Ledger>,
+    pub diagnostics: Diagnostics,
+}
+
+/// At most this many problems are reported per file; the rest are counted.
+pub const MAX_PROBLEMS: usize = 500;
+
+/// Reads a ledger (CSV, or JSON when the file is `*.json` or starts with
+/// `{`) and its debtors. `debtors` defaults to `debtors.csv` beside the
+/// ledger (a JSON ledger may carry its debtors instead).
+///
+/// `Err` is an I/O failure (a file that cannot be read, no debtors file):
+/// nothing was checked. `Ok` holds the ledger if the files have no error.
+pub fn read(
+    ledger_path: &Path,
+    debtors_path: Option<&Path>,
+    options: &ReadOptions,
+) -> Result<Loaded, Diagnostic> {
+    if json::is_json(ledger_path)? {
+        return json::read(ledger_path, debtors_path, options);
+    }
+    let debtors_path = debtors_file(ledger_path, debtors_path)?;
+    let (debtors, mut diagnostics) = debtors::read_csv(&debtors_path, options.dialect)?;
+    if debtors.debtors.is_empty() && diagnostics.has_errors() {
+        // Every debtor of the ledger would be "unknown": that is noise.
+        return Ok(Loaded {
+            ledger: None,
+            diagnostics,
+        });
+    }
+    let loaded = csv_read::read(ledger_path, debtors, options)?;
+    diagnostics.extend(loaded.diagnostics);
+    Ok(Loaded {
+        ledger: loaded.ledger.filter(|_| !diagnostics.has_errors()),
+        diagnostics,
+    })
+}
+
+/// The debtors file: as given, else `debtors.csv` beside the ledger.
+fn debtors_file(ledger: &Path, given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    if let Some(path) = given {
+        return Ok(path.to_path_buf());
+    }
+    let beside = ledger
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("debtors.csv");
+    if beside.is_file() {
+        return Ok(beside);
+    }
+    Err(Diagnostic::error(
+        Code::LedgerNoDebtors,
+        format!(
+            "no debtors file for `{}`: `--debtors` is not given and there is no `{}`",
+            ledger.display(),
+            beside.display()
+        ),
+    )
+    .with_help("give the debtors file with `--debtors debtors.csv` (columns id, name, kind, …; see docs/ledger.md)")
+    .in_path(ledger.display().to_string()))
+}
+
+pub use build::{Builder, DisputePeriod, DisputeProblem, disputes};
+pub use debtors::DebtorIndex;
+
+impl Ledger {
+    /// The invoice's dispute periods, in date order.
+    pub fn disputes_of(&self, invoice: &Invoice) -> Vec<DisputePeriod> {
+        disputes(self.entries_of(invoice), |_, _| {})
+    }
+}

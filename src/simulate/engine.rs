@@ -1,0 +1,392 @@
+//! The engine: each invoice's steps, in date then written order, computed
+//! from its dates alone. [`schedule_invoice`] holds every rule about when a
+//! step fires; the rest only feeds it.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
+use crate::calendar::Calendar;
+use crate::ledger::{DebtorId, DisputePeriod, EntryKind, Invoice, InvoiceId, Ledger, disputes};
+use crate::plan::{Action, Anchor, Cond, Facts, Plan, StepId};
+use crate::vocab::{Field, Recipient};
+
+/// What every invoice's scheduling shares.
+pub struct Context<'a> {
+    pub plan: &'a Plan,
+    pub ledger: &'a Ledger,
+    pub calendar: Calendar,
+    pub window: Window,
+    pub resolver: &'a dyn ChargeResolver,
+    /// For each step, the steps timed from it.
+    dependents: Vec<Vec<usize>>,
+    /// Steps timed from the due or issue date.
+    roots: Vec<usize>,
+    /// Per debtor, (day, outstanding over its invoices from that day on),
+    /// when a condition uses `total`.
+    totals: Option<Vec<Vec<(NaiveDate, Decimal)>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        plan: &'a Plan,
+        ledger: &'a Ledger,
+        calendar: Calendar,
+        window: Window,
+        resolver: &'a dyn ChargeResolver,
+    ) -> Self {
+        let mut dependents = vec![Vec::new(); plan.steps.len()];
+        let mut roots = Vec::new();
+        for (i, step) in plan.steps.iter().enumerate() {
+            match step.when.anchor {
+                Anchor::Step(StepId(anchor)) if anchor < i => dependents[anchor].push(i),
+                // The compiler only anchors on earlier steps; anything else
+                // could never be scheduled, so it is treated as never firing.
+                Anchor::Step(_) => {}
+                Anchor::Due | Anchor::Issue => roots.push(i),
+            }
+        }
+        let uses_total = plan.steps.iter().any(|s| {
+            s.condition
+                .as_ref()
+                .is_some_and(|c| mentions(&c.expr, Field::Total))
+        });
+        let totals = uses_total.then(|| debtor_totals(ledger));
+        Context {
+            plan,
+            ledger,
+            calendar,
+            window,
+            resolver,
+            dependents,
+            roots,
+            totals,
+        }
+    }
+
+    /// The debtor's outstanding balance over all its invoices on `day`.
+    fn total(&self, debtor: DebtorId, day: NaiveDate) -> Decimal {
+        let Some(timeline) = self.totals.as_ref().and_then(|t| t.get(debtor.0 as usize)) else {
+            return Decimal::ZERO;
+        };
+        let at = timeline.partition_point(|(d, _)| *d <= day);
+        at.checked_sub(1)
+            .and_then(|i| timeline.get(i))
+            .map_or(Decimal::ZERO, |(_, total)| *total)
+    }
+}
+
+fn mentions(cond: &Cond, field: Field) -> bool {
+    match cond {
+        Cond::Compare { field: f, .. } => *f == field,
+        Cond::Flag { .. } => false,
+        Cond::Not(inner) => mentions(inner, field),
+        Cond::All(parts) | Cond::Any(parts) => parts.iter().any(|p| mentions(p, field)),
+    }
+}
+
+/// Per debtor: the running total of its balances, as (day, total) steps.
+fn debtor_totals(ledger: &Ledger) -> Vec<Vec<(NaiveDate, Decimal)>> {
+    let mut deltas: Vec<Vec<(NaiveDate, Decimal)>> = vec![Vec::new(); ledger.debtors.len()];
+    for invoice in &ledger.invoices {
+        let Some(list) = deltas.get_mut(invoice.debtor.0 as usize) else {
+            continue;
+        };
+        list.push((invoice.issued, invoice.amount));
+        let mut left = invoice.amount;
+        for entry in ledger.entries_of(invoice) {
+            if entry.kind.settles() && left > Decimal::ZERO {
+                // An overpayment lowers no other invoice's balance.
+                let paid = entry.amount.min(left);
+                left -= paid;
+                list.push((entry.date.max(invoice.issued), -paid));
+            }
+        }
+    }
+    for list in &mut deltas {
+        list.sort_unstable_by_key(|(d, _)| *d);
+        let mut running = Decimal::ZERO;
+        let mut merged: Vec<(NaiveDate, Decimal)> = Vec::with_capacity(list.len());
+        for &(day, delta) in list.iter() {
+            running += delta;
+            match merged.last_mut() {
+                Some(last) if last.0 == day => last.1 = running,
+                _ => merged.push((day, running)),
+            }
+        }
+        *list = merged;
+    }
+    deltas
+}
+
+/// What receives the events of a range of invoices, invoice by invoice (in
+/// reference order; each invoice's in date then written order).
+pub trait Sink: Send {
+    /// The events of one invoice (possibly none).
+    fn invoice(&mut self, invoice: &Invoice, events: &[Event]);
+}
+
+impl Sink for Vec<Event> {
+    fn invoice(&mut self, _: &Invoice, events: &[Event]) {
+        self.extend_from_slice(events);
+    }
+}
+
+/// Simulates every invoice, in the ledger's (reference) order, on both
+/// cores when the book is large: each core takes a contiguous range of
+/// invoices and feeds its own sink. The sinks come back in range order, so
+/// concatenating them keeps the invoices' order.
+pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S> {
+    let invoices = &context.ledger.invoices;
+    let chunk = |range: std::ops::Range<usize>| {
+        let mut sink = make();
+        let mut events = Vec::new();
+        let mut scratch = Scratch::default();
+        for i in range {
+            events.clear();
+            let id = InvoiceId(i as u32);
+            schedule_invoice(context, id, &invoices[i], &mut scratch, &mut events);
+            sink.invoice(&invoices[i], &events);
+        }
+        sink
+    };
+    let n = invoices.len();
+    let threads = std::thread::available_parallelism().map_or(1, |p| p.get().min(4));
+    if n < 50_000 || threads < 2 {
+        return vec![chunk(0..n)];
+    }
+    let per = n.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = (t * per).min(n)..((t + 1) * per).min(n);
+                let chunk = &chunk;
+                scope.spawn(move || chunk(range))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(sink) => sink,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// Buffers reused from one invoice to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    queue: Vec<(NaiveDate, usize)>,
+    periods: Vec<DisputePeriod>,
+}
+
+/// Fires the steps of one invoice, appending its events (in date, then
+/// written order) to `out`. Every rule of docs/simulation.md about when a
+/// step fires lives here.
+pub fn schedule_invoice(
+    context: &Context<'_>,
+    id: InvoiceId,
+    invoice: &Invoice,
+    scratch: &mut Scratch,
+    out: &mut Vec<Event>,
+) {
+    let plan = context.plan;
+    let ledger = context.ledger;
+    let debtor = ledger.debtor(invoice.debtor);
+    if !plan.covers(debtor.kind) {
+        return;
+    }
+    let entries = ledger.entries_of(invoice);
+    scratch.periods.clear();
+    if entries
+        .iter()
+        .any(|e| matches!(e.kind, EntryKind::Dispute | EntryKind::Resolve))
+    {
+        scratch.periods = disputes(entries, |_, _| {});
+    }
+    let periods = &scratch.periods;
+    // The day the balance reaches zero: nothing fires from that day on.
+    let mut settled = Decimal::ZERO;
+    let mut paid_on = None;
+    for entry in entries.iter().filter(|e| e.kind.settles()) {
+        settled += entry.amount;
+        if settled >= invoice.amount {
+            paid_on = Some(entry.date);
+            break;
+        }
+    }
+    let balance_on = |day: NaiveDate| -> (Decimal, bool) {
+        let mut settled = Decimal::ZERO;
+        let mut any = false;
+        for entry in entries.iter().take_while(|e| e.date <= day) {
+            if entry.kind.settles() {
+                settled += entry.amount;
+                any = true;
+            }
+        }
+        ((invoice.amount - settled).max(Decimal::ZERO), any)
+    };
+
+    let queue = &mut scratch.queue;
+    queue.clear();
+    for &i in &context.roots {
+        let step = &plan.steps[i];
+        let base = match step.when.anchor {
+            Anchor::Issue => invoice.issued,
+            _ => invoice.due,
+        };
+        let nominal = context.calendar.add(base, step.when.offset);
+        if let Some(day) = nominal.and_then(|d| shift(d, periods, None)) {
+            queue.push((day, i));
+        }
+    }
+    let mut stopped: Option<(NaiveDate, usize)> = None;
+    // Pop the earliest (day, written order); a policy has few steps.
+    while let Some(at) = queue
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, key)| **key)
+        .map(|(at, _)| at)
+    {
+        let (day, i) = queue.swap_remove(at);
+        if day > context.window.to
+            || paid_on.is_some_and(|paid| paid <= day)
+            || stopped.is_some_and(|s| (day, i) > s)
+        {
+            continue;
+        }
+        let step = &plan.steps[i];
+        let (amount, any_settled) = balance_on(day);
+        if plan.minimum.as_ref().is_some_and(|m| amount < m.value) {
+            continue;
+        }
+        if let Some(condition) = &step.condition {
+            let facts = Facts {
+                amount,
+                total: context.total(invoice.debtor, day),
+                days_late: (day - invoice.due).num_days(),
+                kind: debtor.kind,
+                guaranteed: debtor.is_guaranteed(),
+                partially_paid: any_settled && amount > Decimal::ZERO,
+            };
+            if !condition.expr.eval(&facts) {
+                continue;
+            }
+        }
+        let mut recipients = Recipients::default();
+        let mut charge = None;
+        match &step.action {
+            Action::Send { recipients: to, .. } => {
+                recipients.debtor = to.contains(&Recipient::Debtor);
+                recipients.guarantor = to.contains(&Recipient::Guarantor) && debtor.is_guaranteed();
+                if recipients.is_empty() {
+                    continue; // `to guarantor` for a debtor without one
+                }
+            }
+            Action::Call { recipient } => match recipient {
+                Recipient::Debtor => recipients.debtor = true,
+                Recipient::Guarantor if debtor.is_guaranteed() => recipients.guarantor = true,
+                Recipient::Guarantor => continue,
+            },
+            Action::Charge(c) => {
+                let charge_context = ChargeContext {
+                    plan,
+                    invoice,
+                    debtor,
+                    date: day,
+                    outstanding: amount,
+                };
+                charge = Some(context.resolver.resolve(c, &charge_context));
+            }
+            Action::Route { .. } => {}
+            Action::Stop => stopped = Some((day, i)),
+        }
+        if context.window.contains(day) {
+            out.push(Event {
+                date: day,
+                invoice: id,
+                debtor: invoice.debtor,
+                step: step.id,
+                amount,
+                charge,
+                recipients,
+            });
+        }
+        for &next in &context.dependents[i] {
+            let offset = plan.steps[next].when.offset;
+            let nominal = context.calendar.add(day, offset);
+            if let Some(at) = nominal.and_then(|d| shift(d, periods, Some(day))) {
+                queue.push((at, next));
+            }
+        }
+    }
+}
+
+/// A step's day once disputes have stopped the clock: every dispute that
+/// starts on or before the (moving) day pushes it by the dispute's length;
+/// an unresolved one means never (`None`). Disputes on or before `after`
+/// (the day of the anchor step) are already in the anchor's day.
+fn shift(
+    nominal: NaiveDate,
+    periods: &[DisputePeriod],
+    after: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let mut day = nominal;
+    for period in periods {
+        if after.is_some_and(|a| period.start <= a) {
+            continue;
+        }
+        if period.start > day {
+            break;
+        }
+        let end = period.end?;
+        let length = u64::try_from((end - period.start).num_days()).unwrap_or(0);
+        day = day.checked_add_days(Days::new(length))?;
+    }
+    Some(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn disputes_push_later_days_by_their_length() {
+        let periods = [DisputePeriod {
+            start: d(3, 10),
+            end: Some(d(3, 20)),
+        }];
+        assert_eq!(shift(d(3, 9), &periods, None), Some(d(3, 9)));
+        assert_eq!(shift(d(3, 10), &periods, None), Some(d(3, 20)));
+        assert_eq!(shift(d(3, 15), &periods, None), Some(d(3, 25)));
+        // anchored on a step sent after the dispute: unaffected
+        assert_eq!(shift(d(4, 1), &periods, Some(d(3, 25))), Some(d(4, 1)));
+        let open = [DisputePeriod {
+            start: d(3, 10),
+            end: None,
+        }];
+        assert_eq!(shift(d(3, 9), &open, None), Some(d(3, 9)));
+        assert_eq!(shift(d(3, 10), &open, None), None);
+    }
+
+    #[test]
+    fn a_second_dispute_reached_after_the_first_shift_counts() {
+        let periods = [
+            DisputePeriod {
+                start: d(3, 1),
+                end: Some(d(3, 11)),
+            },
+            DisputePeriod {
+                start: d(3, 15),
+                end: Some(d(3, 20)),
+            },
+        ];
+        // 3/8 → +10 = 3/18, which is past the second start: +5 = 3/23
+        assert_eq!(shift(d(3, 8), &periods, None), Some(d(3, 23)));
+    }
+}

@@ -1,0 +1,218 @@
+//! Simulation: what a policy would have done to a book. Pure and
+//! deterministic: `(&Plan, &Ledger, Window)` → events, with no clock and no
+//! I/O (the CLI decides what "today" is). `policy run` and `policy diff`
+//! build on the same engine.
+//!
+//! Event-driven: each invoice's steps are computed from its dates (anchor +
+//! duration, moved by disputes), never by walking the calendar day by day.
+//! Semantics: docs/simulation.md.
+
+mod engine;
+pub mod output;
+pub(crate) mod summary;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::calendar::Calendar;
+use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
+use crate::plan::{Amount, Charge, Plan, Rate, StepId};
+
+pub use engine::{Context, Scratch, Sink, run, schedule_invoice};
+pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
+
+/// The days a simulation reports: events on `from..=to`. Steps before
+/// `from` still happen (a letter sent before it still anchors later steps);
+/// steps after `to` are not evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day reported; `None`: from the first day of the book.
+    pub from: Option<NaiveDate>,
+    /// Last day simulated and reported, and the day of the summary's
+    /// balances.
+    pub to: NaiveDate,
+}
+
+impl Window {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        date <= self.to && self.from.is_none_or(|from| from <= date)
+    }
+}
+
+/// Who a fired `send` or `call` reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Recipients {
+    pub debtor: bool,
+    pub guarantor: bool,
+}
+
+impl Recipients {
+    pub fn words(self) -> impl Iterator<Item = &'static str> {
+        [(self.debtor, "debtor"), (self.guarantor, "guarantor")]
+            .into_iter()
+            .filter_map(|(on, word)| on.then_some(word))
+    }
+
+    pub fn is_empty(self) -> bool {
+        !self.debtor && !self.guarantor
+    }
+}
+
+/// What a `charge` step charges, as resolved by a [`ChargeResolver`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeValue {
+    /// An amount in the policy's currency.
+    Amount(Decimal),
+    /// A yearly rate in percent (late interest).
+    Rate(Decimal),
+    /// Set by the law; not computed by this resolver.
+    Statutory,
+}
+
+impl std::fmt::Display for ChargeValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChargeValue::Amount(amount) => write!(f, "{amount}"),
+            ChargeValue::Rate(rate) => write!(f, "{}%", rate.normalize()),
+            ChargeValue::Statutory => f.write_str("statutory"),
+        }
+    }
+}
+
+/// What a charge is about when it fires.
+#[derive(Debug, Clone, Copy)]
+pub struct ChargeContext<'a> {
+    pub plan: &'a Plan,
+    pub invoice: &'a Invoice,
+    pub debtor: &'a Debtor,
+    pub date: NaiveDate,
+    /// The invoice's outstanding balance that day.
+    pub outstanding: Decimal,
+}
+
+/// Turns a `charge` step into what it charges. The law module will provide
+/// one that computes statutory indemnities and interest; [`AsWritten`]
+/// takes the policy's figures and leaves statutory ones marked.
+pub trait ChargeResolver: Sync {
+    fn resolve(&self, charge: &Charge, context: &ChargeContext<'_>) -> ChargeValue;
+}
+
+/// The charge as the policy writes it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsWritten;
+
+impl ChargeResolver for AsWritten {
+    fn resolve(&self, charge: &Charge, _: &ChargeContext<'_>) -> ChargeValue {
+        match charge {
+            Charge::Indemnity(Amount::Fixed(v)) | Charge::Fee(Amount::Fixed(v)) => {
+                ChargeValue::Amount(*v)
+            }
+            Charge::Interest(Rate::Percent(rate)) => ChargeValue::Rate(*rate),
+            Charge::Indemnity(Amount::Statutory)
+            | Charge::Fee(Amount::Statutory)
+            | Charge::Interest(Rate::Statutory) => ChargeValue::Statutory,
+        }
+    }
+}
+
+/// One step firing for one invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    pub date: NaiveDate,
+    pub invoice: InvoiceId,
+    pub debtor: DebtorId,
+    pub step: StepId,
+    /// The invoice's outstanding balance that day.
+    pub amount: Decimal,
+    /// For `charge` steps: what is charged.
+    pub charge: Option<ChargeValue>,
+    /// For `send` and `call`: who is reached (the guarantor only where the
+    /// debtor has one).
+    pub recipients: Recipients,
+}
+
+/// The events of a simulation, in date, invoice, written order, and their
+/// summary.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// Events in the order the engine produced them (invoice by invoice).
+    events: Vec<Event>,
+    /// `events` indices in report order (date, invoice, step).
+    order: Vec<u32>,
+    pub summary: Summary,
+}
+
+impl Simulation {
+    /// The events by date, then invoice (by reference), then written order.
+    pub fn events(&self) -> impl ExactSizeIterator<Item = &Event> + '_ {
+        self.order.iter().map(|&i| &self.events[i as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// Simulates a checked plan on a ledger. Deterministic: the same inputs give
+/// the same events, whatever the order of the ledger's rows.
+pub fn simulate(
+    plan: &Plan,
+    ledger: &Ledger,
+    window: Window,
+    resolver: &dyn ChargeResolver,
+) -> Simulation {
+    let context = engine::Context::new(plan, ledger, calendar(plan), window, resolver);
+    let mut parts = engine::run(&context, Vec::new).into_iter();
+    let mut events = parts.next().unwrap_or_default();
+    for mut part in parts {
+        events.append(&mut part);
+    }
+    let order = order_by_date(&events);
+    let summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
+    Simulation {
+        events,
+        order,
+        summary,
+    }
+}
+
+/// The calendar of the policy's jurisdiction.
+pub fn calendar(plan: &Plan) -> Calendar {
+    Calendar::new(plan.jurisdiction.as_ref().map(|j| j.value))
+}
+
+/// Report order of events produced invoice by invoice (each invoice's in
+/// date then written order): a stable counting sort by day, linear in the
+/// number of events, instead of a comparison sort of them all.
+fn order_by_date(events: &[Event]) -> Vec<u32> {
+    let Some(first) = events.iter().map(|e| e.date).min() else {
+        return Vec::new();
+    };
+    let day = |e: &Event| (e.date - first).num_days() as usize;
+    let days = events.iter().map(day).max().unwrap_or(0) + 1;
+    let mut starts = vec![0u32; days + 1];
+    for event in events {
+        starts[day(event) + 1] += 1;
+    }
+    for i in 0..days {
+        starts[i + 1] += starts[i];
+    }
+    let mut order = vec![0u32; events.len()];
+    for (i, event) in events.iter().enumerate() {
+        let slot = &mut starts[day(event)];
+        order[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    order
+}
+
+/// The step an event is about.
+pub fn step_of<'p>(plan: &'p Plan, event: &Event) -> Option<&'p crate::plan::Step> {
+    plan.step(event.step)
+}
+
+pub use crate::ledger::DisputePeriod;

@@ -1,0 +1,227 @@
+//! The summary of a simulation: what the policy did (events per step and
+//! channel, files routed) and where the book stands at the window's end
+//! (collected, outstanding, aged balance per debtor).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{Event, Window};
+use crate::ledger::{DebtorId, Ledger};
+use crate::plan::{Action, Plan, StepId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// First day reported (the book's first day when not given).
+    pub from: Option<NaiveDate>,
+    pub to: NaiveDate,
+    /// Invoices the policy applies to (debtor kind), issued by `to`.
+    pub invoices: usize,
+    pub events: usize,
+    /// Events of each step, in written order (every step, even with none).
+    pub steps: Vec<StepCount>,
+    /// Events per channel (`phone` for calls), by channel name.
+    pub channels: BTreeMap<&'static str, usize>,
+    /// Files handed to each destination, by name.
+    pub routed: Vec<Routed>,
+    /// Payments booked in the window on those invoices.
+    pub collected: Decimal,
+    /// Credit notes booked in the window on those invoices.
+    pub credited: Decimal,
+    /// Their outstanding balance at the end of `to`.
+    pub outstanding: Decimal,
+    /// The aged balance at `to`, per debtor with a balance (by debtor id).
+    pub aged: Vec<DebtorAging>,
+    pub aged_total: Aging,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepCount {
+    pub step: StepId,
+    pub events: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routed {
+    pub destination: String,
+    pub invoices: usize,
+    /// Outstanding on the day each was routed.
+    pub amount: Decimal,
+}
+
+/// Outstanding balances by days past due.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Aging {
+    pub not_due: Decimal,
+    pub days_1_30: Decimal,
+    pub days_31_60: Decimal,
+    pub days_61_90: Decimal,
+    pub over_90: Decimal,
+}
+
+impl Aging {
+    pub const LABELS: [&'static str; 5] = ["not due", "1-30", "31-60", "61-90", "over 90"];
+
+    pub fn buckets(&self) -> [Decimal; 5] {
+        [
+            self.not_due,
+            self.days_1_30,
+            self.days_31_60,
+            self.days_61_90,
+            self.over_90,
+        ]
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.buckets().iter().sum()
+    }
+
+    fn add(&mut self, days_late: i64, amount: Decimal) {
+        let bucket = match days_late {
+            i64::MIN..=0 => &mut self.not_due,
+            1..=30 => &mut self.days_1_30,
+            31..=60 => &mut self.days_31_60,
+            61..=90 => &mut self.days_61_90,
+            _ => &mut self.over_90,
+        };
+        *bucket += amount;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DebtorAging {
+    pub debtor: DebtorId,
+    pub aging: Aging,
+}
+
+/// Per step: how many events, and the sum of their outstanding amounts.
+/// All the summary needs of the events, so it can be added up by parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepTotals(pub Vec<(usize, Decimal)>);
+
+impl StepTotals {
+    pub fn new(plan: &Plan) -> Self {
+        StepTotals(vec![(0, Decimal::ZERO); plan.steps.len()])
+    }
+
+    pub fn of(plan: &Plan, events: &[Event]) -> Self {
+        let mut totals = StepTotals::new(plan);
+        for event in events {
+            totals.add(event);
+        }
+        totals
+    }
+
+    pub fn add(&mut self, event: &Event) {
+        if let Some((count, amount)) = self.0.get_mut(event.step.0) {
+            *count += 1;
+            *amount += event.amount;
+        }
+    }
+
+    pub fn merge(&mut self, other: &StepTotals) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+    }
+}
+
+pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
+    let mut steps = Vec::new();
+    let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
+    let mut events = 0;
+    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.0) {
+        events += count;
+        steps.push(StepCount {
+            step: step.id,
+            events: count,
+        });
+        if count == 0 {
+            continue;
+        }
+        match &step.action {
+            Action::Send { channels: list, .. } => {
+                for channel in list {
+                    *channels.entry(channel.as_str()).or_default() += count;
+                }
+            }
+            Action::Call { .. } => *channels.entry("phone").or_default() += count,
+            Action::Route { destination, .. } => {
+                let entry = routed.entry(destination.as_str()).or_default();
+                entry.0 += count;
+                entry.1 += amount;
+            }
+            Action::Charge(_) | Action::Stop => {}
+        }
+    }
+    let mut invoices = 0;
+    let mut collected = Decimal::ZERO;
+    let mut credited = Decimal::ZERO;
+    let mut per_debtor: BTreeMap<DebtorId, Aging> = BTreeMap::new();
+    for invoice in &ledger.invoices {
+        if invoice.issued > window.to || !plan.covers(ledger.debtor(invoice.debtor).kind) {
+            continue;
+        }
+        invoices += 1;
+        let mut settled = Decimal::ZERO;
+        for entry in ledger.entries_of(invoice) {
+            if entry.date > window.to || !entry.kind.settles() {
+                continue;
+            }
+            settled += entry.amount;
+            if window.contains(entry.date) {
+                match entry.kind {
+                    crate::ledger::EntryKind::Payment => collected += entry.amount,
+                    _ => credited += entry.amount,
+                }
+            }
+        }
+        let balance = (invoice.amount - settled).max(Decimal::ZERO);
+        if balance > Decimal::ZERO {
+            per_debtor
+                .entry(invoice.debtor)
+                .or_default()
+                .add((window.to - invoice.due).num_days(), balance);
+        }
+    }
+    let mut aged_total = Aging::default();
+    for aging in per_debtor.values() {
+        for (i, amount) in aging.buckets().iter().enumerate() {
+            aged_total.add(bucket_day(i), *amount);
+        }
+    }
+    let mut aged: Vec<DebtorAging> = per_debtor
+        .into_iter()
+        .map(|(debtor, aging)| DebtorAging { debtor, aging })
+        .collect();
+    aged.sort_by(|a, b| ledger.debtor(a.debtor).id.cmp(&ledger.debtor(b.debtor).id));
+    Summary {
+        from: window.from,
+        to: window.to,
+        invoices,
+        events,
+        steps,
+        channels,
+        routed: routed
+            .into_iter()
+            .map(|(destination, (invoices, amount))| Routed {
+                destination: destination.to_string(),
+                invoices,
+                amount,
+            })
+            .collect(),
+        collected,
+        credited,
+        outstanding: aged_total.total(),
+        aged,
+        aged_total,
+    }
+}
+
+/// A day count that falls in bucket `i` of [`Aging::buckets`].
+fn bucket_day(i: usize) -> i64 {
+    [0, 1, 31, 61, 91].get(i).copied().unwrap_or(91)
+}

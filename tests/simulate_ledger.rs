@@ -1,0 +1,168 @@
+//! Reading ledgers: every bad input of the contract as a snapshot of its
+//! diagnostics, and the locale dialect read like the standard one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use policy::diagnostic::render::{self, Style};
+use policy::ledger::{self, ReadOptions};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/simulate")
+}
+
+/// The diagnostics of reading `path`, as a person sees them, with paths
+/// relative to the fixtures folder.
+fn report(path: &Path) -> String {
+    let root = fixtures();
+    let relative = path.strip_prefix(&root).unwrap();
+    // Run from the fixtures folder so that file names in reports are short.
+    let loaded = ledger::read(
+        relative,
+        Some(Path::new("debtors.csv")),
+        &ReadOptions::default(),
+    );
+    let (ledger_ok, diagnostics) = match loaded {
+        Ok(loaded) => (loaded.ledger.is_some(), loaded.diagnostics),
+        Err(d) => (false, vec![d].into()),
+    };
+    format!(
+        "ledger read: {ledger_ok}\n{}\n{}",
+        render::summary(&diagnostics),
+        render::human_all(&diagnostics, Style::plain())
+    )
+}
+
+#[test]
+fn bad_ledgers() {
+    std::env::set_current_dir(fixtures()).unwrap();
+    insta::glob!("fixtures/simulate/bad/*", |path| {
+        insta::assert_snapshot!(report(path));
+    });
+}
+
+/// The events of `policy` on a ledger, as comparable lines.
+fn event_lines(policy_text: &str, ledger: &Path, debtors: &Path, to: &str) -> Vec<String> {
+    let source = policy::source::SourceFile::new("test.policy", policy_text);
+    let checked = policy::check::check_source(&source, Path::new("."));
+    let plan = checked.plan.expect("the test policy is valid");
+    let loaded = ledger::read(ledger, Some(debtors), &ReadOptions::default()).unwrap();
+    let book = loaded
+        .ledger
+        .unwrap_or_else(|| panic!("{}", render::human_all(&loaded.diagnostics, Style::plain())));
+    let window = policy::simulate::Window {
+        from: None,
+        to: to.parse().unwrap(),
+    };
+    let sim = policy::simulate::simulate(&plan, &book, window, &policy::simulate::AsWritten);
+    let mut lines: Vec<String> = sim
+        .events()
+        .map(|e| {
+            format!(
+                "{} {} {} {} {:?} {:?} {:?}",
+                e.date,
+                book.invoice(e.invoice).reference,
+                book.debtor(e.debtor).id,
+                e.step.0,
+                e.amount.normalize(),
+                e.recipients,
+                e.charge
+            )
+        })
+        .collect();
+    let s = &sim.summary;
+    lines.push(format!(
+        "summary {} {} {} {} {} {:?}",
+        s.invoices,
+        s.events,
+        s.collected.normalize(),
+        s.credited.normalize(),
+        s.outstanding.normalize(),
+        s.aged_total
+    ));
+    lines
+}
+
+const POLICY: &str = "\
+jurisdiction BE
+minimum 20 EUR
+after 10 days send relance_1 by email
+after 5 business days from relance_1 if partially_paid call debtor
+after 1 month send relance_2 by email, courrier
+after 45 days if total >= 5000 or guaranteed send mise_en_demeure by recommandé to debtor, guarantor
+charge indemnity 40 EUR
+after 60 days if amount >= 15000 route tribunal_entreprise
+after 60 days if amount < 15000 and b2b route justice_de_paix
+after 90 days stop
+";
+
+#[test]
+fn the_locale_dialect_gives_the_same_events_as_the_standard_one() {
+    let root = fixtures();
+    let standard = event_lines(
+        POLICY,
+        &root.join("standard/ledger.csv"),
+        &root.join("standard/debtors.csv"),
+        "2025-12-31",
+    );
+    let locale = event_lines(
+        POLICY,
+        &root.join("locale/ledger.csv"),
+        &root.join("locale/debtors.csv"),
+        "2025-12-31",
+    );
+    assert!(
+        standard.len() > 100,
+        "a book with events: {}",
+        standard.len()
+    );
+    assert_eq!(standard, locale);
+}
+
+#[allow(dead_code)]
+#[path = "../examples/gen_ledger/book.rs"]
+mod book;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// The rows of a ledger may come in any order: same events, same summary.
+    #[test]
+    fn simulation_does_not_depend_on_the_order_of_rows(seed in 0u64..1000, shuffle in 0u64..u64::MAX) {
+        let options = book::Options {
+            invoices: 60,
+            debtors: 8,
+            seed,
+            start: "2025-01-01".parse().unwrap(),
+            days: 200,
+            locale: false,
+            names: false,
+        };
+        let generated = book::generate(&options);
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Vec::new();
+        generated.write_ledger(&mut ledger, &options).unwrap();
+        let mut debtors = Vec::new();
+        generated.write_debtors(&mut debtors, &options).unwrap();
+        let debtors_path = dir.path().join("debtors.csv");
+        std::fs::write(&debtors_path, &debtors).unwrap();
+        let text = String::from_utf8(ledger).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = lines.remove(0);
+        // Fisher–Yates with the generator's own random numbers.
+        let mut rng = book::Rng::new(shuffle);
+        for i in (1..lines.len()).rev() {
+            let j = rng.below(i as u64 + 1) as usize;
+            lines.swap(i, j);
+        }
+        let shuffled = format!("{header}\n{}\n", lines.join("\n"));
+        let ordered_path = dir.path().join("ordered.csv");
+        let shuffled_path = dir.path().join("shuffled.csv");
+        std::fs::write(&ordered_path, &text).unwrap();
+        std::fs::write(&shuffled_path, shuffled).unwrap();
+        let a = event_lines(POLICY, &ordered_path, &debtors_path, "2025-12-31");
+        let b = event_lines(POLICY, &shuffled_path, &debtors_path, "2025-12-31");
+        proptest::prop_assert_eq!(a, b);
+    }
+}
