@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;
+pub mod law;
 pub mod load;
 pub mod plan;
 pub mod source;
