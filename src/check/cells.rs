@@ -469,7 +469,11 @@ pub struct TooLarge;
 /// Whether all the conditions can hold together; `Err(TooLarge)` when too
 /// large to decide. The example prefers an amount a condition names (the boundary
 /// `5000` of `amount <= 5000`), else the smallest.
-pub fn witness(conds: &[&Cond], domain: &Domain, within: Mask) -> Result<Option<Witness>, TooLarge> {
+pub fn witness(
+    conds: &[&Cond],
+    domain: &Domain,
+    within: Mask,
+) -> Result<Option<Witness>, TooLarge> {
     let space = Space::new(conds.iter().copied(), domain, BUDGET / 4).ok_or(TooLarge)?;
     let mut first = None;
     for p in space.points() {

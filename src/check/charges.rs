@@ -105,11 +105,12 @@ fn charge_rule(
             .with_label(step.action_span, "more than the fixed indemnity")
             .with_help(format!(
                 "the law gives {} {} of right ({}); more needs proof of the actual recovery costs: \
-                 charge `{}`, or keep the proof",
+                 write `charge indemnity statutory` (or `{} {}`), or keep that proof",
                 fact.value.normalize(),
                 a.currency(),
                 fact.source.cited(),
-                fact.value.normalize()
+                fact.value.normalize(),
+                a.currency()
             )),
         (Charge::Indemnity(Amount::Fixed(value)), _, Indemnity::Capped(cap, source)) => {
             let view = a.view(step.id)?;
@@ -135,12 +136,12 @@ fn charge_rule(
             a.error(
                 Code::ConsumerIndemnityCap,
                 format!(
-                    "this indemnity of {} {} is above the cap for a consumer's balance of {} {} ({} {})",
+                    "this indemnity of {} {} is above the cap of {} {} for a consumer's balance of {} {}",
                     value.normalize(),
                     a.currency(),
-                    lowest.normalize(),
-                    a.currency(),
                     limit.round_dp(2).normalize(),
+                    a.currency(),
+                    lowest.normalize(),
                     a.currency()
                 ),
             )
@@ -272,15 +273,16 @@ fn free_reminder(
                 } else {
                     "from the day after an e-mail"
                 };
-                a.finding(
-                    law,
-                    Code::ConsumerFreeReminder,
+                let message = if gap <= 0 {
+                    "a cost charged to a consumer with the first reminder, which must be free".to_string()
+                } else {
                     format!(
                         "a cost charged to a consumer {gap} days after the first reminder, before its 14 days have run"
-                    ),
-                )
-                .with_label(step.action_span, format!("charged {}", a.when(step)))
-                .with_label(reminder.span, format!("the free reminder, {}", a.when(reminder)))
+                    )
+                };
+                a.finding(law, Code::ConsumerFreeReminder, message)
+                    .with_label(step.action_span, format!("charged {}", a.when(step)))
+                    .with_label(reminder.span, format!("the first reminder, {}", a.when(reminder)))
                 .with_help(format!(
                     "no cost, indemnity or interest before 14 calendar days have run {how} ({}{}): \
                      charge at least {required} days after the reminder",

@@ -353,6 +353,8 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
     let (amounts, every) = bad_amounts(a, &conds, view.domain, view.reach, &w);
     let kind = w.combo.kind();
     let amount = w.point.amount;
+    // The kind of debtor is the reason when no clause admits it.
+    let every = every || !d.hears.iter().any(|c| c.debtors.includes(kind));
     let alternatives: Vec<&str> = pack
         .destinations
         .iter()

@@ -2,10 +2,11 @@
 //! file to two places at once (an error); amounts none of them covers are
 //! left unrouted (a warning).
 //!
-//! "The same day" means the same day for every invoice: the same anchor and
-//! the same offsets (`after 60 days` and `after 15 days from
-//! mise_en_demeure` when that letter goes at 45 days are not grouped, since
-//! a dispute or a business-day offset can pull them apart). Routes on
+//! "The same day" means the same day for every invoice: the same root (due
+//! or issue date) and the same offsets, runs of calendar days added up — so
+//! `after 60 days` and `after 15 days from mise_en_demeure` with that letter
+//! at 45 days are the same day (a dispute moves both alike), while `after 2
+//! months` and `after 60 days` are not (they part in most months). Routes on
 //! different days are escalation (an agency, then a lawyer, then a court),
 //! not overlap.
 
@@ -158,20 +159,27 @@ fn overlap(a: &Analysis<'_>, x: &Step, y: &Step, pair: &Pair, space: &Space) -> 
     };
     let (xs, xt) = label(x, &matches);
     let (ys, yt) = label(y, &format!("{matches} too"));
+    let goes = if target(x) == target(y) {
+        format!("{invoice} goes to `{}` twice", target(x))
+    } else {
+        format!("{invoice} goes to `{}` and to `{}`", target(x), target(y))
+    };
+    let both = if every {
+        "every invoice".to_string()
+    } else {
+        format!("`{amounts}`")
+    };
     let diagnostic = a
         .error(
             Code::OverlappingRoutes,
-            format!(
-                "two routes fire for the same invoice on the same day: {invoice} goes to `{}` and to `{}`",
-                target(x),
-                target(y)
-            ),
+            format!("two routes fire for the same invoice on the same day: {goes}"),
         )
         .with_label(xs, xt)
         .with_label(ys, yt)
         .with_help(format!(
-            "routes falling on one day ({}) must exclude each other, and both fire for `{amounts}`{kind}: \
-             use `<` on one side and `>=` on the other (e.g. `amount < 15000` / `amount >= 15000`)",
+            "routes falling on one day ({}) must exclude each other, and both fire for {both}{kind}: \
+             use `<` on one side and `>=` on the other (e.g. `amount < 15000` / `amount >= 15000`), \
+             or move one to another day",
             a.when(x)
         ));
     Finding::new(diagnostic, vec![x.id, y.id])

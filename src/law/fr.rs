@@ -86,7 +86,8 @@ pub static PROCEDURES: [Procedure; 6] = [
         title: "injonction de payer",
         venues: &[
             venue(TJ, Debtors::Any, CPC_1406),
-            venue(TC, Debtors::Only(DebtorKind::B2b), CPC_1406),
+            // The court's own competence (b2b only) is checked on the court.
+            venue(TC, Debtors::Any, CPC_1406),
             venue(JCP, Debtors::Any, CPC_1406),
         ],
         amicable: false,

@@ -140,7 +140,7 @@ pub static PACK: Pack = Pack {
         ),
     }),
     indemnity_b2c: Indemnity::NotStatutory(Source::common(
-        "loi modifiée du 18 avril 2004: the 40 EUR indemnity is for commercial transactions",
+        "loi modifiée du 18 avril 2004 (commercial transactions)",
     )),
     fees_b2c_forbidden: None,
     interest_b2b: B2bInterest {
