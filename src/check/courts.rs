@@ -354,7 +354,7 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
     let kind = w.combo.kind();
     let amount = w.point.amount;
     // The kind of debtor is the reason when no clause admits it.
-    let every = every || !d.hears.iter().any(|c| c.debtors.includes(kind));
+    let kind_reason = !d.hears.iter().any(|c| c.debtors.includes(kind));
     let alternatives: Vec<&str> = pack
         .destinations
         .iter()
@@ -379,15 +379,15 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
             format!(
                 "the {} cannot hear {}",
                 d.title,
-                claim_words(a, view.reach, &w, every)
+                claim_words(a, view.reach, &w, every || kind_reason)
             ),
         )
         .with_label(
             route_label_span(step),
-            if every {
-                format!("sends every {kind} claim to `{}`", d.name)
-            } else {
-                format!("sends `{amounts}` to `{}`", d.name)
+            match (kind_reason, every) {
+                (true, true) => format!("sends every {kind} claim to `{}`", d.name),
+                (true, false) => format!("sends {kind} claims with `{amounts}` to `{}`", d.name),
+                (false, _) => format!("sends `{amounts}` to `{}`", d.name),
             },
         )
         .with_help(format!(
