@@ -214,9 +214,14 @@ pub static PACK: Pack = Pack {
     amicable_attempt: Some(AmicableAttempt {
         up_to: eur(5000),
         source: CPC_750_1,
-        exempt: &["injonction_de_payer"],
+        // The EU procedures follow their regulations, not the CPC.
+        exempt: &[
+            "injonction_de_payer",
+            "injonction_de_payer_europeenne",
+            "petits_litiges_europeens",
+        ],
         exempt_source: Source::default(
-            "CPC art. 750-1 3° (a decision made without hearing the debtor), read as exempting the injonction de payer",
+            "CPC art. 750-1 3° (a decision made without hearing the debtor), read as exempting the injonction de payer; the EU procedures follow their regulations",
         ),
     }),
     guarantor_information: Some(Fact {
