@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use assert_cmd::Command;
-use policy::check::{check_source, silenceable};
+use policy::check::{ANALYSIS_CODES, SILENCEABLE, check_source};
 use policy::diagnostic::Code;
 use policy::diagnostic::render::{self, Style};
 use policy::source::SourceFile;
@@ -20,11 +20,7 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/law"
 /// The codes this suite covers: every rule an `allow` can silence, and the
 /// two diagnostics about `allow` itself.
 fn rules() -> Vec<Code> {
-    Code::ALL
-        .iter()
-        .copied()
-        .filter(|&c| silenceable(c) || matches!(c, Code::Silenced | Code::StaleAllow))
-        .collect()
+    SILENCEABLE.iter().chain(ANALYSIS_CODES).copied().collect()
 }
 
 fn short(code: Code) -> &'static str {

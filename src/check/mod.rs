@@ -32,7 +32,7 @@ use crate::plan::{self, Plan};
 use crate::source::SourceFile;
 use crate::syntax;
 
-pub use silenced::silenceable;
+pub use silenced::{ANALYSIS_CODES, SILENCEABLE, silenceable};
 
 /// What checking one file found.
 #[derive(Debug)]

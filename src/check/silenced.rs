@@ -12,13 +12,36 @@ use crate::plan::{Plan, StepId};
 
 /// The rules an `allow` can silence: the analysis and legal rules, which are
 /// judgements a lawyer may overrule on a given statement.
+pub const SILENCEABLE: &[Code] = &[
+    Code::NeverFires,
+    Code::UnreachableStep,
+    Code::OverlappingRoutes,
+    Code::RouteGap,
+    Code::MissingNotice,
+    Code::NoticePeriod,
+    Code::ContactFrequency,
+    Code::UnknownDestination,
+    Code::UnknownProcedure,
+    Code::ProcedureVenue,
+    Code::CourtCompetence,
+    Code::ProcedureLimit,
+    Code::AmicableAttempt,
+    Code::ConsumerFreeReminder,
+    Code::ConsumerIndemnityCap,
+    Code::ConsumerInterestCap,
+    Code::ConsumerRecoveryCosts,
+    Code::StatutoryCharge,
+    Code::IndemnityAboveStatutory,
+    Code::GuarantorNotice,
+    Code::GuarantorInformation,
+    Code::LimitationPeriod,
+];
+
+/// The analysis's other codes: about `allow` lines, and about itself.
+pub const ANALYSIS_CODES: &[Code] = &[Code::Silenced, Code::StaleAllow, Code::AnalysisLimit];
+
 pub fn silenceable(code: Code) -> bool {
-    let first = Code::NeverFires;
-    code >= first
-        && !matches!(
-            code,
-            Code::Silenced | Code::StaleAllow | Code::AnalysisLimit
-        )
+    SILENCEABLE.contains(&code)
 }
 
 pub fn apply(plan: &Plan, findings: Vec<Finding>) -> Vec<Diagnostic> {
