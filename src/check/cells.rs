@@ -544,6 +544,13 @@ mod tests {
         }
     }
 
+    fn never(c: &Cond) -> bool {
+        profile(Some(c), &domain(), Mask::ALL)
+            .unwrap()
+            .feasible
+            .is_empty()
+    }
+
     fn domain() -> Domain {
         Domain {
             floor: Bound::Open(Decimal::ZERO),
@@ -584,12 +591,7 @@ mod tests {
                 span: Span::default(),
             },
         ]);
-        assert!(
-            profile(Some(&c), &domain(), Mask::ALL)
-                .unwrap()
-                .feasible
-                .is_empty()
-        );
+        assert!(never(&c));
     }
 
     #[test]
@@ -604,12 +606,7 @@ mod tests {
                 span: Span::default(),
             },
         ]);
-        assert!(
-            profile(Some(&c), &domain(), Mask::ALL)
-                .unwrap()
-                .feasible
-                .is_empty()
-        );
+        assert!(never(&c));
         let b2c = Cond::Flag {
             flag: Flag::B2c,
             span: Span::default(),

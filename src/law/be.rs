@@ -74,23 +74,14 @@ pub static PROCEDURES: [Procedure; 3] = [
         aliases: &["procedure_sommaire_d_injonction_de_payer", "betalingsbevel"],
         title: "procédure sommaire d'injonction de payer",
         venues: &[
-            Venue {
-                destination: Some(JP),
-                debtors: Debtors::Any,
-                // Art. 1338 was not raised with art. 590: 1,860 EUR.
-                amount: AmountRange::up_to(eur(1860)),
-                disputed_boundary: false,
-                replaces_competence: false,
-                source: ART_1338,
-            },
-            Venue {
-                destination: Some(TE),
-                debtors: Debtors::Only(DebtorKind::B2b),
-                amount: AmountRange::ANY,
-                disputed_boundary: false,
-                replaces_competence: false,
-                source: ART_1338,
-            },
+            // Art. 1338 was not raised with art. 590: 1,860 EUR.
+            Venue::at(JP, Debtors::Any, AmountRange::up_to(eur(1860)), ART_1338),
+            Venue::at(
+                TE,
+                Debtors::Only(DebtorKind::B2b),
+                AmountRange::ANY,
+                ART_1338,
+            ),
         ],
         amicable: false,
         note: "a liquid debt backed by a writing from the debtor, after a sommation giving 15 days; \
@@ -105,14 +96,12 @@ pub static PROCEDURES: [Procedure; 3] = [
             "invordering_onbetwiste_schulden",
         ],
         title: "recouvrement des dettes d'argent non contestées",
-        venues: &[Venue {
-            destination: Some(HUISSIER),
-            debtors: Debtors::Only(DebtorKind::B2b),
-            amount: AmountRange::ANY,
-            disputed_boundary: false,
-            replaces_competence: false,
-            source: Source::common("C. jud. art. 1394/20 to 1394/27"),
-        }],
+        venues: &[Venue::at(
+            HUISSIER,
+            Debtors::Only(DebtorKind::B2b),
+            AmountRange::ANY,
+            Source::common("C. jud. art. 1394/20 to 1394/27"),
+        )],
         amicable: false,
         note: "for uncontested debts between enterprises registered with the BCE; started at the \
                request of the creditor's lawyer; the debtor has one month, and any contestation ends it",
@@ -123,30 +112,24 @@ pub static PROCEDURES: [Procedure; 3] = [
         aliases: &["dagvaarding"],
         title: "citation (ordinary proceedings)",
         venues: &[
-            Venue {
-                destination: Some(JP),
-                debtors: Debtors::Any,
-                amount: AmountRange::ANY,
-                disputed_boundary: false,
-                replaces_competence: false,
-                source: Source::default("C. jud. art. 700"),
-            },
-            Venue {
-                destination: Some(TE),
-                debtors: Debtors::Any,
-                amount: AmountRange::ANY,
-                disputed_boundary: false,
-                replaces_competence: false,
-                source: Source::default("C. jud. art. 700"),
-            },
-            Venue {
-                destination: Some(TPI),
-                debtors: Debtors::Any,
-                amount: AmountRange::ANY,
-                disputed_boundary: false,
-                replaces_competence: false,
-                source: Source::default("C. jud. art. 700"),
-            },
+            Venue::at(
+                JP,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
+            Venue::at(
+                TE,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
+            Venue::at(
+                TPI,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
         ],
         amicable: false,
         note: "",

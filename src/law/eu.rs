@@ -14,14 +14,7 @@ const CROSS_BORDER: &str = "cross-border claims only: at least one party domicil
                             Member State (not Denmark)";
 
 const fn venue(destination: &'static str, amount: AmountRange, source: Source) -> Venue {
-    Venue {
-        destination: Some(destination),
-        debtors: Debtors::Any,
-        amount,
-        disputed_boundary: false,
-        replaces_competence: false,
-        source,
-    }
+    Venue::at(destination, Debtors::Any, amount, source)
 }
 
 /// "does not exceed 5,000 EUR", excluding interest and costs, since 14 July 2017.

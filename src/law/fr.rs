@@ -66,14 +66,7 @@ pub static DESTINATIONS: [Destination; 6] = [
 ];
 
 const fn venue(destination: &'static str, debtors: Debtors, source: Source) -> Venue {
-    Venue {
-        destination: Some(destination),
-        debtors,
-        amount: AmountRange::ANY,
-        disputed_boundary: false,
-        replaces_competence: false,
-        source,
-    }
+    Venue::at(destination, debtors, AmountRange::ANY, source)
 }
 
 const CPC_1406: Source = Source::statute("CPC art. 1406");

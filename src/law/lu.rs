@@ -42,14 +42,7 @@ pub static DESTINATIONS: [Destination; 3] = [
 ];
 
 const fn before(destination: &'static str, amount: AmountRange, source: Source) -> Venue {
-    Venue {
-        destination: Some(destination),
-        debtors: Debtors::Any,
-        amount,
-        disputed_boundary: false,
-        replaces_competence: false,
-        source,
-    }
+    Venue::at(destination, Debtors::Any, amount, source)
 }
 
 pub static PROCEDURES: [Procedure; 4] = [

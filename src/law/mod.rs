@@ -241,6 +241,25 @@ pub struct Venue {
     pub source: Source,
 }
 
+impl Venue {
+    /// Before `destination`, for these debtors and amounts.
+    pub const fn at(
+        destination: &'static str,
+        debtors: Debtors,
+        amount: AmountRange,
+        source: Source,
+    ) -> Self {
+        Venue {
+            destination: Some(destination),
+            debtors,
+            amount,
+            disputed_boundary: false,
+            replaces_competence: false,
+            source,
+        }
+    }
+}
+
 /// A procedure: an order for payment, a summons, an amicable attempt.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Procedure {
