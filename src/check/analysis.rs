@@ -265,6 +265,15 @@ impl<'p> Analysis<'p> {
         }
     }
 
+    /// ` for a b2c debtor` when the step reaches both kinds of debtor but
+    /// the problem (`combos`) concerns one.
+    pub fn for_kinds(&self, reach: Mask, combos: Mask) -> String {
+        match combos.debtor_kinds().as_slice() {
+            [kind] => self.for_kind(reach, *kind),
+            _ => String::new(),
+        }
+    }
+
     /// The step's day in words: `60 days after due date`.
     pub fn when(&self, step: &Step) -> String {
         crate::plan::describe_when(self.plan, &step.when)

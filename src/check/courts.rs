@@ -426,8 +426,8 @@ fn amicable_attempt(a: &mut Analysis<'_>, pack: &Pack, routes: &[StepId]) -> Vec
         };
         let (combo, amounts) = match precedence.cover(a, id, Some(&small)) {
             Cover::Covered | Cover::Unknown => continue,
-            Cover::Short { combo, .. } => (combo, None),
-            Cover::Missing { combo, amounts } => (combo, Some(amounts)),
+            Cover::Short { combos, .. } => (combos, None),
+            Cover::Missing { combos, amounts } => (combos, Some(amounts)),
         };
         let which = amounts.map_or(String::new(), |s| {
             format!(" (`{}`)", s.describe("amount", a.floor))
@@ -440,7 +440,7 @@ fn amicable_attempt(a: &mut Analysis<'_>, pack: &Pack, routes: &[StepId]) -> Vec
                     "a claim of {} {} or less{which}{} can reach this court without an amicable attempt first",
                     rule.up_to.normalize(),
                     a.currency(),
-                    a.view(id).map_or(String::new(), |v| a.for_kind(v.reach, combo.kind()))
+                    a.view(id).map_or(String::new(), |v| a.for_kinds(v.reach, combo))
                 ),
             )
             .with_label(route_label_span(step), "the claim is inadmissible without one")

@@ -51,33 +51,47 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 by,
                 gap,
                 required,
-                combo,
+                combos,
             } => {
                 let Some(notice_step) = a.plan.step(by) else {
                     continue;
                 };
                 let source = notice.map_or(String::new(), |n| format!(" ({})", n.source.cited()));
-                let days = if gap == 1 {
-                    "1 day".to_string()
-                } else {
-                    format!("{gap} days")
+                let when = match gap {
+                    ..=0 => "on the day of the mise en demeure".to_string(),
+                    1 => "1 day after the mise en demeure".to_string(),
+                    _ => format!("{gap} days after the mise en demeure"),
                 };
+                let time = if notice.is_some() {
+                    format!("{required} days")
+                } else {
+                    "time".to_string()
+                };
+                let kind = a
+                    .view(id)
+                    .map_or(String::new(), |v| a.for_kinds(v.reach, combos));
                 a.warning(
                     Code::NoticePeriod,
                     format!(
-                        "this route can reach court {days} after the mise en demeure{}: the debtor must have {required} days to pay",
-                        a.view(id).map_or(String::new(), |v| a.for_kind(v.reach, combo.kind()))
+                        "this route can reach court {when}{kind}: the debtor must have {time} to pay"
                     ),
                 )
                 .with_label(step.span, format!("court {}", a.when(step)))
                 .with_label(notice_step.span, format!("mise en demeure {}", a.when(notice_step)))
-                .with_help(format!(
-                    "give the debtor at least {required} days after the mise en demeure{source}, \
-                     e.g. `after {required} days from {}`",
-                    step_target(notice_step).unwrap_or("mise_en_demeure")
-                ))
+                .with_help(match notice {
+                    Some(_) => format!(
+                        "give the debtor at least {required} days after the mise en demeure{source}, \
+                         e.g. `after {required} days from {}`",
+                        step_target(notice_step).unwrap_or("mise_en_demeure")
+                    ),
+                    None => format!(
+                        "give the debtor time to pay after the mise en demeure, e.g. `after 15 days from {}`; \
+                         with a `jurisdiction` header the checker applies that country's notice period",
+                        step_target(notice_step).unwrap_or("mise_en_demeure")
+                    ),
+                })
             }
-            Cover::Missing { combo, amounts } => {
+            Cover::Missing { combos, amounts } => {
                 let scope = amounts.describe("amount", a.floor);
                 let which = if scope.starts_with("any") {
                     String::new()
@@ -90,7 +104,7 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                         format!(
                             "this route can reach court without a mise en demeure first{which}{}",
                             a.view(id)
-                                .map_or(String::new(), |v| a.for_kind(v.reach, combo.kind()))
+                                .map_or(String::new(), |v| a.for_kinds(v.reach, combos))
                         ),
                     )
                     .with_label(step.span, format!("court {}", a.when(step)));
@@ -99,8 +113,9 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 }
                 d.with_help(format!(
                     "send a formal notice to the debtor first, e.g. `after 45 days send mise_en_demeure by recommandé`, \
-                     and route at least {gap} days later; a letter is a mise en demeure when its template's name \
-                     contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`"
+                     and route {} later; a letter is a mise en demeure when its template's name \
+                     contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`",
+                    if notice.is_some() { format!("at least {gap} days") } else { "some days".to_string() }
                 ))
             }
         };

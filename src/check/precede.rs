@@ -13,8 +13,8 @@
 
 use std::collections::HashMap;
 
-use super::analysis::Analysis;
-use super::cells::{self, Combo, Quantifier, Space};
+use super::analysis::{Analysis, StepView};
+use super::cells::{self, Combo, Mask, Quantifier, Space};
 use super::interval::{Bound, IntervalSet};
 use super::timing::StepTime;
 use crate::plan::{Anchor, Cond, StepId};
@@ -37,11 +37,13 @@ pub enum Cover {
         /// The least number of days between them.
         gap: i64,
         required: i64,
-        combo: Combo,
+        /// The debtors concerned.
+        combos: Mask,
     },
     /// For some invoices no candidate comes first.
     Missing {
-        combo: Combo,
+        /// The debtors concerned.
+        combos: Mask,
         /// Amounts for which nothing comes first.
         amounts: IntervalSet,
     },
@@ -132,6 +134,8 @@ impl Precedence {
             (Some(c), Some(r)) => Some(Cond::All(vec![c, r.clone()])),
             (c, r) => c.or_else(|| r.cloned()),
         };
+        let mut uncovered = Mask::EMPTY;
+        let mut first: Option<Cover> = None;
         for combo in view.reach.iter() {
             let Some(amounts) =
                 cells::amounts(cond.as_ref(), &view.domain, combo, Quantifier::Some)
@@ -148,32 +152,58 @@ impl Precedence {
             if covered {
                 continue;
             }
-            if let Some(Some((slack, by, gap))) = self.ancestor.get(target.0) {
-                return Cover::Short {
-                    by: *by,
-                    gap: slack + gap,
-                    required: *gap,
-                    combo,
-                };
+            uncovered = uncovered | Mask::of(combo);
+            if first.is_none() {
+                first = Some(self.why(view, combo, amounts, target));
             }
-            let short = self
-                .groups
-                .iter()
-                .filter(|g| tail(g, combo).is_some_and(|t| amounts.within_tail(t)))
-                .filter_map(|g| Some((g, g.time.least_gap(&view.time)?)))
-                .filter(|(_, gap)| *gap >= 0)
-                .max_by_key(|(_, gap)| *gap);
-            return match short {
-                Some((g, gap)) => Cover::Short {
-                    by: g.first,
-                    gap,
-                    required: g.gap,
-                    combo,
-                },
-                None => Cover::Missing { combo, amounts },
+        }
+        match first {
+            None => Cover::Covered,
+            Some(Cover::Short {
+                by, gap, required, ..
+            }) => Cover::Short {
+                by,
+                gap,
+                required,
+                combos: uncovered,
+            },
+            Some(Cover::Missing { amounts, .. }) => Cover::Missing {
+                combos: uncovered,
+                amounts,
+            },
+            Some(other) => other,
+        }
+    }
+
+    /// For an uncovered combo: a candidate that comes too late, or none.
+    fn why(&self, view: &StepView, combo: Combo, amounts: IntervalSet, target: StepId) -> Cover {
+        if let Some(Some((slack, by, gap))) = self.ancestor.get(target.0) {
+            return Cover::Short {
+                by: *by,
+                gap: slack + gap,
+                required: *gap,
+                combos: Mask::of(combo),
             };
         }
-        Cover::Covered
+        let short = self
+            .groups
+            .iter()
+            .filter(|g| tail(g, combo).is_some_and(|t| amounts.within_tail(t)))
+            .filter_map(|g| Some((g, g.time.least_gap(&view.time)?)))
+            .filter(|(_, gap)| *gap >= 0)
+            .max_by_key(|(_, gap)| *gap);
+        match short {
+            Some((g, gap)) => Cover::Short {
+                by: g.first,
+                gap,
+                required: g.gap,
+                combos: Mask::of(combo),
+            },
+            None => Cover::Missing {
+                combos: Mask::of(combo),
+                amounts,
+            },
+        }
     }
 }
 
