@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;
+pub mod law;
 pub mod ledger;
 pub mod load;
 pub mod plan;

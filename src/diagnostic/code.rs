@@ -90,6 +90,33 @@ codes! {
     LedgerDebtorKind => "policy::ledger_debtor_kind",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
+    // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")
+    NeverFires => "policy::never_fires",
+    UnreachableStep => "policy::unreachable_step",
+    OverlappingRoutes => "policy::overlapping_routes",
+    RouteGap => "policy::route_gap",
+    MissingNotice => "policy::missing_notice",
+    NoticePeriod => "policy::notice_period",
+    ContactFrequency => "policy::contact_frequency",
+    Silenced => "policy::silenced",
+    StaleAllow => "policy::stale_allow",
+    AnalysisLimit => "policy::analysis_limit",
+    // legal rules: FR, BE, LU, EU (issue 4; docs/diagnostics.md "Legal rules")
+    UnknownDestination => "policy::unknown_destination",
+    UnknownProcedure => "policy::unknown_procedure",
+    ProcedureVenue => "policy::procedure_venue",
+    CourtCompetence => "policy::court_competence",
+    ProcedureLimit => "policy::procedure_limit",
+    AmicableAttempt => "policy::amicable_attempt",
+    ConsumerFreeReminder => "policy::consumer_free_reminder",
+    ConsumerIndemnityCap => "policy::consumer_indemnity_cap",
+    ConsumerInterestCap => "policy::consumer_interest_cap",
+    ConsumerRecoveryCosts => "policy::consumer_recovery_costs",
+    StatutoryCharge => "policy::statutory_charge",
+    IndemnityAboveStatutory => "policy::indemnity_above_statutory",
+    GuarantorNotice => "policy::guarantor_notice",
+    GuarantorInformation => "policy::guarantor_information",
+    LimitationPeriod => "policy::limitation_period",
 }
 
 impl std::fmt::Display for Code {

@@ -1,0 +1,56 @@
+//! Limitation periods: a court route that can fall after the claim is
+//! time-barred is too late. The period runs from the due date; a step timed
+//! from the issue date is compared as if timed from the due date (an issue
+//! date is never later). A mise en demeure does not interrupt it (FR), so
+//! only the route's own day counts.
+
+use super::analysis::{Analysis, Finding};
+use super::courts;
+use crate::diagnostic::Code;
+
+pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
+    let Some(pack) = a.pack else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (step, view) in a.iter() {
+        if view.reach.is_empty() || !courts::routes_to_court(a, &step.action) {
+            continue;
+        }
+        // The shortest period among the debtors the route can reach.
+        let Some((kind, fact)) = view
+            .reach
+            .debtor_kinds()
+            .into_iter()
+            .map(|k| (k, pack.limitation(k)))
+            .min_by_key(|(_, f)| f.value)
+        else {
+            continue;
+        };
+        let limit = i64::from(fact.value) * 365;
+        if view.time.range.max <= limit {
+            continue;
+        }
+        let years = if fact.value == 1 {
+            "1 year".to_string()
+        } else {
+            format!("{} years", fact.value)
+        };
+        let d = a
+            .warning(
+                Code::LimitationPeriod,
+                format!(
+                    "this route can fall after the claim is time-barred: {years} after the due date{}",
+                    a.for_kind(view.reach, kind)
+                ),
+            )
+            .with_label(step.span, format!("{} ({})", a.when(step), view.time.range.describe()))
+            .with_help(format!(
+                "a claim against a {kind} debtor is time-barred {years} after it fell due ({}); \
+                 route it to court sooner",
+                fact.source.cited()
+            ));
+        out.push(Finding::new(d, vec![step.id]));
+    }
+    out
+}

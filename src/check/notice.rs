@@ -1,0 +1,132 @@
+//! A court only after a mise en demeure, and only once the debtor has had
+//! the jurisdiction's notice period to pay (FR C. civ. art. 1344; BE C. jud.
+//! art. 1338 and Book XIX; the number of days is a default where no statute
+//! sets it: see docs/legal-rules.md). Both are warnings: a court may accept
+//! the claim anyway, but a debtor never warned is a debtor who contests.
+
+use super::analysis::{Analysis, Finding};
+use super::courts;
+use super::precede::{Candidate, Cover, Precedence};
+use crate::diagnostic::Code;
+use crate::law;
+use crate::plan::{Action, StepId};
+use crate::vocab::Recipient;
+
+pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
+    let routes: Vec<StepId> = a
+        .iter()
+        .filter(|(s, v)| !v.reach.is_empty() && courts::routes_to_court(a, &s.action))
+        .map(|(s, _)| s.id)
+        .collect();
+    if routes.is_empty() {
+        return Vec::new();
+    }
+    let notice = a.pack.map(|p| p.notice);
+    let gap = notice.map_or(1, |n| i64::from(n.value));
+    let candidates: Vec<Candidate> = a
+        .plan
+        .steps
+        .iter()
+        .filter(|s| match &s.action {
+            Action::Send {
+                template,
+                channels,
+                recipients,
+            } => {
+                recipients.contains(&Recipient::Debtor) && law::is_formal_notice(template, channels)
+            }
+            _ => false,
+        })
+        .map(|s| Candidate { step: s.id, gap })
+        .collect();
+    let precedence = Precedence::new(a, &candidates);
+    let mut out = Vec::new();
+    for id in routes {
+        let Some(step) = a.plan.step(id) else {
+            continue;
+        };
+        let finding = match precedence.cover(a, id, None) {
+            Cover::Covered | Cover::Unknown => continue,
+            Cover::Short {
+                by,
+                gap,
+                required,
+                combos,
+            } => {
+                let Some(notice_step) = a.plan.step(by) else {
+                    continue;
+                };
+                let source = notice.map_or(String::new(), |n| format!(" ({})", n.source.cited()));
+                let when = match gap {
+                    ..=0 => "on the day of the mise en demeure".to_string(),
+                    1 => "1 day after the mise en demeure".to_string(),
+                    _ => format!("{gap} days after the mise en demeure"),
+                };
+                let time = if notice.is_some() {
+                    format!("{required} days")
+                } else {
+                    "time".to_string()
+                };
+                let kind = a
+                    .view(id)
+                    .map_or(String::new(), |v| a.for_kinds(v.reach, combos));
+                a.warning(
+                    Code::NoticePeriod,
+                    format!(
+                        "this route can reach court {when}{kind}: the debtor must have {time} to pay"
+                    ),
+                )
+                .with_label(step.span, format!("court {}", a.when(step)))
+                .with_label(notice_step.span, format!("mise en demeure {}", a.when(notice_step)))
+                .with_help(match notice {
+                    Some(_) => format!(
+                        "give the debtor at least {required} days after the mise en demeure{source}, \
+                         e.g. `after {required} days from {}`",
+                        step_target(notice_step).unwrap_or("mise_en_demeure")
+                    ),
+                    None => format!(
+                        "give the debtor time to pay after the mise en demeure, e.g. `after 15 days from {}`; \
+                         with a `jurisdiction` header the checker applies that country's notice period",
+                        step_target(notice_step).unwrap_or("mise_en_demeure")
+                    ),
+                })
+            }
+            Cover::Missing { combos, amounts } => {
+                let scope = amounts.describe("amount", a.floor);
+                let which = if scope.starts_with("any") {
+                    String::new()
+                } else {
+                    format!(" for `{scope}`")
+                };
+                let mut d = a
+                    .warning(
+                        Code::MissingNotice,
+                        format!(
+                            "this route can reach court without a mise en demeure first{which}{}",
+                            a.view(id)
+                                .map_or(String::new(), |v| a.for_kinds(v.reach, combos))
+                        ),
+                    )
+                    .with_label(step.span, format!("court {}", a.when(step)));
+                if let Some(later) = candidates.first().and_then(|c| a.plan.step(c.step)) {
+                    d = d.with_label(later.span, "not sent before the route on every path");
+                }
+                d.with_help(format!(
+                    "send a formal notice to the debtor first, e.g. `after 45 days send mise_en_demeure by recommandé`, \
+                     and route {} later; a letter is a mise en demeure when its template's name \
+                     contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`",
+                    if notice.is_some() { format!("at least {gap} days") } else { "some days".to_string() }
+                ))
+            }
+        };
+        out.push(Finding::new(finding, vec![id]));
+    }
+    out
+}
+
+fn step_target(step: &crate::plan::Step) -> Option<&str> {
+    match &step.action {
+        Action::Send { template, .. } => Some(template),
+        _ => None,
+    }
+}

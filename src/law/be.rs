@@ -1,0 +1,233 @@
+//! Belgium. Sources: `legal-facts.md` §1.2, §2.2, §3, §8.2; the article of
+//! each fact is in its [`Source`].
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::vocab::Jurisdiction;
+
+const JP: &str = "justice_de_paix";
+const TE: &str = "tribunal_entreprise";
+const TPI: &str = "tribunal_premiere_instance";
+const HUISSIER: &str = "huissier_de_justice";
+
+pub static DESTINATIONS: [Destination; 4] = [
+    Destination {
+        name: JP,
+        aliases: &["juge_de_paix", "vredegerecht"],
+        title: "justice de paix",
+        role: Role::Court,
+        hears: &[Competence {
+            // "toutes demandes dont le montant n'excède pas 5.000 €, hormis
+            // celles qui sont soustraites par la loi à sa juridiction": claims
+            // between enterprises go to the tribunal de l'entreprise (art. 573).
+            debtors: Debtors::Only(DebtorKind::B2c),
+            amount: AmountRange::up_to(eur(5000)),
+            source: Source::common("C. jud. art. 590 and 573"),
+        }],
+    },
+    Destination {
+        name: TE,
+        aliases: &[
+            "tribunal_de_l_entreprise",
+            "tribunal_de_lentreprise",
+            "ondernemingsrechtbank",
+        ],
+        title: "tribunal de l'entreprise",
+        role: Role::Court,
+        hears: &[Competence {
+            // Between enterprises whatever the amount, since 1 July 2014.
+            debtors: Debtors::Only(DebtorKind::B2b),
+            amount: AmountRange::ANY,
+            source: Source::common("C. jud. art. 573"),
+        }],
+    },
+    Destination {
+        name: TPI,
+        aliases: &[
+            "tribunal_de_premiere_instance",
+            "rechtbank_van_eerste_aanleg",
+        ],
+        title: "tribunal de première instance",
+        role: Role::Court,
+        hears: &[Competence {
+            // The residual court: other claims above the juge de paix's 5,000.
+            debtors: Debtors::Only(DebtorKind::B2c),
+            amount: AmountRange::above(eur(5000)),
+            source: Source::default("C. jud. art. 568"),
+        }],
+    },
+    Destination {
+        name: HUISSIER,
+        aliases: &["huissier", "gerechtsdeurwaarder"],
+        title: "huissier de justice",
+        role: Role::Bailiff,
+        hears: &[],
+    },
+];
+
+const ART_1338: Source = Source::common("C. jud. art. 1338 to 1344");
+
+pub static PROCEDURES: [Procedure; 3] = [
+    Procedure {
+        name: "injonction_de_payer",
+        aliases: &["procedure_sommaire_d_injonction_de_payer", "betalingsbevel"],
+        title: "procédure sommaire d'injonction de payer",
+        venues: &[
+            // Art. 1338 was not raised with art. 590: 1,860 EUR.
+            Venue::at(JP, Debtors::Any, AmountRange::up_to(eur(1860)), ART_1338),
+            Venue::at(
+                TE,
+                Debtors::Only(DebtorKind::B2b),
+                AmountRange::ANY,
+                ART_1338,
+            ),
+        ],
+        amicable: false,
+        note: "a liquid debt backed by a writing from the debtor, after a sommation giving 15 days; \
+               the request is signed by a lawyer; the debtor must live in Belgium",
+        source: ART_1338,
+    },
+    Procedure {
+        name: "recouvrement_dettes_incontestees",
+        aliases: &[
+            "dettes_incontestees",
+            "recouvrement_de_dettes_non_contestees",
+            "invordering_onbetwiste_schulden",
+        ],
+        title: "recouvrement des dettes d'argent non contestées",
+        venues: &[Venue::at(
+            HUISSIER,
+            Debtors::Only(DebtorKind::B2b),
+            AmountRange::ANY,
+            Source::common("C. jud. art. 1394/20 to 1394/27"),
+        )],
+        amicable: false,
+        note: "for uncontested debts between enterprises registered with the BCE; started at the \
+               request of the creditor's lawyer; the debtor has one month, and any contestation ends it",
+        source: Source::common("C. jud. art. 1394/20 to 1394/27"),
+    },
+    Procedure {
+        name: "citation",
+        aliases: &["dagvaarding"],
+        title: "citation (ordinary proceedings)",
+        venues: &[
+            Venue::at(
+                JP,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
+            Venue::at(
+                TE,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
+            Venue::at(
+                TPI,
+                Debtors::Any,
+                AmountRange::ANY,
+                Source::default("C. jud. art. 700"),
+            ),
+        ],
+        amicable: false,
+        note: "",
+        source: Source::default("C. jud. art. 700"),
+    },
+];
+
+/// The most a Book XIX indemnity clause may charge a consumer, by
+/// outstanding balance: up to 150 EUR, 20 EUR; up to 500 EUR, 30 EUR plus
+/// 10 % of the part above 150; above, 65 EUR plus 5 % of the part above 500,
+/// at most 2,000 EUR. [C-sec], three consistent sources; the paragraph of
+/// art. XIX.2 is not verified.
+pub fn indemnity_cap(balance: Decimal) -> Decimal {
+    let pct = |n: u32| Decimal::new(i64::from(n), 2);
+    if balance <= eur(150) {
+        eur(20)
+    } else if balance <= eur(500) {
+        eur(30) + pct(10) * (balance - eur(150))
+    } else {
+        (eur(65) + pct(5) * (balance - eur(500))).min(eur(2000))
+    }
+}
+
+const BOOK_XIX: Source = Source::common("CDE art. XIX.2 (loi du 4 mai 2023)");
+
+pub static PACK: Pack = Pack {
+    jurisdiction: Jurisdiction::Be,
+    destinations: &DESTINATIONS,
+    procedures: &PROCEDURES,
+    notice: Fact {
+        value: 15,
+        // [CONFLICT] 14 or 15 days after a collector's mise en demeure; 15 is
+        // the safe minimum, and the sommation of art. 1338 gives 15 days.
+        source: Source::default(
+            "CDE livre XIX and loi du 20 décembre 2002 art. 6 (14 or 15 days, disputed: 15 kept); C. jud. art. 1338",
+        ),
+    },
+    contact_guidance: Fact {
+        value: (4, 30),
+        source: Source::default(
+            "no statutory number; over-chasing is an aggressive practice (CDE livre VI)",
+        ),
+    },
+    limitation_b2b: Fact {
+        value: 10,
+        source: Source::common("C. civ. art. 2262bis §1"),
+    },
+    limitation_b2c: Fact {
+        value: 1,
+        // [CONFLICT] merchants' claims for goods sold to non-merchants: one
+        // year (loi du 1er mai 1913 art. 5, old C. civ. art. 2272); the
+        // stricter reading is kept.
+        source: Source::default("loi du 1er mai 1913 art. 5; C. civ. art. 2272"),
+    },
+    indemnity_b2b: Indemnity::Fixed(Fact {
+        value: eur(40),
+        source: Source::common("loi du 2 août 2002 art. 6"),
+    }),
+    indemnity_b2c: Indemnity::Capped(indemnity_cap, BOOK_XIX),
+    fees_b2c_forbidden: Some(Source::common("CDE livre XIX")),
+    interest_b2b: B2bInterest {
+        points: eur(8),
+        round_up_half: true,
+        source: Source::common("loi du 2 août 2002 art. 5"),
+    },
+    // The cap itself is [C-sec]; its statutory cross-reference is not
+    // verified, so the rule warns.
+    consumer_interest_cap: Some(Source::default(
+        "CDE art. XIX.2 (late interest capped at the B2B rate)",
+    )),
+    free_reminder: Some(FreeReminder {
+        after_email: 15,
+        after_letter: 21,
+        source: Source::statute("CDE art. XIX.2 §1"),
+        working_days: Source::default(
+            "\"jour ouvrable\" read as Monday to Friday without public holidays; three of them span at most 7 calendar days",
+        ),
+    }),
+    amicable_attempt: None,
+    guarantor_information: None,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn indemnity_cap_by_bracket() {
+        assert_eq!(indemnity_cap(d("100")), d("20"));
+        assert_eq!(indemnity_cap(d("150")), d("20"));
+        assert_eq!(indemnity_cap(d("150.01")), d("30.001"));
+        assert_eq!(indemnity_cap(d("300")), d("45"));
+        assert_eq!(indemnity_cap(d("500")), d("65"));
+        assert_eq!(indemnity_cap(d("1500")), d("115"));
+        assert_eq!(indemnity_cap(d("100000")), d("2000"));
+    }
+}

@@ -1,0 +1,531 @@
+//! The law the checker applies, one rule pack per jurisdiction: the courts,
+//! bailiffs and amicable bodies a claim can be routed to, the procedures
+//! brought before them, and the facts the legal rules need (thresholds,
+//! notice periods, caps, limitation periods).
+//!
+//! Every fact carries a [`Source`]: the text it comes from and how sure the
+//! team is of it, after the marks of `legal-facts.md`. A fact whose basis is
+//! [`Basis::Default`] is not law but a chosen default (an unverified or
+//! disputed reading): rules built on it warn instead of failing, and
+//! `docs/legal-rules.md` says so. Rates change every half-year: they live in
+//! a dated table ([`rates`]), never in a constant.
+
+pub mod be;
+pub mod eu;
+pub mod fr;
+pub mod lu;
+pub mod rates;
+
+use rust_decimal::Decimal;
+
+use crate::suggest;
+use crate::vocab::{DebtorKind, Jurisdiction};
+
+/// How sure we are of a fact (the marks of `legal-facts.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Basis {
+    /// [C-stat]: the statute's own text was read.
+    Statute,
+    /// [C-sec]: consistent secondary sources; "as commonly read".
+    CommonReading,
+    /// [MEM] or [CONFLICT]: not verified, or disputed. A configurable
+    /// default chosen to protect the firm, not a statement of the law.
+    Default,
+}
+
+impl Basis {
+    /// Whether a rule resting on this fact may fail a policy (an error), or
+    /// only warn.
+    pub fn is_law(self) -> bool {
+        self != Basis::Default
+    }
+
+    pub fn mark(self) -> &'static str {
+        match self {
+            Basis::Statute => "C-stat",
+            Basis::CommonReading => "C-sec",
+            Basis::Default => "default",
+        }
+    }
+}
+
+/// Where a fact comes from: the article, and how sure we are of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source {
+    pub cite: &'static str,
+    pub basis: Basis,
+}
+
+impl Source {
+    pub const fn statute(cite: &'static str) -> Self {
+        Source {
+            cite,
+            basis: Basis::Statute,
+        }
+    }
+
+    pub const fn common(cite: &'static str) -> Self {
+        Source {
+            cite,
+            basis: Basis::CommonReading,
+        }
+    }
+
+    pub const fn default(cite: &'static str) -> Self {
+        Source {
+            cite,
+            basis: Basis::Default,
+        }
+    }
+
+    /// The citation as help texts show it: `C. jud. art. 590`, with "as
+    /// commonly read" or "a default, not verified law" where that applies.
+    pub fn cited(&self) -> String {
+        match self.basis {
+            Basis::Statute => self.cite.to_string(),
+            Basis::CommonReading => format!("{}, as commonly read", self.cite),
+            Basis::Default => format!("{} — a default, not verified law", self.cite),
+        }
+    }
+}
+
+/// A value with its source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fact<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// A whole number of euros, usable in statics.
+pub(crate) const fn eur(n: u32) -> Decimal {
+    Decimal::from_parts(n, 0, 0, false, 0)
+}
+
+/// Which debtors a rule or a court is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Debtors {
+    Any,
+    Only(DebtorKind),
+}
+
+impl Debtors {
+    pub fn includes(self, kind: DebtorKind) -> bool {
+        match self {
+            Debtors::Any => true,
+            Debtors::Only(k) => k == kind,
+        }
+    }
+}
+
+/// A range of claim amounts: above `above` (excluded), up to `up_to`
+/// (included). Every threshold the rule packs need reads this way ("n'excède
+/// pas", "jusqu'à" are inclusive; the court above takes what is strictly
+/// more).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AmountRange {
+    pub above: Option<Decimal>,
+    pub up_to: Option<Decimal>,
+}
+
+impl AmountRange {
+    pub const ANY: AmountRange = AmountRange {
+        above: None,
+        up_to: None,
+    };
+
+    pub const fn up_to(max: Decimal) -> Self {
+        AmountRange {
+            above: None,
+            up_to: Some(max),
+        }
+    }
+
+    pub const fn above(min: Decimal) -> Self {
+        AmountRange {
+            above: Some(min),
+            up_to: None,
+        }
+    }
+
+    pub fn contains(&self, amount: Decimal) -> bool {
+        self.above.is_none_or(|min| amount > min) && self.up_to.is_none_or(|max| amount <= max)
+    }
+
+    /// `up to 15000 EUR`, `above 15000 EUR`, `any amount`.
+    pub fn describe(&self, currency: &str) -> String {
+        match (self.above, self.up_to) {
+            (None, None) => "any amount".to_string(),
+            (None, Some(max)) => format!("up to {} {currency} included", max.normalize()),
+            (Some(min), None) => format!("above {} {currency}", min.normalize()),
+            (Some(min), Some(max)) => format!(
+                "above {} and up to {} {currency}",
+                min.normalize(),
+                max.normalize()
+            ),
+        }
+    }
+}
+
+/// What a catalogue destination is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Court,
+    /// Huissier de justice, commissaire de justice.
+    Bailiff,
+    /// Conciliateur de justice, médiateur: the amicable bodies.
+    Amicable,
+}
+
+/// A claim a court hears: which debtors, which amounts, by which article.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Competence {
+    pub debtors: Debtors,
+    pub amount: AmountRange,
+    pub source: Source,
+}
+
+/// A court, a bailiff or an amicable body of a jurisdiction's catalogue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Destination {
+    /// The name a policy writes: snake_case, French, without accents.
+    pub name: &'static str,
+    /// Other accepted spellings (accents and case never matter).
+    pub aliases: &'static [&'static str],
+    /// The institution as a lawyer names it.
+    pub title: &'static str,
+    pub role: Role,
+    /// The claims it hears; empty when its competence is not checked. A
+    /// claim matching none of them is routed to the wrong court.
+    pub hears: &'static [Competence],
+}
+
+impl Destination {
+    /// The competence clause under which it hears this claim, if any.
+    pub fn hears_claim(&self, kind: DebtorKind, amount: Decimal) -> Option<&Competence> {
+        self.hears
+            .iter()
+            .find(|c| c.debtors.includes(kind) && c.amount.contains(amount))
+    }
+
+    /// The weakest basis among its competence clauses: a court whose limits
+    /// rest on a default only warns when a claim falls outside them.
+    pub fn competence_basis(&self) -> Basis {
+        self.hears
+            .iter()
+            .map(|c| c.source.basis)
+            .max()
+            .unwrap_or(Basis::Statute)
+    }
+
+    fn is_named(&self, folded: &str) -> bool {
+        std::iter::once(self.name)
+            .chain(self.aliases.iter().copied())
+            .any(|n| suggest::fold(n) == folded)
+    }
+}
+
+/// Where a procedure is brought, and for which claims.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Venue {
+    /// A catalogue destination's canonical name; `None`: any destination
+    /// (including the firm's declared ones).
+    pub destination: Option<&'static str>,
+    pub debtors: Debtors,
+    pub amount: AmountRange,
+    /// Whether the amount bound itself is disputed (the petites créances'
+    /// `<` or `≤`): at the boundary the rule warns instead of failing.
+    pub disputed_boundary: bool,
+    /// Whether this venue's rule replaces the court's own competence by
+    /// amount (EU procedures before the Luxembourg juge de paix).
+    pub replaces_competence: bool,
+    pub source: Source,
+}
+
+impl Venue {
+    /// Before `destination`, for these debtors and amounts.
+    pub const fn at(
+        destination: &'static str,
+        debtors: Debtors,
+        amount: AmountRange,
+        source: Source,
+    ) -> Self {
+        Venue {
+            destination: Some(destination),
+            debtors,
+            amount,
+            disputed_boundary: false,
+            replaces_competence: false,
+            source,
+        }
+    }
+}
+
+/// A procedure: an order for payment, a summons, an amicable attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Procedure {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub title: &'static str,
+    /// Where it may be brought; a route elsewhere is an error.
+    pub venues: &'static [Venue],
+    /// An amicable attempt (conciliation, médiation, procédure
+    /// participative, petites créances): what CPC art. 750-1 requires
+    /// before suing for a small claim in France.
+    pub amicable: bool,
+    /// What a user should know and the checker cannot see (a domicile, a
+    /// cross-border element), shown in help texts.
+    pub note: &'static str,
+    pub source: Source,
+}
+
+impl Procedure {
+    fn is_named(&self, folded: &str) -> bool {
+        std::iter::once(self.name)
+            .chain(self.aliases.iter().copied())
+            .any(|n| suggest::fold(n) == folded)
+    }
+
+    /// The venue for a destination (by canonical name, or a declared one).
+    pub fn venue(&self, destination: Option<&str>) -> Option<&Venue> {
+        self.venues
+            .iter()
+            .find(|v| v.destination.is_none() || v.destination == destination)
+    }
+}
+
+/// The recovery indemnity the law gives, per kind of debtor.
+#[derive(Debug, Clone, Copy)]
+pub enum Indemnity {
+    /// A fixed sum due of right (the 40 EUR of Dir. 2011/7 art. 6).
+    Fixed(Fact<Decimal>),
+    /// Allowed up to a cap that depends on the balance (BE Book XIX).
+    Capped(fn(Decimal) -> Decimal, Source),
+    /// Recovery costs may not be charged (FR CPCE L111-8).
+    Forbidden(Source),
+    /// The law gives none; a contractual one is not checked.
+    NotStatutory(Source),
+}
+
+/// How statutory late interest is set for business debts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct B2bInterest {
+    /// Points added to the ECB reference rate.
+    pub points: Decimal,
+    /// Rounded up to the next half point (Belgium).
+    pub round_up_half: bool,
+    pub source: Source,
+}
+
+/// Book XIX's free first reminder (Belgian consumer debts).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreeReminder {
+    /// Days from an e-mailed reminder to the first day a cost may be
+    /// charged: the 14 days run from the next calendar day.
+    pub after_email: u32,
+    /// The same for a paper reminder: the 14 days start on the third working
+    /// day after sending, which is at most 7 calendar days later.
+    pub after_letter: u32,
+    pub source: Source,
+    /// The reading of "jour ouvrable", a default.
+    pub working_days: Source,
+}
+
+/// CPC art. 750-1: an amicable attempt before suing for a small claim.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AmicableAttempt {
+    pub up_to: Decimal,
+    pub source: Source,
+    /// Procedures exempt from it (decided without hearing the debtor).
+    pub exempt: &'static [&'static str],
+    pub exempt_source: Source,
+}
+
+/// A jurisdiction's rule pack.
+#[derive(Debug)]
+pub struct Pack {
+    pub jurisdiction: Jurisdiction,
+    pub destinations: &'static [Destination],
+    pub procedures: &'static [Procedure],
+    /// Days a mise en demeure gives the debtor to pay before a court.
+    pub notice: Fact<u32>,
+    /// Contacts per window of days, when the policy sets no `limit`.
+    pub contact_guidance: Fact<(u32, u32)>,
+    /// Years after the due date when a claim is time-barred.
+    pub limitation_b2b: Fact<u32>,
+    pub limitation_b2c: Fact<u32>,
+    pub indemnity_b2b: Indemnity,
+    pub indemnity_b2c: Indemnity,
+    /// Whether recovery fees may be charged to a consumer: `Some(source)`
+    /// when the law forbids them.
+    pub fees_b2c_forbidden: Option<Source>,
+    pub interest_b2b: B2bInterest,
+    /// Late interest charged to a consumer may not exceed the B2B rate.
+    pub consumer_interest_cap: Option<Source>,
+    pub free_reminder: Option<FreeReminder>,
+    pub amicable_attempt: Option<AmicableAttempt>,
+    /// Months after the due date by which a natural-person guarantor must
+    /// hear of the default.
+    pub guarantor_information: Option<Fact<u32>>,
+}
+
+impl Pack {
+    pub fn destination(&self, name: &str) -> Option<&'static Destination> {
+        let folded = suggest::fold(name);
+        self.destinations.iter().find(|d| d.is_named(&folded))
+    }
+
+    /// National procedures first, then the EU ones.
+    pub fn procedure(&self, name: &str) -> Option<&'static Procedure> {
+        let folded = suggest::fold(name);
+        self.procedures
+            .iter()
+            .chain(eu::procedures(self.jurisdiction))
+            .find(|p| p.is_named(&folded))
+    }
+
+    /// Every procedure name a policy may write here.
+    pub fn procedure_names(&self) -> impl Iterator<Item = &'static str> {
+        self.procedures
+            .iter()
+            .chain(eu::procedures(self.jurisdiction))
+            .map(|p| p.name)
+    }
+
+    pub fn limitation(&self, kind: DebtorKind) -> Fact<u32> {
+        match kind {
+            DebtorKind::B2b => self.limitation_b2b,
+            DebtorKind::B2c => self.limitation_b2c,
+        }
+    }
+
+    pub fn indemnity(&self, kind: DebtorKind) -> Indemnity {
+        match kind {
+            DebtorKind::B2b => self.indemnity_b2b,
+            DebtorKind::B2c => self.indemnity_b2c,
+        }
+    }
+
+    /// The statutory B2B late-interest rate in percent for a half-year, from
+    /// the dated ECB table.
+    pub fn b2b_interest_rate(&self, on: chrono::NaiveDate) -> Option<Decimal> {
+        let reference = rates::ecb_reference_rate(on)?;
+        let rate = reference + self.interest_b2b.points;
+        Some(if self.interest_b2b.round_up_half {
+            (rate * Decimal::TWO).ceil() / Decimal::TWO
+        } else {
+            rate
+        })
+    }
+}
+
+/// The rule pack of a jurisdiction.
+pub fn pack(jurisdiction: Jurisdiction) -> &'static Pack {
+    match jurisdiction {
+        Jurisdiction::Fr => &fr::PACK,
+        Jurisdiction::Be => &be::PACK,
+        Jurisdiction::Lu => &lu::PACK,
+    }
+}
+
+/// A destination of another jurisdiction's catalogue, for "this is a
+/// Belgian court" messages.
+pub fn destination_elsewhere(
+    name: &str,
+    here: Jurisdiction,
+) -> Option<(Jurisdiction, &'static Destination)> {
+    Jurisdiction::ALL
+        .iter()
+        .filter(|&&j| j != here)
+        .find_map(|&j| pack(j).destination(name).map(|d| (j, d)))
+}
+
+/// The country's name in messages.
+pub fn country(jurisdiction: Jurisdiction) -> &'static str {
+    match jurisdiction {
+        Jurisdiction::Fr => "France",
+        Jurisdiction::Be => "Belgium",
+        Jurisdiction::Lu => "Luxembourg",
+    }
+}
+
+/// Words in a template's name that make a letter a formal notice (mise en
+/// demeure, sommation). The checker cannot read a letter, so it goes by
+/// name: a `send` whose template name contains one of these, or that goes by
+/// `huissier`, is a mise en demeure. See docs/legal-rules.md.
+pub const FORMAL_NOTICE_WORDS: &[&str] = &[
+    "mise_en_demeure",
+    "demeure",
+    "sommation",
+    "ingebrekestelling",
+    "formal_notice",
+];
+
+/// Whether a letter is a formal notice, by its template name or channel.
+pub fn is_formal_notice(template: &str, channels: &[crate::vocab::Channel]) -> bool {
+    let folded = suggest::fold(template);
+    FORMAL_NOTICE_WORDS.iter().any(|w| folded.contains(w))
+        || channels.contains(&crate::vocab::Channel::Huissier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_names_are_unique_snake_case_and_found_with_accents() {
+        for &j in Jurisdiction::ALL {
+            let pack = pack(j);
+            let mut seen = std::collections::HashSet::new();
+            for d in pack.destinations {
+                assert!(
+                    d.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{}",
+                    d.name
+                );
+                for n in std::iter::once(d.name).chain(d.aliases.iter().copied()) {
+                    assert!(seen.insert(suggest::fold(n)), "{j}: {n} twice");
+                    assert_eq!(pack.destination(n).map(|x| x.name), Some(d.name));
+                }
+            }
+            for p in pack.procedures.iter().chain(eu::procedures(j)) {
+                for n in std::iter::once(p.name).chain(p.aliases.iter().copied()) {
+                    assert!(seen.insert(suggest::fold(n)), "{j}: {n} twice");
+                    assert_eq!(pack.procedure(n).map(|x| x.name), Some(p.name));
+                }
+                for v in p.venues {
+                    if let Some(d) = v.destination {
+                        assert!(pack.destination(d).is_some(), "{j}: {} before {d}", p.name);
+                    }
+                }
+            }
+        }
+        let be = pack(Jurisdiction::Be);
+        assert_eq!(
+            be.destination("Tribunal_de_première_instance")
+                .map(|d| d.name),
+            Some("tribunal_premiere_instance")
+        );
+    }
+
+    #[test]
+    fn amount_ranges_read_like_the_statutes() {
+        let jp = AmountRange::up_to(eur(15000));
+        assert!(jp.contains(eur(15000)));
+        assert!(!jp.contains(eur(15000) + Decimal::new(1, 2)));
+        let ta = AmountRange::above(eur(15000));
+        assert!(!ta.contains(eur(15000)));
+        assert!(ta.contains(Decimal::new(1500001, 2)));
+    }
+
+    #[test]
+    fn formal_notices_go_by_name_or_bailiff() {
+        use crate::vocab::Channel;
+        assert!(is_formal_notice("mise_en_demeure", &[Channel::Recommande]));
+        assert!(is_formal_notice(
+            "Mise_En_Demeure_Caution",
+            &[Channel::Email]
+        ));
+        assert!(is_formal_notice("relance_3", &[Channel::Huissier]));
+        assert!(!is_formal_notice("relance_2", &[Channel::Recommande]));
+    }
+}
