@@ -69,6 +69,9 @@ codes! {
     UnknownRule => "policy::unknown_rule",
     AllowWithoutStatement => "policy::allow_without_statement",
     EmptyReason => "policy::empty_reason",
+    // fmt / watch
+    FormatChangedMeaning => "policy::format_changed_meaning",
+    WatchFailed => "policy::watch_failed",
 }
 
 impl std::fmt::Display for Code {
