@@ -3,6 +3,8 @@
 
 mod check;
 mod explain;
+mod fmt;
+mod watch;
 
 use std::io::Write;
 
@@ -45,6 +47,10 @@ enum Command {
     Check(check::Args),
     /// Show the compiled plan of a policy as a table: what it will do, when.
     Explain(explain::Args),
+    /// Rewrite policy files in the canonical layout (`--check`: show the diff, for CI).
+    Fmt(fmt::Args),
+    /// Check policy files again on every save, until Ctrl-C.
+    Watch(watch::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -55,6 +61,8 @@ pub fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
         Command::Explain(args) => explain::run(&args, &context),
+        Command::Fmt(args) => fmt::run(&args, &context),
+        Command::Watch(args) => watch::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }
