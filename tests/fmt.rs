@@ -1,6 +1,9 @@
 //! `policy fmt`: snapshots of formatted fixtures, and the command line as a
 //! legal-ops repository and its CI use it.
 
+// Test helpers outside `#[test]` functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -62,8 +65,10 @@ fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
 }
 
-const UNFORMATTED: &str = "POLICY \"x\"; jurisdiction lu\nafter 15 Days send relance_1 BY Email # vite\n";
-const FORMATTED: &str = "policy \"x\"\njurisdiction LU\nafter 15 days send relance_1 by email  # vite\n";
+const UNFORMATTED: &str =
+    "POLICY \"x\"; jurisdiction lu\nafter 15 Days send relance_1 BY Email # vite\n";
+const FORMATTED: &str =
+    "policy \"x\"\njurisdiction LU\nafter 15 days send relance_1 by email  # vite\n";
 
 #[test]
 fn check_prints_a_unified_diff_and_exits_1() {
@@ -92,7 +97,11 @@ fn check_prints_a_unified_diff_and_exits_1() {
     +jurisdiction LU
     +after 15 days send relance_1 by email  # vite
     "#);
-    assert_eq!(read(dir.path(), "policies/lu.policy"), UNFORMATTED, "--check writes nothing");
+    assert_eq!(
+        read(dir.path(), "policies/lu.policy"),
+        UNFORMATTED,
+        "--check writes nothing"
+    );
 }
 
 #[test]
@@ -120,7 +129,9 @@ fn formats_in_place_and_leaves_formatted_files_untouched() {
         .success()
         .stdout("")
         .stderr(predicate::str::contains("formatted a.policy"))
-        .stderr(predicate::str::contains("formatted 1 file, 1 file already formatted"));
+        .stderr(predicate::str::contains(
+            "formatted 1 file, 1 file already formatted",
+        ));
 
     assert_eq!(read(dir.path(), "a.policy"), FORMATTED);
     assert_eq!(
@@ -162,7 +173,9 @@ fn stdin_to_stdout() {
         .write_stdin(UNFORMATTED)
         .assert()
         .code(1)
-        .stdout(predicate::str::starts_with("--- a/<stdin>\n+++ b/<stdin>\n"));
+        .stdout(predicate::str::starts_with(
+            "--- a/<stdin>\n+++ b/<stdin>\n",
+        ));
     policy()
         .args(["fmt", "--check", "-"])
         .write_stdin(FORMATTED)
@@ -186,7 +199,11 @@ fn syntax_errors_leave_the_file_untouched() {
             "bad.policy was not formatted: fix its syntax errors first",
         ));
     assert_eq!(read(dir.path(), "bad.policy"), broken);
-    assert_eq!(read(dir.path(), "good.policy"), FORMATTED, "the others are formatted");
+    assert_eq!(
+        read(dir.path(), "good.policy"),
+        FORMATTED,
+        "the others are formatted"
+    );
 
     policy()
         .args(["fmt", "-"])
@@ -199,8 +216,15 @@ fn syntax_errors_leave_the_file_untouched() {
 #[test]
 fn semantic_errors_do_not_block_formatting() {
     let dir = repo(&[("a.policy", "after 15 days SEND relance_1 BY fax\n")]);
-    policy().current_dir(dir.path()).arg("fmt").assert().success();
-    assert_eq!(read(dir.path(), "a.policy"), "after 15 days send relance_1 by fax\n");
+    policy()
+        .current_dir(dir.path())
+        .arg("fmt")
+        .assert()
+        .success();
+    assert_eq!(
+        read(dir.path(), "a.policy"),
+        "after 15 days send relance_1 by fax\n"
+    );
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! and line endings. For each: the formatter accepts it, is idempotent, and
 //! the formatted text compiles to the same plan with the same findings.
 
+// Test helpers outside `#[test]` functions may panic too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use policy::diagnostic::Code;
 use policy::format::{FormatError, format_source};
 use policy::plan::{self, Plan};
@@ -81,9 +84,7 @@ fn title(text: &str) -> String {
 }
 
 fn one_of(words: &'static [&'static str]) -> BoxedStrategy<Toks> {
-    proptest::sample::select(words)
-        .prop_flat_map(word)
-        .boxed()
+    proptest::sample::select(words).prop_flat_map(word).boxed()
 }
 
 fn one_of_any_case(words: &'static [&'static str]) -> BoxedStrategy<Toks> {
@@ -121,9 +122,26 @@ fn list(item: BoxedStrategy<Toks>) -> BoxedStrategy<Toks> {
 
 // ---------------------------------------------------------------- atoms
 
-const TEMPLATES: &[&str] = &["relance_1", "relance_2", "mise_en_demeure", "relancé_3", "Rappel"];
-const CHANNELS: &[&str] = &["email", "courrier", "recommandé", "recommande", "sms", "huissier"];
-const DESTINATIONS: &[&str] = &["justice_de_paix", "tribunal_arrondissement", "cabinet_martin"];
+const TEMPLATES: &[&str] = &[
+    "relance_1",
+    "relance_2",
+    "mise_en_demeure",
+    "relancé_3",
+    "Rappel",
+];
+const CHANNELS: &[&str] = &[
+    "email",
+    "courrier",
+    "recommandé",
+    "recommande",
+    "sms",
+    "huissier",
+];
+const DESTINATIONS: &[&str] = &[
+    "justice_de_paix",
+    "tribunal_arrondissement",
+    "cabinet_martin",
+];
 const PROCEDURES: &[&str] = &["ordonnance_de_paiement", "injonction_de_payer"];
 
 fn integer() -> BoxedStrategy<Toks> {
@@ -161,7 +179,11 @@ fn unit() -> BoxedStrategy<Toks> {
     prop_oneof![
         one_of_any_case(&["day", "days", "week", "weeks", "month", "months"]),
         // `business days` is one token: spaces or tabs only in between.
-        (any_case("business"), one_of_any_case(&["day", "days"]), 0u8..3)
+        (
+            any_case("business"),
+            one_of_any_case(&["day", "days"]),
+            0u8..3
+        )
             .prop_map(|(a, b, space)| {
                 let b = b.into_iter().map(|t| Tok { space, ..t });
                 a.into_iter().chain(b).collect()
@@ -194,9 +216,16 @@ fn string() -> BoxedStrategy<Toks> {
 fn header() -> BoxedStrategy<Toks> {
     prop_oneof![
         seq(vec![any_case("policy"), string()]),
-        seq(vec![any_case("jurisdiction"), one_of_any_case(&["FR", "BE", "LU"])]),
+        seq(vec![
+            any_case("jurisdiction"),
+            one_of_any_case(&["FR", "BE", "LU"])
+        ]),
         seq(vec![any_case("currency"), currency()]),
-        seq(vec![any_case("applies"), any_case("to"), list(one_of_any_case(&["b2b", "b2c"]))]),
+        seq(vec![
+            any_case("applies"),
+            any_case("to"),
+            list(one_of_any_case(&["b2b", "b2c"]))
+        ]),
         seq(vec![any_case("templates"), string()]),
         seq(vec![
             any_case("limit"),
@@ -219,7 +248,12 @@ fn header() -> BoxedStrategy<Toks> {
 fn allow() -> BoxedStrategy<Toks> {
     seq(vec![
         any_case("allow"),
-        one_of(&["duplicate_item", "policy::zero_duration", "unit_mismatch", "no_such_rule"]),
+        one_of(&[
+            "duplicate_item",
+            "policy::zero_duration",
+            "unit_mismatch",
+            "no_such_rule",
+        ]),
         any_case("because"),
         string(),
     ])
@@ -229,13 +263,17 @@ fn comparison() -> BoxedStrategy<Toks> {
     prop_oneof![
         seq(vec![
             one_of_any_case(&["amount", "total"]),
-            one_of(&["<", "<=", ">", ">=", "=", "!="]).prop_map(as_punct).boxed(),
+            one_of(&["<", "<=", ">", ">=", "=", "!="])
+                .prop_map(as_punct)
+                .boxed(),
             number(),
             optional(currency()),
         ]),
         seq(vec![
             any_case("days_late"),
-            one_of(&["<", "<=", ">", ">=", "=", "!="]).prop_map(as_punct).boxed(),
+            one_of(&["<", "<=", ">", ">=", "=", "!="])
+                .prop_map(as_punct)
+                .boxed(),
             number(),
             optional(one_of_any_case(&["day", "days", "week", "weeks"])),
         ]),
@@ -285,7 +323,10 @@ fn joined(part: BoxedStrategy<Toks>, keyword: &'static str) -> BoxedStrategy<Tok
 
 fn action() -> BoxedStrategy<Toks> {
     let by = seq(vec![any_case("by"), list(one_of_any_case(CHANNELS))]);
-    let to = seq(vec![any_case("to"), list(one_of_any_case(&["debtor", "guarantor"]))]);
+    let to = seq(vec![
+        any_case("to"),
+        list(one_of_any_case(&["debtor", "guarantor"])),
+    ]);
     prop_oneof![
         4 => (one_of(TEMPLATES), optional(by.clone()), optional(to.clone()), any::<bool>(), any_case("send"))
             .prop_map(|(template, by, to, to_first, send)| {
@@ -481,4 +522,3 @@ fn the_generator_makes_both_valid_and_invalid_policies() {
     assert!(failed > 10, "{failed} of 200 had errors");
     assert!(one_line > 40, "{one_line} of 200 used `;`");
 }
-

@@ -38,12 +38,11 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let stdin = Path::new("-");
     if args.files.iter().any(|f| f == stdin) {
         if args.files.len() > 1 {
-            context.report([Diagnostic::error(
-                Code::Io,
-                "`-` (stdin) cannot be mixed with files",
-            )
-            .with_help("run `policy fmt -` alone, or give only files")
-            .in_path("-")]);
+            context.report([
+                Diagnostic::error(Code::Io, "`-` (stdin) cannot be mixed with files")
+                    .with_help("run `policy fmt -` alone, or give only files")
+                    .in_path("-"),
+            ]);
             return Exit::Failure;
         }
         return run_stdin(args.check, context);
@@ -159,7 +158,13 @@ fn format(source: &std::sync::Arc<SourceFile>, context: &Context) -> Result<Stri
 
 fn summarize(outcomes: &[Outcome], check: bool) -> Exit {
     let count = |wanted: Outcome| outcomes.iter().filter(|o| **o == wanted).count();
-    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
     let (formatted, unchanged) = (count(Outcome::Formatted), count(Outcome::Unchanged));
     let unformatted = count(Outcome::NeedsFormatting);
     let failed = outcomes.len() - formatted - unchanged - unformatted;
@@ -194,7 +199,11 @@ fn summarize(outcomes: &[Outcome], check: bool) -> Exit {
         })
         .max()
         .unwrap_or(Exit::Ok);
-    let findings = if unformatted > 0 { Exit::Findings } else { Exit::Ok };
+    let findings = if unformatted > 0 {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    };
     worst_failure.max(findings)
 }
 

@@ -49,7 +49,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let watch = Watch::new(options);
     let stopper = watch.stopper();
     if let Err(err) = ctrlc::set_handler(move || stopper.stop()) {
-        note(format_args!("cannot catch Ctrl-C ({err}); it will stop the watch abruptly"));
+        note(format_args!(
+            "cannot catch Ctrl-C ({err}); it will stop the watch abruptly"
+        ));
     }
     if args.ledger.is_some() {
         note(

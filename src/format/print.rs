@@ -143,13 +143,17 @@ impl<'a> Writer<'a> {
                 self.closed(name, vocab::Jurisdiction::from_word, |j| j.as_str())
             }
             HeaderKind::Currency(name) => self.currency(name),
-            HeaderKind::AppliesTo(list) => {
-                self.list(list, |name| canonical(name, vocab::DebtorKind::from_word, |k| k.as_str()))
-            }
+            HeaderKind::AppliesTo(list) => self.list(list, |name| {
+                canonical(name, vocab::DebtorKind::from_word, |k| k.as_str())
+            }),
             HeaderKind::Templates(folder) => self.string(folder),
             HeaderKind::Limit { count, window } => {
                 self.word(self.written(count.span));
-                self.word(if count.value == 1 { "contact" } else { "contacts" });
+                self.word(if count.value == 1 {
+                    "contact"
+                } else {
+                    "contacts"
+                });
                 self.word("per");
                 self.duration(window);
             }
@@ -331,11 +335,11 @@ impl<'a> Writer<'a> {
     }
 }
 
-fn canonical<'n, T>(
-    name: &'n Name,
+fn canonical<T>(
+    name: &Name,
     from_word: fn(&str) -> Option<T>,
     word: fn(T) -> &'static str,
-) -> &'n str {
+) -> &str {
     from_word(&name.text).map_or(name.text.as_str(), word)
 }
 

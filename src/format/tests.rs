@@ -27,12 +27,18 @@ fn check(cases: &[(&str, &str)]) {
 #[test]
 fn keywords_lower_case_single_spaces() {
     check(&[
-        ("AFTER  15   Days SEND relance_1", "after 15 days send relance_1\n"),
+        (
+            "AFTER  15   Days SEND relance_1",
+            "after 15 days send relance_1\n",
+        ),
         (
             "\t after 10 Business   Days send x",
             "after 10 business days send x\n",
         ),
-        ("If amount>=15000 Route tribunal", "if amount >= 15000 route tribunal\n"),
+        (
+            "If amount>=15000 Route tribunal",
+            "if amount >= 15000 route tribunal\n",
+        ),
         ("STOP", "stop\n"),
         ("call   Guarantor", "call guarantor\n"),
         ("Call", "call\n"),
@@ -41,15 +47,18 @@ fn keywords_lower_case_single_spaces() {
 
 #[test]
 fn one_line_policies_become_one_statement_per_line() {
-    check(&[(
-        "after 15 days send relance_1; after 45 days send mise_en_demeure by recommandé; if amount >= 15000 route tribunal_arrondissement",
-        "after 15 days send relance_1\n\
+    check(&[
+        (
+            "after 15 days send relance_1; after 45 days send mise_en_demeure by recommandé; if amount >= 15000 route tribunal_arrondissement",
+            "after 15 days send relance_1\n\
          after 45 days send mise_en_demeure by recommandé\n\
          if amount >= 15000 route tribunal_arrondissement\n",
-    ), (
-        "policy \"x\";jurisdiction fr;;after 1 day stop;",
-        "policy \"x\"\njurisdiction FR\nafter 1 day stop\n",
-    )]);
+        ),
+        (
+            "policy \"x\";jurisdiction fr;;after 1 day stop;",
+            "policy \"x\"\njurisdiction FR\nafter 1 day stop\n",
+        ),
+    ]);
 }
 
 #[test]
@@ -62,7 +71,10 @@ fn closed_words_take_their_canonical_spelling() {
             "send x by Recommande,EMAIL to Debtor,GUARANTOR",
             "send x by recommandé, email to debtor, guarantor\n",
         ),
-        ("destination martin is Lawyer", "destination martin is lawyer\n"),
+        (
+            "destination martin is Lawyer",
+            "destination martin is lawyer\n",
+        ),
         ("charge INDEMNITY 40 eur", "charge indemnity 40 EUR\n"),
         ("charge Interest Statutory", "charge interest statutory\n"),
         (
@@ -70,7 +82,10 @@ fn closed_words_take_their_canonical_spelling() {
             "if amount >= 15000 EUR and guaranteed stop\n",
         ),
         ("after 8 days from DUE stop", "after 8 days from due stop\n"),
-        ("after 8 days from Issue stop", "after 8 days from issue stop\n"),
+        (
+            "after 8 days from Issue stop",
+            "after 8 days from issue stop\n",
+        ),
     ]);
 }
 
@@ -83,8 +98,14 @@ fn unknown_words_stay_as_written() {
         ("currency Eux", "currency Eux\n"),
         ("if Amont > 3 stop", "if Amont > 3 stop\n"),
         ("send Relance_1", "send Relance_1\n"),
-        ("route Tribunal With Injonction", "route Tribunal with Injonction\n"),
-        ("after 8 days from Relance_1 stop", "after 8 days from Relance_1 stop\n"),
+        (
+            "route Tribunal With Injonction",
+            "route Tribunal with Injonction\n",
+        ),
+        (
+            "after 8 days from Relance_1 stop",
+            "after 8 days from Relance_1 stop\n",
+        ),
     ]);
 }
 
@@ -104,10 +125,22 @@ fn durations_agree_in_number() {
         ("after 1 business days stop", "after 1 business day stop\n"),
         ("after 3 week stop", "after 3 weeks stop\n"),
         ("after 1 months stop", "after 1 month stop\n"),
-        ("limit 1 contacts per 1 weeks", "limit 1 contact per 1 week\n"),
-        ("limit 4 contact per 30 day", "limit 4 contacts per 30 days\n"),
-        ("if days_late > 1 weeks stop", "if days_late > 1 week stop\n"),
-        ("if days_late > 30 day stop", "if days_late > 30 days stop\n"),
+        (
+            "limit 1 contacts per 1 weeks",
+            "limit 1 contact per 1 week\n",
+        ),
+        (
+            "limit 4 contact per 30 day",
+            "limit 4 contacts per 30 days\n",
+        ),
+        (
+            "if days_late > 1 weeks stop",
+            "if days_late > 1 week stop\n",
+        ),
+        (
+            "if days_late > 30 day stop",
+            "if days_late > 30 days stop\n",
+        ),
     ]);
 }
 
@@ -124,7 +157,10 @@ fn numbers_stay_as_written() {
 #[test]
 fn strings_are_requoted() {
     check(&[
-        (r#"policy   "Recouvrement \"B2B\"""#, "policy \"Recouvrement \\\"B2B\\\"\"\n"),
+        (
+            r#"policy   "Recouvrement \"B2B\"""#,
+            "policy \"Recouvrement \\\"B2B\\\"\"\n",
+        ),
         (r#"templates "C:\lettres""#, "templates \"C:\\\\lettres\"\n"),
         (
             r#"policy "a # not a comment; nor a separator""#,
@@ -250,11 +286,19 @@ fn a_meaning_change_is_caught() {
     let err = verify(&source, &policy, "after 16 days send a # c\n");
     let diagnostic = err.expect_err("a different plan");
     assert_eq!(diagnostic.code, Code::FormatChangedMeaning);
-    assert!(diagnostic.message.contains("plan"), "{}", diagnostic.message);
+    assert!(
+        diagnostic.message.contains("plan"),
+        "{}",
+        diagnostic.message
+    );
     assert_eq!(diagnostic.labels.len(), 1, "points at the statement");
 
     let err = verify(&source, &policy, "after 15 days send a # d\n");
-    assert!(err.expect_err("a different comment").message.contains("comment"));
+    assert!(
+        err.expect_err("a different comment")
+            .message
+            .contains("comment")
+    );
 
     let err = verify(&source, &policy, "after 15 days sned a\n");
     assert!(err.expect_err("unparsable").message.contains("parse"));

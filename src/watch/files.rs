@@ -91,14 +91,21 @@ impl Tracker {
     }
 
     /// The policies that changed paths affect, in path order.
-    pub(super) fn affected<'p>(&self, paths: impl IntoIterator<Item = &'p Path>) -> BTreeSet<PathBuf> {
+    pub(super) fn affected<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p Path>,
+    ) -> BTreeSet<PathBuf> {
         let mut affected = BTreeSet::new();
         for path in paths {
             if self.covers(path) {
                 affected.insert(path.to_path_buf());
             }
             for (policy, tracked) in &self.files {
-                if tracked.templates.as_ref().is_some_and(|t| path.starts_with(t)) {
+                if tracked
+                    .templates
+                    .as_ref()
+                    .is_some_and(|t| path.starts_with(t))
+                {
                     affected.insert(policy.clone());
                 }
             }
@@ -206,10 +213,16 @@ mod tests {
         assert!(t.covers(Path::new("/repo/policies/b2b.policy")));
         assert!(t.covers(Path::new("/repo/policies/lu/new.policy")));
         assert!(t.covers(Path::new("/elsewhere/one.policy")));
-        assert!(!t.covers(Path::new("/elsewhere/two.policy")), "only the named file");
+        assert!(
+            !t.covers(Path::new("/elsewhere/two.policy")),
+            "only the named file"
+        );
         assert!(!t.covers(Path::new("/repo/policies/notes.txt")));
         assert!(!t.covers(Path::new("/repo/other/x.policy")));
-        assert!(!t.covers(Path::new("/repo/policies/.#b2b.policy")), "emacs lock");
+        assert!(
+            !t.covers(Path::new("/repo/policies/.#b2b.policy")),
+            "emacs lock"
+        );
         assert!(!t.covers(Path::new("/repo/policies/.git/x.policy")));
     }
 
@@ -224,7 +237,10 @@ mod tests {
         assert_eq!(affected, BTreeSet::from([lu.clone()]));
         let affected = t.affected([Path::new("/repo/templates/lu")]);
         assert_eq!(affected, BTreeSet::from([lu]), "the folder itself");
-        assert!(t.affected([Path::new("/repo/templates/fr/x.txt")]).is_empty());
+        assert!(
+            t.affected([Path::new("/repo/templates/fr/x.txt")])
+                .is_empty()
+        );
     }
 
     #[test]
@@ -236,7 +252,12 @@ mod tests {
         std::fs::create_dir_all(&outside).unwrap();
         let mut t = Tracker::new(vec![Root::Dir(dir.path().join("policies"))]);
         t.track(dir.path().join("policies/a.policy"), Some(inside), 0, 0);
-        t.track(dir.path().join("policies/b.policy"), Some(outside.clone()), 1, 0);
+        t.track(
+            dir.path().join("policies/b.policy"),
+            Some(outside.clone()),
+            1,
+            0,
+        );
         let missing = Some(dir.path().join("missing"));
         t.track(dir.path().join("policies/c.policy"), missing, 2, 3);
         assert_eq!(t.outside_templates(), BTreeSet::from([outside]));

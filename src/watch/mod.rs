@@ -104,8 +104,8 @@ impl Watch {
     /// Checks every file, reports, then reports again after each change
     /// until stopped. Fails only when the paths cannot be watched at all.
     pub fn run(self, sink: &mut dyn FnMut(Report), hook: &mut Hook<'_>) -> Result<(), Diagnostic> {
-        let base = std::fs::canonicalize(&self.options.base)
-            .unwrap_or_else(|_| self.options.base.clone());
+        let base =
+            std::fs::canonicalize(&self.options.base).unwrap_or_else(|_| self.options.base.clone());
         let roots = roots(&self.options.paths, &base)?;
         let debounce = self.options.debounce.max(Duration::from_millis(10));
         let sender = self.sender.clone();
@@ -139,11 +139,7 @@ impl Watch {
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
-        loop {
-            let first = match self.receiver.recv() {
-                Ok(Message::Events(result)) => result,
-                Ok(Message::Stop) | Err(_) => break,
-            };
+        while let Ok(Message::Events(first)) = self.receiver.recv() {
             // Whatever else is already queued belongs to the same burst.
             let mut batch = vec![first];
             let mut stop = false;
@@ -168,7 +164,11 @@ impl Watch {
 /// The given paths as roots; a path that does not exist is an error.
 fn roots(paths: &[PathBuf], base: &Path) -> Result<Vec<Root>, Diagnostic> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut roots = Vec::new();
     for given in paths {
         let path = files::absolute(base, given);
@@ -270,7 +270,12 @@ impl Session {
         (!report.files.is_empty()).then_some(report)
     }
 
-    fn check_all(&mut self, cause: Cause, paths: &BTreeSet<PathBuf>, hook: &mut Hook<'_>) -> Report {
+    fn check_all(
+        &mut self,
+        cause: Cause,
+        paths: &BTreeSet<PathBuf>,
+        hook: &mut Hook<'_>,
+    ) -> Report {
         let files = paths
             .iter()
             .filter_map(|path| self.check(path, hook))
@@ -310,7 +315,11 @@ impl Session {
                 Err(LoadError::Io(d) | LoadError::Content(d)) => (vec![d].into(), None, None),
                 Ok(source) => {
                     let checked = check_source(&source, dir);
-                    (checked.diagnostics, checked.plan, templates_dir(&source, dir))
+                    (
+                        checked.diagnostics,
+                        checked.plan,
+                        templates_dir(&source, dir),
+                    )
                 }
             },
         };
@@ -338,8 +347,7 @@ impl Session {
         for gone in self.template_watches.difference(&wanted) {
             let _ = self.debouncer.unwatch(gone);
         }
-        self.template_watches
-            .retain(|dir| wanted.contains(dir));
+        self.template_watches.retain(|dir| wanted.contains(dir));
         for dir in wanted {
             if !self.template_watches.contains(&dir)
                 && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok()

@@ -68,8 +68,7 @@ impl FileReport {
     }
 
     pub fn errors(&self) -> usize {
-        self.diagnostics()
-            .map_or(0, |d| d.count(Severity::Error))
+        self.diagnostics().map_or(0, |d| d.count(Severity::Error))
     }
 }
 
@@ -106,10 +105,7 @@ impl Report {
     fn headline(&self) -> String {
         let names: Vec<&str> = self.files.iter().map(|f| f.name.as_str()).collect();
         match self.cause {
-            Cause::Start => format!(
-                "watching {}",
-                files_word(self.totals.files)
-            ),
+            Cause::Start => format!("watching {}", files_word(self.totals.files)),
             Cause::Change => format!("changed: {}", names.join(", ")),
             Cause::Rescan => "events were lost: checked every file again".to_string(),
         }
