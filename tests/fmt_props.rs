@@ -106,14 +106,23 @@ fn optional(part: BoxedStrategy<Toks>) -> BoxedStrategy<Toks> {
 
 /// `a, b, c` of words from a strategy.
 fn list(item: BoxedStrategy<Toks>) -> BoxedStrategy<Toks> {
-    prop::collection::vec((item, punct(",")), 1..4)
-        .prop_map(|items| {
+    separated(item, punct(","), 4)
+}
+
+/// One to `most - 1` parts, each after its separator but the first.
+fn separated(
+    part: BoxedStrategy<Toks>,
+    separator: BoxedStrategy<Toks>,
+    most: usize,
+) -> BoxedStrategy<Toks> {
+    prop::collection::vec((separator, part), 1..most)
+        .prop_map(|parts| {
             let mut out = Vec::new();
-            for (i, (item, comma)) in items.into_iter().enumerate() {
+            for (i, (separator, part)) in parts.into_iter().enumerate() {
                 if i > 0 {
-                    out.extend(comma);
+                    out.extend(separator);
                 }
-                out.extend(item);
+                out.extend(part);
             }
             out
         })
@@ -307,18 +316,7 @@ fn expr_of(negation: BoxedStrategy<Toks>) -> BoxedStrategy<Toks> {
 }
 
 fn joined(part: BoxedStrategy<Toks>, keyword: &'static str) -> BoxedStrategy<Toks> {
-    prop::collection::vec((any_case(keyword), part), 1..3)
-        .prop_map(|parts| {
-            let mut out = Vec::new();
-            for (i, (kw, part)) in parts.into_iter().enumerate() {
-                if i > 0 {
-                    out.extend(kw);
-                }
-                out.extend(part);
-            }
-            out
-        })
-        .boxed()
+    separated(part, any_case(keyword), 3)
 }
 
 fn action() -> BoxedStrategy<Toks> {

@@ -157,6 +157,7 @@ fn edit_break_repair_delete_recreate() {
     );
     assert_eq!(report.cause, Cause::Change);
     assert_eq!(report.files.len(), 1, "only a.policy");
+    assert_eq!(report.changed, ["a.policy"]);
     assert_eq!(extra(file(&report, "a.policy")), Some("a.policy: 2 steps"));
 
     // Broken: a syntax error is reported, the watch goes on.
@@ -175,6 +176,7 @@ fn edit_break_repair_delete_recreate() {
     // Repaired, by an editor's atomic save.
     let report = watch.save("repair (atomic save)", atomic_save("a.policy", GOOD));
     assert_eq!(report.files.len(), 1, "the temporary file is not a policy");
+    assert_eq!(report.changed, ["a.policy"]);
     assert_eq!(errors(file(&report, "a.policy")), Vec::<String>::new());
     assert_eq!(report.totals.errors, 0);
 
@@ -209,6 +211,7 @@ fn edit_break_repair_delete_recreate() {
         std::fs::write(dir.join("templates/relance_2.txt"), "Rappel").unwrap()
     });
     let names: Vec<&str> = report.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(report.changed, ["templates/relance_2.txt"]);
     assert_eq!(
         names,
         ["a.policy", "b.policy", "c.policy"],

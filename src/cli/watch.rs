@@ -1,11 +1,11 @@
 //! `policy watch [PATH...]`: checks policy files again on every save and
 //! prints a fresh report on stdout, until Ctrl-C.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Context, Exit, note, print_stdout};
+use super::{Context, Exit, note};
 use crate::diagnostic::render::Style;
 use crate::plan::Plan;
 use crate::watch::{Options, Report, Watch};
@@ -48,6 +48,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     options.debounce = Duration::from_millis(args.debounce);
     let watch = Watch::new(options);
     let stopper = watch.stopper();
+    let stop_when_stdout_closes = watch.stopper();
     if let Err(err) = ctrlc::set_handler(move || stopper.stop()) {
         note(format_args!(
             "cannot catch Ctrl-C ({err}); it will stop the watch abruptly"
@@ -76,7 +77,15 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             text.push_str("\x1b[2J\x1b[H");
         }
         text.push_str(&report.render(style));
-        print_stdout(&text);
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            // Nobody reads any more (`policy watch | head`): stop.
+            stop_when_stdout_closes.stop();
+        }
     };
     match watch.run(&mut sink, &mut hook) {
         Ok(()) => {

@@ -90,25 +90,24 @@ impl Tracker {
         })
     }
 
-    /// The policies that changed paths affect, in path order.
-    pub(super) fn affected<'p>(
-        &self,
-        paths: impl IntoIterator<Item = &'p Path>,
-    ) -> BTreeSet<PathBuf> {
-        let mut affected = BTreeSet::new();
-        for path in paths {
-            if self.covers(path) {
-                affected.insert(path.to_path_buf());
-            }
-            for (policy, tracked) in &self.files {
-                if tracked
-                    .templates
-                    .as_ref()
-                    .is_some_and(|t| path.starts_with(t))
-                {
-                    affected.insert(policy.clone());
-                }
-            }
+    /// The policies a changed path affects: itself if it is one, those
+    /// using it as (or in) their templates folder, and those inside it when
+    /// it is a folder that was deleted or moved away.
+    pub(super) fn affected_by(&self, path: &Path) -> BTreeSet<PathBuf> {
+        let mut affected: BTreeSet<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(policy, tracked)| {
+                policy.starts_with(path)
+                    || tracked
+                        .templates
+                        .as_ref()
+                        .is_some_and(|t| path.starts_with(t))
+            })
+            .map(|(policy, _)| policy.clone())
+            .collect();
+        if self.covers(path) {
+            affected.insert(path.to_path_buf());
         }
         affected
     }
@@ -233,14 +232,24 @@ mod tests {
         let be = PathBuf::from("/repo/policies/be.policy");
         t.track(lu.clone(), Some(PathBuf::from("/repo/templates/lu")), 0, 0);
         t.track(be, Some(PathBuf::from("/repo/templates/be")), 0, 0);
-        let affected = t.affected([Path::new("/repo/templates/lu/relance_1.txt")]);
+        let affected = t.affected_by(Path::new("/repo/templates/lu/relance_1.txt"));
         assert_eq!(affected, BTreeSet::from([lu.clone()]));
-        let affected = t.affected([Path::new("/repo/templates/lu")]);
+        let affected = t.affected_by(Path::new("/repo/templates/lu"));
         assert_eq!(affected, BTreeSet::from([lu]), "the folder itself");
         assert!(
-            t.affected([Path::new("/repo/templates/fr/x.txt")])
+            t.affected_by(Path::new("/repo/templates/fr/x.txt"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_folder_gone_takes_its_policies_along() {
+        let mut t = tracker();
+        let lu = PathBuf::from("/repo/policies/lu/a.policy");
+        t.track(lu.clone(), None, 0, 0);
+        t.track(PathBuf::from("/repo/policies/b.policy"), None, 0, 0);
+        let affected = t.affected_by(Path::new("/repo/policies/lu"));
+        assert_eq!(affected, BTreeSet::from([lu]));
     }
 
     #[test]

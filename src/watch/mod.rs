@@ -246,27 +246,26 @@ impl Session {
         if lost_events {
             return self.rescan(Cause::Rescan, hook).ok();
         }
-        let mut affected = self.tracker.affected(paths.iter().map(PathBuf::as_path));
-        // A folder moved in holds policies no event names; one moved out or
-        // deleted takes its policies with it.
+        let mut affected = BTreeSet::new();
+        let mut changed = Vec::new();
         for path in &paths {
+            let mut hit = self.tracker.affected_by(path);
+            // A folder moved in holds policies that no event names.
             if path.is_dir() {
                 if let Ok(found) = load::policy_files(std::slice::from_ref(path)) {
-                    affected.extend(found.into_iter().filter(|p| self.tracker.covers(p)));
+                    hit.extend(found.into_iter().filter(|p| self.tracker.covers(p)));
                 }
             }
-            let under: Vec<PathBuf> = self
-                .tracker
-                .tracked()
-                .filter(|p| p.starts_with(path))
-                .map(Path::to_path_buf)
-                .collect();
-            affected.extend(under);
+            if !hit.is_empty() {
+                changed.push(self.shown(path));
+                affected.extend(hit);
+            }
         }
         if affected.is_empty() {
             return None;
         }
-        let report = self.check_all(Cause::Change, &affected, hook);
+        let mut report = self.check_all(Cause::Change, &affected, hook);
+        report.changed = changed;
         (!report.files.is_empty()).then_some(report)
     }
 
@@ -284,6 +283,7 @@ impl Session {
         Report {
             at: chrono::Local::now(),
             cause,
+            changed: Vec::new(),
             files,
             totals: self.tracker.totals(),
         }

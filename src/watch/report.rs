@@ -11,6 +11,9 @@ pub struct Report {
     /// When the report was made (local time, for the header line).
     pub at: chrono::DateTime<chrono::Local>,
     pub cause: Cause,
+    /// The changed paths that caused the report (policies, templates,
+    /// folders), as shown.
+    pub changed: Vec<String>,
     /// The files checked (or found removed), in path order.
     pub files: Vec<FileReport>,
     /// The latest findings over every watched file.
@@ -103,10 +106,19 @@ impl Report {
     }
 
     fn headline(&self) -> String {
-        let names: Vec<&str> = self.files.iter().map(|f| f.name.as_str()).collect();
         match self.cause {
             Cause::Start => format!("watching {}", files_word(self.totals.files)),
-            Cause::Change => format!("changed: {}", names.join(", ")),
+            Cause::Change => {
+                const SHOWN: usize = 3;
+                let mut text = format!(
+                    "changed: {}",
+                    self.changed[..self.changed.len().min(SHOWN)].join(", ")
+                );
+                if self.changed.len() > SHOWN {
+                    text.push_str(&format!(" and {} more", self.changed.len() - SHOWN));
+                }
+                text
+            }
             Cause::Rescan => "events were lost: checked every file again".to_string(),
         }
     }
@@ -146,5 +158,81 @@ fn plural(n: usize, word: &str) -> String {
         word.to_string()
     } else {
         format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::source::{SourceFile, Span};
+
+    #[test]
+    fn a_report_reads_header_diagnostics_files_summary() {
+        let source = SourceFile::new("policies/lu.policy", "after 15 days send relance_2\n");
+        let error = Diagnostic::error(Code::UnknownTemplate, "unknown template `relance_2`")
+            .with_label(Span::new(19, 28), "no file `relance_2.*` in `templates`")
+            .with_help("did you mean `relance_1`?")
+            .in_source(&source);
+        let report = Report {
+            at: chrono::Local
+                .with_ymd_and_hms(2025, 3, 14, 9, 26, 53)
+                .single()
+                .unwrap(),
+            cause: Cause::Change,
+            changed: vec!["templates/relance_1.txt".into()],
+            files: vec![
+                FileReport {
+                    name: "policies/be.policy".into(),
+                    path: "/repo/policies/be.policy".into(),
+                    status: FileStatus::Removed,
+                },
+                FileReport {
+                    name: "policies/fr.policy".into(),
+                    path: "/repo/policies/fr.policy".into(),
+                    status: FileStatus::Checked {
+                        diagnostics: Diagnostics::new(),
+                        compiled: true,
+                        extra: Some("12 invoices: 30 letters\n2 routed".into()),
+                    },
+                },
+                FileReport {
+                    name: "policies/lu.policy".into(),
+                    path: "/repo/policies/lu.policy".into(),
+                    status: FileStatus::Checked {
+                        diagnostics: vec![error].into(),
+                        compiled: false,
+                        extra: None,
+                    },
+                },
+            ],
+            totals: Totals {
+                files: 2,
+                errors: 1,
+                warnings: 3,
+                failing: 1,
+            },
+        };
+        insta::assert_snapshot!(report.render(Style::plain()), @r"
+        [09:26:53] changed: templates/relance_1.txt
+        policy::unknown_template
+
+          × unknown template `relance_2`
+           ╭─[policies/lu.policy:1:20]
+         1 │ after 15 days send relance_2
+           ·                    ────┬────
+           ·                        ╰── no file `relance_2.*` in `templates`
+           ╰────
+          help: did you mean `relance_1`?
+
+        policies/be.policy: removed
+        policies/fr.policy: no problems
+          12 invoices: 30 letters
+          2 routed
+        policies/lu.policy: 1 error
+        2 files watched: 1 error, 3 warnings (1 file failing) · waiting for changes (Ctrl-C to stop)
+        ");
     }
 }
