@@ -215,6 +215,18 @@ fn blank_lines_collapse_and_the_file_ends_with_one_newline() {
 }
 
 #[test]
+fn any_whitespace_becomes_single_spaces() {
+    check(&[
+        ("\u{FEFF}after 15 days stop", "after 15 days stop\n"),
+        ("after\u{A0}15\tdays \u{A0} stop", "after 15 days stop\n"),
+        (
+            "after 2 business\t\tdays stop",
+            "after 2 business days stop\n",
+        ),
+    ]);
+}
+
+#[test]
 fn allow_stays_directly_above_its_statement() {
     check(&[
         (

@@ -186,16 +186,24 @@ fn roots(paths: &[PathBuf], base: &Path) -> Result<Vec<Root>, Diagnostic> {
 }
 
 fn watch_error(path: &Path, err: &notify::Error) -> Diagnostic {
+    use notify::ErrorKind;
+    let reason = match &err.kind {
+        ErrorKind::MaxFilesWatch => "the system's limit of watched folders is reached".to_string(),
+        ErrorKind::PathNotFound => "not found".to_string(),
+        ErrorKind::Io(io) => io.to_string(),
+        ErrorKind::Generic(text) => text.clone(),
+        _ => "the system refused".to_string(),
+    };
     let help = match err.kind {
-        notify::ErrorKind::MaxFilesWatch => {
-            "the system's limit of watched folders is reached: watch fewer folders, or raise the \
-             limit (on Linux: `sudo sysctl fs.inotify.max_user_watches=524288`)"
+        ErrorKind::MaxFilesWatch => {
+            "watch fewer folders (the ones holding policies and templates), or raise the limit \
+             (on Linux: `sudo sysctl fs.inotify.max_user_watches=524288`)"
         }
         _ => "check that the path exists and that you may read it",
     };
     Diagnostic::error(
         Code::WatchFailed,
-        format!("cannot watch `{}`: {err}", path.display()),
+        format!("cannot watch `{}`: {reason}", path.display()),
     )
     .with_help(help)
     .in_path(path.display().to_string())
@@ -373,4 +381,27 @@ fn templates_dir(source: &std::sync::Arc<SourceFile>, dir: &Path) -> Option<Path
         HeaderKind::Templates(folder) => Some(files::absolute(dir, Path::new(&folder.value))),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watch_errors_say_what_to_do() {
+        let err = notify::Error::new(notify::ErrorKind::MaxFilesWatch)
+            .add_path(PathBuf::from("/home/anne"));
+        let diagnostic = watch_error(Path::new("/home/anne"), &err);
+        assert_eq!(diagnostic.code, Code::WatchFailed);
+        assert_eq!(
+            diagnostic.message,
+            "cannot watch `/home/anne`: the system's limit of watched folders is reached"
+        );
+        assert!(
+            diagnostic
+                .help
+                .unwrap_or_default()
+                .contains("max_user_watches")
+        );
+    }
 }
