@@ -3,7 +3,9 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod simulate;
+mod watch;
 
 use std::io::Write;
 
@@ -48,6 +50,10 @@ enum Command {
     Explain(explain::Args),
     /// Simulate a policy on a ledger: which steps fire for which invoice, when.
     Simulate(simulate::Args),
+    /// Rewrite policy files in the canonical layout (`--check`: show the diff, for CI).
+    Fmt(fmt::Args),
+    /// Check policy files again on every save, until Ctrl-C.
+    Watch(watch::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -59,6 +65,8 @@ pub fn main() -> std::process::ExitCode {
         Command::Check(args) => check::run(&args, &context),
         Command::Explain(args) => explain::run(&args, &context),
         Command::Simulate(args) => simulate::run(&args, &context),
+        Command::Fmt(args) => fmt::run(&args, &context),
+        Command::Watch(args) => watch::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

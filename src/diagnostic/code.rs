@@ -117,6 +117,9 @@ codes! {
     GuarantorNotice => "policy::guarantor_notice",
     GuarantorInformation => "policy::guarantor_information",
     LimitationPeriod => "policy::limitation_period",
+    // fmt / watch
+    FormatChangedMeaning => "policy::format_changed_meaning",
+    WatchFailed => "policy::watch_failed",
 }
 
 impl std::fmt::Display for Code {
