@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod claim;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;

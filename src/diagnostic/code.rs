@@ -69,6 +69,22 @@ codes! {
     UnknownRule => "policy::unknown_rule",
     AllowWithoutStatement => "policy::allow_without_statement",
     EmptyReason => "policy::empty_reason",
+    // journal, letters, money
+    JournalAltered => "policy::journal_altered",
+    JournalInterrupted => "policy::journal_interrupted",
+    JournalLocked => "policy::journal_locked",
+    JournalUncertain => "policy::journal_uncertain",
+    FaultInjected => "policy::fault_injected",
+    WriteFailed => "policy::write_failed",
+    OutputConflict => "policy::output_conflict",
+    TemplateMissing => "policy::template_missing",
+    TemplateError => "policy::template_error",
+    FirmDetailsMissing => "policy::firm_details_missing",
+    FirmDetailsInvalid => "policy::firm_details_invalid",
+    AddressInvalid => "policy::address_invalid",
+    RatesInvalid => "policy::rates_invalid",
+    RateMissing => "policy::rate_missing",
+    RateBeyondTable => "policy::rate_beyond_table",
 }
 
 impl std::fmt::Display for Code {
