@@ -9,6 +9,7 @@ pub mod claim;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;
+pub mod journal;
 pub mod letters;
 pub mod load;
 pub mod plan;

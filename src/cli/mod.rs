@@ -3,6 +3,7 @@
 
 mod check;
 mod explain;
+mod journal;
 
 use std::io::Write;
 
@@ -45,6 +46,9 @@ enum Command {
     Check(check::Args),
     /// Show the compiled plan of a policy as a table: what it will do, when.
     Explain(explain::Args),
+    /// Inspect the audit journal of `policy run`: verify it, resolve an
+    /// uncertain action.
+    Journal(journal::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -55,6 +59,7 @@ pub fn main() -> std::process::ExitCode {
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
         Command::Explain(args) => explain::run(&args, &context),
+        Command::Journal(args) => journal::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

@@ -74,6 +74,7 @@ codes! {
     JournalInterrupted => "policy::journal_interrupted",
     JournalLocked => "policy::journal_locked",
     JournalUncertain => "policy::journal_uncertain",
+    JournalDuplicate => "policy::journal_duplicate",
     FaultInjected => "policy::fault_injected",
     WriteFailed => "policy::write_failed",
     OutputConflict => "policy::output_conflict",
