@@ -31,7 +31,11 @@ enum Command {
         /// The action's number, as `verify` shows it.
         intent: u64,
         /// It was sent: never send it again.
-        #[arg(long, conflicts_with = "not_sent", required_unless_present = "not_sent")]
+        #[arg(
+            long,
+            conflicts_with = "not_sent",
+            required_unless_present = "not_sent"
+        )]
         sent: bool,
         /// It was not sent: the next run sends it.
         #[arg(long)]
@@ -164,6 +168,7 @@ fn crash_test(
         Options {
             run: None,
             hook: Some(hook),
+            clock: None,
         },
     ) {
         Ok(journal) => journal,
@@ -196,11 +201,20 @@ fn crash_test(
             continue;
         }
         let bytes = format!("letter {i}\n");
-        match journal.perform(action, &format!("test/{i}.txt"), bytes.as_bytes(), outbox, None) {
+        match journal.perform(
+            action,
+            &format!("test/{i}.txt"),
+            bytes.as_bytes(),
+            outbox,
+            None,
+        ) {
             Ok(_) => done += 1,
             Err(d) => return fail(d, context),
         }
     }
     let head = journal.head();
-    print_stdout(&format!("performed {done}; head {} {}\n", head.seq, head.hash))
+    print_stdout(&format!(
+        "performed {done}; head {} {}\n",
+        head.seq, head.hash
+    ))
 }

@@ -88,6 +88,13 @@ pub struct Options {
     pub run: Option<String>,
     /// Fault injection for tests.
     pub hook: Option<Hook>,
+    /// The wall clock for the records' `at` (default: now, UTC); tests fix it.
+    pub clock: Option<fn() -> String>,
+}
+
+/// Now, UTC, to the second: `2026-11-23T08:00:00Z`.
+pub fn utc_now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The answer of a message transport.
@@ -146,6 +153,7 @@ pub struct Journal {
     state: State,
     run: String,
     hook: Option<Hook>,
+    clock: fn() -> String,
     /// Set after a write failed or a fault was injected: like a crashed
     /// process, the journal writes nothing more.
     poisoned: bool,
@@ -180,7 +188,8 @@ impl Journal {
             write_head(path, &Head::genesis())?;
         }
         let head = verify::read_head(path)?;
-        let scan = verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
+        let scan =
+            verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
         if let Some(first) = scan.problems.into_iter().next() {
             return Err(refuse(first, &shown));
         }
@@ -232,6 +241,7 @@ impl Journal {
             state: scan.state,
             run,
             hook: options.hook,
+            clock: options.clock.unwrap_or(utc_now),
             poisoned: false,
             warnings,
         })
@@ -299,7 +309,10 @@ impl Journal {
     ) -> Result<Performed, Diagnostic> {
         self.check_usable()?;
         let target = outbox_path(outbox, output)?;
-        if let Some(taken) = action.keys().find_map(|k| self.state.status(&k).map(|s| (k, s))) {
+        if let Some(taken) = action
+            .keys()
+            .find_map(|k| self.state.status(&k).map(|s| (k, s)))
+        {
             let (key, status) = taken;
             return Err(Diagnostic::error(
                 Code::JournalDuplicate,
@@ -335,7 +348,8 @@ impl Journal {
             smtp,
         })?;
         self.point(Point::AfterIntent)?;
-        let written = fsx::create_dirs(parent(&target)).and_then(|()| fsx::write_temp(&target, bytes));
+        let written =
+            fsx::create_dirs(parent(&target)).and_then(|()| fsx::write_temp(&target, bytes));
         if let Err(e) = written {
             self.abort_write(intent, &target, &e)?;
             return Err(write_failed(&target, &e));
@@ -353,7 +367,8 @@ impl Journal {
             match transport.deliver(&action, bytes) {
                 Delivery::Accepted(reply) => answer = Some(reply),
                 Delivery::Refused(reply) => {
-                    let _ = std::fs::remove_file(&target).and_then(|()| fsx::sync_dir(parent(&target)));
+                    let _ =
+                        std::fs::remove_file(&target).and_then(|()| fsx::sync_dir(parent(&target)));
                     self.append(Entry::Abort {
                         intent,
                         reason: format!("the server refused the message: {reply}"),
@@ -409,7 +424,8 @@ impl Journal {
                 recovery.uncertain.push(seq);
                 continue;
             }
-            let found = fsx::file_sha256(&target).map_err(|e| crate::load::io_error(&target, &e))?;
+            let found =
+                fsx::file_sha256(&target).map_err(|e| crate::load::io_error(&target, &e))?;
             let temp = fsx::temp_path(&target);
             match found {
                 Some(hash) if hash == intent.output.sha256 && !intent.smtp => {
@@ -444,7 +460,8 @@ impl Journal {
                     recovery.uncertain.push(seq);
                 }
                 None => {
-                    let temp_hash = fsx::file_sha256(&temp).map_err(|e| crate::load::io_error(&temp, &e))?;
+                    let temp_hash =
+                        fsx::file_sha256(&temp).map_err(|e| crate::load::io_error(&temp, &e))?;
                     if temp_hash.as_deref() == Some(intent.output.sha256.as_str()) && !intent.smtp {
                         // Complete but not yet renamed: finish the write.
                         std::fs::rename(&temp, &target)
@@ -522,7 +539,12 @@ impl Journal {
 
     /// A failed output write (full disk, unwritable outbox): nothing went
     /// out, so the intent is aborted and the journal stays valid.
-    fn abort_write(&mut self, intent: u64, target: &Path, err: &std::io::Error) -> Result<(), Diagnostic> {
+    fn abort_write(
+        &mut self,
+        intent: u64,
+        target: &Path,
+        err: &std::io::Error,
+    ) -> Result<(), Diagnostic> {
         let _ = std::fs::remove_file(target);
         self.append(Entry::Abort {
             intent,
@@ -535,11 +557,14 @@ impl Journal {
     fn append(&mut self, entry: Entry) -> Result<u64, Diagnostic> {
         self.check_usable()?;
         let seq = self.last_seq + 1;
-        let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let at = (self.clock)();
         let record = Record::seal(seq, &self.last_hash, &at, &self.run, entry);
         self.state.apply(&record).map_err(|why| {
-            Diagnostic::error(Code::JournalDuplicate, format!("refused journal record: {why}"))
-                .in_path(self.path.display().to_string())
+            Diagnostic::error(
+                Code::JournalDuplicate,
+                format!("refused journal record: {why}"),
+            )
+            .in_path(self.path.display().to_string())
         })?;
         let mut line = record.to_line();
         line.push('\n');
@@ -610,10 +635,8 @@ fn write_head(journal: &Path, head: &Head) -> Result<(), Diagnostic> {
 /// `outbox/relative`, refusing a path that would leave the outbox.
 fn outbox_path(outbox: &Path, relative: &str) -> Result<PathBuf, Diagnostic> {
     let rel = Path::new(relative);
-    let inside = !relative.is_empty()
-        && rel
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+    let inside =
+        !relative.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
     if !inside {
         return Err(Diagnostic::error(
             Code::WriteFailed,

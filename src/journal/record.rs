@@ -280,7 +280,9 @@ mod tests {
     #[test]
     fn unknown_fields_are_refused() {
         let record = Record::seal(2, GENESIS, "t", "r", Entry::Dispatch { intent: 1 });
-        let line = record.to_line().replace("\"intent\":1", "\"intent\":1,\"x\":2");
+        let line = record
+            .to_line()
+            .replace("\"intent\":1", "\"intent\":1,\"x\":2");
         assert!(serde_json::from_str::<Record>(&line).is_err());
         let line = record.to_line().replace("\"seq\":2", "\"seq\":2,\"x\":2");
         assert!(serde_json::from_str::<Record>(&line).is_err());

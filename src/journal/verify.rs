@@ -99,10 +99,18 @@ pub fn verify_expecting(
     expect: Option<&str>,
 ) -> Result<VerifyReport, Vec<Diagnostic>> {
     let head = read_head(path).map_err(|d| vec![d])?;
-    let scan = scan(path, head.as_ref(), expect).map_err(|e| vec![crate::load::io_error(path, &e)])?;
+    let scan =
+        scan(path, head.as_ref(), expect).map_err(|e| vec![crate::load::io_error(path, &e)])?;
     let mut problems = scan.problems;
     let mut warnings = Vec::new();
-    match check_head(path, head.as_ref(), &scan.state, scan.last_seq, scan.torn, scan.hash_at_head.as_deref()) {
+    match check_head(
+        path,
+        head.as_ref(),
+        &scan.state,
+        scan.last_seq,
+        scan.torn,
+        scan.hash_at_head.as_deref(),
+    ) {
         HeadCheck::Ok => {}
         HeadCheck::Lagging(w) => warnings.push(w),
         HeadCheck::Broken(d) => problems.push(d),
@@ -284,7 +292,11 @@ pub(crate) fn check_head(
 }
 
 /// Reads every line, checking form, hash, chain and protocol.
-pub(crate) fn scan(path: &Path, head: Option<&Head>, expect: Option<&str>) -> std::io::Result<Scan> {
+pub(crate) fn scan(
+    path: &Path,
+    head: Option<&Head>,
+    expect: Option<&str>,
+) -> std::io::Result<Scan> {
     let file = File::open(path)?;
     let mut reader = BufReader::new(file);
     let name = path.display().to_string();
@@ -341,14 +353,20 @@ pub(crate) fn scan(path: &Path, head: Option<&Head>, expect: Option<&str>) -> st
         if record.to_line() != text {
             problem(
                 &mut scan,
-                format!("record {} is not in the form `policy` writes: it was edited", record.seq),
+                format!(
+                    "record {} is not in the form `policy` writes: it was edited",
+                    record.seq
+                ),
                 "",
                 "restore the journal from a backup; a journal must never be edited",
             );
         } else if record.compute_hash() != record.hash {
             problem(
                 &mut scan,
-                format!("record {} does not match its hash: it was edited", record.seq),
+                format!(
+                    "record {} does not match its hash: it was edited",
+                    record.seq
+                ),
                 "\"hash\"",
                 "restore the journal from a backup; a journal must never be edited",
             );
@@ -430,9 +448,7 @@ fn line_problem(
     let source = SourceFile::excerpt(name, text.to_string(), line);
     let span = match text.find(field).filter(|_| !field.is_empty()) {
         Some(at) => {
-            let end = text[at..]
-                .find([',', '}'])
-                .map_or(text.len(), |i| at + i);
+            let end = text[at..].find([',', '}']).map_or(text.len(), |i| at + i);
             Span::new(at, end)
         }
         None => Span::new(0, text.len().min(60)),
