@@ -302,3 +302,20 @@ fn every_example_template_renders_on_every_channel_it_serves() {
         }
     }
 }
+
+/// What docs/templates.md promises about amounts in templates.
+#[test]
+fn amounts_compare_and_expose_cents() {
+    let dir = folder_with(&[(
+        "x.txt",
+        "Objet : x\n\n{% if interest > indemnity %}more{% endif %}|{% if total.cents >= 1109050 %}big{% endif %}|{{ total }}|{{ total.currency }}|{{ 1234 | money }}\n",
+    )]);
+    let Rendered::Email { text, .. } = Templates::load(dir.path())
+        .unwrap()
+        .render("x", Channel::Email, &context(Channel::Email, false))
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(text, "more|big|11090.50|EUR|1\u{202F}234,00\u{A0}€");
+}

@@ -149,7 +149,7 @@ fn crash_test(
     at: usize,
     context: &Context,
 ) -> Exit {
-    let pause = pause_at.and_then(Point::from_str);
+    let pause = pause_at.and_then(Point::parse);
     let mut seen = 0usize;
     let hook: journal::Hook = Box::new(move |point| {
         if point == Point::AfterIntent {

@@ -72,7 +72,7 @@ impl Point {
         }
     }
 
-    pub fn from_str(text: &str) -> Option<Point> {
+    pub fn parse(text: &str) -> Option<Point> {
         Point::ALL.into_iter().find(|p| p.as_str() == text)
     }
 }
@@ -339,7 +339,7 @@ impl Journal {
         let sha256 = sha256_hex(bytes);
         let smtp = transport.is_some() && action.channel == "email";
         let intent = self.append(Entry::Intent {
-            action: action.clone(),
+            action: Box::new(action.clone()),
             output: Output {
                 path: output.to_string(),
                 sha256: sha256.clone(),

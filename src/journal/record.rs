@@ -88,7 +88,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub enum Entry {
     /// About to produce `output` for `action`.
     Intent {
-        action: Action,
+        action: Box<Action>,
         output: Output,
         /// The output is an e-mail to hand to an SMTP server.
         smtp: bool,
@@ -259,7 +259,7 @@ mod tests {
             "2026-11-23T08:00:00Z",
             "run-1",
             Entry::Intent {
-                action: action(),
+                action: Box::new(action()),
                 output: Output {
                     path: "2026-11-23/x.eml".into(),
                     sha256: sha256_hex(b"x"),

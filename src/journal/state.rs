@@ -89,7 +89,7 @@ impl State {
                     seq,
                     OpenIntent {
                         seq,
-                        action: action.clone(),
+                        action: (**action).clone(),
                         output: output.clone(),
                         smtp: *smtp,
                         dispatched: false,

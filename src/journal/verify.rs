@@ -124,7 +124,7 @@ pub fn verify_expecting(
         }
     }
     if let Some(expected) = expect {
-        if !scan.expected_found && !(expected == GENESIS) {
+        if !scan.expected_found && expected != GENESIS {
             problems.push(
                 Diagnostic::error(
                     Code::JournalAltered,
