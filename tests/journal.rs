@@ -344,6 +344,17 @@ fn an_altered_journal_stops_the_run_before_anything() {
     assert!(!s.outbox.exists());
 }
 
+#[test]
+fn a_deleted_journal_is_not_silently_started_afresh() {
+    let s = setup();
+    journal_of_three(&s);
+    std::fs::remove_file(&s.journal).unwrap();
+    let err = Journal::open(&s.journal, opts()).unwrap_err();
+    assert_eq!(err.code, Code::JournalAltered);
+    assert!(err.message.contains("is missing"), "{}", err.message);
+    assert!(!s.journal.exists());
+}
+
 // ---- the lock ------------------------------------------------------------
 
 #[test]

@@ -181,6 +181,21 @@ impl Journal {
         let lock = lock(path)?;
         let mut warnings = Vec::new();
         if !path.exists() {
+            // A head without its journal: the journal was deleted, not never
+            // written. Starting afresh would forget what was sent.
+            if let Some(head) = verify::read_head(path)?.filter(|h| h.seq > 0) {
+                return Err(refuse(
+                    Diagnostic::error(
+                        Code::JournalAltered,
+                        format!(
+                            "the journal `{shown}` is missing, but its head file says it had {} records",
+                            head.seq
+                        ),
+                    )
+                    .with_help("restore the journal from a backup; a new one would send everything again"),
+                    &shown,
+                ));
+            }
             File::create(path)
                 .and_then(|f| f.sync_all())
                 .and_then(|()| fsx::sync_dir(parent(path)))

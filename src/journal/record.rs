@@ -218,6 +218,27 @@ pub struct ActionKey {
 }
 
 impl Action {
+    /// A file name for the action's output, relative to the outbox:
+    /// `2026-11-23/ACME/send_relance_1-debtor-email-1a2b3c4d.eml`. Unique for
+    /// a debtor, step, recipient, channel, day and set of invoices (the last
+    /// part hashes the invoice numbers), so that a second letter the same day
+    /// for newly due invoices does not collide with the first.
+    pub fn file_name(&self, extension: &str) -> String {
+        let mut invoices = self.invoices.clone();
+        invoices.sort();
+        let digest = sha256_hex(invoices.join("\n").as_bytes());
+        format!(
+            "{}/{}/{}-{}-{}-{}.{}",
+            self.date,
+            slug(&self.debtor),
+            slug(&self.step.id),
+            slug(&self.recipient),
+            slug(&self.channel),
+            &digest[..8],
+            slug(extension)
+        )
+    }
+
     /// One key per listed invoice.
     pub fn keys(&self) -> impl Iterator<Item = ActionKey> + '_ {
         self.invoices.iter().map(|invoice| ActionKey {
@@ -226,6 +247,25 @@ impl Action {
             recipient: self.recipient.clone(),
             channel: self.channel.clone(),
         })
+    }
+}
+
+/// A name safe in any file system: letters and digits (accents kept),
+/// `-`, `_`, `.`, others as `_`; never empty, never `.` or `..`.
+fn slug(text: &str) -> String {
+    let slug: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match slug.trim_matches('.') {
+        "" => "_".to_string(),
+        _ => slug,
     }
 }
 
@@ -286,6 +326,27 @@ mod tests {
         assert!(serde_json::from_str::<Record>(&line).is_err());
         let line = record.to_line().replace("\"seq\":2", "\"seq\":2,\"x\":2");
         assert!(serde_json::from_str::<Record>(&line).is_err());
+    }
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let mut a = action();
+        a.debtor = "../ACME/Sàrl".into();
+        let name = a.file_name("eml");
+        assert!(
+            name.starts_with("2026-11-23/.._ACME_Sàrl/send_relance_1-debtor-email-"),
+            "{name}"
+        );
+        assert!(name.ends_with(".eml"));
+        assert_eq!(name.matches('/').count(), 2);
+        let mut b = a.clone();
+        b.invoices = vec!["F-3".into()];
+        assert_ne!(a.file_name("eml"), b.file_name("eml"));
+        let mut c = a.clone();
+        c.invoices.reverse();
+        assert_eq!(a.file_name("eml"), c.file_name("eml"));
+        c.debtor = "..".into();
+        assert!(c.file_name("eml").contains("/_/"));
     }
 
     #[test]
