@@ -211,7 +211,6 @@ impl Journal {
         match verify::check_head(
             path,
             head.as_ref(),
-            &scan.state,
             scan.last_seq,
             scan.torn,
             scan.hash_at_head.as_deref(),

@@ -220,7 +220,6 @@ pub(crate) enum HeadCheck {
 pub(crate) fn check_head(
     journal: &Path,
     head: Option<&Head>,
-    _state: &State,
     last_seq: u64,
     torn: Option<usize>,
     hash_at_head: Option<&str>,
