@@ -106,7 +106,6 @@ pub fn verify_expecting(
     match check_head(
         path,
         head.as_ref(),
-        &scan.state,
         scan.last_seq,
         scan.torn,
         scan.hash_at_head.as_deref(),
