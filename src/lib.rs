@@ -6,12 +6,15 @@
 pub mod ast;
 pub mod calendar;
 pub mod check;
+pub mod claim;
 pub mod cli;
 pub mod diagnostic;
 pub mod explain;
 pub mod format;
+pub mod journal;
 pub mod law;
 pub mod ledger;
+pub mod letters;
 pub mod load;
 pub mod plan;
 pub mod simulate;

@@ -4,6 +4,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod journal;
 mod simulate;
 mod watch;
 
@@ -54,6 +55,9 @@ enum Command {
     Fmt(fmt::Args),
     /// Check policy files again on every save, until Ctrl-C.
     Watch(watch::Args),
+    /// Inspect the audit journal of `policy run`: verify it, resolve an
+    /// uncertain action.
+    Journal(journal::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -67,6 +71,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Simulate(args) => simulate::run(&args, &context),
         Command::Fmt(args) => fmt::run(&args, &context),
         Command::Watch(args) => watch::run(&args, &context),
+        Command::Journal(args) => journal::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

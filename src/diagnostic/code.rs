@@ -120,6 +120,23 @@ codes! {
     // fmt / watch
     FormatChangedMeaning => "policy::format_changed_meaning",
     WatchFailed => "policy::watch_failed",
+    // journal, letters, money
+    JournalAltered => "policy::journal_altered",
+    JournalInterrupted => "policy::journal_interrupted",
+    JournalLocked => "policy::journal_locked",
+    JournalUncertain => "policy::journal_uncertain",
+    JournalDuplicate => "policy::journal_duplicate",
+    FaultInjected => "policy::fault_injected",
+    WriteFailed => "policy::write_failed",
+    OutputConflict => "policy::output_conflict",
+    TemplateMissing => "policy::template_missing",
+    TemplateError => "policy::template_error",
+    FirmDetailsMissing => "policy::firm_details_missing",
+    FirmDetailsInvalid => "policy::firm_details_invalid",
+    AddressInvalid => "policy::address_invalid",
+    RatesInvalid => "policy::rates_invalid",
+    RateMissing => "policy::rate_missing",
+    RateBeyondTable => "policy::rate_beyond_table",
 }
 
 impl std::fmt::Display for Code {

@@ -1,0 +1,220 @@
+//! `policy journal verify FILE`, `policy journal resolve FILE SEQ`.
+
+use std::path::{Path, PathBuf};
+
+use super::{Context, Exit, print_stdout};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::journal::{self, Action, Journal, Options, Point, StepRef};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Check that a journal is intact: exit 0 intact, 1 altered (an edited,
+    /// removed, reordered or cut record), 2 unreadable.
+    Verify {
+        /// The journal file (JSON Lines).
+        file: PathBuf,
+        /// A hash printed by an earlier run or verify, kept elsewhere: fail
+        /// unless the journal still holds that record.
+        #[arg(long, value_name = "HASH")]
+        expect: Option<String>,
+    },
+    /// Record what a person found about an uncertain action (an e-mail
+    /// whose sending could not be confirmed).
+    Resolve {
+        file: PathBuf,
+        /// The action's number, as `verify` shows it.
+        intent: u64,
+        /// It was sent: never send it again.
+        #[arg(
+            long,
+            conflicts_with = "not_sent",
+            required_unless_present = "not_sent"
+        )]
+        sent: bool,
+        /// It was not sent: the next run sends it.
+        #[arg(long)]
+        not_sent: bool,
+        /// Why you know (kept in the journal).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Test aid: performs ACTIONS dummy letters through the journal, pausing
+    /// forever at POINT of action number AT (for crash tests).
+    #[command(hide = true)]
+    CrashTest {
+        file: PathBuf,
+        #[arg(long)]
+        outbox: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        actions: usize,
+        #[arg(long)]
+        pause_at: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        at: usize,
+    },
+}
+
+pub(super) fn run(args: &Args, context: &Context) -> Exit {
+    match &args.command {
+        Command::Verify { file, expect } => verify(file, expect.as_deref(), context),
+        Command::Resolve {
+            file,
+            intent,
+            sent,
+            note,
+            ..
+        } => resolve(file, *intent, *sent, note, context),
+        Command::CrashTest {
+            file,
+            outbox,
+            actions,
+            pause_at,
+            at,
+        } => crash_test(file, outbox, *actions, pause_at.as_deref(), *at, context),
+    }
+}
+
+fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
+    if !file.exists() {
+        context.report([crate::load::io_error(
+            file,
+            &std::io::Error::from(std::io::ErrorKind::NotFound),
+        )]);
+        return Exit::Failure;
+    }
+    match journal::verify_expecting(file, expect) {
+        Ok(report) => {
+            context.report(&report.warnings);
+            let c = report.counts;
+            print_stdout(&format!(
+                "{}: intact: {} records; {} actions committed, {} aborted, {} uncertain, {} open\n\
+                 last record {} {}\n",
+                file.display(),
+                report.records,
+                c.committed,
+                c.aborted,
+                c.uncertain,
+                c.open,
+                report.records,
+                report.last_hash
+            ))
+        }
+        Err(problems) => {
+            let io = problems.iter().any(|d| d.code == Code::Io);
+            context.report(&problems);
+            super::note(format_args!(
+                "{}: {}",
+                file.display(),
+                if io { "cannot be read" } else { "ALTERED" }
+            ));
+            if io { Exit::Failure } else { Exit::Findings }
+        }
+    }
+}
+
+fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) -> Exit {
+    let mut journal = match Journal::open(file, Options::default()) {
+        Ok(journal) => journal,
+        Err(d) => return fail(d, context),
+    };
+    match journal.resolve(intent, sent, note) {
+        Ok(seq) => print_stdout(&format!(
+            "action {intent} recorded as {} (record {seq})\n",
+            if sent { "sent" } else { "not sent" }
+        )),
+        Err(d) => fail(d, context),
+    }
+}
+
+fn fail(diagnostic: Diagnostic, context: &Context) -> Exit {
+    let exit = match diagnostic.code {
+        Code::JournalAltered => Exit::Findings,
+        _ => Exit::Failure,
+    };
+    context.report([diagnostic]);
+    exit
+}
+
+fn crash_test(
+    file: &Path,
+    outbox: &Path,
+    actions: usize,
+    pause_at: Option<&str>,
+    at: usize,
+    context: &Context,
+) -> Exit {
+    let pause = pause_at.and_then(Point::parse);
+    let mut seen = 0usize;
+    let hook: journal::Hook = Box::new(move |point| {
+        if point == Point::AfterIntent {
+            seen += 1;
+        }
+        if Some(point) == pause && seen == at {
+            print_stdout(&format!("paused at {}\n", point.as_str()));
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        }
+        Ok(())
+    });
+    let mut journal = match Journal::open(
+        file,
+        Options {
+            run: None,
+            hook: Some(hook),
+            clock: None,
+        },
+    ) {
+        Ok(journal) => journal,
+        Err(d) => return fail(d, context),
+    };
+    context.report(journal.warnings());
+    match journal.recover(outbox) {
+        Ok(recovery) => context.report(&recovery.warnings),
+        Err(d) => return fail(d, context),
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+    let mut done = 0;
+    for i in 1..=actions {
+        let action = Action {
+            date,
+            debtor: format!("D{i}"),
+            invoices: vec![format!("F-{i}")],
+            step: StepRef {
+                id: "send test".into(),
+                line: 1,
+                target: "test".into(),
+            },
+            channel: "courrier".into(),
+            recipient: "debtor".into(),
+            to: String::new(),
+            claimed: None,
+            currency: None,
+        };
+        if action.keys().any(|k| journal.done(&k)) {
+            continue;
+        }
+        let bytes = format!("letter {i}\n");
+        match journal.perform(
+            action,
+            &format!("test/{i}.txt"),
+            bytes.as_bytes(),
+            outbox,
+            None,
+        ) {
+            Ok(_) => done += 1,
+            Err(d) => return fail(d, context),
+        }
+    }
+    let head = journal.head();
+    print_stdout(&format!(
+        "performed {done}; head {} {}\n",
+        head.seq, head.hash
+    ))
+}

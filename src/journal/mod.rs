@@ -1,0 +1,688 @@
+//! The journal: the audit trail of everything `policy run` produced or sent,
+//! and what makes "exactly once" hold across crashes.
+//!
+//! An append-only JSON Lines file of hash-chained [`Record`]s, a head
+//! sidecar (`FILE.head`) naming the last record, and a lock file
+//! (`FILE.lock`) held by the one run allowed to write. Each action is written
+//! in the order intent → output → (dispatch → SMTP) → commit, each step made
+//! durable before the next, so that a run killed at any instant is finished
+//! by the next one without a duplicate or a lost record. The protocol and
+//! its limits are in `docs/journal.md`.
+//!
+//! How `policy run` drives it:
+//!
+//! ```text
+//! let mut journal = Journal::open(path, Options::default())?;   // lock + verify
+//! let recovery = journal.recover(outbox)?;                      // finish interrupted actions
+//! for each planned action: skip it if journal.status(key) is Some, for every key;
+//! render every remaining action (nothing is written yet);
+//! for each rendered action: journal.perform(action, path, bytes, outbox, smtp)?;
+//! print journal.head()  // the hash to keep elsewhere
+//! ```
+
+mod fsx;
+pub mod record;
+mod state;
+pub mod verify;
+
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::{Component, Path, PathBuf};
+
+pub use record::{Action, ActionKey, Entry, GENESIS, Output, Record, StepRef, sha256_hex};
+pub use state::{Counts, KeyStatus, OpenIntent};
+pub use verify::{Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
+
+use crate::diagnostic::{Code, Diagnostic};
+use state::State;
+use verify::HeadCheck;
+
+/// The points between the durable writes of an action, where a crash can
+/// happen. Tests stop a run there (see [`Options::hook`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Point {
+    /// The intent is durable; no output yet.
+    AfterIntent,
+    /// The output's temporary file is durable, not yet renamed.
+    AfterTemp,
+    /// The output is in place; no commit yet.
+    AfterOutput,
+    /// The dispatch is durable; the SMTP server has not been called.
+    AfterDispatch,
+    /// The SMTP server accepted the message; no commit yet.
+    AfterSend,
+}
+
+impl Point {
+    pub const ALL: [Point; 5] = [
+        Point::AfterIntent,
+        Point::AfterTemp,
+        Point::AfterOutput,
+        Point::AfterDispatch,
+        Point::AfterSend,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Point::AfterIntent => "after-intent",
+            Point::AfterTemp => "after-temp",
+            Point::AfterOutput => "after-output",
+            Point::AfterDispatch => "after-dispatch",
+            Point::AfterSend => "after-send",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Point> {
+        Point::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// Called at every [`Point`]; an error stops the action there, as a crash
+/// would (the journal refuses further writes until reopened).
+pub type Hook = Box<dyn FnMut(Point) -> Result<(), Diagnostic>>;
+
+/// How to open a journal.
+#[derive(Default)]
+pub struct Options {
+    /// The run's id, written in every record (default: UTC time and pid).
+    pub run: Option<String>,
+    /// Fault injection for tests.
+    pub hook: Option<Hook>,
+    /// The wall clock for the records' `at` (default: now, UTC); tests fix it.
+    pub clock: Option<fn() -> String>,
+}
+
+/// Now, UTC, to the second: `2026-11-23T08:00:00Z`.
+pub fn utc_now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The answer of a message transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The server took the message; its answer (`250 2.0.0 Ok: queued as …`).
+    Accepted(String),
+    /// The server refused it before taking it: nothing was sent.
+    Refused(String),
+    /// The exchange broke off after the message may have been taken.
+    Unknown(String),
+}
+
+/// Hands an e-mail to a server (lettre's SMTP transport in `policy run`).
+pub trait Deliver {
+    fn deliver(&mut self, action: &Action, message: &[u8]) -> Delivery;
+}
+
+/// What [`Journal::perform`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Performed {
+    /// Produced (and sent, with a transport), committed.
+    Committed {
+        intent: u64,
+        commit: u64,
+        smtp: Option<String>,
+    },
+    /// The server refused the e-mail: aborted, the output removed; a later
+    /// run may try again.
+    Refused { intent: u64, answer: String },
+    /// The server's answer was lost: recorded as uncertain, for a person.
+    Uncertain { intent: u64, reason: String },
+}
+
+/// What [`Journal::recover`] did with the intents a crash left open.
+#[derive(Debug, Default, Clone)]
+pub struct Recovery {
+    /// Output found in place: committed (recovered).
+    pub committed: Vec<u64>,
+    /// Nothing went out: aborted; the run plans them again.
+    pub aborted: Vec<u64>,
+    /// May have gone out: left for a person.
+    pub uncertain: Vec<u64>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// An open, locked, verified journal.
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+    /// Held for the journal's lifetime: the OS releases it if we die.
+    _lock: File,
+    len: u64,
+    last_seq: u64,
+    last_hash: String,
+    state: State,
+    run: String,
+    hook: Option<Hook>,
+    clock: fn() -> String,
+    /// Set after a write failed or a fault was injected: like a crashed
+    /// process, the journal writes nothing more.
+    poisoned: bool,
+    warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .field("last_seq", &self.last_seq)
+            .field("run", &self.run)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Journal {
+    /// Opens (creating it if needed) and locks the journal at `path`, then
+    /// verifies it. A journal another process holds is refused
+    /// (`policy::journal_locked`); one that fails verification too
+    /// (`policy::journal_altered`), before anything is written. An append
+    /// left unfinished by a crash is repaired (a warning says so).
+    pub fn open(path: &Path, options: Options) -> Result<Journal, Diagnostic> {
+        let shown = path.display().to_string();
+        let lock = lock(path)?;
+        let mut warnings = Vec::new();
+        if !path.exists() {
+            // A head without its journal: the journal was deleted, not never
+            // written. Starting afresh would forget what was sent.
+            if let Some(head) = verify::read_head(path)?.filter(|h| h.seq > 0) {
+                return Err(refuse(
+                    Diagnostic::error(
+                        Code::JournalAltered,
+                        format!(
+                            "the journal `{shown}` is missing, but its head file says it had {} records",
+                            head.seq
+                        ),
+                    )
+                    .with_help("restore the journal from a backup; a new one would send everything again"),
+                    &shown,
+                ));
+            }
+            File::create(path)
+                .and_then(|f| f.sync_all())
+                .and_then(|()| fsx::sync_dir(parent(path)))
+                .map_err(|e| write_failed(path, &e))?;
+            write_head(path, &Head::genesis())?;
+        }
+        let head = verify::read_head(path)?;
+        let scan =
+            verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
+        if let Some(first) = scan.problems.into_iter().next() {
+            return Err(refuse(first, &shown));
+        }
+        match verify::check_head(
+            path,
+            head.as_ref(),
+            scan.last_seq,
+            scan.torn,
+            scan.hash_at_head.as_deref(),
+        ) {
+            HeadCheck::Ok => {}
+            HeadCheck::Lagging(warning) => warnings.push(warning),
+            HeadCheck::Broken(problem) => return Err(refuse(problem, &shown)),
+        }
+        let file = fsx::open_append(path).map_err(|e| write_failed(path, &e))?;
+        if let Some(line) = scan.torn {
+            // The unfinished record was never acknowledged by the head (the
+            // check above): nothing relied on it. Cut it off.
+            file.set_len(scan.good_len)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| write_failed(path, &e))?;
+            warnings.push(verify::interrupted(
+                path,
+                format!("line {line} was an unfinished record; it was removed"),
+            ));
+        }
+        let head_now = Head {
+            seq: scan.last_seq,
+            hash: scan.last_hash.clone(),
+        };
+        if head.as_ref() != Some(&head_now) {
+            write_head(path, &head_now)?;
+        }
+        let run = options.run.unwrap_or_else(|| {
+            format!(
+                "{}-{}",
+                chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
+                std::process::id()
+            )
+        });
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file,
+            _lock: lock,
+            len: scan.good_len,
+            last_seq: scan.last_seq,
+            last_hash: scan.last_hash,
+            state: scan.state,
+            run,
+            hook: options.hook,
+            clock: options.clock.unwrap_or(utc_now),
+            poisoned: false,
+            warnings,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn run_id(&self) -> &str {
+        &self.run
+    }
+
+    /// The seq and hash of the last record: print it, keep it elsewhere.
+    pub fn head(&self) -> Head {
+        Head {
+            seq: self.last_seq,
+            hash: self.last_hash.clone(),
+        }
+    }
+
+    /// What opening found worth saying (repairs).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.state.counts
+    }
+
+    /// Whether the invoice already had this step on this channel to this
+    /// recipient: done, open (recovery decides) or uncertain (a person
+    /// decides). Any `Some` means: do not do it again.
+    pub fn status(&self, key: &ActionKey) -> Option<KeyStatus> {
+        self.state.status(key)
+    }
+
+    /// `status(key).is_some()`.
+    pub fn done(&self, key: &ActionKey) -> bool {
+        self.status(key).is_some()
+    }
+
+    /// Intents without outcome, left by an interrupted run.
+    pub fn open_intents(&self) -> impl Iterator<Item = &OpenIntent> {
+        self.state.open.values()
+    }
+
+    /// Actions that may or may not have been sent.
+    pub fn uncertain(&self) -> impl Iterator<Item = &OpenIntent> {
+        self.state.uncertain.values()
+    }
+
+    /// Performs one action: records the intent, writes `bytes` to
+    /// `outbox/output`, hands e-mails to `transport` when given, and
+    /// commits. Refuses (before writing anything) an action whose invoice
+    /// already had the step, an output path outside the outbox, or an
+    /// existing file at the output path.
+    pub fn perform(
+        &mut self,
+        action: Action,
+        output: &str,
+        bytes: &[u8],
+        outbox: &Path,
+        transport: Option<&mut dyn Deliver>,
+    ) -> Result<Performed, Diagnostic> {
+        self.check_usable()?;
+        let target = outbox_path(outbox, output)?;
+        if let Some(taken) = action
+            .keys()
+            .find_map(|k| self.state.status(&k).map(|s| (k, s)))
+        {
+            let (key, status) = taken;
+            return Err(Diagnostic::error(
+                Code::JournalDuplicate,
+                format!(
+                    "invoice {} already had step `{}` by {} to {} (journal record {})",
+                    key.invoice,
+                    key.step,
+                    key.channel,
+                    key.recipient,
+                    status.intent()
+                ),
+            )
+            .with_help("this is a bug in the caller: check `Journal::status` before performing")
+            .in_path(self.path.display().to_string()));
+        }
+        if target.exists() {
+            return Err(Diagnostic::error(
+                Code::OutputConflict,
+                format!("`{}` already exists; it is not overwritten", target.display()),
+            )
+            .with_help("an outbox file is the record of what was sent: move it away if it is not, then run again")
+            .in_path(target.display().to_string()));
+        }
+        let sha256 = sha256_hex(bytes);
+        let smtp = transport.is_some() && action.channel == "email";
+        let intent = self.append(Entry::Intent {
+            action: Box::new(action.clone()),
+            output: Output {
+                path: output.to_string(),
+                sha256: sha256.clone(),
+                bytes: bytes.len() as u64,
+            },
+            smtp,
+        })?;
+        self.point(Point::AfterIntent)?;
+        let written =
+            fsx::create_dirs(parent(&target)).and_then(|()| fsx::write_temp(&target, bytes));
+        if let Err(e) = written {
+            self.abort_write(intent, &target, &e)?;
+            return Err(write_failed(&target, &e));
+        }
+        self.point(Point::AfterTemp)?;
+        if let Err(e) = fsx::publish(&target) {
+            self.abort_write(intent, &target, &e)?;
+            return Err(write_failed(&target, &e));
+        }
+        self.point(Point::AfterOutput)?;
+        let mut answer = None;
+        if let (true, Some(transport)) = (smtp, transport) {
+            self.append(Entry::Dispatch { intent })?;
+            self.point(Point::AfterDispatch)?;
+            match transport.deliver(&action, bytes) {
+                Delivery::Accepted(reply) => answer = Some(reply),
+                Delivery::Refused(reply) => {
+                    let _ =
+                        std::fs::remove_file(&target).and_then(|()| fsx::sync_dir(parent(&target)));
+                    self.append(Entry::Abort {
+                        intent,
+                        reason: format!("the server refused the message: {reply}"),
+                    })?;
+                    return Ok(Performed::Refused {
+                        intent,
+                        answer: reply,
+                    });
+                }
+                Delivery::Unknown(why) => {
+                    let reason = format!("the exchange with the server broke off: {why}");
+                    self.append(Entry::Uncertain {
+                        intent,
+                        reason: reason.clone(),
+                    })?;
+                    return Ok(Performed::Uncertain { intent, reason });
+                }
+            }
+            self.point(Point::AfterSend)?;
+        }
+        let commit = self.append(Entry::Commit {
+            intent,
+            sha256,
+            smtp: answer.clone(),
+            recovered: false,
+        })?;
+        Ok(Performed::Committed {
+            intent,
+            commit,
+            smtp: answer,
+        })
+    }
+
+    /// Closes every intent an interrupted run left open, looking at the
+    /// outbox: output in place with the intended hash → commit (recovered);
+    /// no output, or an e-mail never handed to the server → abort, and the
+    /// run plans it again; an e-mail possibly handed to the server, or a
+    /// different file in place → uncertain, for a person. Never sends.
+    pub fn recover(&mut self, outbox: &Path) -> Result<Recovery, Diagnostic> {
+        self.check_usable()?;
+        let mut recovery = Recovery::default();
+        let open: Vec<OpenIntent> = self.state.open.values().cloned().collect();
+        for intent in open {
+            let seq = intent.seq;
+            let target = outbox_path(outbox, &intent.output.path)?;
+            if intent.dispatched {
+                self.append(Entry::Uncertain {
+                    intent: seq,
+                    reason: "handed to the SMTP server, but the run stopped before recording \
+                             the answer"
+                        .into(),
+                })?;
+                recovery.uncertain.push(seq);
+                continue;
+            }
+            let found =
+                fsx::file_sha256(&target).map_err(|e| crate::load::io_error(&target, &e))?;
+            let temp = fsx::temp_path(&target);
+            match found {
+                Some(hash) if hash == intent.output.sha256 && !intent.smtp => {
+                    self.append(Entry::Commit {
+                        intent: seq,
+                        sha256: hash,
+                        smtp: None,
+                        recovered: true,
+                    })?;
+                    recovery.committed.push(seq);
+                }
+                Some(hash) if hash == intent.output.sha256 => {
+                    // An e-mail written but never handed to the server: not
+                    // sent. Remove it so the run sends it afresh.
+                    std::fs::remove_file(&target)
+                        .and_then(|()| fsx::sync_dir(parent(&target)))
+                        .map_err(|e| write_failed(&target, &e))?;
+                    self.append(Entry::Abort {
+                        intent: seq,
+                        reason: "written but never handed to the SMTP server".into(),
+                    })?;
+                    recovery.aborted.push(seq);
+                }
+                Some(_) => {
+                    self.append(Entry::Uncertain {
+                        intent: seq,
+                        reason: format!(
+                            "`{}` holds other content than the intent's",
+                            intent.output.path
+                        ),
+                    })?;
+                    recovery.uncertain.push(seq);
+                }
+                None => {
+                    let temp_hash =
+                        fsx::file_sha256(&temp).map_err(|e| crate::load::io_error(&temp, &e))?;
+                    if temp_hash.as_deref() == Some(intent.output.sha256.as_str()) && !intent.smtp {
+                        // Complete but not yet renamed: finish the write.
+                        std::fs::rename(&temp, &target)
+                            .and_then(|()| fsx::sync_dir(parent(&target)))
+                            .map_err(|e| write_failed(&target, &e))?;
+                        self.append(Entry::Commit {
+                            intent: seq,
+                            sha256: intent.output.sha256.clone(),
+                            smtp: None,
+                            recovered: true,
+                        })?;
+                        recovery.committed.push(seq);
+                    } else {
+                        if temp_hash.is_some() {
+                            std::fs::remove_file(&temp).map_err(|e| write_failed(&temp, &e))?;
+                        }
+                        self.append(Entry::Abort {
+                            intent: seq,
+                            reason: "interrupted before its output was in place".into(),
+                        })?;
+                        recovery.aborted.push(seq);
+                    }
+                }
+            }
+        }
+        for seq in &recovery.uncertain {
+            if let Some(open) = self.state.uncertain.get(seq) {
+                recovery
+                    .warnings
+                    .push(verify::uncertain(&self.path, *seq, &open.action));
+            }
+        }
+        Ok(recovery)
+    }
+
+    /// Records a person's answer about an uncertain action: `sent` keeps it
+    /// done; not sent frees its invoices for the next run.
+    pub fn resolve(&mut self, intent: u64, sent: bool, note: &str) -> Result<u64, Diagnostic> {
+        self.check_usable()?;
+        if !self.state.uncertain.contains_key(&intent) {
+            return Err(Diagnostic::error(
+                Code::JournalDuplicate,
+                format!("journal record {intent} is not an uncertain action"),
+            )
+            .with_help("`policy journal verify` lists the uncertain actions and their numbers")
+            .in_path(self.path.display().to_string()));
+        }
+        self.append(Entry::Resolve {
+            intent,
+            sent,
+            note: note.to_string(),
+        })
+    }
+
+    fn check_usable(&self) -> Result<(), Diagnostic> {
+        if self.poisoned {
+            return Err(Diagnostic::error(
+                Code::WriteFailed,
+                "the journal stopped after a failed write; open it again",
+            )
+            .in_path(self.path.display().to_string()));
+        }
+        Ok(())
+    }
+
+    fn point(&mut self, point: Point) -> Result<(), Diagnostic> {
+        if let Some(hook) = self.hook.as_mut() {
+            if let Err(diagnostic) = hook(point) {
+                self.poisoned = true;
+                return Err(diagnostic);
+            }
+        }
+        Ok(())
+    }
+
+    /// A failed output write (full disk, unwritable outbox): nothing went
+    /// out, so the intent is aborted and the journal stays valid.
+    fn abort_write(
+        &mut self,
+        intent: u64,
+        target: &Path,
+        err: &std::io::Error,
+    ) -> Result<(), Diagnostic> {
+        let _ = std::fs::remove_file(target);
+        self.append(Entry::Abort {
+            intent,
+            reason: format!("the output could not be written: {err}"),
+        })
+        .map(|_| ())
+    }
+
+    /// Appends one record, durably, then moves the head to it.
+    fn append(&mut self, entry: Entry) -> Result<u64, Diagnostic> {
+        self.check_usable()?;
+        let seq = self.last_seq + 1;
+        let at = (self.clock)();
+        let record = Record::seal(seq, &self.last_hash, &at, &self.run, entry);
+        self.state.apply(&record).map_err(|why| {
+            Diagnostic::error(
+                Code::JournalDuplicate,
+                format!("refused journal record: {why}"),
+            )
+            .in_path(self.path.display().to_string())
+        })?;
+        let mut line = record.to_line();
+        line.push('\n');
+        if let Err(e) = fsx::append(&mut self.file, self.len, line.as_bytes()) {
+            self.poisoned = true;
+            return Err(write_failed(&self.path, &e));
+        }
+        self.len += line.len() as u64;
+        self.last_seq = seq;
+        self.last_hash = record.hash;
+        if let Err(d) = write_head(&self.path, &self.head()) {
+            self.poisoned = true;
+            return Err(d);
+        }
+        Ok(seq)
+    }
+}
+
+/// Takes the journal's lock file, or says who holds it.
+fn lock(path: &Path) -> Result<File, Diagnostic> {
+    let lock_path = verify::lock_path(path);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| write_failed(&lock_path, &e))?;
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => {}
+        Err(fs4::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "another process".to_string()
+            } else {
+                format!("process {holder}")
+            };
+            return Err(Diagnostic::error(
+                Code::JournalLocked,
+                format!("the journal `{}` is in use by {who}", path.display()),
+            )
+            .with_help(
+                "another `policy run` is writing this journal; wait for it to finish. \
+                 The lock is released when that process ends, even if it crashes.",
+            )
+            .in_path(lock_path.display().to_string()));
+        }
+        Err(fs4::TryLockError::Error(e)) => return Err(write_failed(&lock_path, &e)),
+    }
+    // Who holds it, for the message another run will show.
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| write!(file, "{}", std::process::id()))
+        .and_then(|()| file.flush());
+    Ok(file)
+}
+
+fn write_head(journal: &Path, head: &Head) -> Result<(), Diagnostic> {
+    let path = verify::head_path(journal);
+    let mut text = serde_json::to_string(head).unwrap_or_default();
+    text.push('\n');
+    fsx::write_atomic(&path, text.as_bytes()).map_err(|e| write_failed(&path, &e))
+}
+
+/// `outbox/relative`, refusing a path that would leave the outbox.
+fn outbox_path(outbox: &Path, relative: &str) -> Result<PathBuf, Diagnostic> {
+    let rel = Path::new(relative);
+    let inside =
+        !relative.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
+    if !inside {
+        return Err(Diagnostic::error(
+            Code::WriteFailed,
+            format!("the output path `{relative}` is not inside the outbox"),
+        )
+        .with_help("output paths are relative to the outbox, without `..`")
+        .in_path(outbox.display().to_string()));
+    }
+    Ok(outbox.join(rel))
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent().unwrap_or(Path::new("."))
+}
+
+fn write_failed(path: &Path, err: &std::io::Error) -> Diagnostic {
+    let why = match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
+        std::io::ErrorKind::NotADirectory => "a parent is not a folder".to_string(),
+        _ => err.to_string(),
+    };
+    Diagnostic::error(Code::WriteFailed, format!("cannot write `{}`: {why}", path.display()))
+        .with_help("free space or fix the permissions, then run again: nothing is lost, the journal says what was done")
+        .in_path(path.display().to_string())
+}
+
+/// A journal that fails verification stops the run before anything.
+fn refuse(problem: Diagnostic, journal: &str) -> Diagnostic {
+    let help = problem.help.clone().unwrap_or_default();
+    problem.with_help(format!(
+        "{help}. Nothing was done: `policy run` refuses a journal that fails \
+         `policy journal verify {journal}`"
+    ))
+}

@@ -1,0 +1,359 @@
+//! One journal record: a JSON object on one line, chained to the record
+//! before it by `prev` and sealed by `hash`, the SHA-256 of the record's
+//! canonical serialisation without `hash`.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One line of the journal. Field order is the serialisation order, which
+/// the hash depends on: never reorder these fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// 1-based position in the journal.
+    pub seq: u64,
+    /// The `hash` of the record before ([`GENESIS`] for the first).
+    pub prev: String,
+    /// When the record was written (UTC, wall clock): for the audit trail
+    /// only; the action's own day is [`Action::date`].
+    pub at: String,
+    /// The run that wrote it.
+    pub run: String,
+    pub entry: Entry,
+    /// SHA-256 (hex) of the record serialised without this field.
+    pub hash: String,
+}
+
+/// The record without its hash: what the hash is computed over.
+#[derive(Serialize)]
+struct Unsealed<'a> {
+    seq: u64,
+    prev: &'a str,
+    at: &'a str,
+    run: &'a str,
+    entry: &'a Entry,
+}
+
+impl Record {
+    /// A new record, sealed.
+    pub fn seal(seq: u64, prev: &str, at: &str, run: &str, entry: Entry) -> Record {
+        let mut record = Record {
+            seq,
+            prev: prev.to_string(),
+            at: at.to_string(),
+            run: run.to_string(),
+            entry,
+            hash: String::new(),
+        };
+        record.hash = record.compute_hash();
+        record
+    }
+
+    /// The hash this record should carry.
+    pub fn compute_hash(&self) -> String {
+        let unsealed = Unsealed {
+            seq: self.seq,
+            prev: &self.prev,
+            at: &self.at,
+            run: &self.run,
+            entry: &self.entry,
+        };
+        // Serialising plain structs, strings and decimals cannot fail.
+        let bytes = serde_json::to_vec(&unsealed).unwrap_or_default();
+        sha256_hex(&bytes)
+    }
+
+    /// The record's line, without the final newline.
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What a record says. An action is an `intent`, then its output is
+/// written, then (e-mails sent by SMTP) a `dispatch`, then a `commit`; a
+/// recovery may close an intent with `commit` (recovered), `abort` or
+/// `uncertain`, and a person closes an `uncertain` with `resolve`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Entry {
+    /// About to produce `output` for `action`.
+    Intent {
+        action: Box<Action>,
+        output: Output,
+        /// The output is an e-mail to hand to an SMTP server.
+        smtp: bool,
+    },
+    /// About to hand the message to the SMTP server: from here on, it may
+    /// have been sent.
+    Dispatch { intent: u64 },
+    /// Done: the output is in place (and the server accepted the e-mail).
+    Commit {
+        intent: u64,
+        sha256: String,
+        /// The SMTP server's answer.
+        smtp: Option<String>,
+        /// Written by a later run's recovery, not by the run that produced it.
+        recovered: bool,
+    },
+    /// Nothing went out: the action may be done again.
+    Abort { intent: u64, reason: String },
+    /// It may or may not have gone out: never redone automatically.
+    Uncertain { intent: u64, reason: String },
+    /// A person's decision on an uncertain action.
+    Resolve {
+        intent: u64,
+        sent: bool,
+        note: String,
+    },
+}
+
+impl Entry {
+    /// The intent this entry closes or follows, for all but intents.
+    pub fn intent(&self) -> Option<u64> {
+        match self {
+            Entry::Intent { .. } => None,
+            Entry::Dispatch { intent }
+            | Entry::Commit { intent, .. }
+            | Entry::Abort { intent, .. }
+            | Entry::Uncertain { intent, .. }
+            | Entry::Resolve { intent, .. } => Some(*intent),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entry::Intent { .. } => "intent",
+            Entry::Dispatch { .. } => "dispatch",
+            Entry::Commit { .. } => "commit",
+            Entry::Abort { .. } => "abort",
+            Entry::Uncertain { .. } => "uncertain",
+            Entry::Resolve { .. } => "resolve",
+        }
+    }
+}
+
+/// One communication or task: one debtor, one step, one recipient, one
+/// channel, one day, all the debtor's invoices due at that step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// The day it is for (the run's as-of day).
+    pub date: NaiveDate,
+    /// The debtor's id.
+    pub debtor: String,
+    /// Every invoice the communication lists.
+    pub invoices: Vec<String>,
+    pub step: StepRef,
+    /// `email`, `sms`, `courrier`, `recommandé`, `huissier`, `phone` (a
+    /// call) or `route` (a court, lawyer or bailiff task).
+    pub channel: String,
+    /// `debtor`, `guarantor`, or a route's destination.
+    pub recipient: String,
+    /// Where it goes: an e-mail address, a postal address, a phone number;
+    /// empty when unknown.
+    pub to: String,
+    /// Principal, indemnity and interest claimed, when the action states it.
+    pub claimed: Option<Decimal>,
+    pub currency: Option<String>,
+}
+
+/// The policy step an action comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRef {
+    /// Stable identity of the step: what it does (`send relance_1`,
+    /// `call debtor`, `route tribunal_de_commerce`), with `#2`, `#3`… for a
+    /// later step doing the same thing. It does not change when the delay is
+    /// edited or other lines are inserted, so that a letter already sent is
+    /// never sent again because the policy file moved.
+    pub id: String,
+    /// The statement's line in the policy file, for people.
+    pub line: usize,
+    /// The statement's template or destination, for people.
+    pub target: String,
+}
+
+impl StepRef {
+    /// The stable id of the `occurrence`-th (1-based) step of a policy doing
+    /// `what` (`send relance_1`).
+    pub fn id(what: &str, occurrence: usize) -> String {
+        if occurrence <= 1 {
+            what.to_string()
+        } else {
+            format!("{what}#{occurrence}")
+        }
+    }
+}
+
+/// What an action produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// Relative to the outbox, with `/` separators.
+    pub path: String,
+    /// SHA-256 (hex) of the file's bytes.
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// What "exactly once" is about: an invoice must never get the same step
+/// twice on the same channel to the same recipient, whatever the grouping of
+/// invoices into letters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionKey {
+    pub invoice: String,
+    pub step: String,
+    pub recipient: String,
+    pub channel: String,
+}
+
+impl Action {
+    /// A file name for the action's output, relative to the outbox:
+    /// `2026-11-23/ACME/send_relance_1-debtor-email-1a2b3c4d.eml`. Unique for
+    /// a debtor, step, recipient, channel, day and set of invoices (the last
+    /// part hashes the invoice numbers), so that a second letter the same day
+    /// for newly due invoices does not collide with the first.
+    pub fn file_name(&self, extension: &str) -> String {
+        let mut invoices = self.invoices.clone();
+        invoices.sort();
+        let digest = sha256_hex(invoices.join("\n").as_bytes());
+        format!(
+            "{}/{}/{}-{}-{}-{}.{}",
+            self.date,
+            slug(&self.debtor),
+            slug(&self.step.id),
+            slug(&self.recipient),
+            slug(&self.channel),
+            &digest[..8],
+            slug(extension)
+        )
+    }
+
+    /// One key per listed invoice.
+    pub fn keys(&self) -> impl Iterator<Item = ActionKey> + '_ {
+        self.invoices.iter().map(|invoice| ActionKey {
+            invoice: invoice.clone(),
+            step: self.step.id.clone(),
+            recipient: self.recipient.clone(),
+            channel: self.channel.clone(),
+        })
+    }
+}
+
+/// A name safe in any file system: letters and digits (accents kept),
+/// `-`, `_`, `.`, others as `_`; never empty, never `.` or `..`.
+fn slug(text: &str) -> String {
+    let slug: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match slug.trim_matches('.') {
+        "" => "_".to_string(),
+        _ => slug,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action() -> Action {
+        Action {
+            date: "2026-11-23".parse().unwrap(),
+            debtor: "ACME".into(),
+            invoices: vec!["F-1".into(), "F-2".into()],
+            step: StepRef {
+                id: "send relance_1".into(),
+                line: 12,
+                target: "relance_1".into(),
+            },
+            channel: "email".into(),
+            recipient: "debtor".into(),
+            to: "a@b.lu".into(),
+            claimed: Some("1234.50".parse().unwrap()),
+            currency: Some("EUR".into()),
+        }
+    }
+
+    #[test]
+    fn a_record_round_trips_to_the_same_line_and_hash() {
+        let record = Record::seal(
+            1,
+            GENESIS,
+            "2026-11-23T08:00:00Z",
+            "run-1",
+            Entry::Intent {
+                action: Box::new(action()),
+                output: Output {
+                    path: "2026-11-23/x.eml".into(),
+                    sha256: sha256_hex(b"x"),
+                    bytes: 1,
+                },
+                smtp: false,
+            },
+        );
+        let line = record.to_line();
+        let back: Record = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, record);
+        assert_eq!(back.to_line(), line);
+        assert_eq!(back.compute_hash(), record.hash);
+        assert!(line.ends_with(&format!(",\"hash\":\"{}\"}}", record.hash)));
+        assert!(line.contains("\"claimed\":\"1234.50\""), "{line}");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let record = Record::seal(2, GENESIS, "t", "r", Entry::Dispatch { intent: 1 });
+        let line = record
+            .to_line()
+            .replace("\"intent\":1", "\"intent\":1,\"x\":2");
+        assert!(serde_json::from_str::<Record>(&line).is_err());
+        let line = record.to_line().replace("\"seq\":2", "\"seq\":2,\"x\":2");
+        assert!(serde_json::from_str::<Record>(&line).is_err());
+    }
+
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let mut a = action();
+        a.debtor = "../ACME/Sàrl".into();
+        let name = a.file_name("eml");
+        assert!(
+            name.starts_with("2026-11-23/.._ACME_Sàrl/send_relance_1-debtor-email-"),
+            "{name}"
+        );
+        assert!(name.ends_with(".eml"));
+        assert_eq!(name.matches('/').count(), 2);
+        let mut b = a.clone();
+        b.invoices = vec!["F-3".into()];
+        assert_ne!(a.file_name("eml"), b.file_name("eml"));
+        let mut c = a.clone();
+        c.invoices.reverse();
+        assert_eq!(a.file_name("eml"), c.file_name("eml"));
+        c.debtor = "..".into();
+        assert!(c.file_name("eml").contains("/_/"));
+    }
+
+    #[test]
+    fn keys_are_per_invoice() {
+        let keys: Vec<_> = action().keys().map(|k| k.invoice).collect();
+        assert_eq!(keys, ["F-1", "F-2"]);
+        assert_eq!(StepRef::id("send relance_1", 1), "send relance_1");
+        assert_eq!(StepRef::id("send relance_1", 2), "send relance_1#2");
+    }
+}

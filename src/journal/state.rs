@@ -1,0 +1,168 @@
+//! What the journal's records add up to: which actions are done, which are
+//! open (an intent without its outcome), which are uncertain. Replaying the
+//! records also checks that they follow the protocol: an outcome closes an
+//! open intent, a commit's hash is the intent's, no invoice gets the same
+//! step twice.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::record::{Action, ActionKey, Entry, Output, Record};
+
+/// An intent not yet closed, or closed as uncertain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenIntent {
+    pub seq: u64,
+    pub action: Action,
+    pub output: Output,
+    pub smtp: bool,
+    /// A `dispatch` was recorded: the message may have left.
+    pub dispatched: bool,
+}
+
+/// Counts of actions by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub intents: u64,
+    pub committed: u64,
+    pub aborted: u64,
+    /// Uncertain and not yet resolved.
+    pub uncertain: u64,
+    /// Intents with no outcome (a run was interrupted; the next run recovers
+    /// them).
+    pub open: u64,
+}
+
+/// Whether an action key is taken, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// An intent without outcome: recovery will decide.
+    Open(u64),
+    /// Committed (or resolved as sent).
+    Done(u64),
+    /// May have been sent: a person must decide.
+    Uncertain(u64),
+}
+
+impl KeyStatus {
+    pub fn intent(self) -> u64 {
+        match self {
+            KeyStatus::Open(s) | KeyStatus::Done(s) | KeyStatus::Uncertain(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub open: BTreeMap<u64, OpenIntent>,
+    pub uncertain: BTreeMap<u64, OpenIntent>,
+    keys: HashMap<ActionKey, u64>,
+    /// Intents closed as done, for [`KeyStatus`].
+    committed_or_resolved: u64,
+    pub counts: Counts,
+}
+
+impl State {
+    /// Applies one record; an error says why the record breaks the protocol.
+    pub fn apply(&mut self, record: &Record) -> Result<(), String> {
+        let seq = record.seq;
+        match &record.entry {
+            Entry::Intent {
+                action,
+                output,
+                smtp,
+            } => {
+                if action.invoices.is_empty() {
+                    return Err("an intent lists no invoice".into());
+                }
+                for key in action.keys() {
+                    if let Some(earlier) = self.keys.get(&key) {
+                        return Err(format!(
+                            "invoice {} already had step `{}` by {} to {} (record {earlier})",
+                            key.invoice, key.step, key.channel, key.recipient
+                        ));
+                    }
+                }
+                for key in action.keys() {
+                    self.keys.insert(key, seq);
+                }
+                self.open.insert(
+                    seq,
+                    OpenIntent {
+                        seq,
+                        action: (**action).clone(),
+                        output: output.clone(),
+                        smtp: *smtp,
+                        dispatched: false,
+                    },
+                );
+                self.counts.intents += 1;
+            }
+            Entry::Dispatch { intent } => {
+                let open = self.open.get_mut(intent).ok_or_else(|| not_open(*intent))?;
+                if !open.smtp || open.dispatched {
+                    return Err(format!("intent {intent} cannot be dispatched (again)"));
+                }
+                open.dispatched = true;
+            }
+            Entry::Commit { intent, sha256, .. } => {
+                let open = self.open.remove(intent).ok_or_else(|| not_open(*intent))?;
+                if *sha256 != open.output.sha256 {
+                    return Err(format!(
+                        "the commit's content hash differs from intent {intent}'s"
+                    ));
+                }
+                self.counts.committed += 1;
+                self.committed_or_resolved += 1;
+            }
+            Entry::Abort { intent, .. } => {
+                let open = self.open.remove(intent).ok_or_else(|| not_open(*intent))?;
+                self.release(&open);
+                self.counts.aborted += 1;
+            }
+            Entry::Uncertain { intent, .. } => {
+                let open = self.open.remove(intent).ok_or_else(|| not_open(*intent))?;
+                self.uncertain.insert(*intent, open);
+                self.counts.uncertain += 1;
+            }
+            Entry::Resolve { intent, sent, .. } => {
+                let open = self
+                    .uncertain
+                    .remove(intent)
+                    .ok_or_else(|| format!("intent {intent} is not uncertain"))?;
+                self.counts.uncertain -= 1;
+                if *sent {
+                    self.counts.committed += 1;
+                } else {
+                    self.release(&open);
+                    self.counts.aborted += 1;
+                }
+            }
+        }
+        self.counts.open = self.open.len() as u64;
+        Ok(())
+    }
+
+    fn release(&mut self, intent: &OpenIntent) {
+        for key in intent.action.keys() {
+            if self.keys.get(&key) == Some(&intent.seq) {
+                self.keys.remove(&key);
+            }
+        }
+    }
+
+    /// Whether the key is taken, and by what.
+    pub fn status(&self, key: &ActionKey) -> Option<KeyStatus> {
+        let seq = *self.keys.get(key)?;
+        Some(if self.open.contains_key(&seq) {
+            KeyStatus::Open(seq)
+        } else if self.uncertain.contains_key(&seq) {
+            KeyStatus::Uncertain(seq)
+        } else {
+            KeyStatus::Done(seq)
+        })
+    }
+}
+
+fn not_open(intent: u64) -> String {
+    format!("intent {intent} is not open (no such intent, or already closed)")
+}

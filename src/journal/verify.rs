@@ -1,0 +1,458 @@
+//! Checking a journal: every line a canonical record, every hash right,
+//! every record chained to the one before with the next `seq`, the records
+//! following the protocol, and the head sidecar matching the end. Streams
+//! the file: memory grows with the open actions, not the journal.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::record::{GENESIS, Record};
+use super::state::{Counts, State};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+
+/// Diagnostics beyond this many are summarised: a journal edited at its
+/// start breaks every record after it.
+const MAX_PROBLEMS: usize = 20;
+
+/// The head sidecar (`FILE.head`): the seq and hash of the last record,
+/// rewritten atomically after every append. It makes a removed last record
+/// detectable; see `docs/journal.md` for its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: String,
+}
+
+impl Head {
+    pub fn genesis() -> Head {
+        Head {
+            seq: 0,
+            hash: GENESIS.to_string(),
+        }
+    }
+}
+
+/// `journal.jsonl` → `journal.jsonl.head`.
+pub fn head_path(journal: &Path) -> PathBuf {
+    sidecar(journal, "head")
+}
+
+/// `journal.jsonl` → `journal.jsonl.lock`.
+pub fn lock_path(journal: &Path) -> PathBuf {
+    sidecar(journal, "lock")
+}
+
+fn sidecar(journal: &Path, ext: &str) -> PathBuf {
+    let mut name = journal.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+/// A journal that verified.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    /// Number of records.
+    pub records: u64,
+    /// Hash of the last record ([`GENESIS`] when empty): record it elsewhere
+    /// to detect a later truncation (`policy journal verify --expect`).
+    pub last_hash: String,
+    pub head: Option<Head>,
+    pub counts: Counts,
+    /// Interrupted appends (repaired by the next run), open or uncertain
+    /// actions.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a scan of the file found, before the head is compared.
+#[derive(Debug)]
+pub(crate) struct Scan {
+    pub last_seq: u64,
+    pub last_hash: String,
+    /// Byte length of the complete records.
+    pub good_len: u64,
+    /// A final line without its newline: an append that did not finish.
+    pub torn: Option<usize>,
+    pub problems: Vec<Diagnostic>,
+    pub state: State,
+    /// Hash of the record whose seq is the head's, when seen.
+    pub hash_at_head: Option<String>,
+    pub expected_found: bool,
+}
+
+/// Verifies the journal at `path`: `Ok` when intact (with warnings), the
+/// problems otherwise. A journal that does not exist is an I/O error.
+pub fn verify(path: &Path) -> Result<VerifyReport, Vec<Diagnostic>> {
+    verify_expecting(path, None)
+}
+
+/// Like [`verify`], and also checks that a record has the hash `expect`
+/// (one recorded earlier, e.g. printed by a past run): a journal cut back
+/// to before it, head and all, fails.
+pub fn verify_expecting(
+    path: &Path,
+    expect: Option<&str>,
+) -> Result<VerifyReport, Vec<Diagnostic>> {
+    let head = read_head(path).map_err(|d| vec![d])?;
+    let scan =
+        scan(path, head.as_ref(), expect).map_err(|e| vec![crate::load::io_error(path, &e)])?;
+    let mut problems = scan.problems;
+    let mut warnings = Vec::new();
+    match check_head(
+        path,
+        head.as_ref(),
+        scan.last_seq,
+        scan.torn,
+        scan.hash_at_head.as_deref(),
+    ) {
+        HeadCheck::Ok => {}
+        HeadCheck::Lagging(w) => warnings.push(w),
+        HeadCheck::Broken(d) => problems.push(d),
+    }
+    if let Some(line) = scan.torn {
+        if problems.is_empty() {
+            warnings.push(interrupted(
+                path,
+                format!("line {line} is an unfinished record (an append was interrupted)"),
+            ));
+        }
+    }
+    if let Some(expected) = expect {
+        if !scan.expected_found && expected != GENESIS {
+            problems.push(
+                Diagnostic::error(
+                    Code::JournalAltered,
+                    format!("no record has the expected hash {expected}"),
+                )
+                .with_help(
+                    "the journal no longer holds the record that hash was taken from: \
+                     it was cut back or replaced",
+                )
+                .in_path(path.display().to_string()),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let counts = scan.state.counts;
+    if counts.open > 0 {
+        warnings.push(interrupted(
+            path,
+            format!(
+                "{} action{} without outcome: a run was interrupted; the next run recovers {}",
+                counts.open,
+                if counts.open == 1 { "" } else { "s" },
+                if counts.open == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+    for open in scan.state.uncertain.values() {
+        warnings.push(uncertain(path, open.seq, &open.action));
+    }
+    Ok(VerifyReport {
+        records: scan.last_seq,
+        last_hash: scan.last_hash,
+        head,
+        counts,
+        warnings,
+    })
+}
+
+pub(crate) fn uncertain(path: &Path, seq: u64, action: &super::record::Action) -> Diagnostic {
+    Diagnostic::warning(
+        Code::JournalUncertain,
+        format!(
+            "action {seq} ({} by {} to {} of {}, invoices {}) may or may not have been sent",
+            action.step.id,
+            action.channel,
+            action.recipient,
+            action.debtor,
+            action.invoices.join(", ")
+        ),
+    )
+    .with_help(format!(
+        "check the mail server's log or the sent mailbox, then record the answer: \
+         `policy journal resolve {} {seq} --sent` or `--not-sent`",
+        path.display()
+    ))
+    .in_path(path.display().to_string())
+}
+
+pub(crate) fn interrupted(path: &Path, message: String) -> Diagnostic {
+    Diagnostic::warning(Code::JournalInterrupted, message)
+        .with_help("nothing is lost: the next `policy run` on this journal repairs it")
+        .in_path(path.display().to_string())
+}
+
+/// Reads the head sidecar; `None` when it does not exist.
+pub(crate) fn read_head(journal: &Path) -> Result<Option<Head>, Diagnostic> {
+    let path = head_path(journal);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(crate::load::io_error(&path, &e)),
+    };
+    serde_json::from_str(text.trim()).map(Some).map_err(|e| {
+        Diagnostic::error(
+            Code::JournalAltered,
+            format!("the journal's head file is not valid: {e}"),
+        )
+        .with_help("the head file holds the seq and hash of the last record; it was edited")
+        .in_path(path.display().to_string())
+    })
+}
+
+pub(crate) enum HeadCheck {
+    Ok,
+    /// One record past the head: the head write after it did not happen.
+    Lagging(Diagnostic),
+    Broken(Diagnostic),
+}
+
+/// Compares the head sidecar with the end of the chain.
+pub(crate) fn check_head(
+    journal: &Path,
+    head: Option<&Head>,
+    last_seq: u64,
+    torn: Option<usize>,
+    hash_at_head: Option<&str>,
+) -> HeadCheck {
+    let at = head_path(journal).display().to_string();
+    let broken = |message: String, help: &str| {
+        HeadCheck::Broken(
+            Diagnostic::error(Code::JournalAltered, message)
+                .with_help(help.to_string())
+                .in_path(at.clone()),
+        )
+    };
+    let Some(head) = head else {
+        if last_seq == 0 {
+            return HeadCheck::Ok;
+        }
+        return broken(
+            format!("the journal has {last_seq} records but no head file"),
+            "the head file was deleted: the end of the journal cannot be vouched for; \
+             compare with a head hash recorded elsewhere (`--expect`)",
+        );
+    };
+    if head.seq > last_seq {
+        let what = if torn.is_some() {
+            "its last record was cut"
+        } else {
+            "records were removed from its end"
+        };
+        return broken(
+            format!(
+                "the journal ends at record {last_seq} but its head says {}: {what}",
+                head.seq
+            ),
+            "restore the journal from a backup; a journal must never be edited",
+        );
+    }
+    let expected = if head.seq == 0 {
+        Some(GENESIS)
+    } else {
+        hash_at_head
+    };
+    if expected != Some(head.hash.as_str()) {
+        return broken(
+            format!(
+                "the head says record {} has hash {}, but it does not",
+                head.seq, head.hash
+            ),
+            "a record was changed, or the head file was; restore from a backup",
+        );
+    }
+    match last_seq - head.seq {
+        0 => HeadCheck::Ok,
+        1 => HeadCheck::Lagging(interrupted(
+            journal,
+            format!(
+                "the head file is one record behind (record {last_seq} was written, the head \
+                 update after it was interrupted)"
+            ),
+        )),
+        n => broken(
+            format!(
+                "the journal has {n} records after the one its head names ({}): they were \
+                 not written by `policy`",
+                head.seq
+            ),
+            "records were appended by hand; restore from a backup",
+        ),
+    }
+}
+
+/// Reads every line, checking form, hash, chain and protocol.
+pub(crate) fn scan(
+    path: &Path,
+    head: Option<&Head>,
+    expect: Option<&str>,
+) -> std::io::Result<Scan> {
+    let file = File::open(path)?;
+    let mut reader = BufReader::new(file);
+    let name = path.display().to_string();
+    let mut scan = Scan {
+        last_seq: 0,
+        last_hash: GENESIS.to_string(),
+        good_len: 0,
+        torn: None,
+        problems: Vec::new(),
+        state: State::default(),
+        hash_at_head: None,
+        expected_found: false,
+    };
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    let mut offset = 0u64;
+    let mut omitted = 0usize;
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        offset += n as u64;
+        if buf.last() != Some(&b'\n') {
+            // The last bytes of the file, without a newline: an append cut
+            // short. Whether that is harmless depends on the head.
+            scan.torn = Some(line_no);
+            break;
+        }
+        let text = String::from_utf8_lossy(&buf[..buf.len() - 1]).into_owned();
+        let mut problem = |scan: &mut Scan, message: String, field: &str, help: &str| {
+            if scan.problems.len() >= MAX_PROBLEMS {
+                omitted += 1;
+                return;
+            }
+            scan.problems
+                .push(line_problem(&name, &text, line_no, message, field, help));
+        };
+        let record: Record = match serde_json::from_str(&text) {
+            Ok(record) => record,
+            Err(e) => {
+                problem(
+                    &mut scan,
+                    format!("line {line_no} is not a journal record: {e}"),
+                    "",
+                    "a line was edited, inserted or cut; restore the journal from a backup",
+                );
+                continue;
+            }
+        };
+        let expected_seq = scan.last_seq + 1;
+        if record.to_line() != text {
+            problem(
+                &mut scan,
+                format!(
+                    "record {} is not in the form `policy` writes: it was edited",
+                    record.seq
+                ),
+                "",
+                "restore the journal from a backup; a journal must never be edited",
+            );
+        } else if record.compute_hash() != record.hash {
+            problem(
+                &mut scan,
+                format!(
+                    "record {} does not match its hash: it was edited",
+                    record.seq
+                ),
+                "\"hash\"",
+                "restore the journal from a backup; a journal must never be edited",
+            );
+        }
+        if record.seq != expected_seq {
+            let what = if record.seq > expected_seq {
+                format!(
+                    "record {} follows record {}: record{} missing",
+                    record.seq,
+                    scan.last_seq,
+                    if record.seq - expected_seq == 1 {
+                        format!(" {expected_seq} is")
+                    } else {
+                        format!("s {expected_seq} to {} are", record.seq - 1)
+                    }
+                )
+            } else {
+                format!(
+                    "record {} comes after record {}: records were reordered or copied",
+                    record.seq, scan.last_seq
+                )
+            };
+            problem(
+                &mut scan,
+                what,
+                "\"seq\"",
+                "restore the journal from a backup; a journal must never be edited",
+            );
+        } else if record.prev != scan.last_hash {
+            let message = format!(
+                "record {} does not follow record {}: one of them was changed or replaced",
+                record.seq, scan.last_seq
+            );
+            problem(
+                &mut scan,
+                message,
+                "\"prev\"",
+                "restore the journal from a backup; a journal must never be edited",
+            );
+        }
+        if let Err(why) = scan.state.apply(&record) {
+            problem(
+                &mut scan,
+                format!("record {} breaks the journal protocol: {why}", record.seq),
+                "\"entry\"",
+                "restore the journal from a backup; a journal must never be edited",
+            );
+        }
+        if head.is_some_and(|h| h.seq == record.seq) {
+            scan.hash_at_head = Some(record.hash.clone());
+        }
+        if expect == Some(record.hash.as_str()) {
+            scan.expected_found = true;
+        }
+        scan.last_seq = record.seq;
+        scan.last_hash = record.hash;
+        scan.good_len = offset;
+    }
+    if omitted > 0 {
+        scan.problems.push(
+            Diagnostic::error(
+                Code::JournalAltered,
+                format!("{omitted} more problems in the journal are not shown"),
+            )
+            .in_path(name),
+        );
+    }
+    Ok(scan)
+}
+
+fn line_problem(
+    name: &str,
+    text: &str,
+    line: usize,
+    message: String,
+    field: &str,
+    help: &str,
+) -> Diagnostic {
+    let source = SourceFile::excerpt(name, text.to_string(), line);
+    let span = match text.find(field).filter(|_| !field.is_empty()) {
+        Some(at) => {
+            let end = text[at..].find([',', '}']).map_or(text.len(), |i| at + i);
+            Span::new(at, end)
+        }
+        None => Span::new(0, text.len().min(60)),
+    };
+    Diagnostic::error(Code::JournalAltered, message)
+        .with_label(span, "here")
+        .with_help(help.to_string())
+        .in_source(&source)
+}

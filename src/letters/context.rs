@@ -1,0 +1,261 @@
+//! What a template sees: plain structs that `policy run` fills from the
+//! ledger, the debtors file and the firm's details, turned into template
+//! values here. The full reference is in `docs/templates.md`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use minijinja::Value;
+use minijinja::value::{DynObject, Object, ObjectRepr};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::vocab::{Channel, DebtorKind};
+
+/// The firm's details (`firm.toml`): the sender of every letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Firm {
+    pub name: String,
+    /// Several lines, separated by `\n`.
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+    /// SIREN / numéro d'entreprise / RCS number.
+    pub company_id: String,
+    pub iban: String,
+}
+
+/// Who a letter is addressed to: the debtor or the guarantor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    pub address: String,
+    pub email: String,
+}
+
+/// The debtor, as the debtors file describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Debtor {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub email: String,
+    pub kind: DebtorKind,
+    pub guarantor: Option<String>,
+    pub guarantor_address: Option<String>,
+    /// The debtors file's other columns (e.g. `phone`), by header.
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Debtor {
+    /// The debtor as a recipient.
+    pub fn as_party(&self) -> Party {
+        Party {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            email: self.email.clone(),
+        }
+    }
+
+    /// The guarantor as a recipient, if there is one (no e-mail is known).
+    pub fn guarantor_party(&self) -> Option<Party> {
+        let name = self.guarantor.as_ref().filter(|n| !n.trim().is_empty())?;
+        Some(Party {
+            name: name.clone(),
+            address: self.guarantor_address.clone().unwrap_or_default(),
+            email: String::new(),
+        })
+    }
+}
+
+/// One invoice listed in a letter, on the letter's day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceLine {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Decimal,
+    pub outstanding: Decimal,
+    pub days_late: i64,
+    /// The ledger row's other columns (e.g. `description`), by header.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// Everything one letter or e-mail is rendered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterContext {
+    /// ISO 4217 code of every amount (the policy's currency).
+    pub currency: String,
+    pub creditor: Firm,
+    pub recipient: Party,
+    pub debtor: Debtor,
+    pub to_guarantor: bool,
+    /// How this copy travels.
+    pub channel: Channel,
+    pub invoices: Vec<InvoiceLine>,
+    /// Recovery indemnity claimed in this letter (all listed invoices).
+    pub indemnity: Decimal,
+    /// Late interest claimed as of `today` (all listed invoices).
+    pub interest: Decimal,
+    /// What will be claimed if the debt stays unpaid (BE consumers: the
+    /// free first reminder must announce it).
+    pub indemnity_if_unpaid: Decimal,
+    pub today: NaiveDate,
+}
+
+impl LetterContext {
+    /// Outstanding principal over the listed invoices.
+    pub fn total(&self) -> Decimal {
+        self.invoices.iter().map(|i| i.outstanding).sum()
+    }
+
+    /// Principal, indemnity and interest.
+    pub fn claimed(&self) -> Decimal {
+        self.total() + self.indemnity + self.interest
+    }
+
+    /// The template value: maps and lists, amounts as [`Money`] values, dates
+    /// as ISO `YYYY-MM-DD` strings (the `date` filter formats them).
+    pub fn to_value(&self) -> Value {
+        let money = |amount: Decimal| Money::value(amount, &self.currency);
+        let invoices: Vec<Value> = self
+            .invoices
+            .iter()
+            .map(|invoice| {
+                let mut map: BTreeMap<String, Value> = invoice
+                    .extra
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect();
+                map.insert("number".into(), Value::from(invoice.number.as_str()));
+                map.insert("issue_date".into(), iso(invoice.issue_date));
+                map.insert("due_date".into(), iso(invoice.due_date));
+                map.insert("amount".into(), money(invoice.amount));
+                map.insert("outstanding".into(), money(invoice.outstanding));
+                map.insert("days_late".into(), Value::from(invoice.days_late));
+                Value::from(map)
+            })
+            .collect();
+        let debtor = &self.debtor;
+        let mut debtor_map: BTreeMap<String, Value> = debtor
+            .extra
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
+        for (key, value) in [
+            ("id", Value::from(debtor.id.as_str())),
+            ("name", Value::from(debtor.name.as_str())),
+            ("address", Value::from(debtor.address.as_str())),
+            ("email", Value::from(debtor.email.as_str())),
+            ("kind", Value::from(debtor.kind.as_str())),
+            ("guarantor", optional(debtor.guarantor.as_deref())),
+            (
+                "guarantor_address",
+                optional(debtor.guarantor_address.as_deref()),
+            ),
+        ] {
+            debtor_map.insert(key.into(), value);
+        }
+        let firm = &self.creditor;
+        let creditor = strings(&[
+            ("name", &firm.name),
+            ("address", &firm.address),
+            ("email", &firm.email),
+            ("phone", &firm.phone),
+            ("company_id", &firm.company_id),
+            ("iban", &firm.iban),
+        ]);
+        let party = &self.recipient;
+        let recipient = strings(&[
+            ("name", &party.name),
+            ("address", &party.address),
+            ("email", &party.email),
+        ]);
+        minijinja::context! {
+            currency => self.currency.as_str(),
+            creditor => creditor,
+            recipient => recipient,
+            debtor => Value::from(debtor_map),
+            to_guarantor => self.to_guarantor,
+            channel => self.channel.as_str(),
+            invoices => invoices,
+            total => money(self.total()),
+            indemnity => money(self.indemnity),
+            interest => money(self.interest),
+            claimed => money(self.claimed()),
+            indemnity_if_unpaid => money(self.indemnity_if_unpaid),
+            today => iso(self.today),
+        }
+    }
+}
+
+fn strings(fields: &[(&str, &String)]) -> Value {
+    let map: BTreeMap<String, Value> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), Value::from(v.as_str())))
+        .collect();
+    Value::from(map)
+}
+
+fn iso(day: NaiveDate) -> Value {
+    Value::from(day.format("%Y-%m-%d").to_string())
+}
+
+/// An empty optional text is `none`, so that `{% if debtor.guarantor %}`
+/// reads naturally.
+fn optional(text: Option<&str>) -> Value {
+    match text.map(str::trim) {
+        Some(t) if !t.is_empty() => Value::from(t),
+        _ => Value::from(()),
+    }
+}
+
+/// An amount in a template: prints as a plain decimal (`1234.56`), formats
+/// with `| money`, is false when zero (`{% if indemnity %}`), compares with
+/// other amounts, and exposes `.cents` (an exact integer) and `.currency`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn value(amount: Decimal, currency: &str) -> Value {
+        Value::from_object(Money {
+            amount,
+            currency: currency.to_string(),
+        })
+    }
+}
+
+impl Object for Money {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        match key.as_str()? {
+            "cents" => {
+                let cents = crate::claim::cents(self.amount) * Decimal::ONE_HUNDRED;
+                i128::try_from(cents).ok().map(Value::from)
+            }
+            "currency" => Some(Value::from(self.currency.as_str())),
+            _ => None,
+        }
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.amount.is_zero()
+    }
+
+    fn custom_cmp(self: &Arc<Self>, other: &DynObject) -> Option<std::cmp::Ordering> {
+        let other = other.downcast_ref::<Money>()?;
+        Some(self.amount.cmp(&other.amount))
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", crate::claim::cents(self.amount))
+    }
+}
