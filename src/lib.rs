@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod letters;
 pub mod load;
 pub mod plan;
+pub mod run;
 pub mod simulate;
 pub mod source;
 pub mod suggest;

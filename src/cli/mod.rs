@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod fmt;
 mod journal;
+mod run;
 mod simulate;
 mod watch;
 
@@ -58,6 +59,8 @@ enum Command {
     /// Inspect the audit journal of `policy run`: verify it, resolve an
     /// uncertain action.
     Journal(journal::Args),
+    /// Produce the letters, e-mails and tasks due, exactly once, with an audit journal.
+    Run(run::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -72,6 +75,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Fmt(args) => fmt::run(&args, &context),
         Command::Watch(args) => watch::run(&args, &context),
         Command::Journal(args) => journal::run(&args, &context),
+        Command::Run(args) => run::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

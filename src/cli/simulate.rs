@@ -10,7 +10,7 @@ use crate::check::check_source;
 use crate::diagnostic::{Diagnostics, render};
 use crate::ledger::{self, DialectChoice, ReadOptions};
 use crate::load::{self, LoadError};
-use crate::simulate::{self, AsWritten, Summary, Window, output};
+use crate::simulate::{self, AsWritten, RunsFrom, Summary, Window, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,6 +32,11 @@ pub struct Args {
     /// Last day to simulate; balances in the summary are at its end [default: today].
     #[arg(long, value_name = "YYYY-MM-DD")]
     to: Option<NaiveDate>,
+
+    /// Schedule as `policy run` does when its first run is on this day:
+    /// nothing before it, overdue schedules caught up without bursts.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    runs_from: Option<NaiveDate>,
 
     /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
@@ -128,10 +133,23 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let mut simulation = None;
     let mut write = |out: &mut dyn Write| -> std::io::Result<()> {
         if format == Format::Csv {
-            summary = Some(output::csv_streamed(&plan, &book, window, &AsWritten, out)?);
+            summary = Some(output::csv_streamed(
+                &plan,
+                &book,
+                window,
+                &AsWritten,
+                args.runs_from.map(RunsFrom::Day),
+                out,
+            )?);
             return Ok(());
         }
-        let sim = simulate::simulate(&plan, &book, window, &AsWritten);
+        let sim = simulate::simulate_runs(
+            &plan,
+            &book,
+            window,
+            &AsWritten,
+            args.runs_from.map(RunsFrom::Day),
+        );
         let result = match format {
             Format::Json => output::json(&plan, &book, &sim, out),
             _ => output::table(&plan, &book, &sim, out),

@@ -137,6 +137,11 @@ codes! {
     RatesInvalid => "policy::rates_invalid",
     RateMissing => "policy::rate_missing",
     RateBeyondTable => "policy::rate_beyond_table",
+    // run
+    NoAddress => "policy::no_address",
+    SmtpUnavailable => "policy::smtp_unavailable",
+    RunHeld => "policy::run_held",
+    Internal => "policy::internal",
 }
 
 impl std::fmt::Display for Code {

@@ -141,6 +141,37 @@ pub struct Recovery {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A journal read and verified without locking or writing anything: what
+/// `policy run --dry-run` plans against. A journal that does not exist reads
+/// as empty.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    state: State,
+}
+
+impl Snapshot {
+    pub fn read(path: &Path) -> Result<Snapshot, Diagnostic> {
+        if !path.exists() {
+            return Ok(Snapshot::default());
+        }
+        let head = verify::read_head(path)?;
+        let scan =
+            verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
+        if let Some(first) = scan.problems.into_iter().next() {
+            return Err(first);
+        }
+        Ok(Snapshot { state: scan.state })
+    }
+
+    pub fn status(&self, key: &ActionKey) -> Option<KeyStatus> {
+        self.state.status(key)
+    }
+
+    pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
+        self.state.first_day(invoice)
+    }
+}
+
 /// An open, locked, verified journal.
 pub struct Journal {
     path: PathBuf,
@@ -291,6 +322,11 @@ impl Journal {
     /// decides). Any `Some` means: do not do it again.
     pub fn status(&self, key: &ActionKey) -> Option<KeyStatus> {
         self.state.status(key)
+    }
+
+    /// The day of the first action recorded for `invoice`.
+    pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
+        self.state.first_day(invoice)
     }
 
     /// `status(key).is_some()`.

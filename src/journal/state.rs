@@ -56,6 +56,9 @@ pub struct State {
     pub open: BTreeMap<u64, OpenIntent>,
     pub uncertain: BTreeMap<u64, OpenIntent>,
     keys: HashMap<ActionKey, u64>,
+    /// Per invoice, the day of its first action: where `policy run`'s
+    /// catch-up rule anchors its schedule (docs/run.md).
+    first_day: HashMap<String, chrono::NaiveDate>,
     /// Intents closed as done, for [`KeyStatus`].
     committed_or_resolved: u64,
     pub counts: Counts,
@@ -84,6 +87,10 @@ impl State {
                 }
                 for key in action.keys() {
                     self.keys.insert(key, seq);
+                }
+                for invoice in &action.invoices {
+                    let day = self.first_day.entry(invoice.clone()).or_insert(action.date);
+                    *day = (*day).min(action.date);
                 }
                 self.open.insert(
                     seq,
@@ -148,6 +155,12 @@ impl State {
                 self.keys.remove(&key);
             }
         }
+    }
+
+    /// The day of the first action recorded for `invoice`, aborted ones
+    /// included (a run did start on it that day).
+    pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
+        self.first_day.get(invoice).copied()
     }
 
     /// Whether the key is taken, and by what.

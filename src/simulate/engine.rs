@@ -25,6 +25,32 @@ pub struct Context<'a> {
     /// Per debtor, (day, outstanding over its invoices from that day on),
     /// when a condition uses `total`.
     totals: Option<Vec<Vec<(NaiveDate, Decimal)>>>,
+    /// When `policy run` first works on each invoice: see [`RunsFrom`].
+    runs_from: Option<RunsFrom<'a>>,
+}
+
+/// The first run day of each invoice, for the catch-up rule (docs/run.md):
+/// nothing is sent before it, and an invoice whose schedule is already under
+/// way that day has its whole schedule moved so that its first action goes
+/// out on it, every later step keeping its written distance.
+#[derive(Debug, Clone, Copy)]
+pub enum RunsFrom<'a> {
+    /// The same day for every invoice: `policy simulate --runs-from`.
+    Day(NaiveDate),
+    /// Per invoice (by [`InvoiceId`]): the day of the journal's first action
+    /// for it, or `None` for the run's own day (the second field).
+    PerInvoice(&'a [Option<NaiveDate>], NaiveDate),
+}
+
+impl RunsFrom<'_> {
+    fn of(&self, id: InvoiceId) -> NaiveDate {
+        match *self {
+            RunsFrom::Day(day) => day,
+            RunsFrom::PerInvoice(days, today) => {
+                days.get(id.0 as usize).copied().flatten().unwrap_or(today)
+            }
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -61,7 +87,14 @@ impl<'a> Context<'a> {
             dependents,
             roots,
             totals,
+            runs_from: None,
         }
+    }
+
+    /// Schedules as `policy run` does (see [`RunsFrom`]).
+    pub fn with_runs_from(mut self, runs_from: Option<RunsFrom<'a>>) -> Self {
+        self.runs_from = runs_from;
+        self
     }
 
     /// The debtor's outstanding balance over all its invoices on `day`.
@@ -183,13 +216,53 @@ pub struct Scratch {
 
 /// Fires the steps of one invoice, appending its events (in date, then
 /// written order) to `out`. Every rule of docs/simulation.md about when a
-/// step fires lives here.
+/// step fires lives here and in [`fire`].
 pub fn schedule_invoice(
     context: &Context<'_>,
     id: InvoiceId,
     invoice: &Invoice,
     scratch: &mut Scratch,
     out: &mut Vec<Event>,
+) {
+    let Some(runs_from) = context.runs_from else {
+        fire(context, id, invoice, scratch, out, 0, context.window);
+        return;
+    };
+    // Catch-up: find the invoice's first action as written, and move the
+    // schedule by how late the first run comes for it.
+    let first_run = runs_from.of(id);
+    let start = out.len();
+    let unreported = Window {
+        from: None,
+        to: context.window.to.max(first_run),
+    };
+    fire(context, id, invoice, scratch, out, 0, unreported);
+    let first = out[start..]
+        .iter()
+        .find(|e| {
+            matches!(
+                context.plan.steps[e.step.0].action,
+                Action::Send { .. } | Action::Call { .. } | Action::Route { .. }
+            )
+        })
+        .map(|e| e.date);
+    out.truncate(start);
+    let delay = first
+        .and_then(|day| u64::try_from((first_run - day).num_days()).ok())
+        .unwrap_or(0);
+    fire(context, id, invoice, scratch, out, delay, context.window);
+}
+
+/// The steps of one invoice with its due and issue dates' steps moved
+/// `delay` days later, reported on `window`.
+fn fire(
+    context: &Context<'_>,
+    id: InvoiceId,
+    invoice: &Invoice,
+    scratch: &mut Scratch,
+    out: &mut Vec<Event>,
+    delay: u64,
+    window: Window,
 ) {
     let plan = context.plan;
     let ledger = context.ledger;
@@ -241,6 +314,12 @@ pub fn schedule_invoice(
             queue.push((day, i));
         }
     }
+    if delay > 0 {
+        for (day, _) in queue.iter_mut() {
+            // A day past the calendar's end never comes; keeping it is harmless.
+            *day = day.checked_add_days(Days::new(delay)).unwrap_or(*day);
+        }
+    }
     let mut stopped: Option<(NaiveDate, usize)> = None;
     // Pop the earliest (day, written order); a policy has few steps.
     while let Some(at) = queue
@@ -250,7 +329,7 @@ pub fn schedule_invoice(
         .map(|(at, _)| at)
     {
         let (day, i) = queue.swap_remove(at);
-        if day > context.window.to
+        if day > window.to
             || paid_on.is_some_and(|paid| paid <= day)
             || stopped.is_some_and(|s| (day, i) > s)
         {
@@ -302,7 +381,7 @@ pub fn schedule_invoice(
             Action::Route { .. } => {}
             Action::Stop => stopped = Some((day, i)),
         }
-        if context.window.contains(day) {
+        if window.contains(day) {
             out.push(Event {
                 date: day,
                 invoice: id,

@@ -18,7 +18,7 @@ use crate::calendar::Calendar;
 use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
-pub use engine::{Context, Scratch, Sink, run, schedule_invoice};
+pub use engine::{Context, RunsFrom, Scratch, Sink, run, schedule_invoice};
 pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
 /// The days a simulation reports: events on `from..=to`. Steps before
@@ -165,7 +165,21 @@ pub fn simulate(
     window: Window,
     resolver: &dyn ChargeResolver,
 ) -> Simulation {
-    let context = engine::Context::new(plan, ledger, calendar(plan), window, resolver);
+    simulate_runs(plan, ledger, window, resolver, None)
+}
+
+/// [`simulate`] as `policy run` schedules (see [`RunsFrom`]): nothing
+/// before an invoice's first run, overdue schedules caught up without
+/// bursts (docs/run.md).
+pub fn simulate_runs(
+    plan: &Plan,
+    ledger: &Ledger,
+    window: Window,
+    resolver: &dyn ChargeResolver,
+    runs_from: Option<RunsFrom<'_>>,
+) -> Simulation {
+    let context = engine::Context::new(plan, ledger, calendar(plan), window, resolver)
+        .with_runs_from(runs_from);
     let mut parts = engine::run(&context, Vec::new).into_iter();
     let mut events = parts.next().unwrap_or_default();
     for mut part in parts {

@@ -251,9 +251,11 @@ pub fn csv_streamed(
     ledger: &Ledger,
     window: super::Window,
     resolver: &dyn super::ChargeResolver,
+    runs_from: Option<super::RunsFrom<'_>>,
     mut out: impl Write,
 ) -> io::Result<super::Summary> {
-    let context = super::Context::new(plan, ledger, super::calendar(plan), window, resolver);
+    let context = super::Context::new(plan, ledger, super::calendar(plan), window, resolver)
+        .with_runs_from(runs_from);
     let first = window
         .from
         .or_else(|| ledger.invoices.iter().map(|i| i.issued).min())

@@ -1,0 +1,408 @@
+//! `policy run POLICY --ledger L --journal J --outbox DIR [--as-of DATE]
+//! [--dry-run] [--smtp URL]`: the letters, e-mails and tasks due, exactly
+//! once. The order of work (docs/run.md): check the policy, read the book,
+//! open and verify the journal (locked), recover an interrupted run, render
+//! everything, and only then write, one action at a time through the
+//! journal.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::{Context, Exit, note, print_stdout};
+use crate::check::check_source;
+use crate::claim::RateTable;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
+use crate::ledger::{self, DialectChoice, ReadOptions};
+use crate::letters::{self, Templates};
+use crate::load::{self, LoadError};
+use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy file.
+    policy: PathBuf,
+
+    /// The ledger: CSV (either dialect) or JSON.
+    #[arg(long, value_name = "FILE")]
+    ledger: PathBuf,
+
+    /// The debtors file [default: debtors.csv beside the ledger].
+    #[arg(long, value_name = "FILE")]
+    debtors: Option<PathBuf>,
+
+    /// How the CSV files are written: detected from their header, or forced.
+    #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
+    dialect: DialectChoice,
+
+    /// Do what is due up to this day [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+
+    /// The audit journal (created on the first run; keep it, and back it up).
+    #[arg(long, value_name = "FILE")]
+    journal: PathBuf,
+
+    /// Where letters, e-mails and task lists are written.
+    #[arg(long, value_name = "DIR")]
+    outbox: PathBuf,
+
+    /// Show what would be done; write nothing, send nothing.
+    #[arg(long)]
+    dry_run: bool,
+
+    /// The firm's details [default: firm.toml beside the policy].
+    #[arg(long, value_name = "FILE")]
+    firm: Option<PathBuf>,
+
+    /// Interest rate table [default: the one shipped, see docs/money.md].
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
+
+    /// Also send the e-mails through this SMTP server
+    /// (`smtp://host:25`, `smtps://user:password@host:465`).
+    #[arg(long, value_name = "URL")]
+    smtp: Option<String>,
+
+    /// Test aid: pause forever at POINT of action N (`after_output:2`), for
+    /// crash tests.
+    #[arg(long, hide = true, value_name = "POINT:N")]
+    pause_at: Option<String>,
+}
+
+pub(super) fn run(args: &Args, context: &Context) -> Exit {
+    match execute(args, context) {
+        Ok(exit) => exit,
+        Err((diagnostics, exit)) => {
+            context.report(&diagnostics);
+            exit
+        }
+    }
+}
+
+type Failed = (Diagnostics, Exit);
+
+fn fail(diagnostic: Diagnostic, exit: Exit) -> Failed {
+    (Diagnostics::from(vec![diagnostic]), exit)
+}
+
+fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+
+    // The policy.
+    let source = load::read_policy(&args.policy).map_err(|e| match e {
+        LoadError::Io(d) => fail(d, Exit::Failure),
+        LoadError::Content(d) => fail(d, Exit::Findings),
+    })?;
+    let dir = args.policy.parent().unwrap_or(Path::new("."));
+    let checked = check_source(&source, dir);
+    let Some(plan) = checked.plan else {
+        note(format_args!(
+            "the policy has errors: nothing was done (`policy check {}`)",
+            args.policy.display()
+        ));
+        return Err((checked.diagnostics, Exit::Findings));
+    };
+    let mut warnings: Vec<Diagnostic> = checked.diagnostics.into_iter().collect();
+
+    // What letters are made of.
+    let templates = match &plan.templates {
+        Some(folder) => Some(
+            Templates::load(&dir.join(&folder.value))
+                .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
+        ),
+        None => None,
+    };
+    let firm_path = args
+        .firm
+        .clone()
+        .unwrap_or_else(|| dir.join(letters::firm::DEFAULT_NAME));
+    let firm = letters::firm::read(&firm_path).map_err(|d| fail(d, Exit::Findings))?;
+    warnings.extend(firm.warnings);
+    let rates = match &args.rates {
+        Some(path) => RateTable::read(path),
+        None => RateTable::embedded(),
+    }
+    .map_err(|d| fail(d, Exit::Findings))?;
+
+    // The book.
+    let options = ReadOptions {
+        dialect: args.dialect,
+        currency: plan.currency.value,
+        progress: None,
+    };
+    let loaded = ledger::read(&args.ledger, args.debtors.as_deref(), &options)
+        .map_err(|d| fail(d, Exit::Failure))?;
+    let Some(book) = loaded.ledger else {
+        return Err((loaded.diagnostics, Exit::Findings));
+    };
+    warnings.extend(loaded.diagnostics);
+
+    let policy_name = args.policy.file_name().map_or_else(
+        || args.policy.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let job = Job {
+        plan: &plan,
+        policy_name: &policy_name,
+        ledger: &book,
+        templates: templates.as_ref(),
+        firm: &firm.firm,
+        rates: &rates,
+        as_of,
+    };
+
+    if args.dry_run {
+        let snapshot = Snapshot::read(&args.journal).map_err(|d| fail(d, Exit::Findings))?;
+        let prepared = prepare(&job, &snapshot, &mut warnings)?;
+        context.report(&warnings);
+        context.report(&prepared.skipped);
+        let mut out = actions_table(&prepared.ready, "would do");
+        summary(&mut out, &prepared, prepared.ready.len(), "would be done");
+        out.push_str("dry run: nothing was written or sent\n");
+        return Ok(print_stdout(&out));
+    }
+
+    let mut journal = Journal::open(
+        &args.journal,
+        Options {
+            run: None,
+            hook: pause_hook(args.pause_at.as_deref()),
+            clock: None,
+        },
+    )
+    .map_err(|d| fail(d, Exit::Findings))?;
+    warnings.extend(journal.warnings().iter().cloned());
+    let recovery = journal
+        .recover(&args.outbox)
+        .map_err(|d| fail(d, Exit::Failure))?;
+    warnings.extend(recovery.warnings);
+    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
+        note(format_args!(
+            "recovered an interrupted run: {} action(s) found complete, {} to do again",
+            recovery.committed.len(),
+            recovery.aborted.len()
+        ));
+    }
+    let prepared = prepare(&job, &journal, &mut warnings)?;
+    writable(&args.outbox).map_err(|d| fail(d, Exit::Failure))?;
+    let mut transport = match &args.smtp {
+        Some(url) => {
+            Some(Smtp::connect(url, &firm.firm.email).map_err(|d| fail(d, Exit::Failure))?)
+        }
+        None => None,
+    };
+    context.report(&warnings);
+    context.report(&prepared.skipped);
+
+    let mut done: Vec<&Ready> = Vec::new();
+    let mut uncertain = Vec::new();
+    let mut refused = Vec::new();
+    for ready in &prepared.ready {
+        let deliver = transport.as_mut().map(|t| t as &mut dyn journal::Deliver);
+        match journal.perform(
+            ready.action.clone(),
+            &ready.output,
+            &ready.bytes,
+            &args.outbox,
+            deliver,
+        ) {
+            Ok(Performed::Committed { .. }) => done.push(ready),
+            Ok(Performed::Refused { answer, .. }) => refused.push(
+                Diagnostic::warning(
+                    Code::SmtpUnavailable,
+                    format!(
+                        "the server refused the e-mail `{}` to {}: {answer}",
+                        ready.action.step.id, ready.action.to
+                    ),
+                )
+                .with_help("nothing was sent; the next run tries again")
+                .in_path(ready.output.clone()),
+            ),
+            Ok(Performed::Uncertain { intent, reason }) => uncertain.push(
+                Diagnostic::error(
+                    Code::JournalUncertain,
+                    format!(
+                        "e-mail `{}` to {} may or may not have been sent: {reason}",
+                        ready.action.step.id, ready.action.to
+                    ),
+                )
+                .with_help(format!(
+                    "check the server's log or the mailbox, then `policy journal resolve {} {intent} --sent` (or `--not-sent`)",
+                    args.journal.display()
+                ))
+                .in_path(args.journal.display().to_string()),
+            ),
+            Err(d) => {
+                let head = journal.head();
+                let mut out = actions_table(&done, "did");
+                let _ = writeln!(
+                    out,
+                    "stopped after {} of {} actions; journal head {} {}",
+                    done.len(),
+                    prepared.ready.len(),
+                    head.seq,
+                    head.hash
+                );
+                print_stdout(&out);
+                return Err(fail(d, Exit::Failure));
+            }
+        }
+    }
+    context.report(&refused);
+    context.report(&uncertain);
+    let mut out = actions_table(&done, "did");
+    summary(&mut out, &prepared, done.len(), "done");
+    let head = journal.head();
+    let _ = writeln!(
+        out,
+        "journal {}: {} records, head {}",
+        args.journal.display(),
+        head.seq,
+        head.hash
+    );
+    let exit = print_stdout(&out);
+    Ok(if uncertain.is_empty() {
+        exit
+    } else {
+        Exit::Findings
+    })
+}
+
+fn prepare(
+    job: &Job<'_>,
+    known: &dyn Known,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Prepared, Failed> {
+    let mut prepared = run::prepare(job, known).map_err(|errors| {
+        note("a template cannot be rendered: nothing was written or sent");
+        (Diagnostics::from(errors), Exit::Findings)
+    })?;
+    warnings.append(&mut prepared.warnings);
+    Ok(prepared)
+}
+
+/// An outbox that cannot be written is found before the first action, not
+/// in the middle of the run.
+fn writable(outbox: &Path) -> Result<(), Diagnostic> {
+    let probe = outbox.join(".policy-write-test");
+    std::fs::create_dir_all(outbox)
+        .and_then(|()| std::fs::write(&probe, b"ok"))
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            Diagnostic::error(
+                Code::WriteFailed,
+                format!("cannot write in the outbox `{}`: {e}", outbox.display()),
+            )
+            .with_help("check the folder's permissions and free space; nothing was written or sent")
+            .in_path(outbox.display().to_string())
+        })
+}
+
+/// The hidden `--pause-at POINT:N`: stops forever at a write point, so that
+/// a test can kill the process there.
+fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
+    let (point, at) = spec?.split_once(':')?;
+    let point = Point::parse(point)?;
+    let at: usize = at.parse().ok()?;
+    let mut seen = 0usize;
+    Some(Box::new(move |reached| {
+        if reached == Point::AfterIntent {
+            seen += 1;
+        }
+        if reached == point && seen == at {
+            print_stdout(&format!("paused at {}\n", point.as_str()));
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        }
+        Ok(())
+    }))
+}
+
+fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> String {
+    let mut out = String::new();
+    if actions.is_empty() {
+        return out;
+    }
+    let rows: Vec<[String; 7]> = actions
+        .iter()
+        .map(|r| {
+            let a = &r.borrow().action;
+            [
+                a.debtor.clone(),
+                a.step.id.clone(),
+                a.channel.clone(),
+                a.recipient.clone(),
+                a.invoices.join(" "),
+                a.claimed
+                    .map(|c| letters::format::money(c, a.currency.as_deref().unwrap_or("EUR")))
+                    .unwrap_or_default(),
+                r.borrow().output.clone(),
+            ]
+        })
+        .collect();
+    let header = [
+        "debtor", "step", "channel", "to", "invoices", "claimed", "output",
+    ];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let _ = writeln!(out, "{verb}:");
+    let line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        text.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "{}", line(&cells));
+    }
+    out
+}
+
+fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
+    let mut by_channel: std::collections::BTreeMap<&str, usize> = Default::default();
+    for ready in &prepared.ready {
+        *by_channel.entry(ready.action.channel.as_str()).or_default() += 1;
+    }
+    let channels: Vec<String> = by_channel
+        .iter()
+        .map(|(channel, n)| format!("{n} {channel}"))
+        .collect();
+    let _ = write!(out, "{count} action(s) {done}");
+    if !channels.is_empty() {
+        let _ = write!(out, " ({})", channels.join(", "));
+    }
+    let _ = writeln!(out);
+    if !prepared.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} action(s) not produced: an address is missing (see above)",
+            prepared.skipped.len()
+        );
+    }
+    if !prepared.held.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} step(s) held for later runs, so that no debtor gets several steps of one invoice at once (catch-up)",
+            prepared.held.len()
+        );
+    }
+}

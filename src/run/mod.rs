@@ -1,0 +1,142 @@
+//! `policy run` minus the command line: what is due on the run's day, less
+//! what the journal holds, rendered in memory; the command line then hands
+//! each one to [`crate::journal::Journal::perform`]. The rules (grouping,
+//! catch-up, money) are in docs/run.md.
+//!
+//! - [`plan`]: events → one action per debtor, step, recipient and channel;
+//! - [`money`]: what a letter claims per invoice;
+//! - [`produce`]: an action's journal record and output bytes;
+//! - [`smtp`]: `--smtp`, lettre's SMTP transport.
+
+pub mod money;
+pub mod plan;
+pub mod produce;
+pub mod smtp;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::claim::RateTable;
+use crate::diagnostic::Diagnostic;
+use crate::journal::ActionKey;
+use crate::ledger::{InvoiceId, Ledger};
+use crate::letters::{Firm, Templates};
+use crate::plan::Plan;
+use crate::simulate::{self, AsWritten, Event, RunsFrom, Window};
+
+pub use plan::{DayPlan, Held, Medium, Planned};
+pub use produce::Ready;
+
+/// What a run works from.
+pub struct Job<'a> {
+    pub plan: &'a Plan,
+    /// The policy file as task rows name it.
+    pub policy_name: &'a str,
+    pub ledger: &'a Ledger,
+    pub templates: Option<&'a Templates>,
+    pub firm: &'a Firm,
+    pub rates: &'a RateTable,
+    pub as_of: NaiveDate,
+}
+
+/// What the journal already knows, as the run needs it.
+pub trait Known {
+    /// The action key is taken (done, open or uncertain): never redo it.
+    fn taken(&self, key: &ActionKey) -> bool;
+    /// The day of the first action recorded for the invoice.
+    fn first_day(&self, invoice: &str) -> Option<NaiveDate>;
+}
+
+impl Known for crate::journal::Journal {
+    fn taken(&self, key: &ActionKey) -> bool {
+        self.done(key)
+    }
+    fn first_day(&self, invoice: &str) -> Option<NaiveDate> {
+        crate::journal::Journal::first_day(self, invoice)
+    }
+}
+
+impl Known for crate::journal::Snapshot {
+    fn taken(&self, key: &ActionKey) -> bool {
+        self.status(key).is_some()
+    }
+    fn first_day(&self, invoice: &str) -> Option<NaiveDate> {
+        crate::journal::Snapshot::first_day(self, invoice)
+    }
+}
+
+/// Everything the run will do, rendered, before anything is written.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub ready: Vec<Ready>,
+    /// Actions that cannot go out yet (no address), with why.
+    pub skipped: Vec<Diagnostic>,
+    /// Steps kept for later runs by the catch-up rule.
+    pub held: Vec<Held>,
+    /// Worth saying, not stopping for (a rate past the table's end).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Plans and renders the run's day. Every template problem is reported
+/// (`Err`), so that a run with one broken template produces nothing.
+pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnostic>> {
+    let ledger = job.ledger;
+    let first_days: Vec<Option<NaiveDate>> = ledger
+        .invoices
+        .iter()
+        .map(|invoice| known.first_day(&invoice.reference))
+        .collect();
+    let window = Window {
+        from: None,
+        to: job.as_of,
+    };
+    let simulation = simulate::simulate_runs(
+        job.plan,
+        ledger,
+        window,
+        &AsWritten,
+        Some(RunsFrom::PerInvoice(&first_days, job.as_of)),
+    );
+    let mut events: HashMap<InvoiceId, Vec<&Event>> = HashMap::new();
+    for event in simulation.events() {
+        events.entry(event.invoice).or_default().push(event);
+    }
+    let day = plan::plan_day(job.plan, ledger, &simulation, job.as_of, &|key| {
+        known.taken(key)
+    });
+    let inputs = produce::Inputs {
+        plan: job.plan,
+        policy_name: job.policy_name,
+        ledger,
+        templates: job.templates,
+        firm: job.firm,
+        rates: job.rates,
+        as_of: job.as_of,
+        events: &events,
+    };
+    let mut prepared = Prepared {
+        held: day.held,
+        ..Prepared::default()
+    };
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for planned in &day.actions {
+        match produce::produce(&inputs, planned, &mut prepared.warnings) {
+            Ok(produce::Produced::Ready(ready)) => prepared.ready.push(*ready),
+            Ok(produce::Produced::Skipped(why)) => prepared.skipped.push(why),
+            // One broken template fails every letter using it: say it once.
+            Err(e) if errors.iter().any(|seen| same(seen, &e)) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    prepared.warnings.dedup_by(|a, b| same(a, b));
+    if errors.is_empty() {
+        Ok(prepared)
+    } else {
+        Err(errors)
+    }
+}
+
+fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.code == b.code && a.message == b.message
+}

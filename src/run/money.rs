@@ -1,0 +1,134 @@
+//! What a letter claims for each invoice on the run's day: the principal
+//! still owed, and the indemnity and interest the policy's `charge` steps
+//! have charged by then, computed by [`crate::claim`] where the law sets
+//! them (docs/money.md).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::claim::{self, RateTable, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::ledger::{Invoice, Ledger};
+use crate::plan::{Action, Amount, Charge, Plan, Rate};
+use crate::simulate::Event;
+
+/// One invoice's figures on a day.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InvoiceClaim {
+    pub outstanding: Decimal,
+    /// Indemnity and fees charged so far.
+    pub indemnity: Decimal,
+    /// Late interest charged so far, as of the day, rounded to the cent.
+    pub interest: Decimal,
+    /// The indemnity the policy will charge if the invoice stays unpaid.
+    pub indemnity_if_unpaid: Decimal,
+}
+
+impl InvoiceClaim {
+    pub fn claimed(&self) -> Decimal {
+        self.outstanding + self.indemnity + self.interest
+    }
+}
+
+/// The figures of `invoice` on `as_of`, given its events (any order; those
+/// after `as_of` are ignored). Warnings (a rate past the end of the table)
+/// are pushed to `warnings`.
+pub fn invoice_claim(
+    plan: &Plan,
+    ledger: &Ledger,
+    invoice: &Invoice,
+    events: &[&Event],
+    as_of: NaiveDate,
+    rates: &RateTable,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<InvoiceClaim, Diagnostic> {
+    let debtor = ledger.debtor(invoice.debtor);
+    let jurisdiction = plan.jurisdiction.as_ref().map(|j| j.value);
+    let outstanding = ledger.balance_on(invoice, as_of);
+    let statutory_indemnity = |balance: Decimal| {
+        jurisdiction.map_or(Decimal::ZERO, |j| {
+            claim::indemnity(j, debtor.kind, balance).amount
+        })
+    };
+    let amount_of = |amount: &Amount| match amount {
+        Amount::Fixed(value) => *value,
+        Amount::Statutory => statutory_indemnity(outstanding),
+    };
+    let mut result = InvoiceClaim {
+        outstanding,
+        ..InvoiceClaim::default()
+    };
+    if let Some(amount) = plan.steps.iter().find_map(|s| match &s.action {
+        Action::Charge(Charge::Indemnity(amount)) => Some(amount),
+        _ => None,
+    }) {
+        result.indemnity_if_unpaid = amount_of(amount);
+    }
+    if outstanding.is_zero() {
+        return Ok(result);
+    }
+    let balances = balances(ledger, invoice);
+    let mut interest_done = false;
+    for event in events.iter().filter(|e| e.date <= as_of) {
+        let Some(Action::Charge(charge)) = plan.step(event.step).map(|s| &s.action) else {
+            continue;
+        };
+        match charge {
+            Charge::Indemnity(amount) | Charge::Fee(amount) => {
+                result.indemnity += amount_of(amount);
+            }
+            // One interest per invoice: a second `charge interest` restates
+            // the first, it does not double it.
+            Charge::Interest(_) if interest_done => {}
+            Charge::Interest(rate) => {
+                interest_done = true;
+                let interest = match (rate, jurisdiction) {
+                    (Rate::Statutory, Some(j)) => claim::statutory_interest(
+                        j,
+                        debtor.kind,
+                        &balances,
+                        invoice.due,
+                        Some(event.date),
+                        as_of,
+                        rates,
+                    )?,
+                    (Rate::Statutory, None) => None,
+                    (Rate::Percent(percent), _) => match invoice.due.succ_opt() {
+                        Some(first) if first <= as_of => Some(claim::interest(
+                            &Rule::Fixed(*percent),
+                            &balances,
+                            first,
+                            as_of,
+                            rates,
+                        )?),
+                        _ => None,
+                    },
+                };
+                if let Some(interest) = interest {
+                    result.interest = interest.amount;
+                    warnings.extend(interest.warnings);
+                }
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// The invoice's principal at the end of each day it changed.
+fn balances(ledger: &Ledger, invoice: &Invoice) -> Vec<(NaiveDate, Decimal)> {
+    let mut balances = vec![(invoice.issued, invoice.amount)];
+    let mut left = invoice.amount;
+    for entry in ledger
+        .entries_of(invoice)
+        .iter()
+        .filter(|e| e.kind.settles())
+    {
+        left = (left - entry.amount).max(Decimal::ZERO);
+        let day = entry.date.max(invoice.issued);
+        match balances.last_mut() {
+            Some(last) if last.0 == day => last.1 = left,
+            _ => balances.push((day, left)),
+        }
+    }
+    balances
+}

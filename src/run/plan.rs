@@ -1,0 +1,221 @@
+//! What a run does on its day: the simulation's events up to `--as-of`, less
+//! what the journal already holds, held back where runs were missed, then
+//! grouped into one communication per debtor, step, recipient and channel.
+//! Pure: no I/O, no clock.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::journal::{ActionKey, StepRef};
+use crate::ledger::{DebtorId, InvoiceId, Ledger};
+use crate::plan::{Action, Plan, StepId};
+use crate::simulate::{Event, Simulation};
+use crate::vocab::{Channel, Recipient};
+
+/// How one planned action travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Medium {
+    /// A letter, e-mail or SMS rendered from the step's template.
+    Template(Channel),
+    /// A phone call: a task row.
+    Phone,
+    /// A court, lawyer or bailiff: a task row.
+    Route,
+}
+
+impl Medium {
+    /// The journal's `channel`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Medium::Template(channel) => channel.as_str(),
+            Medium::Phone => "phone",
+            Medium::Route => "route",
+        }
+    }
+}
+
+/// One communication or task the run will produce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub debtor: DebtorId,
+    pub step: StepId,
+    /// The step's stable identity (see [`StepRef`]).
+    pub step_ref: StepRef,
+    pub medium: Medium,
+    /// `debtor`, `guarantor`, or the route's destination.
+    pub recipient: String,
+    pub to_guarantor: bool,
+    /// In reference order.
+    pub invoices: Vec<InvoiceId>,
+}
+
+/// A step that fell due on a day no run happened, kept for a later run so
+/// that the debtor does not receive it together with an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub invoice: InvoiceId,
+    pub step: StepId,
+    /// The day the step fell due.
+    pub due: NaiveDate,
+}
+
+/// The run's work for its day.
+#[derive(Debug, Default)]
+pub struct DayPlan {
+    pub actions: Vec<Planned>,
+    pub held: Vec<Held>,
+}
+
+/// The stable identity of every step: what it does (`send relance_1`,
+/// `call debtor`, `route justice_de_paix`), `#2`… for a repeat. It survives
+/// edits of delays and inserted lines, so that a letter already sent is never
+/// sent again because the policy file changed.
+pub fn step_refs(plan: &Plan) -> Vec<StepRef> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    plan.steps
+        .iter()
+        .map(|step| {
+            let what = match &step.action {
+                Action::Call { recipient } => format!("call {recipient}"),
+                action => match action.target() {
+                    Some(target) => format!("{} {target}", action.verb()),
+                    None => action.verb().to_string(),
+                },
+            };
+            let count = seen.entry(what.clone()).or_insert(0);
+            *count += 1;
+            StepRef {
+                id: StepRef::id(&what, *count),
+                line: plan.line(step.span),
+                target: step.action.target().unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// One invoice's share of a planned action.
+struct Unit {
+    invoice: InvoiceId,
+    debtor: DebtorId,
+    step: StepId,
+    medium: Medium,
+    recipient: String,
+    to_guarantor: bool,
+}
+
+/// The events of `simulation` on or before `as_of` that `taken` (the
+/// journal) does not hold, as actions. Catch-up for missed runs: of an
+/// invoice's pending steps, only those of its earliest pending day go out;
+/// later ones are [`Held`] for the next runs, so a debtor never gets a burst
+/// of one invoice's steps on one morning.
+pub fn plan_day(
+    plan: &Plan,
+    ledger: &Ledger,
+    simulation: &Simulation,
+    as_of: NaiveDate,
+    taken: &dyn Fn(&ActionKey) -> bool,
+) -> DayPlan {
+    let refs = step_refs(plan);
+    // Per invoice, its pending units with their day.
+    let mut pending: BTreeMap<InvoiceId, Vec<(NaiveDate, Unit)>> = BTreeMap::new();
+    for event in simulation.events().filter(|e| e.date <= as_of) {
+        let Some(step) = plan.step(event.step) else {
+            continue;
+        };
+        for unit in units(event, &step.action) {
+            let key = ActionKey {
+                invoice: ledger.invoice(unit.invoice).reference.to_string(),
+                step: refs[unit.step.0].id.clone(),
+                recipient: unit.recipient.clone(),
+                channel: unit.medium.as_str().to_string(),
+            };
+            if !taken(&key) {
+                pending
+                    .entry(unit.invoice)
+                    .or_default()
+                    .push((event.date, unit));
+            }
+        }
+    }
+
+    let mut day_plan = DayPlan::default();
+    type GroupKey = (DebtorId, StepId, String, Medium);
+    let mut groups: BTreeMap<GroupKey, (bool, Vec<InvoiceId>)> = BTreeMap::new();
+    for (invoice, units) in pending {
+        let Some(first) = units.iter().map(|(day, _)| *day).min() else {
+            continue;
+        };
+        for (day, unit) in units {
+            if day > first {
+                let held = Held {
+                    invoice,
+                    step: unit.step,
+                    due: day,
+                };
+                if !day_plan.held.contains(&held) {
+                    day_plan.held.push(held);
+                }
+                continue;
+            }
+            let group = groups
+                .entry((unit.debtor, unit.step, unit.recipient, unit.medium))
+                .or_insert((unit.to_guarantor, Vec::new()));
+            if !group.1.contains(&invoice) {
+                group.1.push(invoice);
+            }
+        }
+    }
+    for ((debtor, step, recipient, medium), (to_guarantor, mut invoices)) in groups {
+        invoices.sort_by(|a, b| {
+            ledger
+                .invoice(*a)
+                .reference
+                .cmp(&ledger.invoice(*b).reference)
+        });
+        day_plan.actions.push(Planned {
+            debtor,
+            step,
+            step_ref: refs[step.0].clone(),
+            medium,
+            recipient,
+            to_guarantor,
+            invoices,
+        });
+    }
+    day_plan
+}
+
+/// What one fired step asks for one invoice: a unit per recipient and
+/// channel; none for charges and stops (they change amounts, not mail).
+fn units(event: &Event, action: &Action) -> Vec<Unit> {
+    let unit = |medium, recipient: &str, to_guarantor| Unit {
+        invoice: event.invoice,
+        debtor: event.debtor,
+        step: event.step,
+        medium,
+        recipient: recipient.to_string(),
+        to_guarantor,
+    };
+    let whom = || {
+        event
+            .recipients
+            .words()
+            .map(|word| (word, word == Recipient::Guarantor.as_str()))
+    };
+    match action {
+        Action::Send { channels, .. } => whom()
+            .flat_map(|(word, guarantor)| {
+                channels
+                    .iter()
+                    .map(move |channel| (word, guarantor, *channel))
+            })
+            .map(|(word, guarantor, channel)| unit(Medium::Template(channel), word, guarantor))
+            .collect(),
+        Action::Call { .. } => whom()
+            .map(|(word, guarantor)| unit(Medium::Phone, word, guarantor))
+            .collect(),
+        Action::Route { destination, .. } => vec![unit(Medium::Route, destination, false)],
+        Action::Charge(_) | Action::Stop => Vec::new(),
+    }
+}
