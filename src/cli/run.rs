@@ -89,6 +89,10 @@ fn fail(diagnostic: Diagnostic, exit: Exit) -> Failed {
 }
 
 fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
+    if args.pause_at.is_some() && pause_hook(args.pause_at.as_deref()).is_none() {
+        note("error: --pause-at takes POINT:N, e.g. after-output:2");
+        return Ok(Exit::Failure);
+    }
     let as_of = args
         .as_of
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -167,6 +171,10 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         return Ok(print_stdout(&out));
     }
 
+    if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| fail(crate::load::io_error(parent, &e), Exit::Failure))?;
+    }
     let mut journal = Journal::open(
         &args.journal,
         Options {
@@ -175,7 +183,15 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
             clock: None,
         },
     )
-    .map_err(|d| fail(d, Exit::Findings))?;
+    .map_err(|d| {
+        // An altered or locked journal is a finding; a file that cannot be
+        // written is an I/O failure.
+        let exit = match d.code {
+            Code::WriteFailed | Code::Io => Exit::Failure,
+            _ => Exit::Findings,
+        };
+        fail(d, exit)
+    })?;
     warnings.extend(journal.warnings().iter().cloned());
     let recovery = journal
         .recover(&args.outbox)

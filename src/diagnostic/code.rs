@@ -140,7 +140,6 @@ codes! {
     // run
     NoAddress => "policy::no_address",
     SmtpUnavailable => "policy::smtp_unavailable",
-    RunHeld => "policy::run_held",
     Internal => "policy::internal",
 }
 
