@@ -19,20 +19,32 @@ fn policy() -> Command {
     cmd
 }
 
-/// `policy run` of the Luxembourg policy on the example book.
-fn run_cmd(dir: &Path, as_of: &str) -> Command {
-    let mut cmd = policy();
-    cmd.args([
+/// The arguments of `policy run` of the Luxembourg policy on the example
+/// book, journal and outbox in `dir`.
+fn run_args(dir: &Path, as_of: &str) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = [
         "run",
         "policies/lu-b2b.policy",
         "--ledger",
         "examples/ledger.csv",
-    ])
-    .args(["--firm", "examples/firm.toml", "--as-of", as_of])
-    .arg("--journal")
-    .arg(dir.join("journal.jsonl"))
-    .arg("--outbox")
-    .arg(dir.join("outbox"));
+        "--firm",
+        "examples/firm.toml",
+        "--as-of",
+        as_of,
+        "--journal",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    args.push(dir.join("journal.jsonl").into());
+    args.push("--outbox".into());
+    args.push(dir.join("outbox").into());
+    args
+}
+
+fn run_cmd(dir: &Path, as_of: &str) -> Command {
+    let mut cmd = policy();
+    cmd.args(run_args(dir, as_of));
     cmd
 }
 
@@ -298,17 +310,7 @@ fn paused_run(dir: &Path, as_of: &str, point: &str, at: usize) -> std::process::
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("policy"))
         .current_dir(root())
         .env("NO_COLOR", "1")
-        .args([
-            "run",
-            "policies/lu-b2b.policy",
-            "--ledger",
-            "examples/ledger.csv",
-        ])
-        .args(["--firm", "examples/firm.toml", "--as-of", as_of])
-        .arg("--journal")
-        .arg(dir.join("journal.jsonl"))
-        .arg("--outbox")
-        .arg(dir.join("outbox"))
+        .args(run_args(dir, as_of))
         .arg(format!("--pause-at={point}:{at}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -106,13 +106,7 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         known.taken(key)
     });
     let inputs = produce::Inputs {
-        plan: job.plan,
-        policy_name: job.policy_name,
-        ledger,
-        templates: job.templates,
-        firm: job.firm,
-        rates: job.rates,
-        as_of: job.as_of,
+        job,
         events: &events,
     };
     let mut prepared = Prepared {

@@ -4,16 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::Job;
 use super::money::{InvoiceClaim, invoice_claim};
 use super::plan::{Medium, Planned};
-use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::journal::Action;
-use crate::ledger::{Debtor, InvoiceId, Ledger};
-use crate::letters::{self, Firm, InvoiceLine, LetterContext, Party, Templates, tasks};
+use crate::ledger::{Debtor, InvoiceId};
+use crate::letters::{self, InvoiceLine, LetterContext, Party, tasks};
 use crate::plan::{self, Plan};
 use crate::simulate::Event;
 use crate::vocab::Channel;
@@ -23,15 +22,7 @@ pub const NO_SENDER: &str = "expediteur@firme.invalid";
 
 /// Everything producing needs besides the action.
 pub struct Inputs<'a> {
-    pub plan: &'a Plan,
-    /// The policy file as shown in task rows.
-    pub policy_name: &'a str,
-    pub ledger: &'a Ledger,
-    /// `None` when the policy names no templates folder.
-    pub templates: Option<&'a Templates>,
-    pub firm: &'a Firm,
-    pub rates: &'a RateTable,
-    pub as_of: NaiveDate,
+    pub job: &'a Job<'a>,
     /// Every invoice's events up to the run's day.
     pub events: &'a HashMap<InvoiceId, Vec<&'a Event>>,
 }
@@ -60,21 +51,21 @@ pub fn produce(
     planned: &Planned,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Produced, Diagnostic> {
-    let ledger = inputs.ledger;
+    let ledger = inputs.job.ledger;
     let debtor = ledger.debtor(planned.debtor);
-    let currency = inputs.plan.currency.value;
+    let currency = inputs.job.plan.currency.value;
     let mut lines = Vec::with_capacity(planned.invoices.len());
     let mut claims = Vec::with_capacity(planned.invoices.len());
     for &id in &planned.invoices {
         let invoice = ledger.invoice(id);
         let events = inputs.events.get(&id).map_or(&[][..], Vec::as_slice);
         let claim = invoice_claim(
-            inputs.plan,
+            inputs.job.plan,
             ledger,
             invoice,
             events,
-            inputs.as_of,
-            inputs.rates,
+            inputs.job.as_of,
+            inputs.job.rates,
             warnings,
         )?;
         lines.push(InvoiceLine {
@@ -83,7 +74,7 @@ pub fn produce(
             due_date: invoice.due,
             amount: invoice.amount,
             outstanding: claim.outstanding,
-            days_late: (inputs.as_of - invoice.due).num_days(),
+            days_late: (inputs.job.as_of - invoice.due).num_days(),
             extra: ledger
                 .attributes(&invoice.attributes)
                 .filter(|(_, v)| !v.is_empty())
@@ -99,7 +90,7 @@ pub fn produce(
         Err(missing) => return Ok(Produced::Skipped(missing)),
     };
     let mut action = Action {
-        date: inputs.as_of,
+        date: inputs.job.as_of,
         debtor: debtor.id.clone(),
         invoices: lines.iter().map(|l| l.number.clone()).collect(),
         step: planned.step_ref.clone(),
@@ -111,16 +102,16 @@ pub fn produce(
     };
     let (extension, bytes) = match planned.medium {
         Medium::Template(channel) => {
-            let Some(step) = inputs.plan.step(planned.step) else {
+            let Some(step) = inputs.job.plan.step(planned.step) else {
                 return Err(internal("a planned step is not in the plan"));
             };
             let plan::Action::Send { template, .. } = &step.action else {
                 return Err(internal("a letter planned for a step that sends none"));
             };
-            let Some(templates) = inputs.templates else {
-                return Err(no_templates(inputs.plan));
+            let Some(templates) = inputs.job.templates else {
+                return Err(no_templates(inputs.job.plan));
             };
-            let mut creditor = inputs.firm.clone();
+            let mut creditor = inputs.job.firm.clone();
             if creditor.email.trim().is_empty() {
                 // Without firm details the run still works (the firm-details
                 // warning says so); an e-mail needs some sender, and the
@@ -138,25 +129,25 @@ pub fn produce(
                 indemnity: sum(|c| c.indemnity),
                 interest: sum(|c| c.interest),
                 indemnity_if_unpaid: sum(|c| c.indemnity_if_unpaid),
-                today: inputs.as_of,
+                today: inputs.job.as_of,
             };
             let rendered = templates.render(template, channel, &context)?;
             let produced = letters::produce(&rendered, &context)?;
             (produced.extension, produced.bytes)
         }
         Medium::Phone | Medium::Route => {
-            let procedure = match inputs.plan.step(planned.step).map(|s| &s.action) {
+            let procedure = match inputs.job.plan.step(planned.step).map(|s| &s.action) {
                 Some(plan::Action::Route { procedure, .. }) => procedure.clone(),
                 _ => None,
             };
             let row = tasks::TaskRow {
-                date: inputs.as_of,
+                date: inputs.job.as_of,
                 debtor: debtor.id.clone(),
                 debtor_name: debtor.name.clone(),
                 invoices: action.invoices.join(" "),
                 step: format!(
                     "{}:{} {}",
-                    inputs.policy_name, planned.step_ref.line, planned.step_ref.id
+                    inputs.job.policy_name, planned.step_ref.line, planned.step_ref.id
                 ),
                 action: if planned.medium == Medium::Phone {
                     "call".into()
