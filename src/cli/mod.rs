@@ -2,9 +2,12 @@
 //! returns an [`Exit`], and `main` turns it into the process exit code.
 
 mod check;
+mod dossier;
 mod explain;
 mod fmt;
+mod inputs;
 mod journal;
+mod output;
 mod simulate;
 mod watch;
 
@@ -58,6 +61,9 @@ enum Command {
     /// Inspect the audit journal of `policy run`: verify it, resolve an
     /// uncertain action.
     Journal(journal::Args),
+    /// The file for a lawyer or bailiff: an invoice's or debtor's history from the journal,
+    /// and the amount claimed with interest and indemnity (Markdown or HTML).
+    Dossier(dossier::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -72,6 +78,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Fmt(args) => fmt::run(&args, &context),
         Command::Watch(args) => watch::run(&args, &context),
         Command::Journal(args) => journal::run(&args, &context),
+        Command::Dossier(args) => dossier::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

@@ -137,6 +137,11 @@ codes! {
     RatesInvalid => "policy::rates_invalid",
     RateMissing => "policy::rate_missing",
     RateBeyondTable => "policy::rate_beyond_table",
+    // dossier (issue 5; docs/diagnostics.md "Journal, letters and money")
+    DossierUnknownId => "policy::dossier_unknown_id",
+    DossierAmbiguousId => "policy::dossier_ambiguous_id",
+    DossierNoJurisdiction => "policy::dossier_no_jurisdiction",
+    DossierOutput => "policy::dossier_output",
 }
 
 impl std::fmt::Display for Code {
