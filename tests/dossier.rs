@@ -466,3 +466,15 @@ fn a_debtor_outside_fr_be_lu_needs_a_policy() {
         "{markdown}"
     );
 }
+
+/// docs/dossier.md shows this output as it is: it must stay so.
+#[test]
+fn the_documented_example_is_the_real_output() {
+    let book = book();
+    let markdown = stdout(&mut book.dossier("F-2025-117"));
+    let docs = std::fs::read_to_string("docs/dossier.md").unwrap();
+    assert!(
+        docs.contains(&format!("````markdown\n{markdown}````")),
+        "docs/dossier.md's example differs from the output: copy it again"
+    );
+}

@@ -127,11 +127,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     context.report(&ledger_warnings);
 
     let ledger_name = args.book.ledger.display().to_string();
-    let debtors_name = args
-        .book
-        .debtors
-        .as_ref()
-        .map_or_else(|| ledger_name.clone(), |path| path.display().to_string());
+    let debtors_name = args.book.debtors_name();
     let request = Request {
         journal: &args.journal,
         ledger: &book,

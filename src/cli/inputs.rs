@@ -55,6 +55,27 @@ impl LedgerArgs {
     }
 }
 
+impl LedgerArgs {
+    /// The debtors file as diagnostics name it: as given, else the
+    /// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
+    /// carrying its debtors).
+    pub fn debtors_name(&self) -> String {
+        if let Some(path) = &self.debtors {
+            return path.display().to_string();
+        }
+        let beside = self
+            .ledger
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("debtors.csv");
+        if beside.is_file() {
+            beside.display().to_string()
+        } else {
+            self.ledger.display().to_string()
+        }
+    }
+}
+
 /// A progress bar on stderr for a big ledger, only on a terminal.
 fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
     const BIG: u64 = 16 * 1024 * 1024;

@@ -45,15 +45,11 @@ pub fn render(dossier: &Dossier) -> String {
          <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n",
         HtmlEscape(&words::title(dossier))
     );
-    blocks(&mut out, &layout::document(dossier));
+    for block in &layout::document(dossier) {
+        self::block(&mut out, block);
+    }
     out.push_str("</main>\n</body>\n</html>\n");
     out
-}
-
-fn blocks(out: &mut String, blocks: &[Block]) {
-    for block in blocks {
-        self::block(out, block);
-    }
 }
 
 fn block(out: &mut String, block: &Block) {
@@ -90,12 +86,16 @@ fn block(out: &mut String, block: &Block) {
         Block::Table(table) => self::table(out, table),
         Block::Highlight(inner) => {
             out.push_str("<div class=\"notice\">\n");
-            blocks(out, inner);
+            for block in inner {
+                self::block(out, block);
+            }
             out.push_str("</div>\n");
         }
         Block::Keep(inner) => {
             out.push_str("<section class=\"keep\">\n");
-            blocks(out, inner);
+            for block in inner {
+                self::block(out, block);
+            }
             out.push_str("</section>\n");
         }
     }

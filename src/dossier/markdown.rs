@@ -12,14 +12,13 @@ use super::layout;
 /// The dossier as a Markdown document, ending with a newline.
 pub fn render(dossier: &Dossier) -> String {
     let mut out = String::new();
-    blocks(&mut out, &layout::document(dossier));
-    out
-}
-
-fn blocks(out: &mut String, blocks: &[Block]) {
-    for block in blocks {
-        self::block(out, block);
+    for block in &layout::document(dossier) {
+        self::block(&mut out, block);
     }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
+    out
 }
 
 fn block(out: &mut String, block: &Block) {
@@ -49,7 +48,9 @@ fn block(out: &mut String, block: &Block) {
         Block::Table(table) => self::table(out, table),
         Block::Highlight(inner) => {
             let mut text = String::new();
-            blocks(&mut text, inner);
+            for block in inner {
+                self::block(&mut text, block);
+            }
             for line in text.trim_end().lines() {
                 if line.is_empty() {
                     out.push_str(">\n");
@@ -59,7 +60,11 @@ fn block(out: &mut String, block: &Block) {
             }
             out.push('\n');
         }
-        Block::Keep(inner) => blocks(out, inner),
+        Block::Keep(inner) => {
+            for block in inner {
+                self::block(out, block);
+            }
+        }
     }
 }
 
@@ -173,7 +178,7 @@ mod tests {
         assert_eq!(escape("mise_en_demeure"), "mise_en_demeure");
         assert_eq!(
             escape("Sàrl & Fils &amp; &#42;"),
-            "Sàrl & Fils \\&amp; \\&#42;"
+            "Sàrl & Fils \\&amp; \\&\\#42;"
         );
         assert_eq!(escape("ligne 1\nligne 2"), "ligne 1 ligne 2");
     }

@@ -499,3 +499,6 @@ impl InvoiceFile {
         events
     }
 }
+
+#[cfg(test)]
+mod tests;
