@@ -83,10 +83,10 @@ pub fn find(ledger: &Ledger, id: &str, ledger_name: &str) -> Result<Subject, Dia
                 (false, true) => "no debtor",
                 _ => "no invoice or debtor",
             };
-            // Edit distance is at least the difference in length: most
-            // references of a big book need no comparison.
-            let len = id.chars().count();
-            let near = |c: &&str| c.chars().count().abs_diff(len) <= len / 3 + 1;
+            // A million references cost a second of edit distances; a
+            // cheap lower bound of it rules out nearly all of them first.
+            let near = Near::new(id);
+            let near = |c: &&str| near.may_be_close(c);
             let candidates = ledger
                 .invoices
                 .iter()
@@ -112,6 +112,59 @@ pub fn find(ledger: &Ledger, id: &str, ledger_name: &str) -> Result<Subject, Dia
             .with_help(help)
             .in_path(ledger_name))
         }
+    }
+}
+
+/// A lower bound of the edit distance to a word, cheap to test: the bag
+/// distance (the characters one word has more than the other, whatever
+/// their order), on ASCII letters folded to lower case as
+/// `suggest::closest` compares them. A candidate whose bound exceeds the
+/// largest distance `suggest` accepts cannot be suggested.
+struct Near {
+    counts: [i32; 128],
+    len: usize,
+    limit: usize,
+    ascii: bool,
+}
+
+impl Near {
+    fn new(word: &str) -> Near {
+        let mut counts = [0i32; 128];
+        for b in word.bytes().filter(u8::is_ascii) {
+            counts[usize::from(b.to_ascii_lowercase())] += 1;
+        }
+        let len = word.chars().count();
+        Near {
+            counts,
+            len,
+            // `suggest`'s limit for an ASCII word (a third of its length, at
+            // least 1); the bound is only used on ASCII words.
+            limit: (len / 3).max(1),
+            ascii: word.is_ascii(),
+        }
+    }
+
+    fn may_be_close(&self, candidate: &str) -> bool {
+        if !self.ascii || !candidate.is_ascii() {
+            // Accents fold away in `suggest`: no cheap bound, compare.
+            return true;
+        }
+        if candidate.len().abs_diff(self.len) > self.limit {
+            return false;
+        }
+        let mut counts = self.counts;
+        for b in candidate.bytes() {
+            counts[usize::from(b.to_ascii_lowercase())] -= 1;
+        }
+        let (mut more, mut fewer) = (0usize, 0usize);
+        for c in counts {
+            if c > 0 {
+                more += c.unsigned_abs() as usize;
+            } else {
+                fewer += c.unsigned_abs() as usize;
+            }
+        }
+        more.max(fewer) <= self.limit
     }
 }
 

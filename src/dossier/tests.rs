@@ -123,6 +123,36 @@ fn an_id_is_an_invoice_or_a_debtor_and_a_prefix_settles_a_tie() {
 }
 
 #[test]
+fn the_cheap_bound_never_rules_out_what_suggest_would_find() {
+    let words = [
+        "F-2025-101",
+        "F-2025-110",
+        "f-2025-101",
+        "2025-F-101",
+        "F-2025-1",
+        "ACME",
+        "ACNE",
+        "MACE",
+        "acme sa",
+        "Société",
+        "Societe",
+        "F25-0000002",
+        "F25-000002",
+        "",
+    ];
+    for a in words {
+        let near = Near::new(a);
+        for b in words {
+            if suggest::closest(a, [b]).is_some() {
+                assert!(near.may_be_close(b), "{a} → {b}");
+            }
+        }
+    }
+    assert!(!Near::new("F-2025-101").may_be_close("F-2026-999"));
+    assert!(!Near::new("ACME").may_be_close("BETA"));
+}
+
+#[test]
 fn the_policy_decides_the_law_else_the_debtors_country() {
     let book = ledger();
     let acme = &book.debtors[0];
@@ -324,4 +354,15 @@ fn an_uncertain_email_and_its_resolution_are_both_told() {
     assert_eq!(note, "vu dans le journal du serveur");
     assert_eq!(history.verified.records, 4);
     assert!(history::read(&path, |_| false).unwrap().actions.is_empty());
+}
+
+proptest::proptest! {
+    /// The bag distance is a lower bound of the edit distance `suggest`
+    /// uses: what `suggest` would find always passes the cheap test.
+    #[test]
+    fn the_cheap_bound_is_a_lower_bound(a in "[a-cA-C0-9-]{0,12}", b in "[a-cA-C0-9-]{0,12}") {
+        if suggest::closest(&a, [b.as_str()]).is_some() {
+            proptest::prop_assert!(Near::new(&a).may_be_close(&b));
+        }
+    }
 }
