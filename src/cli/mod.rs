@@ -2,9 +2,12 @@
 //! returns an [`Exit`], and `main` turns it into the process exit code.
 
 mod check;
+mod dossier;
 mod explain;
 mod fmt;
+mod inputs;
 mod journal;
+mod output;
 mod run;
 mod simulate;
 mod watch;
@@ -61,6 +64,9 @@ enum Command {
     Journal(journal::Args),
     /// Produce the letters, e-mails and tasks due, exactly once, with an audit journal.
     Run(run::Args),
+    /// The file for a lawyer or bailiff: an invoice's or debtor's history from the journal,
+    /// and the amount claimed with interest and indemnity (Markdown or HTML).
+    Dossier(dossier::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -76,6 +82,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Watch(args) => watch::run(&args, &context),
         Command::Journal(args) => journal::run(&args, &context),
         Command::Run(args) => run::run(&args, &context),
+        Command::Dossier(args) => dossier::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

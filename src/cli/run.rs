@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::inputs::LedgerArgs;
 use super::{Context, Exit, note, print_stdout};
 use crate::check::check_source;
 use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
-use crate::ledger::{self, DialectChoice, ReadOptions};
 use crate::letters::{self, Templates};
 use crate::load::{self, LoadError};
 use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
@@ -25,17 +25,8 @@ pub struct Args {
     /// The policy file.
     policy: PathBuf,
 
-    /// The ledger: CSV (either dialect) or JSON.
-    #[arg(long, value_name = "FILE")]
-    ledger: PathBuf,
-
-    /// The debtors file [default: debtors.csv beside the ledger].
-    #[arg(long, value_name = "FILE")]
-    debtors: Option<PathBuf>,
-
-    /// How the CSV files are written: detected from their header, or forced.
-    #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
-    dialect: DialectChoice,
+    #[command(flatten)]
+    book: LedgerArgs,
 
     /// Do what is due up to this day [default: today].
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -134,17 +125,11 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     .map_err(|d| fail(d, Exit::Findings))?;
 
     // The book.
-    let options = ReadOptions {
-        dialect: args.dialect,
-        currency: plan.currency.value,
-        progress: None,
-    };
-    let loaded = ledger::read(&args.ledger, args.debtors.as_deref(), &options)
-        .map_err(|d| fail(d, Exit::Failure))?;
-    let Some(book) = loaded.ledger else {
-        return Err((loaded.diagnostics, Exit::Findings));
-    };
-    warnings.extend(loaded.diagnostics);
+    let (book, book_warnings) = args
+        .book
+        .read(plan.currency.value)
+        .map_err(|unread| (unread.diagnostics, unread.exit))?;
+    warnings.extend(book_warnings);
 
     let policy_name = args.policy.file_name().map_or_else(
         || args.policy.display().to_string(),

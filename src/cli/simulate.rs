@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::inputs::LedgerArgs;
+use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::{Diagnostics, render};
-use crate::ledger::{self, DialectChoice, ReadOptions};
 use crate::load::{self, LoadError};
 use crate::simulate::{self, AsWritten, RunsFrom, Summary, Window, output};
 
@@ -17,13 +18,8 @@ pub struct Args {
     /// The policy file.
     policy: PathBuf,
 
-    /// The ledger: CSV (either dialect) or JSON.
-    #[arg(long, value_name = "FILE")]
-    ledger: PathBuf,
-
-    /// The debtors file [default: debtors.csv beside the ledger].
-    #[arg(long, value_name = "FILE")]
-    debtors: Option<PathBuf>,
+    #[command(flatten)]
+    book: LedgerArgs,
 
     /// First day to report (steps before it still happen) [default: the book's first day].
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -41,10 +37,6 @@ pub struct Args {
     /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-
-    /// How the CSV files are written: detected from their header, or forced.
-    #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
-    dialect: DialectChoice,
 
     /// Write the output to this file (replaced only once complete) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
@@ -95,21 +87,15 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let mut diagnostics = checked.diagnostics;
 
-    let options = ReadOptions {
-        dialect: args.dialect,
-        currency: plan.currency.value,
-        progress: progress_bar(&args.ledger),
-    };
-    let loaded = match ledger::read(&args.ledger, args.debtors.as_deref(), &options) {
-        Ok(loaded) => loaded,
-        Err(d) => {
-            diagnostics.push(d);
-            return report(&diagnostics, Exit::Failure);
+    let book = match args.book.read(plan.currency.value) {
+        Ok((book, warnings)) => {
+            diagnostics.extend(warnings);
+            book
         }
-    };
-    diagnostics.extend(loaded.diagnostics);
-    let Some(book) = loaded.ledger else {
-        return report(&diagnostics, Exit::Findings);
+        Err(unread) => {
+            diagnostics.extend(unread.diagnostics);
+            return report(&diagnostics, unread.exit);
+        }
     };
     // Warnings (an overpayment) are shown; they do not stop the simulation.
     if !json {
@@ -176,24 +162,6 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     exit
 }
 
-/// A progress bar on stderr for a big ledger, only on a terminal.
-fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
-    const BIG: u64 = 16 * 1024 * 1024;
-    let big = std::fs::metadata(ledger).is_ok_and(|m| m.len() >= BIG);
-    if !big || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "reading {msg} {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_message(ledger.display().to_string());
-    Some(bar)
-}
-
 fn note_counts(s: &Summary, output: Option<&Path>) {
     if !std::io::stderr().is_terminal() {
         return;
@@ -203,43 +171,4 @@ fn note_counts(s: &Summary, output: Option<&Path>) {
         "wrote {} events on {} invoices{target}",
         s.events, s.invoices
     ));
-}
-
-fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Ok(()) => Exit::Ok,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(e) => {
-            super::note(format_args!("error: cannot write the output: {e}"));
-            Exit::Failure
-        }
-    }
-}
-
-/// Writes beside the target, then renames: a failure never leaves a
-/// partial file where the output should be.
-fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let result = std::fs::File::create(&partial).and_then(|file| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        write(&mut out)?;
-        out.flush()?;
-        drop(out);
-        std::fs::rename(&partial, path)
-    });
-    match result {
-        Ok(()) => Exit::Ok,
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            super::note(format_args!(
-                "error: cannot write `{}`: {e}",
-                path.display()
-            ));
-            Exit::Failure
-        }
-    }
 }

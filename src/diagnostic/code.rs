@@ -141,6 +141,11 @@ codes! {
     NoAddress => "policy::no_address",
     SmtpUnavailable => "policy::smtp_unavailable",
     Internal => "policy::internal",
+    // dossier (issue 5; docs/diagnostics.md "Journal, letters and money")
+    DossierUnknownId => "policy::dossier_unknown_id",
+    DossierAmbiguousId => "policy::dossier_ambiguous_id",
+    DossierNoJurisdiction => "policy::dossier_no_jurisdiction",
+    DossierOutput => "policy::dossier_output",
 }
 
 impl std::fmt::Display for Code {

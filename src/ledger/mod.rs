@@ -166,6 +166,23 @@ impl Ledger {
         self.invoices.len() + self.entries.len()
     }
 
+    /// The invoice's principal at the end of each day it changed: `(issue
+    /// date, amount)`, then the balance after each day's payments and credit
+    /// notes (never below zero). What interest is computed on.
+    pub fn balance_timeline(&self, invoice: &Invoice) -> Vec<(NaiveDate, Decimal)> {
+        let mut timeline = vec![(invoice.issued, invoice.amount)];
+        let mut balance = invoice.amount;
+        for entry in self.entries_of(invoice).iter().filter(|e| e.kind.settles()) {
+            balance = (balance - entry.amount).max(Decimal::ZERO);
+            let day = entry.date.max(invoice.issued);
+            match timeline.last_mut() {
+                Some(last) if last.0 == day => last.1 = balance,
+                _ => timeline.push((day, balance)),
+            }
+        }
+        timeline
+    }
+
     /// The invoice's outstanding balance at the end of `day`: its amount
     /// less the payments and credit notes booked up to that day (never
     /// below zero), or zero before its issue.

@@ -67,7 +67,7 @@ pub fn invoice_claim(
     if outstanding.is_zero() {
         return Ok(result);
     }
-    let balances = balances(ledger, invoice);
+    let balances = ledger.balance_timeline(invoice);
     let mut interest_done = false;
     for event in events.iter().filter(|e| e.date <= as_of) {
         let Some(Action::Charge(charge)) = plan.step(event.step).map(|s| &s.action) else {
@@ -112,23 +112,4 @@ pub fn invoice_claim(
         }
     }
     Ok(result)
-}
-
-/// The invoice's principal at the end of each day it changed.
-fn balances(ledger: &Ledger, invoice: &Invoice) -> Vec<(NaiveDate, Decimal)> {
-    let mut balances = vec![(invoice.issued, invoice.amount)];
-    let mut left = invoice.amount;
-    for entry in ledger
-        .entries_of(invoice)
-        .iter()
-        .filter(|e| e.kind.settles())
-    {
-        left = (left - entry.amount).max(Decimal::ZERO);
-        let day = entry.date.max(invoice.issued);
-        match balances.last_mut() {
-            Some(last) if last.0 == day => last.1 = left,
-            _ => balances.push((day, left)),
-        }
-    }
-    balances
 }

@@ -1,0 +1,252 @@
+//! `policy dossier ID --journal J --ledger L [--debtors D] [--as-of DATE]
+//! [--policy P] [--firm F] [-o FILE]...`
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::inputs::LedgerArgs;
+use super::output::{write_file, write_stdout};
+use super::{Context, Exit};
+use crate::check::check_source;
+use crate::claim::RateTable;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::dossier::{self, Law, LawFrom, Request};
+use crate::letters::firm;
+use crate::load::{self, LoadError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// An invoice reference or a debtor id (`invoice:ID` or `debtor:ID` when it is both).
+    id: String,
+
+    /// The journal `policy run` wrote (JSON Lines); it must verify.
+    #[arg(long, value_name = "FILE")]
+    journal: PathBuf,
+
+    #[command(flatten)]
+    book: LedgerArgs,
+
+    /// The day the dossier stands at: balances, interest and actions up to its end [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<NaiveDate>,
+
+    /// The policy the debtor is chased under: its jurisdiction and currency are the claim's
+    /// [default: the debtor's country, in EUR].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+
+    /// The firm's details (`firm.toml`), shown as the creditor [default: firm.toml beside the
+    /// policy, if there is one].
+    #[arg(long, value_name = "FILE")]
+    firm: Option<PathBuf>,
+
+    /// A rate table replacing the built-in one (the shape of data/rates.csv).
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
+
+    /// The format on stdout, or of an output file whose name ends neither in `.md` nor `.html`
+    /// [default: markdown].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// Write the dossier to FILE instead of stdout: `.md` is Markdown, `.html` HTML. Repeat it
+    /// to write both from the same reading.
+    #[arg(long, short, value_name = "FILE")]
+    output: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Html,
+}
+
+pub(super) fn run(args: &Args, context: &Context) -> Exit {
+    let targets = match targets(args) {
+        Ok(targets) => targets,
+        Err(d) => {
+            context.report([d]);
+            return Exit::Failure;
+        }
+    };
+
+    // The policy: only its jurisdiction and currency are used, but a policy
+    // with errors says nothing reliable about them.
+    let mut policy_law = None;
+    let mut currency = "EUR";
+    if let Some(path) = &args.policy {
+        let source = match load::read_policy(path) {
+            Ok(source) => source,
+            Err(LoadError::Io(d)) => return fail(context, d, Exit::Failure),
+            Err(LoadError::Content(d)) => return fail(context, d, Exit::Findings),
+        };
+        let checked = check_source(&source, path.parent().unwrap_or(Path::new(".")));
+        let Some(plan) = checked.plan else {
+            context.report(&checked.diagnostics);
+            super::note(format_args!(
+                "the policy has errors: fix them first (`policy check {}`)",
+                path.display()
+            ));
+            return Exit::Findings;
+        };
+        currency = plan.currency.value;
+        policy_law = plan.jurisdiction.map(|j| Law {
+            jurisdiction: j.value,
+            from: LawFrom::Policy(path.display().to_string()),
+        });
+    }
+
+    let creditor = match firm_details(args) {
+        Ok(firm) => firm,
+        Err((d, exit)) => return fail(context, d, exit),
+    };
+    let rates = match &args.rates {
+        Some(path) => RateTable::read(path),
+        None => RateTable::embedded(),
+    };
+    let rates = match rates {
+        Ok(rates) => rates,
+        Err(d) => {
+            let exit = if d.code == Code::Io {
+                Exit::Failure
+            } else {
+                Exit::Findings
+            };
+            return fail(context, d, exit);
+        }
+    };
+
+    let (book, ledger_warnings) = match args.book.read(currency) {
+        Ok(read) => read,
+        Err(unread) => {
+            context.report(&unread.diagnostics);
+            return unread.exit;
+        }
+    };
+    context.report(&ledger_warnings);
+
+    let ledger_name = args.book.ledger.display().to_string();
+    let debtors_name = args.book.debtors_name();
+    let request = Request {
+        journal: &args.journal,
+        ledger: &book,
+        ledger_name: &ledger_name,
+        debtors_name: &debtors_name,
+        id: &args.id,
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        policy: policy_law,
+        creditor,
+        rates: &rates,
+    };
+    let made = match dossier::make(&request) {
+        Ok(made) => made,
+        Err(problems) => {
+            let usage = problems
+                .iter()
+                .any(|d| matches!(d.code, Code::Io | Code::DossierNoJurisdiction));
+            context.report(&problems);
+            if problems.iter().any(|d| d.code == Code::JournalAltered) {
+                super::note(format_args!(
+                    "{}: ALTERED: no dossier is made from a journal that fails \
+                     `policy journal verify`",
+                    args.journal.display()
+                ));
+            }
+            return if usage { Exit::Failure } else { Exit::Findings };
+        }
+    };
+    context.report(&made.warnings);
+
+    let mut exit = Exit::Ok;
+    for (path, format) in targets {
+        let text = match format {
+            Format::Markdown => dossier::markdown::render(&made.dossier),
+            Format::Html => dossier::html::render(&made.dossier),
+        };
+        let write = |out: &mut dyn std::io::Write| out.write_all(text.as_bytes());
+        exit = exit.max(match path {
+            Some(path) => write_file(&path, write),
+            None => write_stdout(write),
+        });
+    }
+    exit
+}
+
+fn fail(context: &Context, diagnostic: Diagnostic, exit: Exit) -> Exit {
+    context.report([diagnostic]);
+    exit
+}
+
+/// Where each rendering goes (`None`: stdout) and in which format.
+fn targets(args: &Args) -> Result<Vec<(Option<PathBuf>, Format)>, Diagnostic> {
+    if args.output.is_empty() {
+        return Ok(vec![(None, args.format.unwrap_or(Format::Markdown))]);
+    }
+    args.output
+        .iter()
+        .map(|path| {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            let format = match ext.as_deref() {
+                Some("md" | "markdown") => Some(Format::Markdown),
+                Some("html" | "htm") => Some(Format::Html),
+                _ => args.format,
+            };
+            format.map(|f| (Some(path.clone()), f)).ok_or_else(|| {
+                Diagnostic::error(
+                    Code::DossierOutput,
+                    format!(
+                        "cannot tell the format of `{}` from its name",
+                        path.display()
+                    ),
+                )
+                .with_help(
+                    "name the file `….md` (Markdown) or `….html` (HTML), or give `--format \
+                     markdown|html`",
+                )
+                .in_path(path.display().to_string())
+            })
+        })
+        .collect()
+}
+
+/// The creditor: `--firm`, else `firm.toml` beside the policy when it
+/// exists, else none.
+fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, (Diagnostic, Exit)> {
+    let path = match (&args.firm, &args.policy) {
+        (Some(path), _) => {
+            if !path.exists() {
+                let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+                return Err((load::io_error(path, &missing), Exit::Failure));
+            }
+            path.clone()
+        }
+        (None, Some(policy)) => {
+            let beside = policy
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(firm::DEFAULT_NAME);
+            if !beside.is_file() {
+                return Ok(None);
+            }
+            beside
+        }
+        (None, None) => return Ok(None),
+    };
+    match firm::read(&path) {
+        Ok(details) => Ok(Some(details.firm)),
+        Err(d) => {
+            let exit = if d.code == Code::Io {
+                Exit::Failure
+            } else {
+                Exit::Findings
+            };
+            Err((d, exit))
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Reading a ledger from the command line: the `--ledger`, `--debtors` and
+//! `--dialect` options every command that reads a book shares, and what a
+//! failure means for the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::Exit;
+use crate::diagnostic::Diagnostics;
+use crate::ledger::{self, DialectChoice, Ledger, ReadOptions};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct LedgerArgs {
+    /// The ledger: CSV (either dialect) or JSON.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: PathBuf,
+
+    /// The debtors file [default: debtors.csv beside the ledger].
+    #[arg(long, value_name = "FILE")]
+    pub debtors: Option<PathBuf>,
+
+    /// How the CSV files are written: detected from their header, or forced.
+    #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
+    pub dialect: DialectChoice,
+}
+
+/// A ledger that could not be used, with why and the exit code it means.
+pub(super) struct Unread {
+    pub diagnostics: Diagnostics,
+    pub exit: Exit,
+}
+
+impl LedgerArgs {
+    /// Reads the ledger and its debtors, every amount in `currency`. `Ok`
+    /// holds the book and its warnings; `Err` the problems: exit 2 when a
+    /// file cannot be read, 1 when the files hold errors.
+    pub fn read(&self, currency: &'static str) -> Result<(Ledger, Diagnostics), Unread> {
+        let options = ReadOptions {
+            dialect: self.dialect,
+            currency,
+            progress: progress_bar(&self.ledger),
+        };
+        let loaded =
+            ledger::read(&self.ledger, self.debtors.as_deref(), &options).map_err(|d| Unread {
+                diagnostics: Diagnostics::from(vec![d]),
+                exit: Exit::Failure,
+            })?;
+        match loaded.ledger {
+            Some(book) => Ok((book, loaded.diagnostics)),
+            None => Err(Unread {
+                diagnostics: loaded.diagnostics,
+                exit: Exit::Findings,
+            }),
+        }
+    }
+}
+
+impl LedgerArgs {
+    /// The debtors file as diagnostics name it: as given, else the
+    /// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
+    /// carrying its debtors).
+    pub fn debtors_name(&self) -> String {
+        if let Some(path) = &self.debtors {
+            return path.display().to_string();
+        }
+        let beside = self
+            .ledger
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("debtors.csv");
+        if beside.is_file() {
+            beside.display().to_string()
+        } else {
+            self.ledger.display().to_string()
+        }
+    }
+}
+
+/// A progress bar on stderr for a big ledger, only on a terminal.
+fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
+    const BIG: u64 = 16 * 1024 * 1024;
+    let big = std::fs::metadata(ledger).is_ok_and(|m| m.len() >= BIG);
+    if !big || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reading {msg} {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message(ledger.display().to_string());
+    Some(bar)
+}

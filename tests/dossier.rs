@@ -1,0 +1,480 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `policy dossier` as a lawyer's assistant runs it: the file of an invoice
+//! and of a debtor, from a journal written through the journal's own API
+//! (as `policy run` writes it), a ledger and a debtors file.
+//!
+//! The book (Luxembourg, B2B, so 8 points over the ECB rate, interest from
+//! the day after the due date, 40 EUR per late invoice):
+//! - F-2025-090, 500.00, paid on time: left out of the debtor's dossier;
+//! - F-2025-101, 1,200.00 due 1 Oct 2025, unpaid;
+//! - F-2025-117, 800.00 due 15 Oct 2025, 300.00 paid on 20 Nov 2025.
+//!
+//! The journal: a relance by e-mail accepted by the SMTP server (16 Oct); a
+//! relance by e-mail the server refused, so aborted (1 Nov); a relance by
+//! post (1 Nov); the mise en demeure by registered letter to the debtor and
+//! to the guarantor (15 Nov); and another debtor's relance, which no dossier
+//! of ACME may show.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use policy::journal::{Action, Deliver, Delivery, Journal, Options, StepRef};
+
+const AS_OF: &str = "2026-03-31";
+
+fn policy() -> Command {
+    let mut cmd = Command::cargo_bin("policy").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+struct Book {
+    dir: tempfile::TempDir,
+}
+
+impl Book {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `policy dossier ID` run in the book's folder, with relative paths, so
+    /// that the dossier names its files the same way in every test run.
+    fn dossier(&self, id: &str) -> Command {
+        let mut cmd = policy();
+        cmd.current_dir(self.dir.path()).args([
+            "dossier",
+            id,
+            "--journal",
+            "journal.jsonl",
+            "--ledger",
+            "ledger.csv",
+            "--as-of",
+            AS_OF,
+        ]);
+        cmd
+    }
+}
+
+const LEDGER: &str = "\
+date,type,invoice,debtor,amount,due,description
+2025-08-01,invoice,F-2025-090,ACME,500.00,2025-08-31,Maintenance août
+2025-08-25,payment,F-2025-090,,500.00,,
+2025-09-01,invoice,F-2025-101,ACME,1200.00,2025-10-01,Chantier Nord
+2025-09-15,invoice,F-2025-117,ACME,800.00,2025-10-15,Chantier Sud | lot 2
+2025-11-20,payment,F-2025-117,,300.00,,
+2025-09-10,invoice,B-7,BETA,900.00,2025-10-10,
+";
+
+const DEBTORS: &str = "\
+id,name,kind,country,email,address,guarantor,guarantor_address
+ACME,ACME Sàrl & Fils,b2b,LU,compta@acme.lu,\"12 rue de la Gare
+L-1611 Luxembourg\",Jean Caution,\"3 rue Principale, L-4001 Esch-sur-Alzette\"
+BETA,Beta <SA>,b2b,BE,compta@beta.be,\"1 avenue Louise, 1000 Bruxelles\",,
+";
+
+const POLICY: &str = "\
+policy \"Recouvrement B2B Luxembourg\"
+jurisdiction LU
+
+after 15 days send relance_1 by email
+after 30 days send relance_2 by email, courrier
+after 45 days send mise_en_demeure by recommandé to debtor, guarantor
+";
+
+const FIRM: &str = "\
+name = \"Fiduciaire Martin SA\"
+address = \"12 avenue de la Liberté\\nL-1930 Luxembourg\"
+email = \"recouvrement@martin.lu\"
+company_id = \"RCS B123456\"
+iban = \"LU28 0019 4006 4475 0000\"
+";
+
+fn oct16() -> String {
+    "2025-10-16T08:00:00Z".into()
+}
+fn nov01() -> String {
+    "2025-11-01T08:00:00Z".into()
+}
+fn nov15() -> String {
+    "2025-11-15T08:00:00Z".into()
+}
+
+/// An SMTP server that answers the same thing to every message.
+struct Server(Delivery);
+
+impl Deliver for Server {
+    fn deliver(&mut self, _: &Action, _: &[u8]) -> Delivery {
+        self.0.clone()
+    }
+}
+
+fn action(
+    date: &str,
+    debtor: &str,
+    invoices: &[&str],
+    (template, line): (&str, usize),
+    (channel, recipient, to): (&str, &str, &str),
+    claimed: &str,
+) -> Action {
+    Action {
+        date: date.parse().unwrap(),
+        debtor: debtor.into(),
+        invoices: invoices.iter().map(|s| s.to_string()).collect(),
+        step: StepRef {
+            id: format!("send {template}"),
+            line,
+            target: template.into(),
+        },
+        channel: channel.into(),
+        recipient: recipient.into(),
+        to: to.into(),
+        claimed: Some(claimed.parse().unwrap()),
+        currency: Some("EUR".into()),
+    }
+}
+
+/// Performs `action` with a letter's bytes, through `server` for e-mails.
+fn perform(journal: &mut Journal, outbox: &Path, action: Action, server: Option<&mut Server>) {
+    let ext = if action.channel == "email" {
+        "eml"
+    } else {
+        "html"
+    };
+    let path = action.file_name(ext);
+    let bytes = format!(
+        "{} pour {} ({})\n",
+        action.step.target,
+        action.recipient,
+        action.invoices.join(", ")
+    );
+    journal
+        .perform(
+            action,
+            &path,
+            bytes.as_bytes(),
+            outbox,
+            server.map(|s| s as &mut dyn Deliver),
+        )
+        .unwrap();
+}
+
+fn book() -> Book {
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book { dir };
+    std::fs::write(book.path("ledger.csv"), LEDGER).unwrap();
+    std::fs::write(book.path("debtors.csv"), DEBTORS).unwrap();
+    std::fs::write(book.path("lu.policy"), POLICY).unwrap();
+    std::fs::write(book.path("firm.toml"), FIRM).unwrap();
+    let journal = book.path("journal.jsonl");
+    let outbox = book.path("outbox");
+    let options = |run: &str, clock: fn() -> String| Options {
+        run: Some(run.into()),
+        hook: None,
+        clock: Some(clock),
+    };
+    let address = "12 rue de la Gare\nL-1611 Luxembourg";
+
+    let mut j = Journal::open(&journal, options("20251016T080000Z-4121", oct16)).unwrap();
+    let mut accepted = Server(Delivery::Accepted(
+        "250 2.0.0 Ok: queued as 4XkQ1b2Z".into(),
+    ));
+    perform(
+        &mut j,
+        &outbox,
+        action(
+            "2025-10-16",
+            "ACME",
+            &["F-2025-101"],
+            ("relance_1", 4),
+            ("email", "debtor", "compta@acme.lu"),
+            "1240.00",
+        ),
+        Some(&mut accepted),
+    );
+    perform(
+        &mut j,
+        &outbox,
+        action(
+            "2025-10-16",
+            "BETA",
+            &["B-7"],
+            ("relance_1", 4),
+            ("email", "debtor", "compta@beta.be"),
+            "940.00",
+        ),
+        Some(&mut accepted),
+    );
+    drop(j);
+
+    let mut j = Journal::open(&journal, options("20251101T080000Z-5007", nov01)).unwrap();
+    let mut refusing = Server(Delivery::Refused(
+        "550 5.1.1 <compta@acme.lu>: mailbox unavailable".into(),
+    ));
+    perform(
+        &mut j,
+        &outbox,
+        action(
+            "2025-11-01",
+            "ACME",
+            &["F-2025-117"],
+            ("relance_1", 4),
+            ("email", "debtor", "compta@acme.lu"),
+            "840.00",
+        ),
+        Some(&mut refusing),
+    );
+    perform(
+        &mut j,
+        &outbox,
+        action(
+            "2025-11-01",
+            "ACME",
+            &["F-2025-101", "F-2025-117"],
+            ("relance_2", 5),
+            ("courrier", "debtor", address),
+            "2080.00",
+        ),
+        None,
+    );
+    drop(j);
+
+    let mut j = Journal::open(&journal, options("20251115T080000Z-6110", nov15)).unwrap();
+    for (recipient, to) in [
+        ("debtor", address),
+        (
+            "guarantor",
+            "Jean Caution\n3 rue Principale, L-4001 Esch-sur-Alzette",
+        ),
+    ] {
+        perform(
+            &mut j,
+            &outbox,
+            action(
+                "2025-11-15",
+                "ACME",
+                &["F-2025-101", "F-2025-117"],
+                ("mise_en_demeure", 6),
+                ("recommandé", recipient, to),
+                "1786.00",
+            ),
+            None,
+        );
+    }
+    book
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn invoice_dossier_in_markdown_and_html() {
+    let book = book();
+    let markdown = stdout(&mut book.dossier("F-2025-117"));
+    insta::assert_snapshot!("invoice_markdown", markdown);
+    let html = stdout(book.dossier("F-2025-117").args(["--format", "html"]));
+    insta::assert_snapshot!("invoice_html", html);
+}
+
+#[test]
+fn debtor_dossier_in_markdown_and_html() {
+    let book = book();
+    let markdown = stdout(book.dossier("ACME").args(["--policy", "lu.policy"]));
+    insta::assert_snapshot!("debtor_markdown", markdown);
+    let html = stdout(
+        book.dossier("ACME")
+            .args(["--policy", "lu.policy", "--format", "html"]),
+    );
+    insta::assert_snapshot!("debtor_html", html);
+}
+
+/// The figures, computed by hand (docs/money.md): LU B2B, ECB rate in force
+/// on 1 July 2025 and on 1 January 2026 both 2.15 %, so 10.15 % a year
+/// throughout; a day accrues `principal × 10.15 / 100 / 365` on what was
+/// owed at the end of the day before; rounded to the cent once per invoice.
+///
+/// - F-2025-101: 1,200.00 from 2 Oct 2025 to 31 Mar 2026 = 30 + 30 + 31 +
+///   31 + 28 + 31 = 181 days: 1,200 × 10.15 × 181 / 36,500 = 60.399452… →
+///   **60.40**.
+/// - F-2025-117: 800.00 from 16 Oct to 20 Nov 2025 (the payment day still
+///   accrues on 800) = 16 + 20 = 36 days: 800 × 10.15 × 36 / 36,500 =
+///   8.008767…; then 500.00 from 21 Nov 2025 to 31 Mar 2026 = 10 + 31 + 31 +
+///   28 + 31 = 131 days: 500 × 10.15 × 131 / 36,500 = 18.214383…; total
+///   26.223150… → **26.22**.
+/// - Indemnity: 40.00 per late invoice: **80.00**.
+/// - Principal: 1,200.00 + 500.00 = **1,700.00**.
+/// - Total: 1,700.00 + 60.40 + 26.22 + 80.00 = **1,866.62**; for F-2025-117
+///   alone: 500.00 + 26.22 + 40.00 = **566.22**.
+#[test]
+fn claimed_figures_match_the_hand_computation() {
+    let book = book();
+    let nbsp = |s: &str| s.replace(' ', "\u{202F}").replace('€', "\u{A0}€");
+    let debtor = stdout(&mut book.dossier("ACME"));
+    let total = format!(
+        "| **Total** |  | **{}** | **{}** | **{}** | **{}** |",
+        nbsp("1 700,00€"),
+        nbsp("86,62€"),
+        nbsp("80,00€"),
+        nbsp("1 866,62€")
+    );
+    assert!(debtor.contains(&total), "{debtor}");
+    let f101 = format!(
+        "| `F-2025-101` | 1er octobre 2025 | {} | {} | {} | {} |",
+        nbsp("1 200,00€"),
+        nbsp("60,40€"),
+        nbsp("40,00€"),
+        nbsp("1 300,40€")
+    );
+    assert!(debtor.contains(&f101), "{debtor}");
+    let invoice = stdout(&mut book.dossier("F-2025-117"));
+    let total = format!(
+        "| **Total** |  | **{}** | **{}** | **{}** | **{}** |",
+        nbsp("500,00€"),
+        nbsp("26,22€"),
+        nbsp("40,00€"),
+        nbsp("566,22€")
+    );
+    assert!(invoice.contains(&total), "{invoice}");
+}
+
+#[test]
+fn the_mise_en_demeure_and_its_notice_period_stand_out() {
+    let book = book();
+    let markdown = stdout(&mut book.dossier("ACME"));
+    assert!(
+        markdown.contains("> **Mise en demeure** adressée au débiteur par lettre recommandée le **15 novembre 2025**"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("Point de départ du délai de paiement : **15 novembre 2025**"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("il a expiré le **30 novembre 2025**"),
+        "{markdown}"
+    );
+    let html = stdout(book.dossier("ACME").args(["--format", "html"]));
+    assert_eq!(html.matches("<tr class=\"notice\">").count(), 4, "{html}");
+    assert!(html.contains("<div class=\"notice\">"));
+}
+
+#[test]
+fn other_debtors_actions_stay_out() {
+    let book = book();
+    let markdown = stdout(&mut book.dossier("ACME"));
+    assert!(!markdown.contains("B-7"), "{markdown}");
+    assert!(!markdown.contains("compta@beta.be"), "{markdown}");
+    // F-2025-090 was paid on time, with no action: left out, and counted.
+    assert!(!markdown.contains("F-2025-090"), "{markdown}");
+    assert!(markdown.contains("1 autre(s) facture(s)"), "{markdown}");
+}
+
+#[test]
+fn output_files_take_their_format_from_their_name() {
+    let book = book();
+    book.dossier("ACME")
+        .args(["-o", "dossier.md", "-o", "dossier.html"])
+        .assert()
+        .code(0)
+        .stdout("");
+    let md = std::fs::read_to_string(book.path("dossier.md")).unwrap();
+    let html = std::fs::read_to_string(book.path("dossier.html")).unwrap();
+    assert_eq!(md, stdout(&mut book.dossier("ACME")));
+    assert_eq!(
+        html,
+        stdout(book.dossier("ACME").args(["--format", "html"]))
+    );
+
+    let out = book
+        .dossier("ACME")
+        .args(["-o", "dossier.pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy::dossier_output"), "{stderr}");
+    assert!(!book.path("dossier.pdf").exists());
+}
+
+#[test]
+fn a_tampered_journal_is_refused() {
+    let book = book();
+    let journal = book.path("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    // Someone "corrects" the date of the mise en demeure.
+    let tampered = text.replacen("\"date\":\"2025-11-15\"", "\"date\":\"2025-11-05\"", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(&journal, tampered).unwrap();
+    let out = book.dossier("ACME").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy::journal_altered"), "{stderr}");
+    assert!(stderr.contains("does not match its hash"), "{stderr}");
+    assert!(stderr.contains("ALTERED"), "{stderr}");
+}
+
+#[test]
+fn a_missing_journal_is_an_io_failure() {
+    let book = book();
+    std::fs::remove_file(book.path("journal.jsonl")).unwrap();
+    let out = book.dossier("ACME").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("policy::io"));
+}
+
+#[test]
+fn an_unknown_id_suggests_the_closest() {
+    let book = book();
+    let out = book.dossier("F-2025-10").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    insta::assert_snapshot!("unknown_id", stderr);
+
+    let out = book.dossier("debtor:ACNE").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no debtor `ACNE`"), "{stderr}");
+    assert!(stderr.contains("did you mean `ACME`?"), "{stderr}");
+}
+
+#[test]
+fn a_debtor_outside_fr_be_lu_needs_a_policy() {
+    let book = book();
+    let debtors = DEBTORS.replace("b2b,LU,", "b2b,DE,");
+    std::fs::write(book.path("debtors.csv"), debtors).unwrap();
+    let out = book.dossier("ACME").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("policy::dossier_no_jurisdiction"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--policy"), "{stderr}");
+    // With the policy, its jurisdiction decides.
+    let markdown = stdout(book.dossier("ACME").args(["--policy", "lu.policy"]));
+    assert!(
+        markdown.contains("Luxembourg (LU), juridiction de la politique lu.policy"),
+        "{markdown}"
+    );
+}
+
+/// docs/dossier.md shows this output as it is: it must stay so.
+#[test]
+fn the_documented_example_is_the_real_output() {
+    let book = book();
+    let markdown = stdout(&mut book.dossier("F-2025-117"));
+    let docs = std::fs::read_to_string("docs/dossier.md").unwrap();
+    assert!(
+        docs.contains(&format!("````markdown\n{markdown}````")),
+        "docs/dossier.md's example differs from the output: copy it again"
+    );
+}
