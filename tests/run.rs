@@ -468,3 +468,39 @@ fn an_unreachable_smtp_server_stops_the_run_before_anything_is_written() {
     assert!(outbox_files(dir.path()).is_empty());
     assert!(journal_records(dir.path()).is_empty());
 }
+
+/// The dossier of a debtor, read from the journal real runs wrote, lists
+/// every letter with the hash of the file in the outbox.
+#[test]
+fn the_dossier_shows_what_the_runs_sent_with_each_files_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    for day in ["2026-11-23", "2026-12-08", "2026-12-16", "2026-12-23"] {
+        stdout(&mut run_cmd(dir.path(), day));
+    }
+    let dossier = stdout(
+        policy()
+            .args(["dossier", "D00022", "--ledger", "examples/ledger.csv"])
+            .args([
+                "--policy",
+                "policies/lu-b2b.policy",
+                "--as-of",
+                "2026-12-23",
+            ])
+            .arg("--journal")
+            .arg(dir.path().join("journal.jsonl")),
+    );
+    assert!(dossier.contains("## Mise en demeure"), "{dossier}");
+    let ours: Vec<(String, String)> = outbox_files(dir.path())
+        .into_iter()
+        .filter(|(path, _)| path.contains("/D00022/"))
+        .collect();
+    // relance_1, relance_2 by e-mail and letter, the call, the mise en
+    // demeure to the debtor and to the guarantor.
+    assert_eq!(ours.len(), 6, "{ours:?}");
+    for (path, hash) in ours {
+        assert!(
+            dossier.contains(&hash),
+            "{path} ({hash}) missing from the dossier"
+        );
+    }
+}
