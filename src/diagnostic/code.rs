@@ -137,6 +137,13 @@ codes! {
     RatesInvalid => "policy::rates_invalid",
     RateMissing => "policy::rate_missing",
     RateBeyondTable => "policy::rate_beyond_table",
+    // policy diff (issue 6; docs/diagnostics.md "Editing workflow")
+    GitMissing => "policy::git_missing",
+    NotAGitRepository => "policy::not_a_git_repository",
+    UnknownRevision => "policy::unknown_revision",
+    NotInRevision => "policy::not_in_revision",
+    GitFailed => "policy::git_failed",
+    DiffCurrency => "policy::diff_currency",
 }
 
 impl std::fmt::Display for Code {
