@@ -3,43 +3,24 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-
+use super::book::BookArgs;
 use super::{Context, Exit};
 use crate::check::check_source;
-use crate::diagnostic::{Diagnostics, render};
-use crate::ledger::{self, DialectChoice, ReadOptions};
+use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
-use crate::simulate::{self, AsWritten, Summary, Window, output};
+use crate::simulate::{self, AsWritten, Summary, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The policy file.
     policy: PathBuf,
 
-    /// The ledger: CSV (either dialect) or JSON.
-    #[arg(long, value_name = "FILE")]
-    ledger: PathBuf,
-
-    /// The debtors file [default: debtors.csv beside the ledger].
-    #[arg(long, value_name = "FILE")]
-    debtors: Option<PathBuf>,
-
-    /// First day to report (steps before it still happen) [default: the book's first day].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    from: Option<NaiveDate>,
-
-    /// Last day to simulate; balances in the summary are at its end [default: today].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    book: BookArgs,
 
     /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-
-    /// How the CSV files are written: detected from their header, or forced.
-    #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
-    dialect: DialectChoice,
 
     /// Write the output to this file (replaced only once complete) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
@@ -62,16 +43,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         }
     });
     let json = format == Format::Json;
-    // Diagnostics go where the output's reader looks: JSON on stdout for
-    // programs, the human report on stderr otherwise.
-    let report = |diagnostics: &Diagnostics, exit: Exit| -> Exit {
-        if json {
-            exit.max(super::print_stdout(&render::json(diagnostics)))
-        } else {
-            context.report(diagnostics);
-            exit
-        }
-    };
+    let report = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
 
     // The policy first: a ledger is only worth reading against a valid one.
     let source = match load::read_policy(&args.policy) {
@@ -90,12 +62,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let mut diagnostics = checked.diagnostics;
 
-    let options = ReadOptions {
-        dialect: args.dialect,
-        currency: plan.currency.value,
-        progress: progress_bar(&args.ledger),
-    };
-    let loaded = match ledger::read(&args.ledger, args.debtors.as_deref(), &options) {
+    let loaded = match args.book.read(plan.currency.value) {
         Ok(loaded) => loaded,
         Err(d) => {
             diagnostics.push(d);
@@ -111,16 +78,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         context.report(&diagnostics);
     }
 
-    let to = args.to.unwrap_or_else(|| chrono::Local::now().date_naive());
-    if let Some(from) = args.from.filter(|from| *from > to) {
-        super::note(format_args!(
-            "error: --from {from} is after --to {to}: nothing to simulate"
-        ));
+    let Some(window) = args.book.window() else {
         return Exit::Failure;
-    }
-    let window = Window {
-        from: args.from,
-        to,
     };
     // CSV is written as it is simulated (a million invoices' events are not
     // built first); tables and JSON need the whole simulation.
@@ -156,24 +115,6 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     std::mem::forget(simulation);
     std::mem::forget(book);
     exit
-}
-
-/// A progress bar on stderr for a big ledger, only on a terminal.
-fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
-    const BIG: u64 = 16 * 1024 * 1024;
-    let big = std::fs::metadata(ledger).is_ok_and(|m| m.len() >= BIG);
-    if !big || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "reading {msg} {wide_bar} {binary_bytes}/{binary_total_bytes} ({eta})",
-    ) {
-        bar.set_style(style);
-    }
-    bar.set_message(ledger.display().to_string());
-    Some(bar)
 }
 
 fn note_counts(s: &Summary, output: Option<&Path>) {

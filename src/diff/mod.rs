@@ -32,7 +32,7 @@ use crate::simulate::{
 use crate::vocab::ChargeKind;
 
 /// A figure in both versions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Pair<T> {
     pub before: T,
     pub after: T,
@@ -133,6 +133,8 @@ pub struct Move {
 pub struct StepDelta {
     /// The stable identity (`send relance_1`, `call debtor#2`).
     pub id: String,
+    /// `send`, `call`, `charge`, `route` or `stop`.
+    pub verb: &'static str,
     pub before: Option<StepSide>,
     pub after: Option<StepSide>,
     /// Both versions have the step and it does the same thing (channels,
@@ -411,7 +413,13 @@ pub fn compare(
     let after_routes = routes(after);
     let matcher = Matcher {
         ledger,
-        before: simulate::Context::new(before, ledger, simulate::calendar(before), window, resolver),
+        before: simulate::Context::new(
+            before,
+            ledger,
+            simulate::calendar(before),
+            window,
+            resolver,
+        ),
         after: simulate::Context::new(after, ledger, simulate::calendar(after), window, resolver),
         before_ids,
         same_action,
@@ -436,7 +444,8 @@ pub fn compare(
             entry.1 += amount;
         }
     }
-    let before_summary = simulate::summary::summarise(before, ledger, window, &before_tally.totals());
+    let before_summary =
+        simulate::summary::summarise(before, ledger, window, &before_tally.totals());
     let after_summary = simulate::summary::summarise(after, ledger, window, &after_tally.totals());
 
     let side = |plan: &Plan, tally: &Tally, step: usize| -> Option<StepSide> {
@@ -453,6 +462,7 @@ pub fn compare(
         .enumerate()
         .map(|(i, id)| StepDelta {
             id,
+            verb: "",
             before: None,
             after: side(after, &after_tally, i),
             same_action: matcher.same_action[i],
@@ -462,6 +472,13 @@ pub fn compare(
         if let Some(delta) = steps.get_mut(id) {
             delta.before = side(before, &before_tally, b);
         }
+    }
+    for (i, delta) in steps.iter_mut().enumerate() {
+        let step = after.steps.get(i).or_else(|| {
+            let b = matcher.before_ids.iter().position(|&id| id == i)?;
+            before.steps.get(b)
+        });
+        delta.verb = step.map_or("", |s| s.action.verb());
     }
 
     let name = |d: Option<usize>| d.and_then(|d| destinations.get(d).cloned());

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{ChangeKind, Comparison, EventChange, Fired, Pair, StepDelta};
 use crate::plan::{Action, Plan};
@@ -35,7 +35,10 @@ pub fn action_with_reach(plan: &Plan, action: &Action) -> String {
                 let names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
                 let _ = write!(text, " by {}", names.join(", "));
             }
-            if recipients.iter().any(|r| *r != crate::vocab::Recipient::Debtor) {
+            if recipients
+                .iter()
+                .any(|r| *r != crate::vocab::Recipient::Debtor)
+            {
                 let names: Vec<&str> = recipients.iter().map(|r| r.as_str()).collect();
                 let _ = write!(text, " to {}", names.join(", "));
             }
@@ -126,6 +129,9 @@ pub fn table(c: &Comparison, labels: &Labels<'_>, limit: Option<usize>) -> Strin
 /// `4 invoices change: 4 events added, 4 removed`.
 fn headline(c: &Comparison) -> String {
     let n = c.counts;
+    if n.invoices == 0 {
+        return "no event changes".to_string();
+    }
     let mut parts = Vec::new();
     for (count, word) in [
         (n.added, "added"),
@@ -134,21 +140,21 @@ fn headline(c: &Comparison) -> String {
         (n.changed, "changed"),
     ] {
         if count > 0 {
-            parts.push(format!("{count} {word}"));
+            let events = if parts.is_empty() {
+                format!(" {}", plural(count, "event"))
+            } else {
+                String::new()
+            };
+            parts.push(format!("{count}{events} {word}"));
         }
     }
-    if n.invoices == 0 {
-        return "no event changes".to_string();
-    }
-    let mut text = format!(
-        "{} {} {}: ",
+    format!(
+        "{} {} {}: {}",
         n.invoices,
         plural(n.invoices, "invoice"),
-        if n.invoices == 1 { "changes" } else { "change" }
-    );
-    let events = n.added + n.removed + n.moved + n.changed;
-    let _ = write!(text, "{} {}", parts.join(", "), plural(events, "event"));
-    text
+        if n.invoices == 1 { "changes" } else { "change" },
+        parts.join(", ")
+    )
 }
 
 /// What changes, in sentences: routes first (what a lawyer looks for),
@@ -221,7 +227,7 @@ pub fn sentences(c: &Comparison) -> Vec<String> {
                     ));
                 }
                 // Routes gained or lost are already said as switches.
-                let is_route = step.id.starts_with("route ");
+                let is_route = step.verb == "route";
                 let more = added.get(&i).copied().unwrap_or(0);
                 let fewer = removed.get(&i).copied().unwrap_or(0);
                 let fires = match (more, fewer) {
@@ -275,10 +281,13 @@ impl TotalRow {
     fn count(label: String, pair: Pair<Option<usize>>) -> TotalRow {
         let text = |n: Option<usize>| n.map_or_else(|| "—".to_string(), |n| n.to_string());
         let value = |n: Option<usize>| Decimal::from(n.unwrap_or(0));
-        let mut row = TotalRow::money(label, Pair {
-            before: value(pair.before),
-            after: value(pair.after),
-        });
+        let mut row = TotalRow::money(
+            label,
+            Pair {
+                before: value(pair.before),
+                after: value(pair.after),
+            },
+        );
         row.before = text(pair.before);
         row.after = text(pair.after);
         if pair.before.is_none() != pair.after.is_none() && row.change.is_empty() {
@@ -320,7 +329,8 @@ pub fn totals(c: &Comparison) -> Vec<TotalRow> {
             after: Some(covered.after),
         },
     ));
-    for step in &c.steps {
+    // Routes are counted per destination below.
+    for step in c.steps.iter().filter(|s| s.verb != "route") {
         rows.push(TotalRow::count(
             step.id.clone(),
             Pair {
@@ -437,86 +447,214 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// The report for programs (docs/workflow.md describes it).
-pub fn json(c: &Comparison, labels: &Labels<'_>) -> Value {
-    let side_json = |side: Option<&super::StepSide>| {
-        side.map(|s| {
-            json!({
-                "step": s.step.0 + 1,
-                "line": s.line,
-                "action": s.action,
-                "events": s.events,
-            })
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    before: &'a str,
+    after: &'a str,
+    ledger: &'a str,
+    from: Option<String>,
+    to: String,
+    currency: &'a str,
+    changed: bool,
+    summary: Vec<String>,
+    counts: JsonCounts,
+    invoices_covered: Pair<usize>,
+    route_switches: Vec<JsonSwitch<'a>>,
+    steps: Vec<JsonStep<'a>>,
+    channels: Vec<JsonChannel>,
+    routed: Vec<JsonRouted<'a>>,
+    charges: Vec<JsonCharge>,
+    invoices: Vec<JsonInvoice<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounts {
+    invoices: usize,
+    added: usize,
+    removed: usize,
+    moved: usize,
+    changed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSwitch<'a> {
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    invoices: usize,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    step: &'a str,
+    before: Option<JsonStepSide<'a>>,
+    after: Option<JsonStepSide<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStepSide<'a> {
+    number: usize,
+    line: usize,
+    action: &'a str,
+    events: usize,
+}
+
+#[derive(Serialize)]
+struct JsonChannel {
+    channel: &'static str,
+    messages: Pair<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonRouted<'a> {
+    destination: &'a str,
+    invoices: Pair<usize>,
+    amount: Pair<String>,
+}
+
+#[derive(Serialize)]
+struct JsonCharge {
+    charge: &'static str,
+    events: Pair<usize>,
+    amount: Pair<String>,
+}
+
+#[derive(Serialize)]
+struct JsonInvoice<'a> {
+    invoice: &'a str,
+    debtor: &'a str,
+    changes: Vec<JsonChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    step: &'a str,
+    change: &'static str,
+    before: Option<JsonFired>,
+    after: Option<JsonFired>,
+}
+
+#[derive(Serialize)]
+struct JsonFired {
+    date: String,
+    amount: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    recipients: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    charge: Option<String>,
+}
+
+fn step_side_json(s: &super::StepSide) -> JsonStepSide<'_> {
+    JsonStepSide {
+        number: s.step.0 + 1,
+        line: s.line,
+        action: &s.action,
+        events: s.events,
+    }
+}
+
+fn money_pair(pair: Pair<Decimal>) -> Pair<String> {
+    Pair {
+        before: pair.before.to_string(),
+        after: pair.after.to_string(),
+    }
+}
+
+/// The report for programs (docs/workflow.md describes it), pretty-printed.
+pub fn json(c: &Comparison, labels: &Labels<'_>) -> String {
+    let fired = |f: &Option<Fired>| {
+        f.map(|f| JsonFired {
+            date: f.date.to_string(),
+            amount: f.amount.to_string(),
+            recipients: f.recipients.words().collect(),
+            charge: f.charge.map(|c| c.to_string()),
         })
     };
-    let fired_json = |fired: Option<&Fired>| {
-        fired.map(|f| {
-            let mut value = json!({
-                "date": f.date.to_string(),
-                "amount": f.amount.to_string(),
-                "recipients": f.recipients.words().collect::<Vec<_>>(),
-            });
-            if let (Some(charge), Some(map)) = (f.charge, value.as_object_mut()) {
-                map.insert("charge".into(), json!(charge.to_string()));
-            }
-            value
-        })
-    };
-    let pair = |p: Pair<usize>| json!({"before": p.before, "after": p.after});
-    let money = |p: Pair<Decimal>| json!({"before": p.before.to_string(), "after": p.after.to_string()});
-    json!({
-        "before": labels.before,
-        "after": labels.after,
-        "ledger": labels.ledger,
-        "from": c.window.from.map(|d| d.to_string()),
-        "to": c.window.to.to_string(),
-        "currency": c.currency,
-        "changed": !c.is_unchanged(),
-        "counts": {
-            "invoices": c.counts.invoices,
-            "added": c.counts.added,
-            "removed": c.counts.removed,
-            "moved": c.counts.moved,
-            "changed": c.counts.changed,
+    let report = JsonReport {
+        before: labels.before,
+        after: labels.after,
+        ledger: labels.ledger,
+        from: c.window.from.map(|d| d.to_string()),
+        to: c.window.to.to_string(),
+        currency: c.currency,
+        changed: !c.is_unchanged(),
+        summary: sentences(c),
+        counts: JsonCounts {
+            invoices: c.counts.invoices,
+            added: c.counts.added,
+            removed: c.counts.removed,
+            moved: c.counts.moved,
+            changed: c.counts.changed,
         },
-        "summary": sentences(c),
-        "invoices_covered": pair(c.covered()),
-        "route_switches": c.switches.iter().map(|s| json!({
-            "from": s.from,
-            "to": s.to,
-            "invoices": s.invoices,
-            "amount": s.amount.to_string(),
-        })).collect::<Vec<_>>(),
-        "steps": c.steps.iter().map(|s| json!({
-            "step": s.id,
-            "before": side_json(s.before.as_ref()),
-            "after": side_json(s.after.as_ref()),
-        })).collect::<Vec<_>>(),
-        "channels": c.channels.iter().map(|ch| json!({
-            "channel": ch.channel,
-            "messages": pair(ch.messages),
-        })).collect::<Vec<_>>(),
-        "routed": c.routed.iter().map(|r| json!({
-            "destination": r.destination,
-            "invoices": pair(r.invoices),
-            "amount": money(r.amount),
-        })).collect::<Vec<_>>(),
-        "charges": c.charges.iter().map(|ch| json!({
-            "charge": ch.kind.as_str(),
-            "events": pair(ch.events),
-            "amount": money(ch.amount),
-        })).collect::<Vec<_>>(),
-        "invoices": c.invoices.iter().map(|i| json!({
-            "invoice": i.reference,
-            "debtor": i.debtor,
-            "changes": i.changes.iter().map(|ch| json!({
-                "step": step_name(c, ch.step),
-                "change": ch.kind.as_str(),
-                "before": fired_json(ch.before.as_ref()),
-                "after": fired_json(ch.after.as_ref()),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+        invoices_covered: c.covered(),
+        route_switches: c
+            .switches
+            .iter()
+            .map(|s| JsonSwitch {
+                from: s.from.as_deref(),
+                to: s.to.as_deref(),
+                invoices: s.invoices,
+                amount: s.amount.to_string(),
+            })
+            .collect(),
+        steps: c
+            .steps
+            .iter()
+            .map(|s| JsonStep {
+                step: &s.id,
+                before: s.before.as_ref().map(step_side_json),
+                after: s.after.as_ref().map(step_side_json),
+            })
+            .collect(),
+        channels: c
+            .channels
+            .iter()
+            .map(|ch| JsonChannel {
+                channel: ch.channel,
+                messages: ch.messages,
+            })
+            .collect(),
+        routed: c
+            .routed
+            .iter()
+            .map(|r| JsonRouted {
+                destination: &r.destination,
+                invoices: r.invoices,
+                amount: money_pair(r.amount),
+            })
+            .collect(),
+        charges: c
+            .charges
+            .iter()
+            .map(|ch| JsonCharge {
+                charge: ch.kind.as_str(),
+                events: ch.events,
+                amount: money_pair(ch.amount),
+            })
+            .collect(),
+        invoices: c
+            .invoices
+            .iter()
+            .map(|i| JsonInvoice {
+                invoice: &i.reference,
+                debtor: &i.debtor,
+                changes: i
+                    .changes
+                    .iter()
+                    .map(|ch| JsonChange {
+                        step: step_name(c, ch.step),
+                        change: ch.kind.as_str(),
+                        before: fired(&ch.before),
+                        after: fired(&ch.after),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    // Plain structs of strings and numbers always serialise.
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// A simulation summary in a few lines, for `policy watch`: events per

@@ -31,7 +31,12 @@ fn book() -> Ledger {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
     std::fs::write(dir.path().join("ledger.csv"), LEDGER).unwrap();
-    let loaded = read(&dir.path().join("ledger.csv"), None, &ReadOptions::default()).unwrap();
+    let loaded = read(
+        &dir.path().join("ledger.csv"),
+        None,
+        &ReadOptions::default(),
+    )
+    .unwrap();
     loaded
         .ledger
         .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
@@ -99,7 +104,10 @@ fn a_new_delay_moves_events_and_does_not_remove_them() {
             "F-3 send relance_1 moved 2026-02-19 → 2026-02-24",
         ]
     );
-    assert_eq!((c.counts.moved, c.counts.added, c.counts.removed), (3, 0, 0));
+    assert_eq!(
+        (c.counts.moved, c.counts.added, c.counts.removed),
+        (3, 0, 0)
+    );
     assert_eq!(
         render::sentences(&c),
         ["`send relance_1` moves on 3 invoices: 5 days later"]
@@ -153,8 +161,20 @@ fn a_new_threshold_switches_courts() {
     assert_eq!(
         routed,
         [
-            ("justice_de_paix", Pair { before: 1, after: 0 }),
-            ("tribunal_arrondissement", Pair { before: 1, after: 2 })
+            (
+                "justice_de_paix",
+                Pair {
+                    before: 1,
+                    after: 0
+                }
+            ),
+            (
+                "tribunal_arrondissement",
+                Pair {
+                    before: 1,
+                    after: 2
+                }
+            )
         ]
     );
 }
@@ -167,15 +187,37 @@ fn a_new_channel_changes_events_and_counts_messages() {
     );
     assert_eq!(c.counts.changed, 3);
     assert!(c.invoices[0].changes[0].kind == ChangeKind::Changed);
-    let courrier = c.channels.iter().find(|ch| ch.channel == "courrier").unwrap();
-    assert_eq!(courrier.messages, Pair { before: 0, after: 3 });
+    let courrier = c
+        .channels
+        .iter()
+        .find(|ch| ch.channel == "courrier")
+        .unwrap();
+    assert_eq!(
+        courrier.messages,
+        Pair {
+            before: 0,
+            after: 3
+        }
+    );
     // The mise en demeure reaches debtor and guarantor: two registered
     // letters for F-1, one for F-2.
-    let recommande = c.channels.iter().find(|ch| ch.channel == "recommandé").unwrap();
-    assert_eq!(recommande.messages, Pair { before: 3, after: 3 });
+    let recommande = c
+        .channels
+        .iter()
+        .find(|ch| ch.channel == "recommandé")
+        .unwrap();
+    assert_eq!(
+        recommande.messages,
+        Pair {
+            before: 3,
+            after: 3
+        }
+    );
     assert_eq!(
         render::sentences(&c),
-        ["`send relance_1` changes on 3 invoices: now `send relance_1 by email, courrier`, was `send relance_1 by email`"]
+        [
+            "`send relance_1` changes on 3 invoices: now `send relance_1 by email, courrier`, was `send relance_1 by email`"
+        ]
     );
 }
 
@@ -189,10 +231,22 @@ fn an_added_step_and_a_new_charge_amount() {
         );
     let c = diff(BASE, &after);
     let call = c.steps.iter().find(|s| s.id == "call debtor").unwrap();
-    assert_eq!(call.events(), Pair { before: 0, after: 2 });
+    assert_eq!(
+        call.events(),
+        Pair {
+            before: 0,
+            after: 2
+        }
+    );
     assert!(call.before.is_none());
     let indemnity = &c.charges[0];
-    assert_eq!(indemnity.events, Pair { before: 2, after: 2 });
+    assert_eq!(
+        indemnity.events,
+        Pair {
+            before: 2,
+            after: 2
+        }
+    );
     assert_eq!(
         indemnity.amount,
         Pair {

@@ -73,7 +73,13 @@ fn git_show(name: &str, rev: &str, path: &str) -> Result<(Vec<u8>, PathBuf), Dia
         let tree = format!("{rev}^{{tree}}");
         git(
             name,
-            ["rev-parse", "--verify", "--quiet", "--end-of-options", &tree],
+            [
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &tree,
+            ],
         )
         .map_err(|failure| match failure {
             Failure::Missing(d) => d,
@@ -96,11 +102,18 @@ fn git_show(name: &str, rev: &str, path: &str) -> Result<(Vec<u8>, PathBuf), Dia
             Code::NotInRevision,
             format!("cannot read `{name}`: {reason}"),
         )
-        .with_help(format!(
-            "a path after `REV:` is relative to the repository's root (`{at}:policies/x.policy`); \
-             write `{rev}:./{path}` for a path relative to the current folder. A policy new in \
-             this change has no old version: review it with `policy simulate`"
-        ))
+        .with_help(if path.starts_with('.') {
+            "the path is relative to the current folder; a policy new in this change has no \
+             old version: review it with `policy simulate`"
+                .to_string()
+        } else {
+            format!(
+                "a path after `REV:` is relative to the repository's root \
+                 (`{at}:policies/x.policy`); write `{rev}:./{path}` for a path relative to the \
+                 current folder. A policy new in this change has no old version: review it \
+                 with `policy simulate`"
+            )
+        })
         .in_path(name)
     };
     let kind = git(name, ["cat-file", "-t", &object]).map_err(|failure| match failure {
