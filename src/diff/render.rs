@@ -706,12 +706,24 @@ pub fn since(c: &Comparison) -> String {
     if c.is_unchanged() {
         return "since the last save: no change on the ledger\n".to_string();
     }
+    // A few lines under each save: the rest is `policy diff`'s.
+    const SHOWN: usize = 5;
     let mut out = format!("since the last save: {}\n", headline(c));
-    for sentence in sentences(c) {
+    let sentences = sentences(c);
+    for sentence in sentences.iter().take(SHOWN) {
         let _ = writeln!(out, "  - {sentence}");
     }
-    for row in totals(c).into_iter().filter(TotalRow::changed) {
+    let rows: Vec<TotalRow> = totals(c).into_iter().filter(TotalRow::changed).collect();
+    for row in rows.iter().take(SHOWN) {
         let _ = writeln!(out, "  {}: {} → {}", row.label, row.before, row.after);
+    }
+    let hidden = sentences.len().saturating_sub(SHOWN) + rows.len().saturating_sub(SHOWN);
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  … {hidden} more {} (`policy diff` shows them all)",
+            plural(hidden, "line")
+        );
     }
     out
 }
