@@ -87,7 +87,7 @@ fn a_later_mise_en_demeure_moves_what_follows_it() {
     let text = report(&edit, &["--limit", "3"], 1);
     insta::assert_snapshot!(text);
     // Moved, not removed and added: the step keeps its identity.
-    assert!(text.contains("`send mise_en_demeure` moves on 32 invoices: 5 days later"));
+    assert!(text.contains("`send mise_en_demeure` moves 5 days later on 32 invoices"));
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn a_committed_version_against_the_working_tree() {
         "{text}"
     );
     assert!(
-        text.contains("`send mise_en_demeure` moves on 32 invoices"),
+        text.contains("`send mise_en_demeure` moves 5 days later on 32 invoices"),
         "{text}"
     );
 

@@ -318,7 +318,7 @@ fn with_a_ledger_each_save_shows_its_effect() {
         "{shown}"
     );
     assert!(
-        shown.contains("`send mise_en_demeure` moves on 32 invoices: 5 days later"),
+        shown.contains("`send mise_en_demeure` moves 5 days later on 32 invoices"),
         "{shown}"
     );
 
@@ -331,7 +331,7 @@ fn with_a_ledger_each_save_shows_its_effect() {
     });
     let shown = text(&report);
     assert!(
-        shown.contains("`send mise_en_demeure` moves on 32 invoices: 5 days earlier"),
+        shown.contains("`send mise_en_demeure` moves 5 days earlier on 32 invoices"),
         "{shown}"
     );
 

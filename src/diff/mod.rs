@@ -311,8 +311,8 @@ impl Tally {
         Tally(vec![StepTally::default(); plan.steps.len()])
     }
 
-    fn add(&mut self, events: &[Event]) {
-        for event in events {
+    fn add(&mut self, events: &[Event], window: Window) {
+        for event in events.iter().filter(|e| window.contains(e.date)) {
             let Some(t) = self.0.get_mut(event.step.0) else {
                 continue;
             };
@@ -353,6 +353,9 @@ struct Part {
 /// What both plans share, indexed by step.
 struct Matcher<'a> {
     ledger: &'a Ledger,
+    /// The days reported; both plans are simulated beyond them, so that a
+    /// step moved across an edge of the window is seen to move.
+    window: Window,
     before: simulate::Context<'a>,
     after: simulate::Context<'a>,
     /// Per step of the old plan: its identity's index (the new plan's
@@ -365,7 +368,12 @@ struct Matcher<'a> {
     after_routes: Vec<Option<usize>>,
 }
 
-/// Compares what two plans do to a book over a window.
+/// How far past the window both plans are simulated to match moved steps.
+const HORIZON_DAYS: u64 = 10 * 366;
+
+/// Compares what two plans do to a book over a window: events on the
+/// window's days are compared and counted; a step moved into or out of
+/// the window has moved (its date outside the window is shown).
 pub fn compare(
     before: &Plan,
     after: &Plan,
@@ -411,16 +419,27 @@ pub fn compare(
     };
     let before_routes = routes(before);
     let after_routes = routes(after);
+    // Events outside the window are computed only to be matched: a step
+    // pushed past `to` has moved, not gone. Events up to `to` do not depend
+    // on how far the simulation runs.
+    let beyond = Window {
+        from: None,
+        to: window
+            .to
+            .checked_add_days(chrono::Days::new(HORIZON_DAYS))
+            .unwrap_or(window.to),
+    };
     let matcher = Matcher {
         ledger,
+        window,
         before: simulate::Context::new(
             before,
             ledger,
             simulate::calendar(before),
-            window,
+            beyond,
             resolver,
         ),
-        after: simulate::Context::new(after, ledger, simulate::calendar(after), window, resolver),
+        after: simulate::Context::new(after, ledger, simulate::calendar(after), beyond, resolver),
         before_ids,
         same_action,
         before_routes,
@@ -529,8 +548,8 @@ impl Matcher<'_> {
             new.clear();
             simulate::schedule_invoice(&self.before, id, invoice, &mut scratch, &mut old);
             simulate::schedule_invoice(&self.after, id, invoice, &mut scratch, &mut new);
-            part.before.add(&old);
-            part.after.add(&new);
+            part.before.add(&old, self.window);
+            part.after.add(&new, self.window);
             let changes = self.changes(&old, &new, &mut matched);
             if changes.is_empty() {
                 continue;
@@ -539,15 +558,22 @@ impl Matcher<'_> {
             for change in &changes {
                 part.counts.count(change.kind);
             }
+            // The first route of each version, at any date: a route moved
+            // out of the window still goes to the same destination.
             let first_route = |events: &[Event], routes: &[Option<usize>]| {
                 events
                     .iter()
-                    .find_map(|e| Some((routes.get(e.step.0).copied()??, e.amount)))
+                    .find_map(|e| Some((routes.get(e.step.0).copied()??, *e)))
             };
             let from = first_route(&old, &self.before_routes);
             let to = first_route(&new, &self.after_routes);
-            if from.map(|f| f.0) != to.map(|t| t.0) {
-                let amount = to.or(from).map_or(Decimal::ZERO, |r| r.1);
+            let shown = |r: Option<(usize, Event)>| r.filter(|r| self.window.contains(r.1.date));
+            if from.map(|f| f.0) != to.map(|t| t.0)
+                && (shown(from).is_some() || shown(to).is_some())
+            {
+                let amount = shown(to)
+                    .or(shown(from))
+                    .map_or(Decimal::ZERO, |r| r.1.amount);
                 let entry = part
                     .switches
                     .entry((from.map(|f| f.0), to.map(|t| t.0)))
@@ -576,11 +602,14 @@ impl Matcher<'_> {
                 continue;
             };
             // The new plan's step `i` has identity `i`.
+            let shown = |e: &Event| self.window.contains(e.date);
             match new.iter().position(|n| n.step.0 == id) {
                 Some(at) => {
                     matched[at] = true;
                     let n = &new[at];
-                    let kind = if o.date != n.date {
+                    let kind = if !shown(o) && !shown(n) {
+                        continue;
+                    } else if o.date != n.date {
                         ChangeKind::Moved
                     } else if !self.same_action.get(id).copied().unwrap_or(false)
                         || o.recipients != n.recipients
@@ -597,6 +626,7 @@ impl Matcher<'_> {
                         after: Some(n.into()),
                     });
                 }
+                None if !shown(o) => {}
                 None => changes.push(EventChange {
                     step: id,
                     kind: ChangeKind::Removed,
@@ -605,7 +635,8 @@ impl Matcher<'_> {
                 }),
             }
         }
-        for (n, _) in new.iter().zip(matched.iter()).filter(|(_, m)| !**m) {
+        let unmatched = new.iter().zip(matched.iter()).filter(|(_, m)| !**m);
+        for (n, _) in unmatched.filter(|(n, _)| self.window.contains(n.date)) {
             changes.push(EventChange {
                 step: n.step.0,
                 kind: ChangeKind::Added,

@@ -205,13 +205,14 @@ pub fn sentences(c: &Comparison) -> Vec<String> {
                 plural(before.events, "invoice")
             )),
             (Some(before), Some(after)) => {
+                // One line per step: how it moves, changes, fires.
+                let mut parts = Vec::new();
                 if let Some((_, m)) = moves.iter().find(|(s, _)| *s == i) {
-                    out.push(format!(
-                        "`{}` moves on {} {}: {}",
-                        step.id,
+                    parts.push(format!(
+                        "moves {} on {} {}",
+                        shift_text(m.earliest, m.latest),
                         m.invoices,
                         plural(m.invoices, "invoice"),
-                        shift_text(m.earliest, m.latest)
                     ));
                 }
                 if let Some(&n) = changed.get(&i) {
@@ -220,11 +221,7 @@ pub fn sentences(c: &Comparison) -> Vec<String> {
                     } else {
                         format!("now `{}`, was `{}`", after.action, before.action)
                     };
-                    out.push(format!(
-                        "`{}` changes on {n} {}: {what}",
-                        step.id,
-                        plural(n, "invoice")
-                    ));
+                    parts.push(format!("changes on {n} {}: {what}", plural(n, "invoice")));
                 }
                 // Routes gained or lost are already said as switches.
                 let is_route = step.verb == "route";
@@ -238,10 +235,10 @@ pub fn sentences(c: &Comparison) -> Vec<String> {
                     (m, f) => Some(format!("fires on {m} more and {f} fewer invoices")),
                 };
                 if let Some(fires) = fires {
-                    out.push(format!(
-                        "`{}` {fires} ({} → {})",
-                        step.id, events.before, events.after
-                    ));
+                    parts.push(format!("{fires} ({} → {})", events.before, events.after));
+                }
+                if !parts.is_empty() {
+                    out.push(format!("`{}` {}", step.id, parts.join("; ")));
                 }
             }
             (None, None) => {}

@@ -110,7 +110,7 @@ fn a_new_delay_moves_events_and_does_not_remove_them() {
     );
     assert_eq!(
         render::sentences(&c),
-        ["`send relance_1` moves on 3 invoices: 5 days later"]
+        ["`send relance_1` moves 5 days later on 3 invoices"]
     );
 }
 
@@ -264,23 +264,54 @@ fn an_added_step_and_a_new_charge_amount() {
 }
 
 #[test]
-fn a_step_moved_past_the_window_is_removed_from_it() {
+fn a_step_moved_past_the_window_has_moved() {
+    let c = diff(BASE, &BASE.replace("after 60 days", "after 400 days"));
+    assert_eq!(
+        lines(&c),
+        [
+            "F-1 route justice_de_paix moved 2026-04-01 → 2027-03-07",
+            "F-2 route tribunal_arrondissement moved 2026-04-01 → 2027-03-07",
+        ]
+    );
+    assert!(c.switches.is_empty(), "still the same courts");
+    // Counted in the window only.
+    let routed: Vec<Pair<usize>> = c.routed.iter().map(|r| r.invoices).collect();
+    assert_eq!(
+        routed,
+        [Pair {
+            before: 1,
+            after: 0
+        }; 2]
+    );
+    assert_eq!(c.after.events, c.before.events - 2);
+}
+
+#[test]
+fn a_window_compares_only_its_days() {
+    let window = Window {
+        from: NaiveDate::from_ymd_opt(2026, 3, 1),
+        to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    };
+    // relance_1 moves within February: outside the window, no change.
     let c = compare(
         &plan(BASE),
-        &plan(&BASE.replace("after 60 days", "after 400 days")),
+        &plan(&BASE.replace("after 15 days", "after 20 days")),
         &book(),
-        window(),
+        window,
         &AsWritten,
     );
-    assert_eq!(c.counts.removed, 2);
-    assert_eq!(
-        c.switches
-            .iter()
-            .map(|s| (s.from.as_deref(), s.to.as_deref(), s.invoices))
-            .collect::<Vec<_>>(),
-        [
-            (Some("justice_de_paix"), None, 1),
-            (Some("tribunal_arrondissement"), None, 1)
-        ]
+    assert!(c.is_unchanged(), "{:?}", lines(&c));
+    // The mise en demeure moves from March into April: it has moved.
+    let c = compare(
+        &plan(BASE),
+        &plan(&BASE.replace("after 45 days send", "after 65 days send")),
+        &book(),
+        window,
+        &AsWritten,
+    );
+    assert!(
+        lines(&c).contains(&"F-1 send mise_en_demeure moved 2026-03-17 → 2026-04-06".to_string()),
+        "{:?}",
+        lines(&c)
     );
 }
