@@ -4,39 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
 
-fn repo_file(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// A folder like a legal-ops repository: the LU policy, its templates and
-/// the example book, so that the reports show short relative paths.
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let templates = dir.path().join("templates/lu");
-    std::fs::create_dir_all(&templates).unwrap();
-    for entry in std::fs::read_dir(repo_file("policies/templates/lu")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
-    }
-    std::fs::copy(
-        repo_file("policies/lu-b2b.policy"),
-        dir.path().join("lu-b2b.policy"),
-    )
-    .unwrap();
-    for name in ["ledger.csv", "debtors.csv"] {
-        std::fs::copy(
-            repo_file(&format!("examples/{name}")),
-            dir.path().join(name),
-        )
-        .unwrap();
-    }
-    dir
-}
+mod common;
+use common::{lu_workspace as workspace, repo_file};
 
 fn original() -> String {
     std::fs::read_to_string(repo_file("policies/lu-b2b.policy")).unwrap()

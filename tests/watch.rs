@@ -10,6 +10,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{lu_workspace, repo_file};
 use policy::diagnostic::Diagnostic;
 use policy::plan::Plan;
 use policy::watch::{Cause, FileStatus, LedgerSummaries, Options, Report, Stopper, Watch};
@@ -255,34 +257,6 @@ fn within_budget(latencies: &[Duration]) {
     assert!(*max < BUDGET, "slowest report took {} ms", max.as_millis());
 }
 
-fn repo_file(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-/// The LU policy, its templates and the example book in a folder.
-fn lu_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let templates = dir.path().join("templates/lu");
-    std::fs::create_dir_all(&templates).unwrap();
-    for entry in std::fs::read_dir(repo_file("policies/templates/lu")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
-    }
-    std::fs::copy(
-        repo_file("policies/lu-b2b.policy"),
-        dir.path().join("lu-b2b.policy"),
-    )
-    .unwrap();
-    for name in ["ledger.csv", "debtors.csv"] {
-        std::fs::copy(
-            repo_file(&format!("examples/{name}")),
-            dir.path().join(name),
-        )
-        .unwrap();
-    }
-    dir
-}
-
 /// `--ledger`: every save brings the summary on the book and what changed
 /// since the last good save, within the same budget.
 #[test]
@@ -430,7 +404,7 @@ mod cli {
         std::fs::write(dir.path().join("a.policy"), "after 1 day stop\n").unwrap();
         for name in ["ledger.csv", "debtors.csv"] {
             std::fs::copy(
-                super::repo_file(&format!("examples/{name}")),
+                super::common::repo_file(&format!("examples/{name}")),
                 dir.path().join(name),
             )
             .unwrap();

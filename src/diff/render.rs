@@ -436,7 +436,8 @@ fn window_text(summary: &Summary) -> String {
     format!("from {from} to {}", summary.to)
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 invoice`, `2 invoices`: the word for `n` things.
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
