@@ -9,6 +9,7 @@ pub mod check;
 pub mod claim;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod dossier;
 pub mod explain;
 pub mod format;

@@ -10,9 +10,11 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{lu_workspace, repo_file};
 use policy::diagnostic::Diagnostic;
 use policy::plan::Plan;
-use policy::watch::{Cause, FileStatus, Options, Report, Stopper, Watch};
+use policy::watch::{Cause, FileStatus, LedgerSummaries, Options, Report, Stopper, Watch};
 
 /// Save-to-report budget, from the issue.
 const BUDGET: Duration = Duration::from_millis(300);
@@ -38,17 +40,26 @@ fn start(files: &[(&str, &str)]) -> Running {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let watch = Watch::new(Options::new(Vec::new(), dir.path().to_path_buf()));
+    // Stands in for the simulation summary of `--ledger`.
+    let hook = |path: &Path, plan: &Plan| -> Option<String> {
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        Some(format!("{name}: {} steps", plan.steps.len()))
+    };
+    start_in(dir, Vec::new(), hook)
+}
+
+/// Watches `paths` in `dir` (everything when empty) with `hook`.
+fn start_in(
+    dir: tempfile::TempDir,
+    paths: Vec<PathBuf>,
+    mut hook: impl FnMut(&Path, &Plan) -> Option<String> + Send + 'static,
+) -> Running {
+    let watch = Watch::new(Options::new(paths, dir.path().to_path_buf()));
     let stopper = watch.stopper();
     let (sender, reports) = mpsc::channel();
     let thread = std::thread::spawn(move || {
         let mut sink = |report: Report| {
             let _ = sender.send(report);
-        };
-        // Stands in for the simulation summary of `--ledger`.
-        let mut hook = |path: &Path, plan: &Plan| -> Option<String> {
-            let name = path.file_name()?.to_string_lossy().into_owned();
-            Some(format!("{name}: {} steps", plan.steps.len()))
         };
         watch.run(&mut sink, &mut hook)
     });
@@ -228,9 +239,13 @@ fn edit_break_repair_delete_recreate() {
         "no report for other files"
     );
 
-    let latencies = watch.stop();
+    within_budget(&watch.stop());
+}
+
+/// Prints the latencies and checks the slowest against the budget.
+fn within_budget(latencies: &[Duration]) {
     let max = latencies.iter().max().unwrap();
-    let mut sorted = latencies.clone();
+    let mut sorted = latencies.to_vec();
     sorted.sort();
     println!(
         "save-to-report latency over {} saves: median {} ms, max {} ms (budget {} ms)",
@@ -240,6 +255,91 @@ fn edit_break_repair_delete_recreate() {
         BUDGET.as_millis()
     );
     assert!(*max < BUDGET, "slowest report took {} ms", max.as_millis());
+}
+
+/// `--ledger`: every save brings the summary on the book and what changed
+/// since the last good save, within the same budget.
+#[test]
+fn with_a_ledger_each_save_shows_its_effect() {
+    let dir = lu_workspace();
+    let mut summaries = LedgerSummaries::new(dir.path().join("ledger.csv"), None);
+    summaries.to = Some("2025-12-31".parse().unwrap());
+    let hook = move |path: &Path, plan: &Plan| summaries.summary(path, plan);
+    let mut watch = start_in(dir, vec![PathBuf::from("lu-b2b.policy")], hook);
+    let original = std::fs::read_to_string(repo_file("policies/lu-b2b.policy")).unwrap();
+
+    let report = watch.next_report();
+    let first = extra(file(&report, "lu-b2b.policy")).unwrap().to_string();
+    insta::assert_snapshot!(first.replace(&*watch.dir.path().to_string_lossy(), "<dir>"), @r"
+    <dir>/ledger.csv: 268 events on 203 invoices, from the first day of the book to 2025-12-31
+    steps: send relance_1 56 · send relance_2 47 · call debtor 37 · send mise_en_demeure 33 · charge indemnity 33 · charge interest 33 · route justice_de_paix 24 · route tribunal_arrondissement 5
+    routed: justice_de_paix 24 invoices (105246.34 EUR) · tribunal_arrondissement 5 invoices (147429.19 EUR)
+    outstanding at 2025-12-31: 413360.63 EUR
+    ");
+
+    // A later mise en demeure: what follows it moves.
+    let later = original.replace(
+        "after 45 days send mise_en_demeure",
+        "after 50 days send mise_en_demeure",
+    );
+    let text = |report: &Report| extra(file(report, "lu-b2b.policy")).unwrap().to_string();
+    let report = watch.save("later mise en demeure", move |dir| {
+        std::fs::write(dir.join("lu-b2b.policy"), later).unwrap()
+    });
+    let shown = text(&report);
+    assert!(
+        shown.contains("since the last save: 33 invoices change: 6 events removed, 122 moved"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`send mise_en_demeure` moves 5 days later on 32 invoices"),
+        "{shown}"
+    );
+
+    // Broken, then back as it was: compared with the last good save.
+    let report = watch.save("break", write("lu-b2b.policy", "after quinze days stop\n"));
+    assert_eq!(extra(file(&report, "lu-b2b.policy")), None);
+    let again = original.clone();
+    let report = watch.save("repair", move |dir| {
+        std::fs::write(dir.join("lu-b2b.policy"), again).unwrap()
+    });
+    let shown = text(&report);
+    assert!(
+        shown.contains("`send mise_en_demeure` moves 5 days earlier on 32 invoices"),
+        "{shown}"
+    );
+
+    // A comment only: no change on the book.
+    let commented = format!("{original}# relu le 3 mars\n");
+    let report = watch.save("comment", move |dir| {
+        std::fs::write(dir.join("lu-b2b.policy"), commented).unwrap()
+    });
+    assert!(
+        text(&report).ends_with("since the last save: no change on the ledger\n"),
+        "{}",
+        text(&report)
+    );
+
+    // The book changes: it is read again at the next save.
+    let ledger = watch.path("ledger.csv");
+    let mut book = std::fs::read_to_string(&ledger).unwrap();
+    book.push_str("2025-12-01,invoice,F25-9999999,D00003,50000.00,2025-12-02\n");
+    std::fs::write(&ledger, book).unwrap();
+    let touched = format!("{original}# relu le 4 mars\n");
+    let report = watch.save("touch", move |dir| {
+        std::fs::write(dir.join("lu-b2b.policy"), touched).unwrap()
+    });
+    let shown = text(&report);
+    assert!(
+        shown.contains("on 204 invoices"),
+        "the new invoice is seen: {shown}"
+    );
+    assert!(
+        shown.ends_with("since the last save: no change on the ledger\n"),
+        "{shown}"
+    );
+
+    within_budget(&watch.stop());
 }
 
 #[test]
@@ -302,8 +402,15 @@ mod cli {
     fn ctrl_c_exits_cleanly() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.policy"), "after 1 day stop\n").unwrap();
+        for name in ["ledger.csv", "debtors.csv"] {
+            std::fs::copy(
+                super::common::repo_file(&format!("examples/{name}")),
+                dir.path().join(name),
+            )
+            .unwrap();
+        }
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("policy"))
-            .args(["watch", "--ledger", "l.csv", "--debtors", "d.csv"])
+            .args(["watch", "a.policy", "--ledger", "ledger.csv"])
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -325,6 +432,10 @@ mod cli {
         }
         assert!(first.contains("] watching 1 file\n"), "{first}");
         assert!(first.contains("a.policy: no problems\n"), "{first}");
+        assert!(
+            first.contains("  ledger.csv: ") && first.contains(" events on 300 invoices, from"),
+            "the summary on the ledger: {first}"
+        );
 
         let pid = child.id().to_string();
         let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
@@ -332,11 +443,19 @@ mod cli {
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(0), "{stderr}");
-        assert!(
-            stderr.contains("ledger summaries are not available yet"),
-            "{stderr}"
-        );
         assert!(stderr.contains("stopped watching"), "{stderr}");
+    }
+
+    #[test]
+    fn a_missing_ledger_exits_2() {
+        let output = Command::new(assert_cmd::cargo::cargo_bin("policy"))
+            .args(["watch", "--ledger", "missing.csv"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("cannot read `missing.csv`"), "{stderr}");
     }
 
     #[test]

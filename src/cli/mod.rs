@@ -1,7 +1,9 @@
 //! The command line: clap types and dispatch. One file per subcommand; each
 //! returns an [`Exit`], and `main` turns it into the process exit code.
 
+mod book;
 mod check;
+mod diff;
 mod dossier;
 mod explain;
 mod fmt;
@@ -59,6 +61,9 @@ enum Command {
     Fmt(fmt::Args),
     /// Check policy files again on every save, until Ctrl-C.
     Watch(watch::Args),
+    /// What a change to a policy does to a ledger's invoices: events added,
+    /// removed or moved, courts switched (exit 1 when anything changes).
+    Diff(diff::Args),
     /// Inspect the audit journal of `policy run`: verify it, resolve an
     /// uncertain action.
     Journal(journal::Args),
@@ -80,6 +85,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Simulate(args) => simulate::run(&args, &context),
         Command::Fmt(args) => fmt::run(&args, &context),
         Command::Watch(args) => watch::run(&args, &context),
+        Command::Diff(args) => diff::run(&args, &context),
         Command::Journal(args) => journal::run(&args, &context),
         Command::Run(args) => run::run(&args, &context),
         Command::Dossier(args) => dossier::run(&args, &context),
@@ -101,6 +107,23 @@ impl Context {
         let mut err = std::io::stderr().lock();
         for diagnostic in diagnostics {
             let _ = writeln!(err, "{}", render::human(diagnostic.borrow(), self.style));
+        }
+    }
+
+    /// Reports the diagnostics that stop a command where its output's
+    /// reader looks: JSON on stdout for programs, the human report on
+    /// stderr otherwise.
+    pub fn fail(
+        &self,
+        diagnostics: &crate::diagnostic::Diagnostics,
+        exit: Exit,
+        json: bool,
+    ) -> Exit {
+        if json {
+            exit.max(print_stdout(&render::json(diagnostics)))
+        } else {
+            self.report(diagnostics);
+            exit
         }
     }
 }

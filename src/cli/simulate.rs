@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::inputs::LedgerArgs;
+use super::book::BookArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::check::check_source;
-use crate::diagnostic::{Diagnostics, render};
+use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
-use crate::simulate::{self, AsWritten, RunsFrom, Summary, Window, output};
+use crate::simulate::{self, AsWritten, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,15 +19,7 @@ pub struct Args {
     policy: PathBuf,
 
     #[command(flatten)]
-    book: LedgerArgs,
-
-    /// First day to report (steps before it still happen) [default: the book's first day].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    from: Option<NaiveDate>,
-
-    /// Last day to simulate; balances in the summary are at its end [default: today].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    to: Option<NaiveDate>,
+    book: BookArgs,
 
     /// Schedule as `policy run` does when its first run is on this day:
     /// nothing before it, overdue schedules caught up without bursts.
@@ -59,16 +51,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         }
     });
     let json = format == Format::Json;
-    // Diagnostics go where the output's reader looks: JSON on stdout for
-    // programs, the human report on stderr otherwise.
-    let report = |diagnostics: &Diagnostics, exit: Exit| -> Exit {
-        if json {
-            exit.max(super::print_stdout(&render::json(diagnostics)))
-        } else {
-            context.report(diagnostics);
-            exit
-        }
-    };
+    let report = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
 
     // The policy first: a ledger is only worth reading against a valid one.
     let source = match load::read_policy(&args.policy) {
@@ -87,7 +70,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let mut diagnostics = checked.diagnostics;
 
-    let book = match args.book.read(plan.currency.value) {
+    let book = match args.book.files.read(plan.currency.value) {
         Ok((book, warnings)) => {
             diagnostics.extend(warnings);
             book
@@ -102,16 +85,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         context.report(&diagnostics);
     }
 
-    let to = args.to.unwrap_or_else(|| chrono::Local::now().date_naive());
-    if let Some(from) = args.from.filter(|from| *from > to) {
-        super::note(format_args!(
-            "error: --from {from} is after --to {to}: nothing to simulate"
-        ));
+    let Some(window) = args.book.window() else {
         return Exit::Failure;
-    }
-    let window = Window {
-        from: args.from,
-        to,
     };
     // CSV is written as it is simulated (a million invoices' events are not
     // built first); tables and JSON need the whole simulation.

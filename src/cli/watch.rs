@@ -1,5 +1,6 @@
-//! `policy watch [PATH...]`: checks policy files again on every save and
-//! prints a fresh report on stdout, until Ctrl-C.
+//! `policy watch [PATH...] [--ledger L [--debtors D]]`: checks policy files
+//! again on every save and prints a fresh report on stdout (with a
+//! simulation summary on the ledger), until Ctrl-C.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::time::Duration;
 use super::{Context, Exit, note};
 use crate::diagnostic::render::Style;
 use crate::plan::Plan;
-use crate::watch::{Options, Report, Watch};
+use crate::watch::{LedgerSummaries, Options, Report, Watch};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,12 +18,13 @@ pub struct Args {
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
 
-    /// A ledger to simulate each policy against after every save (with
-    /// `--debtors`).
-    #[arg(long, value_name = "LEDGER", requires = "debtors")]
+    /// A ledger to simulate each policy on after every save: a summary,
+    /// and what changed since the previous save.
+    #[arg(long, value_name = "LEDGER")]
     ledger: Option<PathBuf>,
 
-    /// The debtors file that goes with `--ledger`.
+    /// The debtors file that goes with `--ledger` [default: debtors.csv
+    /// beside the ledger].
     #[arg(long, value_name = "DEBTORS", requires = "ledger")]
     debtors: Option<PathBuf>,
 
@@ -54,15 +56,20 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             "cannot catch Ctrl-C ({err}); it will stop the watch abruptly"
         ));
     }
-    if args.ledger.is_some() {
-        note(
-            "note: ledger summaries are not available yet in this version of `policy`; \
-             `--ledger` and `--debtors` are accepted and ignored, the watch checks the policies only",
-        );
+    // A ledger that is not there is a mistake to say now, not under every
+    // policy; its content is read at the first check.
+    for path in args.ledger.iter().chain(&args.debtors) {
+        if let Err(err) = std::fs::metadata(path) {
+            context.report([crate::load::io_error(path, &err)]);
+            return Exit::Failure;
+        }
     }
-    // The simulation summary (and what changed since the last save) plugs
-    // in here once the simulation engine is merged.
-    let mut hook = |_: &Path, _: &Plan| -> Option<String> { None };
+    let mut summaries = args
+        .ledger
+        .clone()
+        .map(|ledger| LedgerSummaries::new(ledger, args.debtors.clone()));
+    let mut hook =
+        |path: &Path, plan: &Plan| -> Option<String> { summaries.as_mut()?.summary(path, plan) };
 
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let style = Style {

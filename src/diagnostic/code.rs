@@ -146,6 +146,13 @@ codes! {
     DossierAmbiguousId => "policy::dossier_ambiguous_id",
     DossierNoJurisdiction => "policy::dossier_no_jurisdiction",
     DossierOutput => "policy::dossier_output",
+    // policy diff (issue 6; docs/diagnostics.md "Editing workflow")
+    GitMissing => "policy::git_missing",
+    NotAGitRepository => "policy::not_a_git_repository",
+    UnknownRevision => "policy::unknown_revision",
+    NotInRevision => "policy::not_in_revision",
+    GitFailed => "policy::git_failed",
+    DiffCurrency => "policy::diff_currency",
 }
 
 impl std::fmt::Display for Code {

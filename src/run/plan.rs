@@ -3,7 +3,7 @@
 //! grouped into one communication per debtor, step, recipient and channel.
 //! Pure: no I/O, no clock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -67,29 +67,16 @@ pub struct DayPlan {
     pub held: Vec<Held>,
 }
 
-/// The stable identity of every step: what it does (`send relance_1`,
-/// `call debtor`, `route justice_de_paix`), `#2`… for a repeat. It survives
-/// edits of delays and inserted lines, so that a letter already sent is never
-/// sent again because the policy file changed.
+/// Every step's journal reference: its stable identity (shared with
+/// `policy diff`, see [`crate::diff::identity`]), line and target.
 pub fn step_refs(plan: &Plan) -> Vec<StepRef> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    plan.steps
-        .iter()
-        .map(|step| {
-            let what = match &step.action {
-                Action::Call { recipient } => format!("call {recipient}"),
-                action => match action.target() {
-                    Some(target) => format!("{} {target}", action.verb()),
-                    None => action.verb().to_string(),
-                },
-            };
-            let count = seen.entry(what.clone()).or_insert(0);
-            *count += 1;
-            StepRef {
-                id: StepRef::id(&what, *count),
-                line: plan.line(step.span),
-                target: step.action.target().unwrap_or_default().to_string(),
-            }
+    crate::diff::identity::step_ids(plan)
+        .into_iter()
+        .zip(&plan.steps)
+        .map(|(id, step)| StepRef {
+            id,
+            line: plan.line(step.span),
+            target: step.action.target().unwrap_or_default().to_string(),
         })
         .collect()
 }

@@ -171,7 +171,7 @@ impl Sink for Vec<Event> {
 /// concatenating them keeps the invoices' order.
 pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S> {
     let invoices = &context.ledger.invoices;
-    let chunk = |range: std::ops::Range<usize>| {
+    in_ranges(invoices.len(), |range| {
         let mut sink = make();
         let mut events = Vec::new();
         let mut scratch = Scratch::default();
@@ -182,8 +182,13 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             sink.invoice(&invoices[i], &events);
         }
         sink
-    };
-    let n = invoices.len();
+    })
+}
+
+/// Runs `chunk` over `0..n` (invoice indices): in one go for a small book,
+/// else on contiguous ranges, one per core. The results come back in range
+/// order. `policy diff` schedules two plans per invoice through it.
+pub fn in_ranges<S: Send>(n: usize, chunk: impl Fn(std::ops::Range<usize>) -> S + Sync) -> Vec<S> {
     let threads = std::thread::available_parallelism().map_or(1, |p| p.get().min(4));
     if n < 50_000 || threads < 2 {
         return vec![chunk(0..n)];

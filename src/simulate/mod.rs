@@ -18,7 +18,7 @@ use crate::calendar::Calendar;
 use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
-pub use engine::{Context, RunsFrom, Scratch, Sink, run, schedule_invoice};
+pub use engine::{Context, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice};
 pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
 /// The days a simulation reports: events on `from..=to`. Steps before

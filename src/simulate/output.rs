@@ -393,7 +393,7 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
 }
 
 /// Rows of cells as an aligned text table; `right` columns are numbers.
-fn table_text(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
+pub(crate) fn table_text(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

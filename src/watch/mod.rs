@@ -14,6 +14,7 @@
 //! watch goes on.
 
 mod files;
+mod ledger;
 mod report;
 
 use std::collections::BTreeSet;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
+pub use ledger::LedgerSummaries;
 pub use report::{Cause, FileReport, FileStatus, Report, Totals};
 
 use crate::ast::HeaderKind;

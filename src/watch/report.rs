@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::render::{self, Style};
 use crate::diagnostic::{Diagnostics, Severity};
+use crate::diff::render::plural;
 
 /// One report: the files a batch of changes affected, checked again.
 #[derive(Debug)]
@@ -151,14 +152,6 @@ impl Report {
 
 fn files_word(n: usize) -> String {
     format!("{n} {}", plural(n, "file"))
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }
 
 #[cfg(test)]

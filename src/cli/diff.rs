@@ -1,0 +1,144 @@
+//! `policy diff OLD NEW --ledger L [--debtors D] [--from DATE] [--to DATE]
+//! [--format table|json] [--exit-zero]`: what a change to a policy does to
+//! the invoices of a book. Exit 1 when anything changes, so that it can
+//! gate a merge.
+
+use std::path::PathBuf;
+
+use super::book::BookArgs;
+use super::{Context, Exit};
+use crate::check::check_source;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diff::{self, render, version};
+use crate::load::LoadError;
+use crate::simulate::AsWritten;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The version before: a policy file, or `REV:path` read from git
+    /// (`main:policies/lu.policy`; `HEAD:./lu.policy` from the current folder).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+
+    /// The version after: a policy file, or `REV:path`.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+
+    #[command(flatten)]
+    book: BookArgs,
+
+    /// Output: a report for people, or JSON for programs.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Exit 0 even when something changes: a report for a review, not a gate.
+    #[arg(long)]
+    exit_zero: bool,
+
+    /// Invoices listed in the table at most (0: all; JSON lists them all).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+pub(super) fn run(args: &Args, context: &Context) -> Exit {
+    let json = args.format == Format::Json;
+    let fail = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
+
+    let mut diagnostics = Diagnostics::new();
+    let mut exit = Exit::Ok;
+    let mut versions = Vec::new();
+    for given in [&args.old, &args.new] {
+        match version::read(given) {
+            Ok(version) => versions.push(version),
+            Err(LoadError::Io(d)) => {
+                diagnostics.push(d);
+                exit = exit.max(Exit::Failure);
+            }
+            Err(LoadError::Content(d)) => {
+                diagnostics.push(d);
+                exit = exit.max(Exit::Findings);
+            }
+        }
+    }
+    let [old, new] = versions.as_slice() else {
+        return fail(&diagnostics, exit);
+    };
+
+    // Both versions must be valid policies: an effect is only worth
+    // computing between two plans that mean something.
+    let before = check_source(&old.source, &old.dir);
+    let after = check_source(&new.source, &new.dir);
+    let (Some(before_plan), Some(after_plan)) = (&before.plan, &after.plan) else {
+        for (version, checked) in [(old, &before), (new, &after)] {
+            if checked.plan.is_none() {
+                super::note(format_args!(
+                    "`{}` has errors: fix them before comparing (`policy check`)",
+                    version.name
+                ));
+            }
+        }
+        diagnostics.extend(before.diagnostics);
+        diagnostics.extend(after.diagnostics);
+        return fail(&diagnostics, Exit::Findings);
+    };
+    let currency = after_plan.currency.value;
+    if before_plan.currency.value != currency {
+        let diagnostic = Diagnostic::error(
+            Code::DiffCurrency,
+            format!(
+                "`{}` is in {currency} but `{}` is in {}: their effects cannot be compared",
+                new.name, old.name, before_plan.currency.value
+            ),
+        )
+        .with_label(
+            after_plan.currency.span,
+            format!("was {}", before_plan.currency.value),
+        )
+        .with_help(
+            "a ledger is in one currency: compare versions in the same currency, and review \
+             the change of currency itself with `policy simulate` on a ledger in the new one",
+        )
+        .in_source(&new.source);
+        return fail(&vec![diagnostic].into(), Exit::Findings);
+    }
+
+    // The book is read once, for both versions.
+    let (book, warnings) = match args.book.files.read(currency) {
+        Ok(read) => read,
+        Err(unread) => return fail(&unread.diagnostics, unread.exit),
+    };
+    // Ledger warnings (an overpayment) are shown; they stop nothing.
+    if !warnings.is_empty() {
+        context.report(&warnings);
+    }
+    let Some(window) = args.book.window() else {
+        return Exit::Failure;
+    };
+
+    let comparison = diff::compare(before_plan, after_plan, &book, window, &AsWritten);
+    let ledger = args.book.files.ledger.display().to_string();
+    let labels = render::Labels {
+        before: &old.name,
+        after: &new.name,
+        ledger: &ledger,
+    };
+    let text = if json {
+        render::json(&comparison, &labels)
+    } else {
+        render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
+    };
+    let printed = super::print_stdout(&text);
+    // The process ends here: freeing a big book piece by piece is wasted time.
+    std::mem::forget(book);
+    if comparison.is_unchanged() || args.exit_zero {
+        printed
+    } else {
+        printed.max(Exit::Findings)
+    }
+}

@@ -1,0 +1,152 @@
+//! `policy watch --ledger`: under each policy that compiles, a short
+//! simulation summary on a book, and what changed on it since the policy's
+//! previous successful check ([`crate::diff`]).
+//!
+//! The book is read once (per currency of the policies watched) and read
+//! again only when its files have changed since, at the next check.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::render::{self, Style};
+use crate::diff::{self, render as report};
+use crate::ledger::{self, Ledger, ReadOptions};
+use crate::plan::Plan;
+use crate::simulate::{self, AsWritten, Window};
+
+/// The per-file hook of a watch with a ledger.
+#[derive(Debug)]
+pub struct LedgerSummaries {
+    ledger: PathBuf,
+    debtors: Option<PathBuf>,
+    /// The ledger as the summaries name it.
+    shown: String,
+    /// Last day simulated; `None`: today, on each check.
+    pub to: Option<NaiveDate>,
+    books: Vec<Book>,
+    /// Each policy's plan at its last successful check.
+    last: HashMap<PathBuf, Plan>,
+}
+
+#[derive(Debug)]
+struct Book {
+    currency: &'static str,
+    stamp: Stamp,
+    /// The book, or why it cannot be read (as text for the report).
+    ledger: Result<Ledger, String>,
+}
+
+/// When the ledger and debtors files were last changed, and their sizes.
+type Stamp = Vec<Option<(SystemTime, u64)>>;
+
+impl LedgerSummaries {
+    /// Summaries on `ledger` (its debtors: `debtors`, or `debtors.csv`
+    /// beside it). Nothing is read until the first check.
+    pub fn new(ledger: PathBuf, debtors: Option<PathBuf>) -> Self {
+        LedgerSummaries {
+            shown: ledger.display().to_string(),
+            ledger,
+            debtors,
+            to: None,
+            books: Vec::new(),
+            last: HashMap::new(),
+        }
+    }
+
+    /// The lines to show under a policy that compiled: its summary on the
+    /// book, and what changed since its last check.
+    pub fn summary(&mut self, path: &Path, plan: &Plan) -> Option<String> {
+        let window = Window {
+            from: None,
+            to: self.to.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        };
+        let previous = self.last.insert(path.to_path_buf(), plan.clone());
+        let shown = self.shown.clone();
+        let book = match self.book(plan.currency.value) {
+            Ok(book) => book,
+            Err(problem) => return Some(problem.to_string()),
+        };
+        Some(match previous {
+            Some(previous) if previous.currency.value == plan.currency.value => {
+                let comparison = diff::compare(&previous, plan, book, window, &AsWritten);
+                let mut text = report::brief(plan, &comparison.after, &shown);
+                text.push_str(&report::since(&comparison));
+                text
+            }
+            _ => {
+                let simulation = simulate::simulate(plan, book, window, &AsWritten);
+                report::brief(plan, &simulation.summary, &shown)
+            }
+        })
+    }
+
+    /// The book in `currency`, read again if its files changed.
+    fn book(&mut self, currency: &'static str) -> Result<&Ledger, &str> {
+        let stamp = self.stamp();
+        let at = match self.books.iter().position(|b| b.currency == currency) {
+            Some(at) if self.books[at].stamp == stamp => at,
+            found => {
+                let book = Book {
+                    currency,
+                    stamp,
+                    ledger: self.read(currency),
+                };
+                match found {
+                    Some(at) => {
+                        self.books[at] = book;
+                        at
+                    }
+                    None => {
+                        self.books.push(book);
+                        self.books.len() - 1
+                    }
+                }
+            }
+        };
+        self.books[at].ledger.as_ref().map_err(String::as_str)
+    }
+
+    fn stamp(&self) -> Stamp {
+        let debtors = self.debtors.clone().unwrap_or_else(|| {
+            self.ledger
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("debtors.csv")
+        });
+        [&self.ledger, &debtors]
+            .iter()
+            .map(|path| {
+                let meta = std::fs::metadata(path).ok()?;
+                Some((meta.modified().ok()?, meta.len()))
+            })
+            .collect()
+    }
+
+    fn read(&self, currency: &'static str) -> Result<Ledger, String> {
+        let options = ReadOptions {
+            currency,
+            ..ReadOptions::default()
+        };
+        let loaded = ledger::read(&self.ledger, self.debtors.as_deref(), &options)
+            .map_err(|d| render::human(&d, Style::plain()))?;
+        match loaded.ledger {
+            Some(book) => Ok(book),
+            None => {
+                let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+                let mut text = format!(
+                    "cannot simulate: {} has {} {} (`policy simulate` lists them); the first:\n",
+                    self.shown,
+                    errors.len(),
+                    if errors.len() == 1 { "error" } else { "errors" }
+                );
+                if let Some(first) = errors.first() {
+                    text.push_str(&render::human(first, Style::plain()));
+                }
+                Err(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! What the CLI tests of the editing workflow share: a folder like a
+//! legal-ops repository, with the LU policy, its templates and the example
+//! book.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+/// A file of this repository.
+pub fn repo_file(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A temporary folder holding `lu-b2b.policy`, `templates/lu/` and the
+/// example `ledger.csv` and `debtors.csv`, so that reports show short
+/// relative paths.
+pub fn lu_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates/lu");
+    std::fs::create_dir_all(&templates).unwrap();
+    for entry in std::fs::read_dir(repo_file("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::copy(
+        repo_file("policies/lu-b2b.policy"),
+        dir.path().join("lu-b2b.policy"),
+    )
+    .unwrap();
+    for name in ["ledger.csv", "debtors.csv"] {
+        std::fs::copy(
+            repo_file(&format!("examples/{name}")),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    dir
+}
