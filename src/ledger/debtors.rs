@@ -77,7 +77,7 @@ pub fn read_csv(
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(err) => {
-                    csv_read::syntax_problem(&err, &mut problems);
+                    csv_read::syntax_problem(&err, 0, &mut problems);
                     continue;
                 }
             }

@@ -50,13 +50,6 @@ pub struct KeyIndex {
 }
 
 impl KeyIndex {
-    pub fn with_capacity(n: usize) -> Self {
-        KeyIndex {
-            table: hashbrown::HashTable::with_capacity(n),
-            hasher: Hasher::default(),
-        }
-    }
-
     /// The id of `key`. `full(id)` is the key of `id` (read for long keys).
     pub fn get<'a>(&self, key: &[u8], full: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
@@ -79,9 +72,145 @@ impl KeyIndex {
     }
 }
 
+/// Invoice references → invoice indices. A slot holds an index and 32
+/// more bits of the key's hash, not the key: the table of a million
+/// invoices is 18 MB and mostly in cache, and finding a key's candidate
+/// reads nothing else. The caller confirms candidates against its keys,
+/// in bulk, when that is cheap ([`RefIndex::confirm`]). In two halves by
+/// hash, so that two threads build it at once, each in file order.
+#[derive(Debug, Default)]
+pub struct RefIndex {
+    halves: [hashbrown::HashTable<(u32, u32)>; 2],
+    hasher: Hasher,
+}
+
+/// A hash bit that neither the bucket (low bits) nor the tag (top seven)
+/// of a table of under 2^40 slots uses.
+const HALF_BIT: u32 = 40;
+
+fn half(hash: u64) -> usize {
+    usize::from(hash >> HALF_BIT & 1 == 1)
+}
+
+/// Hash bits the table's own (bucket, tag) do not use.
+fn fingerprint(hash: u64) -> u32 {
+    (hash >> 24) as u32
+}
+
+impl RefIndex {
+    /// The index of keys `0..n` (`key(i)` is key `i`); the first of equal
+    /// keys is kept. Also returns every later one, with the first, in
+    /// order: `(later, first)`.
+    pub fn build<'a>(
+        n: usize,
+        key: impl Fn(u32) -> &'a [u8] + Sync,
+    ) -> (RefIndex, Vec<(u32, u32)>) {
+        let hasher = Hasher::default();
+        let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+        let build_half = |which: usize| {
+            let mut table = hashbrown::HashTable::with_capacity(n / 2 + n / 16 + 16);
+            let mut duplicates = Vec::new();
+            for i in 0..n32 {
+                let k = key(i);
+                let hash = hasher.hash_one(k);
+                if half(hash) != which {
+                    continue;
+                }
+                let print = fingerprint(hash);
+                let same = |&(j, p): &(u32, u32)| p == print && key(j) == k;
+                let rehash = |&(j, _): &(u32, u32)| hasher.hash_one(key(j));
+                match table.entry(hash, same, rehash) {
+                    hashbrown::hash_table::Entry::Occupied(first) => {
+                        duplicates.push((i, first.get().0));
+                    }
+                    hashbrown::hash_table::Entry::Vacant(slot) => {
+                        slot.insert((i, print));
+                    }
+                }
+            }
+            (table, duplicates)
+        };
+        let ((first, mut duplicates), (second, more)) = if n >= PARALLEL {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| build_half(1));
+                let mine = build_half(0);
+                (mine, join(other))
+            })
+        } else {
+            (build_half(0), build_half(1))
+        };
+        duplicates.extend(more);
+        duplicates.sort_unstable();
+        let index = RefIndex {
+            halves: [first, second],
+            hasher,
+        };
+        (index, duplicates)
+    }
+
+    /// The only index that can be `key`'s: `None` means `key` is not in the
+    /// index; `Some` must be confirmed.
+    pub fn candidate(&self, key: &[u8]) -> Option<u32> {
+        let hash = self.hasher.hash_one(key);
+        let print = fingerprint(hash);
+        self.halves[half(hash)]
+            .find(hash, |&(_, p)| p == print)
+            .map(|&(j, _)| j)
+    }
+
+    /// The index of `key`: its candidate when `full(candidate)` is `key`,
+    /// else a search among every index with the same hash bits.
+    pub fn confirm<'a>(
+        &self,
+        key: &[u8],
+        candidate: Option<u32>,
+        full: impl Fn(u32) -> &'a [u8],
+    ) -> Option<u32> {
+        let found = candidate?;
+        if full(found) == key {
+            return Some(found);
+        }
+        let hash = self.hasher.hash_one(key);
+        let print = fingerprint(hash);
+        self.halves[half(hash)]
+            .find(hash, |&(j, p)| p == print && full(j) == key)
+            .map(|&(j, _)| j)
+    }
+}
+
+/// Below this many keys one thread does all the work.
+pub const PARALLEL: usize = 50_000;
+
+/// A scoped thread's result; its panic goes on in the caller.
+pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_index_keeps_the_first_and_reports_the_others() {
+        for n in [10, 60_000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("F-{}", i % (n - 3))).collect();
+            let (index, duplicates) = RefIndex::build(n, |i| keys[i as usize].as_bytes());
+            let full = |i: u32| keys[i as usize].as_bytes();
+            let get = |key: &[u8]| index.confirm(key, index.candidate(key), full);
+            let expected: Vec<(u32, u32)> = (n - 3..n)
+                .map(|i| (i as u32, (i - (n - 3)) as u32))
+                .collect();
+            assert_eq!(duplicates, expected);
+            for (i, key) in keys.iter().enumerate().take(n - 3) {
+                assert_eq!(get(key.as_bytes()), Some(i as u32), "{key}");
+            }
+            assert_eq!(get(b"nope"), None);
+            // A wrong candidate is searched past.
+            assert_eq!(index.confirm(b"F-1", Some(2), full), Some(1));
+        }
+    }
 
     #[test]
     fn finds_short_and_long_keys() {

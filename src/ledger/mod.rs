@@ -13,7 +13,9 @@ mod debtors;
 pub mod dialect;
 mod index;
 mod json;
+mod parse;
 mod problem;
+mod stretch;
 
 use std::path::{Path, PathBuf};
 

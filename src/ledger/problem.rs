@@ -40,6 +40,13 @@ pub struct Problem {
     pub field: FieldAt,
 }
 
+/// Problems counted but not kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unlisted {
+    errors: usize,
+    problems: usize,
+}
+
 /// The problems of one file, at most [`super::MAX_PROBLEMS`] kept.
 #[derive(Debug, Default)]
 pub struct Problems {
@@ -80,17 +87,37 @@ impl Problems {
         });
     }
 
-    /// Takes in another list's problems (and count of those not kept).
-    pub fn absorb(&mut self, other: Problems) {
+    /// Takes in another list's problems (and count of those not kept);
+    /// returns how many of its listed ones are kept (the first ones).
+    pub fn absorb(&mut self, other: Problems) -> usize {
         self.errors += other.errors;
         self.dropped += other.dropped;
-        for problem in other.list {
-            if self.list.len() < super::MAX_PROBLEMS {
-                self.list.push(problem);
-            } else {
-                self.dropped += 1;
-            }
-        }
+        let room = super::MAX_PROBLEMS.saturating_sub(self.list.len());
+        let kept = other.list.len().min(room);
+        self.dropped += other.list.len() - kept;
+        self.list.extend(other.list.into_iter().take(kept));
+        kept
+    }
+
+    /// The listed problems, and what is counted of the others.
+    pub fn into_parts(self) -> (Vec<Problem>, Unlisted) {
+        let listed_errors = self
+            .list
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        let unlisted = Unlisted {
+            errors: self.errors - listed_errors,
+            problems: self.dropped,
+        };
+        (self.list, unlisted)
+    }
+
+    /// Counts problems that were not kept elsewhere and come after every
+    /// kept one.
+    pub fn add_unlisted(&mut self, unlisted: Unlisted) {
+        self.errors += unlisted.errors;
+        self.dropped += unlisted.problems;
     }
 
     pub fn has_errors(&self) -> bool {
