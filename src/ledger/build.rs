@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::index::{PARALLEL, RefIndex, join};
-use super::parse::{Col, Parsed, Parser, Row, RowKind};
+use super::parse::{Col, DateCache, Parsed, Parser, Row, RowKind};
 use super::problem::{FieldAt, Problem, Problems, RowAt};
 use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger};
 use crate::diagnostic::{Code, Severity};
@@ -51,13 +51,14 @@ pub struct Rows {
     problem_ranks: Vec<u32>,
     /// Rows parsed: invoices and entries.
     parsed: u32,
+    dates: DateCache,
 }
 
 impl Rows {
     /// Parses a row into these; its problems are recorded, the row dropped
     /// if it has any.
     pub fn parse(&mut self, parser: &Parser, row: &impl Row, own_fields: bool) {
-        if let Some(parsed) = parser.parse(row, &mut self.problems) {
+        if let Some(parsed) = parser.parse(row, &mut self.problems, &mut self.dates) {
             self.push(parsed, own_fields);
         }
         self.rank_problems();
@@ -150,6 +151,7 @@ impl Rows {
             problems,
             problem_ranks,
             parsed,
+            dates: _,
         } = self;
         (*seq, *lines, *parsed) = (0, 0, 0);
         invoices.clear();

@@ -12,6 +12,7 @@ use super::build::{Builder, Rows};
 use super::index::join;
 use super::parse::{Col, Parser, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
+use super::split::{Fields, Record, Records};
 use super::stretch::{self, Cutter, Job};
 use super::{DebtorIndex, Dialect, DialectChoice, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic};
@@ -196,7 +197,7 @@ impl Header {
     }
 
     /// The bytes of known column `k`, `None` when absent or blank.
-    pub fn field<'r>(&self, record: &'r csv::ByteRecord, k: usize) -> Option<&'r [u8]> {
+    pub fn field<'r>(&self, record: &'r impl Fields, k: usize) -> Option<&'r [u8]> {
         let value = record.get(self.index(k)?)?;
         (!value.trim_ascii().is_empty()).then_some(value)
     }
@@ -402,11 +403,8 @@ fn work(shared: &Shared<'_>, send: &std::sync::mpsc::SyncSender<io::Result<Rows>
             Ok(None) => return,
             Ok(Some(Job::Stretch { seq, offset })) => {
                 let mut rows = shared.rows(seq);
-                let mut reader = shared.reader(&buf[..]);
-                parse_records(shared, &mut reader, offset, &mut rows, u32::MAX).map(|_| {
-                    rows.lines = reader.position().line() - 1;
-                    rows
-                })
+                rows.lines = parse_stretch(shared, &buf, offset, &mut rows);
+                Ok(rows)
             }
             Ok(Some(Job::Rest { seq, offset })) => read_rest(shared, seq, offset, send),
             Err(err) => Err(err),
@@ -458,7 +456,6 @@ fn parse_records<R: Read>(
     rows: &mut Rows,
     limit: u32,
 ) -> io::Result<bool> {
-    let header = shared.header;
     let mut record = csv::ByteRecord::new();
     while rows.parsed() < limit {
         match reader.read_byte_record(&mut record) {
@@ -475,51 +472,73 @@ fn parse_records<R: Read>(
         }
         let mut at = row_at(&record);
         at.offset += offset;
-        let row = CsvRow {
-            header,
-            record: &record,
-            row: at,
-        };
-        if record.len() != header.width && !(record.len() == 1 && row.is_blank()) {
-            rows.error(
-                Code::LedgerSyntax,
-                row.row,
-                FieldAt::Row,
-                format!(
-                    "this row has {} field{}, the header {}",
-                    record.len(),
-                    if record.len() == 1 { "" } else { "s" },
-                    header.width
-                ),
-                "here",
-                format!(
-                    "every row has one field per column, separated by `{}`; quote a value that contains it",
-                    shared.delimiter as char
-                ),
-            );
-            continue;
-        }
-        if row.is_blank() {
-            continue;
-        }
-        rows.parse(&shared.parser, &row, false);
+        take_record(shared, &record, at, rows);
     }
     Ok(true)
 }
 
-struct CsvRow<'a> {
+/// Parses the records of a stretch with no quote (split by hand, see
+/// split.rs) into `rows`; returns the line ends it spans.
+fn parse_stretch(shared: &Shared<'_>, data: &[u8], offset: u64, rows: &mut Rows) -> u64 {
+    let mut records = Records::new(data, shared.delimiter);
+    let mut record = Record::default();
+    while records.next_into(&mut record) {
+        let at = RowAt {
+            line: u32::try_from(record.line).unwrap_or(u32::MAX),
+            offset: offset + record.byte as u64,
+        };
+        take_record(shared, &record, at, rows);
+    }
+    records.newlines()
+}
+
+/// Checks a record's width and parses it into `rows` unless it is blank.
+fn take_record(shared: &Shared<'_>, record: &impl Fields, at: RowAt, rows: &mut Rows) {
+    let header = shared.header;
+    let row = CsvRow {
+        header,
+        record,
+        row: at,
+    };
+    let width = record.count();
+    if width != header.width && !(width == 1 && row.is_blank()) {
+        rows.error(
+            Code::LedgerSyntax,
+            row.row,
+            FieldAt::Row,
+            format!(
+                "this row has {width} field{}, the header {}",
+                if width == 1 { "" } else { "s" },
+                header.width
+            ),
+            "here",
+            format!(
+                "every row has one field per column, separated by `{}`; quote a value that contains it",
+                shared.delimiter as char
+            ),
+        );
+        return;
+    }
+    if row.is_blank() {
+        return;
+    }
+    rows.parse(&shared.parser, &row, false);
+}
+
+struct CsvRow<'a, F> {
     header: &'a Header,
-    record: &'a csv::ByteRecord,
+    record: &'a F,
     row: RowAt,
 }
 
-impl CsvRow<'_> {
+impl<F: Fields> CsvRow<'_, F> {
     fn is_blank(&self) -> bool {
-        self.record.iter().all(|f| f.trim_ascii().is_empty())
+        (0..self.record.count())
+            .all(|i| self.record.get(i).is_none_or(|f| f.trim_ascii().is_empty()))
     }
 }
 
-impl Row for CsvRow<'_> {
+impl<F: Fields> Row for CsvRow<'_, F> {
     fn value(&self, col: Col) -> Option<&[u8]> {
         self.header.field(self.record, col as usize)
     }

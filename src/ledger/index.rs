@@ -8,7 +8,7 @@ use std::hash::BuildHasher;
 
 use super::Hasher;
 
-const INLINE: usize = 22;
+const INLINE: usize = 10;
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {

@@ -15,6 +15,7 @@ mod index;
 mod json;
 mod parse;
 mod problem;
+mod split;
 mod stretch;
 
 use std::path::{Path, PathBuf};

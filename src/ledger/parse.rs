@@ -68,6 +68,53 @@ pub struct Parsed<'r> {
     pub attributes: Box<[Box<str>]>,
 }
 
+/// Dates already read, by their text: a book has a few hundred distinct
+/// dates and millions of them written, and reading one (checking the
+/// calendar) costs more than looking it up. One per reading thread.
+#[derive(Debug, Clone)]
+pub struct DateCache {
+    slots: [([u8; 12], NaiveDate); 64],
+}
+
+impl Default for DateCache {
+    fn default() -> Self {
+        // A key of length 0 (the last byte) matches no field: blanks are
+        // never looked up.
+        DateCache {
+            slots: [([0; 12], NaiveDate::MIN); 64],
+        }
+    }
+}
+
+impl DateCache {
+    /// The slot and key of `raw`; `None` when too long to keep.
+    fn key(raw: &[u8]) -> Option<(usize, [u8; 12])> {
+        if raw.is_empty() || raw.len() > 11 {
+            return None;
+        }
+        let mut key = [0u8; 12];
+        key[..raw.len()].copy_from_slice(raw);
+        key[11] = raw.len() as u8;
+        let folded = u64::from_le_bytes([
+            key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
+        ]) ^ u64::from(u32::from_le_bytes([key[8], key[9], key[10], key[11]])) << 13;
+        let slot = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        Some((slot, key))
+    }
+
+    pub fn get(&self, raw: &[u8]) -> Option<NaiveDate> {
+        let (slot, key) = Self::key(raw)?;
+        let (stored, date) = &self.slots[slot];
+        (*stored == key).then_some(*date)
+    }
+
+    pub fn put(&mut self, raw: &[u8], date: NaiveDate) {
+        if let Some((slot, key)) = Self::key(raw) {
+            self.slots[slot] = (key, date);
+        }
+    }
+}
+
 /// Parses rows: everything about a row that needs no other row. Apart from
 /// the builder so that it can run on its own thread.
 #[derive(Debug, Clone)]
@@ -88,12 +135,18 @@ impl Parser {
         }
     }
 
-    /// The row's values; `None` after recording its problems.
-    pub fn parse<'r, R: Row>(&self, row: &'r R, problems: &mut Problems) -> Option<Parsed<'r>> {
+    /// The row's values; `None` after recording its problems. `dates`
+    /// remembers dates already read (a book has few distinct ones).
+    pub fn parse<'r, R: Row>(
+        &self,
+        row: &'r R,
+        problems: &mut Problems,
+        dates: &mut DateCache,
+    ) -> Option<Parsed<'r>> {
         let at = row.row();
         let errors_before = problems.errors;
         let kind = self.kind(problems, row);
-        let date = self.date(problems, row, Col::Date, "date");
+        let date = self.date(problems, row, Col::Date, "date", dates);
         let reference = self.reference(problems, row);
         let kind = kind?;
         let (debtor, amount, due) = match kind {
@@ -104,7 +157,7 @@ impl Parser {
                     })
                     .and_then(|_| self.debtor(problems, row));
                 let amount = self.amount(problems, row, true);
-                let due = self.date(problems, row, Col::Due, "due date");
+                let due = self.date(problems, row, Col::Due, "due date", dates);
                 (debtor, amount, due)
             }
             RowKind::Entry(kind) => {
@@ -226,12 +279,19 @@ impl Parser {
         row: &impl Row,
         col: Col,
         what: &str,
+        dates: &mut DateCache,
     ) -> Option<NaiveDate> {
         let raw = self.required(problems, row, col, || {
             format!("give the {what}, e.g. `2026-01-05`")
         })?;
+        if let Some(date) = dates.get(raw) {
+            return Some(date);
+        }
         match dialect::parse_date(raw, self.dialect) {
-            Ok(date) => Some(date),
+            Ok(date) => {
+                dates.put(raw, date);
+                Some(date)
+            }
             Err(err) => {
                 problems.error(
                     Code::LedgerDate,
@@ -376,4 +436,34 @@ impl RowKind {
         ("dispute", RowKind::Entry(EntryKind::Dispute)),
         ("resolve", RowKind::Entry(EntryKind::Resolve)),
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_cache_gives_back_only_what_was_put_for_the_same_text() {
+        let mut cache = DateCache::default();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2025, 3, d).unwrap();
+        assert_eq!(cache.get(b""), None);
+        assert_eq!(cache.get(b"2025-03-01"), None);
+        for d in 1..=31 {
+            cache.put(format!("2025-03-{d:02}").as_bytes(), day(d));
+        }
+        for d in 1..=31 {
+            let text = format!("2025-03-{d:02}");
+            // Kept, or pushed out by another: never another date.
+            assert!(
+                cache
+                    .get(text.as_bytes())
+                    .is_none_or(|found| found == day(d))
+            );
+        }
+        cache.put(b"2025-03-05", day(5));
+        assert_eq!(cache.get(b"2025-03-05"), Some(day(5)));
+        assert_eq!(cache.get(b" 2025-03-05"), None, "another text");
+        cache.put(b"a-text-longer-than-a-date", day(1));
+        assert_eq!(cache.get(b"a-text-longer-than-a-date"), None);
+    }
 }

@@ -9,7 +9,7 @@ use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
 use crate::calendar::Calendar;
 use crate::ledger::{DebtorId, DisputePeriod, EntryKind, Invoice, InvoiceId, Ledger, disputes};
 use crate::plan::{Action, Anchor, Cond, Facts, Plan, StepId};
-use crate::vocab::{Field, Recipient};
+use crate::vocab::{DebtorKind, Field, Recipient};
 
 /// What every invoice's scheduling shares.
 pub struct Context<'a> {
@@ -22,6 +22,10 @@ pub struct Context<'a> {
     dependents: Vec<Vec<usize>>,
     /// Steps timed from the due or issue date.
     roots: Vec<usize>,
+    /// What the steps ask of each debtor, by index: read for every invoice,
+    /// so kept small enough to stay in cache (a `Debtor` is 200 bytes, and
+    /// reading its kind was half the time of scheduling an invoice).
+    debtors: Vec<DebtorFacts>,
     /// Per debtor, (day, outstanding over its invoices from that day on),
     /// when a condition uses `total`.
     totals: Option<Vec<Vec<(NaiveDate, Decimal)>>>,
@@ -52,6 +56,14 @@ impl<'a> Context<'a> {
                 .is_some_and(|c| mentions(&c.expr, Field::Total))
         });
         let totals = uses_total.then(|| debtor_totals(ledger));
+        let debtors = ledger
+            .debtors
+            .iter()
+            .map(|debtor| DebtorFacts {
+                kind: debtor.kind,
+                guaranteed: debtor.is_guaranteed(),
+            })
+            .collect();
         Context {
             plan,
             ledger,
@@ -60,8 +72,14 @@ impl<'a> Context<'a> {
             resolver,
             dependents,
             roots,
+            debtors,
             totals,
         }
+    }
+
+    /// The kind of a debtor, and whether it has a guarantor.
+    pub fn debtor(&self, debtor: DebtorId) -> DebtorFacts {
+        self.debtors[debtor.0 as usize]
     }
 
     /// The debtor's outstanding balance over all its invoices on `day`.
@@ -74,6 +92,13 @@ impl<'a> Context<'a> {
             .and_then(|i| timeline.get(i))
             .map_or(Decimal::ZERO, |(_, total)| *total)
     }
+}
+
+/// What the steps ask of a debtor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebtorFacts {
+    pub kind: DebtorKind,
+    pub guaranteed: bool,
 }
 
 fn mentions(cond: &Cond, field: Field) -> bool {
@@ -194,7 +219,8 @@ pub fn schedule_invoice(
     let plan = context.plan;
     let ledger = context.ledger;
     let debtor = ledger.debtor(invoice.debtor);
-    if !plan.covers(debtor.kind) {
+    let facts = context.debtor(invoice.debtor);
+    if !plan.covers(facts.kind) {
         return;
     }
     let entries = ledger.entries_of(invoice);
@@ -266,8 +292,8 @@ pub fn schedule_invoice(
                 amount,
                 total: context.total(invoice.debtor, day),
                 days_late: (day - invoice.due).num_days(),
-                kind: debtor.kind,
-                guaranteed: debtor.is_guaranteed(),
+                kind: facts.kind,
+                guaranteed: facts.guaranteed,
                 partially_paid: any_settled && amount > Decimal::ZERO,
             };
             if !condition.expr.eval(&facts) {
@@ -279,14 +305,14 @@ pub fn schedule_invoice(
         match &step.action {
             Action::Send { recipients: to, .. } => {
                 recipients.debtor = to.contains(&Recipient::Debtor);
-                recipients.guarantor = to.contains(&Recipient::Guarantor) && debtor.is_guaranteed();
+                recipients.guarantor = to.contains(&Recipient::Guarantor) && facts.guaranteed;
                 if recipients.is_empty() {
                     continue; // `to guarantor` for a debtor without one
                 }
             }
             Action::Call { recipient } => match recipient {
                 Recipient::Debtor => recipients.debtor = true,
-                Recipient::Guarantor if debtor.is_guaranteed() => recipients.guarantor = true,
+                Recipient::Guarantor if facts.guaranteed => recipients.guarantor = true,
                 Recipient::Guarantor => continue,
             },
             Action::Charge(c) => {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Event, Window};
-use crate::ledger::{DebtorId, Ledger};
+use crate::ledger::{DebtorId, Invoice, Ledger};
 use crate::plan::{Action, Plan, StepId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +128,91 @@ impl StepTotals {
     }
 }
 
+/// What the summary needs of the book, added up invoice by invoice, so that
+/// the threads simulating ranges of invoices can each add up theirs while
+/// the invoice is in cache.
+#[derive(Debug, Clone)]
+pub struct BookTotals {
+    window: Window,
+    invoices: usize,
+    collected: Decimal,
+    credited: Decimal,
+    /// The aged balance of each debtor (by index) with a balance.
+    aged: Vec<Option<Aging>>,
+}
+
+impl BookTotals {
+    pub fn new(ledger: &Ledger, window: Window) -> Self {
+        BookTotals {
+            window,
+            invoices: 0,
+            collected: Decimal::ZERO,
+            credited: Decimal::ZERO,
+            aged: vec![None; ledger.debtors.len()],
+        }
+    }
+
+    /// Adds an invoice (`covered`: the policy applies to its debtor).
+    pub fn add(&mut self, ledger: &Ledger, invoice: &Invoice, covered: bool) {
+        let window = self.window;
+        if invoice.issued > window.to || !covered {
+            return;
+        }
+        self.invoices += 1;
+        let mut settled = Decimal::ZERO;
+        for entry in ledger.entries_of(invoice) {
+            if entry.date > window.to || !entry.kind.settles() {
+                continue;
+            }
+            settled += entry.amount;
+            if window.contains(entry.date) {
+                match entry.kind {
+                    crate::ledger::EntryKind::Payment => self.collected += entry.amount,
+                    _ => self.credited += entry.amount,
+                }
+            }
+        }
+        let balance = (invoice.amount - settled).max(Decimal::ZERO);
+        if balance > Decimal::ZERO {
+            if let Some(aging) = self.aged.get_mut(invoice.debtor.0 as usize) {
+                aging
+                    .get_or_insert_default()
+                    .add((window.to - invoice.due).num_days(), balance);
+            }
+        }
+    }
+
+    /// Adds another range's totals (sums are exact: the order does not
+    /// matter).
+    pub fn merge(&mut self, other: &BookTotals) {
+        self.invoices += other.invoices;
+        self.collected += other.collected;
+        self.credited += other.credited;
+        for (mine, theirs) in self.aged.iter_mut().zip(&other.aged) {
+            let Some(theirs) = theirs else { continue };
+            let mine = mine.get_or_insert_default();
+            for (i, amount) in theirs.buckets().iter().enumerate() {
+                mine.add(bucket_day(i), *amount);
+            }
+        }
+    }
+}
+
 pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
+    let mut book = BookTotals::new(ledger, window);
+    for invoice in &ledger.invoices {
+        book.add(
+            ledger,
+            invoice,
+            plan.covers(ledger.debtor(invoice.debtor).kind),
+        );
+    }
+    summary_of(plan, ledger, totals, book)
+}
+
+/// The summary of a simulation from its events' and the book's totals.
+pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookTotals) -> Summary {
+    let window = book.window;
     let mut steps = Vec::new();
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
@@ -157,51 +241,23 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTota
             Action::Charge(_) | Action::Stop => {}
         }
     }
-    let mut invoices = 0;
-    let mut collected = Decimal::ZERO;
-    let mut credited = Decimal::ZERO;
-    let mut per_debtor: BTreeMap<DebtorId, Aging> = BTreeMap::new();
-    for invoice in &ledger.invoices {
-        if invoice.issued > window.to || !plan.covers(ledger.debtor(invoice.debtor).kind) {
-            continue;
-        }
-        invoices += 1;
-        let mut settled = Decimal::ZERO;
-        for entry in ledger.entries_of(invoice) {
-            if entry.date > window.to || !entry.kind.settles() {
-                continue;
-            }
-            settled += entry.amount;
-            if window.contains(entry.date) {
-                match entry.kind {
-                    crate::ledger::EntryKind::Payment => collected += entry.amount,
-                    _ => credited += entry.amount,
-                }
-            }
-        }
-        let balance = (invoice.amount - settled).max(Decimal::ZERO);
-        if balance > Decimal::ZERO {
-            per_debtor
-                .entry(invoice.debtor)
-                .or_default()
-                .add((window.to - invoice.due).num_days(), balance);
-        }
-    }
     let mut aged_total = Aging::default();
-    for aging in per_debtor.values() {
+    let mut aged: Vec<DebtorAging> = Vec::new();
+    for (debtor, aging) in book.aged.into_iter().enumerate() {
+        let Some(aging) = aging else { continue };
         for (i, amount) in aging.buckets().iter().enumerate() {
             aged_total.add(bucket_day(i), *amount);
         }
+        aged.push(DebtorAging {
+            debtor: DebtorId(debtor as u32),
+            aging,
+        });
     }
-    let mut aged: Vec<DebtorAging> = per_debtor
-        .into_iter()
-        .map(|(debtor, aging)| DebtorAging { debtor, aging })
-        .collect();
     aged.sort_by(|a, b| ledger.debtor(a.debtor).id.cmp(&ledger.debtor(b.debtor).id));
     Summary {
         from: window.from,
         to: window.to,
-        invoices,
+        invoices: book.invoices,
         events,
         steps,
         channels,
@@ -213,8 +269,8 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTota
                 amount,
             })
             .collect(),
-        collected,
-        credited,
+        collected: book.collected,
+        credited: book.credited,
         outstanding: aged_total.total(),
         aged,
         aged_total,
