@@ -12,11 +12,12 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::index::{PARALLEL, RefIndex, join};
 use super::parse::{Col, DateCache, Parsed, Parser, Row, RowKind};
-use super::problem::{FieldAt, Problem, Problems, RowAt};
+use super::problem::{FieldAt, Problem, Problems, RowAt, UNPLACED};
 use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger};
 use crate::diagnostic::{Code, Severity};
 use crate::suggest;
@@ -33,6 +34,9 @@ pub struct Rows {
     /// this many further (0: the next batch goes on with the same count).
     pub lines: u64,
     invoices: Vec<Invoice>,
+    /// Where each invoice's row starts, for rows that place their own
+    /// fields (JSON); a CSV row starts where its line does (see
+    /// [`UNPLACED`]).
     invoice_offsets: Vec<u64>,
     /// Each invoice's rank among the rows.
     invoice_ranks: Vec<u32>,
@@ -40,6 +44,7 @@ pub struct Rows {
     /// fields (JSON); a CSV file's is its header's column.
     invoice_fields: Vec<FieldAt>,
     entries: Vec<Entry>,
+    /// As `invoice_offsets`.
     entry_offsets: Vec<u64>,
     entry_ranks: Vec<u32>,
     entry_debtors: Vec<Option<DebtorId>>,
@@ -109,9 +114,9 @@ impl Rows {
                     attributes: parsed.attributes,
                     entries: (0, 0),
                 });
-                self.invoice_offsets.push(parsed.row.offset);
                 self.invoice_ranks.push(rank);
                 if own_fields {
+                    self.invoice_offsets.push(parsed.row.offset);
                     self.invoice_fields.push(parsed.invoice_at);
                 }
             }
@@ -123,7 +128,9 @@ impl Rows {
                     line: parsed.row.line,
                     attributes: parsed.attributes,
                 });
-                self.entry_offsets.push(parsed.row.offset);
+                if own_fields {
+                    self.entry_offsets.push(parsed.row.offset);
+                }
                 self.entry_ranks.push(rank);
                 self.entry_debtors.push(parsed.debtor);
                 self.references
@@ -178,7 +185,7 @@ impl Rows {
     fn entry_row(&self, entry: usize) -> RowAt {
         RowAt {
             line: self.entries[entry].line,
-            offset: self.entry_offsets[entry],
+            offset: self.entry_offsets.get(entry).copied().unwrap_or(UNPLACED),
         }
     }
 }
@@ -321,10 +328,8 @@ impl Builder {
         let half = rows / 2 + rows / 16;
         let book = &mut self.book;
         book.invoices.reserve(half);
-        book.invoice_offsets.reserve(half);
         book.invoice_ranks.reserve(half);
         book.entries.reserve(half);
-        book.entry_offsets.reserve(half);
         book.entry_ranks.reserve(half);
         book.entry_debtors.reserve(half);
         book.reference_ends.reserve(half);
@@ -368,61 +373,77 @@ impl Builder {
             .0;
         }
 
-        let mut invoice_of = resolve(&book, &index);
+        // Each entry's invoice: its candidate in the index, confirmed while
+        // going through the invoices in order, their entries grouped (a
+        // reference is then read where it lies, not looked for).
+        let n = book.invoices.len();
+        let mut invoice_of = candidates(&book, &index);
+        let mut groups = Groups::by(&invoice_of, n);
+        let (mut confirmed, mut before) = groups.settle(&book);
+        if !confirmed {
+            // Another reference with the same hash bits: look each up by
+            // its text (this has never been seen to happen).
+            invoice_of = exact(&book, &index, &invoice_of);
+            groups = Groups::by(&invoice_of, n);
+            (confirmed, before) = groups.settle(&book);
+            debug_assert!(confirmed);
+        }
         drop(index);
         unknown_invoices(&book, &invoice_of, columns, &mut problems);
-        // Entries in the order the builder used to take them in: those read
-        // after their invoice, then those read before it (in file order).
-        let known = |e: &usize| invoice_of[*e] != UNKNOWN;
-        let after = |e: &usize| book.invoice_ranks[invoice_of[*e] as usize] < book.entry_ranks[*e];
-        let taken: Vec<u32> = (0..book.entries.len())
-            .filter(|e| known(e) && after(e))
-            .chain((0..book.entries.len()).filter(|e| known(e) && !after(e)))
-            .map(|e| e as u32)
-            .collect();
+        check_debtors(
+            &book,
+            &debtors,
+            &invoice_of,
+            &before,
+            columns,
+            &mut problems,
+        );
         book.references = Vec::new();
         book.reference_ends = Vec::new();
 
-        if !sorted {
-            let rank_of = canonical_order(&mut book.invoices);
-            for invoice in &mut invoice_of {
-                if *invoice != UNKNOWN {
-                    *invoice = rank_of[*invoice as usize];
-                }
+        // The entries, grouped by invoice in reference order (then date
+        // order in each group, below), copied on every core: a copy in this
+        // order is a cache miss per entry, and the new vector's pages are
+        // first touched there.
+        let by_rank = (!sorted).then(|| canonical_order(&mut book.invoices));
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut grouped = Vec::with_capacity(groups.order.len());
+        starts.push(0u32);
+        for new in 0..n {
+            let old = by_rank
+                .as_ref()
+                .map_or(new, |by_rank| by_rank[new] as usize);
+            grouped.extend_from_slice(groups.of(old));
+            starts.push(grouped.len() as u32);
+        }
+        drop(groups);
+        // Extra columns are moved, not copied (an entry without any has an
+        // empty list, which copies without allocating).
+        let attributes: Option<Vec<Box<[Box<str>]>>> = (!attribute_names.is_empty()).then(|| {
+            book.entries
+                .iter_mut()
+                .map(|entry| std::mem::take(&mut entry.attributes))
+                .collect()
+        });
+        let mut entries: Vec<Entry> = grouped
+            .par_iter()
+            .map(|&e| book.entries[e as usize].clone())
+            .collect();
+        let mut offsets: Vec<u64> = if book.entry_offsets.is_empty() {
+            Vec::new()
+        } else {
+            grouped
+                .par_iter()
+                .map(|&e| book.entry_offsets[e as usize])
+                .collect()
+        };
+        if let Some(mut attributes) = attributes {
+            for (entry, &e) in entries.iter_mut().zip(&grouped) {
+                entry.attributes = std::mem::take(&mut attributes[e as usize]);
             }
         }
-        check_debtors(&book, &debtors, &taken, &invoice_of, columns, &mut problems);
-
-        // Group by invoice (a counting sort, stable in the order taken),
-        // then date order in each group.
-        let n = book.invoices.len();
-        let mut starts = vec![0u32; n + 1];
-        for &e in &taken {
-            starts[invoice_of[e as usize] as usize + 1] += 1;
-        }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut order = vec![0u32; taken.len()];
-        for &e in &taken {
-            let slot = &mut next[invoice_of[e as usize] as usize];
-            order[*slot as usize] = e;
-            *slot += 1;
-        }
-        drop((taken, next, invoice_of));
-        let mut entries = Vec::with_capacity(order.len());
-        let mut offsets = Vec::with_capacity(order.len());
-        for &e in &order {
-            let e = e as usize;
-            entries.push(std::mem::replace(&mut book.entries[e], placeholder()));
-            offsets.push(book.entry_offsets[e]);
-        }
-        drop(order);
+        drop(grouped);
         book.entries = Vec::new();
-        for (i, invoice) in book.invoices.iter_mut().enumerate() {
-            invoice.entries = (starts[i], starts[i + 1] - starts[i]);
-        }
         // Each half of the invoices (with its entries) on its own thread.
         let mid = if n >= PARALLEL && threads() >= 2 {
             n / 2
@@ -431,13 +452,15 @@ impl Builder {
         };
         let cut = starts[mid] as usize;
         let (first_entries, second_entries) = entries.split_at_mut(cut);
-        let (first_offsets, second_offsets) = offsets.split_at_mut(cut);
-        let (invoices, starts) = (&book.invoices, &starts);
+        let placed = offsets.len();
+        let (first_offsets, second_offsets) = offsets.split_at_mut(cut.min(placed));
+        let (first_invoices, second_invoices) = book.invoices.split_at_mut(mid);
+        let starts = &starts;
         let (first, second) = std::thread::scope(|scope| {
             let second = (mid < n).then(|| {
                 scope.spawn(move || {
                     check_groups(
-                        invoices,
+                        second_invoices,
                         starts,
                         mid..n,
                         second_entries,
@@ -447,7 +470,7 @@ impl Builder {
                 })
             });
             let first = check_groups(
-                invoices,
+                first_invoices,
                 starts,
                 0..mid,
                 first_entries,
@@ -522,7 +545,7 @@ fn duplicate_problems(
         let invoice = &book.invoices[again];
         let row = RowAt {
             line: invoice.line,
-            offset: book.invoice_offsets[again],
+            offset: book.invoice_offsets.get(again).copied().unwrap_or(UNPLACED),
         };
         let field = book
             .invoice_fields
@@ -592,8 +615,10 @@ fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
     let keep = |i: usize| !again[i];
     let mut i = 0;
     book.invoices.retain(|_| (keep(i), i += 1).0);
-    i = 0;
-    book.invoice_offsets.retain(|_| (keep(i), i += 1).0);
+    if !book.invoice_offsets.is_empty() {
+        i = 0;
+        book.invoice_offsets.retain(|_| (keep(i), i += 1).0);
+    }
     i = 0;
     book.invoice_ranks.retain(|_| (keep(i), i += 1).0);
     if !book.invoice_fields.is_empty() {
@@ -602,28 +627,116 @@ fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
     }
 }
 
-/// Each entry's invoice, or [`UNKNOWN`]. First every entry's candidate
-/// (reading the index only), then each confirmed against its invoice's
-/// reference: two tight loops whose memory reads overlap, where one loop
-/// doing both would wait on each.
-fn resolve(book: &Rows, index: &RefIndex) -> Vec<u32> {
-    let invoices = &book.invoices;
-    let full = |i: u32| invoices[i as usize].reference.as_bytes();
+/// Each entry's candidate invoice (see [`RefIndex::candidate`]), or
+/// [`UNKNOWN`] when no invoice has its reference.
+fn candidates(book: &Rows, index: &RefIndex) -> Vec<u32> {
     split(book.entries.len(), |range| {
-        let candidates: Vec<Option<u32>> = range
-            .clone()
-            .map(|e| index.candidate(book.reference(e)))
-            .collect();
         range
-            .zip(candidates)
-            .map(|(e, candidate)| {
-                index
-                    .confirm(book.reference(e), candidate, full)
-                    .unwrap_or(UNKNOWN)
-            })
+            .map(|e| index.candidate(book.reference(e)).unwrap_or(UNKNOWN))
             .collect::<Vec<u32>>()
     })
     .concat()
+}
+
+/// Each entry's invoice, its reference compared with the candidate's and
+/// looked up by its text when they differ.
+fn exact(book: &Rows, index: &RefIndex, candidates: &[u32]) -> Vec<u32> {
+    let invoices = &book.invoices;
+    let full = |i: u32| invoices[i as usize].reference.as_bytes();
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(e, &candidate)| {
+            let candidate = (candidate != UNKNOWN).then_some(candidate);
+            index
+                .confirm(book.reference(e), candidate, full)
+                .unwrap_or(UNKNOWN)
+        })
+        .collect()
+}
+
+/// Entries grouped by invoice: those of invoice `i` are
+/// `order[starts[i]..starts[i + 1]]`.
+struct Groups {
+    starts: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups the entries by `invoice_of` (a counting sort), in file order
+    /// in each group; entries of no invoice are left out.
+    fn by(invoice_of: &[u32], n: usize) -> Groups {
+        let mut starts = vec![0u32; n + 1];
+        for &invoice in invoice_of.iter().filter(|&&i| i != UNKNOWN) {
+            starts[invoice as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[n] as usize];
+        for (e, &invoice) in invoice_of.iter().enumerate() {
+            if invoice != UNKNOWN {
+                let slot = &mut next[invoice as usize];
+                order[*slot as usize] = e as u32;
+                *slot += 1;
+            }
+        }
+        Groups { starts, order }
+    }
+
+    fn of(&self, invoice: usize) -> &[u32] {
+        &self.order[self.starts[invoice] as usize..self.starts[invoice + 1] as usize]
+    }
+
+    /// Checks that each entry has its invoice's reference (`false` if one
+    /// does not), and puts the entries read before their invoice after the
+    /// others, in the order the builder used to take entries in; returns
+    /// those, in file order.
+    fn settle(&mut self, book: &Rows) -> (bool, Vec<u32>) {
+        let n = self.starts.len() - 1;
+        let mid = if n >= PARALLEL && threads() >= 2 {
+            n / 2
+        } else {
+            n
+        };
+        let starts = &self.starts;
+        let (first, second) = self.order.split_at_mut(starts[mid] as usize);
+        let settle_range = |range: Range<usize>, order: &mut [u32]| {
+            let base = starts[range.start] as usize;
+            let mut confirmed = true;
+            let mut before = Vec::new();
+            for i in range {
+                let group = &mut order[starts[i] as usize - base..starts[i + 1] as usize - base];
+                let reference = book.invoices[i].reference.as_bytes();
+                confirmed &= group
+                    .iter()
+                    .all(|&e| book.reference(e as usize) == reference);
+                // In file order, those read before the invoice come first.
+                let rank = book.invoice_ranks[i];
+                let early = group
+                    .iter()
+                    .take_while(|&&e| book.entry_ranks[e as usize] < rank)
+                    .count();
+                if early > 0 {
+                    before.extend_from_slice(&group[..early]);
+                    group.rotate_left(early);
+                }
+            }
+            (confirmed, before)
+        };
+        let ((confirmed, mut before), second) = std::thread::scope(|scope| {
+            let second = (mid < n).then(|| scope.spawn(|| settle_range(mid..n, second)));
+            (settle_range(0..mid, first), second.map(join))
+        });
+        let mut all = confirmed;
+        if let Some((confirmed, more)) = second {
+            all &= confirmed;
+            before.extend(more);
+        }
+        before.sort_unstable();
+        (all, before)
+    }
 }
 
 /// Entries for an invoice the ledger does not issue.
@@ -656,7 +769,7 @@ fn unknown_invoices(book: &Rows, invoice_of: &[u32], columns: Columns, problems:
 }
 
 /// Sorts the invoices by reference, so that a ledger's meaning does not
-/// depend on the order of its rows; returns old index → new index.
+/// depend on the order of its rows; returns new index → old index.
 fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
     let n = invoices.len();
     let mut by_rank: Vec<u32> = (0..n as u32).collect();
@@ -665,29 +778,30 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
             .reference
             .cmp(&invoices[b as usize].reference)
     });
-    let mut rank_of = vec![0u32; n];
-    for (rank, &old) in by_rank.iter().enumerate() {
-        rank_of[old as usize] = rank as u32;
-    }
     let mut old: Vec<Option<Invoice>> = std::mem::take(invoices).into_iter().map(Some).collect();
     *invoices = by_rank
         .iter()
         .filter_map(|&i| old[i as usize].take())
         .collect();
-    rank_of
+    by_rank
 }
 
-/// An entry naming a debtor must name its invoice's.
+/// An entry naming a debtor must name its invoice's. In the order the
+/// builder used to take entries in: those read after their invoice, then
+/// `before` (those read before it), each in file order.
 fn check_debtors(
     book: &Rows,
     debtors: &DebtorIndex,
-    taken: &[u32],
     invoice_of: &[u32],
+    before: &[u32],
     columns: Columns,
     problems: &mut Problems,
 ) {
-    for &e in taken {
-        let e = e as usize;
+    let named = |e: &usize| book.entry_debtors[*e].is_some();
+    let after = (0..invoice_of.len())
+        .filter(named)
+        .filter(|&e| invoice_of[e] != UNKNOWN && before.binary_search(&(e as u32)).is_err());
+    for e in after.chain(before.iter().map(|&e| e as usize).filter(named)) {
         let Some(debtor) = book.entry_debtors[e] else {
             continue;
         };
@@ -711,10 +825,12 @@ fn check_debtors(
     }
 }
 
-/// Puts the entries of each invoice of `range` in date order and checks
-/// them; `entries` and `offsets` start at invoice `range.start`'s first.
+/// Puts the entries of each invoice of `range` in date order, gives each
+/// invoice its entries and checks them; `invoices`, `entries` and
+/// `offsets` start at invoice `range.start` and its first entry (`offsets`
+/// is empty for a CSV book, whose rows are placed by their line).
 fn check_groups(
-    invoices: &[Invoice],
+    invoices: &mut [Invoice],
     starts: &[u32],
     range: Range<usize>,
     entries: &mut [Entry],
@@ -723,11 +839,17 @@ fn check_groups(
 ) -> Problems {
     let mut problems = Problems::default();
     let base = starts[range.start] as usize;
-    for i in range {
+    for (invoice, i) in invoices.iter_mut().zip(range) {
+        invoice.entries = (starts[i], starts[i + 1] - starts[i]);
         let group = starts[i] as usize - base..starts[i + 1] as usize - base;
-        let (entries, offsets) = (&mut entries[group.clone()], &mut offsets[group]);
+        let offsets = if offsets.is_empty() {
+            &mut []
+        } else {
+            &mut offsets[group.clone()]
+        };
+        let entries = &mut entries[group];
         order_group(entries, offsets);
-        check_invoice(&invoices[i], entries, offsets, columns, &mut problems);
+        check_invoice(invoice, entries, offsets, columns, &mut problems);
     }
     problems
 }
@@ -736,6 +858,10 @@ fn check_groups(
 /// come in date order already.
 fn order_group(entries: &mut [Entry], offsets: &mut [u64]) {
     if entries.is_sorted_by_key(entry_key) {
+        return;
+    }
+    if offsets.is_empty() {
+        entries.sort_by_key(entry_key);
         return;
     }
     let mut pairs: Vec<(Entry, u64)> = entries
@@ -761,7 +887,7 @@ fn check_invoice(
     let reference = &invoice.reference;
     let row = |k: usize| RowAt {
         line: group[k].line,
-        offset: offsets[k],
+        offset: offsets.get(k).copied().unwrap_or(UNPLACED),
     };
     let mut settled = Decimal::ZERO;
     let mut overpaid = false;

@@ -19,6 +19,13 @@ pub struct DebtorIndex {
 }
 
 impl DebtorIndex {
+    pub fn with_capacity(n: usize) -> Self {
+        DebtorIndex {
+            debtors: Vec::with_capacity(n),
+            by_id: KeyIndex::with_capacity(n),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<DebtorId> {
         self.get_bytes(id.as_bytes())
     }
@@ -69,7 +76,9 @@ pub fn read_csv(
     let mut file = csv_read::open(path, choice, None)?;
     let mut problems = Problems::default();
     let header = Header::map(&file.headers, COLUMNS, REQUIRED, &mut problems);
-    let mut index = DebtorIndex::default();
+    // Sized for rows of about 100 bytes, not grown (and rehashed) by steps.
+    let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 100);
+    let mut index = DebtorIndex::with_capacity(usize::try_from(rows).unwrap_or(0).min(10_000_000));
     if let Some(header) = header {
         let mut record = csv::ByteRecord::new();
         loop {
@@ -83,18 +92,16 @@ pub fn read_csv(
             }
             let row = csv_read::row_at(&record);
             if let Some(debtor) = debtor(&header, &record, row, &mut problems) {
-                let line = debtor.line;
-                let id = debtor.id.clone();
+                // The first debtor of an id listed twice has the same id.
                 if let Err(first) = index.insert(debtor) {
                     problems.error(
                         Code::LedgerDuplicateDebtor,
                         row,
                         FieldAt::Column(header.index(0).unwrap_or(0)),
-                        format!("the debtor `{id}` is listed twice"),
+                        format!("the debtor `{}` is listed twice", first.id),
                         format!("first listed on line {}", first.line),
                         "keep one row per debtor id",
                     );
-                    let _ = line;
                 }
             }
         }
@@ -137,7 +144,13 @@ fn debtor(
     let name = required(1, "name", "ACME SA");
     let kind_text = required(2, "kind", "b2b");
     let kind = kind_text.as_deref().and_then(|k| {
-        let kind = DebtorKind::from_word(k);
+        // The usual spelling first: folding case and accents allocates, and
+        // a book has tens of thousands of debtors.
+        let exact = DebtorKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.as_str() == k);
+        let kind = exact.or_else(|| DebtorKind::from_word(k));
         if kind.is_none() {
             let hint = suggest::did_you_mean(k, DebtorKind::WORDS.iter().copied());
             problems.error(

@@ -50,6 +50,13 @@ pub struct KeyIndex {
 }
 
 impl KeyIndex {
+    pub fn with_capacity(n: usize) -> Self {
+        KeyIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: Hasher::default(),
+        }
+    }
+
     /// The id of `key`. `full(id)` is the key of `id` (read for long keys).
     pub fn get<'a>(&self, key: &[u8], full: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
