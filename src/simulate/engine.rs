@@ -157,10 +157,12 @@ impl Sink for Vec<Event> {
     }
 }
 
-/// Simulates every invoice, in the ledger's (reference) order, on both
-/// cores when the book is large: each core takes a contiguous range of
-/// invoices and feeds its own sink. The sinks come back in range order, so
-/// concatenating them keeps the invoices' order.
+/// Simulates every invoice, in the ledger's (reference) order, on every
+/// core when the book is large: the invoices are cut into contiguous parts,
+/// more than there are cores (the early invoices of a book have more
+/// events in a window than the late ones), each fed to its own sink, the
+/// cores taking the next part as they finish one. The sinks come back in
+/// part order, so concatenating them keeps the invoices' order.
 pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S> {
     let invoices = &context.ledger.invoices;
     let chunk = |range: std::ops::Range<usize>| {
@@ -180,23 +182,31 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
     if n < 50_000 || threads < 2 {
         return vec![chunk(0..n)];
     }
-    let per = n.div_ceil(threads);
+    let parts = threads * 4;
+    let per = n.div_ceil(parts);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(parts));
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let range = (t * per).min(n)..((t + 1) * per).min(n);
-                let chunk = &chunk;
-                scope.spawn(move || chunk(range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| match handle.join() {
-                Ok(sink) => sink,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let part = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if part >= parts {
+                        break;
+                    }
+                    let sink = chunk((part * per).min(n)..((part + 1) * per).min(n));
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((part, sink));
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(part, _)| *part);
+    done.into_iter().map(|(_, sink)| sink).collect()
 }
 
 /// Buffers reused from one invoice to the next.

@@ -87,9 +87,6 @@ fn step_texts(plan: &Plan) -> Vec<StepText> {
 fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
     let mantissa = value.mantissa();
     let scale = value.scale() as usize;
-    if mantissa < 0 {
-        buf.push(b'-');
-    }
     let mut digits = [0u8; 40];
     let mut len = 0;
     let n = mantissa.unsigned_abs();
@@ -108,12 +105,22 @@ fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
             len += 1;
         }
     }
+    // Assembled on the stack, copied once.
+    let mut text = [0u8; 48];
+    let mut k = 0;
+    if mantissa < 0 {
+        text[0] = b'-';
+        k = 1;
+    }
     for i in (0..len).rev() {
-        buf.push(digits[i]);
+        text[k] = digits[i];
+        k += 1;
         if i == scale && scale > 0 {
-            buf.push(b'.');
+            text[k] = b'.';
+            k += 1;
         }
     }
+    buf.extend_from_slice(&text[..k]);
 }
 
 fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
@@ -248,7 +255,8 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
 /// date and each debtor's id, as written in CSV.
 struct CsvText {
     steps: Vec<Vec<u8>>,
-    first: NaiveDate,
+    /// The first day of the window, in days from the common era.
+    first_day: i64,
     dates: Vec<[u8; 10]>,
     debtors: Vec<u8>,
     debtor_ends: Vec<usize>,
@@ -279,7 +287,7 @@ impl CsvText {
             .collect();
         CsvText {
             steps: step_fields(plan),
-            first,
+            first_day: i64::from(first.num_days_from_ce()),
             dates,
             debtors,
             debtor_ends,
@@ -305,7 +313,9 @@ impl CsvText {
 struct Blocks(Vec<Vec<u8>>);
 
 impl Blocks {
-    const SIZE: usize = 1 << 16;
+    /// Above the output's buffer (64 KB), so that a block is written
+    /// directly rather than copied into it.
+    const SIZE: usize = 1 << 17;
 
     /// The block to append a row to.
     fn tail(&mut self) -> &mut Vec<u8> {
@@ -352,7 +362,7 @@ impl super::Sink for CsvSink<'_> {
         push_field(&mut self.reference, invoice.reference.as_bytes());
         for event in events {
             self.totals.add(event);
-            let day = (event.date - text.first).num_days();
+            let day = i64::from(event.date.num_days_from_ce()) - text.first_day;
             let Some(day) = usize::try_from(day).ok() else {
                 continue;
             };
@@ -405,11 +415,11 @@ pub fn csv_streamed(
         days: vec![Blocks::default(); days],
         reference: Vec::new(),
         totals: super::StepTotals::new(plan),
-        book: super::summary::BookTotals::new(ledger, window),
+        book: super::summary::BookTotals::new(window),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
-    let mut book = super::summary::BookTotals::new(ledger, window);
+    let mut book = super::summary::BookTotals::new(window);
     for sink in &sinks {
         totals.merge(&sink.totals);
         book.merge(&sink.book);

@@ -95,14 +95,22 @@ pub struct DebtorAging {
     pub aging: Aging,
 }
 
-/// Per step: how many events, and the sum of their outstanding amounts.
-/// All the summary needs of the events, so it can be added up by parts.
+/// Per step: how many events, and for `route` steps the sum of their
+/// outstanding amounts (the summary reports no other sum, and a million
+/// decimal additions are not free). All the summary needs of the events,
+/// so it can be added up by parts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StepTotals(pub Vec<(usize, Decimal)>);
+pub struct StepTotals(pub Vec<(usize, Decimal)>, Vec<bool>);
 
 impl StepTotals {
     pub fn new(plan: &Plan) -> Self {
-        StepTotals(vec![(0, Decimal::ZERO); plan.steps.len()])
+        StepTotals(
+            vec![(0, Decimal::ZERO); plan.steps.len()],
+            plan.steps
+                .iter()
+                .map(|step| matches!(step.action, Action::Route { .. }))
+                .collect(),
+        )
     }
 
     pub fn of(plan: &Plan, events: &[Event]) -> Self {
@@ -116,7 +124,9 @@ impl StepTotals {
     pub fn add(&mut self, event: &Event) {
         if let Some((count, amount)) = self.0.get_mut(event.step.0) {
             *count += 1;
-            *amount += event.amount;
+            if self.1.get(event.step.0).copied().unwrap_or(false) {
+                *amount += event.amount;
+            }
         }
     }
 
@@ -137,18 +147,19 @@ pub struct BookTotals {
     invoices: usize,
     collected: Decimal,
     credited: Decimal,
-    /// The aged balance of each debtor (by index) with a balance.
-    aged: Vec<Option<Aging>>,
+    /// The aged balance of each debtor (by index) with a balance: a map,
+    /// since a part of a large book sees a part of its debtors.
+    aged: hashbrown::HashMap<u32, Aging, foldhash::fast::FixedState>,
 }
 
 impl BookTotals {
-    pub fn new(ledger: &Ledger, window: Window) -> Self {
+    pub fn new(window: Window) -> Self {
         BookTotals {
             window,
             invoices: 0,
             collected: Decimal::ZERO,
             credited: Decimal::ZERO,
-            aged: vec![None; ledger.debtors.len()],
+            aged: hashbrown::HashMap::default(),
         }
     }
 
@@ -159,8 +170,9 @@ impl BookTotals {
             return;
         }
         self.invoices += 1;
+        let entries = ledger.entries_of(invoice);
         let mut settled = Decimal::ZERO;
-        for entry in ledger.entries_of(invoice) {
+        for entry in entries {
             if entry.date > window.to || !entry.kind.settles() {
                 continue;
             }
@@ -172,13 +184,17 @@ impl BookTotals {
                 }
             }
         }
-        let balance = (invoice.amount - settled).max(Decimal::ZERO);
+        // Nothing settled: the balance is the amount (positive, as read).
+        let balance = if entries.is_empty() {
+            invoice.amount
+        } else {
+            (invoice.amount - settled).max(Decimal::ZERO)
+        };
         if balance > Decimal::ZERO {
-            if let Some(aging) = self.aged.get_mut(invoice.debtor.0 as usize) {
-                aging
-                    .get_or_insert_default()
-                    .add((window.to - invoice.due).num_days(), balance);
-            }
+            self.aged
+                .entry(invoice.debtor.0)
+                .or_default()
+                .add((window.to - invoice.due).num_days(), balance);
         }
     }
 
@@ -188,9 +204,8 @@ impl BookTotals {
         self.invoices += other.invoices;
         self.collected += other.collected;
         self.credited += other.credited;
-        for (mine, theirs) in self.aged.iter_mut().zip(&other.aged) {
-            let Some(theirs) = theirs else { continue };
-            let mine = mine.get_or_insert_default();
+        for (debtor, theirs) in &other.aged {
+            let mine = self.aged.entry(*debtor).or_default();
             for (i, amount) in theirs.buckets().iter().enumerate() {
                 mine.add(bucket_day(i), *amount);
             }
@@ -199,7 +214,7 @@ impl BookTotals {
 }
 
 pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
-    let mut book = BookTotals::new(ledger, window);
+    let mut book = BookTotals::new(window);
     for invoice in &ledger.invoices {
         book.add(
             ledger,
@@ -241,15 +256,17 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
             Action::Charge(_) | Action::Stop => {}
         }
     }
+    // In debtor index order, as the totals have always been added up.
+    let mut by_debtor: Vec<(u32, Aging)> = book.aged.into_iter().collect();
+    by_debtor.sort_unstable_by_key(|(debtor, _)| *debtor);
     let mut aged_total = Aging::default();
-    let mut aged: Vec<DebtorAging> = Vec::new();
-    for (debtor, aging) in book.aged.into_iter().enumerate() {
-        let Some(aging) = aging else { continue };
+    let mut aged: Vec<DebtorAging> = Vec::with_capacity(by_debtor.len());
+    for (debtor, aging) in by_debtor {
         for (i, amount) in aging.buckets().iter().enumerate() {
             aged_total.add(bucket_day(i), *amount);
         }
         aged.push(DebtorAging {
-            debtor: DebtorId(debtor as u32),
+            debtor: DebtorId(debtor),
             aging,
         });
     }
