@@ -50,6 +50,8 @@ impl Fields for Record<'_> {
 pub struct Records<'a> {
     data: &'a [u8],
     delimiter: u8,
+    /// Every delimiter and line end, in one pass.
+    marks: memchr::Memchr2<'a>,
     /// Where the next line starts, and its number (from 1).
     at: usize,
     line: u64,
@@ -62,6 +64,7 @@ impl<'a> Records<'a> {
         Records {
             data,
             delimiter,
+            marks: memchr::memchr2_iter(delimiter, b'\n', data),
             at: 0,
             line: 1,
             newlines: 0,
@@ -77,29 +80,33 @@ impl<'a> Records<'a> {
     pub fn next_into(&mut self, record: &mut Record<'a>) -> bool {
         // Placed where the last record ended, blank lines skipped over.
         let (byte, line) = (self.at, self.line);
+        record.ends.clear();
         loop {
-            let rest = &self.data[self.at.min(self.data.len())..];
-            if rest.is_empty() {
+            if self.at >= self.data.len() {
                 return false;
             }
-            let (text, next) = match memchr::memchr(b'\n', rest) {
-                Some(end) => {
-                    self.newlines += 1;
-                    (&rest[..end], self.at + end + 1)
+            let start = self.at;
+            let end = match self.marks.next() {
+                Some(mark) if self.data[mark] == self.delimiter => {
+                    record.ends.push(mark - start);
+                    continue;
                 }
-                None => (rest, self.data.len()),
+                Some(line_end) => {
+                    self.newlines += 1;
+                    self.at = line_end + 1;
+                    line_end
+                }
+                None => {
+                    self.at = self.data.len();
+                    self.data.len()
+                }
             };
-            self.at = next;
             self.line += 1;
-            if text.is_empty() {
-                continue;
+            if end == start {
+                continue; // an empty line: no record
             }
-            record.text = text;
-            record.ends.clear();
-            record
-                .ends
-                .extend(memchr::memchr_iter(self.delimiter, text));
-            record.ends.push(text.len());
+            record.text = &self.data[start..end];
+            record.ends.push(end - start);
             record.byte = byte;
             record.line = line;
             return true;

@@ -409,7 +409,7 @@ pub fn csv_streamed(
         return Ok(sim.summary);
     }
     let text = CsvText::new(plan, ledger, first, days);
-    let sinks = super::run(&context, || CsvSink {
+    let mut sinks = super::run(&context, || CsvSink {
         ledger,
         text: &text,
         days: vec![Blocks::default(); days],
@@ -420,9 +420,12 @@ pub fn csv_streamed(
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
     let mut book = super::summary::BookTotals::new(window);
-    for sink in &sinks {
+    for sink in &mut sinks {
         totals.merge(&sink.totals);
-        book.merge(&sink.book);
+        book.merge(std::mem::replace(
+            &mut sink.book,
+            super::summary::BookTotals::new(window),
+        ));
     }
     for day in 0..days {
         for sink in &sinks {

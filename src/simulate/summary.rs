@@ -147,9 +147,10 @@ pub struct BookTotals {
     invoices: usize,
     collected: Decimal,
     credited: Decimal,
-    /// The aged balance of each debtor (by index) with a balance: a map,
-    /// since a part of a large book sees a part of its debtors.
-    aged: hashbrown::HashMap<u32, Aging, foldhash::fast::FixedState>,
+    /// Each balance left at the window's end: (debtor, days late, balance),
+    /// added up per debtor at the end (a part of a large book sees a part
+    /// of its debtors, and a table per part was most of its memory).
+    balances: Vec<(u32, i32, Decimal)>,
 }
 
 impl BookTotals {
@@ -159,7 +160,7 @@ impl BookTotals {
             invoices: 0,
             collected: Decimal::ZERO,
             credited: Decimal::ZERO,
-            aged: hashbrown::HashMap::default(),
+            balances: Vec::new(),
         }
     }
 
@@ -191,24 +192,23 @@ impl BookTotals {
             (invoice.amount - settled).max(Decimal::ZERO)
         };
         if balance > Decimal::ZERO {
-            self.aged
-                .entry(invoice.debtor.0)
-                .or_default()
-                .add((window.to - invoice.due).num_days(), balance);
+            let late = (window.to - invoice.due).num_days();
+            // Past ±2^31 days every bucket is the same as at the limit.
+            let late = i32::try_from(late).unwrap_or(if late < 0 { i32::MIN } else { i32::MAX });
+            self.balances.push((invoice.debtor.0, late, balance));
         }
     }
 
     /// Adds another range's totals (sums are exact: the order does not
-    /// matter).
-    pub fn merge(&mut self, other: &BookTotals) {
+    /// matter), taking its balances.
+    pub fn merge(&mut self, other: BookTotals) {
         self.invoices += other.invoices;
         self.collected += other.collected;
         self.credited += other.credited;
-        for (debtor, theirs) in &other.aged {
-            let mine = self.aged.entry(*debtor).or_default();
-            for (i, amount) in theirs.buckets().iter().enumerate() {
-                mine.add(bucket_day(i), *amount);
-            }
+        if self.balances.is_empty() {
+            self.balances = other.balances;
+        } else {
+            self.balances.extend(other.balances);
         }
     }
 }
@@ -256,17 +256,25 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
             Action::Charge(_) | Action::Stop => {}
         }
     }
-    // In debtor index order, as the totals have always been added up.
-    let mut by_debtor: Vec<(u32, Aging)> = book.aged.into_iter().collect();
-    by_debtor.sort_unstable_by_key(|(debtor, _)| *debtor);
+    // Per debtor (sums are exact: the order of the balances does not
+    // matter), then the total in debtor index order.
+    let mut by_debtor: Vec<Option<Aging>> = vec![None; ledger.debtors.len()];
+    for &(debtor, days_late, balance) in &book.balances {
+        if let Some(aging) = by_debtor.get_mut(debtor as usize) {
+            aging
+                .get_or_insert_default()
+                .add(i64::from(days_late), balance);
+        }
+    }
     let mut aged_total = Aging::default();
-    let mut aged: Vec<DebtorAging> = Vec::with_capacity(by_debtor.len());
-    for (debtor, aging) in by_debtor {
+    let mut aged: Vec<DebtorAging> = Vec::new();
+    for (debtor, aging) in by_debtor.into_iter().enumerate() {
+        let Some(aging) = aging else { continue };
         for (i, amount) in aging.buckets().iter().enumerate() {
             aged_total.add(bucket_day(i), *amount);
         }
         aged.push(DebtorAging {
-            debtor: DebtorId(debtor),
+            debtor: DebtorId(debtor as u32),
             aging,
         });
     }
