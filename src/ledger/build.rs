@@ -56,6 +56,9 @@ pub struct Rows {
     problem_ranks: Vec<u32>,
     /// Rows parsed: invoices and entries.
     parsed: u32,
+    /// Whether an invoice has a lower reference than the one before it
+    /// (checked where the rows are parsed, on every core).
+    unsorted: bool,
     dates: DateCache,
 }
 
@@ -104,6 +107,12 @@ impl Rows {
         self.parsed += 1;
         match parsed.kind {
             RowKind::Invoice => {
+                if !self.unsorted {
+                    self.unsorted = self
+                        .invoices
+                        .last()
+                        .is_some_and(|last| *last.reference > *parsed.reference);
+                }
                 self.invoices.push(Invoice {
                     reference: compact_str::CompactString::new(parsed.reference),
                     debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
@@ -158,9 +167,10 @@ impl Rows {
             problems,
             problem_ranks,
             parsed,
+            unsorted,
             dates: _,
         } = self;
-        (*seq, *lines, *parsed) = (0, 0, 0);
+        (*seq, *lines, *parsed, *unsorted) = (0, 0, 0, false);
         invoices.clear();
         invoice_offsets.clear();
         invoice_ranks.clear();
@@ -280,16 +290,15 @@ impl Builder {
         let shift = |line: u32| u32::try_from(u64::from(line) + self.line_base).unwrap_or(u32::MAX);
         let book = &mut self.book;
         let rank = book.parsed;
-        for mut invoice in rows.invoices.drain(..) {
-            invoice.line = shift(invoice.line);
-            if self.sorted {
-                self.sorted = book
-                    .invoices
-                    .last()
-                    .is_none_or(|last| last.reference <= invoice.reference);
-            }
-            book.invoices.push(invoice);
+        if let (Some(last), Some(first)) = (book.invoices.last(), rows.invoices.first()) {
+            self.sorted &= last.reference <= first.reference;
         }
+        self.sorted &= !rows.unsorted;
+        book.invoices
+            .extend(rows.invoices.drain(..).map(|mut invoice| {
+                invoice.line = shift(invoice.line);
+                invoice
+            }));
         book.invoice_offsets.append(&mut rows.invoice_offsets);
         book.invoice_ranks
             .extend(rows.invoice_ranks.drain(..).map(|r| r + rank));
