@@ -1,8 +1,13 @@
-//! A lookup table from short text keys (invoice references, debtor ids) to
-//! indices. A book's million references are looked up two million times in
-//! random order, so each lookup should touch one cache line: keys up to
-//! [`INLINE`] bytes are stored in the table itself; longer ones keep a
-//! prefix there and are confirmed against their owner's copy.
+//! Lookup tables from text keys to indices, made for the sizes of a large
+//! book, where every lookup is a cache miss unless the table is small.
+//!
+//! - [`KeyIndex`], for debtor ids (looked up once per invoice row): keys up
+//!   to [`INLINE`] bytes are stored in the 16-byte slots themselves, so
+//!   that the table of 50,000 debtors fits in cache; longer ones keep a
+//!   prefix there and are confirmed against their owner's copy.
+//! - [`RefIndex`], for invoice references: slots of an index and hash bits
+//!   only, built by two threads at once; candidates are confirmed by the
+//!   caller in the order its data is laid out.
 
 use std::hash::BuildHasher;
 
