@@ -12,7 +12,9 @@
 //!   blank line (the csv crate dates a record from the end of the one
 //!   before it, blank lines included), which [`cut`] sees to;
 //! - a byte-order mark at its start is not dropped (the csv crate drops one
-//!   at the start of what it reads), which [`unmarked`] sees to.
+//!   at the start of what it reads): stretches are split by hand (split.rs),
+//!   which never drops one, and the reader of the rest is given its input
+//!   through [`unmarked`].
 
 use std::io::{self, Read};
 
