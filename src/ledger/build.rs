@@ -40,6 +40,9 @@ pub struct Rows {
     invoice_offsets: Vec<u64>,
     /// Each invoice's rank among the rows.
     invoice_ranks: Vec<u32>,
+    /// Each invoice reference's hash for the index, computed by the
+    /// reading threads.
+    invoice_hashes: Vec<u64>,
     /// Where each invoice's reference is, for rows that place their own
     /// fields (JSON); a CSV file's is its header's column.
     invoice_fields: Vec<FieldAt>,
@@ -48,9 +51,10 @@ pub struct Rows {
     entry_offsets: Vec<u64>,
     entry_ranks: Vec<u32>,
     entry_debtors: Vec<Option<DebtorId>>,
-    /// The entries' invoice references, end to end.
+    /// The entries' invoice references, end to end, and their hashes.
     references: Vec<u8>,
     reference_ends: Vec<usize>,
+    reference_hashes: Vec<u64>,
     problems: Problems,
     /// For each kept problem, how many rows were parsed before it.
     problem_ranks: Vec<u32>,
@@ -124,6 +128,8 @@ impl Rows {
                     entries: (0, 0),
                 });
                 self.invoice_ranks.push(rank);
+                self.invoice_hashes
+                    .push(RefIndex::hash(parsed.reference.as_bytes()));
                 if own_fields {
                     self.invoice_offsets.push(parsed.row.offset);
                     self.invoice_fields.push(parsed.invoice_at);
@@ -145,6 +151,8 @@ impl Rows {
                 self.references
                     .extend_from_slice(parsed.reference.as_bytes());
                 self.reference_ends.push(self.references.len());
+                self.reference_hashes
+                    .push(RefIndex::hash(parsed.reference.as_bytes()));
             }
         }
     }
@@ -157,6 +165,7 @@ impl Rows {
             invoices,
             invoice_offsets,
             invoice_ranks,
+            invoice_hashes,
             invoice_fields,
             entries,
             entry_offsets,
@@ -164,6 +173,7 @@ impl Rows {
             entry_debtors,
             references,
             reference_ends,
+            reference_hashes,
             problems,
             problem_ranks,
             parsed,
@@ -174,6 +184,7 @@ impl Rows {
         invoices.clear();
         invoice_offsets.clear();
         invoice_ranks.clear();
+        invoice_hashes.clear();
         invoice_fields.clear();
         entries.clear();
         entry_offsets.clear();
@@ -181,6 +192,7 @@ impl Rows {
         entry_debtors.clear();
         references.clear();
         reference_ends.clear();
+        reference_hashes.clear();
         *problems = Problems::default();
         problem_ranks.clear();
     }
@@ -303,6 +315,8 @@ impl Builder {
         book.invoice_ranks
             .extend(rows.invoice_ranks.drain(..).map(|r| r + rank));
         book.invoice_fields.append(&mut rows.invoice_fields);
+        book.invoice_hashes.append(&mut rows.invoice_hashes);
+        book.reference_hashes.append(&mut rows.reference_hashes);
         book.entries.extend(rows.entries.drain(..).map(|mut entry| {
             entry.line = shift(entry.line);
             entry
@@ -338,7 +352,9 @@ impl Builder {
         let book = &mut self.book;
         book.invoices.reserve(half);
         book.invoice_ranks.reserve(half);
+        book.invoice_hashes.reserve(half);
         book.entries.reserve(half);
+        book.reference_hashes.reserve(half);
         book.entry_ranks.reserve(half);
         book.entry_debtors.reserve(half);
         book.reference_ends.reserve(half);
@@ -362,7 +378,7 @@ impl Builder {
         } = self;
         drop(parser); // its share of the debtors, so that they can be moved out
 
-        let (mut index, duplicates) = RefIndex::build(book.invoices.len(), |i| {
+        let (mut index, duplicates) = RefIndex::build(&book.invoice_hashes, |i| {
             book.invoices[i as usize].reference.as_bytes()
         });
         let duplicated = duplicate_problems(&book, &duplicates, columns);
@@ -376,7 +392,7 @@ impl Builder {
             sorted = book
                 .invoices
                 .is_sorted_by(|a, b| a.reference <= b.reference);
-            index = RefIndex::build(book.invoices.len(), |i| {
+            index = RefIndex::build(&book.invoice_hashes, |i| {
                 book.invoices[i as usize].reference.as_bytes()
             })
             .0;
@@ -409,6 +425,8 @@ impl Builder {
         );
         book.references = Vec::new();
         book.reference_ends = Vec::new();
+        book.reference_hashes = Vec::new();
+        book.invoice_hashes = Vec::new();
 
         // The entries, grouped by invoice in reference order (then date
         // order in each group, below), copied on every core: a copy in this
@@ -630,6 +648,8 @@ fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
     }
     i = 0;
     book.invoice_ranks.retain(|_| (keep(i), i += 1).0);
+    i = 0;
+    book.invoice_hashes.retain(|_| (keep(i), i += 1).0);
     if !book.invoice_fields.is_empty() {
         i = 0;
         book.invoice_fields.retain(|_| (keep(i), i += 1).0);
@@ -641,7 +661,7 @@ fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
 fn candidates(book: &Rows, index: &RefIndex) -> Vec<u32> {
     split(book.entries.len(), |range| {
         range
-            .map(|e| index.candidate(book.reference(e)).unwrap_or(UNKNOWN))
+            .map(|e| index.candidate(book.reference_hashes[e]).unwrap_or(UNKNOWN))
             .collect::<Vec<u32>>()
     })
     .concat()

@@ -110,27 +110,32 @@ fn fingerprint(hash: u64) -> u32 {
 }
 
 impl RefIndex {
-    /// The index of keys `0..n` (`key(i)` is key `i`); the first of equal
-    /// keys is kept. Also returns every later one, with the first, in
-    /// order: `(later, first)`.
+    /// The hash of a key, as the index computes it (the same in every
+    /// run, so that it can be computed where the key is read).
+    pub fn hash(key: &[u8]) -> u64 {
+        Hasher::default().hash_one(key)
+    }
+
+    /// The index of keys `0..n` (`key(i)` is key `i`, `hashes[i]` its
+    /// [`RefIndex::hash`]); the first of equal keys is kept. Also returns
+    /// every later one, with the first, in order: `(later, first)`.
     pub fn build<'a>(
-        n: usize,
+        hashes: &[u64],
         key: impl Fn(u32) -> &'a [u8] + Sync,
     ) -> (RefIndex, Vec<(u32, u32)>) {
         let hasher = Hasher::default();
-        let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+        let n = hashes.len();
         let build_half = |which: usize| {
             let mut table = hashbrown::HashTable::with_capacity(n / 2 + n / 16 + 16);
             let mut duplicates = Vec::new();
-            for i in 0..n32 {
-                let k = key(i);
-                let hash = hasher.hash_one(k);
+            for (i, &hash) in (0u32..).zip(hashes) {
                 if half(hash) != which {
                     continue;
                 }
                 let print = fingerprint(hash);
-                let same = |&(j, p): &(u32, u32)| p == print && key(j) == k;
-                let rehash = |&(j, _): &(u32, u32)| hasher.hash_one(key(j));
+                // Keys are compared only when their hash bits agree.
+                let same = |&(j, p): &(u32, u32)| p == print && key(j) == key(i);
+                let rehash = |&(j, _): &(u32, u32)| hashes[j as usize];
                 match table.entry(hash, same, rehash) {
                     hashbrown::hash_table::Entry::Occupied(first) => {
                         duplicates.push((i, first.get().0));
@@ -160,10 +165,10 @@ impl RefIndex {
         (index, duplicates)
     }
 
-    /// The only index that can be `key`'s: `None` means `key` is not in the
-    /// index; `Some` must be confirmed.
-    pub fn candidate(&self, key: &[u8]) -> Option<u32> {
-        let hash = self.hasher.hash_one(key);
+    /// The only index that can be the key's of hash `hash` (see
+    /// [`RefIndex::hash`]): `None` means the key is not in the index;
+    /// `Some` must be confirmed.
+    pub fn candidate(&self, hash: u64) -> Option<u32> {
         let print = fingerprint(hash);
         self.halves[half(hash)]
             .find(hash, |&(_, p)| p == print)
@@ -208,9 +213,10 @@ mod tests {
     fn the_reference_index_keeps_the_first_and_reports_the_others() {
         for n in [10, 60_000] {
             let keys: Vec<String> = (0..n).map(|i| format!("F-{}", i % (n - 3))).collect();
-            let (index, duplicates) = RefIndex::build(n, |i| keys[i as usize].as_bytes());
+            let hashes: Vec<u64> = keys.iter().map(|k| RefIndex::hash(k.as_bytes())).collect();
+            let (index, duplicates) = RefIndex::build(&hashes, |i| keys[i as usize].as_bytes());
             let full = |i: u32| keys[i as usize].as_bytes();
-            let get = |key: &[u8]| index.confirm(key, index.candidate(key), full);
+            let get = |key: &[u8]| index.confirm(key, index.candidate(RefIndex::hash(key)), full);
             let expected: Vec<(u32, u32)> = (n - 3..n)
                 .map(|i| (i as u32, (i - (n - 3)) as u32))
                 .collect();
