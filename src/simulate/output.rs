@@ -427,13 +427,19 @@ pub fn csv_streamed(
             super::summary::BookTotals::new(window),
         ));
     }
-    for day in 0..days {
-        for sink in &sinks {
-            sink.days[day].write(&mut out)?;
+    // The summary is added up on another core while the rows are written.
+    std::thread::scope(|scope| {
+        let summary = scope.spawn(|| super::summary::summary_of(plan, ledger, &totals, book));
+        for day in 0..days {
+            for sink in &sinks {
+                sink.days[day].write(&mut out)?;
+            }
         }
-    }
-    out.flush()?;
-    Ok(super::summary::summary_of(plan, ledger, &totals, book))
+        out.flush()?;
+        Ok(summary
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
 }
 
 #[derive(Serialize)]
