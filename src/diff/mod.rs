@@ -336,7 +336,7 @@ impl Tally {
     }
 
     fn totals(&self) -> StepTotals {
-        StepTotals(self.0.iter().map(|t| (t.events, t.outstanding)).collect())
+        StepTotals::from_counts(self.0.iter().map(|t| (t.events, t.outstanding)).collect())
     }
 }
 

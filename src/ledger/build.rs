@@ -1,87 +1,251 @@
-//! Rows → [`Ledger`]: parses the values of each row (whatever file it came
-//! from), then checks what only the whole book can tell (unknown or
-//! duplicate invoices, entries before the issue, overpayments, disputes).
-//! Rows may come in any order: the ledger is the same.
+//! Rows → [`Ledger`]: gathers the rows the reading threads parsed (in file
+//! order), then checks what only the whole book can tell (duplicate or
+//! unknown invoices, entries before the issue, overpayments, disputes) and
+//! groups each invoice's entries. Rows may come in any order: the ledger is
+//! the same.
+//!
+//! References are looked up once every invoice is read, in tight loops on
+//! both cores: a lookup is a cache miss, and misses overlap only when
+//! nothing else is in the way.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::problem::{FieldAt, Problem, Problems, RowAt};
-use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger, dialect};
+use super::index::{PARALLEL, RefIndex, join};
+use super::parse::{Col, DateCache, Parsed, Parser, Row, RowKind};
+use super::problem::{FieldAt, Problem, Problems, RowAt, UNPLACED};
+use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger};
 use crate::diagnostic::{Code, Severity};
 use crate::suggest;
 
-/// The ledger's columns, in the order of the CSV reader's column table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Col {
-    Date = 0,
-    Type = 1,
-    Invoice = 2,
-    Debtor = 3,
-    Amount = 4,
-    Due = 5,
-    Currency = 6,
+/// Parsed rows in file order, as a reading thread hands them over: the
+/// invoices, and the other entries with their invoice's reference (looked
+/// up once the whole book is read). Lines count from the first line of the
+/// stretch the rows come from.
+#[derive(Debug, Default)]
+pub struct Rows {
+    /// Where these rows come among the file's batches (set by the reader).
+    pub seq: usize,
+    /// Lines the rows' stretch spans: the next batch counts its lines from
+    /// this many further (0: the next batch goes on with the same count).
+    pub lines: u64,
+    invoices: Vec<Invoice>,
+    /// Where each invoice's row starts, for rows that place their own
+    /// fields (JSON); a CSV row starts where its line does (see
+    /// [`UNPLACED`]).
+    invoice_offsets: Vec<u64>,
+    /// Each invoice's rank among the rows.
+    invoice_ranks: Vec<u32>,
+    /// Each invoice reference's hash for the index, computed by the
+    /// reading threads.
+    invoice_hashes: Vec<u64>,
+    /// Where each invoice's reference is, for rows that place their own
+    /// fields (JSON); a CSV file's is its header's column.
+    invoice_fields: Vec<FieldAt>,
+    entries: Vec<Entry>,
+    /// As `invoice_offsets`.
+    entry_offsets: Vec<u64>,
+    entry_ranks: Vec<u32>,
+    entry_debtors: Vec<Option<DebtorId>>,
+    /// The entries' invoice references, end to end, and their hashes.
+    references: Vec<u8>,
+    reference_ends: Vec<usize>,
+    reference_hashes: Vec<u64>,
+    problems: Problems,
+    /// For each kept problem, how many rows were parsed before it.
+    problem_ranks: Vec<u32>,
+    /// Rows parsed: invoices and entries.
+    parsed: u32,
+    /// Whether an invoice has a lower reference than the one before it
+    /// (checked where the rows are parsed, on every core).
+    unsorted: bool,
+    dates: DateCache,
 }
 
-impl Col {
-    fn name(self) -> &'static str {
-        match self {
-            Col::Date => "date",
-            Col::Type => "type",
-            Col::Invoice => "invoice",
-            Col::Debtor => "debtor",
-            Col::Amount => "amount",
-            Col::Due => "due",
-            Col::Currency => "currency",
+impl Rows {
+    /// Parses a row into these; its problems are recorded, the row dropped
+    /// if it has any.
+    pub fn parse(&mut self, parser: &Parser, row: &impl Row, own_fields: bool) {
+        if let Some(parsed) = parser.parse(row, &mut self.problems, &mut self.dates) {
+            self.push(parsed, own_fields);
+        }
+        self.rank_problems();
+    }
+
+    /// Records a problem found outside the row's values.
+    pub fn error(
+        &mut self,
+        code: Code,
+        row: RowAt,
+        field: FieldAt,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems.error(code, row, field, message, label, help);
+        self.rank_problems();
+    }
+
+    /// A problem of the reader's own (bad CSV).
+    pub fn problems(&mut self) -> &mut Problems {
+        &mut self.problems
+    }
+
+    /// Gives problems recorded since the last call their rank.
+    pub fn rank_problems(&mut self) {
+        self.problem_ranks
+            .resize(self.problems.list.len(), self.parsed);
+    }
+
+    /// Rows parsed so far.
+    pub fn parsed(&self) -> u32 {
+        self.parsed
+    }
+
+    fn push(&mut self, parsed: Parsed<'_>, own_fields: bool) {
+        let rank = self.parsed;
+        self.parsed += 1;
+        match parsed.kind {
+            RowKind::Invoice => {
+                if !self.unsorted {
+                    self.unsorted = self
+                        .invoices
+                        .last()
+                        .is_some_and(|last| *last.reference > *parsed.reference);
+                }
+                self.invoices.push(Invoice {
+                    reference: compact_str::CompactString::new(parsed.reference),
+                    debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
+                    issued: parsed.date,
+                    due: parsed.due,
+                    amount: parsed.amount,
+                    line: parsed.row.line,
+                    attributes: parsed.attributes,
+                    entries: (0, 0),
+                });
+                self.invoice_ranks.push(rank);
+                self.invoice_hashes
+                    .push(RefIndex::hash(parsed.reference.as_bytes()));
+                if own_fields {
+                    self.invoice_offsets.push(parsed.row.offset);
+                    self.invoice_fields.push(parsed.invoice_at);
+                }
+            }
+            RowKind::Entry(kind) => {
+                self.entries.push(Entry {
+                    date: parsed.date,
+                    kind,
+                    amount: parsed.amount,
+                    line: parsed.row.line,
+                    attributes: parsed.attributes,
+                });
+                if own_fields {
+                    self.entry_offsets.push(parsed.row.offset);
+                }
+                self.entry_ranks.push(rank);
+                self.entry_debtors.push(parsed.debtor);
+                self.references
+                    .extend_from_slice(parsed.reference.as_bytes());
+                self.reference_ends.push(self.references.len());
+                self.reference_hashes
+                    .push(RefIndex::hash(parsed.reference.as_bytes()));
+            }
+        }
+    }
+
+    /// Empties these rows, keeping their buffers for the next ones.
+    pub fn clear(&mut self) {
+        let Rows {
+            seq,
+            lines,
+            invoices,
+            invoice_offsets,
+            invoice_ranks,
+            invoice_hashes,
+            invoice_fields,
+            entries,
+            entry_offsets,
+            entry_ranks,
+            entry_debtors,
+            references,
+            reference_ends,
+            reference_hashes,
+            problems,
+            problem_ranks,
+            parsed,
+            unsorted,
+            dates: _,
+        } = self;
+        (*seq, *lines, *parsed, *unsorted) = (0, 0, 0, false);
+        invoices.clear();
+        invoice_offsets.clear();
+        invoice_ranks.clear();
+        invoice_hashes.clear();
+        invoice_fields.clear();
+        entries.clear();
+        entry_offsets.clear();
+        entry_ranks.clear();
+        entry_debtors.clear();
+        references.clear();
+        reference_ends.clear();
+        reference_hashes.clear();
+        *problems = Problems::default();
+        problem_ranks.clear();
+    }
+
+    fn reference(&self, entry: usize) -> &[u8] {
+        let start = entry
+            .checked_sub(1)
+            .map_or(0, |before| self.reference_ends[before]);
+        &self.references[start..self.reference_ends[entry]]
+    }
+
+    fn entry_row(&self, entry: usize) -> RowAt {
+        RowAt {
+            line: self.entries[entry].line,
+            offset: self.entry_offsets.get(entry).copied().unwrap_or(UNPLACED),
         }
     }
 }
 
-/// One row of a ledger, whatever its file.
-pub trait Row {
-    /// The value of a column; `None` when absent or blank.
-    fn value(&self, col: Col) -> Option<&[u8]>;
-    fn at(&self, col: Col) -> FieldAt;
-    fn row(&self) -> RowAt;
-    /// The extra columns' values; `None` after reporting a bad one.
-    fn attributes(&self, problems: &mut Problems) -> Option<Box<[Box<str>]>>;
-}
+/// The file columns of a CSV ledger, to place problems found after reading.
+#[derive(Debug, Clone, Copy)]
+struct Columns(Option<[Option<usize>; 7]>);
 
-/// What a row says about an invoice, before the invoice is known.
-#[derive(Debug)]
-struct RawEntry {
-    invoice: u32,
-    entry: Entry,
-    debtor: Option<DebtorId>,
-    row: RowAt,
-}
-
-/// An entry whose invoice had not been read yet.
-#[derive(Debug)]
-struct Pending {
-    reference: Box<str>,
-    raw: RawEntry,
+impl Columns {
+    fn at(self, col: Col) -> FieldAt {
+        match self.0 {
+            Some(columns) => columns[col as usize].map_or(FieldAt::Row, FieldAt::Column),
+            None => FieldAt::Row,
+        }
+    }
 }
 
 /// Builds a ledger from rows, collecting problems.
 pub struct Builder {
     debtors: Arc<DebtorIndex>,
-    /// Reused for the reference of rows added one by one.
-    arena: Vec<u8>,
+    parser: Parser,
     currency: &'static str,
     dialect: Dialect,
-    /// CSV: the file index of each [`Col`], for problems found after reading.
-    columns: Option<[Option<usize>; 7]>,
+    columns: Columns,
     pub attribute_names: Vec<String>,
-    invoices: Vec<Invoice>,
-    /// Where each invoice row is, by invoice index.
-    invoice_rows: Vec<RowAt>,
-    index: super::index::KeyIndex,
-    entries: Vec<RawEntry>,
-    pending: Vec<Pending>,
+    /// The reader's problems come in batches of this many rows (see
+    /// [`merge_read_problems`]).
+    batch: u32,
+    /// Every row so far, lines counted from the file's first.
+    book: Rows,
+    /// The line before the next rows' first.
+    line_base: u64,
+    /// Whether the invoices so far are in reference order.
+    sorted: bool,
+    /// Problems found before any row (a JSON file's objects).
     problems: Problems,
+    /// For rows added one by one.
+    one: Rows,
 }
 
 impl Builder {
@@ -91,85 +255,92 @@ impl Builder {
         dialect: Dialect,
         columns: Option<[Option<usize>; 7]>,
     ) -> Self {
+        let debtors = Arc::new(debtors);
         Builder {
-            debtors: Arc::new(debtors),
-            arena: Vec::new(),
+            parser: Parser::new(Arc::clone(&debtors), currency, dialect),
+            debtors,
             currency,
             dialect,
-            columns,
+            columns: Columns(columns),
             attribute_names: Vec::new(),
-            invoices: Vec::new(),
-            invoice_rows: Vec::new(),
-            index: super::index::KeyIndex::default(),
-            entries: Vec::new(),
-            pending: Vec::new(),
+            batch: 1,
+            book: Rows::default(),
+            line_base: 0,
+            sorted: true,
             problems: Problems::default(),
+            one: Rows::default(),
         }
+    }
+
+    /// Rows come from a reader that hands over its problems every `rows`
+    /// rows; and the file's first row after the header is on `first_line`.
+    pub fn in_batches(&mut self, rows: u32, first_line: u64) {
+        self.batch = rows.max(1);
+        self.line_base = first_line.saturating_sub(1);
     }
 
     pub fn problems(&mut self) -> &mut Problems {
         &mut self.problems
     }
 
-    /// How to parse rows for this builder (shareable with a thread).
+    /// How to parse rows for this builder (shareable with threads).
     pub fn parser(&self) -> Parser {
-        Parser {
-            debtors: Arc::clone(&self.debtors),
-            currency: self.currency,
-            dialect: self.dialect,
-        }
+        self.parser.clone()
     }
 
-    /// Reads one row; its problems are recorded, the row dropped if any.
+    /// Reads one row (whose lines count from the file's first); its
+    /// problems are recorded, the row dropped if any.
     pub fn add(&mut self, row: &impl Row) {
-        let parser = self.parser();
-        let mut arena = std::mem::take(&mut self.arena);
-        arena.clear();
-        if let Some(parsed) = parser.parse(row, &mut arena, &mut self.problems) {
-            self.add_parsed(parsed, &arena);
-        }
-        self.arena = arena;
+        let mut one = std::mem::take(&mut self.one);
+        one.parse(&self.parser, row, self.columns.0.is_none());
+        self.add_rows(&mut one);
+        self.one = one;
     }
 
-    /// Adds a parsed row (its reference at `parsed.reference` in `arena`).
-    pub fn add_parsed(&mut self, parsed: Parsed, arena: &[u8]) {
-        let reference = arena
-            .get(parsed.reference.clone())
-            .and_then(|r| std::str::from_utf8(r).ok())
-            .unwrap_or("");
-        let at = parsed.row;
-        match parsed.kind {
-            RowKind::Invoice => self.invoice(reference, parsed),
-            RowKind::Entry(kind) => {
-                let raw = RawEntry {
-                    invoice: u32::MAX,
-                    entry: Entry {
-                        date: parsed.date,
-                        kind,
-                        amount: parsed.amount,
-                        line: at.line,
-                        attributes: parsed.attributes,
-                    },
-                    debtor: parsed.debtor,
-                    row: at,
-                };
-                match self.find(reference) {
-                    Some(invoice) => self.entries.push(RawEntry { invoice, ..raw }),
-                    None => self.pending.push(Pending {
-                        reference: Box::from(reference),
-                        raw,
-                    }),
-                }
+    /// Adds the next rows of the file, leaving `rows` empty.
+    pub fn add_rows(&mut self, rows: &mut Rows) {
+        let shift = |line: u32| u32::try_from(u64::from(line) + self.line_base).unwrap_or(u32::MAX);
+        let book = &mut self.book;
+        let rank = book.parsed;
+        if let (Some(last), Some(first)) = (book.invoices.last(), rows.invoices.first()) {
+            self.sorted &= last.reference <= first.reference;
+        }
+        self.sorted &= !rows.unsorted;
+        book.invoices
+            .extend(rows.invoices.drain(..).map(|mut invoice| {
+                invoice.line = shift(invoice.line);
+                invoice
+            }));
+        book.invoice_offsets.append(&mut rows.invoice_offsets);
+        book.invoice_ranks
+            .extend(rows.invoice_ranks.drain(..).map(|r| r + rank));
+        book.invoice_fields.append(&mut rows.invoice_fields);
+        book.invoice_hashes.append(&mut rows.invoice_hashes);
+        book.reference_hashes.append(&mut rows.reference_hashes);
+        book.entries.extend(rows.entries.drain(..).map(|mut entry| {
+            entry.line = shift(entry.line);
+            entry
+        }));
+        book.entry_offsets.append(&mut rows.entry_offsets);
+        book.entry_ranks
+            .extend(rows.entry_ranks.drain(..).map(|r| r + rank));
+        book.entry_debtors.append(&mut rows.entry_debtors);
+        let base = book.references.len();
+        book.references.append(&mut rows.references);
+        book.reference_ends
+            .extend(rows.reference_ends.drain(..).map(|end| end + base));
+        let mut problems = std::mem::take(&mut rows.problems);
+        for problem in &mut problems.list {
+            if problem.row.line > 0 {
+                problem.row.line = shift(problem.row.line);
             }
         }
-    }
-
-    /// The index of the invoice with this reference.
-    fn find(&self, reference: &str) -> Option<u32> {
-        let invoices = &self.invoices;
-        self.index.get(reference.as_bytes(), |i| {
-            invoices[i as usize].reference.as_bytes()
-        })
+        let kept = book.problems.absorb(problems);
+        book.problem_ranks
+            .extend(rows.problem_ranks.drain(..).take(kept).map(|r| r + rank));
+        book.parsed += rows.parsed;
+        self.line_base += rows.lines;
+        rows.clear();
     }
 
     /// Sizes the tables for a file of `bytes` bytes: rows are about 45
@@ -178,583 +349,652 @@ impl Builder {
     pub fn reserve(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / 45).unwrap_or(0).min(50_000_000);
         let half = rows / 2 + rows / 16;
-        self.index = super::index::KeyIndex::with_capacity(half);
-        self.invoices.reserve(half);
-        self.invoice_rows.reserve(half);
-        self.entries.reserve(half);
-    }
-
-    fn invoice(&mut self, reference: &str, parsed: Parsed) {
-        let at = parsed.row;
-        // Exports usually list invoices in reference order: a reference above
-        // every earlier one is new without a lookup.
-        let ascending = self
-            .invoices
-            .last()
-            .is_none_or(|last| *last.reference < *reference);
-        if let Some(first) = (!ascending).then(|| self.find(reference)).flatten() {
-            let first_line = self.invoice_rows[first as usize].line;
-            self.problems.error(
-                Code::LedgerDuplicateInvoice,
-                at,
-                parsed.invoice_at,
-                format!("the invoice `{reference}` is issued twice"),
-                format!("already issued on line {first_line}"),
-                "an invoice has one `invoice` row; a correction is a `credit_note`, a new invoice needs its own reference",
-            );
-            return;
-        }
-        let id = u32::try_from(self.invoices.len()).unwrap_or(u32::MAX);
-        let invoices = &self.invoices;
-        self.index.insert(reference.as_bytes(), id, |i| {
-            invoices[i as usize].reference.as_bytes()
-        });
-        self.invoices.push(Invoice {
-            reference: compact_str::CompactString::new(reference),
-            debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
-            issued: parsed.date,
-            due: parsed.due,
-            amount: parsed.amount,
-            line: at.line,
-            attributes: parsed.attributes,
-            entries: (0, 0),
-        });
-        self.invoice_rows.push(at);
-    }
-
-    fn field_at(&self, col: Col) -> FieldAt {
-        match self.columns {
-            Some(columns) => columns[col as usize].map_or(FieldAt::Row, FieldAt::Column),
-            None => FieldAt::Row,
-        }
+        let book = &mut self.book;
+        book.invoices.reserve(half);
+        book.invoice_ranks.reserve(half);
+        book.invoice_hashes.reserve(half);
+        book.entries.reserve(half);
+        book.reference_hashes.reserve(half);
+        book.entry_ranks.reserve(half);
+        book.entry_debtors.reserve(half);
+        book.reference_ends.reserve(half);
+        book.references.reserve(half * 12);
     }
 
     /// Checks the whole book and builds the ledger (when there is no error).
-    pub fn finish(mut self) -> (Option<Ledger>, Problems) {
-        // Entries read before their invoice.
-        for Pending { reference, raw } in std::mem::take(&mut self.pending) {
-            match self.find(&reference) {
-                Some(invoice) => self.entries.push(RawEntry { invoice, ..raw }),
-                None => {
-                    let hint = suggest::did_you_mean(
-                        &reference,
-                        self.invoices.iter().map(|i| &*i.reference).take(10_000),
-                    );
-                    self.problems.error(
-                        Code::LedgerUnknownInvoice,
-                        raw.row,
-                        self.field_at(Col::Invoice),
-                        format!(
-                            "this {} is for the invoice `{}`, which the ledger does not issue",
-                            raw.entry.kind.as_str().replace('_', " "),
-                            suggest::short(&reference)
-                        ),
-                        "no `invoice` row has this reference",
-                        hint.unwrap_or_else(|| {
-                            "add the invoice's `invoice` row, or correct the reference".into()
-                        }),
-                    );
-                }
+    pub fn finish(self) -> (Option<Ledger>, Problems) {
+        let Builder {
+            debtors,
+            parser,
+            currency,
+            dialect,
+            columns,
+            attribute_names,
+            batch,
+            mut book,
+            mut sorted,
+            mut problems,
+            ..
+        } = self;
+        drop(parser); // its share of the debtors, so that they can be moved out
+
+        let (mut index, duplicates) = RefIndex::build(&book.invoice_hashes, |i| {
+            book.invoices[i as usize].reference.as_bytes()
+        });
+        let duplicated = duplicate_problems(&book, &duplicates, columns);
+        let read = std::mem::take(&mut book.problems);
+        let read_ranks = std::mem::take(&mut book.problem_ranks);
+        merge_read_problems(&mut problems, (read, read_ranks), duplicated, batch);
+        if !duplicates.is_empty() {
+            // The book has errors and will not be built; the later checks
+            // still run, on the first invoice of each reference.
+            drop_duplicates(&mut book, &duplicates);
+            sorted = book
+                .invoices
+                .is_sorted_by(|a, b| a.reference <= b.reference);
+            index = RefIndex::build(&book.invoice_hashes, |i| {
+                book.invoices[i as usize].reference.as_bytes()
+            })
+            .0;
+        }
+
+        // Each entry's invoice: its candidate in the index, confirmed while
+        // going through the invoices in order, their entries grouped (a
+        // reference is then read where it lies, not looked for).
+        let n = book.invoices.len();
+        let mut invoice_of = candidates(&book, &index);
+        let mut groups = Groups::by(&invoice_of, n);
+        let (mut confirmed, mut before) = groups.settle(&book);
+        if !confirmed {
+            // Another reference with the same hash bits: look each up by
+            // its text (this has never been seen to happen).
+            invoice_of = exact(&book, &index, &invoice_of);
+            groups = Groups::by(&invoice_of, n);
+            (confirmed, before) = groups.settle(&book);
+            debug_assert!(confirmed);
+        }
+        drop(index);
+        unknown_invoices(&book, &invoice_of, columns, &mut problems);
+        check_debtors(
+            &book,
+            &debtors,
+            &invoice_of,
+            &before,
+            columns,
+            &mut problems,
+        );
+        book.references = Vec::new();
+        book.reference_ends = Vec::new();
+        book.reference_hashes = Vec::new();
+        book.invoice_hashes = Vec::new();
+
+        // The entries, grouped by invoice in reference order (then date
+        // order in each group, below), copied on every core: a copy in this
+        // order is a cache miss per entry, and the new vector's pages are
+        // first touched there.
+        let by_rank = (!sorted).then(|| canonical_order(&mut book.invoices));
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut grouped = Vec::with_capacity(groups.order.len());
+        starts.push(0u32);
+        for new in 0..n {
+            let old = by_rank
+                .as_ref()
+                .map_or(new, |by_rank| by_rank[new] as usize);
+            grouped.extend_from_slice(groups.of(old));
+            starts.push(grouped.len() as u32);
+        }
+        drop(groups);
+        // Extra columns are moved, not copied (an entry without any has an
+        // empty list, which copies without allocating).
+        let attributes: Option<Vec<Box<[Box<str>]>>> = (!attribute_names.is_empty()).then(|| {
+            book.entries
+                .iter_mut()
+                .map(|entry| std::mem::take(&mut entry.attributes))
+                .collect()
+        });
+        let mut entries: Vec<Entry> = grouped
+            .par_iter()
+            .map(|&e| book.entries[e as usize].clone())
+            .collect();
+        let mut offsets: Vec<u64> = if book.entry_offsets.is_empty() {
+            Vec::new()
+        } else {
+            grouped
+                .par_iter()
+                .map(|&e| book.entry_offsets[e as usize])
+                .collect()
+        };
+        if let Some(mut attributes) = attributes {
+            for (entry, &e) in entries.iter_mut().zip(&grouped) {
+                entry.attributes = std::mem::take(&mut attributes[e as usize]);
             }
         }
-        self.index = super::index::KeyIndex::default(); // no longer needed: free it early
-        let order = self.canonical_order();
-        let mut entries = std::mem::take(&mut self.entries);
-        for raw in &mut entries {
-            raw.invoice = order[raw.invoice as usize];
+        drop(grouped);
+        book.entries = Vec::new();
+        // Each half of the invoices (with its entries) on its own thread.
+        let mid = if n >= PARALLEL && threads() >= 2 {
+            n / 2
+        } else {
+            n
+        };
+        let cut = starts[mid] as usize;
+        let (first_entries, second_entries) = entries.split_at_mut(cut);
+        let placed = offsets.len();
+        let (first_offsets, second_offsets) = offsets.split_at_mut(cut.min(placed));
+        let (first_invoices, second_invoices) = book.invoices.split_at_mut(mid);
+        let starts = &starts;
+        let (first, second) = std::thread::scope(|scope| {
+            let second = (mid < n).then(|| {
+                scope.spawn(move || {
+                    check_groups(
+                        second_invoices,
+                        starts,
+                        mid..n,
+                        second_entries,
+                        second_offsets,
+                        columns,
+                    )
+                })
+            });
+            let first = check_groups(
+                first_invoices,
+                starts,
+                0..mid,
+                first_entries,
+                first_offsets,
+                columns,
+            );
+            (first, second.map(join))
+        });
+        problems.absorb(first);
+        if let Some(second) = second {
+            problems.absorb(second);
         }
-        self.check_debtors(&entries);
-        // Group by invoice (counting sort), then date order in each group.
-        let n = self.invoices.len();
+        if problems.has_errors() {
+            return (None, problems);
+        }
+        let ledger = Ledger {
+            debtors: Arc::try_unwrap(debtors)
+                .map_or_else(|shared| shared.debtors.clone(), DebtorIndex::into_debtors),
+            invoices: book.invoices,
+            entries,
+            attribute_names,
+            currency,
+            dialect: Some(dialect),
+        };
+        (Some(ledger), problems)
+    }
+}
+
+/// An entry whose invoice the book does not issue.
+const UNKNOWN: u32 = u32::MAX;
+
+/// What an entry moved out of its place leaves behind.
+fn placeholder() -> Entry {
+    Entry {
+        date: NaiveDate::MIN,
+        kind: EntryKind::Payment,
+        amount: Decimal::ZERO,
+        line: 0,
+        attributes: Box::default(),
+    }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |p| p.get())
+}
+
+/// `f` over `0..n`, in two halves on two threads when `n` is large; the
+/// results in order.
+fn split<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    if n < PARALLEL || threads() < 2 {
+        return vec![f(0..n)];
+    }
+    let mid = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| f(mid..n));
+        let first = f(0..mid);
+        vec![first, join(second)]
+    })
+}
+
+/// An invoice issued again, by its row; `ranks` gets each kept problem's
+/// row rank.
+fn duplicate_problems(
+    book: &Rows,
+    duplicates: &[(u32, u32)],
+    columns: Columns,
+) -> (Problems, Vec<u32>) {
+    let mut problems = Problems::default();
+    let mut ranks = Vec::new();
+    for &(again, first) in duplicates {
+        let (again, first) = (again as usize, first as usize);
+        let invoice = &book.invoices[again];
+        let row = RowAt {
+            line: invoice.line,
+            offset: book.invoice_offsets.get(again).copied().unwrap_or(UNPLACED),
+        };
+        let field = book
+            .invoice_fields
+            .get(again)
+            .copied()
+            .unwrap_or(columns.at(Col::Invoice));
+        problems.error(
+            Code::LedgerDuplicateInvoice,
+            row,
+            field,
+            format!("the invoice `{}` is issued twice", invoice.reference),
+            format!("already issued on line {}", book.invoices[first].line),
+            "an invoice has one `invoice` row; a correction is a `credit_note`, a new invoice needs its own reference",
+        );
+        if ranks.len() < problems.list.len() {
+            ranks.push(book.invoice_ranks[again]);
+        }
+    }
+    (problems, ranks)
+}
+
+/// Adds the problems found while reading (`read`: the rows' own) and those
+/// of invoices issued twice, in the order a reader handing over `batch`
+/// rows at a time and a builder taking each batch's problems, then its
+/// rows, would find them: which problems are kept past the cap depends on
+/// it.
+fn merge_read_problems(
+    problems: &mut Problems,
+    read: (Problems, Vec<u32>),
+    duplicated: (Problems, Vec<u32>),
+    batch: u32,
+) {
+    let batch_of = |rank: u32| rank / batch;
+    let (read, read_ranks) = read;
+    let (duplicated, duplicated_ranks) = duplicated;
+    let (read, unlisted) = read.into_parts();
+    let (duplicated, more_unlisted) = duplicated.into_parts();
+    let mut read = read.into_iter().zip(read_ranks).peekable();
+    let mut duplicated = duplicated.into_iter().zip(duplicated_ranks).peekable();
+    loop {
+        let from_read = match (read.peek(), duplicated.peek()) {
+            (Some((_, a)), Some((_, b))) => batch_of(*a) <= batch_of(*b),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if from_read {
+            read.next()
+        } else {
+            duplicated.next()
+        };
+        if let Some((problem, _)) = next {
+            problems.push(problem);
+        }
+    }
+    // Those not kept come after every kept one.
+    problems.add_unlisted(unlisted);
+    problems.add_unlisted(more_unlisted);
+}
+
+/// Removes the invoices issued again (the first of each reference stays).
+fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
+    let mut again = vec![false; book.invoices.len()];
+    for &(i, _) in duplicates {
+        again[i as usize] = true;
+    }
+    let keep = |i: usize| !again[i];
+    let mut i = 0;
+    book.invoices.retain(|_| (keep(i), i += 1).0);
+    if !book.invoice_offsets.is_empty() {
+        i = 0;
+        book.invoice_offsets.retain(|_| (keep(i), i += 1).0);
+    }
+    i = 0;
+    book.invoice_ranks.retain(|_| (keep(i), i += 1).0);
+    i = 0;
+    book.invoice_hashes.retain(|_| (keep(i), i += 1).0);
+    if !book.invoice_fields.is_empty() {
+        i = 0;
+        book.invoice_fields.retain(|_| (keep(i), i += 1).0);
+    }
+}
+
+/// Each entry's candidate invoice (see [`RefIndex::candidate`]), or
+/// [`UNKNOWN`] when no invoice has its reference.
+fn candidates(book: &Rows, index: &RefIndex) -> Vec<u32> {
+    split(book.entries.len(), |range| {
+        range
+            .map(|e| index.candidate(book.reference_hashes[e]).unwrap_or(UNKNOWN))
+            .collect::<Vec<u32>>()
+    })
+    .concat()
+}
+
+/// Each entry's invoice, its reference compared with the candidate's and
+/// looked up by its text when they differ.
+fn exact(book: &Rows, index: &RefIndex, candidates: &[u32]) -> Vec<u32> {
+    let invoices = &book.invoices;
+    let full = |i: u32| invoices[i as usize].reference.as_bytes();
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(e, &candidate)| {
+            let candidate = (candidate != UNKNOWN).then_some(candidate);
+            index
+                .confirm(book.reference(e), candidate, full)
+                .unwrap_or(UNKNOWN)
+        })
+        .collect()
+}
+
+/// Entries grouped by invoice: those of invoice `i` are
+/// `order[starts[i]..starts[i + 1]]`.
+struct Groups {
+    starts: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups the entries by `invoice_of` (a counting sort), in file order
+    /// in each group; entries of no invoice are left out.
+    fn by(invoice_of: &[u32], n: usize) -> Groups {
         let mut starts = vec![0u32; n + 1];
-        for raw in &entries {
-            starts[raw.invoice as usize + 1] += 1;
+        for &invoice in invoice_of.iter().filter(|&&i| i != UNKNOWN) {
+            starts[invoice as usize + 1] += 1;
         }
         for i in 0..n {
             starts[i + 1] += starts[i];
         }
-        // Rows come by date, so entries are nearly grouped already: a stable
-        // sort by invoice keeps each group's date order.
-        entries.sort_by_key(|r| r.invoice);
-        let mut grouped = entries;
-        for i in 0..n {
-            let group = &mut grouped[starts[i] as usize..starts[i + 1] as usize];
-            if !group.is_sorted_by_key(|r| entry_key(&r.entry)) {
-                group.sort_by_key(|r| entry_key(&r.entry));
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[n] as usize];
+        for (e, &invoice) in invoice_of.iter().enumerate() {
+            if invoice != UNKNOWN {
+                let slot = &mut next[invoice as usize];
+                order[*slot as usize] = e as u32;
+                *slot += 1;
             }
-            self.invoices[i].entries = (starts[i], starts[i + 1] - starts[i]);
-            self.check_invoice(i, group);
         }
-        if self.problems.has_errors() {
-            return (None, self.problems);
-        }
-        let ledger = Ledger {
-            debtors: Arc::try_unwrap(self.debtors)
-                .map_or_else(|shared| shared.debtors.clone(), DebtorIndex::into_debtors),
-            invoices: self.invoices,
-            entries: grouped.into_iter().map(|r| r.entry).collect(),
-            attribute_names: self.attribute_names,
-            currency: self.currency,
-            dialect: Some(self.dialect),
+        Groups { starts, order }
+    }
+
+    fn of(&self, invoice: usize) -> &[u32] {
+        &self.order[self.starts[invoice] as usize..self.starts[invoice + 1] as usize]
+    }
+
+    /// Checks that each entry has its invoice's reference (`false` if one
+    /// does not), and puts the entries read before their invoice after the
+    /// others, in the order the builder used to take entries in; returns
+    /// those, in file order.
+    fn settle(&mut self, book: &Rows) -> (bool, Vec<u32>) {
+        let n = self.starts.len() - 1;
+        let mid = if n >= PARALLEL && threads() >= 2 {
+            n / 2
+        } else {
+            n
         };
-        (Some(ledger), self.problems)
-    }
-
-    /// Sorts the invoices by reference, so that a ledger's meaning does not
-    /// depend on the order of its rows; returns old index → new index.
-    fn canonical_order(&mut self) -> Vec<u32> {
-        let n = self.invoices.len();
-        let identity: Vec<u32> = (0..n as u32).collect();
-        if self
-            .invoices
-            .is_sorted_by(|a, b| a.reference <= b.reference)
-        {
-            return identity;
-        }
-        let mut by_rank = identity;
-        by_rank.sort_unstable_by(|&a, &b| {
-            self.invoices[a as usize]
-                .reference
-                .cmp(&self.invoices[b as usize].reference)
-        });
-        let mut rank_of = vec![0u32; n];
-        for (rank, &old) in by_rank.iter().enumerate() {
-            rank_of[old as usize] = rank as u32;
-        }
-        let mut old: Vec<Option<Invoice>> = std::mem::take(&mut self.invoices)
-            .into_iter()
-            .map(Some)
-            .collect();
-        let rows = std::mem::take(&mut self.invoice_rows);
-        self.invoices = by_rank
-            .iter()
-            .filter_map(|&i| old[i as usize].take())
-            .collect();
-        self.invoice_rows = by_rank.iter().map(|&i| rows[i as usize]).collect();
-        rank_of
-    }
-
-    /// An entry naming a debtor must name its invoice's.
-    fn check_debtors(&mut self, entries: &[RawEntry]) {
-        for raw in entries {
-            let Some(debtor) = raw.debtor else { continue };
-            let invoice = &self.invoices[raw.invoice as usize];
-            if invoice.debtor != debtor {
-                let expected = self.debtors.debtors[invoice.debtor.0 as usize].id.clone();
-                let found = self.debtors.debtors[debtor.0 as usize].id.clone();
-                self.problems.error(
-                    Code::LedgerDebtorMismatch,
-                    raw.row,
-                    self.field_at(Col::Debtor),
-                    format!(
-                        "this {} names the debtor `{found}`, but the invoice `{}` is `{expected}`'s",
-                        raw.entry.kind.as_str().replace('_', " "),
-                        invoice.reference
-                    ),
-                    format!("not `{expected}`"),
-                    "leave `debtor` empty on payments and credit notes (they take the invoice's), or correct the invoice reference",
-                );
-            }
-        }
-    }
-
-    /// What only an invoice's whole history tells.
-    fn check_invoice(&mut self, index: usize, group: &[RawEntry]) {
-        let invoice = &self.invoices[index];
-        let (issued, amount) = (invoice.issued, invoice.amount);
-        let reference = invoice.reference.clone();
-        let mut settled = Decimal::ZERO;
-        let mut overpaid = false;
-        for raw in group {
-            let entry = &raw.entry;
-            if entry.date < issued {
-                self.problems.error(
-                    Code::LedgerBeforeIssue,
-                    raw.row,
-                    self.field_at(Col::Date),
-                    format!(
-                        "this {} is dated {}, before the invoice `{reference}` was issued on {issued}",
-                        entry.kind.as_str().replace('_', " "),
-                        entry.date
-                    ),
-                    "before the issue date",
-                    "check the date (the year?); a payment on account before the invoice is booked on the invoice's date",
-                );
-            }
-            if entry.kind.settles() {
-                settled += entry.amount;
-                if settled > amount && !overpaid {
-                    overpaid = true;
-                    self.problems.push(Problem {
-                        severity: Severity::Warning,
-                        code: Code::LedgerOverpayment,
-                        message: format!(
-                            "the invoice `{reference}` of {amount} is paid {settled} by this {}",
-                            entry.kind.as_str().replace('_', " ")
-                        ),
-                        help: format!(
-                            "{} too much: the simulation counts the invoice as paid; book the excess as a refund or on another invoice",
-                            settled - amount
-                        ),
-                        label: "more than the balance".into(),
-                        row: raw.row,
-                        field: self.field_at(Col::Amount),
-                    });
+        let starts = &self.starts;
+        let (first, second) = self.order.split_at_mut(starts[mid] as usize);
+        let settle_range = |range: Range<usize>, order: &mut [u32]| {
+            let base = starts[range.start] as usize;
+            let mut confirmed = true;
+            let mut before = Vec::new();
+            for i in range {
+                let group = &mut order[starts[i] as usize - base..starts[i + 1] as usize - base];
+                let reference = book.invoices[i].reference.as_bytes();
+                confirmed &= group
+                    .iter()
+                    .all(|&e| book.reference(e as usize) == reference);
+                // In file order, those read before the invoice come first.
+                let rank = book.invoice_ranks[i];
+                let early = group
+                    .iter()
+                    .take_while(|&&e| book.entry_ranks[e as usize] < rank)
+                    .count();
+                if early > 0 {
+                    before.extend_from_slice(&group[..early]);
+                    group.rotate_left(early);
                 }
             }
-        }
-        if !group
-            .iter()
-            .any(|r| matches!(r.entry.kind, EntryKind::Dispute | EntryKind::Resolve))
-        {
-            return;
-        }
-        let mut problems = Vec::new();
-        disputes(group.iter().map(|r| &r.entry), |problem, entry| {
-            problems.push((problem, entry.line))
+            (confirmed, before)
+        };
+        let ((confirmed, mut before), second) = std::thread::scope(|scope| {
+            let second = (mid < n).then(|| scope.spawn(|| settle_range(mid..n, second)));
+            (settle_range(0..mid, first), second.map(join))
         });
-        for (problem, line) in problems {
-            let row = group
-                .iter()
-                .find(|r| r.entry.line == line)
-                .map_or(RowAt::default(), |r| r.row);
-            let (message, help) = match problem {
-                DisputeProblem::ResolveWithoutDispute => (
-                    format!("the invoice `{reference}` is resolved but not disputed"),
-                    "a `resolve` row ends a `dispute` row booked earlier for the same invoice; add the dispute or remove this row",
-                ),
-                DisputeProblem::AlreadyDisputed => (
-                    format!(
-                        "the invoice `{reference}` is disputed again before the dispute is resolved"
-                    ),
-                    "book a `resolve` row between two disputes; the first dispute is the one that counts",
-                ),
-            };
-            let severity = match problem {
-                DisputeProblem::ResolveWithoutDispute => Severity::Error,
-                DisputeProblem::AlreadyDisputed => Severity::Warning,
-            };
-            self.problems.push(Problem {
-                severity,
-                code: Code::LedgerDispute,
-                message,
-                help: help.into(),
-                label: "here".into(),
-                row,
-                field: self.field_at(Col::Type),
-            });
+        let mut all = confirmed;
+        if let Some((confirmed, more)) = second {
+            all &= confirmed;
+            before.extend(more);
         }
+        before.sort_unstable();
+        (all, before)
     }
 }
 
-/// A row's values, parsed and checked against the debtors, before the book
-/// is consulted.
-#[derive(Debug)]
-pub struct Parsed {
-    row: RowAt,
-    kind: RowKind,
-    date: NaiveDate,
-    /// Where the invoice reference is in the caller's arena.
-    reference: std::ops::Range<usize>,
-    invoice_at: FieldAt,
-    /// Always there on invoices; on other rows only when given.
-    debtor: Option<DebtorId>,
-    /// Zero for disputes and resolutions.
-    amount: Decimal,
-    /// The due date of an invoice (its date on other rows).
-    due: NaiveDate,
-    attributes: Box<[Box<str>]>,
-}
-
-/// Parses rows: everything about a row that needs no other row. Apart from
-/// the builder so that it can run on its own thread.
-#[derive(Debug, Clone)]
-pub struct Parser {
-    debtors: Arc<DebtorIndex>,
-    currency: &'static str,
-    dialect: Dialect,
-}
-
-impl Parser {
-    /// The row's values, its reference appended to `arena`; `None` after
-    /// recording its problems.
-    pub fn parse(
-        &self,
-        row: &impl Row,
-        arena: &mut Vec<u8>,
-        problems: &mut Problems,
-    ) -> Option<Parsed> {
-        let at = row.row();
-        let errors_before = problems.errors;
-        let kind = self.kind(problems, row);
-        let date = self.date(problems, row, Col::Date, "date");
-        let reference = self.reference(problems, row);
-        let kind = kind?;
-        let (debtor, amount, due) = match kind {
-            RowKind::Invoice => {
-                let debtor = self
-                    .required(problems, row, Col::Debtor, || {
-                        "an invoice row needs the debtor's id".into()
-                    })
-                    .and_then(|_| self.debtor(problems, row));
-                let amount = self.amount(problems, row, true);
-                let due = self.date(problems, row, Col::Due, "due date");
-                (debtor, amount, due)
-            }
-            RowKind::Entry(kind) => {
-                let amount = if kind.settles() {
-                    self.amount(problems, row, false)
-                } else {
-                    Some(Decimal::ZERO)
-                };
-                let debtor = match row.value(Col::Debtor) {
-                    Some(_) => self.debtor(problems, row),
-                    None => None,
-                };
-                (debtor, amount, date)
-            }
-        };
-        if problems.errors > errors_before {
-            return None;
-        }
-        let (date, reference, amount, due) = (date?, reference?, amount?, due?);
-        if kind == RowKind::Invoice && due < date {
-            problems.error(
-                Code::LedgerDueBeforeIssue,
-                at,
-                row.at(Col::Due),
-                format!("the invoice is due on {due}, before its issue on {date}"),
-                "before the issue date",
-                "check the `due` and `date` columns (swapped? a typo in the year?)",
-            );
-            return None;
-        }
-        let attributes = row.attributes(problems)?;
-        let start = arena.len();
-        arena.extend_from_slice(reference.as_bytes());
-        Some(Parsed {
-            row: at,
-            kind,
-            date,
-            reference: start..arena.len(),
-            invoice_at: row.at(Col::Invoice),
-            debtor,
-            amount,
-            due,
-            attributes,
-        })
-    }
-
-    fn kind(&self, problems: &mut Problems, row: &impl Row) -> Option<RowKind> {
-        let Some(raw) = row.value(Col::Type) else {
-            self.missing(
-                problems,
-                row,
-                Col::Type,
-                "every row has a type: invoice, payment, credit_note, dispute or resolve",
-            );
-            return None;
-        };
-        let kind = match raw.trim_ascii() {
-            b"invoice" => Some(RowKind::Invoice),
-            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
-            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
-            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
-            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
-            other => {
-                let word = String::from_utf8_lossy(other)
-                    .trim()
-                    .to_lowercase()
-                    .replace([' ', '-'], "_");
-                RowKind::ALL
-                    .iter()
-                    .find(|(w, _)| *w == word)
-                    .map(|(_, k)| *k)
-            }
-        };
-        if kind.is_none() {
-            let shown = String::from_utf8_lossy(raw).trim().to_string();
-            let words = RowKind::ALL.iter().map(|(w, _)| *w);
-            let hint = suggest::did_you_mean(&shown, words);
-            problems.error(
-                Code::LedgerType,
-                row.row(),
-                row.at(Col::Type),
-                format!("unknown entry type `{}`", suggest::short(&shown)),
-                "not a type of entry",
-                hint.unwrap_or_else(|| {
-                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve`".into()
-                }),
-            );
-        }
-        kind
-    }
-
-    fn missing(&self, problems: &mut Problems, row: &impl Row, col: Col, help: &str) {
+/// Entries for an invoice the ledger does not issue.
+fn unknown_invoices(book: &Rows, invoice_of: &[u32], columns: Columns, problems: &mut Problems) {
+    for (e, _) in invoice_of
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| **i == UNKNOWN)
+    {
+        let reference = std::str::from_utf8(book.reference(e)).unwrap_or_default();
+        let hint = suggest::did_you_mean(
+            reference,
+            book.invoices.iter().map(|i| &*i.reference).take(10_000),
+        );
         problems.error(
-            Code::LedgerMissingValue,
-            row.row(),
-            row.at(col),
-            format!("the `{}` column is empty", col.name()),
-            "empty",
-            help,
+            Code::LedgerUnknownInvoice,
+            book.entry_row(e),
+            columns.at(Col::Invoice),
+            format!(
+                "this {} is for the invoice `{}`, which the ledger does not issue",
+                book.entries[e].kind.as_str().replace('_', " "),
+                suggest::short(reference)
+            ),
+            "no `invoice` row has this reference",
+            hint.unwrap_or_else(|| {
+                "add the invoice's `invoice` row, or correct the reference".into()
+            }),
         );
     }
+}
 
-    /// The value of a required column; `help` is built only when missing.
-    fn required<'r, R: Row>(
-        &self,
-        problems: &mut Problems,
-        row: &'r R,
-        col: Col,
-        help: impl FnOnce() -> String,
-    ) -> Option<&'r [u8]> {
-        let value = row.value(col);
-        if value.is_none() {
-            self.missing(problems, row, col, &help());
-        }
-        value
-    }
+/// Sorts the invoices by reference, so that a ledger's meaning does not
+/// depend on the order of its rows; returns new index → old index.
+fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
+    let n = invoices.len();
+    let mut by_rank: Vec<u32> = (0..n as u32).collect();
+    by_rank.sort_unstable_by(|&a, &b| {
+        invoices[a as usize]
+            .reference
+            .cmp(&invoices[b as usize].reference)
+    });
+    let mut old: Vec<Option<Invoice>> = std::mem::take(invoices).into_iter().map(Some).collect();
+    *invoices = by_rank
+        .iter()
+        .filter_map(|&i| old[i as usize].take())
+        .collect();
+    by_rank
+}
 
-    fn date(
-        &self,
-        problems: &mut Problems,
-        row: &impl Row,
-        col: Col,
-        what: &str,
-    ) -> Option<NaiveDate> {
-        let raw = self.required(problems, row, col, || {
-            format!("give the {what}, e.g. `2026-01-05`")
-        })?;
-        match dialect::parse_date(raw, self.dialect) {
-            Ok(date) => Some(date),
-            Err(err) => {
-                problems.error(
-                    Code::LedgerDate,
-                    row.row(),
-                    row.at(col),
-                    format!("{what}: {}", err.message),
-                    "not a date",
-                    err.help,
-                );
-                None
-            }
-        }
-    }
-
-    fn reference<'r, R: Row>(&self, problems: &mut Problems, row: &'r R) -> Option<&'r str> {
-        let raw = self.required(problems, row, Col::Invoice, || {
-            "give the invoice's reference, e.g. `F-2026-001`".into()
-        })?;
-        match std::str::from_utf8(raw) {
-            Ok(text) => Some(text.trim()),
-            Err(_) => {
-                problems.error(
-                    Code::LedgerSyntax,
-                    row.row(),
-                    row.at(Col::Invoice),
-                    "this field is not UTF-8 text",
-                    "not UTF-8",
-                    "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
-                );
-                None
-            }
-        }
-    }
-
-    fn debtor(&self, problems: &mut Problems, row: &impl Row) -> Option<DebtorId> {
-        let raw = row.value(Col::Debtor)?.trim_ascii();
-        let found = self.debtors.get_bytes(raw);
-        if found.is_none() {
-            let text = String::from_utf8_lossy(raw);
-            let id = text.trim();
-            let hint =
-                suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
+/// An entry naming a debtor must name its invoice's. In the order the
+/// builder used to take entries in: those read after their invoice, then
+/// `before` (those read before it), each in file order.
+fn check_debtors(
+    book: &Rows,
+    debtors: &DebtorIndex,
+    invoice_of: &[u32],
+    before: &[u32],
+    columns: Columns,
+    problems: &mut Problems,
+) {
+    let named = |e: &usize| book.entry_debtors[*e].is_some();
+    let after = (0..invoice_of.len())
+        .filter(named)
+        .filter(|&e| invoice_of[e] != UNKNOWN && before.binary_search(&(e as u32)).is_err());
+    for e in after.chain(before.iter().map(|&e| e as usize).filter(named)) {
+        let Some(debtor) = book.entry_debtors[e] else {
+            continue;
+        };
+        let invoice = &book.invoices[invoice_of[e] as usize];
+        if invoice.debtor != debtor {
+            let expected = &debtors.debtors[invoice.debtor.0 as usize].id;
+            let found = &debtors.debtors[debtor.0 as usize].id;
             problems.error(
-                Code::LedgerUnknownDebtor,
-                row.row(),
-                row.at(Col::Debtor),
+                Code::LedgerDebtorMismatch,
+                book.entry_row(e),
+                columns.at(Col::Debtor),
                 format!(
-                    "the debtor `{}` is not in the debtors file",
-                    suggest::short(id)
+                    "this {} names the debtor `{found}`, but the invoice `{}` is `{expected}`'s",
+                    book.entries[e].kind.as_str().replace('_', " "),
+                    invoice.reference
                 ),
-                "unknown debtor",
-                hint.unwrap_or_else(|| {
-                    "add the debtor to the debtors file (id, name, kind), or correct the id".into()
-                }),
+                format!("not `{expected}`"),
+                "leave `debtor` empty on payments and credit notes (they take the invoice's), or correct the invoice reference",
             );
         }
-        found
     }
+}
 
-    /// A positive amount in the policy's currency.
-    fn amount(&self, problems: &mut Problems, row: &impl Row, invoice: bool) -> Option<Decimal> {
-        let what = if invoice {
-            "an invoice"
+/// Puts the entries of each invoice of `range` in date order, gives each
+/// invoice its entries and checks them; `invoices`, `entries` and
+/// `offsets` start at invoice `range.start` and its first entry (`offsets`
+/// is empty for a CSV book, whose rows are placed by their line).
+fn check_groups(
+    invoices: &mut [Invoice],
+    starts: &[u32],
+    range: Range<usize>,
+    entries: &mut [Entry],
+    offsets: &mut [u64],
+    columns: Columns,
+) -> Problems {
+    let mut problems = Problems::default();
+    let base = starts[range.start] as usize;
+    for (invoice, i) in invoices.iter_mut().zip(range) {
+        invoice.entries = (starts[i], starts[i + 1] - starts[i]);
+        let group = starts[i] as usize - base..starts[i + 1] as usize - base;
+        let offsets = if offsets.is_empty() {
+            &mut []
         } else {
-            "a payment or credit note"
+            &mut offsets[group.clone()]
         };
-        let raw = self.required(problems, row, Col::Amount, || {
-            format!("{what} row needs its amount")
-        })?;
-        let amount = match dialect::parse_amount(raw, self.dialect) {
-            Ok(amount) => amount,
-            Err(err) => {
-                problems.error(
-                    Code::LedgerAmount,
-                    row.row(),
-                    row.at(Col::Amount),
-                    format!("amount: {}", err.message),
-                    "not an amount",
-                    err.help,
-                );
-                return None;
-            }
-        };
-        if amount <= Decimal::ZERO {
+        let entries = &mut entries[group];
+        order_group(entries, offsets);
+        check_invoice(invoice, entries, offsets, columns, &mut problems);
+    }
+    problems
+}
+
+/// An invoice's entries in date order (see [`entry_key`]); rows usually
+/// come in date order already.
+fn order_group(entries: &mut [Entry], offsets: &mut [u64]) {
+    if entries.is_sorted_by_key(entry_key) {
+        return;
+    }
+    if offsets.is_empty() {
+        entries.sort_by_key(entry_key);
+        return;
+    }
+    let mut pairs: Vec<(Entry, u64)> = entries
+        .iter_mut()
+        .zip(offsets.iter())
+        .map(|(entry, &offset)| (std::mem::replace(entry, placeholder()), offset))
+        .collect();
+    pairs.sort_by_key(|(entry, _)| entry_key(entry));
+    for ((entry, offset), (sorted, at)) in entries.iter_mut().zip(offsets.iter_mut()).zip(pairs) {
+        (*entry, *offset) = (sorted, at);
+    }
+}
+
+/// What only an invoice's whole history tells.
+fn check_invoice(
+    invoice: &Invoice,
+    group: &[Entry],
+    offsets: &[u64],
+    columns: Columns,
+    problems: &mut Problems,
+) {
+    let (issued, amount) = (invoice.issued, invoice.amount);
+    let reference = &invoice.reference;
+    let row = |k: usize| RowAt {
+        line: group[k].line,
+        offset: offsets.get(k).copied().unwrap_or(UNPLACED),
+    };
+    let mut settled = Decimal::ZERO;
+    let mut overpaid = false;
+    for (k, entry) in group.iter().enumerate() {
+        if entry.date < issued {
             problems.error(
-                Code::LedgerAmountNotPositive,
-                row.row(),
-                row.at(Col::Amount),
-                format!("the amount must be above zero, found {amount}"),
-                if amount.is_zero() { "zero" } else { "negative" },
-                "amounts are positive; a refund or correction is a `credit_note` with a positive amount",
+                Code::LedgerBeforeIssue,
+                row(k),
+                columns.at(Col::Date),
+                format!(
+                    "this {} is dated {}, before the invoice `{reference}` was issued on {issued}",
+                    entry.kind.as_str().replace('_', " "),
+                    entry.date
+                ),
+                "before the issue date",
+                "check the date (the year?); a payment on account before the invoice is booked on the invoice's date",
             );
-            return None;
         }
-        if let Some(raw) = row.value(Col::Currency) {
-            let code = String::from_utf8_lossy(raw).trim().to_uppercase();
-            if code != self.currency {
-                let known = crate::vocab::currency(&code).is_some();
-                let (message, label) = if known {
-                    (
-                        format!("this amount is in {code}, the policy in {}", self.currency),
-                        format!("not {}", self.currency),
-                    )
-                } else {
-                    (
-                        format!(
-                            "`{}` is not an ISO 4217 currency code",
-                            suggest::short(&code)
-                        ),
-                        "not a currency code".to_string(),
-                    )
-                };
-                problems.error(
-                    Code::LedgerCurrency,
-                    row.row(),
-                    row.at(Col::Currency),
-                    message,
-                    label,
-                    format!(
-                        "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
-                        self.currency
+        if entry.kind.settles() {
+            settled += entry.amount;
+            if settled > amount && !overpaid {
+                overpaid = true;
+                problems.push(Problem {
+                    severity: Severity::Warning,
+                    code: Code::LedgerOverpayment,
+                    message: format!(
+                        "the invoice `{reference}` of {amount} is paid {settled} by this {}",
+                        entry.kind.as_str().replace('_', " ")
                     ),
-                );
-                return None;
+                    help: format!(
+                        "{} too much: the simulation counts the invoice as paid; book the excess as a refund or on another invoice",
+                        settled - amount
+                    ),
+                    label: "more than the balance".into(),
+                    row: row(k),
+                    field: columns.at(Col::Amount),
+                });
             }
         }
-        Some(amount)
+    }
+    if !group
+        .iter()
+        .any(|e| matches!(e.kind, EntryKind::Dispute | EntryKind::Resolve))
+    {
+        return;
+    }
+    let mut found = Vec::new();
+    disputes(group, |problem, entry| found.push((problem, entry.line)));
+    for (problem, line) in found {
+        let at = group
+            .iter()
+            .position(|e| e.line == line)
+            .map_or(RowAt::default(), row);
+        let (message, help) = match problem {
+            DisputeProblem::ResolveWithoutDispute => (
+                format!("the invoice `{reference}` is resolved but not disputed"),
+                "a `resolve` row ends a `dispute` row booked earlier for the same invoice; add the dispute or remove this row",
+            ),
+            DisputeProblem::AlreadyDisputed => (
+                format!(
+                    "the invoice `{reference}` is disputed again before the dispute is resolved"
+                ),
+                "book a `resolve` row between two disputes; the first dispute is the one that counts",
+            ),
+        };
+        let severity = match problem {
+            DisputeProblem::ResolveWithoutDispute => Severity::Error,
+            DisputeProblem::AlreadyDisputed => Severity::Warning,
+        };
+        problems.push(Problem {
+            severity,
+            code: Code::LedgerDispute,
+            message,
+            help: help.into(),
+            label: "here".into(),
+            row: at,
+            field: columns.at(Col::Type),
+        });
     }
 }
 
@@ -762,22 +1002,6 @@ impl Parser {
 /// disputes. Deterministic whatever the rows' order.
 fn entry_key(entry: &Entry) -> (NaiveDate, EntryKind, Decimal, u32) {
     (entry.date, entry.kind, entry.amount, entry.line)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowKind {
-    Invoice,
-    Entry(EntryKind),
-}
-
-impl RowKind {
-    const ALL: &'static [(&'static str, RowKind)] = &[
-        ("invoice", RowKind::Invoice),
-        ("payment", RowKind::Entry(EntryKind::Payment)),
-        ("credit_note", RowKind::Entry(EntryKind::CreditNote)),
-        ("dispute", RowKind::Entry(EntryKind::Dispute)),
-        ("resolve", RowKind::Entry(EntryKind::Resolve)),
-    ];
 }
 
 /// What is wrong in a sequence of disputes and resolutions.

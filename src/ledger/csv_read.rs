@@ -1,12 +1,19 @@
 //! CSV files (ledger and debtors), in either dialect, with the `csv` crate.
 //! Streams: a row is read into one reused `ByteRecord` and parsed from its
-//! bytes; nothing of the file is kept but what the ledger holds.
+//! bytes; nothing of the file is kept but what the ledger holds. A ledger
+//! is read on several threads, a stretch of the file each.
 
-use std::io::{BufRead, BufReader, Read};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Mutex;
 
-use super::build::{Builder, Col, Parsed, Parser, Row};
+use super::build::{Builder, Rows};
+use super::index::join;
+use super::parse::{Col, Parser, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
+use super::split::{Fields, Record, Records};
+use super::stretch::{self, Cutter, Job};
 use super::{DebtorIndex, Dialect, DialectChoice, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::io_error;
@@ -84,11 +91,12 @@ pub fn row_at(record: &csv::ByteRecord) -> RowAt {
     })
 }
 
-/// A malformed record (bad quoting): reported, and reading goes on.
-pub fn syntax_problem(err: &csv::Error, problems: &mut Problems) {
+/// A malformed record (bad quoting): reported, and reading goes on. The
+/// reader's positions are `offset` bytes into the file's data.
+pub fn syntax_problem(err: &csv::Error, offset: u64, problems: &mut Problems) {
     let row = err.position().map_or(RowAt::default(), |p| RowAt {
         line: u32::try_from(p.line()).unwrap_or(u32::MAX),
-        offset: p.byte(),
+        offset: p.byte() + offset,
     });
     problems.error(
         Code::LedgerSyntax,
@@ -189,7 +197,7 @@ impl Header {
     }
 
     /// The bytes of known column `k`, `None` when absent or blank.
-    pub fn field<'r>(&self, record: &'r csv::ByteRecord, k: usize) -> Option<&'r [u8]> {
+    pub fn field<'r>(&self, record: &'r impl Fields, k: usize) -> Option<&'r [u8]> {
         let value = record.get(self.index(k)?)?;
         (!value.trim_ascii().is_empty()).then_some(value)
     }
@@ -225,13 +233,37 @@ const LEDGER_COLUMNS: &[&str] = &[
 ];
 const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice"];
 
+/// Bytes of a stretch of the file parsed as one piece of work.
+const STRETCH: usize = 1 << 20;
+
+/// Problems come in batches of this many rows (see `Builder::in_batches`):
+/// which are kept past the cap depends on it, so it stays what it was.
+const BATCH: u32 = 4096;
+
+/// Rows per batch handed over when one reader reads the rest of a file.
+const REST_BATCH: u32 = 16_384;
+
 /// Reads a ledger CSV file against its debtors.
+///
+/// Threads parse stretches of the file (see stretch.rs) while this one
+/// gathers their rows in file order; the book is then checked as a whole.
+/// The result is that of one reader reading row after row.
 pub fn read(
     path: &Path,
     debtors: DebtorIndex,
     options: &ReadOptions,
 ) -> Result<Loaded, Diagnostic> {
-    let mut file = open(path, options.dialect, options.progress.as_ref())?;
+    read_in(path, debtors, options, STRETCH)
+}
+
+/// [`read`], in stretches of `stretch` bytes (0: one reader reads it all).
+fn read_in(
+    path: &Path,
+    debtors: DebtorIndex,
+    options: &ReadOptions,
+    stretch: usize,
+) -> Result<Loaded, Diagnostic> {
+    let file = open(path, options.dialect, None)?;
     let mut problems = Problems::default();
     let Some(header) = Header::map(
         &file.headers,
@@ -248,37 +280,64 @@ pub fn read(
     let columns: [Option<usize>; 7] = std::array::from_fn(|k| header.index(k));
     let mut builder = Builder::new(debtors, options.currency, file.dialect, Some(columns));
     builder.attribute_names = header.extra.iter().map(|(_, n)| n.clone()).collect();
-    if let Ok(meta) = std::fs::metadata(path) {
-        builder.reserve(meta.len());
+    // Where the rows start: right after the header record.
+    let data = file.reader.position().clone();
+    builder.in_batches(BATCH, data.line());
+    let length = std::fs::metadata(path).map_or(0, |meta| meta.len());
+    builder.reserve(length);
+    let mut input = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    input
+        .seek(SeekFrom::Start(file.bom + data.byte()))
+        .map_err(|e| io_error(path, &e))?;
+    if let Some(bar) = &options.progress {
+        bar.set_length(length);
+        bar.set_position(file.bom + data.byte());
     }
-    // Two threads: this one parses rows (the csv crate, dates, amounts,
-    // debtor ids) and the caller's builds the book (invoice lookups), in
-    // batches. The order of rows is kept, so the result is that of one
-    // thread.
-    let parser = builder.parser();
-    let delimiter = file.dialect.delimiter();
-    let reader = &mut file.reader;
-    let header = &header;
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let shared = Shared {
+        path,
+        bom: file.bom,
+        header: &header,
+        parser: builder.parser(),
+        delimiter: file.dialect.delimiter(),
+        cutter: Mutex::new(Cutter::new(
+            input,
+            data.byte(),
+            stretch,
+            options.progress.clone(),
+        )),
+        spare: Mutex::new(Vec::new()),
+        progress: options.progress.as_ref(),
+    };
     let read = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(8);
-        // Emptied batches go back to be refilled: their buffers are reused
-        // rather than allocated (and page-faulted) anew.
-        let (recycle, reuse) = std::sync::mpsc::channel::<Batch>();
-        let producer =
-            scope.spawn(move || parse_rows(reader, header, &parser, delimiter, &send, &reuse));
-        for mut batch in receive {
-            builder
-                .problems()
-                .absorb(std::mem::take(&mut batch.problems));
-            for parsed in batch.rows.drain(..) {
-                builder.add_parsed(parsed, &batch.arena);
+        let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Rows>>(2 * readers);
+        let handles: Vec<_> = (0..readers)
+            .map(|_| {
+                let send = send.clone();
+                let shared = &shared;
+                scope.spawn(move || work(shared, &send))
+            })
+            .collect();
+        drop(send);
+        // Batches arrive in any order; they are added in file order.
+        let mut waiting: BTreeMap<usize, Rows> = BTreeMap::new();
+        let mut next = 0;
+        let mut failure = None;
+        for message in receive {
+            match message {
+                Ok(rows) => {
+                    waiting.insert(rows.seq, rows);
+                    while let Some(mut rows) = waiting.remove(&next) {
+                        builder.add_rows(&mut rows);
+                        lock(&shared.spare).push(rows);
+                        next += 1;
+                    }
+                }
+                Err(err) => failure = failure.or(Some(err)),
             }
-            batch.arena.clear();
-            let _ = recycle.send(batch);
         }
-        producer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        handles.into_iter().for_each(join);
+        failure.map_or(Ok(()), Err)
     });
     if let Err(io) = read {
         return Err(io_error(path, &io));
@@ -286,6 +345,7 @@ pub fn read(
     if let Some(bar) = &options.progress {
         bar.finish_and_clear();
     }
+    drop(shared);
     let (ledger, problems) = builder.finish();
     let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
     Ok(Loaded {
@@ -294,104 +354,191 @@ pub fn read(
     })
 }
 
-/// Rows parsed together, their references in one arena.
-struct Batch {
-    rows: Vec<Parsed>,
-    arena: Vec<u8>,
-    problems: Problems,
+/// What the reading threads share.
+struct Shared<'a> {
+    path: &'a Path,
+    bom: u64,
+    header: &'a Header,
+    parser: Parser,
+    delimiter: u8,
+    cutter: Mutex<Cutter<std::fs::File>>,
+    /// Emptied batches, whose buffers are reused rather than allocated (and
+    /// page-faulted) anew.
+    spare: Mutex<Vec<Rows>>,
+    progress: Option<&'a indicatif::ProgressBar>,
 }
 
-const BATCH: usize = 4096;
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
-impl Batch {
-    fn new() -> Self {
-        Batch {
-            rows: Vec::with_capacity(BATCH),
-            arena: Vec::with_capacity(BATCH * 16),
-            problems: Problems::default(),
+impl Shared<'_> {
+    fn rows(&self, seq: usize) -> Rows {
+        let mut rows = lock(&self.spare).pop().unwrap_or_default();
+        rows.seq = seq;
+        rows
+    }
+
+    /// A reader of records from `input`, which starts after a record.
+    fn reader<R: Read>(&self, input: R) -> csv::Reader<impl Read> {
+        csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(stretch::unmarked(input))
+    }
+}
+
+/// A reading thread: takes stretches of the file until there are none,
+/// sending their rows; on an I/O failure sends it and stops.
+fn work(shared: &Shared<'_>, send: &std::sync::mpsc::SyncSender<io::Result<Rows>>) {
+    let mut buf = Vec::new();
+    loop {
+        let job = lock(&shared.cutter).next(&mut buf);
+        let result = match job {
+            Ok(None) => return,
+            Ok(Some(Job::Stretch { seq, offset })) => {
+                let mut rows = shared.rows(seq);
+                rows.lines = parse_stretch(shared, &buf, offset, &mut rows);
+                Ok(rows)
+            }
+            Ok(Some(Job::Rest { seq, offset })) => read_rest(shared, seq, offset, send),
+            Err(err) => Err(err),
+        };
+        if send.send(result).is_err() {
+            return;
         }
     }
 }
 
-/// Reads and parses every row, sending them in batches; `Err` on an I/O
-/// failure (the receiver gone is not one: it stopped on purpose).
-fn parse_rows(
-    reader: &mut csv::Reader<Box<dyn Read + Send>>,
-    header: &Header,
-    parser: &Parser,
-    delimiter: u8,
-    send: &std::sync::mpsc::SyncSender<Batch>,
-    reuse: &std::sync::mpsc::Receiver<Batch>,
-) -> Result<(), std::io::Error> {
-    let mut record = csv::ByteRecord::new();
-    let mut batch = Batch::new();
+/// Reads everything from `offset` on as one reader (the file has a quoted
+/// field there), sending batches `seq`, `seq + 1`, …; returns the last.
+fn read_rest(
+    shared: &Shared<'_>,
+    mut seq: usize,
+    offset: u64,
+    send: &std::sync::mpsc::SyncSender<io::Result<Rows>>,
+) -> io::Result<Rows> {
+    let mut file = std::fs::File::open(shared.path)?;
+    file.seek(SeekFrom::Start(shared.bom + offset))?;
+    let input: Box<dyn Read> = match shared.progress {
+        Some(bar) => {
+            bar.set_position(shared.bom + offset);
+            Box::new(bar.wrap_read(file))
+        }
+        None => Box::new(file),
+    };
+    let mut reader = shared.reader(input);
     loop {
+        // Lines count on from the same line in every batch: `lines` stays 0.
+        let mut rows = shared.rows(seq);
+        if !parse_records(shared, &mut reader, offset, &mut rows, REST_BATCH)? {
+            return Ok(rows);
+        }
+        if send.send(Ok(rows)).is_err() {
+            return Ok(Rows::default());
+        }
+        seq += 1;
+    }
+}
+
+/// Reads and parses records into `rows` until the input ends (`false`) or
+/// `limit` rows are parsed (`true`). Positions are the reader's plus
+/// `offset` bytes; lines are the reader's.
+fn parse_records<R: Read>(
+    shared: &Shared<'_>,
+    reader: &mut csv::Reader<R>,
+    offset: u64,
+    rows: &mut Rows,
+    limit: u32,
+) -> io::Result<bool> {
+    let mut record = csv::ByteRecord::new();
+    while rows.parsed() < limit {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return Ok(false),
             Err(err) => {
                 if let csv::ErrorKind::Io(io) = err.kind() {
-                    return Err(std::io::Error::new(io.kind(), io.to_string()));
+                    return Err(io::Error::new(io.kind(), io.to_string()));
                 }
-                syntax_problem(&err, &mut batch.problems);
+                syntax_problem(&err, offset, rows.problems());
+                rows.rank_problems();
                 continue;
             }
         }
-        let row = CsvRow {
-            header,
-            record: &record,
-            row: row_at(&record),
-        };
-        if record.len() != header.width && !(record.len() == 1 && row.is_blank()) {
-            batch.problems.error(
-                Code::LedgerSyntax,
-                row.row,
-                FieldAt::Row,
-                format!(
-                    "this row has {} field{}, the header {}",
-                    record.len(),
-                    if record.len() == 1 { "" } else { "s" },
-                    header.width
-                ),
-                "here",
-                format!(
-                    "every row has one field per column, separated by `{}`; quote a value that contains it",
-                    delimiter as char
-                ),
-            );
-            continue;
-        }
-        if row.is_blank() {
-            continue;
-        }
-        if let Some(parsed) = parser.parse(&row, &mut batch.arena, &mut batch.problems) {
-            batch.rows.push(parsed);
-        }
-        if batch.rows.len() == BATCH {
-            let next = reuse.try_recv().unwrap_or_else(|_| Batch::new());
-            let full = std::mem::replace(&mut batch, next);
-            if send.send(full).is_err() {
-                return Ok(());
-            }
-        }
+        let mut at = row_at(&record);
+        at.offset += offset;
+        take_record(shared, &record, at, rows);
     }
-    let _ = send.send(batch);
-    Ok(())
+    Ok(true)
 }
 
-struct CsvRow<'a> {
+/// Parses the records of a stretch with no quote (split by hand, see
+/// split.rs) into `rows`; returns the line ends it spans.
+fn parse_stretch(shared: &Shared<'_>, data: &[u8], offset: u64, rows: &mut Rows) -> u64 {
+    let mut records = Records::new(data, shared.delimiter);
+    let mut record = Record::default();
+    while records.next_into(&mut record) {
+        let at = RowAt {
+            line: u32::try_from(record.line).unwrap_or(u32::MAX),
+            offset: offset + record.byte as u64,
+        };
+        take_record(shared, &record, at, rows);
+    }
+    records.newlines()
+}
+
+/// Checks a record's width and parses it into `rows` unless it is blank.
+fn take_record(shared: &Shared<'_>, record: &impl Fields, at: RowAt, rows: &mut Rows) {
+    let header = shared.header;
+    let row = CsvRow {
+        header,
+        record,
+        row: at,
+    };
+    let width = record.count();
+    if width != header.width && !(width == 1 && row.is_blank()) {
+        rows.error(
+            Code::LedgerSyntax,
+            row.row,
+            FieldAt::Row,
+            format!(
+                "this row has {width} field{}, the header {}",
+                if width == 1 { "" } else { "s" },
+                header.width
+            ),
+            "here",
+            format!(
+                "every row has one field per column, separated by `{}`; quote a value that contains it",
+                shared.delimiter as char
+            ),
+        );
+        return;
+    }
+    if row.is_blank() {
+        return;
+    }
+    rows.parse(&shared.parser, &row, false);
+}
+
+struct CsvRow<'a, F> {
     header: &'a Header,
-    record: &'a csv::ByteRecord,
+    record: &'a F,
     row: RowAt,
 }
 
-impl CsvRow<'_> {
+impl<F: Fields> CsvRow<'_, F> {
     fn is_blank(&self) -> bool {
-        self.record.iter().all(|f| f.trim_ascii().is_empty())
+        (0..self.record.count())
+            .all(|i| self.record.get(i).is_none_or(|f| f.trim_ascii().is_empty()))
     }
 }
 
-impl Row for CsvRow<'_> {
+impl<F: Fields> Row for CsvRow<'_, F> {
     fn value(&self, col: Col) -> Option<&[u8]> {
         self.header.field(self.record, col as usize)
     }
@@ -427,5 +574,151 @@ impl Row for CsvRow<'_> {
             }
         }
         Some(values.into_boxed_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::render;
+
+    const DEBTORS: &str = "id,name,kind,guarantor\nA,Alpha,b2b,\nB,\"Beta, SA\",b2c,Gus\n";
+
+    /// A ledger with every kind of row and problem, over many stretches
+    /// when they are small: invoices out of order, entries before their
+    /// invoice, blank lines, CRLF line ends, a byte-order mark inside, rows
+    /// of the wrong width, a last row without a line end.
+    fn tricky(rows: usize, problems: bool) -> String {
+        let mut out = String::from("date,type,invoice,debtor,amount,due\n\n");
+        for i in 0..rows {
+            let reference = if i % 7 == 3 {
+                format!("Z-{:05}", rows - i) // out of order
+            } else {
+                format!("F-{i:05}")
+            };
+            let day = 1 + i % 27;
+            let debtor = if i % 2 == 0 { "A" } else { "B" };
+            if i % 5 == 0 {
+                // paid before the invoice row comes
+                out.push_str(&format!("2025-03-{day:02},payment,{reference},,10.00,\n"));
+            }
+            out.push_str(&format!(
+                "2025-02-{day:02},invoice,{reference},{debtor},{}.{:02},2025-03-{day:02}\n",
+                100 + i,
+                i % 100
+            ));
+            match i % 11 {
+                0 => out.push_str(&format!("2025-04-01,credit_note,{reference},,5,\r\n")),
+                1 => out.push_str("\n\n"),
+                2 => out.push_str(&format!(
+                    "2025-03-02,dispute,{reference},,,\n2025-03-09,resolve,{reference},,,\n"
+                )),
+                4 => out.push_str(&format!("2025-03-03,payment,{reference},{debtor},1,\n")),
+                _ => {}
+            }
+            if problems {
+                match i % 13 {
+                    0 => out.push_str("2025-13-01,payment,F-00001,,1,\n"),
+                    1 => out.push_str(&format!("2025-02-01,invoice,{reference},A,1,2025-03-01\n")),
+                    2 if i < 300 => out.push_str("2025-02-01,payment,NOPE,,1,\n"),
+                    3 => out.push_str("\u{feff}2025-02-01,payment,F-00002,,1,\n"),
+                    4 => out.push_str("2025-02-01,payment\n"),
+                    5 => out.push_str(&format!("2025-02-01,payment,{reference},B,1,\n")),
+                    6 => out.push_str(&format!("2025-03-01,payment,{reference},,100000,\n")),
+                    7 => out.push_str(&format!("2025-03-01,resolve,{reference},,,\n")),
+                    8 => out.push_str("2025-02-01,invoice,X-1,NOBODY,1,2025-03-01\n"),
+                    _ => {}
+                }
+            }
+        }
+        out.push_str("2025-05-01,payment,F-00000,,1,");
+        out
+    }
+
+    /// What reading the ledger at `path` finds, as comparable text.
+    fn read_text(path: &Path, stretch: usize) -> String {
+        let debtors_path = path.with_file_name("debtors.csv");
+        let (debtors, _) =
+            super::super::debtors::read_csv(&debtors_path, DialectChoice::Auto).unwrap();
+        let loaded = read_in(path, debtors, &ReadOptions::default(), stretch).unwrap();
+        format!(
+            "{:#?}\n{}",
+            loaded.ledger,
+            render::json(&loaded.diagnostics)
+        )
+    }
+
+    /// What one reader finds in `ledger`, checked to be what readers of
+    /// stretches of any size find.
+    fn same_in_any_stretches(ledger: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.csv");
+        std::fs::write(&path, ledger).unwrap();
+        std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
+        let whole = read_text(&path, 0);
+        for stretch in [1, 5, 64, 1000, 1 << 20] {
+            let found = read_text(&path, stretch);
+            if let Some((line, (a, b))) = whole
+                .lines()
+                .zip(found.lines())
+                .enumerate()
+                .find(|(_, (a, b))| a != b)
+            {
+                panic!("stretches of {stretch} bytes, line {line}: `{a}` read as `{b}`");
+            }
+            assert_eq!(found.len(), whole.len(), "stretches of {stretch} bytes");
+        }
+        whole
+    }
+
+    #[test]
+    fn stretches_read_like_one_reader_a_good_book() {
+        let whole = same_in_any_stretches(&tricky(400, false));
+        assert!(whole.starts_with("Some("), "{whole}");
+    }
+
+    #[test]
+    fn stretches_read_like_one_reader_a_bad_book() {
+        let whole = same_in_any_stretches(&tricky(400, true));
+        assert!(whole.starts_with("None"), "{whole}");
+        for code in [
+            "ledger_date",
+            "ledger_duplicate_invoice",
+            "ledger_unknown_invoice",
+            "ledger_syntax",
+            "ledger_debtor_mismatch",
+            "ledger_overpayment",
+            "ledger_dispute",
+            "ledger_unknown_debtor",
+        ] {
+            assert!(whole.contains(code), "{code}: {whole}");
+        }
+    }
+
+    #[test]
+    fn stretches_keep_the_same_problems_past_the_cap() {
+        let whole = same_in_any_stretches(&tricky(6000, true));
+        assert!(whole.contains("more problems"));
+    }
+
+    #[test]
+    fn a_quoted_field_midway_is_read_by_one_reader_from_its_stretch() {
+        let mut ledger = tricky(300, false);
+        let middle = ledger.len() / 2;
+        let at = middle + ledger[middle..].find('\n').unwrap() + 1;
+        ledger.insert_str(at, "2025-03-05,payment,\"F-00011\",,1,\n");
+        let whole = same_in_any_stretches(&ledger);
+        assert!(whole.starts_with("Some("), "{whole}");
+    }
+
+    #[test]
+    fn an_invoice_issued_again_after_a_lower_reference_is_a_duplicate() {
+        let ledger = "date,type,invoice,debtor,amount,due\n\
+                      2025-01-01,invoice,B,A,10,2025-02-01\n\
+                      2025-01-01,invoice,A,A,10,2025-02-01\n\
+                      2025-01-01,invoice,B,A,10,2025-02-01\n";
+        let found = same_in_any_stretches(ledger);
+        assert!(found.contains("the invoice `B` is issued twice"), "{found}");
+        assert!(found.contains("\"line\": 4"), "{found}");
     }
 }

@@ -1,14 +1,19 @@
-//! A lookup table from short text keys (invoice references, debtor ids) to
-//! indices. A book's million references are looked up two million times in
-//! random order, so each lookup should touch one cache line: keys up to
-//! [`INLINE`] bytes are stored in the table itself; longer ones keep a
-//! prefix there and are confirmed against their owner's copy.
+//! Lookup tables from text keys to indices, made for the sizes of a large
+//! book, where every lookup is a cache miss unless the table is small.
+//!
+//! - [`KeyIndex`], for debtor ids (looked up once per invoice row): keys up
+//!   to [`INLINE`] bytes are stored in the 16-byte slots themselves, so
+//!   that the table of 50,000 debtors fits in cache; longer ones keep a
+//!   prefix there and are confirmed against their owner's copy.
+//! - [`RefIndex`], for invoice references: slots of an index and hash bits
+//!   only, built by two threads at once; candidates are confirmed by the
+//!   caller in the order its data is laid out.
 
 use std::hash::BuildHasher;
 
 use super::Hasher;
 
-const INLINE: usize = 22;
+const INLINE: usize = 10;
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -79,9 +84,151 @@ impl KeyIndex {
     }
 }
 
+/// Invoice references → invoice indices. A slot holds an index and 32
+/// more bits of the key's hash, not the key: the table of a million
+/// invoices is 18 MB and mostly in cache, and finding a key's candidate
+/// reads nothing else. The caller confirms candidates against its keys,
+/// in bulk, when that is cheap ([`RefIndex::confirm`]). In two halves by
+/// hash, so that two threads build it at once, each in file order.
+#[derive(Debug, Default)]
+pub struct RefIndex {
+    halves: [hashbrown::HashTable<(u32, u32)>; 2],
+    hasher: Hasher,
+}
+
+/// A hash bit that neither the bucket (low bits) nor the tag (top seven)
+/// of a table of under 2^40 slots uses.
+const HALF_BIT: u32 = 40;
+
+fn half(hash: u64) -> usize {
+    usize::from(hash >> HALF_BIT & 1 == 1)
+}
+
+/// Hash bits the table's own (bucket, tag) do not use.
+fn fingerprint(hash: u64) -> u32 {
+    (hash >> 24) as u32
+}
+
+impl RefIndex {
+    /// The hash of a key, as the index computes it (the same in every
+    /// run, so that it can be computed where the key is read).
+    pub fn hash(key: &[u8]) -> u64 {
+        Hasher::default().hash_one(key)
+    }
+
+    /// The index of keys `0..n` (`key(i)` is key `i`, `hashes[i]` its
+    /// [`RefIndex::hash`]); the first of equal keys is kept. Also returns
+    /// every later one, with the first, in order: `(later, first)`.
+    pub fn build<'a>(
+        hashes: &[u64],
+        key: impl Fn(u32) -> &'a [u8] + Sync,
+    ) -> (RefIndex, Vec<(u32, u32)>) {
+        let hasher = Hasher::default();
+        let n = hashes.len();
+        let build_half = |which: usize| {
+            let mut table = hashbrown::HashTable::with_capacity(n / 2 + n / 16 + 16);
+            let mut duplicates = Vec::new();
+            for (i, &hash) in (0u32..).zip(hashes) {
+                if half(hash) != which {
+                    continue;
+                }
+                let print = fingerprint(hash);
+                // Keys are compared only when their hash bits agree.
+                let same = |&(j, p): &(u32, u32)| p == print && key(j) == key(i);
+                let rehash = |&(j, _): &(u32, u32)| hashes[j as usize];
+                match table.entry(hash, same, rehash) {
+                    hashbrown::hash_table::Entry::Occupied(first) => {
+                        duplicates.push((i, first.get().0));
+                    }
+                    hashbrown::hash_table::Entry::Vacant(slot) => {
+                        slot.insert((i, print));
+                    }
+                }
+            }
+            (table, duplicates)
+        };
+        let ((first, mut duplicates), (second, more)) = if n >= PARALLEL {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| build_half(1));
+                let mine = build_half(0);
+                (mine, join(other))
+            })
+        } else {
+            (build_half(0), build_half(1))
+        };
+        duplicates.extend(more);
+        duplicates.sort_unstable();
+        let index = RefIndex {
+            halves: [first, second],
+            hasher,
+        };
+        (index, duplicates)
+    }
+
+    /// The only index that can be the key's of hash `hash` (see
+    /// [`RefIndex::hash`]): `None` means the key is not in the index;
+    /// `Some` must be confirmed.
+    pub fn candidate(&self, hash: u64) -> Option<u32> {
+        let print = fingerprint(hash);
+        self.halves[half(hash)]
+            .find(hash, |&(_, p)| p == print)
+            .map(|&(j, _)| j)
+    }
+
+    /// The index of `key`: its candidate when `full(candidate)` is `key`,
+    /// else a search among every index with the same hash bits.
+    pub fn confirm<'a>(
+        &self,
+        key: &[u8],
+        candidate: Option<u32>,
+        full: impl Fn(u32) -> &'a [u8],
+    ) -> Option<u32> {
+        let found = candidate?;
+        if full(found) == key {
+            return Some(found);
+        }
+        let hash = self.hasher.hash_one(key);
+        let print = fingerprint(hash);
+        self.halves[half(hash)]
+            .find(hash, |&(j, p)| p == print && full(j) == key)
+            .map(|&(j, _)| j)
+    }
+}
+
+/// Below this many keys one thread does all the work.
+pub const PARALLEL: usize = 50_000;
+
+/// A scoped thread's result; its panic goes on in the caller.
+pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_index_keeps_the_first_and_reports_the_others() {
+        for n in [10, 60_000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("F-{}", i % (n - 3))).collect();
+            let hashes: Vec<u64> = keys.iter().map(|k| RefIndex::hash(k.as_bytes())).collect();
+            let (index, duplicates) = RefIndex::build(&hashes, |i| keys[i as usize].as_bytes());
+            let full = |i: u32| keys[i as usize].as_bytes();
+            let get = |key: &[u8]| index.confirm(key, index.candidate(RefIndex::hash(key)), full);
+            let expected: Vec<(u32, u32)> = (n - 3..n)
+                .map(|i| (i as u32, (i - (n - 3)) as u32))
+                .collect();
+            assert_eq!(duplicates, expected);
+            for (i, key) in keys.iter().enumerate().take(n - 3) {
+                assert_eq!(get(key.as_bytes()), Some(i as u32), "{key}");
+            }
+            assert_eq!(get(b"nope"), None);
+            // A wrong candidate is searched past.
+            assert_eq!(index.confirm(b"F-1", Some(2), full), Some(1));
+        }
+    }
 
     #[test]
     fn finds_short_and_long_keys() {

@@ -11,8 +11,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::build::{Builder, Col, Row};
+use super::build::Builder;
 use super::debtors::DebtorIndex;
+use super::parse::{Col, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_text};
 use super::{Debtor, Dialect, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};

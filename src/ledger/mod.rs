@@ -13,7 +13,10 @@ mod debtors;
 pub mod dialect;
 mod index;
 mod json;
+mod parse;
 mod problem;
+mod split;
+mod stretch;
 
 use std::path::{Path, PathBuf};
 

@@ -15,8 +15,14 @@ use crate::source::{SourceFile, Span};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct RowAt {
     pub line: u32,
+    /// [`UNPLACED`] for a CSV row whose offset was not kept: a CSV record
+    /// starts at the start of its line, found when the problem is shown.
     pub offset: u64,
 }
+
+/// The offset of a CSV row not kept (a million rows do not need theirs
+/// for the few problems shown).
+pub const UNPLACED: u64 = u64::MAX;
 
 /// Where in a row a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +44,13 @@ pub struct Problem {
     pub label: String,
     pub row: RowAt,
     pub field: FieldAt,
+}
+
+/// Problems counted but not kept.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unlisted {
+    errors: usize,
+    problems: usize,
 }
 
 /// The problems of one file, at most [`super::MAX_PROBLEMS`] kept.
@@ -80,17 +93,37 @@ impl Problems {
         });
     }
 
-    /// Takes in another list's problems (and count of those not kept).
-    pub fn absorb(&mut self, other: Problems) {
+    /// Takes in another list's problems (and count of those not kept);
+    /// returns how many of its listed ones are kept (the first ones).
+    pub fn absorb(&mut self, other: Problems) -> usize {
         self.errors += other.errors;
         self.dropped += other.dropped;
-        for problem in other.list {
-            if self.list.len() < super::MAX_PROBLEMS {
-                self.list.push(problem);
-            } else {
-                self.dropped += 1;
-            }
-        }
+        let room = super::MAX_PROBLEMS.saturating_sub(self.list.len());
+        let kept = other.list.len().min(room);
+        self.dropped += other.list.len() - kept;
+        self.list.extend(other.list.into_iter().take(kept));
+        kept
+    }
+
+    /// The listed problems, and what is counted of the others.
+    pub fn into_parts(self) -> (Vec<Problem>, Unlisted) {
+        let listed_errors = self
+            .list
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        let unlisted = Unlisted {
+            errors: self.errors - listed_errors,
+            problems: self.dropped,
+        };
+        (self.list, unlisted)
+    }
+
+    /// Counts problems that were not kept elsewhere and come after every
+    /// kept one.
+    pub fn add_unlisted(&mut self, unlisted: Unlisted) {
+        self.errors += unlisted.errors;
+        self.dropped += unlisted.problems;
     }
 
     pub fn has_errors(&self) -> bool {
@@ -118,6 +151,7 @@ impl Problems {
 /// are on. `bom` is the length of a byte-order mark the offsets skip.
 pub fn locate_csv(path: &Path, mut problems: Problems, delimiter: u8, bom: u64) -> Diagnostics {
     let name = path.display().to_string();
+    place(path, bom, &mut problems.list);
     // In file order, whichever stage found them (stable: one row's problems
     // keep the order of its fields).
     problems.list.sort_by_key(|p| p.row.offset);
@@ -137,6 +171,57 @@ pub fn locate_csv(path: &Path, mut problems: Problems, delimiter: u8, bom: u64) 
     }
     out.extend(problems.dropped(&name));
     out
+}
+
+/// Gives the rows not placed the offset of their line's start, reading the
+/// file once (only when there are some).
+fn place(path: &Path, bom: u64, problems: &mut [Problem]) {
+    let mut lines: Vec<u32> = problems
+        .iter()
+        .filter(|p| p.row.offset == UNPLACED)
+        .map(|p| p.row.line)
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    let starts = line_starts(path, bom, &lines).unwrap_or_default();
+    for problem in problems.iter_mut().filter(|p| p.row.offset == UNPLACED) {
+        let at = lines.binary_search(&problem.row.line).ok();
+        problem.row.offset = at.and_then(|i| starts.get(i)).copied().unwrap_or(0);
+    }
+}
+
+/// Where each of `lines` (sorted, from 1) starts, in bytes after `bom`.
+fn line_starts(path: &Path, bom: u64, lines: &[u32]) -> std::io::Result<Vec<u64>> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(bom))?;
+    let mut starts = Vec::with_capacity(lines.len());
+    let mut wanted = lines.iter().copied().peekable();
+    // Line 1 starts at 0; line n + 1 after the n-th line end.
+    while wanted.next_if(|&line| line <= 1).is_some() {
+        starts.push(0);
+    }
+    let (mut line, mut offset) = (1u32, 0u64);
+    let mut buf = vec![0u8; 1 << 20];
+    while wanted.peek().is_some() {
+        let read = file.read(&mut buf)?;
+        if read == 0 {
+            break;
+        }
+        for end in memchr::memchr_iter(b'\n', &buf[..read]) {
+            line += 1;
+            while wanted.next_if(|&wanted| wanted == line).is_some() {
+                starts.push(offset + end as u64 + 1);
+            }
+            if wanted.peek().is_none() {
+                break;
+            }
+        }
+        offset += read as u64;
+    }
+    Ok(starts)
 }
 
 /// Turns the problems of a file held in memory (a JSON ledger) into
@@ -249,6 +334,15 @@ mod tests {
             "{}",
             more.message
         );
+    }
+
+    #[test]
+    fn line_starts_are_found_past_a_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.csv");
+        std::fs::write(&path, "\u{feff}h\r\na\n\n\nbb\nccc").unwrap();
+        let starts = line_starts(&path, 3, &[0, 1, 2, 3, 5, 6, 9]).unwrap();
+        assert_eq!(starts, [0, 0, 3, 5, 7, 10]);
     }
 
     #[test]

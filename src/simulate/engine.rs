@@ -9,7 +9,7 @@ use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
 use crate::calendar::Calendar;
 use crate::ledger::{DebtorId, DisputePeriod, EntryKind, Invoice, InvoiceId, Ledger, disputes};
 use crate::plan::{Action, Anchor, Cond, Facts, Plan, StepId};
-use crate::vocab::{Field, Recipient};
+use crate::vocab::{DebtorKind, Field, Recipient};
 
 /// What every invoice's scheduling shares.
 pub struct Context<'a> {
@@ -22,6 +22,10 @@ pub struct Context<'a> {
     dependents: Vec<Vec<usize>>,
     /// Steps timed from the due or issue date.
     roots: Vec<usize>,
+    /// What the steps ask of each debtor, by index: read for every invoice,
+    /// so kept small enough to stay in cache (a `Debtor` is 200 bytes, and
+    /// reading its kind was half the time of scheduling an invoice).
+    debtors: Vec<DebtorFacts>,
     /// Per debtor, (day, outstanding over its invoices from that day on),
     /// when a condition uses `total`.
     totals: Option<Vec<Vec<(NaiveDate, Decimal)>>>,
@@ -78,6 +82,14 @@ impl<'a> Context<'a> {
                 .is_some_and(|c| mentions(&c.expr, Field::Total))
         });
         let totals = uses_total.then(|| debtor_totals(ledger));
+        let debtors = ledger
+            .debtors
+            .iter()
+            .map(|debtor| DebtorFacts {
+                kind: debtor.kind,
+                guaranteed: debtor.is_guaranteed(),
+            })
+            .collect();
         Context {
             plan,
             ledger,
@@ -86,6 +98,7 @@ impl<'a> Context<'a> {
             resolver,
             dependents,
             roots,
+            debtors,
             totals,
             runs_from: None,
         }
@@ -95,6 +108,11 @@ impl<'a> Context<'a> {
     pub fn with_runs_from(mut self, runs_from: Option<RunsFrom<'a>>) -> Self {
         self.runs_from = runs_from;
         self
+    }
+
+    /// The kind of a debtor, and whether it has a guarantor.
+    pub fn debtor(&self, debtor: DebtorId) -> DebtorFacts {
+        self.debtors[debtor.0 as usize]
     }
 
     /// The debtor's outstanding balance over all its invoices on `day`.
@@ -107,6 +125,13 @@ impl<'a> Context<'a> {
             .and_then(|i| timeline.get(i))
             .map_or(Decimal::ZERO, |(_, total)| *total)
     }
+}
+
+/// What the steps ask of a debtor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DebtorFacts {
+    pub kind: DebtorKind,
+    pub guaranteed: bool,
 }
 
 fn mentions(cond: &Cond, field: Field) -> bool {
@@ -165,10 +190,12 @@ impl Sink for Vec<Event> {
     }
 }
 
-/// Simulates every invoice, in the ledger's (reference) order, on both
-/// cores when the book is large: each core takes a contiguous range of
-/// invoices and feeds its own sink. The sinks come back in range order, so
-/// concatenating them keeps the invoices' order.
+/// Simulates every invoice, in the ledger's (reference) order, on every
+/// core when the book is large: the invoices are cut into contiguous parts,
+/// more than there are cores (the early invoices of a book have more
+/// events in a window than the late ones), each fed to its own sink, the
+/// cores taking the next part as they finish one. The sinks come back in
+/// part order, so concatenating them keeps the invoices' order.
 pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S> {
     let invoices = &context.ledger.invoices;
     in_ranges(invoices.len(), |range| {
@@ -193,23 +220,31 @@ pub fn in_ranges<S: Send>(n: usize, chunk: impl Fn(std::ops::Range<usize>) -> S 
     if n < 50_000 || threads < 2 {
         return vec![chunk(0..n)];
     }
-    let per = n.div_ceil(threads);
+    let parts = threads * 4;
+    let per = n.div_ceil(parts);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(parts));
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let range = (t * per).min(n)..((t + 1) * per).min(n);
-                let chunk = &chunk;
-                scope.spawn(move || chunk(range))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| match handle.join() {
-                Ok(sink) => sink,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let part = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if part >= parts {
+                        break;
+                    }
+                    let sink = chunk((part * per).min(n)..((part + 1) * per).min(n));
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((part, sink));
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(|(part, _)| *part);
+    done.into_iter().map(|(_, sink)| sink).collect()
 }
 
 /// Buffers reused from one invoice to the next.
@@ -272,7 +307,8 @@ fn fire(
     let plan = context.plan;
     let ledger = context.ledger;
     let debtor = ledger.debtor(invoice.debtor);
-    if !plan.covers(debtor.kind) {
+    let facts = context.debtor(invoice.debtor);
+    if !plan.covers(facts.kind) {
         return;
     }
     let entries = ledger.entries_of(invoice);
@@ -350,8 +386,8 @@ fn fire(
                 amount,
                 total: context.total(invoice.debtor, day),
                 days_late: (day - invoice.due).num_days(),
-                kind: debtor.kind,
-                guaranteed: debtor.is_guaranteed(),
+                kind: facts.kind,
+                guaranteed: facts.guaranteed,
                 partially_paid: any_settled && amount > Decimal::ZERO,
             };
             if !condition.expr.eval(&facts) {
@@ -363,14 +399,14 @@ fn fire(
         match &step.action {
             Action::Send { recipients: to, .. } => {
                 recipients.debtor = to.contains(&Recipient::Debtor);
-                recipients.guarantor = to.contains(&Recipient::Guarantor) && debtor.is_guaranteed();
+                recipients.guarantor = to.contains(&Recipient::Guarantor) && facts.guaranteed;
                 if recipients.is_empty() {
                     continue; // `to guarantor` for a debtor without one
                 }
             }
             Action::Call { recipient } => match recipient {
                 Recipient::Debtor => recipients.debtor = true,
-                Recipient::Guarantor if debtor.is_guaranteed() => recipients.guarantor = true,
+                Recipient::Guarantor if facts.guaranteed => recipients.guarantor = true,
                 Recipient::Guarantor => continue,
             },
             Action::Charge(c) => {

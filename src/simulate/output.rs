@@ -87,23 +87,40 @@ fn step_texts(plan: &Plan) -> Vec<StepText> {
 fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
     let mantissa = value.mantissa();
     let scale = value.scale() as usize;
-    if mantissa < 0 {
-        buf.push(b'-');
-    }
     let mut digits = [0u8; 40];
-    let mut n = mantissa.unsigned_abs();
     let mut len = 0;
-    while n > 0 || len <= scale {
-        digits[len] = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-    }
-    for i in (0..len).rev() {
-        buf.push(digits[i]);
-        if i == scale && scale > 0 {
-            buf.push(b'.');
+    let n = mantissa.unsigned_abs();
+    // Most amounts fit in 64 bits, whose division is many times faster.
+    if let Ok(mut n) = u64::try_from(n) {
+        while n > 0 || len <= scale {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+        }
+    } else {
+        let mut n = n;
+        while n > 0 || len <= scale {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
         }
     }
+    // Assembled on the stack, copied once.
+    let mut text = [0u8; 48];
+    let mut k = 0;
+    if mantissa < 0 {
+        text[0] = b'-';
+        k = 1;
+    }
+    for i in (0..len).rev() {
+        text[k] = digits[i];
+        k += 1;
+        if i == scale && scale > 0 {
+            text[k] = b'.';
+            k += 1;
+        }
+    }
+    buf.extend_from_slice(&text[..k]);
 }
 
 fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
@@ -166,31 +183,44 @@ fn step_fields(plan: &Plan) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// One event as a CSV row.
+/// One event as a CSV row, from its date, reference and debtor as written
+/// in CSV (computed once per day, invoice and debtor rather than per
+/// event).
 ///
 /// Rows are assembled by hand: every field but the invoice reference and
 /// the debtor id is text this program makes (dates, numbers, names of the
 /// policy language), which never needs quoting, and the csv crate's writer
 /// would scan each byte of each field (a quarter of the time for a million
 /// events). The two user fields are quoted by the crate's rule.
-fn push_row(buf: &mut Vec<u8>, steps: &[Vec<u8>], reference: &str, debtor: &str, event: &Event) {
+fn push_fields(
+    buf: &mut Vec<u8>,
+    steps: &[Vec<u8>],
+    date: &[u8],
+    reference: &[u8],
+    debtor: &[u8],
+    event: &Event,
+) {
     let Some(step) = steps.get(event.step.0) else {
         return;
     };
     const RECIPIENTS: [&[u8]; 4] = [b"", b"debtor", b"guarantor", b"debtor guarantor"];
-    push_date_bytes(buf, event.date);
+    buf.extend_from_slice(date);
     buf.push(b',');
-    push_field(buf, reference.as_bytes());
+    buf.extend_from_slice(reference);
     buf.push(b',');
-    push_field(buf, debtor.as_bytes());
+    buf.extend_from_slice(debtor);
     buf.extend_from_slice(step);
     let to = usize::from(event.recipients.debtor) + 2 * usize::from(event.recipients.guarantor);
     buf.extend_from_slice(RECIPIENTS[to]);
     buf.push(b',');
     push_decimal(buf, event.amount);
     buf.push(b',');
-    if let Some(value) = event.charge {
-        let _ = std::io::Write::write_fmt(buf, format_args!("{value}"));
+    match event.charge {
+        Some(super::ChargeValue::Amount(amount)) => push_decimal(buf, amount),
+        Some(value) => {
+            let _ = std::io::Write::write_fmt(buf, format_args!("{value}"));
+        }
+        None => {}
     }
     buf.push(b'\n');
 }
@@ -200,15 +230,18 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
     out.write_all(CSV_HEADER)?;
     let steps = step_fields(plan);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+    let (mut date, mut reference, mut debtor) = (Vec::new(), Vec::new(), Vec::new());
     for event in sim.events() {
-        let reference = &ledger.invoice(event.invoice).reference;
-        push_row(
-            &mut buf,
-            &steps,
-            reference,
-            &ledger.debtor(event.debtor).id,
-            event,
+        date.clear();
+        push_date_bytes(&mut date, event.date);
+        reference.clear();
+        push_field(
+            &mut reference,
+            ledger.invoice(event.invoice).reference.as_bytes(),
         );
+        debtor.clear();
+        push_field(&mut debtor, ledger.debtor(event.debtor).id.as_bytes());
+        push_fields(&mut buf, &steps, &date, &reference, &debtor, event);
         if buf.len() >= (1 << 16) - 512 {
             out.write_all(&buf)?;
             buf.clear();
@@ -218,34 +251,143 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
     out.flush()
 }
 
-/// Rows of one range of invoices, by day of the window.
+/// What every range's rows share: each step's middle fields, each day's
+/// date and each debtor's id, as written in CSV.
+struct CsvText {
+    steps: Vec<Vec<u8>>,
+    /// The first day of the window, in days from the common era.
+    first_day: i64,
+    dates: Vec<[u8; 10]>,
+    debtors: Vec<u8>,
+    debtor_ends: Vec<usize>,
+    /// Whether the policy applies to each debtor.
+    covered: Vec<bool>,
+}
+
+impl CsvText {
+    fn new(plan: &Plan, ledger: &Ledger, first: NaiveDate, days: usize) -> Self {
+        let mut debtors = Vec::new();
+        let mut debtor_ends = Vec::with_capacity(ledger.debtors.len());
+        for debtor in &ledger.debtors {
+            push_field(&mut debtors, debtor.id.as_bytes());
+            debtor_ends.push(debtors.len());
+        }
+        let dates = (0..days)
+            .map(|day| {
+                let mut text = [b'0'; 10];
+                let mut buf = Vec::with_capacity(10);
+                if let Some(date) = first.checked_add_days(chrono::Days::new(day as u64)) {
+                    push_date_bytes(&mut buf, date);
+                }
+                if buf.len() == 10 {
+                    text.copy_from_slice(&buf);
+                }
+                text
+            })
+            .collect();
+        CsvText {
+            steps: step_fields(plan),
+            first_day: i64::from(first.num_days_from_ce()),
+            dates,
+            debtors,
+            debtor_ends,
+            covered: ledger.debtors.iter().map(|d| plan.covers(d.kind)).collect(),
+        }
+    }
+
+    fn debtor(&self, debtor: crate::ledger::DebtorId) -> &[u8] {
+        let i = debtor.0 as usize;
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| self.debtor_ends[before]);
+        self.debtor_ends
+            .get(i)
+            .and_then(|&end| self.debtors.get(start..end))
+            .unwrap_or_default()
+    }
+}
+
+/// Text appended in blocks, never copied to grow (a day of a large book
+/// has hundreds of kilobytes of rows).
+#[derive(Debug, Default, Clone)]
+struct Blocks(Vec<Vec<u8>>);
+
+impl Blocks {
+    /// Above the output's buffer (64 KB), so that a block is written
+    /// directly rather than copied into it.
+    const SIZE: usize = 1 << 17;
+
+    /// The block to append a row to.
+    fn tail(&mut self) -> &mut Vec<u8> {
+        if self
+            .0
+            .last()
+            .is_none_or(|block| block.len() + 1024 > Self::SIZE)
+        {
+            self.0.push(Vec::with_capacity(Self::SIZE));
+        }
+        let last = self.0.len() - 1;
+        &mut self.0[last]
+    }
+
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        self.0.iter().try_for_each(|block| out.write_all(block))
+    }
+}
+
+/// Rows of one range of invoices, by day of the window, and the totals
+/// the summary needs.
 struct CsvSink<'a> {
     ledger: &'a Ledger,
-    steps: &'a [Vec<u8>],
-    first: NaiveDate,
-    days: Vec<Vec<u8>>,
+    text: &'a CsvText,
+    days: Vec<Blocks>,
+    reference: Vec<u8>,
     totals: super::StepTotals,
+    book: super::summary::BookTotals,
 }
 
 impl super::Sink for CsvSink<'_> {
     fn invoice(&mut self, invoice: &crate::ledger::Invoice, events: &[Event]) {
+        let text = self.text;
+        let covered = text
+            .covered
+            .get(invoice.debtor.0 as usize)
+            .copied()
+            .unwrap_or(false);
+        self.book.add(self.ledger, invoice, covered);
+        if events.is_empty() {
+            return;
+        }
+        self.reference.clear();
+        push_field(&mut self.reference, invoice.reference.as_bytes());
         for event in events {
             self.totals.add(event);
-            let day = (event.date - self.first).num_days();
-            let Some(bucket) = usize::try_from(day).ok().and_then(|d| self.days.get_mut(d)) else {
+            let day = i64::from(event.date.num_days_from_ce()) - text.first_day;
+            let Some(day) = usize::try_from(day).ok() else {
                 continue;
             };
-            let debtor = &self.ledger.debtor(event.debtor).id;
-            push_row(bucket, self.steps, &invoice.reference, debtor, event);
+            let (Some(bucket), Some(date)) = (self.days.get_mut(day), text.dates.get(day)) else {
+                continue;
+            };
+            let debtor = text.debtor(event.debtor);
+            push_fields(
+                bucket.tail(),
+                &text.steps,
+                date,
+                &self.reference,
+                debtor,
+                event,
+            );
         }
     }
 }
 
 /// Simulates and writes the events as CSV (the same rows as [`csv`]) in
 /// one pass: each core formats the rows of its invoices while their data is
-/// in cache, into one buffer per day; the buffers are then written day by
-/// day. For a large book this is about twice as fast as building the
-/// events, sorting them, then formatting them.
+/// in cache, into one buffer per day, and adds up the summary's totals; the
+/// buffers are then written day by day. For a large book this is about
+/// twice as fast as building the events, sorting them, then formatting
+/// them.
 pub fn csv_streamed(
     plan: &Plan,
     ledger: &Ledger,
@@ -268,26 +410,38 @@ pub fn csv_streamed(
         csv(plan, ledger, &sim, out)?;
         return Ok(sim.summary);
     }
-    let steps = step_fields(plan);
-    let sinks = super::run(&context, || CsvSink {
+    let text = CsvText::new(plan, ledger, first, days);
+    let mut sinks = super::run(&context, || CsvSink {
         ledger,
-        steps: &steps,
-        first,
-        days: vec![Vec::new(); days],
+        text: &text,
+        days: vec![Blocks::default(); days],
+        reference: Vec::new(),
         totals: super::StepTotals::new(plan),
+        book: super::summary::BookTotals::new(window),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
-    for sink in &sinks {
+    let mut book = super::summary::BookTotals::new(window);
+    for sink in &mut sinks {
         totals.merge(&sink.totals);
+        book.merge(std::mem::replace(
+            &mut sink.book,
+            super::summary::BookTotals::new(window),
+        ));
     }
-    for day in 0..days {
-        for sink in &sinks {
-            out.write_all(&sink.days[day])?;
+    // The summary is added up on another core while the rows are written.
+    std::thread::scope(|scope| {
+        let summary = scope.spawn(|| super::summary::summary_of(plan, ledger, &totals, book));
+        for day in 0..days {
+            for sink in &sinks {
+                sink.days[day].write(&mut out)?;
+            }
         }
-    }
-    out.flush()?;
-    Ok(super::summary::summarise(plan, ledger, window, &totals))
+        out.flush()?;
+        Ok(summary
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
 }
 
 #[derive(Serialize)]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Event, Window};
-use crate::ledger::{DebtorId, Ledger};
+use crate::ledger::{DebtorId, Invoice, Ledger};
 use crate::plan::{Action, Plan, StepId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,14 +95,29 @@ pub struct DebtorAging {
     pub aging: Aging,
 }
 
-/// Per step: how many events, and the sum of their outstanding amounts.
-/// All the summary needs of the events, so it can be added up by parts.
+/// Per step: how many events, and for `route` steps the sum of their
+/// outstanding amounts (the summary reports no other sum, and a million
+/// decimal additions are not free). All the summary needs of the events,
+/// so it can be added up by parts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StepTotals(pub Vec<(usize, Decimal)>);
+pub struct StepTotals(pub Vec<(usize, Decimal)>, Vec<bool>);
 
 impl StepTotals {
     pub fn new(plan: &Plan) -> Self {
-        StepTotals(vec![(0, Decimal::ZERO); plan.steps.len()])
+        StepTotals(
+            vec![(0, Decimal::ZERO); plan.steps.len()],
+            plan.steps
+                .iter()
+                .map(|step| matches!(step.action, Action::Route { .. }))
+                .collect(),
+        )
+    }
+
+    /// Totals counted elsewhere (per step: events, sum of outstanding
+    /// amounts), kept as given.
+    pub fn from_counts(counts: Vec<(usize, Decimal)>) -> Self {
+        let keep = vec![true; counts.len()];
+        StepTotals(counts, keep)
     }
 
     pub fn of(plan: &Plan, events: &[Event]) -> Self {
@@ -116,7 +131,9 @@ impl StepTotals {
     pub fn add(&mut self, event: &Event) {
         if let Some((count, amount)) = self.0.get_mut(event.step.0) {
             *count += 1;
-            *amount += event.amount;
+            if self.1.get(event.step.0).copied().unwrap_or(false) {
+                *amount += event.amount;
+            }
         }
     }
 
@@ -128,7 +145,96 @@ impl StepTotals {
     }
 }
 
+/// What the summary needs of the book, added up invoice by invoice, so that
+/// the threads simulating ranges of invoices can each add up theirs while
+/// the invoice is in cache.
+#[derive(Debug, Clone)]
+pub struct BookTotals {
+    window: Window,
+    invoices: usize,
+    collected: Decimal,
+    credited: Decimal,
+    /// Each balance left at the window's end: (debtor, days late, balance),
+    /// added up per debtor at the end (a part of a large book sees a part
+    /// of its debtors, and a table per part was most of its memory).
+    balances: Vec<(u32, i32, Decimal)>,
+}
+
+impl BookTotals {
+    pub fn new(window: Window) -> Self {
+        BookTotals {
+            window,
+            invoices: 0,
+            collected: Decimal::ZERO,
+            credited: Decimal::ZERO,
+            balances: Vec::new(),
+        }
+    }
+
+    /// Adds an invoice (`covered`: the policy applies to its debtor).
+    pub fn add(&mut self, ledger: &Ledger, invoice: &Invoice, covered: bool) {
+        let window = self.window;
+        if invoice.issued > window.to || !covered {
+            return;
+        }
+        self.invoices += 1;
+        let entries = ledger.entries_of(invoice);
+        let mut settled = Decimal::ZERO;
+        for entry in entries {
+            if entry.date > window.to || !entry.kind.settles() {
+                continue;
+            }
+            settled += entry.amount;
+            if window.contains(entry.date) {
+                match entry.kind {
+                    crate::ledger::EntryKind::Payment => self.collected += entry.amount,
+                    _ => self.credited += entry.amount,
+                }
+            }
+        }
+        // Nothing settled: the balance is the amount (positive, as read).
+        let balance = if entries.is_empty() {
+            invoice.amount
+        } else {
+            (invoice.amount - settled).max(Decimal::ZERO)
+        };
+        if balance > Decimal::ZERO {
+            let late = (window.to - invoice.due).num_days();
+            // Past ±2^31 days every bucket is the same as at the limit.
+            let late = i32::try_from(late).unwrap_or(if late < 0 { i32::MIN } else { i32::MAX });
+            self.balances.push((invoice.debtor.0, late, balance));
+        }
+    }
+
+    /// Adds another range's totals (sums are exact: the order does not
+    /// matter), taking its balances.
+    pub fn merge(&mut self, other: BookTotals) {
+        self.invoices += other.invoices;
+        self.collected += other.collected;
+        self.credited += other.credited;
+        if self.balances.is_empty() {
+            self.balances = other.balances;
+        } else {
+            self.balances.extend(other.balances);
+        }
+    }
+}
+
 pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
+    let mut book = BookTotals::new(window);
+    for invoice in &ledger.invoices {
+        book.add(
+            ledger,
+            invoice,
+            plan.covers(ledger.debtor(invoice.debtor).kind),
+        );
+    }
+    summary_of(plan, ledger, totals, book)
+}
+
+/// The summary of a simulation from its events' and the book's totals.
+pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookTotals) -> Summary {
+    let window = book.window;
     let mut steps = Vec::new();
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
@@ -157,51 +263,33 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTota
             Action::Charge(_) | Action::Stop => {}
         }
     }
-    let mut invoices = 0;
-    let mut collected = Decimal::ZERO;
-    let mut credited = Decimal::ZERO;
-    let mut per_debtor: BTreeMap<DebtorId, Aging> = BTreeMap::new();
-    for invoice in &ledger.invoices {
-        if invoice.issued > window.to || !plan.covers(ledger.debtor(invoice.debtor).kind) {
-            continue;
-        }
-        invoices += 1;
-        let mut settled = Decimal::ZERO;
-        for entry in ledger.entries_of(invoice) {
-            if entry.date > window.to || !entry.kind.settles() {
-                continue;
-            }
-            settled += entry.amount;
-            if window.contains(entry.date) {
-                match entry.kind {
-                    crate::ledger::EntryKind::Payment => collected += entry.amount,
-                    _ => credited += entry.amount,
-                }
-            }
-        }
-        let balance = (invoice.amount - settled).max(Decimal::ZERO);
-        if balance > Decimal::ZERO {
-            per_debtor
-                .entry(invoice.debtor)
-                .or_default()
-                .add((window.to - invoice.due).num_days(), balance);
+    // Per debtor (sums are exact: the order of the balances does not
+    // matter), then the total in debtor index order.
+    let mut by_debtor: Vec<Option<Aging>> = vec![None; ledger.debtors.len()];
+    for &(debtor, days_late, balance) in &book.balances {
+        if let Some(aging) = by_debtor.get_mut(debtor as usize) {
+            aging
+                .get_or_insert_default()
+                .add(i64::from(days_late), balance);
         }
     }
     let mut aged_total = Aging::default();
-    for aging in per_debtor.values() {
+    let mut aged: Vec<DebtorAging> = Vec::new();
+    for (debtor, aging) in by_debtor.into_iter().enumerate() {
+        let Some(aging) = aging else { continue };
         for (i, amount) in aging.buckets().iter().enumerate() {
             aged_total.add(bucket_day(i), *amount);
         }
+        aged.push(DebtorAging {
+            debtor: DebtorId(debtor as u32),
+            aging,
+        });
     }
-    let mut aged: Vec<DebtorAging> = per_debtor
-        .into_iter()
-        .map(|(debtor, aging)| DebtorAging { debtor, aging })
-        .collect();
     aged.sort_by(|a, b| ledger.debtor(a.debtor).id.cmp(&ledger.debtor(b.debtor).id));
     Summary {
         from: window.from,
         to: window.to,
-        invoices,
+        invoices: book.invoices,
         events,
         steps,
         channels,
@@ -213,8 +301,8 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTota
                 amount,
             })
             .collect(),
-        collected,
-        credited,
+        collected: book.collected,
+        credited: book.credited,
         outstanding: aged_total.total(),
         aged,
         aged_total,

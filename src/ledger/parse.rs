@@ -1,0 +1,466 @@
+//! One row of a ledger → its values: everything about a row that needs no
+//! other row (dates, amounts, the debtor, the currency), whatever file it
+//! came from. Runs on the reading threads; the book is built from what it
+//! returns (build.rs).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::problem::{FieldAt, Problems, RowAt};
+use super::{DebtorId, DebtorIndex, Dialect, EntryKind, dialect};
+use crate::diagnostic::Code;
+use crate::suggest;
+
+/// The ledger's columns, in the order of the CSV reader's column table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Date = 0,
+    Type = 1,
+    Invoice = 2,
+    Debtor = 3,
+    Amount = 4,
+    Due = 5,
+    Currency = 6,
+}
+
+impl Col {
+    pub fn name(self) -> &'static str {
+        match self {
+            Col::Date => "date",
+            Col::Type => "type",
+            Col::Invoice => "invoice",
+            Col::Debtor => "debtor",
+            Col::Amount => "amount",
+            Col::Due => "due",
+            Col::Currency => "currency",
+        }
+    }
+}
+
+/// One row of a ledger, whatever its file.
+pub trait Row {
+    /// The value of a column; `None` when absent or blank.
+    fn value(&self, col: Col) -> Option<&[u8]>;
+    fn at(&self, col: Col) -> FieldAt;
+    fn row(&self) -> RowAt;
+    /// The extra columns' values; `None` after reporting a bad one.
+    fn attributes(&self, problems: &mut Problems) -> Option<Box<[Box<str>]>>;
+}
+
+/// A row's values, parsed and checked against the debtors, before the book
+/// is consulted.
+#[derive(Debug)]
+pub struct Parsed<'r> {
+    pub row: RowAt,
+    pub kind: RowKind,
+    pub date: NaiveDate,
+    /// The invoice reference, trimmed.
+    pub reference: &'r str,
+    pub invoice_at: FieldAt,
+    /// Always there on invoices; on other rows only when given.
+    pub debtor: Option<DebtorId>,
+    /// Zero for disputes and resolutions.
+    pub amount: Decimal,
+    /// The due date of an invoice (its date on other rows).
+    pub due: NaiveDate,
+    pub attributes: Box<[Box<str>]>,
+}
+
+/// Dates already read, by their text: a book has a few hundred distinct
+/// dates and millions of them written, and reading one (checking the
+/// calendar) costs more than looking it up. Keeps ten-byte texts (both
+/// dialects' dates). One per reading thread.
+#[derive(Debug, Clone)]
+pub struct DateCache {
+    slots: [Option<(u64, u16, NaiveDate)>; 64],
+}
+
+impl Default for DateCache {
+    fn default() -> Self {
+        DateCache { slots: [None; 64] }
+    }
+}
+
+impl DateCache {
+    /// The slot and key of `raw`, read as two integers (copying it into
+    /// an array first stalled the processor); `None` unless 10 bytes.
+    fn key(raw: &[u8]) -> Option<(usize, u64, u16)> {
+        let (head, tail) = raw.split_first_chunk::<8>()?;
+        let tail: &[u8; 2] = tail.try_into().ok()?;
+        let head = u64::from_le_bytes(*head);
+        let tail = u16::from_le_bytes(*tail);
+        let folded = head ^ u64::from(tail) << 13;
+        let slot = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        Some((slot, head, tail))
+    }
+
+    pub fn get(&self, raw: &[u8]) -> Option<NaiveDate> {
+        let (slot, head, tail) = Self::key(raw)?;
+        match self.slots[slot] {
+            Some((h, t, date)) if h == head && t == tail => Some(date),
+            _ => None,
+        }
+    }
+
+    pub fn put(&mut self, raw: &[u8], date: NaiveDate) {
+        if let Some((slot, head, tail)) = Self::key(raw) {
+            self.slots[slot] = Some((head, tail, date));
+        }
+    }
+}
+
+/// Parses rows: everything about a row that needs no other row. Apart from
+/// the builder so that it can run on its own thread.
+#[derive(Debug, Clone)]
+pub struct Parser {
+    debtors: Arc<DebtorIndex>,
+    currency: &'static str,
+    dialect: Dialect,
+}
+
+impl Parser {
+    /// Parses rows whose debtor ids are those of `debtors`; amounts must be
+    /// in `currency`.
+    pub fn new(debtors: Arc<DebtorIndex>, currency: &'static str, dialect: Dialect) -> Self {
+        Parser {
+            debtors,
+            currency,
+            dialect,
+        }
+    }
+
+    /// The row's values; `None` after recording its problems. `dates`
+    /// remembers dates already read (a book has few distinct ones).
+    pub fn parse<'r, R: Row>(
+        &self,
+        row: &'r R,
+        problems: &mut Problems,
+        dates: &mut DateCache,
+    ) -> Option<Parsed<'r>> {
+        let at = row.row();
+        let errors_before = problems.errors;
+        let kind = self.kind(problems, row);
+        let date = self.date(problems, row, Col::Date, "date", dates);
+        let reference = self.reference(problems, row);
+        let kind = kind?;
+        let (debtor, amount, due) = match kind {
+            RowKind::Invoice => {
+                let debtor = self
+                    .required(problems, row, Col::Debtor, || {
+                        "an invoice row needs the debtor's id".into()
+                    })
+                    .and_then(|_| self.debtor(problems, row));
+                let amount = self.amount(problems, row, true);
+                let due = self.date(problems, row, Col::Due, "due date", dates);
+                (debtor, amount, due)
+            }
+            RowKind::Entry(kind) => {
+                let amount = if kind.settles() {
+                    self.amount(problems, row, false)
+                } else {
+                    Some(Decimal::ZERO)
+                };
+                let debtor = match row.value(Col::Debtor) {
+                    Some(_) => self.debtor(problems, row),
+                    None => None,
+                };
+                (debtor, amount, date)
+            }
+        };
+        if problems.errors > errors_before {
+            return None;
+        }
+        let (date, reference, amount, due) = (date?, reference?, amount?, due?);
+        if kind == RowKind::Invoice && due < date {
+            problems.error(
+                Code::LedgerDueBeforeIssue,
+                at,
+                row.at(Col::Due),
+                format!("the invoice is due on {due}, before its issue on {date}"),
+                "before the issue date",
+                "check the `due` and `date` columns (swapped? a typo in the year?)",
+            );
+            return None;
+        }
+        let attributes = row.attributes(problems)?;
+        Some(Parsed {
+            row: at,
+            kind,
+            date,
+            reference,
+            invoice_at: row.at(Col::Invoice),
+            debtor,
+            amount,
+            due,
+            attributes,
+        })
+    }
+
+    fn kind(&self, problems: &mut Problems, row: &impl Row) -> Option<RowKind> {
+        let Some(raw) = row.value(Col::Type) else {
+            self.missing(
+                problems,
+                row,
+                Col::Type,
+                "every row has a type: invoice, payment, credit_note, dispute or resolve",
+            );
+            return None;
+        };
+        let kind = match raw.trim_ascii() {
+            b"invoice" => Some(RowKind::Invoice),
+            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
+            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
+            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
+            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
+            other => {
+                let word = String::from_utf8_lossy(other)
+                    .trim()
+                    .to_lowercase()
+                    .replace([' ', '-'], "_");
+                RowKind::ALL
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map(|(_, k)| *k)
+            }
+        };
+        if kind.is_none() {
+            let shown = String::from_utf8_lossy(raw).trim().to_string();
+            let words = RowKind::ALL.iter().map(|(w, _)| *w);
+            let hint = suggest::did_you_mean(&shown, words);
+            problems.error(
+                Code::LedgerType,
+                row.row(),
+                row.at(Col::Type),
+                format!("unknown entry type `{}`", suggest::short(&shown)),
+                "not a type of entry",
+                hint.unwrap_or_else(|| {
+                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve`".into()
+                }),
+            );
+        }
+        kind
+    }
+
+    fn missing(&self, problems: &mut Problems, row: &impl Row, col: Col, help: &str) {
+        problems.error(
+            Code::LedgerMissingValue,
+            row.row(),
+            row.at(col),
+            format!("the `{}` column is empty", col.name()),
+            "empty",
+            help,
+        );
+    }
+
+    /// The value of a required column; `help` is built only when missing.
+    fn required<'r, R: Row>(
+        &self,
+        problems: &mut Problems,
+        row: &'r R,
+        col: Col,
+        help: impl FnOnce() -> String,
+    ) -> Option<&'r [u8]> {
+        let value = row.value(col);
+        if value.is_none() {
+            self.missing(problems, row, col, &help());
+        }
+        value
+    }
+
+    fn date(
+        &self,
+        problems: &mut Problems,
+        row: &impl Row,
+        col: Col,
+        what: &str,
+        dates: &mut DateCache,
+    ) -> Option<NaiveDate> {
+        let raw = self.required(problems, row, col, || {
+            format!("give the {what}, e.g. `2026-01-05`")
+        })?;
+        if let Some(date) = dates.get(raw) {
+            return Some(date);
+        }
+        match dialect::parse_date(raw, self.dialect) {
+            Ok(date) => {
+                dates.put(raw, date);
+                Some(date)
+            }
+            Err(err) => {
+                problems.error(
+                    Code::LedgerDate,
+                    row.row(),
+                    row.at(col),
+                    format!("{what}: {}", err.message),
+                    "not a date",
+                    err.help,
+                );
+                None
+            }
+        }
+    }
+
+    fn reference<'r, R: Row>(&self, problems: &mut Problems, row: &'r R) -> Option<&'r str> {
+        let raw = self.required(problems, row, Col::Invoice, || {
+            "give the invoice's reference, e.g. `F-2026-001`".into()
+        })?;
+        match std::str::from_utf8(raw) {
+            Ok(text) => Some(text.trim()),
+            Err(_) => {
+                problems.error(
+                    Code::LedgerSyntax,
+                    row.row(),
+                    row.at(Col::Invoice),
+                    "this field is not UTF-8 text",
+                    "not UTF-8",
+                    "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
+                );
+                None
+            }
+        }
+    }
+
+    fn debtor(&self, problems: &mut Problems, row: &impl Row) -> Option<DebtorId> {
+        let raw = row.value(Col::Debtor)?.trim_ascii();
+        let found = self.debtors.get_bytes(raw);
+        if found.is_none() {
+            let text = String::from_utf8_lossy(raw);
+            let id = text.trim();
+            let hint =
+                suggest::did_you_mean(id, self.debtors.debtors.iter().map(|d| d.id.as_str()));
+            problems.error(
+                Code::LedgerUnknownDebtor,
+                row.row(),
+                row.at(Col::Debtor),
+                format!(
+                    "the debtor `{}` is not in the debtors file",
+                    suggest::short(id)
+                ),
+                "unknown debtor",
+                hint.unwrap_or_else(|| {
+                    "add the debtor to the debtors file (id, name, kind), or correct the id".into()
+                }),
+            );
+        }
+        found
+    }
+
+    /// A positive amount in the policy's currency.
+    fn amount(&self, problems: &mut Problems, row: &impl Row, invoice: bool) -> Option<Decimal> {
+        let what = if invoice {
+            "an invoice"
+        } else {
+            "a payment or credit note"
+        };
+        let raw = self.required(problems, row, Col::Amount, || {
+            format!("{what} row needs its amount")
+        })?;
+        let amount = match dialect::parse_amount(raw, self.dialect) {
+            Ok(amount) => amount,
+            Err(err) => {
+                problems.error(
+                    Code::LedgerAmount,
+                    row.row(),
+                    row.at(Col::Amount),
+                    format!("amount: {}", err.message),
+                    "not an amount",
+                    err.help,
+                );
+                return None;
+            }
+        };
+        if amount <= Decimal::ZERO {
+            problems.error(
+                Code::LedgerAmountNotPositive,
+                row.row(),
+                row.at(Col::Amount),
+                format!("the amount must be above zero, found {amount}"),
+                if amount.is_zero() { "zero" } else { "negative" },
+                "amounts are positive; a refund or correction is a `credit_note` with a positive amount",
+            );
+            return None;
+        }
+        if let Some(raw) = row.value(Col::Currency) {
+            let code = String::from_utf8_lossy(raw).trim().to_uppercase();
+            if code != self.currency {
+                let known = crate::vocab::currency(&code).is_some();
+                let (message, label) = if known {
+                    (
+                        format!("this amount is in {code}, the policy in {}", self.currency),
+                        format!("not {}", self.currency),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` is not an ISO 4217 currency code",
+                            suggest::short(&code)
+                        ),
+                        "not a currency code".to_string(),
+                    )
+                };
+                problems.error(
+                    Code::LedgerCurrency,
+                    row.row(),
+                    row.at(Col::Currency),
+                    message,
+                    label,
+                    format!(
+                        "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
+                        self.currency
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(amount)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Invoice,
+    Entry(EntryKind),
+}
+
+impl RowKind {
+    const ALL: &'static [(&'static str, RowKind)] = &[
+        ("invoice", RowKind::Invoice),
+        ("payment", RowKind::Entry(EntryKind::Payment)),
+        ("credit_note", RowKind::Entry(EntryKind::CreditNote)),
+        ("dispute", RowKind::Entry(EntryKind::Dispute)),
+        ("resolve", RowKind::Entry(EntryKind::Resolve)),
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_cache_gives_back_only_what_was_put_for_the_same_text() {
+        let mut cache = DateCache::default();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2025, 3, d).unwrap();
+        assert_eq!(cache.get(b""), None);
+        assert_eq!(cache.get(b"2025-03-01"), None);
+        for d in 1..=31 {
+            cache.put(format!("2025-03-{d:02}").as_bytes(), day(d));
+        }
+        for d in 1..=31 {
+            let text = format!("2025-03-{d:02}");
+            // Kept, or pushed out by another: never another date.
+            assert!(
+                cache
+                    .get(text.as_bytes())
+                    .is_none_or(|found| found == day(d))
+            );
+        }
+        cache.put(b"2025-03-05", day(5));
+        assert_eq!(cache.get(b"2025-03-05"), Some(day(5)));
+        assert_eq!(cache.get(b" 2025-03-05"), None, "another text");
+        cache.put(b"a-text-longer-than-a-date", day(1));
+        assert_eq!(cache.get(b"a-text-longer-than-a-date"), None);
+        assert_eq!(cache.get(b"\0\0\0\0\0\0\0\0\0\0"), None, "an empty slot");
+    }
+}
