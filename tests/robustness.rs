@@ -8,35 +8,14 @@ use policy::check::check_source;
 use policy::load;
 use proptest::prelude::*;
 
-const TOKENS: &[&str] = &[
-    "after",
-    "from",
-    "if",
-    "and",
-    "or",
-    "not",
-    "send",
-    "by",
-    "to",
-    "call",
-    "charge",
-    "route",
-    "with",
-    "stop",
-    "allow",
-    "because",
-    "policy",
-    "jurisdiction",
-    "currency",
-    "applies",
-    "templates",
-    "limit",
-    "contacts",
-    "per",
-    "minimum",
-    "destination",
-    "is",
-    "statutory",
+/// The language's keywords and the other words and symbols of a policy.
+fn tokens() -> Vec<&'static str> {
+    let mut tokens = policy::syntax::KEYWORDS.to_vec();
+    tokens.extend_from_slice(OTHER_TOKENS);
+    tokens
+}
+
+const OTHER_TOKENS: &[&str] = &[
     "days",
     "business days",
     "weeks",
@@ -129,7 +108,7 @@ enum Mutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let token = proptest::sample::select(TOKENS).prop_map(str::to_string);
+    let token = proptest::sample::select(tokens()).prop_map(str::to_string);
     prop_oneof![
         (any::<usize>(), 1usize..20).prop_map(|(at, len)| Mutation::Delete(at, len)),
         (any::<usize>(), token.clone()).prop_map(|(at, t)| Mutation::Insert(at, t)),
@@ -192,7 +171,7 @@ proptest! {
     }
 
     #[test]
-    fn random_tokens_never_panic(tokens in proptest::collection::vec(proptest::sample::select(TOKENS), 0..60)) {
+    fn random_tokens_never_panic(tokens in proptest::collection::vec(proptest::sample::select(tokens()), 0..60)) {
         check_text(tokens.join(" "));
     }
 

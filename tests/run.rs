@@ -504,3 +504,21 @@ fn the_dossier_shows_what_the_runs_sent_with_each_files_hash() {
         );
     }
 }
+
+/// A dry run trusts the journal only as far as a real run would: records
+/// cut off the end (the head file says there were more) are refused.
+#[test]
+fn a_dry_run_refuses_a_journal_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    let path = dir.path().join("journal.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text.lines().collect();
+    std::fs::write(&path, kept[..kept.len() - 2].join("\n") + "\n").unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23")
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("policy::journal_altered"));
+}

@@ -19,6 +19,7 @@ use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
 use crate::letters::{self, Templates};
 use crate::load::{self, LoadError};
 use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
+use crate::simulate::output::table_text;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -326,15 +327,14 @@ fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
 }
 
 fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> String {
-    let mut out = String::new();
     if actions.is_empty() {
-        return out;
+        return String::new();
     }
-    let rows: Vec<[String; 7]> = actions
+    let rows: Vec<Vec<String>> = actions
         .iter()
         .map(|r| {
             let a = &r.borrow().action;
-            [
+            vec![
                 a.debtor.clone(),
                 a.step.id.clone(),
                 a.channel.clone(),
@@ -350,32 +350,7 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
     let header = [
         "debtor", "step", "channel", "to", "invoices", "claimed", "output",
     ];
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let _ = writeln!(out, "{verb}:");
-    let line = |cells: &[&str]| {
-        let mut text = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
-            if i + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
-                text.push_str(&" ".repeat(pad + 2));
-            }
-        }
-        text.trim_end().to_string()
-    };
-    let _ = writeln!(out, "{}", line(&header));
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        let _ = writeln!(out, "{}", line(&cells));
-    }
-    out
+    format!("{verb}:\n{}", table_text(&header, &rows, &[]))
 }
 
 fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {

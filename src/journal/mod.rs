@@ -152,14 +152,10 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn read(path: &Path) -> Result<Snapshot, Diagnostic> {
         if !path.exists() {
+            never_written(path)?;
             return Ok(Snapshot::default());
         }
-        let head = verify::read_head(path)?;
-        let scan =
-            verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
-        if let Some(first) = scan.problems.into_iter().next() {
-            return Err(first);
-        }
+        let (_, scan, _) = read_verified(path)?;
         Ok(Snapshot { state: scan.state })
     }
 
@@ -208,48 +204,16 @@ impl Journal {
     /// (`policy::journal_altered`), before anything is written. An append
     /// left unfinished by a crash is repaired (a warning says so).
     pub fn open(path: &Path, options: Options) -> Result<Journal, Diagnostic> {
-        let shown = path.display().to_string();
         let lock = lock(path)?;
-        let mut warnings = Vec::new();
         if !path.exists() {
-            // A head without its journal: the journal was deleted, not never
-            // written. Starting afresh would forget what was sent.
-            if let Some(head) = verify::read_head(path)?.filter(|h| h.seq > 0) {
-                return Err(refuse(
-                    Diagnostic::error(
-                        Code::JournalAltered,
-                        format!(
-                            "the journal `{shown}` is missing, but its head file says it had {} records",
-                            head.seq
-                        ),
-                    )
-                    .with_help("restore the journal from a backup; a new one would send everything again"),
-                    &shown,
-                ));
-            }
+            never_written(path)?;
             File::create(path)
                 .and_then(|f| f.sync_all())
                 .and_then(|()| fsx::sync_dir(parent(path)))
                 .map_err(|e| write_failed(path, &e))?;
             write_head(path, &Head::genesis())?;
         }
-        let head = verify::read_head(path)?;
-        let scan =
-            verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
-        if let Some(first) = scan.problems.into_iter().next() {
-            return Err(refuse(first, &shown));
-        }
-        match verify::check_head(
-            path,
-            head.as_ref(),
-            scan.last_seq,
-            scan.torn,
-            scan.hash_at_head.as_deref(),
-        ) {
-            HeadCheck::Ok => {}
-            HeadCheck::Lagging(warning) => warnings.push(warning),
-            HeadCheck::Broken(problem) => return Err(refuse(problem, &shown)),
-        }
+        let (head, scan, mut warnings) = read_verified(path)?;
         let file = fsx::open_append(path).map_err(|e| write_failed(path, &e))?;
         if let Some(line) = scan.torn {
             // The unfinished record was never acknowledged by the head (the
@@ -715,6 +679,53 @@ fn write_failed(path: &Path, err: &std::io::Error) -> Diagnostic {
 }
 
 /// A journal that fails verification stops the run before anything.
+/// A missing journal is new only if its head file does not say otherwise: a
+/// head without its journal means the journal was deleted, and starting
+/// afresh would forget what was sent.
+fn never_written(path: &Path) -> Result<(), Diagnostic> {
+    let Some(head) = verify::read_head(path)?.filter(|h| h.seq > 0) else {
+        return Ok(());
+    };
+    let shown = path.display().to_string();
+    Err(refuse(
+        Diagnostic::error(
+            Code::JournalAltered,
+            format!(
+                "the journal `{shown}` is missing, but its head file says it had {} records",
+                head.seq
+            ),
+        )
+        .with_help("restore the journal from a backup; a new one would send everything again"),
+        &shown,
+    ))
+}
+
+/// Reads and verifies an existing journal as a run must before relying on
+/// it: records, chain, protocol and head. The head is returned as read; a
+/// lagging head and a torn last line are for the caller to repair.
+fn read_verified(path: &Path) -> Result<(Option<Head>, verify::Scan, Vec<Diagnostic>), Diagnostic> {
+    let shown = path.display().to_string();
+    let head = verify::read_head(path)?;
+    let scan =
+        verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
+    if let Some(first) = scan.problems.first() {
+        return Err(refuse(first.clone(), &shown));
+    }
+    let mut warnings = Vec::new();
+    match verify::check_head(
+        path,
+        head.as_ref(),
+        scan.last_seq,
+        scan.torn,
+        scan.hash_at_head.as_deref(),
+    ) {
+        HeadCheck::Ok => {}
+        HeadCheck::Lagging(warning) => warnings.push(warning),
+        HeadCheck::Broken(problem) => return Err(refuse(problem, &shown)),
+    }
+    Ok((head, scan, warnings))
+}
+
 fn refuse(problem: Diagnostic, journal: &str) -> Diagnostic {
     let help = problem.help.clone().unwrap_or_default();
     problem.with_help(format!(

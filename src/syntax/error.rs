@@ -216,39 +216,41 @@ fn expectations(positives: &[Rule]) -> Vec<Expected> {
     list
 }
 
+/// The language's keywords, as written.
+pub const KEYWORDS: &[&str] = &[
+    "after",
+    "from",
+    "if",
+    "and",
+    "or",
+    "not",
+    "send",
+    "by",
+    "to",
+    "call",
+    "charge",
+    "route",
+    "with",
+    "stop",
+    "allow",
+    "because",
+    "policy",
+    "jurisdiction",
+    "currency",
+    "applies",
+    "templates",
+    "limit",
+    "contacts",
+    "contact",
+    "per",
+    "minimum",
+    "destination",
+    "is",
+    "statutory",
+];
+
 /// Whether a word is one of the language's keywords (any case).
 fn is_keyword(word: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "after",
-        "from",
-        "if",
-        "and",
-        "or",
-        "not",
-        "send",
-        "by",
-        "to",
-        "call",
-        "charge",
-        "route",
-        "with",
-        "stop",
-        "allow",
-        "because",
-        "policy",
-        "jurisdiction",
-        "currency",
-        "applies",
-        "templates",
-        "limit",
-        "contacts",
-        "contact",
-        "per",
-        "minimum",
-        "destination",
-        "is",
-        "statutory",
-    ];
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 

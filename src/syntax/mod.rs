@@ -6,6 +6,8 @@
 //! of every line instead of only the first of the file.
 
 mod error;
+
+pub use error::KEYWORDS;
 mod lower;
 
 use std::sync::Arc;
