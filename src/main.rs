@@ -1,3 +1,8 @@
+mod allocator;
+
+#[global_allocator]
+static ALLOCATOR: allocator::HugePageAlloc = allocator::HugePageAlloc;
+
 fn main() -> std::process::ExitCode {
     policy::cli::main()
 }

@@ -233,6 +233,35 @@ fn output_file_is_written_whole() {
 }
 
 #[test]
+fn an_existing_output_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("events.csv");
+    std::fs::write(
+        &out,
+        "an older report, longer than the new one\n".repeat(1000),
+    )
+    .unwrap();
+    simulate("dispute", &["-o"]).arg(&out).assert().success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("date,invoice,"), "{text}");
+    assert_eq!(text.lines().count(), 5);
+    assert!(!dir.path().join("events.csv.partial").exists());
+}
+
+#[test]
+fn an_output_path_that_cannot_be_replaced_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("events.csv");
+    std::fs::create_dir(&out).unwrap();
+    let output = simulate("dispute", &["-o"]).arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(out.is_dir());
+    assert!(!dir.path().join("events.csv.partial").exists());
+}
+
+#[test]
 fn a_forced_dialect_that_does_not_fit_says_so() {
     let output = policy()
         .args([

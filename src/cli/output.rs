@@ -34,7 +34,7 @@ pub(super) fn write_file(
         write(&mut out)?;
         out.flush()?;
         drop(out);
-        std::fs::rename(&partial, path)
+        replace(&partial, path)
     });
     match result {
         Ok(()) => Exit::Ok,
@@ -47,4 +47,20 @@ pub(super) fn write_file(
             Exit::Failure
         }
     }
+}
+
+/// Moves the complete `partial` file to `path`.
+///
+/// An existing `path` is removed first: renaming over it would make ext4
+/// (its default `auto_da_alloc`) start writing the new file to disk inside
+/// the rename, 0.05 to 0.09 s for the 88 MB of a million invoices' events.
+/// The product is a report that can be made again, so the instant without
+/// a file (and a file not yet on disk at a power cut) costs nothing that
+/// matters; a partial file is still never seen under `path`.
+fn replace(partial: &Path, path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::rename(partial, path)
 }
