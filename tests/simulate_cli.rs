@@ -261,6 +261,73 @@ fn an_output_path_that_cannot_be_replaced_fails_cleanly() {
     assert!(!dir.path().join("events.csv.partial").exists());
 }
 
+/// `charge indemnity statutory` and `charge interest statutory` show what
+/// the law sets on the day: the indemnity for the balance, the yearly rate.
+#[test]
+fn statutory_charges_are_computed_on_their_day() {
+    let output = simulate("statutory", &["--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    insta::assert_snapshot!(text);
+    // BE consumer, 1,208.08 EUR owed: 65 + 5 % of the part above 500.
+    assert!(
+        text.contains("F-2,CARL,3,charge,indemnity,,,1208.08,100.40\n"),
+        "{text}"
+    );
+    // A day past the shipped rate table: its last rate, and a warning.
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("policy::rate_beyond_table"), "{stderr}");
+    assert_eq!(
+        stderr.matches("policy::rate_beyond_table").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_rate_table_given_with_rates_is_used() {
+    let output = simulate(
+        "statutory",
+        &["--format", "csv", "--rates", "statutory/rates.csv"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    // 3.15 + 8 points, rounded up to the next half point.
+    assert!(
+        text.contains("F-3,CARL,4,charge,interest,,,120.00,11.5%\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("F-1,BETA,4,charge,interest,,,1000.00,10.5%\n"),
+        "{text}"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("rate_beyond_table"), "{stderr}");
+}
+
+#[test]
+fn a_rate_table_that_cannot_be_read_or_used_stops_the_simulation() {
+    let output = simulate("statutory", &["--rates", "statutory/none.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("policy::io"), "{stderr}");
+
+    let output = simulate("statutory", &["--rates", "statutory/ledger.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("policy::rates_invalid"), "{stderr}");
+}
+
 #[test]
 fn a_forced_dialect_that_does_not_fit_says_so() {
     let output = policy()

@@ -220,6 +220,22 @@ pub fn statutory_interest(
     interest(&rule.rule, balances, first, as_of, table).map(Some)
 }
 
+/// The yearly rate of statutory interest on `day`, or `None` where none is
+/// computed (see [`statutory`]). A day past the table's last row takes
+/// that row's rate and pushes a warning to `warnings`.
+pub fn statutory_rate(
+    jurisdiction: Jurisdiction,
+    kind: DebtorKind,
+    day: NaiveDate,
+    table: &RateTable,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Option<Decimal>, Diagnostic> {
+    let Some(rule) = statutory(jurisdiction, kind) else {
+        return Ok(None);
+    };
+    rate_on(&rule.rule, day, table, warnings).map(|(rate, _, _)| Some(rate))
+}
+
 /// The principal owed at the end of the day before `day`.
 fn principal_before(balances: &Balances, day: NaiveDate) -> Decimal {
     balances

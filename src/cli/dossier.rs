@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::inputs::LedgerArgs;
+use super::inputs::{LedgerArgs, rate_table};
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::check::check_source;
-use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dossier::{self, Law, LawFrom, Request};
 use crate::letters::firm;
@@ -41,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     firm: Option<PathBuf>,
 
-    /// A rate table replacing the built-in one (the shape of data/rates.csv).
+    /// Interest rate table [default: the one shipped, see docs/money.md].
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
@@ -101,20 +100,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Ok(firm) => firm,
         Err((d, exit)) => return fail(context, d, exit),
     };
-    let rates = match &args.rates {
-        Some(path) => RateTable::read(path),
-        None => RateTable::embedded(),
-    };
-    let rates = match rates {
+    let rates = match rate_table(args.rates.as_deref()) {
         Ok(rates) => rates,
-        Err(d) => {
-            let exit = if d.code == Code::Io {
-                Exit::Failure
-            } else {
-                Exit::Findings
-            };
-            return fail(context, d, exit);
-        }
+        Err((d, exit)) => return fail(context, d, exit),
     };
 
     let (book, ledger_warnings) = match args.book.read(currency) {

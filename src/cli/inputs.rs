@@ -1,12 +1,14 @@
-//! Reading a ledger from the command line: the `--ledger`, `--debtors` and
-//! `--dialect` options every command that reads a book shares, and what a
-//! failure means for the exit code.
+//! Reading a command's inputs: the `--ledger`, `--debtors` and `--dialect`
+//! options every command that reads a book shares, the `--rates` table of
+//! the commands that compute interest, and what a failure means for the
+//! exit code.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Exit;
-use crate::diagnostic::Diagnostics;
+use crate::claim::RateTable;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ledger::{self, DialectChoice, Ledger, ReadOptions};
 
 #[derive(Debug, clap::Args)]
@@ -92,4 +94,22 @@ fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
     }
     bar.set_message(ledger.display().to_string());
     Some(bar)
+}
+
+/// The interest rate table: `--rates FILE`, else the one shipped. `Err`
+/// holds why not and its exit code (2: the file cannot be read; 1: it is
+/// not a valid table).
+pub(super) fn rate_table(path: Option<&Path>) -> Result<RateTable, (Diagnostic, Exit)> {
+    let table = match path {
+        Some(path) => RateTable::read(path),
+        None => RateTable::embedded(),
+    };
+    table.map_err(|d| {
+        let exit = if d.code == Code::Io {
+            Exit::Failure
+        } else {
+            Exit::Findings
+        };
+        (d, exit)
+    })
 }

@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::inputs::LedgerArgs;
+use super::inputs::{LedgerArgs, rate_table};
 use super::{Context, Exit, note, print_stdout};
 use crate::check::check_source;
-use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
 use crate::letters::{self, Templates};
@@ -119,11 +118,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .unwrap_or_else(|| dir.join(letters::firm::DEFAULT_NAME));
     let firm = letters::firm::read(&firm_path).map_err(|d| fail(d, Exit::Findings))?;
     warnings.extend(firm.warnings);
-    let rates = match &args.rates {
-        Some(path) => RateTable::read(path),
-        None => RateTable::embedded(),
-    }
-    .map_err(|d| fail(d, Exit::Findings))?;
+    let rates = rate_table(args.rates.as_deref()).map_err(|(d, exit)| fail(d, exit))?;
 
     // The book.
     let (book, book_warnings) = args

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::book::BookArgs;
+use super::inputs::rate_table;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
-use crate::simulate::{self, AsWritten, RunsFrom, Summary, output};
+use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +26,11 @@ pub struct Args {
     /// nothing before it, overdue schedules caught up without bursts.
     #[arg(long, value_name = "YYYY-MM-DD")]
     runs_from: Option<NaiveDate>,
+
+    /// Interest rate table for statutory interest [default: the one
+    /// shipped, see docs/money.md].
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
 
     /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
@@ -69,6 +75,14 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         return report(&checked.diagnostics, Exit::Findings);
     };
     let mut diagnostics = checked.diagnostics;
+    let rates = match rate_table(args.rates.as_deref()) {
+        Ok(rates) => rates,
+        Err((d, exit)) => {
+            diagnostics.push(d);
+            return report(&diagnostics, exit);
+        }
+    };
+    let law = ByLaw::new(&rates);
 
     let book = match args.book.files.read(plan.currency.value) {
         Ok((book, warnings)) => {
@@ -98,7 +112,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                 &plan,
                 &book,
                 window,
-                &AsWritten,
+                &law,
                 args.runs_from.map(RunsFrom::Day),
                 out,
             )?);
@@ -108,7 +122,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             &plan,
             &book,
             window,
-            &AsWritten,
+            &law,
             args.runs_from.map(RunsFrom::Day),
         );
         let result = match format {
@@ -122,9 +136,14 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Some(path) => write_file(path, &mut write),
         None => write_stdout(&mut write),
     };
-    if json && !diagnostics.is_empty() {
+    // What computing statutory charges met (a day past the rate table).
+    let met = Diagnostics::from(law.into_warnings());
+    if json {
         // JSON output holds events; warnings still reach a person.
+        diagnostics.extend(met);
         context.report(&diagnostics);
+    } else {
+        context.report(&met);
     }
     let summary = summary.or_else(|| simulation.as_ref().map(|s| s.summary.clone()));
     if let (Some(summary), true) = (&summary, format != Format::Table) {

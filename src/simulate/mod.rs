@@ -9,6 +9,7 @@
 
 mod engine;
 pub mod output;
+mod statutory;
 pub(crate) mod summary;
 
 use chrono::NaiveDate;
@@ -19,6 +20,7 @@ use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
 pub use engine::{Context, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice};
+pub use statutory::ByLaw;
 pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
 /// The days a simulation reports: events on `from..=to`. Steps before
@@ -90,9 +92,9 @@ pub struct ChargeContext<'a> {
     pub outstanding: Decimal,
 }
 
-/// Turns a `charge` step into what it charges. The law module will provide
-/// one that computes statutory indemnities and interest; [`AsWritten`]
-/// takes the policy's figures and leaves statutory ones marked.
+/// Turns a `charge` step into what it charges. [`AsWritten`] takes the
+/// policy's figures and leaves statutory ones marked; [`ByLaw`] computes
+/// the statutory ones as the law sets them that day.
 pub trait ChargeResolver: Sync {
     fn resolve(&self, charge: &Charge, context: &ChargeContext<'_>) -> ChargeValue;
 }
