@@ -292,6 +292,21 @@ fn an_unwritable_outbox_stops_the_run_before_anything_is_recorded() {
 }
 
 #[test]
+fn a_rate_table_that_cannot_be_read_stops_the_run_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23")
+        .arg("--rates")
+        .arg(dir.path().join("no-such-rates.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy::io"), "{stderr}");
+    assert!(journal_records(dir.path()).is_empty());
+    assert!(!dir.path().join("outbox").exists());
+}
+
+#[test]
 fn a_tampered_journal_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&mut run_cmd(dir.path(), "2026-11-23"));
