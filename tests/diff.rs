@@ -127,6 +127,20 @@ fn the_same_policy_exits_0_with_no_change() {
     report(&reformatted, &[], 0);
 }
 
+/// The law's indemnity between firms in Luxembourg is 40 EUR: the step is
+/// written differently (a change to review), and charges the same.
+#[test]
+fn a_statutory_charge_shows_what_the_law_sets() {
+    let edit = edited("charge indemnity 40 EUR", "charge indemnity statutory");
+    let text = report(&edit, &[], 1);
+    assert!(
+        text.contains(
+            "2025-03-17 charge indemnity 40 EUR (40)  2025-03-17 charge indemnity (statutory) (40)"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn exit_zero_reports_without_failing() {
     let edit = edited(MISE_EN_DEMEURE, "after 50 days send mise_en_demeure");

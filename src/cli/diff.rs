@@ -6,12 +6,13 @@
 use std::path::PathBuf;
 
 use super::book::BookArgs;
+use super::inputs::rate_table;
 use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
 use crate::load::LoadError;
-use crate::simulate::AsWritten;
+use crate::simulate::ByLaw;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,6 +27,11 @@ pub struct Args {
 
     #[command(flatten)]
     book: BookArgs,
+
+    /// Interest rate table for statutory interest [default: the one
+    /// shipped, see docs/money.md].
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
 
     /// Output: a report for people, or JSON for programs.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -108,6 +114,11 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         return fail(&vec![diagnostic].into(), Exit::Findings);
     }
 
+    let rates = match rate_table(args.rates.as_deref()) {
+        Ok(rates) => rates,
+        Err((d, exit)) => return fail(&vec![d].into(), exit),
+    };
+
     // The book is read once, for both versions.
     let (book, warnings) = match args.book.files.read(currency) {
         Ok(read) => read,
@@ -121,7 +132,13 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         return Exit::Failure;
     };
 
-    let comparison = diff::compare(before_plan, after_plan, &book, window, &AsWritten);
+    // Statutory charges as the law sets them on their day, as simulate shows.
+    let law = ByLaw::new(&rates);
+    let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
+    let met = law.into_warnings();
+    if !met.is_empty() {
+        context.report(&met);
+    }
     let ledger = args.book.files.ledger.display().to_string();
     let labels = render::Labels {
         before: &old.name,

@@ -17,7 +17,8 @@ mod files;
 mod ledger;
 mod report;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
@@ -138,6 +139,7 @@ impl Watch {
             base,
             debouncer,
             template_watches: BTreeSet::new(),
+            last_bytes: HashMap::new(),
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
@@ -217,6 +219,10 @@ struct Session {
     debouncer: Debouncer<RecommendedWatcher, NoCache>,
     /// Templates folders outside the roots, watched on their own.
     template_watches: BTreeSet<PathBuf>,
+    /// Each policy's bytes at its last check, hashed: a file's own event
+    /// that brings nothing new (a folder's files announced twice, an editor
+    /// writing the same text again) is not reported again.
+    last_bytes: HashMap<PathBuf, u64>,
 }
 
 impl Session {
@@ -230,7 +236,7 @@ impl Session {
             Err(_) => BTreeSet::new(),
         };
         paths.extend(self.tracker.tracked().map(Path::to_path_buf));
-        Ok(self.check_all(cause, &paths, hook))
+        Ok(self.check_all(cause, &paths, &BTreeSet::new(), hook))
     }
 
     /// The report for a burst of file-system events, if they touched a
@@ -258,6 +264,9 @@ impl Session {
         }
         let mut affected = BTreeSet::new();
         let mut changed = Vec::new();
+        // Policies touched by nothing but their own event.
+        let mut own = BTreeSet::new();
+        let mut by_others = BTreeSet::new();
         for path in &paths {
             let mut hit = self.tracker.affected_by(path);
             // A folder moved in holds policies that no event names.
@@ -268,26 +277,37 @@ impl Session {
             }
             if !hit.is_empty() {
                 changed.push(self.shown(path));
+                for policy in &hit {
+                    if policy == path {
+                        own.insert(policy.clone());
+                    } else {
+                        by_others.insert(policy.clone());
+                    }
+                }
                 affected.extend(hit);
             }
         }
         if affected.is_empty() {
             return None;
         }
-        let mut report = self.check_all(Cause::Change, &affected, hook);
+        let unchanged_if_same: BTreeSet<PathBuf> = own.difference(&by_others).cloned().collect();
+        let mut report = self.check_all(Cause::Change, &affected, &unchanged_if_same, hook);
         report.changed = changed;
         (!report.files.is_empty()).then_some(report)
     }
 
+    /// Checks `paths`; those in `skip_if_same` are left out of the report
+    /// when their bytes are those of their last check.
     fn check_all(
         &mut self,
         cause: Cause,
         paths: &BTreeSet<PathBuf>,
+        skip_if_same: &BTreeSet<PathBuf>,
         hook: &mut Hook<'_>,
     ) -> Report {
         let files = paths
             .iter()
-            .filter_map(|path| self.check(path, hook))
+            .filter_map(|path| self.check(path, skip_if_same.contains(path), hook))
             .collect();
         self.sync_template_watches();
         Report {
@@ -301,11 +321,25 @@ impl Session {
 
     /// Checks one policy again; `None` for a file that is neither there nor
     /// known (an editor's temporary file, already renamed).
-    fn check(&mut self, path: &Path, hook: &mut Hook<'_>) -> Option<FileReport> {
+    fn check(
+        &mut self,
+        path: &Path,
+        skip_if_same: bool,
+        hook: &mut Hook<'_>,
+    ) -> Option<FileReport> {
         let name = self.shown(path);
         let dir = path.parent().unwrap_or(Path::new("/"));
-        let (diagnostics, plan, templates) = match std::fs::read(path) {
+        let read = std::fs::read(path);
+        if let Ok(bytes) = &read {
+            let hash = foldhash::fast::FixedState::default().hash_one(bytes);
+            let same = self.last_bytes.insert(path.to_path_buf(), hash) == Some(hash);
+            if same && skip_if_same && self.tracker.is_tracked(path) {
+                return None;
+            }
+        }
+        let (diagnostics, plan, templates) = match read {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.last_bytes.remove(path);
                 if !self.tracker.is_tracked(path) {
                     return None;
                 }
