@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use policy::diagnostic::render::{self, Style};
 use policy::ledger::{self, ReadOptions};
 
+mod common;
+use common::BOOK_POLICY;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/simulate")
 }
@@ -88,30 +91,17 @@ fn event_lines(policy_text: &str, ledger: &Path, debtors: &Path, to: &str) -> Ve
     lines
 }
 
-const POLICY: &str = "\
-jurisdiction BE
-minimum 20 EUR
-after 10 days send relance_1 by email
-after 5 business days from relance_1 if partially_paid call debtor
-after 1 month send relance_2 by email, courrier
-after 45 days if total >= 5000 or guaranteed send mise_en_demeure by recommandé to debtor, guarantor
-charge indemnity 40 EUR
-after 60 days if amount >= 15000 route tribunal_entreprise
-after 60 days if amount < 15000 and b2b route justice_de_paix
-after 90 days stop
-";
-
 #[test]
 fn the_locale_dialect_gives_the_same_events_as_the_standard_one() {
     let root = fixtures();
     let standard = event_lines(
-        POLICY,
+        BOOK_POLICY,
         &root.join("standard/ledger.csv"),
         &root.join("standard/debtors.csv"),
         "2025-12-31",
     );
     let locale = event_lines(
-        POLICY,
+        BOOK_POLICY,
         &root.join("locale/ledger.csv"),
         &root.join("locale/debtors.csv"),
         "2025-12-31",
@@ -165,8 +155,8 @@ proptest::proptest! {
         let shuffled_path = dir.path().join("shuffled.csv");
         std::fs::write(&ordered_path, &text).unwrap();
         std::fs::write(&shuffled_path, shuffled).unwrap();
-        let a = event_lines(POLICY, &ordered_path, &debtors_path, "2025-12-31");
-        let b = event_lines(POLICY, &shuffled_path, &debtors_path, "2025-12-31");
+        let a = event_lines(BOOK_POLICY, &ordered_path, &debtors_path, "2025-12-31");
+        let b = event_lines(BOOK_POLICY, &shuffled_path, &debtors_path, "2025-12-31");
         proptest::prop_assert_eq!(a, b);
     }
 }

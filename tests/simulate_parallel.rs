@@ -9,20 +9,10 @@
 mod book;
 
 use policy::ledger::{self, ReadOptions};
-use policy::simulate::{self, AsWritten, Window, output};
 
-const POLICY: &str = "\
-jurisdiction BE
-minimum 20 EUR
-after 10 days send relance_1 by email
-after 5 business days from relance_1 if partially_paid call debtor
-after 1 month send relance_2 by email, courrier
-after 45 days if total >= 5000 or guaranteed send mise_en_demeure by recommandé to debtor, guarantor
-charge indemnity 40 EUR
-after 60 days if amount >= 15000 route tribunal_entreprise
-after 60 days if amount < 15000 and b2b route justice_de_paix
-after 90 days stop
-";
+mod common;
+use common::BOOK_POLICY;
+use policy::simulate::{self, AsWritten, Window, output};
 
 #[test]
 fn a_large_book_streams_the_events_and_summary_of_the_simulation() {
@@ -53,7 +43,7 @@ fn streamed(locale: bool) -> Vec<u8> {
     generated.write_debtors(&mut text, &options).unwrap();
     std::fs::write(&debtors_path, text).unwrap();
 
-    let source = policy::source::SourceFile::new("test.policy", POLICY);
+    let source = policy::source::SourceFile::new("test.policy", BOOK_POLICY);
     let (ast, syntax_errors) = policy::syntax::parse(&source);
     assert!(syntax_errors.is_empty());
     let (plan, _) = policy::plan::compile(&ast, &source, true);

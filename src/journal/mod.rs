@@ -712,13 +712,7 @@ fn read_verified(path: &Path) -> Result<(Option<Head>, verify::Scan, Vec<Diagnos
         return Err(refuse(first.clone(), &shown));
     }
     let mut warnings = Vec::new();
-    match verify::check_head(
-        path,
-        head.as_ref(),
-        scan.last_seq,
-        scan.torn,
-        scan.hash_at_head.as_deref(),
-    ) {
+    match verify::check_head(path, head.as_ref(), &scan) {
         HeadCheck::Ok => {}
         HeadCheck::Lagging(warning) => warnings.push(warning),
         HeadCheck::Broken(problem) => return Err(refuse(problem, &shown)),

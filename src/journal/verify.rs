@@ -101,15 +101,10 @@ pub fn verify_expecting(
     let head = read_head(path).map_err(|d| vec![d])?;
     let scan =
         scan(path, head.as_ref(), expect).map_err(|e| vec![crate::load::io_error(path, &e)])?;
+    let head_check = check_head(path, head.as_ref(), &scan);
     let mut problems = scan.problems;
     let mut warnings = Vec::new();
-    match check_head(
-        path,
-        head.as_ref(),
-        scan.last_seq,
-        scan.torn,
-        scan.hash_at_head.as_deref(),
-    ) {
+    match head_check {
         HeadCheck::Ok => {}
         HeadCheck::Lagging(w) => warnings.push(w),
         HeadCheck::Broken(d) => problems.push(d),
@@ -216,13 +211,9 @@ pub(crate) enum HeadCheck {
 }
 
 /// Compares the head sidecar with the end of the chain.
-pub(crate) fn check_head(
-    journal: &Path,
-    head: Option<&Head>,
-    last_seq: u64,
-    torn: Option<usize>,
-    hash_at_head: Option<&str>,
-) -> HeadCheck {
+pub(crate) fn check_head(journal: &Path, head: Option<&Head>, scan: &Scan) -> HeadCheck {
+    let (last_seq, torn) = (scan.last_seq, scan.torn);
+    let hash_at_head = scan.hash_at_head.as_deref();
     let at = head_path(journal).display().to_string();
     let broken = |message: String, help: &str| {
         HeadCheck::Broken(

@@ -36,3 +36,18 @@ pub fn lu_workspace() -> tempfile::TempDir {
     }
     dir
 }
+
+/// A Belgian policy using every kind of step and condition, for the
+/// simulation tests on generated and fixture books.
+pub const BOOK_POLICY: &str = "\
+jurisdiction BE
+minimum 20 EUR
+after 10 days send relance_1 by email
+after 5 business days from relance_1 if partially_paid call debtor
+after 1 month send relance_2 by email, courrier
+after 45 days if total >= 5000 or guaranteed send mise_en_demeure by recommandé to debtor, guarantor
+charge indemnity 40 EUR
+after 60 days if amount >= 15000 route tribunal_entreprise
+after 60 days if amount < 15000 and b2b route justice_de_paix
+after 90 days stop
+";
