@@ -75,20 +75,12 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 fn statements(line: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
     let mut start = 0;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut string = StringState::default();
     for (i, c) in line.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
+        if string.inside(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             '#' => break,
             ';' => {
                 // keep the `;` with the statement it ends
@@ -106,17 +98,10 @@ fn statements(line: &str) -> Vec<(usize, &str)> {
 /// statement, outside strings and comments.
 fn too_deep(line: &str, base: usize) -> Option<Span> {
     let mut count = 0;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut string = StringState::default();
     let mut word_start: Option<usize> = None;
     for (i, c) in line.char_indices() {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
+        if string.inside(c) {
             continue;
         }
         let is_word = c.is_alphanumeric() || c == '_';
@@ -131,7 +116,6 @@ fn too_deep(line: &str, base: usize) -> Option<Span> {
             _ => {}
         }
         match c {
-            '"' => in_string = true,
             '#' => break,
             ';' => count = 0,
             '(' => count += 1,
@@ -143,6 +127,31 @@ fn too_deep(line: &str, base: usize) -> Option<Span> {
         }
     }
     None
+}
+
+/// Where a line's `"…"` strings are, fed one character at a time.
+#[derive(Default)]
+struct StringState {
+    open: bool,
+    escaped: bool,
+}
+
+impl StringState {
+    /// Whether `c` lies inside a string, after its opening `"` (which this
+    /// call opens) and up to its closing one.
+    fn inside(&mut self, c: char) -> bool {
+        if !self.open {
+            self.open = c == '"';
+            return false;
+        }
+        match (self.escaped, c) {
+            (true, _) => self.escaped = false,
+            (false, '\\') => self.escaped = true,
+            (false, '"') => self.open = false,
+            _ => {}
+        }
+        true
+    }
 }
 
 #[cfg(test)]
