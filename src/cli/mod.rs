@@ -45,6 +45,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
+    /// Print errors only: no warnings, no notes (for daily runs from cron).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +82,7 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let context = Context {
         style: Style::for_stderr(cli.color),
+        quiet: cli.quiet,
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
@@ -96,6 +101,8 @@ pub fn main() -> std::process::ExitCode {
 /// What every subcommand needs from the top level.
 pub(crate) struct Context {
     pub style: Style,
+    /// `--quiet`: errors only.
+    pub quiet: bool,
 }
 
 impl Context {
@@ -106,7 +113,11 @@ impl Context {
     ) {
         let mut err = std::io::stderr().lock();
         for diagnostic in diagnostics {
-            let _ = writeln!(err, "{}", render::human(diagnostic.borrow(), self.style));
+            let diagnostic = diagnostic.borrow();
+            if self.quiet && !diagnostic.is_error() {
+                continue;
+            }
+            let _ = writeln!(err, "{}", render::human(diagnostic, self.style));
         }
     }
 

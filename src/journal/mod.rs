@@ -30,7 +30,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
 pub use record::{Action, ActionKey, Entry, GENESIS, Output, Record, StepRef, sha256_hex};
-pub use state::{Counts, KeyStatus, OpenIntent};
+pub use state::{Counts, KeyStatus, OpenIntent, StepDone};
 pub use verify::{Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -166,6 +166,11 @@ impl Snapshot {
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.state.first_day(invoice)
     }
+
+    /// The steps done for `invoice`, with their days.
+    pub fn performed(&self, invoice: &str) -> &[StepDone] {
+        self.state.performed(invoice)
+    }
 }
 
 /// An open, locked, verified journal.
@@ -291,6 +296,11 @@ impl Journal {
     /// The day of the first action recorded for `invoice`.
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.state.first_day(invoice)
+    }
+
+    /// The steps done for `invoice`, with their days.
+    pub fn performed(&self, invoice: &str) -> &[StepDone] {
+        self.state.performed(invoice)
     }
 
     /// `status(key).is_some()`.

@@ -19,6 +19,17 @@ pub struct OpenIntent {
     pub dispatched: bool,
 }
 
+/// A step done for an invoice: by which action, on which day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepDone {
+    /// The step's stable id ([`super::StepRef::id`]).
+    pub step: String,
+    /// The action's day.
+    pub day: chrono::NaiveDate,
+    /// The action's intent record.
+    pub intent: u64,
+}
+
 /// Counts of actions by outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -59,6 +70,9 @@ pub struct State {
     /// Per invoice, the day of its first action: where `policy run`'s
     /// catch-up rule anchors its schedule (docs/run.md).
     first_day: HashMap<String, chrono::NaiveDate>,
+    /// Per invoice, the steps done (or under way) for it: what later steps
+    /// are timed from when runs were missed (docs/run.md).
+    performed: HashMap<String, Vec<StepDone>>,
     /// Intents closed as done, for [`KeyStatus`].
     committed_or_resolved: u64,
     pub counts: Counts,
@@ -91,6 +105,14 @@ impl State {
                 for invoice in &action.invoices {
                     let day = self.first_day.entry(invoice.clone()).or_insert(action.date);
                     *day = (*day).min(action.date);
+                    self.performed
+                        .entry(invoice.clone())
+                        .or_default()
+                        .push(StepDone {
+                            step: action.step.id.clone(),
+                            day: action.date,
+                            intent: seq,
+                        });
                 }
                 self.open.insert(
                     seq,
@@ -155,6 +177,17 @@ impl State {
                 self.keys.remove(&key);
             }
         }
+        for invoice in &intent.action.invoices {
+            if let Some(done) = self.performed.get_mut(invoice) {
+                done.retain(|p| p.intent != intent.seq);
+            }
+        }
+    }
+
+    /// The steps done for `invoice` (one entry per action: a step sent to
+    /// two recipients appears twice), aborted actions left out.
+    pub fn performed(&self, invoice: &str) -> &[StepDone] {
+        self.performed.get(invoice).map_or(&[], Vec::as_slice)
     }
 
     /// The day of the first action recorded for `invoice`, aborted ones

@@ -267,6 +267,16 @@ impl Action {
     pub fn is_contact(&self) -> bool {
         matches!(self, Action::Send { .. } | Action::Call { .. })
     }
+
+    /// Whether `policy run` produces something for the step (a letter, a
+    /// message, a task) and journals it; `charge` and `stop` only change
+    /// what later steps do.
+    pub fn has_output(&self) -> bool {
+        matches!(
+            self,
+            Action::Send { .. } | Action::Call { .. } | Action::Route { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

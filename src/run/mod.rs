@@ -19,11 +19,11 @@ use chrono::NaiveDate;
 
 use crate::claim::RateTable;
 use crate::diagnostic::Diagnostic;
-use crate::journal::ActionKey;
+use crate::journal::{ActionKey, StepDone};
 use crate::ledger::{InvoiceId, Ledger};
 use crate::letters::{Firm, Templates};
-use crate::plan::Plan;
-use crate::simulate::{self, AsWritten, Event, RunsFrom, Window};
+use crate::plan::{Plan, StepId};
+use crate::simulate::{self, AsWritten, Event, Journaled, RunsFrom, Window};
 
 pub use plan::{DayPlan, Held, Medium, Planned};
 pub use produce::Ready;
@@ -46,6 +46,8 @@ pub trait Known {
     fn taken(&self, key: &ActionKey) -> bool;
     /// The day of the first action recorded for the invoice.
     fn first_day(&self, invoice: &str) -> Option<NaiveDate>;
+    /// The steps done for the invoice, with their days.
+    fn performed(&self, invoice: &str) -> &[StepDone];
 }
 
 impl Known for crate::journal::Journal {
@@ -55,6 +57,9 @@ impl Known for crate::journal::Journal {
     fn first_day(&self, invoice: &str) -> Option<NaiveDate> {
         crate::journal::Journal::first_day(self, invoice)
     }
+    fn performed(&self, invoice: &str) -> &[StepDone] {
+        crate::journal::Journal::performed(self, invoice)
+    }
 }
 
 impl Known for crate::journal::Snapshot {
@@ -63,6 +68,9 @@ impl Known for crate::journal::Snapshot {
     }
     fn first_day(&self, invoice: &str) -> Option<NaiveDate> {
         crate::journal::Snapshot::first_day(self, invoice)
+    }
+    fn performed(&self, invoice: &str) -> &[StepDone] {
+        crate::journal::Snapshot::performed(self, invoice)
     }
 }
 
@@ -87,6 +95,17 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         .iter()
         .map(|invoice| known.first_day(&invoice.reference))
         .collect();
+    let refs = plan::step_refs(job.plan);
+    let steps: HashMap<&str, StepId> = refs
+        .iter()
+        .zip(&job.plan.steps)
+        .map(|(r, step)| (r.id.as_str(), step.id))
+        .collect();
+    let performed: Vec<Vec<(StepId, NaiveDate)>> = ledger
+        .invoices
+        .iter()
+        .map(|invoice| performed_steps(known.performed(&invoice.reference), &steps))
+        .collect();
     let window = Window {
         from: None,
         to: job.as_of,
@@ -96,7 +115,11 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         ledger,
         window,
         &AsWritten,
-        Some(RunsFrom::PerInvoice(&first_days, job.as_of)),
+        Some(RunsFrom::Journal(Journaled {
+            first_days: &first_days,
+            performed: &performed,
+            today: job.as_of,
+        })),
     );
     let mut events: HashMap<InvoiceId, Vec<&Event>> = HashMap::new();
     for event in simulation.events() {
@@ -129,6 +152,25 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
     } else {
         Err(errors)
     }
+}
+
+/// The steps of the policy done for an invoice, each with the day of its
+/// first action; steps the policy no longer has are left out.
+fn performed_steps(
+    performed: &[StepDone],
+    steps: &HashMap<&str, StepId>,
+) -> Vec<(StepId, NaiveDate)> {
+    let mut days: Vec<(StepId, NaiveDate)> = Vec::new();
+    for done in performed {
+        let Some(&step) = steps.get(done.step.as_str()) else {
+            continue;
+        };
+        match days.iter_mut().find(|(s, _)| *s == step) {
+            Some((_, day)) => *day = (*day).min(done.day),
+            None => days.push((step, done.day)),
+        }
+    }
+    days
 }
 
 fn same(a: &Diagnostic, b: &Diagnostic) -> bool {

@@ -92,10 +92,10 @@ struct Unit {
 }
 
 /// The events of `simulation` on or before `as_of` that `taken` (the
-/// journal) does not hold, as actions. Catch-up for missed runs: of an
-/// invoice's pending steps, only those of its earliest pending day go out;
-/// later ones are [`Held`] for the next runs, so a debtor never gets a burst
-/// of one invoice's steps on one morning.
+/// journal) does not hold, as actions. The simulation, scheduled from the
+/// journal, already keeps a debtor from a burst of one invoice's steps when
+/// runs were missed (see [`crate::simulate::Journaled`]): the steps it
+/// leaves for later runs are reported as [`Held`].
 pub fn plan_day(
     plan: &Plan,
     ledger: &Ledger,
@@ -104,8 +104,15 @@ pub fn plan_day(
     taken: &dyn Fn(&ActionKey) -> bool,
 ) -> DayPlan {
     let refs = step_refs(plan);
-    // Per invoice, its pending units with their day.
-    let mut pending: BTreeMap<InvoiceId, Vec<(NaiveDate, Unit)>> = BTreeMap::new();
+    let mut day_plan = DayPlan::default();
+    for &(invoice, step, due) in &simulation.held {
+        let held = Held { invoice, step, due };
+        if !day_plan.held.contains(&held) {
+            day_plan.held.push(held);
+        }
+    }
+    type GroupKey = (DebtorId, StepId, String, Medium);
+    let mut groups: BTreeMap<GroupKey, (bool, Vec<InvoiceId>)> = BTreeMap::new();
     for event in simulation.events().filter(|e| e.date <= as_of) {
         let Some(step) = plan.step(event.step) else {
             continue;
@@ -117,49 +124,19 @@ pub fn plan_day(
                 recipient: unit.recipient.clone(),
                 channel: unit.medium.as_str().to_string(),
             };
-            if !taken(&key) {
-                pending
-                    .entry(unit.invoice)
-                    .or_default()
-                    .push((event.date, unit));
-            }
-        }
-    }
-
-    let mut day_plan = DayPlan::default();
-    type GroupKey = (DebtorId, StepId, String, Medium);
-    let mut groups: BTreeMap<GroupKey, (bool, Vec<InvoiceId>)> = BTreeMap::new();
-    for (invoice, units) in pending {
-        let Some(first) = units.iter().map(|(day, _)| *day).min() else {
-            continue;
-        };
-        for (day, unit) in units {
-            if day > first {
-                let held = Held {
-                    invoice,
-                    step: unit.step,
-                    due: day,
-                };
-                if !day_plan.held.contains(&held) {
-                    day_plan.held.push(held);
-                }
+            if taken(&key) {
                 continue;
             }
             let group = groups
                 .entry((unit.debtor, unit.step, unit.recipient, unit.medium))
                 .or_insert((unit.to_guarantor, Vec::new()));
-            if !group.1.contains(&invoice) {
-                group.1.push(invoice);
-            }
+            group.1.push(unit.invoice);
         }
     }
     for ((debtor, step, recipient, medium), (to_guarantor, mut invoices)) in groups {
-        invoices.sort_by(|a, b| {
-            ledger
-                .invoice(*a)
-                .reference
-                .cmp(&ledger.invoice(*b).reference)
-        });
+        // Invoice ids follow reference order (the ledger sorts them).
+        invoices.sort_unstable();
+        invoices.dedup();
         day_plan.actions.push(Planned {
             debtor,
             step,

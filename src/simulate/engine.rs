@@ -41,17 +41,89 @@ pub struct Context<'a> {
 pub enum RunsFrom<'a> {
     /// The same day for every invoice: `policy simulate --runs-from`.
     Day(NaiveDate),
-    /// Per invoice (by [`InvoiceId`]): the day of the journal's first action
-    /// for it, or `None` for the run's own day (the second field).
-    PerInvoice(&'a [Option<NaiveDate>], NaiveDate),
+    /// What the journal of `policy run` holds: see [`Journaled`].
+    Journal(Journaled<'a>),
+}
+
+/// What `policy run` knows of each invoice from its journal, by
+/// [`InvoiceId`] (a missing entry: nothing journaled).
+#[derive(Debug, Clone, Copy)]
+pub struct Journaled<'a> {
+    /// The day of the journal's first action for the invoice.
+    pub first_days: &'a [Option<NaiveDate>],
+    /// The steps already done for the invoice, with the day each was done
+    /// (its first action's day).
+    pub performed: &'a [Vec<(StepId, NaiveDate)>],
+    /// The run's day.
+    pub today: NaiveDate,
 }
 
 impl RunsFrom<'_> {
     fn of(&self, id: InvoiceId) -> NaiveDate {
         match *self {
             RunsFrom::Day(day) => day,
-            RunsFrom::PerInvoice(days, today) => {
-                days.get(id.0 as usize).copied().flatten().unwrap_or(today)
+            RunsFrom::Journal(journaled) => journaled
+                .first_days
+                .get(id.0 as usize)
+                .copied()
+                .flatten()
+                .unwrap_or(journaled.today),
+        }
+    }
+}
+
+/// The days steps are actually done on when runs were missed (docs/run.md,
+/// "Missed runs"): a step already journaled was done on its journal day; a
+/// step overdue and not yet done goes out on the run's day, but only the
+/// earliest of an invoice's overdue days goes out on one run, the others
+/// waiting for the next runs; every step comes after the steps before it.
+/// Steps timed from another step are then timed from the day it was
+/// actually done, so they keep their written distance from it.
+struct CatchUp<'a> {
+    performed: &'a [(StepId, NaiveDate)],
+    today: NaiveDate,
+    /// The nominal and actual day of the last step with an output.
+    last_output: Option<(NaiveDate, NaiveDate)>,
+    /// The actual day of the last step done.
+    last: Option<NaiveDate>,
+    /// The nominal day of the overdue steps going out today.
+    today_for: Option<NaiveDate>,
+}
+
+impl<'a> CatchUp<'a> {
+    /// The day step `i`, due `nominal` as scheduled, is actually done on
+    /// (a day after `today` for a step not done by this run).
+    fn day(&self, nominal: NaiveDate, i: usize, output: bool) -> NaiveDate {
+        if !output {
+            // A charge or stop takes effect with the steps before it.
+            return self.last.map_or(nominal, |last| nominal.max(last));
+        }
+        if let Some(&(_, done)) = self.performed.iter().find(|(step, _)| step.0 == i) {
+            return done;
+        }
+        let floor = match self.last_output {
+            Some((n, actual)) if n == nominal => actual,
+            Some((_, actual)) => actual.succ_opt().unwrap_or(actual),
+            None => nominal,
+        };
+        let earliest = nominal.max(floor).max(self.last.unwrap_or(nominal));
+        if earliest > self.today {
+            return earliest;
+        }
+        match self.today_for {
+            Some(n) if n != nominal => self.today.succ_opt().unwrap_or(self.today),
+            _ => self.today,
+        }
+    }
+
+    /// Records that step `i`, due `nominal`, was done (or will be) on `day`.
+    fn done(&mut self, nominal: NaiveDate, i: usize, day: NaiveDate, output: bool) {
+        self.last = Some(self.last.map_or(day, |last| last.max(day)));
+        if output {
+            self.last_output = Some((nominal, day));
+            let journaled = self.performed.iter().any(|(step, _)| step.0 == i);
+            if day == self.today && !journaled {
+                self.today_for.get_or_insert(nominal);
             }
         }
     }
@@ -182,6 +254,10 @@ fn debtor_totals(ledger: &Ledger) -> Vec<Vec<(NaiveDate, Decimal)>> {
 pub trait Sink: Send {
     /// The events of one invoice (possibly none).
     fn invoice(&mut self, invoice: &Invoice, events: &[Event]);
+
+    /// The steps of one invoice that a run leaves for its next runs, with
+    /// the day they fell due (only when scheduling from a journal).
+    fn held(&mut self, _held: &[(InvoiceId, StepId, NaiveDate)]) {}
 }
 
 impl Sink for Vec<Event> {
@@ -207,6 +283,10 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             let id = InvoiceId(i as u32);
             schedule_invoice(context, id, &invoices[i], &mut scratch, &mut events);
             sink.invoice(&invoices[i], &events);
+            if !scratch.held.is_empty() {
+                sink.held(&scratch.held);
+                scratch.held.clear();
+            }
         }
         sink
     })
@@ -252,6 +332,9 @@ pub fn in_ranges<S: Send>(n: usize, chunk: impl Fn(std::ops::Range<usize>) -> S 
 pub struct Scratch {
     queue: Vec<(NaiveDate, usize)>,
     periods: Vec<DisputePeriod>,
+    /// Steps overdue that a run leaves for its next runs (catch-up), with
+    /// the day they fell due.
+    pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
 }
 
 /// Fires the steps of one invoice, appending its events (in date, then
@@ -265,7 +348,7 @@ pub fn schedule_invoice(
     out: &mut Vec<Event>,
 ) {
     let Some(runs_from) = context.runs_from else {
-        fire(context, id, invoice, scratch, out, 0, context.window);
+        fire(context, id, invoice, scratch, out, 0, context.window, None);
         return;
     };
     // Catch-up: find the invoice's first action as written, and move the
@@ -276,25 +359,44 @@ pub fn schedule_invoice(
         from: None,
         to: context.window.to.max(first_run),
     };
-    fire(context, id, invoice, scratch, out, 0, unreported);
+    fire(context, id, invoice, scratch, out, 0, unreported, None);
     let first = out[start..]
         .iter()
-        .find(|e| {
-            matches!(
-                context.plan.steps[e.step.0].action,
-                Action::Send { .. } | Action::Call { .. } | Action::Route { .. }
-            )
-        })
+        .find(|e| context.plan.steps[e.step.0].action.has_output())
         .map(|e| e.date);
     out.truncate(start);
     let delay = first
         .and_then(|day| u64::try_from((first_run - day).num_days()).ok())
         .unwrap_or(0);
-    fire(context, id, invoice, scratch, out, delay, context.window);
+    let catch_up = match runs_from {
+        RunsFrom::Day(_) => None,
+        RunsFrom::Journal(journaled) => Some(CatchUp {
+            performed: journaled
+                .performed
+                .get(id.0 as usize)
+                .map_or(&[][..], Vec::as_slice),
+            today: journaled.today,
+            last_output: None,
+            last: None,
+            today_for: None,
+        }),
+    };
+    fire(
+        context,
+        id,
+        invoice,
+        scratch,
+        out,
+        delay,
+        context.window,
+        catch_up,
+    );
 }
 
 /// The steps of one invoice with its due and issue dates' steps moved
-/// `delay` days later, reported on `window`.
+/// `delay` days later, reported on `window`; with `catch_up`, on the days
+/// `policy run` actually does them (see [`CatchUp`]).
+#[allow(clippy::too_many_arguments)]
 fn fire(
     context: &Context<'_>,
     id: InvoiceId,
@@ -303,6 +405,7 @@ fn fire(
     out: &mut Vec<Event>,
     delay: u64,
     window: Window,
+    mut catch_up: Option<CatchUp<'_>>,
 ) {
     let plan = context.plan;
     let ledger = context.ledger;
@@ -369,14 +472,27 @@ fn fire(
         .min_by_key(|(_, key)| **key)
         .map(|(at, _)| at)
     {
-        let (day, i) = queue.swap_remove(at);
-        if day > window.to
-            || paid_on.is_some_and(|paid| paid <= day)
-            || stopped.is_some_and(|s| (day, i) > s)
+        let (nominal, i) = queue.swap_remove(at);
+        let step = &plan.steps[i];
+        let output = step.action.has_output();
+        let day = catch_up
+            .as_ref()
+            .map_or(nominal, |c| c.day(nominal, i, output));
+        if day > window.to {
+            if let Some(c) = catch_up.as_mut() {
+                if output && nominal <= c.today {
+                    scratch.held.push((id, step.id, nominal));
+                }
+                // What comes after a held step waits for it.
+                c.done(nominal, i, day, output);
+            }
+            continue;
+        }
+        if paid_on.is_some_and(|paid| paid <= day)
+            || stopped.is_some_and(|s| (nominal, i) > s)
         {
             continue;
         }
-        let step = &plan.steps[i];
         let (amount, any_settled) = balance_on(day);
         if plan.minimum.as_ref().is_some_and(|m| amount < m.value) {
             continue;
@@ -420,7 +536,10 @@ fn fire(
                 charge = Some(context.resolver.resolve(c, &charge_context));
             }
             Action::Route { .. } => {}
-            Action::Stop => stopped = Some((day, i)),
+            Action::Stop => stopped = Some((nominal, i)),
+        }
+        if let Some(c) = catch_up.as_mut() {
+            c.done(nominal, i, day, output);
         }
         if window.contains(day) {
             out.push(Event {
@@ -435,8 +554,8 @@ fn fire(
         }
         for &next in &context.dependents[i] {
             let offset = plan.steps[next].when.offset;
-            let nominal = context.calendar.add(day, offset);
-            if let Some(at) = nominal.and_then(|d| shift(d, periods, Some(day))) {
+            let written = context.calendar.add(day, offset);
+            if let Some(at) = written.and_then(|d| shift(d, periods, Some(day))) {
                 queue.push((at, next));
             }
         }

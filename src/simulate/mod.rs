@@ -19,7 +19,7 @@ use crate::calendar::Calendar;
 use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
-pub use engine::{Context, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice};
+pub use engine::{Context, Journaled, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice};
 pub use statutory::ByLaw;
 pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
@@ -142,6 +142,9 @@ pub struct Simulation {
     /// `events` indices in report order (date, invoice, step).
     order: Vec<u32>,
     pub summary: Summary,
+    /// Scheduling from a journal: the steps overdue that the run leaves for
+    /// its next runs (catch-up), with the day they fell due.
+    pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
 }
 
 impl Simulation {
@@ -182,10 +185,14 @@ pub fn simulate_runs(
 ) -> Simulation {
     let context = engine::Context::new(plan, ledger, calendar(plan), window, resolver)
         .with_runs_from(runs_from);
-    let mut parts = engine::run(&context, Vec::new).into_iter();
-    let mut events = parts.next().unwrap_or_default();
+    let mut parts = engine::run(&context, Collected::default).into_iter();
+    let Collected {
+        mut events,
+        mut held,
+    } = parts.next().unwrap_or_default();
     for mut part in parts {
-        events.append(&mut part);
+        events.append(&mut part.events);
+        held.append(&mut part.held);
     }
     let order = order_by_date(&events);
     let summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
@@ -193,6 +200,24 @@ pub fn simulate_runs(
         events,
         order,
         summary,
+        held,
+    }
+}
+
+/// The events and held steps of a range of invoices.
+#[derive(Default)]
+struct Collected {
+    events: Vec<Event>,
+    held: Vec<(InvoiceId, StepId, NaiveDate)>,
+}
+
+impl Sink for Collected {
+    fn invoice(&mut self, _: &Invoice, events: &[Event]) {
+        self.events.extend_from_slice(events);
+    }
+
+    fn held(&mut self, held: &[(InvoiceId, StepId, NaiveDate)]) {
+        self.held.extend_from_slice(held);
     }
 }
 
