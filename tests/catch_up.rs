@@ -60,8 +60,21 @@ fn run(dir: &Path, day: NaiveDate) {
         .unwrap()
         .env("NO_COLOR", "1")
         .current_dir(dir)
-        .args(["run", "be.policy", "--ledger", "ledger.csv", "--firm", "firm.toml"])
-        .args(["--journal", "journal.jsonl", "--outbox", "outbox", "--quiet"])
+        .args([
+            "run",
+            "be.policy",
+            "--ledger",
+            "ledger.csv",
+            "--firm",
+            "firm.toml",
+        ])
+        .args([
+            "--journal",
+            "journal.jsonl",
+            "--outbox",
+            "outbox",
+            "--quiet",
+        ])
         .arg("--as-of")
         .arg(day.to_string())
         .output()
@@ -125,7 +138,10 @@ fn steps_timed_from_a_letter_keep_their_distance_after_missed_runs() {
     // 10 business days after 21 November (a Saturday): 4 December; 20 days:
     // 11 December. Never earlier than the letter's own delay.
     assert_eq!(day_of(&actions, "call debtor"), d("2026-12-04"));
-    assert_eq!(day_of(&actions, "route tribunal_entreprise"), d("2026-12-11"));
+    assert_eq!(
+        day_of(&actions, "route tribunal_entreprise"),
+        d("2026-12-11")
+    );
 
     // relance_2 went out before the charge steps fired: it claims the
     // principal only; the mise en demeure claims the 40 EUR indemnity.
@@ -222,7 +238,9 @@ mod property {
         }
         std::fs::write(dir.path().join("ledger.csv"), ledger).unwrap();
         let source = policy::load::read_policy(&dir.path().join("be.policy")).unwrap();
-        let plan = policy::check::check_source(&source, dir.path()).plan.unwrap();
+        let plan = policy::check::check_source(&source, dir.path())
+            .plan
+            .unwrap();
         let read = policy::ledger::read(
             &dir.path().join("ledger.csv"),
             None,
@@ -259,6 +277,8 @@ mod property {
                 let job = policy::run::Job {
                     plan: &f.plan,
                     policy_name: "be.policy",
+                    policy_file: "be.policy",
+                    policy_sha256: "",
                     ledger: &f.ledger,
                     templates: Some(&f.templates),
                     firm: &firm,

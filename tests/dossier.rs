@@ -130,6 +130,8 @@ fn action(
         to: to.into(),
         claimed: Some(claimed.parse().unwrap()),
         currency: Some("EUR".into()),
+        policy: None,
+        lines: Vec::new(),
     }
 }
 
@@ -158,6 +160,25 @@ fn perform(journal: &mut Journal, outbox: &Path, action: Action, server: Option<
         .unwrap();
 }
 
+/// Opens the journal. Another test of this binary may be starting a
+/// `policy` process at that moment: between its fork and its exec, the
+/// child holds a copy of every descriptor of this process, the journal's
+/// lock included, and the open is refused as "in use by process N" (this
+/// one). Such a hold lasts until the child's exec: try again.
+fn open(journal: &Path, options: impl Fn() -> Options) -> Journal {
+    let mut tries = 0;
+    loop {
+        match Journal::open(journal, options()) {
+            Ok(journal) => return journal,
+            Err(d) if d.code == policy::diagnostic::Code::JournalLocked && tries < 200 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(d) => panic!("{d:?}"),
+        }
+    }
+}
+
 fn book() -> Book {
     let dir = tempfile::tempdir().unwrap();
     let book = Book { dir };
@@ -174,7 +195,7 @@ fn book() -> Book {
     };
     let address = "12 rue de la Gare\nL-1611 Luxembourg";
 
-    let mut j = Journal::open(&journal, options("20251016T080000Z-4121", oct16)).unwrap();
+    let mut j = open(&journal, || options("20251016T080000Z-4121", oct16));
     let mut accepted = Server(Delivery::Accepted(
         "250 2.0.0 Ok: queued as 4XkQ1b2Z".into(),
     ));
@@ -206,7 +227,7 @@ fn book() -> Book {
     );
     drop(j);
 
-    let mut j = Journal::open(&journal, options("20251101T080000Z-5007", nov01)).unwrap();
+    let mut j = open(&journal, || options("20251101T080000Z-5007", nov01));
     let mut refusing = Server(Delivery::Refused(
         "550 5.1.1 <compta@acme.lu>: mailbox unavailable".into(),
     ));
@@ -238,7 +259,7 @@ fn book() -> Book {
     );
     drop(j);
 
-    let mut j = Journal::open(&journal, options("20251115T080000Z-6110", nov15)).unwrap();
+    let mut j = open(&journal, || options("20251115T080000Z-6110", nov15));
     for (recipient, to) in [
         ("debtor", address),
         (
@@ -476,5 +497,111 @@ fn the_documented_example_is_the_real_output() {
     assert!(
         docs.contains(&format!("````markdown\n{markdown}````")),
         "docs/dossier.md's example differs from the output: copy it again"
+    );
+}
+
+/// Field report, point 4: without `--policy`, the dossier applies the law
+/// of the policy the letters were sent under (the journal records it), not
+/// the debtor's country, and claims no indemnity or interest before the
+/// policy's charge steps have fired.
+#[test]
+fn the_claim_follows_the_policy_the_journal_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let templates = dir.path().join("templates/lu");
+    std::fs::create_dir_all(&templates).unwrap();
+    for entry in std::fs::read_dir(root.join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::copy(
+        root.join("policies/lu-b2b.policy"),
+        dir.path().join("lu.policy"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("examples/ledger.csv"),
+        dir.path().join("ledger.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("examples/firm.toml"),
+        dir.path().join("firm.toml"),
+    )
+    .unwrap();
+    // D00003 lives in Belgium; the firm chases it under its Luxembourg policy.
+    let debtors = std::fs::read_to_string(root.join("examples/debtors.csv")).unwrap();
+    let debtors: String = debtors
+        .lines()
+        .map(|l| {
+            if l.starts_with("D00003,") {
+                l.replace(",LU,", ",BE,")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(debtors.contains("D00003,Plomberie Moreau SA,b2b,BE,"));
+    std::fs::write(dir.path().join("debtors.csv"), debtors + "\n").unwrap();
+    let run = |day: &str| {
+        policy()
+            .current_dir(dir.path())
+            .args([
+                "run",
+                "lu.policy",
+                "--ledger",
+                "ledger.csv",
+                "--journal",
+                "j.jsonl",
+            ])
+            .args(["--outbox", "out", "--quiet", "--as-of", day])
+            .assert()
+            .code(0);
+    };
+    // Money is written with no-break spaces (`1 234,56 €`): compared here
+    // with plain ones.
+    let dossier = |day: &str| {
+        stdout(
+            policy()
+                .current_dir(dir.path())
+                .args([
+                    "dossier",
+                    "D00003",
+                    "--journal",
+                    "j.jsonl",
+                    "--ledger",
+                    "ledger.csv",
+                ])
+                .args(["--quiet", "--as-of", day]),
+        )
+        .replace(['\u{a0}', '\u{202f}'], " ")
+    };
+    run("2026-11-23");
+    run("2026-12-08");
+    let before = dossier("2026-12-10");
+    assert!(
+        before.contains(
+            "Droit applicable : Luxembourg (LU), juridiction de la politique lu.policy (version "
+        ),
+        "{before}"
+    );
+    // Two reminders, no charge step yet: principal only.
+    assert!(
+        before.contains("non réclamés par les courriers envoyés"),
+        "{before}"
+    );
+    assert!(before.contains("| **0,00 €** |"), "{before}");
+
+    run("2026-12-16");
+    run("2026-12-23");
+    let after = dossier("2026-12-31");
+    // The mise en demeure charged the indemnity and the interest, at the
+    // Luxembourg rate (ECB + 8: 10,15 %), not the Belgian one (10,5 %).
+    assert!(after.contains("| **160,00 €** |"), "{after}");
+    assert!(after.contains("10,15 %"), "{after}");
+    assert!(
+        !after.contains("10,5 %") && !after.contains("10,50 %"),
+        "{after}"
     );
 }

@@ -44,6 +44,8 @@ fn action(debtor: &str, invoices: &[&str], channel: &str) -> Action {
         to: "compta@acme.lu".into(),
         claimed: Some("1200.00".parse().unwrap()),
         currency: Some("EUR".into()),
+        policy: None,
+        lines: Vec::new(),
     }
 }
 

@@ -196,6 +196,8 @@ fn crash_test(
             to: String::new(),
             claimed: None,
             currency: None,
+            policy: None,
+            lines: Vec::new(),
         };
         if action.keys().any(|k| journal.done(&k)) {
             continue;

@@ -131,9 +131,13 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         || args.policy.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let policy_file = args.policy.display().to_string();
+    let policy_sha256 = journal::sha256_hex(source.text().as_bytes());
     let job = Job {
         plan: &plan,
         policy_name: &policy_name,
+        policy_file: &policy_file,
+        policy_sha256: &policy_sha256,
         ledger: &book,
         templates: templates.as_ref(),
         firm: &firm.firm,

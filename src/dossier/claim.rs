@@ -20,6 +20,9 @@ pub enum NoInterest {
     /// Interest runs from a formal notice (or the end of the period a first
     /// reminder gives) that has not happened, or not ended, by the day.
     AwaitingNotice,
+    /// No letter sent has charged interest: the policy's interest step has
+    /// not fired for the invoice.
+    NotCharged,
 }
 
 /// One invoice of the claim.
@@ -88,16 +91,27 @@ pub struct Terms<'a> {
     pub rates: &'a RateTable,
 }
 
+/// What the letters sent for an invoice have charged: the charges whose
+/// step had fired, as the journal's last action listing it records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charged {
+    pub indemnity: Decimal,
+    pub interest: bool,
+}
+
 /// The claim on `invoices` (those with nothing outstanding are left out).
 /// `notice` gives, for an invoice, the day after which interest may run when
-/// the law makes it run from a notice rather than the due date. `Err`: a day
-/// the rate table has no rate for. Warnings (rates past the table) are
-/// pushed on `warnings`.
+/// the law makes it run from a notice rather than the due date; `charged`,
+/// what the letters have charged for it (`None`: not known, from a journal
+/// written before actions recorded it: the law's charges are shown). `Err`:
+/// a day the rate table has no rate for. Warnings (rates past the table)
+/// are pushed on `warnings`.
 pub fn compute(
     ledger: &Ledger,
     invoices: &[&Invoice],
     terms: &Terms<'_>,
     notice: impl Fn(&Invoice) -> Option<NaiveDate>,
+    charged: impl Fn(&Invoice) -> Option<Charged>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Claim, Diagnostic> {
     let statutory = claim::statutory(terms.jurisdiction, terms.kind);
@@ -113,28 +127,41 @@ pub fn compute(
         }
         let late = terms.as_of > invoice.due;
         let notice = notice(invoice);
-        let interest = claim::statutory_interest(
-            terms.jurisdiction,
-            terms.kind,
-            &ledger.balance_timeline(invoice),
-            invoice.due,
-            notice,
-            terms.as_of,
-            terms.rates,
-        )?;
-        let no_interest = match (&interest, &statutory) {
-            (Some(_), _) => None,
+        let charged = charged(invoice);
+        let interest = match charged {
+            Some(Charged {
+                interest: false, ..
+            }) => None,
+            _ => claim::statutory_interest(
+                terms.jurisdiction,
+                terms.kind,
+                &ledger.balance_timeline(invoice),
+                invoice.due,
+                notice,
+                terms.as_of,
+                terms.rates,
+            )?,
+        };
+        let no_interest = match (&interest, &statutory, charged) {
+            (Some(_), _, _) => None,
             _ if !late => Some(NoInterest::NotLate),
-            (None, None) => Some(NoInterest::NotComputed),
-            (None, Some(_)) => Some(NoInterest::AwaitingNotice),
+            (None, None, _) => Some(NoInterest::NotComputed),
+            (
+                None,
+                Some(_),
+                Some(Charged {
+                    interest: false, ..
+                }),
+            ) => Some(NoInterest::NotCharged),
+            (None, Some(_), _) => Some(NoInterest::AwaitingNotice),
         };
         // Where interest waits for a notice, so does the indemnity (Book
         // XIX: no cost during the free reminder's period).
         let owed = late && (!by_notice || no_interest.is_none());
-        let indemnity = if owed {
-            claim::indemnity(terms.jurisdiction, terms.kind, principal).amount
-        } else {
-            Decimal::ZERO
+        let indemnity = match charged {
+            Some(charged) => charged.indemnity,
+            None if owed => claim::indemnity(terms.jurisdiction, terms.kind, principal).amount,
+            None => Decimal::ZERO,
         };
         let (amount, periods) = match interest {
             Some(interest) => {

@@ -262,7 +262,11 @@ fn claim(d: &Dossier) -> Vec<Block> {
         rows,
     }));
     let mut notes = Vec::new();
-    if let (Some(basis), Some(start)) = (c.interest_basis, c.interest_start) {
+    let charged = c
+        .lines
+        .iter()
+        .any(|l| l.no_interest != Some(super::NoInterest::NotCharged));
+    if let (Some(basis), Some(start), true) = (c.interest_basis, c.interest_start, charged) {
         notes.push(vec![text(format!(
             "Intérêts de retard : {basis}. Intérêts simples, jour par jour, sur le principal \
              restant dû la veille, {} au {} inclus ; jours exacts sur 365 ; arrondis au \

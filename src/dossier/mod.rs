@@ -22,7 +22,7 @@ use std::path::Path;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-pub use claim::{Claim, ClaimLine, NoInterest};
+pub use claim::{Charged, Claim, ClaimLine, NoInterest};
 pub use history::{ActionRecord, History, Outcome, Verified};
 
 use crate::claim::RateTable;
@@ -173,6 +173,9 @@ impl Near {
 pub enum LawFrom {
     /// The `jurisdiction` header of this policy file.
     Policy(String),
+    /// The policy the journal records for the letters sent: its file and
+    /// version (SHA-256 of its text).
+    Journal { file: String, sha256: String },
     /// The debtor's `country` in the debtors file.
     DebtorCountry,
 }
@@ -184,14 +187,34 @@ pub struct Law {
     pub from: LawFrom,
 }
 
-/// The policy's jurisdiction when one is given, else the debtor's country
-/// when it is FR, BE or LU. `Err`: neither.
+/// The policy's jurisdiction when one is given, else the one of the policy
+/// the journal records for the last action about the dossier (the law the
+/// letters were sent under), else the debtor's country when it is FR, BE or
+/// LU. `Err`: none.
 pub fn law_for(
     debtor: &Debtor,
     policy: Option<Law>,
+    actions: &[ActionRecord],
     debtors_name: &str,
 ) -> Result<Law, Diagnostic> {
     if let Some(law) = policy {
+        return Ok(law);
+    }
+    let recorded = actions
+        .iter()
+        .rev()
+        .filter_map(|a| a.action.policy.as_ref())
+        .find_map(|p| {
+            let jurisdiction = Jurisdiction::from_word(p.jurisdiction.as_deref()?)?;
+            Some(Law {
+                jurisdiction,
+                from: LawFrom::Journal {
+                    file: p.file.clone(),
+                    sha256: p.sha256.clone(),
+                },
+            })
+        });
+    if let Some(law) = recorded {
         return Ok(law);
     }
     let country = debtor.country.as_deref().unwrap_or("");
@@ -332,7 +355,6 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
         Subject::Debtor(d) => (d, None),
     };
     let debtor = ledger.debtor(debtor_id);
-    let law = law_for(debtor, request.policy.clone(), request.debtors_name).map_err(|d| vec![d])?;
 
     let mine: Vec<&Invoice> = match only {
         Some(i) => vec![ledger.invoice(i)],
@@ -357,6 +379,13 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
         .actions
         .into_iter()
         .partition(|a| a.action.date <= as_of);
+    let law = law_for(
+        debtor,
+        request.policy.clone(),
+        &actions,
+        request.debtors_name,
+    )
+    .map_err(|d| vec![d])?;
 
     let listed_by = |reference: &str| -> Vec<u64> {
         actions
@@ -404,6 +433,7 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
         &invoices,
         &terms,
         |invoice| interest_notice(&actions, invoice, law.jurisdiction, debtor.kind),
+        |invoice| charged(&actions, invoice),
         &mut warnings,
     )
     .map_err(|d| vec![d])?;
@@ -475,6 +505,22 @@ fn notice_period(actions: &[ActionRecord], jurisdiction: Jurisdiction) -> Option
         source: notice.source.cited(),
         ends: start.checked_add_days(Days::new(notice.value.into()))?,
     })
+}
+
+/// What the last letter or task listing the invoice claimed for it, as the
+/// journal records it; `None` when no action recorded it (a journal of an
+/// earlier version).
+fn charged(actions: &[ActionRecord], invoice: &Invoice) -> Option<Charged> {
+    actions
+        .iter()
+        .rev()
+        .filter(|a| a.took_effect())
+        .flat_map(|a| a.action.lines.iter())
+        .find(|line| line.invoice == invoice.reference)
+        .map(|line| Charged {
+            indemnity: line.indemnity,
+            interest: !line.interest.is_zero(),
+        })
 }
 
 /// The day after which interest may run where the law starts it from a

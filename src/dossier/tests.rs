@@ -63,6 +63,8 @@ fn record(seq: u64, date: &str, template: &str, channel: &str, outcome: Outcome)
             to: String::new(),
             claimed: None,
             currency: None,
+            policy: None,
+            lines: Vec::new(),
         },
         output: Output {
             path: "x".into(),

@@ -47,6 +47,10 @@ pub fn law(dossier: &Dossier) -> String {
     let law = &dossier.law;
     let from = match &law.from {
         LawFrom::Policy(path) => format!("juridiction de la politique {path}"),
+        LawFrom::Journal { file, sha256 } => format!(
+            "juridiction de la politique {file} (version {}) sous laquelle les courriers ont été envoyés",
+            &sha256[..sha256.len().min(12)]
+        ),
         LawFrom::DebtorCountry => "pays du débiteur".to_string(),
     };
     format!(
@@ -213,6 +217,7 @@ pub fn no_interest(reason: NoInterest, dossier: &Dossier) -> String {
              qui n'est pas partie"
                 .into()
         }
+        NoInterest::NotCharged => "non réclamés par les courriers envoyés".into(),
     }
 }
 

@@ -29,7 +29,9 @@ use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
-pub use record::{Action, ActionKey, Entry, GENESIS, Output, Record, StepRef, sha256_hex};
+pub use record::{
+    Action, ActionKey, ClaimedLine, Entry, GENESIS, Output, PolicyRef, Record, StepRef, sha256_hex,
+};
 pub use state::{Counts, KeyStatus, OpenIntent, StepDone};
 pub use verify::{Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
 

@@ -165,6 +165,38 @@ pub struct Action {
     /// Principal, indemnity and interest claimed, when the action states it.
     pub claimed: Option<Decimal>,
     pub currency: Option<String>,
+    /// The policy that produced it. Absent from the records of earlier
+    /// versions (serialised only when present, so that their hashes hold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRef>,
+    /// What it claims for each invoice it lists: the charges whose step had
+    /// fired that day, and no other (what `policy dossier` builds on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<ClaimedLine>,
+}
+
+/// The policy an action comes from: the file as `policy run` was given it,
+/// its version and the law it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRef {
+    pub file: String,
+    /// SHA-256 (hex) of the policy file's text.
+    pub sha256: String,
+    /// Its `jurisdiction` header (`FR`, `BE`, `LU`), if any.
+    pub jurisdiction: Option<String>,
+}
+
+/// One invoice's share of what an action claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimedLine {
+    pub invoice: String,
+    pub principal: Decimal,
+    /// Indemnities and fees charged by then.
+    pub indemnity: Decimal,
+    /// Late interest to the action's day, once charged.
+    pub interest: Decimal,
 }
 
 /// The policy step an action comes from.
@@ -288,6 +320,8 @@ mod tests {
             to: "a@b.lu".into(),
             claimed: Some("1234.50".parse().unwrap()),
             currency: Some("EUR".into()),
+            policy: None,
+            lines: Vec::new(),
         }
     }
 
@@ -315,6 +349,64 @@ mod tests {
         assert_eq!(back.compute_hash(), record.hash);
         assert!(line.ends_with(&format!(",\"hash\":\"{}\"}}", record.hash)));
         assert!(line.contains("\"claimed\":\"1234.50\""), "{line}");
+    }
+
+    #[test]
+    fn records_of_earlier_versions_keep_their_hash() {
+        // An intent as versions without `policy` and `lines` wrote it.
+        let record = Record::seal(
+            1,
+            GENESIS,
+            "2026-11-23T08:00:00Z",
+            "run-1",
+            Entry::Intent {
+                action: Box::new(action()),
+                output: Output {
+                    path: "x.eml".into(),
+                    sha256: sha256_hex(b"x"),
+                    bytes: 1,
+                },
+                smtp: false,
+            },
+        );
+        let line = record.to_line();
+        assert!(
+            !line.contains("\"policy\"") && !line.contains("\"lines\""),
+            "{line}"
+        );
+        let back: Record = serde_json::from_str(&line).unwrap();
+        assert_eq!(back.compute_hash(), record.hash);
+
+        let mut with = action();
+        with.policy = Some(PolicyRef {
+            file: "lu-b2b.policy".into(),
+            sha256: sha256_hex(b"policy"),
+            jurisdiction: Some("LU".into()),
+        });
+        with.lines = vec![ClaimedLine {
+            invoice: "F-1".into(),
+            principal: "1000".parse().unwrap(),
+            indemnity: "40".parse().unwrap(),
+            interest: "12.34".parse().unwrap(),
+        }];
+        let sealed = Record::seal(
+            2,
+            &record.hash,
+            "t",
+            "r",
+            Entry::Intent {
+                action: Box::new(with),
+                output: Output {
+                    path: "y.eml".into(),
+                    sha256: sha256_hex(b"y"),
+                    bytes: 1,
+                },
+                smtp: false,
+            },
+        );
+        let back: Record = serde_json::from_str(&sealed.to_line()).unwrap();
+        assert_eq!(back, sealed);
+        assert_eq!(back.compute_hash(), sealed.hash);
     }
 
     #[test]

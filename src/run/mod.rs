@@ -33,6 +33,10 @@ pub struct Job<'a> {
     pub plan: &'a Plan,
     /// The policy file as task rows name it.
     pub policy_name: &'a str,
+    /// The policy file as given, and its version (SHA-256 of its text), for
+    /// the journal.
+    pub policy_file: &'a str,
+    pub policy_sha256: &'a str,
     pub ledger: &'a Ledger,
     pub templates: Option<&'a Templates>,
     pub firm: &'a Firm,

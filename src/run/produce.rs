@@ -10,7 +10,7 @@ use super::Job;
 use super::money::{InvoiceClaim, invoice_claim};
 use super::plan::{Medium, Planned};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::journal::Action;
+use crate::journal::{Action, ClaimedLine, PolicyRef};
 use crate::ledger::{Debtor, InvoiceId};
 use crate::letters::{self, InvoiceLine, LetterContext, Party, tasks};
 use crate::plan::{self, Plan};
@@ -99,6 +99,26 @@ pub fn produce(
         to,
         claimed: Some(claimed),
         currency: Some(currency.to_string()),
+        policy: Some(PolicyRef {
+            file: inputs.job.policy_file.to_string(),
+            sha256: inputs.job.policy_sha256.to_string(),
+            jurisdiction: inputs
+                .job
+                .plan
+                .jurisdiction
+                .as_ref()
+                .map(|j| j.value.as_str().to_string()),
+        }),
+        lines: lines
+            .iter()
+            .zip(&claims)
+            .map(|(line, claim)| ClaimedLine {
+                invoice: line.number.clone(),
+                principal: claim.outstanding,
+                indemnity: claim.indemnity,
+                interest: claim.interest,
+            })
+            .collect(),
     };
     let (extension, bytes) = match planned.medium {
         Medium::Template(channel) => {

@@ -488,9 +488,7 @@ fn fire(
             }
             continue;
         }
-        if paid_on.is_some_and(|paid| paid <= day)
-            || stopped.is_some_and(|s| (nominal, i) > s)
-        {
+        if paid_on.is_some_and(|paid| paid <= day) || stopped.is_some_and(|s| (nominal, i) > s) {
             continue;
         }
         let (amount, any_settled) = balance_on(day);
