@@ -370,15 +370,23 @@ fn the_mise_en_demeure_and_its_notice_period_stand_out() {
     let book = book();
     let markdown = stdout(&mut book.dossier("ACME"));
     assert!(
-        markdown.contains("> **Mise en demeure** adressée au débiteur par lettre recommandée le **15 novembre 2025**"),
+        markdown.contains(
+            "> **Mise en demeure** adressée au débiteur par lettre recommandée pour les factures \
+             F-2025-101, F-2025-117, envoyée le **15 novembre 2025**"
+        ),
+        "{markdown}"
+    );
+    // Sent on Saturday 15 November 2025: received on the third working day
+    // after (Monday 17, Tuesday 18, Wednesday 19); 15 days from then.
+    assert!(
+        markdown.contains(
+            "Point de départ du délai de paiement : **19 novembre 2025** (réception présumée le \
+             troisième jour ouvrable suivant l'envoi)"
+        ),
         "{markdown}"
     );
     assert!(
-        markdown.contains("Point de départ du délai de paiement : **15 novembre 2025**"),
-        "{markdown}"
-    );
-    assert!(
-        markdown.contains("il a expiré le **30 novembre 2025**"),
+        markdown.contains("il a expiré le **4 décembre 2025**"),
         "{markdown}"
     );
     let html = stdout(book.dossier("ACME").args(["--format", "html"]));
@@ -494,9 +502,19 @@ fn the_documented_example_is_the_real_output() {
     let book = book();
     let markdown = stdout(&mut book.dossier("F-2025-117"));
     let docs = std::fs::read_to_string("docs/dossier.md").unwrap();
+    let block = format!("````markdown\n{markdown}````");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        // `UPDATE_DOCS=1 cargo test --test dossier documented`: copy it.
+        let start = docs.find("````markdown\n").unwrap();
+        let end = start + 4 + docs[start + 4..].find("````").unwrap() + 4;
+        let docs = format!("{}{block}{}", &docs[..start], &docs[end..]);
+        std::fs::write("docs/dossier.md", docs).unwrap();
+        return;
+    }
     assert!(
-        docs.contains(&format!("````markdown\n{markdown}````")),
-        "docs/dossier.md's example differs from the output: copy it again"
+        docs.contains(&block),
+        "docs/dossier.md's example differs from the output: copy it again \
+         (`UPDATE_DOCS=1 cargo test --test dossier documented`)"
     );
 }
 

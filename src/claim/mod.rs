@@ -112,7 +112,27 @@ pub struct Period {
     /// `principal × rate × days / (100 × 365)`, unrounded.
     pub amount: Decimal,
     /// Where the rate comes from.
-    pub source: String,
+    pub basis: RateBasis,
+}
+
+/// Where a period's yearly rate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateBasis {
+    /// The rate the policy writes (`charge interest 8%`).
+    Fixed,
+    /// A row of the rate table, plus points, maybe rounded up to the next
+    /// half point.
+    Table {
+        series: String,
+        /// The row's rate and the days it covers.
+        base: Decimal,
+        from: NaiveDate,
+        to: NaiveDate,
+        plus: Decimal,
+        rounded_up_to_half: bool,
+        /// The row's `source` column: a note for whoever keeps the table.
+        note: String,
+    },
 }
 
 /// Interest on one invoice.
@@ -153,13 +173,13 @@ pub fn interest(
             .map(|&(d, _)| d)
             .find(|&d| d >= day)
             .unwrap_or(last);
-        let (rate, rate_to, source) = rate_on(rule, day, table, &mut warnings)?;
+        let (rate, rate_to, basis) = rate_on(rule, day, table, &mut warnings)?;
         let to = last.min(next_change).min(rate_to);
         let days = (to - day).num_days() + 1;
         if !principal.is_zero() {
             let amount = principal * rate * Decimal::from(days) / Decimal::from(100 * DAYS_IN_YEAR);
             match periods.last_mut() {
-                Some(p) if p.principal == principal && p.rate == rate && p.source == source => {
+                Some(p) if p.principal == principal && p.rate == rate && p.basis == basis => {
                     p.to = to;
                     p.days += days;
                     p.amount += amount;
@@ -171,7 +191,7 @@ pub fn interest(
                     principal,
                     rate,
                     amount,
-                    source,
+                    basis,
                 }),
             }
         }
@@ -245,15 +265,15 @@ fn principal_before(balances: &Balances, day: NaiveDate) -> Decimal {
         .map_or(Decimal::ZERO, |&(_, b)| b.max(Decimal::ZERO))
 }
 
-/// The yearly rate on `day`, the last day it holds, and its source.
+/// The yearly rate on `day`, the last day it holds, and where it comes from.
 fn rate_on(
     rule: &Rule,
     day: NaiveDate,
     table: &RateTable,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Decimal, NaiveDate, String), Diagnostic> {
+) -> Result<(Decimal, NaiveDate, RateBasis), Diagnostic> {
     let (series, plus, half) = match rule {
-        Rule::Fixed(rate) => return Ok((*rate, NaiveDate::MAX, "contractual rate".into())),
+        Rule::Fixed(rate) => return Ok((*rate, NaiveDate::MAX, RateBasis::Fixed)),
         Rule::Series(series) => (*series, Decimal::ZERO, false),
         Rule::Reference {
             series,
@@ -273,10 +293,7 @@ fn rate_on(
                             row.to, row.rate
                         ),
                     )
-                    .with_help(format!(
-                        "add the rate of the half-year to `{}` (see docs/money.md) and run again",
-                        table.name()
-                    ))
+                    .with_help(table.how_to_extend())
                     .in_path(table.name().to_string()),
                 );
             }
@@ -287,10 +304,7 @@ fn rate_on(
                 Code::RateMissing,
                 format!("no `{series}` rate is known for {day}"),
             )
-            .with_help(format!(
-                "add a row for the period to `{}` with its source (see docs/money.md)",
-                table.name()
-            ))
+            .with_help(table.how_to_extend())
             .in_path(table.name().to_string()));
         }
     };
@@ -298,12 +312,16 @@ fn rate_on(
     if half {
         rate = (rate * Decimal::TWO).ceil() / Decimal::TWO;
     }
-    let source = if plus.is_zero() {
-        row.source.clone()
-    } else {
-        format!("{} + {plus} points", row.source)
+    let basis = RateBasis::Table {
+        series: row.series.clone(),
+        base: row.rate,
+        from: row.from,
+        to: row.to,
+        plus,
+        rounded_up_to_half: half,
+        note: row.source.clone(),
     };
-    Ok((rate, to, source))
+    Ok((rate, to, basis))
 }
 
 /// The fixed recovery indemnity for one late invoice, in euros.

@@ -48,6 +48,26 @@ pub struct RateTable {
 }
 
 impl RateTable {
+    /// Whether this is the table shipped with the binary (a user cannot
+    /// edit it: they give another one with `--rates`).
+    pub fn is_embedded(&self) -> bool {
+        self.name == EMBEDDED_NAME
+    }
+
+    /// How a user gives the rates this table lacks, for a help text.
+    pub fn how_to_extend(&self) -> String {
+        if self.is_embedded() {
+            "the rate table shipped with policy ends there: give a table with the later \
+             rates with `--rates FILE` (same columns as data/rates.csv, see docs/money.md)"
+                .to_string()
+        } else {
+            format!(
+                "add the rate of the period to `{}` (see docs/money.md) and run again",
+                self.name
+            )
+        }
+    }
+
     /// The table shipped with the binary.
     pub fn embedded() -> Result<RateTable, Diagnostic> {
         RateTable::parse(EMBEDDED_NAME, EMBEDDED)

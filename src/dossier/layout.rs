@@ -3,7 +3,7 @@
 //! then the parties, the mise en demeure, the amount claimed and its
 //! computation, each invoice's history, and every action in full.
 
-use std::collections::BTreeMap;
+use chrono::NaiveDate;
 
 use super::doc::{Block, Emphasis, Inline, Line, Row, Table, code, mark, strong, text};
 use super::words::{self, date, money};
@@ -144,42 +144,55 @@ fn notice(d: &Dossier) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(2, vec![text("Mise en demeure")])];
     let notices: Vec<&ActionRecord> = d.formal_notices().collect();
     let mut inside = Vec::new();
-    match &d.notice {
-        Some(period) => {
-            let sent = d.action(period.intent);
-            let how = sent.map_or(String::new(), |a| {
-                format!(" par {}", words::channel(&a.action.channel))
-            });
-            let to = sent
-                .map(|a| a.action.to.as_str())
-                .filter(|t| !t.is_empty())
-                .map_or(String::new(), |t| format!(" ({})", words::one_line(t)));
-            inside.push(Block::Para(vec![
-                mark("Mise en demeure"),
-                text(format!(" adressée au débiteur{how} le ")),
-                strong(date(period.start)),
-                text(format!("{to} — action {}.", period.intent)),
-            ]));
-            let tense = if period.ends < d.as_of {
-                "a expiré"
-            } else {
-                "expire"
-            };
-            inside.push(Block::Para(vec![
-                text("Point de départ du délai de paiement : "),
-                strong(date(period.start)),
-                text(format!(
-                    ". Délai de {} jours ({}) : il {tense} le ",
-                    period.days, period.source
-                )),
-                strong(date(period.ends)),
-                text("."),
-            ]));
-        }
-        None => inside.push(Block::Para(vec![text(format!(
+    if d.notices.is_empty() {
+        inside.push(Block::Para(vec![text(format!(
             "Aucune mise en demeure au débiteur n'a été effectuée au {}.",
             date(d.as_of)
-        ))])),
+        ))]));
+    }
+    for period in &d.notices {
+        let sent = d.action(period.intent);
+        let how = sent.map_or(String::new(), |a| {
+            format!(" par {}", words::channel(&a.action.channel))
+        });
+        let to = sent
+            .map(|a| a.action.to.as_str())
+            .filter(|t| !t.is_empty())
+            .map_or(String::new(), |t| format!(" ({})", words::one_line(t)));
+        let about = if period.invoices.len() == d.invoices.len() && d.invoices.len() == 1 {
+            String::new()
+        } else {
+            format!(
+                " pour {} {}",
+                if period.invoices.len() > 1 {
+                    "les factures"
+                } else {
+                    "la facture"
+                },
+                period.invoices.join(", ")
+            )
+        };
+        inside.push(Block::Para(vec![
+            mark("Mise en demeure"),
+            text(format!(" adressée au débiteur{how}{about}, envoyée le ")),
+            strong(date(period.sent)),
+            text(format!("{to} — action {}.", period.intent)),
+        ]));
+        let tense = if period.ends < d.as_of {
+            "a expiré"
+        } else {
+            "expire"
+        };
+        inside.push(Block::Para(vec![
+            text("Point de départ du délai de paiement : "),
+            strong(date(period.received)),
+            text(format!(
+                " ({}). Délai de {} jours ({}) : il {tense} le ",
+                period.receipt_rule, period.days, period.source
+            )),
+            strong(date(period.ends)),
+            text("."),
+        ]));
     }
     if !notices.is_empty() {
         inside.push(Block::List(
@@ -187,7 +200,7 @@ fn notice(d: &Dossier) -> Vec<Block> {
                 .iter()
                 .map(|a| {
                     let mut line = vec![strong(date(a.action.date)), text(" — ")];
-                    line.extend(words::action_line(a));
+                    line.extend(words::action_line(a, d.law.jurisdiction));
                     line.push(text(format!(
                         " — {} — action {}",
                         words::status(&a.outcome),
@@ -306,8 +319,8 @@ fn claim(d: &Dossier) -> Vec<Block> {
 fn interest_detail(d: &Dossier) -> Vec<Block> {
     let cur = d.currency.as_str();
     let mut rows = Vec::new();
-    // Each rate once, with where it comes from.
-    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    // Each rate once, with where it comes from, in date order.
+    let mut sources: Vec<(NaiveDate, String, String)> = Vec::new();
     for line in &d.claim.lines {
         for p in &line.periods {
             rows.push(Row {
@@ -322,17 +335,19 @@ fn interest_detail(d: &Dossier) -> Vec<Block> {
                 ],
                 emphasis: Emphasis::None,
             });
-            sources
-                .entry(p.source.clone())
-                .or_insert_with(|| words::rate(p.rate));
+            let basis = words::rate_basis(&p.basis);
+            if !sources.iter().any(|(_, b, _)| *b == basis) {
+                sources.push((p.from, basis, words::rate(p.rate)));
+            }
         }
     }
     if rows.is_empty() {
         return Vec::new();
     }
+    sources.sort();
     let mut list: Vec<Line> = sources
         .into_iter()
-        .map(|(source, rate)| vec![text(format!("{rate} : {source}"))])
+        .map(|(_, source, rate)| vec![text(format!("{rate} : {source}"))])
         .collect();
     list.push(vec![text(
         "Les montants par période sont arrondis pour l'affichage ; le total de chaque \
@@ -410,7 +425,7 @@ fn invoice_file(d: &Dossier, invoice: &InvoiceFile) -> Vec<Block> {
         .events(d)
         .into_iter()
         .map(|(day, event)| {
-            let (what, amount) = words::event(&event, invoice.amount, cur);
+            let (what, amount) = words::event(&event, invoice.amount, cur, d.law.jurisdiction);
             let notice = matches!(event, Event::Action(a) if is_formal_notice(&a.action));
             Row {
                 cells: vec![
@@ -466,10 +481,12 @@ fn actions(d: &Dossier) -> Vec<Block> {
 
 fn action(d: &Dossier, record: &ActionRecord) -> Vec<Block> {
     let a = &record.action;
-    let mut heading: Line = vec![
-        text(format!("Action {} — {} — ", record.intent, date(a.date))),
-        code(&a.step.target),
-    ];
+    let mut heading: Line = vec![text(format!(
+        "Action {} — {} — ",
+        record.intent,
+        date(a.date)
+    ))];
+    heading.extend(words::action_what(a, d.law.jurisdiction));
     if is_formal_notice(a) {
         heading.push(text(" — "));
         heading.push(mark("MISE EN DEMEURE"));
@@ -479,15 +496,11 @@ fn action(d: &Dossier, record: &ActionRecord) -> Vec<Block> {
         to.push(text(format!(" — {}", words::one_line(&a.to))));
     }
     let mut fields: Vec<(&'static str, Line)> = vec![
-        (
-            "Étape",
-            vec![
-                code(&a.step.id),
-                text(format!(" (ligne {} de la politique, modèle ", a.step.line)),
-                code(&a.step.target),
-                text(")"),
-            ],
-        ),
+        ("Étape", {
+            let mut line = vec![text(format!("ligne {} de la politique : ", a.step.line))];
+            line.extend(words::action_what(a, d.law.jurisdiction));
+            line
+        }),
         ("Canal", vec![text(words::channel(&a.channel))]),
         ("Destinataire", to),
         ("Factures", invoice_list(&a.invoices)),

@@ -99,8 +99,16 @@ fn inline(line: &Line, in_table: bool) -> String {
     for part in line {
         match part {
             Inline::Text(t) => out.push_str(&escape(t)),
+            // Markdown closes `**` only against text: spaces go outside.
             Inline::Strong(t) | Inline::Mark(t) => {
-                let _ = write!(out, "**{}**", escape(t));
+                let inner = t.trim();
+                let before = &t[..t.len() - t.trim_start().len()];
+                let after = &t[t.trim_end().len()..];
+                if inner.is_empty() {
+                    out.push_str(&escape(t));
+                } else {
+                    let _ = write!(out, "{before}**{}**{after}", escape(inner));
+                }
             }
             Inline::Code(t) => out.push_str(&code(t, in_table)),
         }

@@ -262,18 +262,25 @@ pub struct InvoiceFile {
     pub actions: Vec<u64>,
 }
 
-/// The mise en demeure to the debtor that started the notice period.
+/// A mise en demeure to the debtor and the period it gives to pay: counted
+/// from its presumed receipt ([`law::delivery`]), not from its sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticePeriod {
     /// The action's intent seq.
     pub intent: u64,
-    /// The day it was sent: the period runs from there.
-    pub start: NaiveDate,
-    /// Days given to pay, and their source.
+    /// The day it was sent.
+    pub sent: NaiveDate,
+    /// The day it is presumed received: the period runs from there.
+    pub received: NaiveDate,
+    /// How the receipt day is found, in French.
+    pub receipt_rule: &'static str,
+    /// Days given to pay, and where the period comes from (French).
     pub days: u32,
-    pub source: String,
+    pub source: &'static str,
     /// The last day of the period.
     pub ends: NaiveDate,
+    /// The dossier's invoices it is the first notice of.
+    pub invoices: Vec<String>,
 }
 
 /// Everything a dossier shows; the renderers only format it.
@@ -295,7 +302,10 @@ pub struct Dossier {
     pub actions: Vec<ActionRecord>,
     /// Actions dated after the day, left out.
     pub later_actions: usize,
-    pub notice: Option<NoticePeriod>,
+    /// For each of the dossier's invoices, the first mise en demeure to
+    /// the debtor listing it that went out, in date order (one entry per
+    /// letter).
+    pub notices: Vec<NoticePeriod>,
     pub claim: Claim,
     /// Invoices the journal's actions list that the ledger does not know.
     pub unknown_invoices: Vec<String>,
@@ -421,7 +431,7 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
     }
     let unknown_invoices: Vec<String> = unknown_invoices.into_iter().map(String::from).collect();
 
-    let notice = notice_period(&actions, law.jurisdiction);
+    let notices = notice_periods(&actions, &invoices, law.jurisdiction);
     let terms = claim::Terms {
         jurisdiction: law.jurisdiction,
         kind: debtor.kind,
@@ -480,7 +490,7 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
             settled_not_listed,
             later_actions: later.len(),
             actions,
-            notice,
+            notices,
             claim,
             unknown_invoices,
         },
@@ -488,23 +498,49 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
     })
 }
 
-/// The first mise en demeure to the debtor that went out, and the period it
-/// gives (the jurisdiction's default notice period).
-fn notice_period(actions: &[ActionRecord], jurisdiction: Jurisdiction) -> Option<NoticePeriod> {
-    let first = actions.iter().find(|a| {
-        a.took_effect()
-            && a.action.recipient == Recipient::Debtor.as_str()
-            && is_formal_notice(&a.action)
-    })?;
-    let notice = law::pack(jurisdiction).notice;
-    let start = first.action.date;
-    Some(NoticePeriod {
-        intent: first.intent,
-        start,
-        days: notice.value,
-        source: notice.source.cited(),
-        ends: start.checked_add_days(Days::new(notice.value.into()))?,
-    })
+/// For each invoice, the first mise en demeure to the debtor listing it
+/// that went out, and the period it gives (the jurisdiction's notice
+/// period, from the letter's presumed receipt); one entry per letter.
+fn notice_periods(
+    actions: &[ActionRecord],
+    invoices: &[&Invoice],
+    jurisdiction: Jurisdiction,
+) -> Vec<NoticePeriod> {
+    let pack = law::pack(jurisdiction);
+    let calendar = crate::calendar::Calendar::new(Some(jurisdiction));
+    let mut periods: Vec<NoticePeriod> = Vec::new();
+    for invoice in invoices {
+        let Some(first) = actions.iter().find(|a| {
+            a.took_effect()
+                && a.action.recipient == Recipient::Debtor.as_str()
+                && is_formal_notice(&a.action)
+                && a.action.invoices.iter().any(|r| *r == invoice.reference)
+        }) else {
+            continue;
+        };
+        if let Some(period) = periods.iter_mut().find(|p| p.intent == first.intent) {
+            period.invoices.push(invoice.reference.to_string());
+            continue;
+        }
+        let channel = Channel::from_word(&first.action.channel).unwrap_or(Channel::Recommande);
+        let sent = first.action.date;
+        let received = law::delivery::presumed_receipt(channel, sent, &calendar);
+        let Some(ends) = received.checked_add_days(Days::new(pack.notice.value.into())) else {
+            continue;
+        };
+        periods.push(NoticePeriod {
+            intent: first.intent,
+            sent,
+            received,
+            receipt_rule: law::delivery::receipt_rule(channel),
+            days: pack.notice.value,
+            source: pack.notice_words,
+            ends,
+            invoices: vec![invoice.reference.to_string()],
+        });
+    }
+    periods.sort_by_key(|p| (p.sent, p.intent));
+    periods
 }
 
 /// What the last letter or task listing the invoice claimed for it, as the

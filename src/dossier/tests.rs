@@ -158,7 +158,7 @@ fn the_cheap_bound_never_rules_out_what_suggest_would_find() {
 fn the_policy_decides_the_law_else_the_debtors_country() {
     let book = ledger();
     let acme = &book.debtors[0];
-    let law = law_for(acme, None, "d.csv").unwrap();
+    let law = law_for(acme, None, &[], "d.csv").unwrap();
     assert_eq!(law.jurisdiction, Jurisdiction::Lu);
     assert_eq!(law.from, LawFrom::DebtorCountry);
     let policy = Law {
@@ -166,10 +166,10 @@ fn the_policy_decides_the_law_else_the_debtors_country() {
         from: LawFrom::Policy("fr.policy".into()),
     };
     assert_eq!(
-        law_for(acme, Some(policy.clone()), "d.csv").unwrap(),
+        law_for(acme, Some(policy.clone()), &[], "d.csv").unwrap(),
         policy
     );
-    let no_country = law_for(&book.debtors[1], None, "d.csv").unwrap_err();
+    let no_country = law_for(&book.debtors[1], None, &[], "d.csv").unwrap_err();
     assert_eq!(no_country.code, Code::DossierNoJurisdiction);
     assert!(no_country.message.contains("has no country"));
 }
@@ -191,7 +191,9 @@ fn a_formal_notice_is_a_send_of_a_notice_template_or_by_bailiff() {
 }
 
 #[test]
-fn the_notice_period_starts_at_the_first_notice_that_went_out() {
+fn the_notice_period_starts_at_the_first_notice_that_went_out_once_received() {
+    let book = ledger();
+    let (_, invoice) = invoice(&book, "C-1");
     let actions = vec![
         record(1, "2026-02-20", "mise_en_demeure", "recommandé", aborted()),
         record(3, "2026-02-21", "relance_2", "courrier", committed()),
@@ -203,12 +205,19 @@ fn the_notice_period_starts_at_the_first_notice_that_went_out() {
             committed(),
         ),
     ];
-    let period = notice_period(&actions, Jurisdiction::Fr).unwrap();
+    let periods = notice_periods(&actions, &[invoice], Jurisdiction::Fr);
+    let [period] = periods.as_slice() else {
+        panic!("{periods:?}")
+    };
     assert_eq!(period.intent, 5);
-    assert_eq!(period.start, day("2026-02-24"));
+    assert_eq!(period.sent, day("2026-02-24"));
+    // Sent on Tuesday 24 February: received on the third working day,
+    // Friday 27; 15 days from then.
+    assert_eq!(period.received, day("2026-02-27"));
     assert_eq!(period.days, 15);
-    assert_eq!(period.ends, day("2026-03-11"));
-    assert!(notice_period(&actions[..2], Jurisdiction::Fr).is_none());
+    assert_eq!(period.ends, day("2026-03-14"));
+    assert_eq!(period.invoices, ["C-1"]);
+    assert!(notice_periods(&actions[..2], &[invoice], Jurisdiction::Fr).is_empty());
 }
 
 /// A French consumer owes the legal rate ("other cases", 2.62 % in H1
@@ -240,7 +249,7 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
     let notice = |i: &Invoice| interest_notice(&actions, i, Jurisdiction::Fr, DebtorKind::B2c);
     assert_eq!(notice(invoice), Some(day("2026-02-24")));
     let mut warnings = Vec::new();
-    let claim = claim::compute(&book, &[invoice], &terms, notice, &mut warnings).unwrap();
+    let claim = claim::compute(&book, &[invoice], &terms, notice, |_| None, &mut warnings).unwrap();
     let line = &claim.lines[0];
     assert_eq!(line.interest, dec("9.17"));
     assert_eq!(line.periods[0].from, day("2026-02-25"));
@@ -249,7 +258,7 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
 
     // Before any mise en demeure, nothing but the principal.
     let none = |i: &Invoice| interest_notice(&actions[..1], i, Jurisdiction::Fr, DebtorKind::B2c);
-    let claim = claim::compute(&book, &[invoice], &terms, none, &mut warnings).unwrap();
+    let claim = claim::compute(&book, &[invoice], &terms, none, |_| None, &mut warnings).unwrap();
     assert_eq!(claim.lines[0].interest, Decimal::ZERO);
     assert_eq!(claim.lines[0].no_interest, Some(NoInterest::AwaitingNotice));
     assert_eq!(claim.total(), dec("3650.00"));
@@ -276,12 +285,26 @@ fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
         rates: &rates,
     };
     let mut warnings = Vec::new();
-    let claim =
-        claim::compute(&book, &[invoice], &at("2026-03-31"), notice, &mut warnings).unwrap();
+    let claim = claim::compute(
+        &book,
+        &[invoice],
+        &at("2026-03-31"),
+        notice,
+        |_| None,
+        &mut warnings,
+    )
+    .unwrap();
     assert_eq!(claim.lines[0].interest, dec("26.25"));
     assert_eq!(claim.lines[0].indemnity, dec("222.50"));
-    let early =
-        claim::compute(&book, &[invoice], &at("2026-03-06"), notice, &mut warnings).unwrap();
+    let early = claim::compute(
+        &book,
+        &[invoice],
+        &at("2026-03-06"),
+        notice,
+        |_| None,
+        &mut warnings,
+    )
+    .unwrap();
     assert_eq!(early.lines[0].interest, Decimal::ZERO);
     assert_eq!(early.lines[0].indemnity, Decimal::ZERO);
     // A letter: 21 days (the third working day, at most a week later).
@@ -367,4 +390,35 @@ proptest::proptest! {
             proptest::prop_assert!(Near::new(&a).may_be_close(&b));
         }
     }
+}
+
+/// The journal's reasons are written in src/journal/mod.rs; the dossier
+/// says them in French. A reworded reason must be translated again.
+#[test]
+fn every_journal_reason_has_its_french_wording() {
+    let journal = include_str!("../journal/mod.rs");
+    for english in [
+        "the server refused the message: ",
+        "the exchange with the server broke off: ",
+        "the output could not be written: ",
+        "written but never handed to the SMTP server",
+        "interrupted before its output was in place",
+        " holds other content than the intent's",
+    ] {
+        assert!(journal.contains(english), "{english}");
+        let reason = format!("`x.eml`{english}");
+        let reason = if english.starts_with(' ') {
+            &reason
+        } else {
+            english
+        };
+        assert!(
+            !words::journal_reason(reason).contains(english.trim()),
+            "{english}"
+        );
+    }
+    assert_eq!(
+        words::journal_reason("the server refused the message: 550 no"),
+        "le serveur a refusé le message : « 550 no »"
+    );
 }

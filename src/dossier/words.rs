@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 
 use super::doc::{Line, code, text};
 use super::{ActionRecord, ClaimLine, Dossier, Event, LawFrom, NoInterest, Outcome};
-use crate::claim::Start;
+use crate::claim::{RateBasis, Start};
+use crate::journal::Action;
 use crate::ledger::EntryKind;
 use crate::letters::format;
 use crate::vocab::{DebtorKind, Jurisdiction};
@@ -81,17 +82,48 @@ pub fn channel(word: &str) -> &str {
     }
 }
 
-/// `relance_1` par courriel (débiteur), the template as code.
-pub fn action_line(record: &ActionRecord) -> Line {
+/// What an action is, in French: the letter's template as code
+/// (`mise_en_demeure`), a phone call, or the court, lawyer or bailiff the
+/// file goes to, by the name the law pack gives it.
+pub fn action_what(action: &Action, jurisdiction: Jurisdiction) -> Line {
+    let verb = action.step.id.split(' ').next().unwrap_or_default();
+    match verb {
+        "call" => vec![text(format!(
+            "appel téléphonique {}",
+            to_whom(&action.recipient)
+        ))],
+        "route" => {
+            let name = &action.step.target;
+            let title = crate::law::pack(jurisdiction)
+                .destination(name)
+                .map_or_else(|| name.replace('_', " "), |d| d.title.to_string());
+            vec![text(format!("transmission du dossier : {title}"))]
+        }
+        _ => vec![text("envoi de "), code(&action.step.target)],
+    }
+}
+
+/// `au débiteur`, `à la caution`.
+fn to_whom(word: &str) -> &'static str {
+    match word {
+        "guarantor" => "à la caution",
+        _ => "au débiteur",
+    }
+}
+
+/// `envoi de relance_1 par courriel (débiteur)`, `appel téléphonique au
+/// débiteur`, `transmission du dossier : justice de paix`.
+pub fn action_line(record: &ActionRecord, jurisdiction: Jurisdiction) -> Line {
     let action = &record.action;
-    vec![
-        code(&action.step.target),
-        text(format!(
+    let mut line = action_what(action, jurisdiction);
+    if action.step.id.starts_with("send ") {
+        line.push(text(format!(
             " par {} ({})",
             channel(&action.channel),
             recipient(&action.recipient)
-        )),
-    ]
+        )));
+    }
+    line
 }
 
 /// The outcome in a few words: `effectué`, `annulé`…
@@ -126,10 +158,14 @@ pub fn outcome(outcome: &Outcome) -> String {
             format!("effectué (enregistrement {record}, {at}{recovered})")
         }
         Outcome::Aborted { record, at, reason } => {
-            format!("annulé, rien n'est parti (enregistrement {record}, {at}) : « {reason} »")
+            format!(
+                "annulé, rien n'est parti (enregistrement {record}, {at}) : {}",
+                journal_reason(reason)
+            )
         }
         Outcome::Uncertain { record, at, reason } => format!(
-            "incertain : peut-être parti, non confirmé (enregistrement {record}, {at}) : « {reason} »"
+            "incertain : peut-être parti, non confirmé (enregistrement {record}, {at}) : {}",
+            journal_reason(reason)
         ),
         Outcome::Resolved {
             uncertain,
@@ -151,10 +187,60 @@ pub fn outcome(outcome: &Outcome) -> String {
             };
             format!(
                 "{decided} (enregistrement {record}, {at}){note} ; incertain auparavant \
-                 (enregistrement {uncertain} : « {reason} »)"
+                 (enregistrement {uncertain} : {})",
+                journal_reason(reason)
             )
         }
     }
+}
+
+/// Why the journal closed an action as it did, in French. The journal
+/// records these reasons (src/journal/mod.rs) in a fixed wording; a server's
+/// answer or a system error inside them is quoted as it came.
+pub fn journal_reason(reason: &str) -> String {
+    const KNOWN: [(&str, &str); 7] = [
+        (
+            "the server refused the message: ",
+            "le serveur a refusé le message : ",
+        ),
+        (
+            "the exchange with the server broke off: ",
+            "l'échange avec le serveur s'est interrompu : ",
+        ),
+        (
+            "the output could not be written: ",
+            "le fichier n'a pas pu être écrit : ",
+        ),
+        (
+            "handed to the SMTP server, but the run stopped before recording the answer",
+            "remis au serveur SMTP, mais l'exécution s'est arrêtée avant d'enregistrer sa réponse",
+        ),
+        (
+            "written but never handed to the SMTP server",
+            "écrit mais jamais remis au serveur SMTP",
+        ),
+        (
+            "interrupted before its output was in place",
+            "interrompu avant que le fichier soit en place",
+        ),
+        (
+            " holds other content than the intent's",
+            " a un autre contenu que celui annoncé",
+        ),
+    ];
+    for (english, french) in KNOWN {
+        if let Some(rest) = reason.strip_prefix(english) {
+            return if rest.is_empty() {
+                french.to_string()
+            } else {
+                format!("{french}« {rest} »")
+            };
+        }
+        if let Some(file) = reason.strip_suffix(english) {
+            return format!("le fichier {file}{french}");
+        }
+    }
+    format!("« {reason} » (motif inscrit au journal)")
 }
 
 pub fn smtp_answer(outcome: &Outcome) -> Option<&str> {
@@ -176,7 +262,12 @@ pub fn entry(kind: EntryKind) -> &'static str {
 }
 
 /// What an event of an invoice's history says, and its amount if any.
-pub fn event(event: &Event<'_>, amount: Decimal, currency: &str) -> (Line, Option<String>) {
+pub fn event(
+    event: &Event<'_>,
+    amount: Decimal,
+    currency: &str,
+    jurisdiction: Jurisdiction,
+) -> (Line, Option<String>) {
     match event {
         Event::Issued => (vec![text("Facture émise")], Some(money(amount, currency))),
         Event::Due => (vec![text("Échéance")], None),
@@ -185,7 +276,7 @@ pub fn event(event: &Event<'_>, amount: Decimal, currency: &str) -> (Line, Optio
             entry.kind.settles().then(|| money(entry.amount, currency)),
         ),
         Event::Action(record) => {
-            let mut line = action_line(record);
+            let mut line = action_line(record, jurisdiction);
             line.push(text(format!(
                 " — {} (action {})",
                 status(&record.outcome),
@@ -253,6 +344,71 @@ pub fn rate(rate: Decimal) -> String {
         rate.to_string()
     };
     format!("{} %", text.replace('.', ","))
+}
+
+/// Where a period's rate comes from, in French: `taux de la BCE …`.
+pub fn rate_basis(basis: &RateBasis) -> String {
+    match basis {
+        RateBasis::Fixed => "taux conventionnel".to_string(),
+        RateBasis::Table {
+            series,
+            base,
+            from,
+            to,
+            plus,
+            rounded_up_to_half,
+            ..
+        } => {
+            let what = match series.as_str() {
+                "ecb_mro" => format!(
+                    "taux de la Banque centrale européenne pour ses opérations principales de \
+                     refinancement ({}), applicable du {} au {}",
+                    rate(*base),
+                    date(*from),
+                    date(*to)
+                ),
+                "fr_legal_other" => format!(
+                    "taux de l'intérêt légal, autres cas ({}), du {} au {}",
+                    rate(*base),
+                    date(*from),
+                    date(*to)
+                ),
+                "fr_legal_consumer" => format!(
+                    "taux de l'intérêt légal des créances des personnes physiques n'agissant pas \
+                     pour des besoins professionnels ({}), du {} au {}",
+                    rate(*base),
+                    date(*from),
+                    date(*to)
+                ),
+                "lu_legal" | "be_legal" => format!(
+                    "taux d'intérêt légal ({}), du {} au {}",
+                    rate(*base),
+                    date(*from),
+                    date(*to)
+                ),
+                other => format!(
+                    "taux `{other}` ({}), du {} au {}",
+                    rate(*base),
+                    date(*from),
+                    date(*to)
+                ),
+            };
+            let plus = if plus.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    ", majoré de {} points",
+                    plus.normalize().to_string().replace('.', ",")
+                )
+            };
+            let half = if *rounded_up_to_half {
+                ", arrondi au demi-point supérieur"
+            } else {
+                ""
+            };
+            format!("{what}{plus}{half}")
+        }
+    }
 }
 
 /// The journal's verification, in a sentence.

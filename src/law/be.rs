@@ -167,6 +167,7 @@ pub static PACK: Pack = Pack {
             "CDE livre XIX and loi du 20 décembre 2002 art. 6 (14 or 15 days, disputed: 15 kept); C. jud. art. 1338",
         ),
     },
+    notice_words: "délai retenu de quinze jours (CDE livre XIX ; C. jud. art. 1338 pour la sommation)",
     contact_guidance: Fact {
         value: (4, 30),
         source: Source::default(

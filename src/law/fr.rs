@@ -177,6 +177,7 @@ pub static PACK: Pack = Pack {
             "C. civ. art. 1344 sets no period; 8 to 15 days is customary, 15 kept",
         ),
     },
+    notice_words: "l'article 1344 du Code civil ne fixe pas de délai ; quinze jours selon l'usage",
     contact_guidance: Fact {
         value: (4, 30),
         source: Source::default(

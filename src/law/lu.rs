@@ -110,6 +110,7 @@ pub static PACK: Pack = Pack {
             "no statutory period after a mise en demeure; 15 days kept, as in France and Belgium",
         ),
     },
+    notice_words: "aucun délai n'est fixé par la loi ; quinze jours selon l'usage",
     contact_guidance: Fact {
         value: (4, 30),
         source: Source::default(

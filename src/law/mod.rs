@@ -11,6 +11,7 @@
 //! a dated table ([`rates`]), never in a constant.
 
 pub mod be;
+pub mod delivery;
 pub mod eu;
 pub mod fr;
 pub mod lu;
@@ -348,6 +349,9 @@ pub struct Pack {
     pub procedures: &'static [Procedure],
     /// Days a mise en demeure gives the debtor to pay before a court.
     pub notice: Fact<u32>,
+    /// Where [`Pack::notice`] comes from, as a French document (the
+    /// dossier) says it.
+    pub notice_words: &'static str,
     /// Contacts per window of days, when the policy sets no `limit`.
     pub contact_guidance: Fact<(u32, u32)>,
     /// Years after the due date when a claim is time-barred.
