@@ -72,6 +72,7 @@ codes! {
     // ledger
     LedgerNoDebtors => "policy::ledger_no_debtors",
     LedgerSyntax => "policy::ledger_syntax",
+    LedgerSpreadsheet => "policy::ledger_spreadsheet",
     LedgerColumn => "policy::ledger_column",
     LedgerMissingValue => "policy::ledger_missing_value",
     LedgerType => "policy::ledger_type",

@@ -146,22 +146,44 @@ impl Header {
                 None => extra.push((i, name)),
             }
         }
-        let missing: Vec<String> = known
+        let missing: Vec<&str> = known
             .iter()
             .enumerate()
             .filter(|(k, name)| required.contains(name) && columns[*k].is_none())
-            .map(|(_, name)| format!("`{name}`"))
+            .map(|(_, name)| *name)
             .collect();
         let complete = missing.is_empty();
         if !complete {
+            let found: Vec<String> = headers
+                .iter()
+                .map(|h| {
+                    String::from_utf8_lossy(h)
+                        .trim()
+                        .trim_start_matches('\u{feff}')
+                        .to_string()
+                })
+                .collect();
             let single = headers.len() == 1;
             let help = if single && headers.as_slice().contains(&b';') {
                 "the header has one column with `;` in it: read the file as `;`-separated with `--dialect locale`".to_string()
             } else if single && headers.as_slice().contains(&b',') {
                 "the header has one column with `,` in it: read the file as `,`-separated with `--dialect standard`".to_string()
             } else {
+                let likely: Vec<String> = missing
+                    .iter()
+                    .filter_map(|name| {
+                        super::aliases::likely(name, &found)
+                            .map(|header| format!("`{header}` for `{name}`"))
+                    })
+                    .collect();
+                let likely = if likely.is_empty() {
+                    String::new()
+                } else {
+                    format!("; rename the columns the tool reads: {}", likely.join(", "))
+                };
                 format!(
-                    "the first row names the columns; required: {}",
+                    "the header has: {}; the columns needed are: {}{likely}",
+                    found.join(", "),
                     required.join(", ")
                 )
             };
@@ -170,6 +192,7 @@ impl Header {
             } else {
                 "columns"
             };
+            let missing: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             problems.error(
                 Code::LedgerColumn,
                 header_row,
@@ -231,7 +254,10 @@ pub fn check_utf8(
 const LEDGER_COLUMNS: &[&str] = &[
     "date", "type", "invoice", "debtor", "amount", "due", "currency",
 ];
-const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice"];
+/// Every column an invoice row needs: a ledger has invoices, so a file
+/// without one of them cannot be read (`debtor`, `amount` and `due` may be
+/// empty on other rows).
+const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due"];
 
 /// Bytes of a stretch of the file parsed as one piece of work.
 const STRETCH: usize = 1 << 20;

@@ -7,6 +7,7 @@
 //! The types are compact on purpose: a book of a million invoices must fit
 //! in a few hundred megabytes.
 
+pub mod aliases;
 mod build;
 mod csv_read;
 mod debtors;
@@ -246,6 +247,21 @@ pub fn read(
     debtors_path: Option<&Path>,
     options: &ReadOptions,
 ) -> Result<Loaded, Diagnostic> {
+    // The ledger first: a missing ledger is not a missing debtors file.
+    if let Some(spreadsheet) = spreadsheet(ledger_path)? {
+        return Ok(Loaded {
+            ledger: None,
+            diagnostics: Diagnostics::from(vec![spreadsheet]),
+        });
+    }
+    if let Some(debtors) = debtors_path
+        && let Some(spreadsheet) = spreadsheet(debtors)?
+    {
+        return Ok(Loaded {
+            ledger: None,
+            diagnostics: Diagnostics::from(vec![spreadsheet]),
+        });
+    }
     if json::is_json(ledger_path)? {
         return json::read(ledger_path, debtors_path, options);
     }
@@ -264,6 +280,41 @@ pub fn read(
         ledger: loaded.ledger.filter(|_| !diagnostics.has_errors()),
         diagnostics,
     })
+}
+
+/// A spreadsheet saved where a CSV file is expected, recognised by its
+/// first bytes (a spreadsheet shown as text is garbage): the problem, or
+/// `None` for a text file. `Err`: the file cannot be read.
+fn spreadsheet(path: &Path) -> Result<Option<Diagnostic>, Diagnostic> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let mut file = std::fs::File::open(path).map_err(|e| crate::load::io_error(path, &e))?;
+    let n = file
+        .read(&mut head)
+        .map_err(|e| crate::load::io_error(path, &e))?;
+    let head = &head[..n];
+    // ZIP (Office Open XML, OpenDocument) and OLE2 (Excel 97-2003).
+    let kind = if head.starts_with(b"PK\x03\x04") {
+        "Excel .xlsx or OpenDocument .ods"
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        "Excel 97-2003 .xls"
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(
+        Diagnostic::error(
+            Code::LedgerSpreadsheet,
+            format!(
+                "`{}` is a spreadsheet ({kind}), not a CSV file",
+                path.display()
+            ),
+        )
+        .with_help(
+            "save the sheet as CSV from the spreadsheet (File › Save as › CSV UTF-8, or \
+             CSV with `;` as a French Excel does) and give that file",
+        )
+        .in_path(path.display().to_string()),
+    ))
 }
 
 /// The debtors file: as given, else `debtors.csv` beside the ledger.
@@ -292,6 +343,7 @@ fn debtors_file(ledger: &Path, given: Option<&Path>) -> Result<PathBuf, Diagnost
 
 pub use build::{Builder, DisputePeriod, DisputeProblem, disputes};
 pub use debtors::DebtorIndex;
+pub use parse::with_cents;
 
 impl Ledger {
     /// The invoice's dispute periods, in date order.

@@ -358,7 +358,9 @@ impl Parser {
             format!("{what} row needs its amount")
         })?;
         let amount = match dialect::parse_amount(raw, self.dialect) {
-            Ok(amount) => amount,
+            // Amounts carry the currency's cents whatever the file wrote
+            // (`250`, `250.0` in JSON): `250.00` in every output.
+            Ok(amount) => with_cents(amount),
             Err(err) => {
                 problems.error(
                     Code::LedgerAmount,
@@ -463,4 +465,13 @@ mod tests {
         assert_eq!(cache.get(b"a-text-longer-than-a-date"), None);
         assert_eq!(cache.get(b"\0\0\0\0\0\0\0\0\0\0"), None, "an empty slot");
     }
+}
+
+/// `amount` with at least two decimals (the cents of EUR, the currency of
+/// the FR, BE and LU books); more decimals are kept as written.
+pub fn with_cents(mut amount: Decimal) -> Decimal {
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    amount
 }

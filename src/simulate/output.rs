@@ -530,9 +530,9 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
             "invoices": r.invoices,
             "amount": r.amount.to_string(),
         })).collect::<Vec<_>>(),
-        "collected": s.collected.to_string(),
-        "credited": s.credited.to_string(),
-        "outstanding": s.outstanding.to_string(),
+        "collected": cents(s.collected).to_string(),
+        "credited": cents(s.credited).to_string(),
+        "outstanding": cents(s.outstanding).to_string(),
         "aged": {
             "total": aging_json(&s.aged_total),
             "debtors": s.aged.iter().map(|a| {
@@ -689,7 +689,10 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
     let _ = writeln!(
         out,
         "\ncollected {} {currency}, credited {} {currency}, outstanding at {} {} {currency}",
-        s.collected, s.credited, s.to, s.outstanding
+        cents(s.collected),
+        cents(s.credited),
+        s.to,
+        cents(s.outstanding)
     );
     let mut rows: Vec<Vec<String>> = s
         .aged
@@ -719,8 +722,13 @@ fn money(amount: &Decimal) -> String {
     if amount.is_zero() {
         "—".to_string()
     } else {
-        amount.to_string()
+        cents(*amount).to_string()
     }
+}
+
+/// An amount with its cents (`0.00`, not `0`).
+fn cents(amount: Decimal) -> Decimal {
+    crate::ledger::with_cents(amount)
 }
 
 #[cfg(test)]

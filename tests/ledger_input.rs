@@ -1,0 +1,157 @@
+//! What a new user's files do when they are not quite what the tool reads
+//! (field report, points 7, 8, 9 and 12): each problem named for what it
+//! is, with the help that fixes it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const POLICY: &str = "jurisdiction LU\nafter 10 days send relance by email\n";
+
+fn simulate(dir: &Path, ledger: &str) -> std::process::Output {
+    std::fs::write(dir.join("p.policy"), POLICY).unwrap();
+    Command::cargo_bin("policy")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .current_dir(dir)
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            ledger,
+            "--to",
+            "2026-03-31",
+        ])
+        .args(["--format", "table"])
+        .output()
+        .unwrap()
+}
+
+/// stdout and stderr, every run of white space one space (diagnostics wrap
+/// their help to the terminal's width).
+fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .split_whitespace()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+#[test]
+fn a_missing_ledger_is_reported_as_missing_not_as_missing_debtors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = simulate(dir.path(), "nope.csv");
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("cannot read `nope.csv`: not found"), "{text}");
+    assert!(!text.contains("debtors"), "{text}");
+}
+
+#[test]
+fn missing_columns_are_named_with_the_header_found_and_the_closest_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ledger.csv"),
+        "date;type;invoice;Kunde;Betrag;Faelligkeit\n05/01/2026;invoice;F-1;ACME;1 200,00;04/02/2026\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind\nACME,ACME SA,b2b\n",
+    )
+    .unwrap();
+    let out = simulate(dir.path(), "ledger.csv");
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("no `debtor`, `amount`, `due` columns"),
+        "{text}"
+    );
+    assert!(!text.contains("is empty"), "{text}");
+    assert!(
+        text.contains("the header has: date, type, invoice, Kunde, Betrag, Faelligkeit"),
+        "{text}"
+    );
+    // A French export's names are recognised as what they mean.
+    std::fs::write(
+        dir.path().join("ledger.csv"),
+        "date;type;invoice;Client;Montant;Échéance\n05/01/2026;invoice;F-1;ACME;1 200,00;04/02/2026\n",
+    )
+    .unwrap();
+    let text = output_text(&simulate(dir.path(), "ledger.csv"));
+    assert!(
+        text.contains("`Client` for `debtor`")
+            && text.contains("`Montant` for `amount`")
+            && text.contains("`Échéance` for `due`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_spreadsheet_is_recognised_by_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    // The first bytes of any .xlsx (a ZIP archive) and of an old .xls.
+    std::fs::write(
+        dir.path().join("ledger.csv"),
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe binary",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind\nACME,ACME SA,b2b\n",
+    )
+    .unwrap();
+    let out = simulate(dir.path(), "ledger.csv");
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("is a spreadsheet (Excel .xlsx or OpenDocument .ods), not a CSV file"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{fffd}'), "no binary shown: {text}");
+    std::fs::write(
+        dir.path().join("old.xls"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+    )
+    .unwrap();
+    let text = output_text(&simulate(dir.path(), "old.xls"));
+    assert!(
+        text.contains("is a spreadsheet (Excel 97-2003 .xls), not a CSV file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn amounts_print_with_the_currency_decimals_whatever_the_file_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ledger.json"),
+        r#"{
+  "debtors": [{"id": "ACME", "name": "ACME SA", "kind": "b2b"}],
+  "entries": [
+    {"date": "2026-01-01", "type": "invoice", "invoice": "F-1", "debtor": "ACME", "amount": 250.0, "due": "2026-01-31"},
+    {"date": "2026-01-01", "type": "invoice", "invoice": "F-2", "debtor": "ACME", "amount": 1000, "due": "2026-01-31"},
+    {"date": "2026-02-20", "type": "credit_note", "invoice": "F-2", "amount": 100.5}
+  ]
+}"#,
+    )
+    .unwrap();
+    let out = simulate(dir.path(), "ledger.json");
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(" 250.00 ") && text.contains(" 1000.00 "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "collected 0.00 EUR, credited 100.50 EUR, outstanding at 2026-03-31 1149.50 EUR"
+        ),
+        "{text}"
+    );
+}
