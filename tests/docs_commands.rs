@@ -255,9 +255,15 @@ fn documents() -> Vec<String> {
 }
 
 fn check_document(file: &str) -> Vec<String> {
-    let dir = workspace();
+    let workspace = workspace();
+    // `cd DIR` (shown or hidden) moves the later commands of the document.
+    let mut cwd = workspace.path().to_path_buf();
     let mut failures = Vec::new();
     for shown in commands(file) {
+        if let Some(dir) = shown.command.trim().strip_prefix("cd ") {
+            cwd = cwd.join(dir.trim());
+            continue;
+        }
         let not_run = NOT_RUN.iter().find(|(prefix, _)| {
             shown
                 .command
@@ -265,11 +271,12 @@ fn check_document(file: &str) -> Vec<String> {
                 .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
                 .all(|l| l.trim_start().starts_with(prefix))
         });
-        if not_run.is_some() {
-            continue;
-        }
         for setup in &shown.setup {
-            let (code, out) = run(dir.path(), setup);
+            if let Some(dir) = setup.trim().strip_prefix("cd ") {
+                cwd = cwd.join(dir.trim());
+                continue;
+            }
+            let (code, out) = run(&cwd, setup);
             assert_eq!(
                 code,
                 Some(0),
@@ -278,7 +285,10 @@ fn check_document(file: &str) -> Vec<String> {
                 shown.line
             );
         }
-        let (code, out) = run(dir.path(), &shown.command);
+        if not_run.is_some() {
+            continue;
+        }
+        let (code, out) = run(&cwd, &shown.command);
         let ok = match (code, shown.exit) {
             (None, _) => shown.command.contains("policy watch") && !out.is_empty(),
             (Some(code), Some(expected)) => code == expected,

@@ -496,15 +496,48 @@ fn a_debtor_outside_fr_be_lu_needs_a_policy() {
     );
 }
 
-/// docs/dossier.md shows this output as it is: it must stay so.
+/// docs/dossier.md shows this output as it is, made from the book shipped
+/// in examples/dossier/ (which a user can run it on): both must stay so.
+/// `UPDATE_DOCS=1 cargo test --test dossier documented` copies them again.
 #[test]
 fn the_documented_example_is_the_real_output() {
     let book = book();
-    let markdown = stdout(&mut book.dossier("F-2025-117"));
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dossier");
+    let files = [
+        "ledger.csv",
+        "debtors.csv",
+        "journal.jsonl",
+        "journal.jsonl.head",
+    ];
+    let update = std::env::var_os("UPDATE_DOCS").is_some();
+    for name in files {
+        let made = std::fs::read(book.path(name)).unwrap();
+        if update {
+            std::fs::create_dir_all(&shipped).unwrap();
+            std::fs::write(shipped.join(name), &made).unwrap();
+        }
+        assert_eq!(
+            std::fs::read(shipped.join(name)).unwrap_or_default(),
+            made,
+            "examples/dossier/{name} differs from the test's book: copy it again \
+             (`UPDATE_DOCS=1 cargo test --test dossier documented`)"
+        );
+    }
+    let mut cmd = policy();
+    cmd.current_dir(&shipped).args([
+        "dossier",
+        "F-2025-117",
+        "--journal",
+        "journal.jsonl",
+        "--ledger",
+        "ledger.csv",
+        "--as-of",
+        AS_OF,
+    ]);
+    let markdown = stdout(&mut cmd);
     let docs = std::fs::read_to_string("docs/dossier.md").unwrap();
     let block = format!("````markdown\n{markdown}````");
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        // `UPDATE_DOCS=1 cargo test --test dossier documented`: copy it.
+    if update {
         let start = docs.find("````markdown\n").unwrap();
         let end = start + 4 + docs[start + 4..].find("````").unwrap() + 4;
         let docs = format!("{}{block}{}", &docs[..start], &docs[end..]);
