@@ -436,6 +436,15 @@ impl RowKind {
     ];
 }
 
+/// `amount` with at least two decimals (the cents of EUR, the currency of
+/// the FR, BE and LU books); more decimals are kept as written.
+pub fn with_cents(mut amount: Decimal) -> Decimal {
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    amount
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,13 +474,4 @@ mod tests {
         assert_eq!(cache.get(b"a-text-longer-than-a-date"), None);
         assert_eq!(cache.get(b"\0\0\0\0\0\0\0\0\0\0"), None, "an empty slot");
     }
-}
-
-/// `amount` with at least two decimals (the cents of EUR, the currency of
-/// the FR, BE and LU books); more decimals are kept as written.
-pub fn with_cents(mut amount: Decimal) -> Decimal {
-    if amount.scale() < 2 {
-        amount.rescale(2);
-    }
-    amount
 }
