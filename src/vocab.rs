@@ -59,6 +59,9 @@ vocabulary! {
 }
 
 impl Channel {
+    /// The channel of a `send` that names none: a letter (docs/language.md).
+    pub const DEFAULT: Channel = Channel::Courrier;
+
     /// Paper channels: what Book XIX calls a letter (its 14 days start on the
     /// third working day after sending).
     pub fn is_paper(self) -> bool {

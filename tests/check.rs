@@ -83,3 +83,54 @@ fn every_code_is_documented() {
         );
     }
 }
+
+/// Field report, point 10: a template syntax error is found by `policy
+/// check`, with the template's file, line and column, not by the next run.
+#[test]
+fn check_compiles_the_templates_the_policy_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("relance_1.txt"),
+        "Objet : Rappel\n\nMadame, Monsieur,\n{% if total > 0 %}Total : {{ total }}\n",
+    )
+    .unwrap();
+    // A Markdown file is not a template: `send relance_2` does not find one.
+    std::fs::write(templates.join("relance_2.md"), "# Rappel\n").unwrap();
+    std::fs::write(
+        dir.path().join("p.policy"),
+        "jurisdiction LU\ntemplates \"templates\"\nafter 15 days send relance_1 by email\nafter 30 days send relance_2 by email\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("policy")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .args(["check", "p.policy", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let template = diagnostics
+        .iter()
+        .find(|d| d["code"] == "policy::template_error")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        template["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("relance_1.txt"),
+        "{template}"
+    );
+    assert_eq!(template["line"], 4, "{template}");
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "policy::unknown_template")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        unknown["help"].as_str().unwrap().contains("relance_2.md"),
+        "{unknown}"
+    );
+}

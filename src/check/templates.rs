@@ -1,5 +1,8 @@
-//! Every `send NAME` must find a template `NAME.*` in the `templates` folder.
-//! Works on the AST, so it reports even when other statements do not compile.
+//! Every `send NAME` must find a template `NAME.html` or `NAME.txt` in the
+//! `templates` folder, one that compiles, in the form its channels need.
+//! The folder is read by the one scan of [`crate::letters::templates`], the
+//! scan `policy run` loads. Works on the AST, so it reports even when other
+//! statements do not compile.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -7,8 +10,10 @@ use std::sync::Arc;
 
 use crate::ast::{self, ActionKind, HeaderKind};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::letters::templates::{Scan, Templates};
 use crate::source::SourceFile;
 use crate::suggest;
+use crate::vocab::Channel;
 
 pub fn check(policy: &ast::Policy, source: &Arc<SourceFile>, dir: &Path) -> Vec<Diagnostic> {
     let Some(folder) = policy.headers().find_map(|h| match &h.kind {
@@ -18,8 +23,8 @@ pub fn check(policy: &ast::Policy, source: &Arc<SourceFile>, dir: &Path) -> Vec<
         return Vec::new();
     };
     let path = dir.join(&folder.value);
-    let names = match template_names(&path) {
-        Ok(names) => names,
+    let scan = match read_folder(&path) {
+        Ok(scan) => scan,
         Err(err) => {
             let why = match err.kind() {
                 std::io::ErrorKind::NotFound => "it does not exist".to_string(),
@@ -40,55 +45,87 @@ pub fn check(policy: &ast::Policy, source: &Arc<SourceFile>, dir: &Path) -> Vec<
             ];
         }
     };
+    let names: BTreeSet<&str> = scan.names().collect();
+    let mut reported: BTreeSet<&str> = BTreeSet::new();
     let mut diagnostics = Vec::new();
     for statement in policy.statements() {
-        let ActionKind::Send { template, .. } = &statement.action.kind else {
+        let ActionKind::Send {
+            template, channels, ..
+        } = &statement.action.kind
+        else {
             continue;
         };
-        if names.contains(&template.text) {
+        if !names.contains(template.text.as_str()) {
+            diagnostics.push(unknown(template, &folder.value, &scan, source));
             continue;
         }
-        let hint = suggest::did_you_mean(&template.text, names.iter().map(String::as_str));
-        diagnostics.push(
-            Diagnostic::error(
-                Code::UnknownTemplate,
-                format!("unknown template `{}`", suggest::short(&template.text)),
-            )
-            .with_label(
-                template.span,
-                format!(
-                    "no file `{}.*` in `{}`",
-                    suggest::short(&template.text),
-                    folder.value
-                ),
-            )
-            .with_help(hint.unwrap_or_else(|| {
-                format!(
-                    "create `{}/{}.html` (a letter) or `{}.txt` (an e-mail)",
-                    folder.value, template.text, template.text
-                )
-            }))
-            .in_source(source),
+        // A template that does not compile: its own file, line and column,
+        // once however many steps send it.
+        if reported.insert(template.text.as_str()) {
+            diagnostics.extend(scan.problems(&template.text).cloned());
+        }
+        if scan.problems(&template.text).next().is_some() {
+            continue;
+        }
+        let channels: Vec<Channel> = channels.as_ref().map_or_else(
+            || vec![Channel::DEFAULT],
+            |list| {
+                list.names
+                    .iter()
+                    .filter_map(|c| Channel::from_word(&c.text))
+                    .collect()
+            },
         );
+        for channel in channels {
+            if let Err(missing) = scan.templates.check(&template.text, channel) {
+                diagnostics.push(
+                    Diagnostic::error(missing.code, missing.message)
+                        .with_label(template.span, format!("sent by {channel}"))
+                        .with_help(missing.help.unwrap_or_default())
+                        .in_source(source),
+                );
+            }
+        }
     }
     diagnostics
 }
 
-/// The template names in a folder: each file's name up to its first `.`.
-pub fn template_names(path: &Path) -> std::io::Result<BTreeSet<String>> {
-    let mut names = BTreeSet::new();
-    for entry in std::fs::read_dir(path)? {
-        let entry = entry?;
-        if !entry.file_type()?.is_file() {
-            continue;
-        }
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        if let Some((stem, _)) = file_name.split_once('.') {
-            if !stem.is_empty() {
-                names.insert(unicode_normalization::UnicodeNormalization::nfc(stem).collect());
-            }
-        }
-    }
-    Ok(names)
+/// The folder's templates; an error only when it cannot be read.
+fn read_folder(path: &Path) -> std::io::Result<Scan> {
+    std::fs::read_dir(path)?;
+    Templates::scan(path).map_err(|d| std::io::Error::other(d.message))
+}
+
+fn unknown(
+    template: &ast::Name,
+    folder: &str,
+    scan: &Scan,
+    source: &Arc<SourceFile>,
+) -> Diagnostic {
+    let name = suggest::short(&template.text);
+    // `relance_2.md`: there, but not a template.
+    let other = scan.others.iter().find(|file| {
+        file.split_once('.')
+            .is_some_and(|(stem, _)| suggest::fold(stem) == suggest::fold(&template.text))
+    });
+    let help = match other {
+        Some(file) => format!(
+            "`{folder}/{file}` is there, but a template is a `.html` file (a letter) or a \
+             `.txt` file (an e-mail): rename it `{}.txt` or `{}.html`",
+            template.text, template.text
+        ),
+        None => suggest::did_you_mean(&template.text, scan.names()).unwrap_or_else(|| {
+            format!(
+                "create `{folder}/{}.html` (a letter) or `{}.txt` (an e-mail)",
+                template.text, template.text
+            )
+        }),
+    };
+    Diagnostic::error(Code::UnknownTemplate, format!("unknown template `{name}`"))
+        .with_label(
+            template.span,
+            format!("no file `{name}.html` or `{name}.txt` in `{folder}`"),
+        )
+        .with_help(help)
+        .in_source(source)
 }

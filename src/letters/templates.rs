@@ -50,73 +50,137 @@ pub struct Templates {
     sources: BTreeMap<String, Arc<SourceFile>>,
 }
 
+/// A templates folder as one scan found it: the templates that compile,
+/// and the problem of each file that does not. What `policy run` loads and
+/// what `policy check` and `policy watch` check are this one scan.
+#[derive(Debug)]
+pub struct Scan {
+    pub templates: Templates,
+    /// Each broken template (by name, without extension) and its problem.
+    pub broken: Vec<(String, Diagnostic)>,
+    /// The folder's other files (`relance_2.md`): not templates, named
+    /// when a `send` looks for one of them.
+    pub others: Vec<String>,
+}
+
+impl Scan {
+    /// Whether a template `name` exists, compiling or not.
+    pub fn has(&self, name: &str) -> bool {
+        self.templates.forms(name).is_some() || self.broken.iter().any(|(n, _)| n == name)
+    }
+
+    /// Every template name, compiling or not.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.templates
+            .names()
+            .chain(self.broken.iter().map(|(n, _)| n.as_str()))
+    }
+
+    /// The problems of template `name` (none when it compiles).
+    pub fn problems(&self, name: &str) -> impl Iterator<Item = &Diagnostic> {
+        self.broken
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, d)| d)
+    }
+}
+
+/// A template's name: its file name without `.html` or `.txt`, in Unicode
+/// NFC (a name typed on macOS and one in a policy compare equal). Other
+/// files are not templates.
+pub fn template_name(file: &str) -> Option<(String, bool)> {
+    use unicode_normalization::UnicodeNormalization;
+    let (stem, is_html) = match file.strip_suffix(".html") {
+        Some(stem) => (stem, true),
+        None => (file.strip_suffix(".txt")?, false),
+    };
+    (!stem.is_empty()).then(|| (stem.nfc().collect(), is_html))
+}
+
 impl Templates {
     /// Loads and compiles every `*.html` and `*.txt` file of `dir`. Every
     /// broken template is reported, not just the first.
     pub fn load(dir: &Path) -> Result<Templates, Vec<Diagnostic>> {
-        let entries = std::fs::read_dir(dir).map_err(|e| vec![crate::load::io_error(dir, &e)])?;
+        let scan = Templates::scan(dir).map_err(|d| vec![d])?;
+        if scan.broken.is_empty() {
+            Ok(scan.templates)
+        } else {
+            Err(scan.broken.into_iter().map(|(_, d)| d).collect())
+        }
+    }
+
+    /// Reads and compiles every template of `dir`, keeping those that
+    /// compile. `Err`: the folder cannot be read.
+    pub fn scan(dir: &Path) -> Result<Scan, Diagnostic> {
+        let entries = std::fs::read_dir(dir).map_err(|e| crate::load::io_error(dir, &e))?;
         let mut files = Vec::new();
+        let mut others = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| vec![crate::load::io_error(dir, &e)])?;
+            let entry = entry.map_err(|e| crate::load::io_error(dir, &e))?;
             let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            if path.is_file() && (name.ends_with(".html") || name.ends_with(".txt")) {
-                files.push((name.to_string(), path));
+            if !path.is_file() {
+                continue;
+            }
+            match template_name(name) {
+                Some(_) => files.push((name.to_string(), path)),
+                None => others.push(name.to_string()),
             }
         }
         files.sort();
+        others.sort();
         let mut templates = Templates {
             env: environment(),
             dir: dir.to_path_buf(),
             forms: BTreeMap::new(),
             sources: BTreeMap::new(),
         };
-        let mut problems = Vec::new();
+        let mut broken = Vec::new();
         for (file, path) in files {
+            let Some((stem, is_html)) = template_name(&file) else {
+                continue;
+            };
             let text = match std::fs::read(&path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => text,
                     Err(_) => {
-                        problems.push(
+                        broken.push((
+                            stem,
                             Diagnostic::error(
                                 Code::TemplateError,
                                 format!("template `{file}` is not UTF-8"),
                             )
                             .with_help("save the template as UTF-8")
                             .in_path(path.display().to_string()),
-                        );
+                        ));
                         continue;
                     }
                 },
                 Err(e) => {
-                    problems.push(crate::load::io_error(&path, &e));
+                    broken.push((stem, crate::load::io_error(&path, &e)));
                     continue;
                 }
             };
             let source = SourceFile::new(path.display().to_string(), text.clone());
             templates.sources.insert(file.clone(), source);
             if let Err(err) = templates.env.add_template_owned(file.clone(), text) {
-                problems.push(templates.diagnostic(&file, &err));
+                broken.push((stem, templates.diagnostic(&file, &err)));
                 continue;
             }
-            let (stem, is_html) = match file.strip_suffix(".html") {
-                Some(stem) => (stem, true),
-                None => (file.trim_end_matches(".txt"), false),
-            };
-            let forms = templates.forms.entry(stem.to_string()).or_default();
+            let forms = templates.forms.entry(stem).or_default();
             if is_html {
                 forms.html = true;
             } else {
                 forms.txt = true;
             }
         }
-        if problems.is_empty() {
-            Ok(templates)
-        } else {
-            Err(problems)
-        }
+        Ok(Scan {
+            templates,
+            broken,
+            others,
+        })
     }
 
     pub fn dir(&self) -> &Path {

@@ -604,7 +604,7 @@ impl Compiler<'_> {
                         vocab::Channel::from_word,
                         vocab::Channel::WORDS,
                     ),
-                    None => vec![vocab::Channel::Courrier],
+                    None => vec![vocab::Channel::DEFAULT],
                 },
                 recipients: match recipients {
                     Some(list) => self.resolve_list(
