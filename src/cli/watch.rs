@@ -48,6 +48,13 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let mut options = Options::new(args.paths.clone(), base);
     options.debounce = Duration::from_millis(args.debounce);
+    let mut summaries = args
+        .ledger
+        .clone()
+        .map(|ledger| LedgerSummaries::new(ledger, args.debtors.clone()));
+    if let Some(summaries) = &summaries {
+        options.data = summaries.files();
+    }
     let watch = Watch::new(options);
     let stopper = watch.stopper();
     let stop_when_stdout_closes = watch.stopper();
@@ -64,10 +71,6 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             return Exit::Failure;
         }
     }
-    let mut summaries = args
-        .ledger
-        .clone()
-        .map(|ledger| LedgerSummaries::new(ledger, args.debtors.clone()));
     let mut hook =
         |path: &Path, plan: &Plan| -> Option<String> { summaries.as_mut()?.summary(path, plan) };
 

@@ -698,11 +698,76 @@ pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
     out
 }
 
+/// What changed in the figures of a policy's simulation since the last
+/// report, when the book itself changed (an invoice added, a payment
+/// booked), for `policy watch --ledger`: the totals that moved.
+pub fn book_changed(plan: &Plan, before: &Summary, after: &Summary) -> String {
+    let ids = super::identity::step_ids(plan);
+    let mut lines: Vec<String> = Vec::new();
+    if before.invoices != after.invoices {
+        lines.push(format!("invoices {} → {}", before.invoices, after.invoices));
+    }
+    if before.events != after.events {
+        lines.push(format!("events {} → {}", before.events, after.events));
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let count = |s: &Summary| {
+            s.steps
+                .iter()
+                .find(|c| c.step.0 == i)
+                .map_or(0, |c| c.events)
+        };
+        if count(before) != count(after) {
+            lines.push(format!("{id} {} → {}", count(before), count(after)));
+        }
+    }
+    let mut destinations: Vec<&str> = before
+        .routed
+        .iter()
+        .chain(&after.routed)
+        .map(|r| r.destination.as_str())
+        .collect();
+    destinations.sort_unstable();
+    destinations.dedup();
+    for destination in destinations {
+        let routed = |s: &Summary| {
+            s.routed
+                .iter()
+                .find(|r| r.destination == destination)
+                .map_or(0, |r| r.invoices)
+        };
+        if routed(before) != routed(after) {
+            lines.push(format!(
+                "routed to {destination} {} → {}",
+                routed(before),
+                routed(after)
+            ));
+        }
+    }
+    if before.outstanding != after.outstanding {
+        lines.push(format!(
+            "outstanding {} → {} {}",
+            crate::ledger::with_cents(before.outstanding),
+            crate::ledger::with_cents(after.outstanding),
+            plan.currency.value
+        ));
+    }
+    if lines.is_empty() {
+        return "since the last report: the ledger changed, with no effect on this policy\n"
+            .to_string();
+    }
+    let mut out = "since the last report: the ledger changed\n".to_string();
+    for line in lines {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
 /// What changed since the previous version, in a few lines, for
 /// `policy watch`.
 pub fn since(c: &Comparison) -> String {
     if c.is_unchanged() {
-        return "since the last save: no change on the ledger\n".to_string();
+        return "since the last save: no change for any invoice of the ledger\n".to_string();
     }
     // A few lines under each save: the rest is `policy diff`'s.
     const SHOWN: usize = 5;

@@ -27,8 +27,16 @@ pub struct LedgerSummaries {
     /// Last day simulated; `None`: today, on each check.
     pub to: Option<NaiveDate>,
     books: Vec<Book>,
-    /// Each policy's plan at its last successful check.
-    last: HashMap<PathBuf, Plan>,
+    /// Each policy's last report: its plan, the book's stamp, the summary.
+    last: HashMap<PathBuf, Last>,
+}
+
+/// What a policy's last report was made from, and said.
+#[derive(Debug)]
+struct Last {
+    plan: Plan,
+    stamp: Stamp,
+    summary: simulate::Summary,
 }
 
 #[derive(Debug)]
@@ -57,29 +65,70 @@ impl LedgerSummaries {
     }
 
     /// The lines to show under a policy that compiled: its summary on the
-    /// book, and what changed since its last check.
+    /// book, and what changed since its last report: the policy's effect
+    /// when the policy changed, the figures that moved when the book did.
     pub fn summary(&mut self, path: &Path, plan: &Plan) -> Option<String> {
         let window = Window {
             from: None,
             to: self.to.unwrap_or_else(|| chrono::Local::now().date_naive()),
         };
-        let previous = self.last.insert(path.to_path_buf(), plan.clone());
         let shown = self.shown.clone();
+        let stamp = self.stamp();
+        let previous = self.last.remove(path);
         let book = match self.book(plan.currency.value) {
             Ok(book) => book,
             Err(problem) => return Some(problem.to_string()),
         };
-        Some(match previous {
-            Some(previous) if previous.currency.value == plan.currency.value => {
-                let comparison = diff::compare(&previous, plan, book, window, &AsWritten);
+        let (text, summary) = match previous {
+            Some(previous)
+                if previous.stamp == stamp
+                    && previous.plan.currency.value == plan.currency.value =>
+            {
+                let comparison = diff::compare(&previous.plan, plan, book, window, &AsWritten);
                 let mut text = report::brief(plan, &comparison.after, &shown);
                 text.push_str(&report::since(&comparison));
-                text
+                (text, comparison.after)
             }
-            _ => {
+            Some(previous) => {
                 let simulation = simulate::simulate(plan, book, window, &AsWritten);
-                report::brief(plan, &simulation.summary, &shown)
+                let mut text = report::brief(plan, &simulation.summary, &shown);
+                text.push_str(&report::book_changed(
+                    plan,
+                    &previous.summary,
+                    &simulation.summary,
+                ));
+                (text, simulation.summary)
             }
+            None => {
+                let simulation = simulate::simulate(plan, book, window, &AsWritten);
+                (
+                    report::brief(plan, &simulation.summary, &shown),
+                    simulation.summary,
+                )
+            }
+        };
+        self.last.insert(
+            path.to_path_buf(),
+            Last {
+                plan: plan.clone(),
+                stamp,
+                summary,
+            },
+        );
+        Some(text)
+    }
+
+    /// The ledger and debtors files, for a watch to follow.
+    pub fn files(&self) -> Vec<PathBuf> {
+        vec![self.ledger.clone(), self.debtors_path()]
+    }
+
+    fn debtors_path(&self) -> PathBuf {
+        self.debtors.clone().unwrap_or_else(|| {
+            self.ledger
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("debtors.csv")
         })
     }
 
@@ -110,12 +159,7 @@ impl LedgerSummaries {
     }
 
     fn stamp(&self) -> Stamp {
-        let debtors = self.debtors.clone().unwrap_or_else(|| {
-            self.ledger
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join("debtors.csv")
-        });
+        let debtors = self.debtors_path();
         [&self.ledger, &debtors]
             .iter()
             .map(|path| {

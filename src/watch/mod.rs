@@ -50,6 +50,9 @@ pub struct Options {
     /// The folder relative paths (given and shown) are relative to.
     pub base: PathBuf,
     pub debounce: Duration,
+    /// Files every policy's report depends on (`--ledger` and its debtors):
+    /// a save of one checks every policy again.
+    pub data: Vec<PathBuf>,
 }
 
 impl Options {
@@ -58,6 +61,7 @@ impl Options {
             paths,
             base,
             debounce: DEFAULT_DEBOUNCE,
+            data: Vec::new(),
         }
     }
 }
@@ -134,12 +138,31 @@ impl Watch {
                 .watch(path, mode)
                 .map_err(|e| watch_error(path, &e))?;
         }
+        // The data files' folders, watched on their own (not recursively):
+        // an editor's save replaces the file, so the file itself is not
+        // what to watch.
+        let data: Vec<PathBuf> = self
+            .options
+            .data
+            .iter()
+            .map(|p| files::absolute(&base, p))
+            .collect();
+        let mut data_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+        for file in &data {
+            let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+            if data_dirs.insert(dir.clone()) {
+                debouncer
+                    .watch(&dir, RecursiveMode::NonRecursive)
+                    .map_err(|e| watch_error(&dir, &e))?;
+            }
+        }
         let mut session = Session {
             tracker: Tracker::new(roots),
             base,
             debouncer,
             template_watches: BTreeSet::new(),
             last_bytes: HashMap::new(),
+            data,
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
@@ -223,6 +246,8 @@ struct Session {
     /// that brings nothing new (a folder's files announced twice, an editor
     /// writing the same text again) is not reported again.
     last_bytes: HashMap<PathBuf, u64>,
+    /// Absolute paths of the files every report depends on.
+    data: Vec<PathBuf>,
 }
 
 impl Session {
@@ -268,6 +293,13 @@ impl Session {
         let mut own = BTreeSet::new();
         let mut by_others = BTreeSet::new();
         for path in &paths {
+            if self.data.contains(path) {
+                // The ledger or debtors file: every policy's summary.
+                changed.push(self.shown(path));
+                by_others.extend(self.tracker.tracked().map(Path::to_path_buf));
+                affected.extend(self.tracker.tracked().map(Path::to_path_buf));
+                continue;
+            }
             let mut hit = self.tracker.affected_by(path);
             // A folder moved in holds policies that no event names.
             if path.is_dir() {
