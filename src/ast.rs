@@ -145,9 +145,17 @@ pub enum HeaderKind {
     Currency(Name),
     AppliesTo(NameList),
     Templates(Str),
-    Limit { count: Integer, window: Duration },
+    Limit {
+        count: Integer,
+        window: Duration,
+    },
     Minimum(Money),
-    Destination { name: Name, kind: Name },
+    Destination {
+        name: Name,
+        kind: Name,
+    },
+    /// `send on business days`.
+    SendOnBusinessDays,
 }
 
 impl HeaderKind {
@@ -162,6 +170,7 @@ impl HeaderKind {
             HeaderKind::Limit { .. } => "limit",
             HeaderKind::Minimum(_) => "minimum",
             HeaderKind::Destination { .. } => "destination",
+            HeaderKind::SendOnBusinessDays => "send on business days",
         }
     }
 }

@@ -59,6 +59,19 @@ impl Calendar {
         }
     }
 
+    /// `date` itself when it is a business day, else the next one.
+    pub fn business_day_from(&self, date: NaiveDate) -> Option<NaiveDate> {
+        let mut day = date;
+        // A year holds far fewer than 30 days off in a row.
+        for _ in 0..30 {
+            if self.is_business_day(day) {
+                return Some(day);
+            }
+            day = day.succ_opt()?;
+        }
+        Some(day)
+    }
+
     /// Not a Saturday, a Sunday or a public holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
         !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.is_holiday(date)

@@ -197,6 +197,10 @@ fn headline(plan: &Plan) -> String {
             plan.currency.value
         ));
     }
+    if plan.business_days.is_some() {
+        parts
+            .push("letters, calls and routes due on a day off go out the next business day".into());
+    }
     for d in &plan.destinations {
         parts.push(format!("destination {} is {}", d.name, d.kind));
     }
@@ -219,6 +223,7 @@ pub fn json(plan: &Plan) -> String {
                 "per": l.value.window,
             })),
             "minimum": plan.minimum.as_ref().map(|m| m.value.normalize().to_string()),
+            "send_on_business_days": plan.business_days.is_some(),
             "destinations": plan.destinations.iter().map(|d| json!({"name": d.name, "kind": d.kind})).collect::<Vec<_>>(),
         },
         "steps": steps,

@@ -121,6 +121,23 @@ impl Context {
         }
     }
 
+    /// The checker's warnings on a policy that a command runs (not `check`):
+    /// one line with their count, since a daily run need not repeat them;
+    /// `policy check` lists them. Nothing with `--quiet`.
+    pub fn policy_warnings(&self, policy: &std::path::Path, diagnostics: &Diagnostics) {
+        let count = diagnostics.iter().filter(|d| !d.is_error()).count();
+        if self.quiet || count == 0 {
+            return;
+        }
+        note(format_args!(
+            "{}: {count} {} from the checker (`policy check {}` lists {})",
+            policy.display(),
+            if count == 1 { "warning" } else { "warnings" },
+            policy.display(),
+            if count == 1 { "it" } else { "them" },
+        ));
+    }
+
     /// Reports the diagnostics that stop a command where its output's
     /// reader looks: JSON on stdout for programs, the human report on
     /// stderr otherwise.
@@ -138,6 +155,8 @@ impl Context {
         }
     }
 }
+
+use crate::diagnostic::Diagnostics;
 
 /// Writes a line to stderr; a closed stderr is not worth a panic.
 pub(crate) fn note(text: impl std::fmt::Display) {

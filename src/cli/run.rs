@@ -102,7 +102,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         ));
         return Err((checked.diagnostics, Exit::Findings));
     };
-    let mut warnings: Vec<Diagnostic> = checked.diagnostics.into_iter().collect();
+    context.policy_warnings(&args.policy, &checked.diagnostics);
+    let mut warnings: Vec<Diagnostic> = Vec::new();
 
     // What letters are made of.
     let templates = match &plan.templates {

@@ -74,7 +74,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         ));
         return report(&checked.diagnostics, Exit::Findings);
     };
-    let mut diagnostics = checked.diagnostics;
+    context.policy_warnings(&args.policy, &checked.diagnostics);
+    let mut diagnostics = Diagnostics::default();
     let rates = match rate_table(args.rates.as_deref()) {
         Ok(rates) => rates,
         Err((d, exit)) => {

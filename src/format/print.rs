@@ -163,6 +163,7 @@ impl<'a> Writer<'a> {
                 self.word("is");
                 self.closed(kind, vocab::DestinationKind::from_word, |k| k.as_str());
             }
+            HeaderKind::SendOnBusinessDays => {}
         }
     }
 

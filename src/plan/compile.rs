@@ -71,6 +71,7 @@ impl Compiler<'_> {
             templates: None,
             contact_limit: None,
             minimum: None,
+            business_days: None,
             destinations: Vec::new(),
             steps: Vec::new(),
         };
@@ -225,6 +226,7 @@ impl Compiler<'_> {
                 self.check_money_currency(money);
                 plan.minimum = Some(Spanned::new(money.number.value, header.span));
             }
+            HeaderKind::SendOnBusinessDays => plan.business_days = Some(header.span),
             HeaderKind::Destination { name, kind } => {
                 let Some(kind_value) = vocab::DestinationKind::from_word(&kind.text) else {
                     self.unknown(

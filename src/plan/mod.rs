@@ -33,6 +33,9 @@ pub struct Plan {
     pub contact_limit: Option<Spanned<ContactLimit>>,
     /// Balances below this are not chased.
     pub minimum: Option<Spanned<Decimal>>,
+    /// `send on business days`: steps with an output falling on a day off
+    /// move to the next business day of the jurisdiction.
+    pub business_days: Option<Span>,
     pub destinations: Vec<DeclaredDestination>,
     pub steps: Vec<Step>,
 }

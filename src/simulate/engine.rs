@@ -454,14 +454,18 @@ fn fire(
             _ => invoice.due,
         };
         let nominal = context.calendar.add(base, step.when.offset);
-        if let Some(day) = nominal.and_then(|d| shift(d, periods, None)) {
+        if let Some(day) = nominal
+            .and_then(|d| shift(d, periods, None))
+            .and_then(|d| working(context, i, d))
+        {
             queue.push((day, i));
         }
     }
     if delay > 0 {
-        for (day, _) in queue.iter_mut() {
+        for (day, i) in queue.iter_mut() {
             // A day past the calendar's end never comes; keeping it is harmless.
-            *day = day.checked_add_days(Days::new(delay)).unwrap_or(*day);
+            let later = day.checked_add_days(Days::new(delay)).unwrap_or(*day);
+            *day = working(context, *i, later).unwrap_or(later);
         }
     }
     let mut stopped: Option<(NaiveDate, usize)> = None;
@@ -478,6 +482,8 @@ fn fire(
         let day = catch_up
             .as_ref()
             .map_or(nominal, |c| c.day(nominal, i, output));
+        // A run's own day may be a day off too.
+        let day = working(context, i, day).unwrap_or(day);
         if day > window.to {
             if let Some(c) = catch_up.as_mut() {
                 if output && nominal <= c.today {
@@ -553,11 +559,24 @@ fn fire(
         for &next in &context.dependents[i] {
             let offset = plan.steps[next].when.offset;
             let written = context.calendar.add(day, offset);
-            if let Some(at) = written.and_then(|d| shift(d, periods, Some(day))) {
+            if let Some(at) = written
+                .and_then(|d| shift(d, periods, Some(day)))
+                .and_then(|d| working(context, next, d))
+            {
                 queue.push((at, next));
             }
         }
     }
+}
+
+/// With `send on business days`, a step with an output falling on a day off
+/// moves to the next business day of the jurisdiction; charges keep their
+/// day.
+fn working(context: &Context<'_>, step: usize, day: NaiveDate) -> Option<NaiveDate> {
+    if context.plan.business_days.is_none() || !context.plan.steps[step].action.has_output() {
+        return Some(day);
+    }
+    context.calendar.business_day_from(day)
 }
 
 /// A step's day once disputes have stopped the clock: every dispute that

@@ -126,6 +126,7 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::kw_per => ("`per`", &["per"]),
         Rule::kw_is => ("`is`", &["is"]),
         Rule::kw_statutory => ("`statutory`", &["statutory"]),
+        Rule::kw_on => ("`on`", &["on"]),
         Rule::kw_policy
         | Rule::kw_jurisdiction
         | Rule::kw_currency
@@ -141,7 +142,8 @@ fn expected(rule: Rule) -> Option<Expected> {
         | Rule::templates_header
         | Rule::limit_header
         | Rule::minimum_header
-        | Rule::destination_header => ("a header", HEADERS),
+        | Rule::destination_header
+        | Rule::send_days_header => ("a header", HEADERS),
         _ => return None,
     };
     Some(Expected { phrase, words })
@@ -339,6 +341,55 @@ fn help(expected: &[Expected], rest: &str, before: &str) -> Option<String> {
     }
     if after_digit && rest.starts_with(|c: char| c.is_ascii_digit()) {
         return Some("write numbers without spaces: `15000`, not `15 000`".into());
+    }
+    // `e-mail`, `re-lance`: the word without its hyphen.
+    if let Some(after) = rest.strip_prefix('-') {
+        let head: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let tail: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let joined = format!("{head}{tail}");
+        let words = expected
+            .iter()
+            .flat_map(|e| e.words.iter().copied())
+            .chain(crate::vocab::Channel::WORDS.iter().copied());
+        if let Some(word) = words
+            .into_iter()
+            .find(|w| suggest::fold(w) == suggest::fold(&joined))
+        {
+            return Some(format!(
+                "did you mean `{word}`? (names are written without `-`)"
+            ));
+        }
+    }
+    // `if country = LU`: a word where a condition compares numbers.
+    let wants_number = expected.iter().any(|e| e.phrase.starts_with("a number"));
+    if wants_number && rest.starts_with(|c: char| c.is_alphabetic()) {
+        let field = before
+            .trim_end()
+            .trim_end_matches(['=', '<', '>', '!'])
+            .trim_end()
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .next()
+            .unwrap_or_default();
+        let fields = suggest::one_of(crate::vocab::Field::WORDS);
+        let flags = suggest::one_of(crate::vocab::Flag::WORDS);
+        return Some(if crate::vocab::Field::from_word(field).is_some() {
+            format!("`{field}` is compared with a number, such as `15000` (`if {field} >= 15000`)")
+        } else {
+            format!(
+                "`{field}` is not a number a condition can compare: conditions compare {fields} \
+                 with a number (`if amount >= 15000`), or test a flag, {flags}"
+            )
+        });
     }
     if before.ends_with('=') && rest.starts_with('>') {
         return Some("write `>=` (greater than or equal)".into());

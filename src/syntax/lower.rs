@@ -157,6 +157,7 @@ impl Lower<'_> {
                 let kind = self.name(inner.expect(Rule::destination_kind)?);
                 HeaderKind::Destination { name, kind }
             }
+            Rule::send_days_header => HeaderKind::SendOnBusinessDays,
             other => return Err(Internal(format!("{other:?} as an item"))),
         };
         Ok(Header {

@@ -371,3 +371,35 @@ fn numbers_too_large_are_reported_not_panicked() {
         crate::diagnostic::Code::NumberTooLarge
     );
 }
+
+/// The help of the first diagnostic of `text`.
+fn first_help(text: &str) -> String {
+    let source = SourceFile::new("test.policy", text);
+    let (_, diagnostics) = parse(&source);
+    diagnostics
+        .iter()
+        .next()
+        .and_then(|d| d.help.clone())
+        .unwrap_or_default()
+}
+
+/// Field report: near-miss words guide to the right one.
+#[test]
+fn near_misses_are_named() {
+    assert!(
+        first_help("after 15 days send relance_1 by e-mail\n").contains("did you mean `email`?"),
+        "{}",
+        first_help("after 15 days send relance_1 by e-mail\n")
+    );
+    let help = first_help("after 15 days if country = LU send relance_1\n");
+    assert!(
+        help.contains("`country` is not a number a condition can compare")
+            && help.contains("`amount`, `total` or `days_late`"),
+        "{help}"
+    );
+    let help = first_help("after 15 days if amount = LU send relance_1\n");
+    assert!(
+        help.contains("`amount` is compared with a number"),
+        "{help}"
+    );
+}
