@@ -220,3 +220,48 @@ fn resolve_refuses_an_action_that_is_not_uncertain() {
         .code(2)
         .stderr(predicate::str::contains("not an uncertain action"));
 }
+
+/// Issue 11: the README shows heads by their first digits, and
+/// `--expect 8d9521c7` said ALTERED on an intact journal.
+#[test]
+fn verify_accepts_a_prefix_of_the_head_and_refuses_a_short_one_as_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let out = crash_test(&journal, &dir.path().join("out"), None)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let hash = out.trim().rsplit(' ').next().unwrap().to_string();
+    for prefix in [&hash[..8], &hash[..20], &hash.to_uppercase()[..12]] {
+        policy()
+            .args(["journal", "verify", "--expect", prefix])
+            .arg(&journal)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("intact"));
+    }
+    for bad in [&hash[..7], "", "8d9521cz", "8d9521c7 ", &format!("{hash}0")] {
+        policy()
+            .args(["journal", "verify", "--expect", bad])
+            .arg(&journal)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("policy::expect_hash"))
+            .stderr(predicate::str::contains("ALTERED").not());
+    }
+    // A well-formed prefix that no record has is still an alteration.
+    let other = if hash.starts_with("abababab") {
+        "cdcdcdcd"
+    } else {
+        "abababab"
+    };
+    policy()
+        .args(["journal", "verify", "--expect", other])
+        .arg(&journal)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no record has the expected hash"));
+}

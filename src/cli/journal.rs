@@ -19,8 +19,9 @@ enum Command {
     Verify {
         /// The journal file (JSON Lines).
         file: PathBuf,
-        /// A hash printed by an earlier run or verify, kept elsewhere: fail
-        /// unless the journal still holds that record.
+        /// A hash printed by an earlier run or verify, kept elsewhere (all
+        /// 64 hex digits, or the first 8 or more): fail unless the journal
+        /// still holds that record.
         #[arg(long, value_name = "HASH")]
         expect: Option<String>,
     },
@@ -106,14 +107,25 @@ fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
             ))
         }
         Err(problems) => {
+            let usage = problems.iter().any(|d| d.code == Code::ExpectHash);
             let io = problems.iter().any(|d| d.code == Code::Io);
             context.report(&problems);
             super::note(format_args!(
                 "{}: {}",
                 file.display(),
-                if io { "cannot be read" } else { "ALTERED" }
+                if usage {
+                    "not checked"
+                } else if io {
+                    "cannot be read"
+                } else {
+                    "ALTERED"
+                }
             ));
-            if io { Exit::Failure } else { Exit::Findings }
+            if usage || io {
+                Exit::Failure
+            } else {
+                Exit::Findings
+            }
         }
     }
 }

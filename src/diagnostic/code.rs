@@ -153,6 +153,8 @@ codes! {
     NotInRevision => "policy::not_in_revision",
     GitFailed => "policy::git_failed",
     DiffCurrency => "policy::diff_currency",
+    // hardening (issue 17) and run housekeeping (issue 11)
+    ExpectHash => "policy::expect_hash",
 }
 
 impl std::fmt::Display for Code {

@@ -31,7 +31,7 @@ use std::path::{Component, Path, PathBuf};
 
 pub use record::{Action, ActionKey, Entry, GENESIS, Output, Record, StepRef, sha256_hex};
 pub use state::{Counts, KeyStatus, OpenIntent};
-pub use verify::{Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
+pub use verify::{Expected, Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
 
 use crate::diagnostic::{Code, Diagnostic};
 use state::State;
