@@ -358,13 +358,13 @@ fn a_run_killed_at_any_write_then_run_again_does_everything_once() {
 }
 
 #[test]
-fn a_second_run_on_a_locked_journal_is_refused() {
+fn a_second_run_on_a_locked_journal_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = paused_run(dir.path(), "2026-11-23", "after-output", 1);
     let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("policy::journal_locked"), "{stderr}");
 }
@@ -536,4 +536,35 @@ fn a_dry_run_refuses_a_journal_cut_short() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("policy::journal_altered"));
+}
+
+/// Issue 17: a linked date folder put every letter of the day outside the
+/// outbox. The run refuses it (exit 2, journal valid, nothing outside);
+/// once the link is removed the run does exactly what a clean run does.
+#[cfg(unix)]
+#[test]
+fn a_linked_date_folder_in_the_outbox_is_refused() {
+    let clean = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(clean.path(), "2026-11-23"));
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(dir.path().join("outbox")).unwrap();
+    let link = dir.path().join("outbox/2026-11-23");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy::unsafe_path"), "{stderr}");
+    assert!(
+        stderr.contains("2026-11-23` is a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    verify(dir.path());
+    std::fs::remove_file(&link).unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    assert_eq!(outbox_files(dir.path()), outbox_files(clean.path()));
+    assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
+    verify(dir.path());
 }

@@ -108,7 +108,9 @@ fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
         }
         Err(problems) => {
             let usage = problems.iter().any(|d| d.code == Code::ExpectHash);
-            let io = problems.iter().any(|d| d.code == Code::Io);
+            let io = problems
+                .iter()
+                .any(|d| matches!(d.code, Code::Io | Code::UnsafePath));
             context.report(&problems);
             super::note(format_args!(
                 "{}: {}",

@@ -165,11 +165,12 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         },
     )
     .map_err(|d| {
-        // An altered or locked journal is a finding; a file that cannot be
-        // written is an I/O failure.
+        // An altered journal is a finding; a locked one, a link in the way
+        // or a file that cannot be written keeps the run from doing its job
+        // now: exit 2.
         let exit = match d.code {
-            Code::WriteFailed | Code::Io => Exit::Failure,
-            _ => Exit::Findings,
+            Code::JournalAltered => Exit::Findings,
+            _ => Exit::Failure,
         };
         fail(d, exit)
     })?;
@@ -286,10 +287,15 @@ fn prepare(
 /// An outbox that cannot be written is found before the first action, not
 /// in the middle of the run.
 fn writable(outbox: &Path) -> Result<(), Diagnostic> {
-    let probe = outbox.join(".policy-write-test");
+    // A new file of a random name (`O_EXCL`), removed when dropped: a link
+    // planted in the outbox is never written through.
     std::fs::create_dir_all(outbox)
-        .and_then(|()| std::fs::write(&probe, b"ok"))
-        .and_then(|()| std::fs::remove_file(&probe))
+        .and_then(|()| {
+            tempfile::Builder::new()
+                .prefix(".policy-write-test")
+                .tempfile_in(outbox)
+        })
+        .and_then(|mut probe| std::io::Write::write_all(&mut probe, b"ok"))
         .map_err(|e| {
             Diagnostic::error(
                 Code::WriteFailed,

@@ -155,6 +155,7 @@ codes! {
     DiffCurrency => "policy::diff_currency",
     // hardening (issue 17) and run housekeeping (issue 11)
     ExpectHash => "policy::expect_hash",
+    UnsafePath => "policy::unsafe_path",
 }
 
 impl std::fmt::Display for Code {

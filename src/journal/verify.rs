@@ -42,9 +42,28 @@ pub fn head_path(journal: &Path) -> PathBuf {
     sidecar(journal, "head")
 }
 
-/// `journal.jsonl` → `journal.jsonl.lock`.
-pub fn lock_path(journal: &Path) -> PathBuf {
-    sidecar(journal, "lock")
+/// The path of the journal file that `path` names: a symbolic link is
+/// followed once, here, so that every path to one journal uses one head
+/// file (beside the real file) and one lock (on it). A link to nothing is
+/// refused (`policy::unsafe_path`).
+pub fn resolve(path: &Path) -> Result<PathBuf, Diagnostic> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
+            Diagnostic::error(
+                Code::UnsafePath,
+                format!(
+                    "the journal `{}` is a symbolic link that leads nowhere: {e}",
+                    path.display()
+                ),
+            )
+            .with_help(
+                "give the journal's real path; a link to a missing journal would start a \
+                 new one and forget what was sent",
+            )
+            .in_path(path.display().to_string())
+        }),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 fn sidecar(journal: &Path, ext: &str) -> PathBuf {
@@ -163,7 +182,8 @@ pub fn verify_expecting(
         .map(Expected::parse)
         .transpose()
         .map_err(|d| vec![d.in_path(path.display().to_string())])?;
-    verify_expected(path, expect.as_ref())
+    let path = resolve(path).map_err(|d| vec![d])?;
+    verify_expected(&path, expect.as_ref())
 }
 
 fn verify_expected(
@@ -275,14 +295,31 @@ pub(crate) fn interrupted(path: &Path, message: String) -> Diagnostic {
         .in_path(path.display().to_string())
 }
 
-/// Reads the head sidecar; `None` when it does not exist.
+/// Reads the head sidecar; `None` when it does not exist. A head that is a
+/// symbolic link (or not a file) is refused, never followed.
 pub(crate) fn read_head(journal: &Path) -> Result<Option<Head>, Diagnostic> {
     let path = head_path(journal);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let bytes = match super::fsx::read_no_follow(&path) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(Diagnostic::error(
+                Code::UnsafePath,
+                format!(
+                    "the journal's head file `{}` is a symbolic link or not a file",
+                    path.display()
+                ),
+            )
+            .with_help(
+                "the head file is written by `policy run` beside the journal, never \
+                 through a link: replace the link by a copy of the file it leads to \
+                 (`cp --remove-destination TARGET FILE.head`), and check who made it",
+            )
+            .in_path(path.display().to_string()));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(crate::load::io_error(&path, &e)),
     };
+    let text = String::from_utf8_lossy(&bytes);
     serde_json::from_str(text.trim()).map(Some).map_err(|e| {
         Diagnostic::error(
             Code::JournalAltered,
@@ -581,7 +618,11 @@ mod tests {
             hashes.push(record.hash);
         }
         std::fs::write(&path, text).unwrap();
-        let head = serde_json::to_string(&Head { seq: 17, hash: prev }).unwrap();
+        let head = serde_json::to_string(&Head {
+            seq: 17,
+            hash: prev,
+        })
+        .unwrap();
         std::fs::write(head_path(&path), head).unwrap();
         (path, hashes)
     }
@@ -607,7 +648,13 @@ mod tests {
     fn expected_hashes_are_hex_of_8_to_64_digits() {
         assert!(Expected::parse("8D9521C7").is_ok_and(|e| e.as_str() == "8d9521c7"));
         assert!(Expected::parse(GENESIS).is_ok());
-        for bad in ["", "8d9521c", "8d9521cg", "+d9521c7", &format!("{GENESIS}0")] {
+        for bad in [
+            "",
+            "8d9521c",
+            "8d9521cg",
+            "+d9521c7",
+            &format!("{GENESIS}0"),
+        ] {
             let err = Expected::parse(bad).unwrap_err();
             assert_eq!(err.code, Code::ExpectHash, "{bad}");
         }
