@@ -507,3 +507,54 @@ fn a_link_at_an_output_or_planted_before_recovery_is_refused() {
         .code(0)
         .stdout(predicate::str::contains("1 open"));
 }
+
+/// Two runs started together, one through a link to the journal: one of
+/// them is refused or both finish in turn; never a forked journal.
+#[cfg(unix)]
+#[test]
+fn concurrent_runs_through_a_link_never_fork_the_journal() {
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let link = dir.path().join("link.jsonl");
+        let outbox = dir.path().join("out");
+        std::os::unix::fs::symlink(&journal, &link).unwrap();
+        let spawn = |path: &Path| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("policy"))
+                .args(["journal", "crash-test"])
+                .arg(path)
+                .arg("--outbox")
+                .arg(&outbox)
+                .args(["--actions", "20"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (Killed(spawn(&journal)), Killed(spawn(&link)));
+        for mut child in [a, b] {
+            child.0.wait().unwrap();
+        }
+        // Whatever a refused run left undone.
+        policy()
+            .args(["journal", "crash-test"])
+            .arg(&journal)
+            .arg("--outbox")
+            .arg(&outbox)
+            .args(["--actions", "20"])
+            .assert()
+            .success();
+        policy()
+            .args(["journal", "verify"])
+            .arg(&journal)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(
+                "40 records; 20 actions committed, 0 aborted, 0 uncertain, 0 open",
+            ));
+        let mut names = letters(&outbox);
+        names.sort_by_key(|n| n.trim_end_matches(".txt").parse::<u32>().unwrap());
+        let expected: Vec<String> = (1..=20).map(|i| format!("{i}.txt")).collect();
+        assert_eq!(names, expected);
+    }
+}
