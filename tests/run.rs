@@ -568,3 +568,48 @@ fn a_linked_date_folder_in_the_outbox_is_refused() {
     assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
     verify(dir.path());
 }
+
+/// Issue 17 point 3: a bug that panics mid-run prints one line (internal
+/// error, version, command, please report), never a backtrace, exits 2, and
+/// leaves a journal that verifies; the next run finishes the day exactly
+/// as an uninterrupted run would.
+#[test]
+fn a_panic_mid_run_is_one_line_exit_2_and_the_journal_stays_valid() {
+    let clean = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(clean.path(), "2026-11-23"));
+    for point in ["after-intent", "after-temp", "after-output"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cmd(dir.path(), "2026-11-23")
+            .arg(format!("--panic-at={point}:3"))
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{point}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{point}: {stderr}");
+        for part in [
+            "internal error",
+            env!("CARGO_PKG_VERSION"),
+            "`policy run`",
+            "please report",
+        ] {
+            assert!(stderr.contains(part), "{point}: {part} in {stderr}");
+        }
+        assert!(!stderr.contains("panicked at"), "{stderr}");
+        assert!(!stderr.to_lowercase().contains("backtrace"), "{stderr}");
+        policy()
+            .args(["journal", "verify"])
+            .arg(dir.path().join("journal.jsonl"))
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains("1 open"));
+        stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+        assert_eq!(
+            outbox_files(dir.path()),
+            outbox_files(clean.path()),
+            "{point}"
+        );
+        assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
+        verify(dir.path());
+    }
+}

@@ -57,10 +57,15 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
 
-    /// Test aid: pause forever at POINT of action N (`after_output:2`), for
+    /// Test aid: pause forever at POINT of action N (`after-output:2`), for
     /// crash tests.
     #[arg(long, hide = true, value_name = "POINT:N")]
     pause_at: Option<String>,
+
+    /// Test aid: panic at POINT of action N, as a bug would, for the crash
+    /// tests of the panic hook.
+    #[arg(long, hide = true, value_name = "POINT:N", conflicts_with = "pause_at")]
+    panic_at: Option<String>,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
@@ -80,8 +85,15 @@ fn fail(diagnostic: Diagnostic, exit: Exit) -> Failed {
 }
 
 fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
-    if args.pause_at.is_some() && pause_hook(args.pause_at.as_deref()).is_none() {
-        note("error: --pause-at takes POINT:N, e.g. after-output:2");
+    let fault = match (&args.pause_at, &args.panic_at) {
+        (Some(spec), _) => Some((spec.as_str(), Fault::Pause)),
+        (None, Some(spec)) => Some((spec.as_str(), Fault::Panic)),
+        (None, None) => None,
+    };
+    if let Some((spec, _)) = fault.filter(|&(spec, f)| fault_hook(spec, f).is_none()) {
+        note(format_args!(
+            "error: `{spec}`: --pause-at and --panic-at take POINT:N, e.g. after-output:2"
+        ));
         return Ok(Exit::Failure);
     }
     let as_of = args
@@ -160,7 +172,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         &args.journal,
         Options {
             run: None,
-            hook: pause_hook(args.pause_at.as_deref()),
+            hook: fault.and_then(|(spec, f)| fault_hook(spec, f)),
             clock: None,
         },
     )
@@ -306,10 +318,19 @@ fn writable(outbox: &Path) -> Result<(), Diagnostic> {
         })
 }
 
-/// The hidden `--pause-at POINT:N`: stops forever at a write point, so that
-/// a test can kill the process there.
-fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
-    let (point, at) = spec?.split_once(':')?;
+/// What the hidden test aids do at their point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// Stop forever (`--pause-at`), so that a test can kill the process.
+    Pause,
+    /// Panic (`--panic-at`), as a bug would.
+    Panic,
+}
+
+/// The hook of `--pause-at` / `--panic-at POINT:N`: the fault at a write
+/// point of action N.
+fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
+    let (point, at) = spec.split_once(':')?;
     let point = Point::parse(point)?;
     let at: usize = at.parse().ok()?;
     let mut seen = 0usize;
@@ -318,6 +339,12 @@ fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
             seen += 1;
         }
         if reached == point && seen == at {
+            if fault == Fault::Panic {
+                #[allow(clippy::panic, reason = "a test aid: the panic hook's crash test")]
+                {
+                    panic!("--panic-at {}:{at}", point.as_str());
+                }
+            }
             print_stdout(&format!("paused at {}\n", point.as_str()));
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(60));
