@@ -45,6 +45,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
+    /// The root of the policies' repository: a policy's templates folder
+    /// may be anywhere inside it [default: the folder holding the policy].
+    #[arg(long, global = true, value_name = "DIR")]
+    templates_root: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +84,7 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let context = Context {
         style: Style::for_stderr(cli.color),
+        templates_root: cli.templates_root,
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
@@ -97,9 +103,21 @@ pub fn main() -> std::process::ExitCode {
 /// What every subcommand needs from the top level.
 pub(crate) struct Context {
     pub style: Style,
+    /// `--templates-root`.
+    pub templates_root: Option<std::path::PathBuf>,
 }
 
 impl Context {
+    /// Checks a policy read from `dir`, its templates kept inside
+    /// `--templates-root` (or `dir`).
+    pub fn check_policy(
+        &self,
+        source: &std::sync::Arc<crate::source::SourceFile>,
+        dir: &std::path::Path,
+    ) -> crate::check::Checked {
+        crate::check::check_source_in(source, dir, self.templates_root.as_deref())
+    }
+
     /// Prints diagnostics for people, on stderr.
     pub fn report(
         &self,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::inputs::{LedgerArgs, rate_table};
 use super::{Context, Exit, note, print_stdout};
-use crate::check::check_source;
+use crate::check::templates;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
 use crate::letters::{self, Templates};
@@ -106,7 +106,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         LoadError::Content(d) => fail(d, Exit::Findings),
     })?;
     let dir = args.policy.parent().unwrap_or(Path::new("."));
-    let checked = check_source(&source, dir);
+    let checked = context.check_policy(&source, dir);
     let Some(plan) = checked.plan else {
         note(format_args!(
             "the policy has errors: nothing was done (`policy check {}`)",
@@ -118,10 +118,14 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
 
     // What letters are made of.
     let templates = match &plan.templates {
-        Some(folder) => Some(
-            Templates::load(&dir.join(&folder.value))
-                .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
-        ),
+        Some(folder) => {
+            let path = templates::resolve(dir, context.templates_root.as_deref(), &folder.value)
+                .map_err(|escape| fail(escape.diagnostic(&folder.value), Exit::Findings))?;
+            Some(
+                Templates::load(&path)
+                    .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
+            )
+        }
         None => None,
     };
     let firm_path = args

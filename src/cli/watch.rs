@@ -48,6 +48,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let mut options = Options::new(args.paths.clone(), base);
     options.debounce = Duration::from_millis(args.debounce);
+    options.templates_root = context.templates_root.clone();
     let watch = Watch::new(options);
     let stopper = watch.stopper();
     let stop_when_stdout_closes = watch.stopper();

@@ -156,6 +156,7 @@ codes! {
     // hardening (issue 17) and run housekeeping (issue 11)
     ExpectHash => "policy::expect_hash",
     UnsafePath => "policy::unsafe_path",
+    TemplatesOutside => "policy::templates_outside",
 }
 
 impl std::fmt::Display for Code {

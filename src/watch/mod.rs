@@ -30,7 +30,7 @@ pub use ledger::LedgerSummaries;
 pub use report::{Cause, FileReport, FileStatus, Report, Totals};
 
 use crate::ast::HeaderKind;
-use crate::check::check_source;
+use crate::check::check_source_in;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::load::{self, LoadError};
 use crate::plan::Plan;
@@ -50,6 +50,9 @@ pub struct Options {
     /// The folder relative paths (given and shown) are relative to.
     pub base: PathBuf,
     pub debounce: Duration,
+    /// The repository's root the policies' templates must stay in
+    /// (`--templates-root`; `None`: each policy's folder).
+    pub templates_root: Option<PathBuf>,
 }
 
 impl Options {
@@ -58,6 +61,7 @@ impl Options {
             paths,
             base,
             debounce: DEFAULT_DEBOUNCE,
+            templates_root: None,
         }
     }
 }
@@ -134,12 +138,14 @@ impl Watch {
                 .watch(path, mode)
                 .map_err(|e| watch_error(path, &e))?;
         }
+        let templates_root = self.options.templates_root.as_ref().map(|r| base.join(r));
         let mut session = Session {
             tracker: Tracker::new(roots),
             base,
             debouncer,
             template_watches: BTreeSet::new(),
             last_bytes: HashMap::new(),
+            templates_root,
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
@@ -223,6 +229,7 @@ struct Session {
     /// that brings nothing new (a folder's files announced twice, an editor
     /// writing the same text again) is not reported again.
     last_bytes: HashMap<PathBuf, u64>,
+    templates_root: Option<PathBuf>,
 }
 
 impl Session {
@@ -358,7 +365,7 @@ impl Session {
             Ok(bytes) => match load::text_source(name.clone(), bytes) {
                 Err(LoadError::Io(d) | LoadError::Content(d)) => (vec![d].into(), None, None),
                 Ok(source) => {
-                    let checked = check_source(&source, dir);
+                    let checked = check_source_in(&source, dir, self.templates_root.as_deref());
                     (
                         checked.diagnostics,
                         checked.plan,
