@@ -287,8 +287,7 @@ fn an_unwritable_outbox_stops_the_run_before_anything_is_recorded() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("policy::write_failed"), "{stderr}");
-    assert!(journal_records(dir.path()).is_empty());
-    verify(dir.path());
+    assert!(!dir.path().join("journal.jsonl").exists());
 }
 
 #[test]
@@ -561,7 +560,7 @@ fn a_linked_date_folder_in_the_outbox_is_refused() {
         "{stderr}"
     );
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
-    verify(dir.path());
+    assert!(journal_records(dir.path()).is_empty());
     std::fs::remove_file(&link).unwrap();
     stdout(&mut run_cmd(dir.path(), "2026-11-23"));
     assert_eq!(outbox_files(dir.path()), outbox_files(clean.path()));
@@ -612,4 +611,152 @@ fn a_panic_mid_run_is_one_line_exit_2_and_the_journal_stays_valid() {
         assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
         verify(dir.path());
     }
+}
+
+/// The files of `dir` whose name starts with `journal.jsonl` (the journal
+/// and whatever sits beside it), with their bytes.
+fn journal_files(dir: &Path) -> BTreeSet<(String, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains("journal.jsonl")
+        })
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// Issue 11, run housekeeping: "nothing was written" was said while the
+/// journal, its head and its lock file had been created.
+#[test]
+fn a_run_that_stops_before_any_action_leaves_no_journal_file() {
+    // A broken template, an unwritable outbox, an unreachable server: on a
+    // first run, no journal file of any kind is left.
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
+    let policy_file = temp_policy(dir.path(), &templates);
+    let out = policy()
+        .arg("run")
+        .arg(&policy_file)
+        .args(["--ledger", "examples/ledger.csv", "--as-of", "2026-11-23"])
+        .arg("--journal")
+        .arg(dir.path().join("journal.jsonl"))
+        .arg("--outbox")
+        .arg(dir.path().join("outbox"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written or sent"));
+    assert_eq!(journal_files(dir.path()), BTreeSet::new());
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outbox"), b"not a folder").unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written or sent"));
+    assert_eq!(journal_files(dir.path()), BTreeSet::new());
+
+    // On a journal with records, not a byte of it or beside it changes.
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    let before = journal_files(dir.path());
+    std::fs::rename(dir.path().join("outbox"), dir.path().join("kept")).unwrap();
+    std::fs::write(dir.path().join("outbox"), b"not a folder").unwrap();
+    let out = run_cmd(dir.path(), "2026-12-08").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(journal_files(dir.path()), before);
+}
+
+/// Issue 11: a run dated before the journal's last run (a typo in
+/// `--as-of`) is refused, exit 2, unless `--allow-backdate`; then the
+/// journal records that a backdated run happened.
+#[test]
+fn a_run_dated_before_the_last_run_is_refused_unless_allowed_and_then_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    stdout(&mut run_cmd(dir.path(), "2026-12-08"));
+    let before = journal_files(dir.path());
+    let files = outbox_files(dir.path());
+    for dry in [false, true] {
+        let mut cmd = run_cmd(dir.path(), "2026-11-30");
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "dry run: {dry}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("policy::backdated_run"), "{stderr}");
+        assert!(stderr.contains("2026-12-08"), "{stderr}");
+        assert!(stderr.contains("--allow-backdate"), "{stderr}");
+        assert_eq!(journal_files(dir.path()), before);
+        assert_eq!(outbox_files(dir.path()), files);
+    }
+    // The same day again is not a backdate.
+    stdout(&mut run_cmd(dir.path(), "2026-12-08"));
+    stdout(run_cmd(dir.path(), "2026-11-30").arg("--allow-backdate"));
+    let backdates: Vec<serde_json::Value> = journal_records(dir.path())
+        .into_iter()
+        .filter(|r| r["entry"]["kind"] == "backdate")
+        .collect();
+    assert_eq!(backdates.len(), 1, "{backdates:?}");
+    assert_eq!(backdates[0]["entry"]["day"], "2026-11-30");
+    assert_eq!(backdates[0]["entry"]["last_day"], "2026-12-08");
+    verify(dir.path());
+}
+
+/// When a run recovers an interrupted one and then stops before its first
+/// action, it says exactly what it wrote: the recovery's records.
+#[test]
+fn a_run_that_recovers_then_stops_says_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = paused_run(dir.path(), "2026-11-23", "after-output", 2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
+    let policy_file = temp_policy(dir.path(), &templates);
+    let out = policy()
+        .arg("run")
+        .arg(&policy_file)
+        .args([
+            "--ledger",
+            "examples/ledger.csv",
+            "--firm",
+            "examples/firm.toml",
+        ])
+        .args(["--as-of", "2026-11-23"])
+        .arg("--journal")
+        .arg(dir.path().join("journal.jsonl"))
+        .arg("--outbox")
+        .arg(dir.path().join("outbox"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "no letter was written or sent (the journal recorded the recovery of an \
+             interrupted run: 1 record(s))"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    verify(dir.path());
 }

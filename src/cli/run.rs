@@ -57,6 +57,11 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
 
+    /// Allow a day before the journal's last run (refused otherwise, exit
+    /// 2); the journal records that the run was backdated.
+    #[arg(long)]
+    allow_backdate: bool,
+
     /// Test aid: pause forever at POINT of action N (`after-output:2`), for
     /// crash tests.
     #[arg(long, hide = true, value_name = "POINT:N")]
@@ -158,8 +163,12 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
 
     if args.dry_run {
-        let snapshot = Snapshot::read(&args.journal).map_err(|d| fail(d, Exit::Findings))?;
-        let prepared = prepare(&job, &snapshot, &mut warnings)?;
+        let snapshot = Snapshot::read(&args.journal).map_err(journal_failed)?;
+        backdate(args, as_of, snapshot.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+        let prepared = prepare(&job, &snapshot, &mut warnings).map_err(|failed| {
+            note("a template cannot be rendered: nothing was written or sent");
+            failed
+        })?;
         context.report(&warnings);
         context.report(&prepared.skipped);
         let mut out = actions_table(&prepared.ready, "would do");
@@ -180,35 +189,15 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
             clock: None,
         },
     )
-    .map_err(|d| {
-        // An altered journal is a finding; a locked one, a link in the way
-        // or a file that cannot be written keeps the run from doing its job
-        // now: exit 2.
-        let exit = match d.code {
-            Code::JournalAltered => Exit::Findings,
-            _ => Exit::Failure,
-        };
-        fail(d, exit)
-    })?;
-    warnings.extend(journal.warnings().iter().cloned());
-    let recovery = journal
-        .recover(&args.outbox)
-        .map_err(|d| fail(d, Exit::Failure))?;
-    warnings.extend(recovery.warnings);
-    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
-        note(format_args!(
-            "recovered an interrupted run: {} action(s) found complete, {} to do again",
-            recovery.committed.len(),
-            recovery.aborted.len()
-        ));
-    }
-    let prepared = prepare(&job, &journal, &mut warnings)?;
-    writable(&args.outbox).map_err(|d| fail(d, Exit::Failure))?;
-    let mut transport = match &args.smtp {
-        Some(url) => {
-            Some(Smtp::connect(url, &firm.firm.email).map_err(|d| fail(d, Exit::Failure))?)
+    .map_err(journal_failed)?;
+    let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings) {
+        Ok(ready) => ready,
+        Err(failed) => {
+            // Nothing of the day was done: a journal this run created goes
+            // again, so that "nothing was written" is true.
+            journal.discard_if_unused();
+            return Err(failed);
         }
-        None => None,
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
@@ -263,6 +252,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
                     head.hash
                 );
                 print_stdout(&out);
+                journal.discard_if_unused();
                 return Err(fail(d, Exit::Failure));
             }
         }
@@ -287,22 +277,104 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     })
 }
 
+/// Everything between opening the journal and the first action: refuse a
+/// backdated day, recover an interrupted run, render the day, check the
+/// outbox and the SMTP server, record an allowed backdate. A failure here
+/// leaves nothing written but what a recovery recorded, and says so.
+fn ready(
+    args: &Args,
+    job: &Job<'_>,
+    journal: &mut Journal,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Prepared, Option<Smtp>), Failed> {
+    backdate(args, job.as_of, journal.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+    warnings.extend(journal.warnings().iter().cloned());
+    let recovery = journal.recover(&args.outbox).map_err(journal_failed)?;
+    warnings.extend(recovery.warnings);
+    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
+        note(format_args!(
+            "recovered an interrupted run: {} action(s) found complete, {} to do again",
+            recovery.committed.len(),
+            recovery.aborted.len()
+        ));
+    }
+    let prepared = prepare(job, &*journal, warnings).map_err(|failed| {
+        note(format_args!(
+            "a template cannot be rendered: {}",
+            nothing_written(journal)
+        ));
+        failed
+    })?;
+    writable(&args.outbox, &nothing_written(journal)).map_err(|d| fail(d, Exit::Failure))?;
+    let transport = match &args.smtp {
+        Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|d| fail(d, Exit::Failure))?),
+        None => None,
+    };
+    journal
+        .record_backdate(job.as_of)
+        .map_err(|d| fail(d, Exit::Failure))?;
+    Ok((prepared, transport))
+}
+
+/// What a run that stops before its first action has written: nothing, or
+/// only the recovery of an interrupted run.
+fn nothing_written(journal: &Journal) -> String {
+    if journal.appended() == 0 {
+        "nothing was written or sent".to_string()
+    } else {
+        format!(
+            "no letter was written or sent (the journal recorded the recovery of an interrupted \
+             run: {} record(s))",
+            journal.appended()
+        )
+    }
+}
+
+/// A journal that cannot be used: exit 1 for an altered one (a finding), 2
+/// for one locked, unreadable or behind a link (the run cannot do its job
+/// now).
+fn journal_failed(d: Diagnostic) -> Failed {
+    let exit = match d.code {
+        Code::JournalAltered => Exit::Findings,
+        _ => Exit::Failure,
+    };
+    fail(d, exit)
+}
+
+/// Refuses a run for a day before the journal's last run, unless
+/// `--allow-backdate`: a typo in `--as-of` would otherwise date letters
+/// before ones already sent.
+fn backdate(args: &Args, as_of: NaiveDate, last_day: Option<NaiveDate>) -> Result<(), Diagnostic> {
+    match last_day {
+        Some(last) if as_of < last && !args.allow_backdate => Err(Diagnostic::error(
+            Code::BackdatedRun,
+            format!("`--as-of {as_of}` is before the journal's last run, on {last}"),
+        )
+        .with_help(
+            "a run does what is due on its day given what the journal holds: an earlier day \
+             would date letters before ones already sent. Nothing was written. If you mean it \
+             (a missed day done now), run again with `--allow-backdate`: the journal records \
+             that the run was backdated",
+        )
+        .in_path(args.journal.display().to_string())),
+        _ => Ok(()),
+    }
+}
+
 fn prepare(
     job: &Job<'_>,
     known: &dyn Known,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Prepared, Failed> {
-    let mut prepared = run::prepare(job, known).map_err(|errors| {
-        note("a template cannot be rendered: nothing was written or sent");
-        (Diagnostics::from(errors), Exit::Findings)
-    })?;
+    let mut prepared =
+        run::prepare(job, known).map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?;
     warnings.append(&mut prepared.warnings);
     Ok(prepared)
 }
 
 /// An outbox that cannot be written is found before the first action, not
 /// in the middle of the run.
-fn writable(outbox: &Path) -> Result<(), Diagnostic> {
+fn writable(outbox: &Path, nothing_written: &str) -> Result<(), Diagnostic> {
     // A new file of a random name (`O_EXCL`), removed when dropped: a link
     // planted in the outbox is never written through.
     std::fs::create_dir_all(outbox)
@@ -317,7 +389,9 @@ fn writable(outbox: &Path) -> Result<(), Diagnostic> {
                 Code::WriteFailed,
                 format!("cannot write in the outbox `{}`: {e}", outbox.display()),
             )
-            .with_help("check the folder's permissions and free space; nothing was written or sent")
+            .with_help(format!(
+                "check the folder's permissions and free space; {nothing_written}"
+            ))
             .in_path(outbox.display().to_string())
         })
 }

@@ -157,6 +157,7 @@ codes! {
     ExpectHash => "policy::expect_hash",
     UnsafePath => "policy::unsafe_path",
     TemplatesOutside => "policy::templates_outside",
+    BackdatedRun => "policy::backdated_run",
 }
 
 impl std::fmt::Display for Code {

@@ -168,6 +168,11 @@ impl Snapshot {
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.state.first_day(invoice)
     }
+
+    /// The day of the journal's last run (its latest action's day).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.state.last_day()
+    }
 }
 
 /// An open, locked, verified journal.
@@ -313,6 +318,24 @@ impl Journal {
     /// The day of the first action recorded for `invoice`.
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.state.first_day(invoice)
+    }
+
+    /// The day of the journal's last run (its latest action's day).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.state.last_day()
+    }
+
+    /// Records that a run for `day`, before the journal's last run, was
+    /// allowed (`--allow-backdate`). Does nothing when `day` is not before
+    /// it.
+    pub fn record_backdate(&mut self, day: chrono::NaiveDate) -> Result<(), Diagnostic> {
+        match self.last_day() {
+            Some(last_day) if day < last_day => {
+                self.append(Entry::Backdate { day, last_day })?;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// `status(key).is_some()`.

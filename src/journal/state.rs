@@ -59,6 +59,8 @@ pub struct State {
     /// Per invoice, the day of its first action: where `policy run`'s
     /// catch-up rule anchors its schedule (docs/run.md).
     first_day: HashMap<String, chrono::NaiveDate>,
+    /// The latest day an action was recorded for: the journal's last run.
+    last_day: Option<chrono::NaiveDate>,
     /// Intents closed as done, for [`KeyStatus`].
     committed_or_resolved: u64,
     pub counts: Counts,
@@ -92,6 +94,7 @@ impl State {
                     let day = self.first_day.entry(invoice.clone()).or_insert(action.date);
                     *day = (*day).min(action.date);
                 }
+                self.last_day = self.last_day.max(Some(action.date));
                 self.open.insert(
                     seq,
                     OpenIntent {
@@ -131,6 +134,8 @@ impl State {
                 self.uncertain.insert(*intent, open);
                 self.counts.uncertain += 1;
             }
+            // A note for the audit trail: no action changes state.
+            Entry::Backdate { .. } => {}
             Entry::Resolve { intent, sent, .. } => {
                 let open = self
                     .uncertain
@@ -161,6 +166,11 @@ impl State {
     /// included (a run did start on it that day).
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.first_day.get(invoice).copied()
+    }
+
+    /// The latest day an action was recorded for (its run's `--as-of`).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.last_day
     }
 
     /// Whether the key is taken, and by what.
