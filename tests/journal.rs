@@ -870,3 +870,22 @@ fn a_backdated_run_is_recorded_and_verifies() {
     assert_eq!(report.counts.committed, 3);
     assert!(report.warnings.is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_crash_while_writing_the_head_leaves_nothing_for_long() {
+    let s = setup();
+    daily_run(&s, opts(), None).unwrap();
+    let dir = s.journal.parent().unwrap();
+    let stale = dir.join(".journal.jsonl.head.a1B2c3.tmp");
+    std::fs::write(&stale, b"{\"seq\":1").unwrap();
+    let victim = dir.join("victim");
+    std::fs::write(&victim, b"keep").unwrap();
+    let link = dir.join(".journal.jsonl.head.zzzzzz.tmp");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    drop(open(&s.journal));
+    assert!(!stale.exists(), "a crash's temporary head is removed");
+    assert!(link.is_symlink(), "a link is not ours: left alone");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+    journal::verify(&s.journal).unwrap();
+}

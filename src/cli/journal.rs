@@ -142,7 +142,10 @@ fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) 
             "action {intent} recorded as {} (record {seq})\n",
             if sent { "sent" } else { "not sent" }
         )),
-        Err(d) => fail(d, context),
+        Err(d) => {
+            journal.discard_if_unused();
+            fail(d, context)
+        }
     }
 }
 

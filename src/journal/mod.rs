@@ -220,6 +220,7 @@ impl Journal {
     pub fn open(path: &Path, options: Options) -> Result<Journal, Diagnostic> {
         let path = &verify::resolve(path)?;
         let locked = lock::lock(path, || never_written(path))?;
+        remove_stale_head_temps(path);
         let (head, scan, mut warnings) = read_verified(path)?;
         let file = locked.file;
         if let Some(line) = scan.torn {
@@ -662,6 +663,26 @@ impl Journal {
             return Err(d);
         }
         Ok(seq)
+    }
+}
+
+/// Removes the head's temporary files a crash left beside the journal
+/// (ours: regular files of that name; a link there is not ours, and stays).
+/// Called with the lock held, so no run is writing one.
+fn remove_stale_head_temps(journal: &Path) {
+    let head = verify::head_path(journal);
+    let Some(name) = head.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent(journal)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if fsx::is_temp_of(&entry.file_name().to_string_lossy(), &name)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
