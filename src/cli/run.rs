@@ -165,9 +165,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     if args.dry_run {
         let snapshot = Snapshot::read(&args.journal).map_err(journal_failed)?;
         backdate(args, as_of, snapshot.last_day()).map_err(|d| fail(d, Exit::Failure))?;
-        let prepared = prepare(&job, &snapshot, &mut warnings).map_err(|failed| {
+        let prepared = prepare(&job, &snapshot, &mut warnings).inspect_err(|_| {
             note("a template cannot be rendered: nothing was written or sent");
-            failed
         })?;
         context.report(&warnings);
         context.report(&prepared.skipped);
@@ -298,12 +297,11 @@ fn ready(
             recovery.aborted.len()
         ));
     }
-    let prepared = prepare(job, &*journal, warnings).map_err(|failed| {
+    let prepared = prepare(job, &*journal, warnings).inspect_err(|_| {
         note(format_args!(
             "a template cannot be rendered: {}",
             nothing_written(journal)
         ));
-        failed
     })?;
     writable(&args.outbox, &nothing_written(journal)).map_err(|d| fail(d, Exit::Failure))?;
     let transport = match &args.smtp {
