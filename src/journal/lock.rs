@@ -1,9 +1,9 @@
 //! Who may write a journal: one process at a time, whatever path names it.
 //!
 //! The lock is an OS lock (`flock`, through fs4) taken on the journal file
-//! itself, not on a side file: two paths to one journal (a symbolic link, a
-//! hard link, `./j` and `j`) share it, and there is no lock file to delete
-//! and let a second run in. After locking, the path is checked to still
+//! itself, not on a side file: two paths to one journal (a symbolic link,
+//! `./j` and `j`, even a hard link) share it, and there is no lock file to
+//! delete and let a second run in. After locking, the path is checked to still
 //! name the file locked, so that a journal replaced or removed meanwhile is
 //! never written through a stale descriptor. The OS releases the lock when
 //! the process ends, however it ends.
