@@ -429,13 +429,18 @@ impl Journal {
         };
         self.point(Point::AfterTemp)?;
         if let Err(e) = fsx::publish_new(&temp, &target) {
-            self.abort_write(intent, &format!("the output could not be written: {e}"))?;
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 // Something appeared at the output's name meanwhile: it is
                 // not ours, and stays.
+                self.abort_write(intent, &format!("`{output}` appeared meanwhile"))?;
                 return Err(output_conflict(&target));
             }
-            let _ = std::fs::remove_file(&target);
+            // Renamed, but the folder's sync failed: the output may not
+            // survive a crash, so it is taken back (ours only: same bytes).
+            if fsx::look(&target).is_ok_and(|found| found == fsx::Found::File(sha256.clone())) {
+                let _ = std::fs::remove_file(&target);
+            }
+            self.abort_write(intent, &e.to_string())?;
             return Err(write_failed(&target, &e));
         }
         self.point(Point::AfterOutput)?;
