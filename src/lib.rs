@@ -22,6 +22,7 @@ pub mod plan;
 pub mod run;
 pub mod simulate;
 pub mod source;
+pub mod spreadsheet;
 pub mod suggest;
 pub mod syntax;
 pub mod vocab;

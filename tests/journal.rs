@@ -813,3 +813,81 @@ fn a_head_two_records_behind_is_tampering() {
     .unwrap();
     altered(&s.journal);
 }
+
+// ---- housekeeping --------------------------------------------------------
+
+#[test]
+fn a_new_journal_without_records_can_be_discarded_an_old_one_never() {
+    let s = setup();
+    let journal = open(&s.journal);
+    assert!(s.journal.exists());
+    assert!(
+        !journal::head_path(&s.journal).exists(),
+        "no head before a record"
+    );
+    journal.discard_if_unused();
+    assert!(!s.journal.exists());
+    // An existing journal, even empty, stays; so does one that got a record.
+    std::fs::write(&s.journal, b"").unwrap();
+    open(&s.journal).discard_if_unused();
+    assert!(s.journal.exists());
+    std::fs::remove_file(&s.journal).unwrap();
+    let mut journal = open(&s.journal);
+    journal.recover(&s.outbox).unwrap();
+    journal
+        .perform(
+            action("ACME", &["F-1"], "courrier"),
+            "a.html",
+            b"a",
+            &s.outbox,
+            None,
+        )
+        .unwrap();
+    journal.discard_if_unused();
+    assert_eq!(journal::verify(&s.journal).unwrap().counts.committed, 1);
+}
+
+#[test]
+fn a_backdated_run_is_recorded_and_verifies() {
+    let s = setup();
+    daily_run(&s, opts(), None).unwrap();
+    let mut journal = open(&s.journal);
+    assert_eq!(journal.last_day(), Some("2026-11-23".parse().unwrap()));
+    let seq = journal.head().seq;
+    journal
+        .record_backdate("2026-11-23".parse().unwrap())
+        .unwrap();
+    assert_eq!(journal.head().seq, seq, "the same day is not a backdate");
+    journal
+        .record_backdate("2026-11-20".parse().unwrap())
+        .unwrap();
+    assert_eq!(journal.head().seq, seq + 1);
+    drop(journal);
+    let last = lines(&s.journal).pop().unwrap();
+    assert!(
+        last.contains(r#""entry":{"kind":"backdate","day":"2026-11-20","last_day":"2026-11-23"}"#),
+        "{last}"
+    );
+    let report = journal::verify(&s.journal).unwrap();
+    assert_eq!(report.counts.committed, 3);
+    assert!(report.warnings.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_crash_while_writing_the_head_leaves_nothing_for_long() {
+    let s = setup();
+    daily_run(&s, opts(), None).unwrap();
+    let dir = s.journal.parent().unwrap();
+    let stale = dir.join(".journal.jsonl.head.a1B2c3.tmp");
+    std::fs::write(&stale, b"{\"seq\":1").unwrap();
+    let victim = dir.join("victim");
+    std::fs::write(&victim, b"keep").unwrap();
+    let link = dir.join(".journal.jsonl.head.zzzzzz.tmp");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    drop(open(&s.journal));
+    assert!(!stale.exists(), "a crash's temporary head is removed");
+    assert!(link.is_symlink(), "a link is not ours: left alone");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+    journal::verify(&s.journal).unwrap();
+}

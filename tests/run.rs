@@ -287,8 +287,7 @@ fn an_unwritable_outbox_stops_the_run_before_anything_is_recorded() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("policy::write_failed"), "{stderr}");
-    assert!(journal_records(dir.path()).is_empty());
-    verify(dir.path());
+    assert!(!dir.path().join("journal.jsonl").exists());
 }
 
 #[test]
@@ -358,13 +357,13 @@ fn a_run_killed_at_any_write_then_run_again_does_everything_once() {
 }
 
 #[test]
-fn a_second_run_on_a_locked_journal_is_refused() {
+fn a_second_run_on_a_locked_journal_is_refused_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = paused_run(dir.path(), "2026-11-23", "after-output", 1);
     let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("policy::journal_locked"), "{stderr}");
 }
@@ -538,4 +537,228 @@ fn a_dry_run_refuses_a_journal_cut_short() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("policy::journal_altered"));
+}
+
+/// Issue 17: a linked date folder put every letter of the day outside the
+/// outbox. The run refuses it (exit 2, journal valid, nothing outside);
+/// once the link is removed the run does exactly what a clean run does.
+#[cfg(unix)]
+#[test]
+fn a_linked_date_folder_in_the_outbox_is_refused() {
+    let clean = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(clean.path(), "2026-11-23"));
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(dir.path().join("outbox")).unwrap();
+    let link = dir.path().join("outbox/2026-11-23");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("policy::unsafe_path"), "{stderr}");
+    assert!(
+        stderr.contains("2026-11-23` is a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(journal_records(dir.path()).is_empty());
+    std::fs::remove_file(&link).unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    assert_eq!(outbox_files(dir.path()), outbox_files(clean.path()));
+    assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
+    verify(dir.path());
+}
+
+/// Issue 17 point 3: a bug that panics mid-run prints one line (internal
+/// error, version, command, please report), never a backtrace, exits 2, and
+/// leaves a journal that verifies; the next run finishes the day exactly
+/// as an uninterrupted run would.
+#[test]
+fn a_panic_mid_run_is_one_line_exit_2_and_the_journal_stays_valid() {
+    let clean = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(clean.path(), "2026-11-23"));
+    for point in ["after-intent", "after-temp", "after-output"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_cmd(dir.path(), "2026-11-23")
+            .arg(format!("--panic-at={point}:3"))
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{point}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{point}: {stderr}");
+        for part in [
+            "internal error",
+            env!("CARGO_PKG_VERSION"),
+            "`policy run`",
+            "please report",
+        ] {
+            assert!(stderr.contains(part), "{point}: {part} in {stderr}");
+        }
+        assert!(!stderr.contains("panicked at"), "{stderr}");
+        assert!(!stderr.to_lowercase().contains("backtrace"), "{stderr}");
+        policy()
+            .args(["journal", "verify"])
+            .arg(dir.path().join("journal.jsonl"))
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains("1 open"));
+        stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+        assert_eq!(
+            outbox_files(dir.path()),
+            outbox_files(clean.path()),
+            "{point}"
+        );
+        assert_eq!(journal_steps(dir.path()), journal_steps(clean.path()));
+        verify(dir.path());
+    }
+}
+
+/// The files of `dir` whose name starts with `journal.jsonl` (the journal
+/// and whatever sits beside it), with their bytes.
+fn journal_files(dir: &Path) -> BTreeSet<(String, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains("journal.jsonl")
+        })
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// Issue 11, run housekeeping: "nothing was written" was said while the
+/// journal, its head and its lock file had been created.
+#[test]
+fn a_run_that_stops_before_any_action_leaves_no_journal_file() {
+    // A broken template, an unwritable outbox, an unreachable server: on a
+    // first run, no journal file of any kind is left.
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
+    let policy_file = temp_policy(dir.path(), &templates);
+    let out = policy()
+        .arg("run")
+        .arg(&policy_file)
+        .args(["--ledger", "examples/ledger.csv", "--as-of", "2026-11-23"])
+        .arg("--journal")
+        .arg(dir.path().join("journal.jsonl"))
+        .arg("--outbox")
+        .arg(dir.path().join("outbox"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written or sent"));
+    assert_eq!(journal_files(dir.path()), BTreeSet::new());
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outbox"), b"not a folder").unwrap();
+    let out = run_cmd(dir.path(), "2026-11-23").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written or sent"));
+    assert_eq!(journal_files(dir.path()), BTreeSet::new());
+
+    // On a journal with records, not a byte of it or beside it changes.
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    let before = journal_files(dir.path());
+    std::fs::rename(dir.path().join("outbox"), dir.path().join("kept")).unwrap();
+    std::fs::write(dir.path().join("outbox"), b"not a folder").unwrap();
+    let out = run_cmd(dir.path(), "2026-12-08").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(journal_files(dir.path()), before);
+}
+
+/// Issue 11: a run dated before the journal's last run (a typo in
+/// `--as-of`) is refused, exit 2, unless `--allow-backdate`; then the
+/// journal records that a backdated run happened.
+#[test]
+fn a_run_dated_before_the_last_run_is_refused_unless_allowed_and_then_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&mut run_cmd(dir.path(), "2026-11-23"));
+    stdout(&mut run_cmd(dir.path(), "2026-12-08"));
+    let before = journal_files(dir.path());
+    let files = outbox_files(dir.path());
+    for dry in [false, true] {
+        let mut cmd = run_cmd(dir.path(), "2026-11-30");
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "dry run: {dry}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("policy::backdated_run"), "{stderr}");
+        assert!(stderr.contains("2026-12-08"), "{stderr}");
+        assert!(stderr.contains("--allow-backdate"), "{stderr}");
+        assert_eq!(journal_files(dir.path()), before);
+        assert_eq!(outbox_files(dir.path()), files);
+    }
+    // The same day again is not a backdate.
+    stdout(&mut run_cmd(dir.path(), "2026-12-08"));
+    stdout(run_cmd(dir.path(), "2026-11-30").arg("--allow-backdate"));
+    let backdates: Vec<serde_json::Value> = journal_records(dir.path())
+        .into_iter()
+        .filter(|r| r["entry"]["kind"] == "backdate")
+        .collect();
+    assert_eq!(backdates.len(), 1, "{backdates:?}");
+    assert_eq!(backdates[0]["entry"]["day"], "2026-11-30");
+    assert_eq!(backdates[0]["entry"]["last_day"], "2026-12-08");
+    verify(dir.path());
+}
+
+/// When a run recovers an interrupted one and then stops before its first
+/// action, it says exactly what it wrote: the recovery's records.
+#[test]
+fn a_run_that_recovers_then_stops_says_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = paused_run(dir.path(), "2026-11-23", "after-output", 2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
+    let policy_file = temp_policy(dir.path(), &templates);
+    let out = policy()
+        .arg("run")
+        .arg(&policy_file)
+        .args([
+            "--ledger",
+            "examples/ledger.csv",
+            "--firm",
+            "examples/firm.toml",
+        ])
+        .args(["--as-of", "2026-11-23"])
+        .arg("--journal")
+        .arg(dir.path().join("journal.jsonl"))
+        .arg("--outbox")
+        .arg(dir.path().join("outbox"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "no letter was written or sent (the journal recorded the recovery of an \
+             interrupted run: 1 record(s))"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("nothing was written"), "{stderr}");
+    verify(dir.path());
 }

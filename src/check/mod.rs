@@ -20,7 +20,7 @@ mod notice;
 mod precede;
 mod routes;
 mod silenced;
-mod templates;
+pub mod templates;
 mod timing;
 mod unreachable;
 
@@ -43,11 +43,18 @@ pub struct Checked {
 }
 
 /// Parses, compiles and checks one policy. `dir` is the folder the policy's
-/// relative paths (its templates) are read from.
+/// relative paths (its templates) are read from, and the root its templates
+/// must stay in.
 pub fn check_source(source: &Arc<SourceFile>, dir: &Path) -> Checked {
+    check_source_in(source, dir, None)
+}
+
+/// [`check_source`], the policy's templates being allowed anywhere inside
+/// `root` (`--templates-root`; `None`: `dir`).
+pub fn check_source_in(source: &Arc<SourceFile>, dir: &Path, root: Option<&Path>) -> Checked {
     let (ast, mut diagnostics) = syntax::parse(source);
     let complete = diagnostics.is_empty();
-    diagnostics.extend(templates::check(&ast, source, dir));
+    diagnostics.extend(templates::check(&ast, source, dir, root));
     let (plan, compile_diagnostics) = plan::compile(&ast, source, complete);
     diagnostics.extend(compile_diagnostics);
     let mut plan = plan.filter(|_| !diagnostics.has_errors());

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
-use crate::check::check_source;
 use crate::diagnostic::{Diagnostics, Severity, render};
 use crate::load::{self, LoadError};
 
@@ -43,7 +42,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         match load::read_policy(file) {
             Ok(source) => {
                 let dir = file.parent().unwrap_or(Path::new("."));
-                diagnostics.extend(check_source(&source, dir).diagnostics);
+                diagnostics.extend(context.check_policy(&source, dir).diagnostics);
             }
             Err(LoadError::Content(diagnostic)) => diagnostics.push(diagnostic),
             Err(LoadError::Io(diagnostic)) => {

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use super::book::BookArgs;
 use super::inputs::rate_table;
 use super::{Context, Exit};
-use crate::check::check_source;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
 use crate::load::LoadError;
@@ -78,8 +77,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 
     // Both versions must be valid policies: an effect is only worth
     // computing between two plans that mean something.
-    let before = check_source(&old.source, &old.dir);
-    let after = check_source(&new.source, &new.dir);
+    let before = context.check_policy(&old.source, &old.dir);
+    let after = context.check_policy(&new.source, &new.dir);
     let (Some(before_plan), Some(after_plan)) = (&before.plan, &after.plan) else {
         for (version, checked) in [(old, &before), (new, &after)] {
             if checked.plan.is_none() {

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use super::inputs::{LedgerArgs, rate_table};
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
-use crate::check::check_source;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dossier::{self, Law, LawFrom, Request};
 use crate::letters::firm;
@@ -80,7 +79,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             Err(LoadError::Io(d)) => return fail(context, d, Exit::Failure),
             Err(LoadError::Content(d)) => return fail(context, d, Exit::Findings),
         };
-        let checked = check_source(&source, path.parent().unwrap_or(Path::new(".")));
+        let checked = context.check_policy(&source, path.parent().unwrap_or(Path::new(".")));
         let Some(plan) = checked.plan else {
             context.report(&checked.diagnostics);
             super::note(format_args!(

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
-use crate::check::check_source;
 use crate::explain;
 use crate::load::{self, LoadError};
 
@@ -36,7 +35,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         }
     };
     let dir = args.file.parent().unwrap_or(Path::new("."));
-    let checked = check_source(&source, dir);
+    let checked = context.check_policy(&source, dir);
     context.report(&checked.diagnostics);
     let Some(plan) = checked.plan else {
         super::note(format_args!(

@@ -19,8 +19,9 @@ enum Command {
     Verify {
         /// The journal file (JSON Lines).
         file: PathBuf,
-        /// A hash printed by an earlier run or verify, kept elsewhere: fail
-        /// unless the journal still holds that record.
+        /// A hash printed by an earlier run or verify, kept elsewhere (all
+        /// 64 hex digits, or the first 8 or more): fail unless the journal
+        /// still holds that record.
         #[arg(long, value_name = "HASH")]
         expect: Option<String>,
     },
@@ -106,14 +107,27 @@ fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
             ))
         }
         Err(problems) => {
-            let io = problems.iter().any(|d| d.code == Code::Io);
+            let usage = problems.iter().any(|d| d.code == Code::ExpectHash);
+            let io = problems
+                .iter()
+                .any(|d| matches!(d.code, Code::Io | Code::UnsafePath));
             context.report(&problems);
             super::note(format_args!(
                 "{}: {}",
                 file.display(),
-                if io { "cannot be read" } else { "ALTERED" }
+                if usage {
+                    "not checked"
+                } else if io {
+                    "cannot be read"
+                } else {
+                    "ALTERED"
+                }
             ));
-            if io { Exit::Failure } else { Exit::Findings }
+            if usage || io {
+                Exit::Failure
+            } else {
+                Exit::Findings
+            }
         }
     }
 }
@@ -128,7 +142,10 @@ fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) 
             "action {intent} recorded as {} (record {seq})\n",
             if sent { "sent" } else { "not sent" }
         )),
-        Err(d) => fail(d, context),
+        Err(d) => {
+            journal.discard_if_unused();
+            fail(d, context)
+        }
     }
 }
 

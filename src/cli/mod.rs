@@ -16,7 +16,7 @@ mod watch;
 
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::render::{self, ColorChoice, Style};
@@ -48,6 +48,10 @@ pub struct Cli {
     /// Print errors only: no warnings, no notes (for daily runs from cron).
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The root of the policies' repository: a policy's templates folder
+    /// may be anywhere inside it [default: the folder holding the policy].
+    #[arg(long, global = true, value_name = "DIR")]
+    templates_root: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -79,10 +83,12 @@ enum Command {
 }
 
 pub fn main() -> std::process::ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
     let context = Context {
         style: Style::for_stderr(cli.color),
         quiet: cli.quiet,
+        templates_root: cli.templates_root,
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
@@ -103,9 +109,21 @@ pub(crate) struct Context {
     pub style: Style,
     /// `--quiet`: errors only.
     pub quiet: bool,
+    /// `--templates-root`.
+    pub templates_root: Option<std::path::PathBuf>,
 }
 
 impl Context {
+    /// Checks a policy read from `dir`, its templates kept inside
+    /// `--templates-root` (or `dir`).
+    pub fn check_policy(
+        &self,
+        source: &std::sync::Arc<crate::source::SourceFile>,
+        dir: &std::path::Path,
+    ) -> crate::check::Checked {
+        crate::check::check_source_in(source, dir, self.templates_root.as_deref())
+    }
+
     /// Prints diagnostics for people, on stderr.
     pub fn report(
         &self,
@@ -172,4 +190,48 @@ pub(crate) fn print_stdout(text: &str) -> Exit {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(_) => Exit::Failure,
     }
+}
+
+/// The last resort for a bug: one line on stderr saying what happened and
+/// what to do, never a backtrace, and exit 2 ("could not do its job").
+/// Exiting at once is a crash like any other for the journal: every record
+/// is durable before the next write begins, and the next run finishes or
+/// undoes what was in progress (docs/journal.md).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let mut what: String = what
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(200)
+            .collect();
+        if let Some(at) = info.location() {
+            what = format!("{what} ({}:{})", at.file(), at.line());
+        }
+        // Only the subcommand: the rest may hold a password (`--smtp URL`).
+        let command = std::env::args()
+            .nth(1)
+            .filter(|c| Cli::command().find_subcommand(c).is_some())
+            .map_or_else(|| "policy".to_string(), |c| format!("policy {c}"));
+        let journal = if matches!(command.as_str(), "policy run" | "policy journal") {
+            ". Nothing is lost: the journal keeps what was done, and the next run finishes \
+             the rest"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "error[policy::internal]: internal error in `{command}` (policy {}): {what}; \
+             please report it with the command and its files{journal}",
+            env!("CARGO_PKG_VERSION"),
+        );
+        std::process::exit(Exit::Failure as i32);
+    }));
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::inputs::{LedgerArgs, rate_table};
 use super::{Context, Exit, note, print_stdout};
-use crate::check::check_source;
+use crate::check::templates;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
 use crate::letters::{self, Templates};
@@ -57,10 +57,20 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
 
-    /// Test aid: pause forever at POINT of action N (`after_output:2`), for
+    /// Allow a day before the journal's last run (refused otherwise, exit
+    /// 2); the journal records that the run was backdated.
+    #[arg(long)]
+    allow_backdate: bool,
+
+    /// Test aid: pause forever at POINT of action N (`after-output:2`), for
     /// crash tests.
     #[arg(long, hide = true, value_name = "POINT:N")]
     pause_at: Option<String>,
+
+    /// Test aid: panic at POINT of action N, as a bug would, for the crash
+    /// tests of the panic hook.
+    #[arg(long, hide = true, value_name = "POINT:N", conflicts_with = "pause_at")]
+    panic_at: Option<String>,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
@@ -80,8 +90,15 @@ fn fail(diagnostic: Diagnostic, exit: Exit) -> Failed {
 }
 
 fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
-    if args.pause_at.is_some() && pause_hook(args.pause_at.as_deref()).is_none() {
-        note("error: --pause-at takes POINT:N, e.g. after-output:2");
+    let fault = match (&args.pause_at, &args.panic_at) {
+        (Some(spec), _) => Some((spec.as_str(), Fault::Pause)),
+        (None, Some(spec)) => Some((spec.as_str(), Fault::Panic)),
+        (None, None) => None,
+    };
+    if let Some((spec, _)) = fault.filter(|&(spec, f)| fault_hook(spec, f).is_none()) {
+        note(format_args!(
+            "error: `{spec}`: --pause-at and --panic-at take POINT:N, e.g. after-output:2"
+        ));
         return Ok(Exit::Failure);
     }
     let as_of = args
@@ -94,7 +111,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         LoadError::Content(d) => fail(d, Exit::Findings),
     })?;
     let dir = args.policy.parent().unwrap_or(Path::new("."));
-    let checked = check_source(&source, dir);
+    let checked = context.check_policy(&source, dir);
     let Some(plan) = checked.plan else {
         note(format_args!(
             "the policy has errors: nothing was done (`policy check {}`)",
@@ -107,10 +124,14 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
 
     // What letters are made of.
     let templates = match &plan.templates {
-        Some(folder) => Some(
-            Templates::load(&dir.join(&folder.value))
-                .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
-        ),
+        Some(folder) => {
+            let path = templates::resolve(dir, context.templates_root.as_deref(), &folder.value)
+                .map_err(|escape| fail(escape.diagnostic(&folder.value), Exit::Findings))?;
+            Some(
+                Templates::load(&path)
+                    .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
+            )
+        }
         None => None,
     };
     let firm_path = args
@@ -147,8 +168,11 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
 
     if args.dry_run {
-        let snapshot = Snapshot::read(&args.journal).map_err(|d| fail(d, Exit::Findings))?;
-        let prepared = prepare(&job, &snapshot, &mut warnings)?;
+        let snapshot = Snapshot::read(&args.journal).map_err(journal_failed)?;
+        backdate(args, as_of, snapshot.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+        let prepared = prepare(&job, &snapshot, &mut warnings).inspect_err(|_| {
+            note("a template cannot be rendered: nothing was written or sent");
+        })?;
         context.report(&warnings);
         context.report(&prepared.skipped);
         let mut out = actions_table(&prepared.ready, "would do");
@@ -165,38 +189,19 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         &args.journal,
         Options {
             run: None,
-            hook: pause_hook(args.pause_at.as_deref()),
+            hook: fault.and_then(|(spec, f)| fault_hook(spec, f)),
             clock: None,
         },
     )
-    .map_err(|d| {
-        // An altered or locked journal is a finding; a file that cannot be
-        // written is an I/O failure.
-        let exit = match d.code {
-            Code::WriteFailed | Code::Io => Exit::Failure,
-            _ => Exit::Findings,
-        };
-        fail(d, exit)
-    })?;
-    warnings.extend(journal.warnings().iter().cloned());
-    let recovery = journal
-        .recover(&args.outbox)
-        .map_err(|d| fail(d, Exit::Failure))?;
-    warnings.extend(recovery.warnings);
-    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
-        note(format_args!(
-            "recovered an interrupted run: {} action(s) found complete, {} to do again",
-            recovery.committed.len(),
-            recovery.aborted.len()
-        ));
-    }
-    let prepared = prepare(&job, &journal, &mut warnings)?;
-    writable(&args.outbox).map_err(|d| fail(d, Exit::Failure))?;
-    let mut transport = match &args.smtp {
-        Some(url) => {
-            Some(Smtp::connect(url, &firm.firm.email).map_err(|d| fail(d, Exit::Failure))?)
+    .map_err(journal_failed)?;
+    let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings) {
+        Ok(ready) => ready,
+        Err(failed) => {
+            // Nothing of the day was done: a journal this run created goes
+            // again, so that "nothing was written" is true.
+            journal.discard_if_unused();
+            return Err(failed);
         }
-        None => None,
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
@@ -251,6 +256,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
                     head.hash
                 );
                 print_stdout(&out);
+                journal.discard_if_unused();
                 return Err(fail(d, Exit::Failure));
             }
         }
@@ -275,40 +281,137 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     })
 }
 
+/// Everything between opening the journal and the first action: refuse a
+/// backdated day, recover an interrupted run, render the day, check the
+/// outbox and the SMTP server, record an allowed backdate. A failure here
+/// leaves nothing written but what a recovery recorded, and says so.
+fn ready(
+    args: &Args,
+    job: &Job<'_>,
+    journal: &mut Journal,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Prepared, Option<Smtp>), Failed> {
+    backdate(args, job.as_of, journal.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+    warnings.extend(journal.warnings().iter().cloned());
+    let recovery = journal.recover(&args.outbox).map_err(journal_failed)?;
+    warnings.extend(recovery.warnings);
+    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
+        note(format_args!(
+            "recovered an interrupted run: {} action(s) found complete, {} to do again",
+            recovery.committed.len(),
+            recovery.aborted.len()
+        ));
+    }
+    let prepared = prepare(job, &*journal, warnings).inspect_err(|_| {
+        note(format_args!(
+            "a template cannot be rendered: {}",
+            nothing_written(journal)
+        ));
+    })?;
+    writable(&args.outbox, &nothing_written(journal)).map_err(|d| fail(d, Exit::Failure))?;
+    let transport = match &args.smtp {
+        Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|d| fail(d, Exit::Failure))?),
+        None => None,
+    };
+    journal
+        .record_backdate(job.as_of)
+        .map_err(|d| fail(d, Exit::Failure))?;
+    Ok((prepared, transport))
+}
+
+/// What a run that stops before its first action has written: nothing, or
+/// only the recovery of an interrupted run.
+fn nothing_written(journal: &Journal) -> String {
+    if journal.appended() == 0 {
+        "nothing was written or sent".to_string()
+    } else {
+        format!(
+            "no letter was written or sent (the journal recorded the recovery of an interrupted \
+             run: {} record(s))",
+            journal.appended()
+        )
+    }
+}
+
+/// A journal that cannot be used: exit 1 for an altered one (a finding), 2
+/// for one locked, unreadable or behind a link (the run cannot do its job
+/// now).
+fn journal_failed(d: Diagnostic) -> Failed {
+    let exit = match d.code {
+        Code::JournalAltered => Exit::Findings,
+        _ => Exit::Failure,
+    };
+    fail(d, exit)
+}
+
+/// Refuses a run for a day before the journal's last run, unless
+/// `--allow-backdate`: a typo in `--as-of` would otherwise date letters
+/// before ones already sent.
+fn backdate(args: &Args, as_of: NaiveDate, last_day: Option<NaiveDate>) -> Result<(), Diagnostic> {
+    match last_day {
+        Some(last) if as_of < last && !args.allow_backdate => Err(Diagnostic::error(
+            Code::BackdatedRun,
+            format!("`--as-of {as_of}` is before the journal's last run, on {last}"),
+        )
+        .with_help(
+            "a run does what is due on its day given what the journal holds: an earlier day \
+             would date letters before ones already sent. Nothing was written. If you mean it \
+             (a missed day done now), run again with `--allow-backdate`: the journal records \
+             that the run was backdated",
+        )
+        .in_path(args.journal.display().to_string())),
+        _ => Ok(()),
+    }
+}
+
 fn prepare(
     job: &Job<'_>,
     known: &dyn Known,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Prepared, Failed> {
-    let mut prepared = run::prepare(job, known).map_err(|errors| {
-        note("a template cannot be rendered: nothing was written or sent");
-        (Diagnostics::from(errors), Exit::Findings)
-    })?;
+    let mut prepared =
+        run::prepare(job, known).map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?;
     warnings.append(&mut prepared.warnings);
     Ok(prepared)
 }
 
 /// An outbox that cannot be written is found before the first action, not
 /// in the middle of the run.
-fn writable(outbox: &Path) -> Result<(), Diagnostic> {
-    let probe = outbox.join(".policy-write-test");
+fn writable(outbox: &Path, nothing_written: &str) -> Result<(), Diagnostic> {
+    // A new file of a random name (`O_EXCL`), removed when dropped: a link
+    // planted in the outbox is never written through.
     std::fs::create_dir_all(outbox)
-        .and_then(|()| std::fs::write(&probe, b"ok"))
-        .and_then(|()| std::fs::remove_file(&probe))
+        .and_then(|()| {
+            tempfile::Builder::new()
+                .prefix(".policy-write-test")
+                .tempfile_in(outbox)
+        })
+        .and_then(|mut probe| std::io::Write::write_all(&mut probe, b"ok"))
         .map_err(|e| {
             Diagnostic::error(
                 Code::WriteFailed,
                 format!("cannot write in the outbox `{}`: {e}", outbox.display()),
             )
-            .with_help("check the folder's permissions and free space; nothing was written or sent")
+            .with_help(format!(
+                "check the folder's permissions and free space; {nothing_written}"
+            ))
             .in_path(outbox.display().to_string())
         })
 }
 
-/// The hidden `--pause-at POINT:N`: stops forever at a write point, so that
-/// a test can kill the process there.
-fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
-    let (point, at) = spec?.split_once(':')?;
+/// What the hidden test aids do at their point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// Stop forever (`--pause-at`), so that a test can kill the process.
+    Pause,
+    /// Panic (`--panic-at`), as a bug would.
+    Panic,
+}
+
+/// The hook of `--pause-at` / `--panic-at POINT:N`: the fault at a write
+/// point of action N.
+fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
+    let (point, at) = spec.split_once(':')?;
     let point = Point::parse(point)?;
     let at: usize = at.parse().ok()?;
     let mut seen = 0usize;
@@ -317,6 +420,12 @@ fn pause_hook(spec: Option<&str>) -> Option<journal::Hook> {
             seen += 1;
         }
         if reached == point && seen == at {
+            if fault == Fault::Panic {
+                #[allow(clippy::panic, reason = "a test aid: the panic hook's crash test")]
+                {
+                    panic!("--panic-at {}:{at}", point.as_str());
+                }
+            }
             print_stdout(&format!("paused at {}\n", point.as_str()));
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(60));

@@ -9,7 +9,6 @@ use super::book::BookArgs;
 use super::inputs::rate_table;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
-use crate::check::check_source;
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
 use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
@@ -66,7 +65,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Err(LoadError::Content(d)) => return report(&Diagnostics::from(vec![d]), Exit::Findings),
     };
     let dir = args.policy.parent().unwrap_or(Path::new("."));
-    let checked = check_source(&source, dir);
+    let checked = context.check_policy(&source, dir);
     let Some(plan) = checked.plan else {
         super::note(format_args!(
             "the policy has errors: fix them before simulating (`policy check {}`)",

@@ -55,6 +55,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     if let Some(summaries) = &summaries {
         options.data = summaries.files();
     }
+    options.templates_root = context.templates_root.clone();
     let watch = Watch::new(options);
     let stopper = watch.stopper();
     let stop_when_stdout_closes = watch.stopper();

@@ -154,6 +154,11 @@ codes! {
     NotInRevision => "policy::not_in_revision",
     GitFailed => "policy::git_failed",
     DiffCurrency => "policy::diff_currency",
+    // hardening (issue 17) and run housekeeping (issue 11)
+    ExpectHash => "policy::expect_hash",
+    UnsafePath => "policy::unsafe_path",
+    TemplatesOutside => "policy::templates_outside",
+    BackdatedRun => "policy::backdated_run",
 }
 
 impl std::fmt::Display for Code {

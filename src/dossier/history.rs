@@ -201,7 +201,7 @@ fn apply(
         return;
     };
     action.outcome = match entry {
-        Entry::Intent { .. } => return,
+        Entry::Intent { .. } | Entry::Backdate { .. } => return,
         Entry::Dispatch { .. } => {
             action.dispatched = Some(seq);
             return;

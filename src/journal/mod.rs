@@ -1,9 +1,9 @@
 //! The journal: the audit trail of everything `policy run` produced or sent,
 //! and what makes "exactly once" hold across crashes.
 //!
-//! An append-only JSON Lines file of hash-chained [`Record`]s, a head
-//! sidecar (`FILE.head`) naming the last record, and a lock file
-//! (`FILE.lock`) held by the one run allowed to write. Each action is written
+//! An append-only JSON Lines file of hash-chained [`Record`]s and a head
+//! sidecar (`FILE.head`) naming the last record; the one run allowed to
+//! write holds an OS lock on the journal file itself ([`lock`]). Each action is written
 //! in the order intent → output → (dispatch → SMTP) → commit, each step made
 //! durable before the next, so that a run killed at any instant is finished
 //! by the next one without a duplicate or a lost record. The protocol and
@@ -21,19 +21,20 @@
 //! ```
 
 mod fsx;
+mod lock;
+mod outbox;
 pub mod record;
 mod state;
 pub mod verify;
 
 use std::fs::File;
-use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 
 pub use record::{
     Action, ActionKey, ClaimedLine, Entry, GENESIS, Output, PolicyRef, Record, StepRef, sha256_hex,
 };
 pub use state::{Counts, KeyStatus, OpenIntent, StepDone};
-pub use verify::{Head, VerifyReport, head_path, lock_path, verify, verify_expecting};
+pub use verify::{Expected, Head, VerifyReport, head_path, resolve, verify, verify_expecting};
 
 use crate::diagnostic::{Code, Diagnostic};
 use state::State;
@@ -153,6 +154,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn read(path: &Path) -> Result<Snapshot, Diagnostic> {
+        let path = &verify::resolve(path)?;
         if !path.exists() {
             never_written(path)?;
             return Ok(Snapshot::default());
@@ -173,14 +175,23 @@ impl Snapshot {
     pub fn performed(&self, invoice: &str) -> &[StepDone] {
         self.state.performed(invoice)
     }
+
+    /// The day of the journal's last run (its latest action's day).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.state.last_day()
+    }
 }
 
 /// An open, locked, verified journal.
 pub struct Journal {
     path: PathBuf,
+    /// Open for appending, and locked for the journal's lifetime: the OS
+    /// releases the lock if we die.
     file: File,
-    /// Held for the journal's lifetime: the OS releases it if we die.
-    _lock: File,
+    /// This open created the file (it did not exist).
+    created: bool,
+    /// Records appended since it was opened.
+    appended: u64,
     len: u64,
     last_seq: u64,
     last_hash: String,
@@ -209,19 +220,16 @@ impl Journal {
     /// verifies it. A journal another process holds is refused
     /// (`policy::journal_locked`); one that fails verification too
     /// (`policy::journal_altered`), before anything is written. An append
-    /// left unfinished by a crash is repaired (a warning says so).
+    /// left unfinished by a crash is repaired (a warning says so). A path
+    /// that is a symbolic link names the file it leads to: its lock and its
+    /// head are that file's. A new journal is an empty file until its first
+    /// record; [`Journal::discard_if_unused`] removes it again.
     pub fn open(path: &Path, options: Options) -> Result<Journal, Diagnostic> {
-        let lock = lock(path)?;
-        if !path.exists() {
-            never_written(path)?;
-            File::create(path)
-                .and_then(|f| f.sync_all())
-                .and_then(|()| fsx::sync_dir(parent(path)))
-                .map_err(|e| write_failed(path, &e))?;
-            write_head(path, &Head::genesis())?;
-        }
+        let path = &verify::resolve(path)?;
+        let locked = lock::lock(path, || never_written(path))?;
+        remove_stale_head_temps(path);
         let (head, scan, mut warnings) = read_verified(path)?;
-        let file = fsx::open_append(path).map_err(|e| write_failed(path, &e))?;
+        let file = locked.file;
         if let Some(line) = scan.torn {
             // The unfinished record was never acknowledged by the head (the
             // check above): nothing relied on it. Cut it off.
@@ -237,7 +245,8 @@ impl Journal {
             seq: scan.last_seq,
             hash: scan.last_hash.clone(),
         };
-        if head.as_ref() != Some(&head_now) {
+        // A journal without records needs no head until its first one.
+        if head.as_ref() != Some(&head_now) && (head.is_some() || scan.last_seq > 0) {
             write_head(path, &head_now)?;
         }
         let run = options.run.unwrap_or_else(|| {
@@ -250,7 +259,8 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             file,
-            _lock: lock,
+            created: locked.created,
+            appended: 0,
             len: scan.good_len,
             last_seq: scan.last_seq,
             last_hash: scan.last_hash,
@@ -261,6 +271,24 @@ impl Journal {
             poisoned: false,
             warnings,
         })
+    }
+
+    /// For a run that stops before its first record: removes the journal
+    /// file this open created, so that a run that did nothing leaves
+    /// nothing behind. A journal that existed, or got a record, is kept.
+    pub fn discard_if_unused(self) {
+        if self.created && self.appended == 0 && self.last_seq == 0 {
+            // Removed while still locked; a run that opened it meanwhile
+            // finds, once it has the lock, that the path no longer names
+            // its file, and starts over.
+            let _ =
+                std::fs::remove_file(&self.path).and_then(|()| fsx::sync_dir(parent(&self.path)));
+        }
+    }
+
+    /// Records appended since the journal was opened (recoveries included).
+    pub fn appended(&self) -> u64 {
+        self.appended
     }
 
     pub fn path(&self) -> &Path {
@@ -303,6 +331,24 @@ impl Journal {
     /// The steps done for `invoice`, with their days.
     pub fn performed(&self, invoice: &str) -> &[StepDone] {
         self.state.performed(invoice)
+    }
+
+    /// The day of the journal's last run (its latest action's day).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.state.last_day()
+    }
+
+    /// Records that a run for `day`, before the journal's last run, was
+    /// allowed (`--allow-backdate`). Does nothing when `day` is not before
+    /// it.
+    pub fn record_backdate(&mut self, day: chrono::NaiveDate) -> Result<(), Diagnostic> {
+        match self.last_day() {
+            Some(last_day) if day < last_day => {
+                self.append(Entry::Backdate { day, last_day })?;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// `status(key).is_some()`.
@@ -354,13 +400,16 @@ impl Journal {
             .with_help("this is a bug in the caller: check `Journal::status` before performing")
             .in_path(self.path.display().to_string()));
         }
-        if target.exists() {
-            return Err(Diagnostic::error(
-                Code::OutputConflict,
-                format!("`{}` already exists; it is not overwritten", target.display()),
-            )
-            .with_help("an outbox file is the record of what was sent: move it away if it is not, then run again")
-            .in_path(target.display().to_string()));
+        // Links below the outbox are refused before anything is recorded.
+        outbox::check(outbox, Path::new(output)).map_err(|r| r.diagnostic())?;
+        match fsx::look(&target) {
+            Ok(fsx::Found::File(_)) => return Err(output_conflict(&target)),
+            Ok(fsx::Found::Other) if target.is_symlink() => {
+                return Err(outbox::Refusal::Link(target.clone()).diagnostic());
+            }
+            Ok(fsx::Found::Other) => return Err(output_conflict(&target)),
+            // Nothing there, or the folder is not usable: the write says.
+            Ok(fsx::Found::Nothing) | Err(_) => {}
         }
         let sha256 = sha256_hex(bytes);
         let smtp = transport.is_some() && action.channel == "email";
@@ -374,15 +423,36 @@ impl Journal {
             smtp,
         })?;
         self.point(Point::AfterIntent)?;
-        let written =
-            fsx::create_dirs(parent(&target)).and_then(|()| fsx::write_temp(&target, bytes));
-        if let Err(e) = written {
-            self.abort_write(intent, &target, &e)?;
-            return Err(write_failed(&target, &e));
-        }
+        let temp = match outbox::make_dirs(outbox, Path::new(output)).and_then(|_| {
+            let temp = fsx::write_temp(&target, bytes)
+                .map_err(|e| outbox::Refusal::Io(target.clone(), e))?;
+            // The file just made, links followed, is inside the outbox.
+            if let Err(refusal) = outbox::inside(outbox, &temp) {
+                let _ = std::fs::remove_file(&temp);
+                return Err(refusal);
+            }
+            Ok(temp)
+        }) {
+            Ok(temp) => temp,
+            Err(refusal) => {
+                self.abort_write(intent, &refusal.reason())?;
+                return Err(refusal.diagnostic());
+            }
+        };
         self.point(Point::AfterTemp)?;
-        if let Err(e) = fsx::publish(&target) {
-            self.abort_write(intent, &target, &e)?;
+        if let Err(e) = fsx::publish_new(&temp, &target) {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                // Something appeared at the output's name meanwhile: it is
+                // not ours, and stays.
+                self.abort_write(intent, &format!("`{output}` appeared meanwhile"))?;
+                return Err(output_conflict(&target));
+            }
+            // Renamed, but the folder's sync failed: the output may not
+            // survive a crash, so it is taken back (ours only: same bytes).
+            if fsx::look(&target).is_ok_and(|found| found == fsx::Found::File(sha256.clone())) {
+                let _ = std::fs::remove_file(&target);
+            }
+            self.abort_write(intent, &e.to_string())?;
             return Err(write_failed(&target, &e));
         }
         self.point(Point::AfterOutput)?;
@@ -450,11 +520,14 @@ impl Journal {
                 recovery.uncertain.push(seq);
                 continue;
             }
-            let found =
-                fsx::file_sha256(&target).map_err(|e| crate::load::io_error(&target, &e))?;
-            let temp = fsx::temp_path(&target);
+            // A link planted in the outbox since the crash: a person looks.
+            outbox::check(outbox, Path::new(&intent.output.path)).map_err(|r| r.diagnostic())?;
+            let io = |e: std::io::Error| crate::load::io_error(&target, &e);
+            let found = fsx::look(&target).map_err(io)?;
+            let mut temps = outbox::temps_of(&target).map_err(io)?;
+            let intended = fsx::Found::File(intent.output.sha256.clone());
             match found {
-                Some(hash) if hash == intent.output.sha256 && !intent.smtp => {
+                fsx::Found::File(hash) if hash == intent.output.sha256 && !intent.smtp => {
                     self.append(Entry::Commit {
                         intent: seq,
                         sha256: hash,
@@ -463,7 +536,7 @@ impl Journal {
                     })?;
                     recovery.committed.push(seq);
                 }
-                Some(hash) if hash == intent.output.sha256 => {
+                fsx::Found::File(hash) if hash == intent.output.sha256 => {
                     // An e-mail written but never handed to the server: not
                     // sent. Remove it so the run sends it afresh.
                     std::fs::remove_file(&target)
@@ -475,7 +548,7 @@ impl Journal {
                     })?;
                     recovery.aborted.push(seq);
                 }
-                Some(_) => {
+                fsx::Found::File(_) | fsx::Found::Other => {
                     self.append(Entry::Uncertain {
                         intent: seq,
                         reason: format!(
@@ -485,14 +558,15 @@ impl Journal {
                     })?;
                     recovery.uncertain.push(seq);
                 }
-                None => {
-                    let temp_hash =
-                        fsx::file_sha256(&temp).map_err(|e| crate::load::io_error(&temp, &e))?;
-                    if temp_hash.as_deref() == Some(intent.output.sha256.as_str()) && !intent.smtp {
+                fsx::Found::Nothing => {
+                    let complete = temps
+                        .iter()
+                        .position(|(_, found)| *found == intended)
+                        .filter(|_| !intent.smtp);
+                    if let Some(i) = complete {
                         // Complete but not yet renamed: finish the write.
-                        std::fs::rename(&temp, &target)
-                            .and_then(|()| fsx::sync_dir(parent(&target)))
-                            .map_err(|e| write_failed(&target, &e))?;
+                        let (temp, _) = temps.remove(i);
+                        fsx::publish_new(&temp, &target).map_err(|e| write_failed(&target, &e))?;
                         self.append(Entry::Commit {
                             intent: seq,
                             sha256: intent.output.sha256.clone(),
@@ -501,15 +575,19 @@ impl Journal {
                         })?;
                         recovery.committed.push(seq);
                     } else {
-                        if temp_hash.is_some() {
-                            std::fs::remove_file(&temp).map_err(|e| write_failed(&temp, &e))?;
-                        }
                         self.append(Entry::Abort {
                             intent: seq,
                             reason: "interrupted before its output was in place".into(),
                         })?;
                         recovery.aborted.push(seq);
                     }
+                }
+            }
+            // What is left of the action's temporary files is ours and
+            // useless; a link there is not ours, and stays.
+            for (temp, found) in temps {
+                if matches!(found, fsx::Found::File(_)) {
+                    std::fs::remove_file(&temp).map_err(|e| write_failed(&temp, &e))?;
                 }
             }
         }
@@ -563,18 +641,13 @@ impl Journal {
         Ok(())
     }
 
-    /// A failed output write (full disk, unwritable outbox): nothing went
-    /// out, so the intent is aborted and the journal stays valid.
-    fn abort_write(
-        &mut self,
-        intent: u64,
-        target: &Path,
-        err: &std::io::Error,
-    ) -> Result<(), Diagnostic> {
-        let _ = std::fs::remove_file(target);
+    /// A failed output write (full disk, unwritable outbox, a link in the
+    /// way): nothing went out, so the intent is aborted and the journal
+    /// stays valid.
+    fn abort_write(&mut self, intent: u64, why: &str) -> Result<(), Diagnostic> {
         self.append(Entry::Abort {
             intent,
-            reason: format!("the output could not be written: {err}"),
+            reason: format!("the output could not be written: {why}"),
         })
         .map(|_| ())
     }
@@ -599,6 +672,7 @@ impl Journal {
             return Err(write_failed(&self.path, &e));
         }
         self.len += line.len() as u64;
+        self.appended += 1;
         self.last_seq = seq;
         self.last_hash = record.hash;
         if let Err(d) = write_head(&self.path, &self.head()) {
@@ -609,46 +683,24 @@ impl Journal {
     }
 }
 
-/// Takes the journal's lock file, or says who holds it.
-fn lock(path: &Path) -> Result<File, Diagnostic> {
-    let lock_path = verify::lock_path(path);
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| write_failed(&lock_path, &e))?;
-    match fs4::FileExt::try_lock(&file) {
-        Ok(()) => {}
-        Err(fs4::TryLockError::WouldBlock) => {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                "another process".to_string()
-            } else {
-                format!("process {holder}")
-            };
-            return Err(Diagnostic::error(
-                Code::JournalLocked,
-                format!("the journal `{}` is in use by {who}", path.display()),
-            )
-            .with_help(
-                "another `policy run` is writing this journal; wait for it to finish. \
-                 The lock is released when that process ends, even if it crashes.",
-            )
-            .in_path(lock_path.display().to_string()));
+/// Removes the head's temporary files a crash left beside the journal
+/// (ours: regular files of that name; a link there is not ours, and stays).
+/// Called with the lock held, so no run is writing one.
+fn remove_stale_head_temps(journal: &Path) {
+    let head = verify::head_path(journal);
+    let Some(name) = head.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent(journal)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if fsx::is_temp_of(&entry.file_name().to_string_lossy(), &name)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
         }
-        Err(fs4::TryLockError::Error(e)) => return Err(write_failed(&lock_path, &e)),
     }
-    // Who holds it, for the message another run will show.
-    let _ = file
-        .set_len(0)
-        .and_then(|()| file.rewind())
-        .and_then(|()| write!(file, "{}", std::process::id()))
-        .and_then(|()| file.flush());
-    Ok(file)
 }
 
 fn write_head(journal: &Path, head: &Head) -> Result<(), Diagnostic> {
@@ -672,6 +724,20 @@ fn outbox_path(outbox: &Path, relative: &str) -> Result<PathBuf, Diagnostic> {
         .in_path(outbox.display().to_string()));
     }
     Ok(outbox.join(rel))
+}
+
+fn output_conflict(target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutputConflict,
+        format!(
+            "`{}` already exists; it is not overwritten",
+            target.display()
+        ),
+    )
+    .with_help(
+        "an outbox file is the record of what was sent: move it away if it is not, then run again",
+    )
+    .in_path(target.display().to_string())
 }
 
 fn parent(path: &Path) -> &Path {

@@ -115,13 +115,22 @@ pub enum Entry {
         sent: bool,
         note: String,
     },
+    /// A run for a day before the journal's last run (`policy run
+    /// --as-of DAY --allow-backdate`), allowed by a person: written before
+    /// the run's first action.
+    Backdate {
+        /// The run's day.
+        day: NaiveDate,
+        /// The day of the journal's last action when the run started.
+        last_day: NaiveDate,
+    },
 }
 
 impl Entry {
     /// The intent this entry closes or follows, for all but intents.
     pub fn intent(&self) -> Option<u64> {
         match self {
-            Entry::Intent { .. } => None,
+            Entry::Intent { .. } | Entry::Backdate { .. } => None,
             Entry::Dispatch { intent }
             | Entry::Commit { intent, .. }
             | Entry::Abort { intent, .. }
@@ -138,6 +147,7 @@ impl Entry {
             Entry::Abort { .. } => "abort",
             Entry::Uncertain { .. } => "uncertain",
             Entry::Resolve { .. } => "resolve",
+            Entry::Backdate { .. } => "backdate",
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct State {
     /// Per invoice, the steps done (or under way) for it: what later steps
     /// are timed from when runs were missed (docs/run.md).
     performed: HashMap<String, Vec<StepDone>>,
+    /// The latest day an action was recorded for: the journal's last run.
+    last_day: Option<chrono::NaiveDate>,
     /// Intents closed as done, for [`KeyStatus`].
     committed_or_resolved: u64,
     pub counts: Counts,
@@ -114,6 +116,7 @@ impl State {
                             intent: seq,
                         });
                 }
+                self.last_day = self.last_day.max(Some(action.date));
                 self.open.insert(
                     seq,
                     OpenIntent {
@@ -153,6 +156,8 @@ impl State {
                 self.uncertain.insert(*intent, open);
                 self.counts.uncertain += 1;
             }
+            // A note for the audit trail: no action changes state.
+            Entry::Backdate { .. } => {}
             Entry::Resolve { intent, sent, .. } => {
                 let open = self
                     .uncertain
@@ -194,6 +199,11 @@ impl State {
     /// included (a run did start on it that day).
     pub fn first_day(&self, invoice: &str) -> Option<chrono::NaiveDate> {
         self.first_day.get(invoice).copied()
+    }
+
+    /// The latest day an action was recorded for (its run's `--as-of`).
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.last_day
     }
 
     /// Whether the key is taken, and by what.

@@ -42,9 +42,28 @@ pub fn head_path(journal: &Path) -> PathBuf {
     sidecar(journal, "head")
 }
 
-/// `journal.jsonl` → `journal.jsonl.lock`.
-pub fn lock_path(journal: &Path) -> PathBuf {
-    sidecar(journal, "lock")
+/// The path of the journal file that `path` names: a symbolic link is
+/// followed once, here, so that every path to one journal uses one head
+/// file (beside the real file) and one lock (on it). A link to nothing is
+/// refused (`policy::unsafe_path`).
+pub fn resolve(path: &Path) -> Result<PathBuf, Diagnostic> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
+            Diagnostic::error(
+                Code::UnsafePath,
+                format!(
+                    "the journal `{}` is a symbolic link that leads nowhere: {e}",
+                    path.display()
+                ),
+            )
+            .with_help(
+                "give the journal's real path; a link to a missing journal would start a \
+                 new one and forget what was sent",
+            )
+            .in_path(path.display().to_string())
+        }),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 fn sidecar(journal: &Path, ext: &str) -> PathBuf {
@@ -82,7 +101,9 @@ pub(crate) struct Scan {
     pub state: State,
     /// Hash of the record whose seq is the head's, when seen.
     pub hash_at_head: Option<String>,
-    pub expected_found: bool,
+    /// The seqs of the records whose hash is the expected one (or starts
+    /// with the expected prefix); two at most, enough to tell ambiguity.
+    pub expected_at: Vec<u64>,
 }
 
 /// Verifies the journal at `path`: `Ok` when intact (with warnings), the
@@ -91,12 +112,83 @@ pub fn verify(path: &Path) -> Result<VerifyReport, Vec<Diagnostic>> {
     verify_expecting(path, None)
 }
 
+/// A head hash given to check a journal against (`--expect`): the 64 hex
+/// digits a run prints, or a prefix of at least [`Expected::MIN_DIGITS`]
+/// of them, as the README and people show heads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected(String);
+
+impl Expected {
+    /// Fewer digits would match records by chance (8 digits: one record in
+    /// four billion).
+    pub const MIN_DIGITS: usize = 8;
+
+    /// Reads a hash or a prefix of one; anything else is a usage error
+    /// (`policy::expect_hash`), never an alteration of the journal.
+    pub fn parse(text: &str) -> Result<Expected, Diagnostic> {
+        let bad = |why: String| {
+            Diagnostic::error(Code::ExpectHash, format!("`--expect {text}`: {why}")).with_help(
+                format!(
+                    "give the head hash a run printed (64 hex digits), or its first {} digits \
+                     or more",
+                    Self::MIN_DIGITS
+                ),
+            )
+        };
+        if let Some(c) = text.chars().find(|c| !c.is_ascii_hexdigit()) {
+            return Err(bad(format!(
+                "`{}` is not a hexadecimal digit",
+                c.escape_default()
+            )));
+        }
+        match text.len() {
+            n if n < Self::MIN_DIGITS => Err(bad(format!(
+                "{n} digit{} is too short to name a record",
+                if n == 1 { "" } else { "s" }
+            ))),
+            n if n > GENESIS.len() => Err(bad(format!(
+                "{n} digits is longer than a hash ({})",
+                GENESIS.len()
+            ))),
+            _ => Ok(Expected(text.to_ascii_lowercase())),
+        }
+    }
+
+    /// Whether `hash` starts with these digits.
+    pub fn matches(&self, hash: &str) -> bool {
+        hash.starts_with(&self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Any prefix, however short: unit tests of ambiguity only.
+    #[cfg(test)]
+    fn unchecked(prefix: &str) -> Expected {
+        Expected(prefix.to_string())
+    }
+}
+
 /// Like [`verify`], and also checks that a record has the hash `expect`
-/// (one recorded earlier, e.g. printed by a past run): a journal cut back
-/// to before it, head and all, fails.
+/// (one recorded earlier, e.g. printed by a past run; a prefix of at least
+/// 8 hex digits is enough): a journal cut back to before it, head and all,
+/// fails. A malformed or ambiguous `expect` is `policy::expect_hash`.
 pub fn verify_expecting(
     path: &Path,
     expect: Option<&str>,
+) -> Result<VerifyReport, Vec<Diagnostic>> {
+    let expect = expect
+        .map(Expected::parse)
+        .transpose()
+        .map_err(|d| vec![d.in_path(path.display().to_string())])?;
+    let path = resolve(path).map_err(|d| vec![d])?;
+    verify_expected(&path, expect.as_ref())
+}
+
+fn verify_expected(
+    path: &Path,
+    expect: Option<&Expected>,
 ) -> Result<VerifyReport, Vec<Diagnostic>> {
     let head = read_head(path).map_err(|d| vec![d])?;
     let scan =
@@ -118,18 +210,36 @@ pub fn verify_expecting(
         }
     }
     if let Some(expected) = expect {
-        if !scan.expected_found && expected != GENESIS {
-            problems.push(
+        let mut found = scan.expected_at.clone();
+        if expected.matches(GENESIS) {
+            found.insert(0, 0);
+        }
+        match found.as_slice() {
+            [] => problems.push(
                 Diagnostic::error(
                     Code::JournalAltered,
-                    format!("no record has the expected hash {expected}"),
+                    format!("no record has the expected hash {}", expected.as_str()),
                 )
                 .with_help(
                     "the journal no longer holds the record that hash was taken from: \
                      it was cut back or replaced",
                 )
                 .in_path(path.display().to_string()),
-            );
+            ),
+            [_] => {}
+            [first, second, ..] => {
+                return Err(vec![
+                    Diagnostic::error(
+                        Code::ExpectHash,
+                        format!(
+                            "`--expect {}` matches several records ({first} and {second})",
+                            expected.as_str()
+                        ),
+                    )
+                    .with_help("give more digits of the hash, or all 64")
+                    .in_path(path.display().to_string()),
+                ]);
+            }
         }
     }
     if !problems.is_empty() {
@@ -185,14 +295,31 @@ pub(crate) fn interrupted(path: &Path, message: String) -> Diagnostic {
         .in_path(path.display().to_string())
 }
 
-/// Reads the head sidecar; `None` when it does not exist.
+/// Reads the head sidecar; `None` when it does not exist. A head that is a
+/// symbolic link (or not a file) is refused, never followed.
 pub(crate) fn read_head(journal: &Path) -> Result<Option<Head>, Diagnostic> {
     let path = head_path(journal);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+    let bytes = match super::fsx::read_no_follow(&path) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(Diagnostic::error(
+                Code::UnsafePath,
+                format!(
+                    "the journal's head file `{}` is a symbolic link or not a file",
+                    path.display()
+                ),
+            )
+            .with_help(
+                "the head file is written by `policy run` beside the journal, never \
+                 through a link: replace the link by a copy of the file it leads to \
+                 (`cp --remove-destination TARGET FILE.head`), and check who made it",
+            )
+            .in_path(path.display().to_string()));
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(crate::load::io_error(&path, &e)),
     };
+    let text = String::from_utf8_lossy(&bytes);
     serde_json::from_str(text.trim()).map(Some).map_err(|e| {
         Diagnostic::error(
             Code::JournalAltered,
@@ -284,7 +411,7 @@ pub(crate) fn check_head(journal: &Path, head: Option<&Head>, scan: &Scan) -> He
 pub(crate) fn scan(
     path: &Path,
     head: Option<&Head>,
-    expect: Option<&str>,
+    expect: Option<&Expected>,
 ) -> std::io::Result<Scan> {
     let file = File::open(path)?;
     let mut reader = BufReader::new(file);
@@ -297,7 +424,7 @@ pub(crate) fn scan(
         problems: Vec::new(),
         state: State::default(),
         hash_at_head: None,
-        expected_found: false,
+        expected_at: Vec::new(),
     };
     let mut buf = Vec::new();
     let mut line_no = 0usize;
@@ -407,8 +534,8 @@ pub(crate) fn scan(
         if head.is_some_and(|h| h.seq == record.seq) {
             scan.hash_at_head = Some(record.hash.clone());
         }
-        if expect == Some(record.hash.as_str()) {
-            scan.expected_found = true;
+        if expect.is_some_and(|e| e.matches(&record.hash)) && scan.expected_at.len() < 2 {
+            scan.expected_at.push(record.seq);
         }
         scan.last_seq = record.seq;
         scan.last_hash = record.hash;
@@ -446,4 +573,92 @@ fn line_problem(
         .with_label(span, "here")
         .with_help(help.to_string())
         .in_source(&source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::record::{Action, Entry, Output, StepRef};
+
+    /// A journal of 17 open intents: two of them share their first hex digit.
+    fn journal(dir: &Path) -> (PathBuf, Vec<String>) {
+        let path = dir.join("j.jsonl");
+        let mut text = String::new();
+        let mut prev = GENESIS.to_string();
+        let mut hashes = Vec::new();
+        for seq in 1..=17u64 {
+            let action = Action {
+                date: chrono::NaiveDate::default(),
+                debtor: "D".into(),
+                invoices: vec![format!("F-{seq}")],
+                step: StepRef {
+                    id: "send x".into(),
+                    line: 1,
+                    target: "x".into(),
+                },
+                channel: "courrier".into(),
+                recipient: "debtor".into(),
+                to: String::new(),
+                claimed: None,
+                currency: None,
+                policy: None,
+                lines: Vec::new(),
+            };
+            let entry = Entry::Intent {
+                action: Box::new(action),
+                output: Output {
+                    path: format!("{seq}.html"),
+                    sha256: GENESIS.into(),
+                    bytes: 0,
+                },
+                smtp: false,
+            };
+            let record = Record::seal(seq, &prev, "t", "r", entry);
+            text.push_str(&record.to_line());
+            text.push('\n');
+            prev = record.hash.clone();
+            hashes.push(record.hash);
+        }
+        std::fs::write(&path, text).unwrap();
+        let head = serde_json::to_string(&Head {
+            seq: 17,
+            hash: prev,
+        })
+        .unwrap();
+        std::fs::write(head_path(&path), head).unwrap();
+        (path, hashes)
+    }
+
+    #[test]
+    fn an_expected_prefix_matching_two_records_is_ambiguous_not_altered() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, hashes) = journal(dir.path());
+        let shared = hashes
+            .iter()
+            .map(|h| &h[..1])
+            .find(|c| hashes.iter().filter(|h| h.starts_with(*c)).count() > 1)
+            .unwrap();
+        let problems = verify_expected(&path, Some(&Expected::unchecked(shared))).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, Code::ExpectHash);
+        assert!(problems[0].message.contains("matches several records"));
+        let unique = Expected::parse(&hashes[4][..8]).unwrap();
+        assert!(verify_expected(&path, Some(&unique)).is_ok());
+    }
+
+    #[test]
+    fn expected_hashes_are_hex_of_8_to_64_digits() {
+        assert!(Expected::parse("8D9521C7").is_ok_and(|e| e.as_str() == "8d9521c7"));
+        assert!(Expected::parse(GENESIS).is_ok());
+        for bad in [
+            "",
+            "8d9521c",
+            "8d9521cg",
+            "+d9521c7",
+            &format!("{GENESIS}0"),
+        ] {
+            let err = Expected::parse(bad).unwrap_err();
+            assert_eq!(err.code, Code::ExpectHash, "{bad}");
+        }
+    }
 }

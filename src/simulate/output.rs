@@ -145,11 +145,14 @@ fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
 }
 
 /// A field as the `csv` crate writes it: between quotes, with quotes
-/// doubled, when it holds a separator, a quote or a line end.
+/// doubled, when it holds a separator (`;` too: a French spreadsheet's), a
+/// quote or a line end; and neutralised when it starts like a formula
+/// ([`crate::spreadsheet`]).
 fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
+    let field = &*crate::spreadsheet::neutralise_bytes(field);
     if field
         .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        .any(|&b| matches!(b, b',' | b';' | b'"' | b'\n' | b'\r'))
     {
         buf.push(b'"');
         for &b in field {

@@ -30,7 +30,7 @@ pub use ledger::LedgerSummaries;
 pub use report::{Cause, FileReport, FileStatus, Report, Totals};
 
 use crate::ast::HeaderKind;
-use crate::check::check_source;
+use crate::check::check_source_in;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::load::{self, LoadError};
 use crate::plan::Plan;
@@ -53,6 +53,9 @@ pub struct Options {
     /// Files every policy's report depends on (`--ledger` and its debtors):
     /// a save of one checks every policy again.
     pub data: Vec<PathBuf>,
+    /// The repository's root the policies' templates must stay in
+    /// (`--templates-root`; `None`: each policy's folder).
+    pub templates_root: Option<PathBuf>,
 }
 
 impl Options {
@@ -62,6 +65,7 @@ impl Options {
             base,
             debounce: DEFAULT_DEBOUNCE,
             data: Vec::new(),
+            templates_root: None,
         }
     }
 }
@@ -156,6 +160,7 @@ impl Watch {
                     .map_err(|e| watch_error(&dir, &e))?;
             }
         }
+        let templates_root = self.options.templates_root.as_ref().map(|r| base.join(r));
         let mut session = Session {
             tracker: Tracker::new(roots),
             base,
@@ -163,6 +168,7 @@ impl Watch {
             template_watches: BTreeSet::new(),
             last_bytes: HashMap::new(),
             data,
+            templates_root,
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
@@ -248,6 +254,7 @@ struct Session {
     last_bytes: HashMap<PathBuf, u64>,
     /// Absolute paths of the files every report depends on.
     data: Vec<PathBuf>,
+    templates_root: Option<PathBuf>,
 }
 
 impl Session {
@@ -390,7 +397,7 @@ impl Session {
             Ok(bytes) => match load::text_source(name.clone(), bytes) {
                 Err(LoadError::Io(d) | LoadError::Content(d)) => (vec![d].into(), None, None),
                 Ok(source) => {
-                    let checked = check_source(&source, dir);
+                    let checked = check_source_in(&source, dir, self.templates_root.as_deref());
                     (
                         checked.diagnostics,
                         checked.plan,
