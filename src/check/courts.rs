@@ -127,7 +127,8 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
             }
             let needs_attempt = d.role == Role::Court
                 && pack.amicable_attempt.is_some_and(|rule| {
-                    proc.is_none_or(|p| !p.amicable && !rule.exempt.contains(&p.name))
+                    rule.courts.contains(&d.name)
+                        && proc.is_none_or(|p| !p.amicable && !rule.exempt.contains(&p.name))
                 });
             if needs_attempt {
                 small_claims.push(step.id);
@@ -280,20 +281,49 @@ fn procedure_limit(
         .collect();
     if let Ok(Some(w)) = cells::witness(&conds, &view.domain, view.reach) {
         let (amounts, every) = bad_amounts(a, &conds, view.domain, view.reach, &w);
+        // A procedure brought before several courts by amount (the EU
+        // order for payment in Luxembourg): say which court this is, and
+        // where the other claims go.
+        let title = |name: Option<&str>| {
+            name.and_then(|n| a.pack.and_then(|pack| pack.destination(n)))
+                .map_or_else(|| name.unwrap_or_default().to_string(), |d| d.title.to_string())
+        };
+        let before = match venues {
+            [one] if p.venues.len() > 1 => format!(" before the {}", title(one.destination)),
+            _ => String::new(),
+        };
+        let elsewhere: Vec<String> = p
+            .venues
+            .iter()
+            .filter(|v| !venues.iter().any(|here| here.destination == v.destination))
+            .filter(|v| v.destination.is_some())
+            .map(|v| {
+                format!(
+                    "before the {} for {}",
+                    title(v.destination),
+                    describe_claims(v.debtors, v.amount, a.currency())
+                )
+            })
+            .collect();
+        let elsewhere = if elsewhere.is_empty() || before.is_empty() {
+            String::new()
+        } else {
+            format!("; it goes {}", elsewhere.join(", "))
+        };
         let d = a
             .finding(
                 law,
                 Code::ProcedureLimit,
                 format!(
-                    "the {} is not available for {}",
+                    "the {}{before} is not available for {}",
                     p.title,
                     claim_words(a, view.reach, &w, every)
                 ),
             )
             .with_label(route_label_span(step), format!("routes `{amounts}` here"))
             .with_help(format!(
-                "the {} is for {} ({}); limit this route with a condition, and route the other \
-                 claims another way",
+                "the {}{before} is for {}{elsewhere} ({}); limit this route with a condition, and \
+                 route the other claims another way",
                 p.title,
                 limits.join(", or "),
                 source.cited()

@@ -80,15 +80,21 @@ static BE: [Procedure; 2] = [
     ]),
 ];
 
-/// In Luxembourg the juge de paix is the competent authority for both,
-/// whatever the amount of an order for payment (e-justice LU, [C-sec]).
-const LU_JP: Source = Source::common("e-justice, Luxembourg: the juge de paix hears EU procedures");
+/// In Luxembourg the small claims procedure goes to the juge de paix
+/// (e-justice LU, [C-sec]); an order for payment follows the national
+/// split: the juge de paix up to 15,000 EUR, the président du tribunal
+/// d'arrondissement above (Luxembourg's declaration under art. 29(1)(a)
+/// of Reg. 1896/2006, e-justice Judicial Atlas; legal-facts R1, [C-sec]).
+const LU_JP: Source = Source::common("e-justice, Luxembourg: the juge de paix hears EU small claims");
+const LU_EOP: Source = Source::common(
+    "Reg. (EC) 1896/2006 art. 29(1)(a), Luxembourg's declaration (e-justice Judicial Atlas)",
+);
 
 static LU: [Procedure; 2] = [
-    eop(&[Venue {
-        replaces_competence: true,
-        ..venue("justice_de_paix", AmountRange::ANY, LU_JP)
-    }]),
+    eop(&[
+        venue("justice_de_paix", AmountRange::up_to(eur(15000)), LU_EOP),
+        venue("tribunal_arrondissement", AmountRange::above(eur(15000)), LU_EOP),
+    ]),
     escp(&[Venue {
         replaces_competence: true,
         ..venue("justice_de_paix", SMALL, LU_JP)

@@ -72,7 +72,7 @@ const fn venue(destination: &'static str, debtors: Debtors, source: Source) -> V
 const CPC_1406: Source = Source::statute("CPC art. 1406");
 const CPC_750_1: Source = Source::statute("CPC art. 750-1 (décret 2023-357)");
 
-pub static PROCEDURES: [Procedure; 6] = [
+pub static PROCEDURES: [Procedure; 7] = [
     Procedure {
         name: "injonction_de_payer",
         aliases: &["requete_en_injonction_de_payer"],
@@ -105,6 +105,30 @@ pub static PROCEDURES: [Procedure; 6] = [
         amicable: false,
         note: "a lawyer is required above 10,000 EUR (CPC art. 760, 761 and 853)",
         source: Source::default("CPC art. 54 and 55"),
+    },
+    Procedure {
+        name: "refere_provision",
+        aliases: &["refere"],
+        title: "référé-provision",
+        venues: &[
+            venue(
+                TJ,
+                Debtors::Any,
+                Source::common("CPC art. 835 al. 2 (président du tribunal judiciaire)"),
+            ),
+            // The court's own competence (b2b only) is checked on the court.
+            venue(
+                TC,
+                Debtors::Any,
+                Source::common("CPC art. 873 al. 2 (président du tribunal de commerce)"),
+            ),
+        ],
+        amicable: false,
+        note: "a provision where the obligation is not seriously contestable, on summons before \
+               the président; usable against a debtor domiciled abroad; a lawyer is required \
+               above 10,000 EUR (CPC art. 761 and 853)",
+        // legal-facts R3: [C-sec]; the article numbers are not verified.
+        source: Source::common("CPC art. 835 al. 2 and 873 al. 2"),
     },
     Procedure {
         name: "petites_creances",
@@ -207,6 +231,10 @@ pub static PACK: Pack = Pack {
     free_reminder: None,
     amicable_attempt: Some(AmicableAttempt {
         up_to: eur(5000),
+        // A rule of the procedure before the tribunal judiciaire (and its
+        // juge des contentieux de la protection), not before the tribunal
+        // de commerce (legal-facts R2, [C-sec]).
+        courts: &[TJ, JCP],
         source: CPC_750_1,
         // The EU procedures follow their regulations, not the CPC.
         exempt: &[

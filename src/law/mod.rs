@@ -335,6 +335,9 @@ pub struct FreeReminder {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AmicableAttempt {
     pub up_to: Decimal,
+    /// The courts whose procedure requires it (a rule of the procedure
+    /// before those courts, not of every court).
+    pub courts: &'static [&'static str],
     pub source: Source,
     /// Procedures exempt from it (decided without hearing the debtor).
     pub exempt: &'static [&'static str],
