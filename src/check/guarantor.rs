@@ -1,6 +1,7 @@
 //! Guaranteed debts: the mise en demeure also goes to the guarantor (the
-//! caution), and in France a natural-person guarantor hears of the default
-//! within a month of the due date (C. civ. art. 2303), on pain of losing the
+//! caution), and in France a natural-person guarantor hears of the first
+//! payment incident not regularised within the month of the due date, as
+//! soon as that month has passed (C. civ. art. 2303), on pain of losing the
 //! interest and penalties accrued meanwhile.
 
 use super::analysis::{Analysis, Finding, contacts};
@@ -53,7 +54,8 @@ fn notice_to_guarantor(a: &Analysis<'_>) -> Vec<Finding> {
     out
 }
 
-/// FR: some step tells the guarantor within the month after the due date.
+/// FR: some step tells the guarantor once the month after the due date has
+/// passed unpaid, and soon after (the pack's grace).
 fn information_within_a_month(a: &mut Analysis<'_>) -> Vec<Finding> {
     let Some(rule) = a.pack.and_then(|p| p.guarantor_information) else {
         return Vec::new();
@@ -63,10 +65,10 @@ fn information_within_a_month(a: &mut Analysis<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let months = crate::plan::Offset {
-        count: rule.value,
+        count: rule.months,
         unit: crate::plan::Unit::Months,
     };
-    let shortest = a.lengths.of(months).min;
+    let shortest = a.lengths.of(months).min + i64::from(rule.grace_days);
     let mut informed = Mask::EMPTY;
     let mut late: Option<&Step> = None;
     for (step, view) in a.iter() {
@@ -74,7 +76,7 @@ fn information_within_a_month(a: &mut Analysis<'_>) -> Vec<Finding> {
             continue;
         }
         let in_time = view.time.range.max <= shortest
-            || view.time.months_only.is_some_and(|m| m <= rule.value);
+            || view.time.months_only.is_some_and(|m| m <= rule.months);
         if in_time {
             informed = informed | view.sure;
         } else if late.is_none() && !(view.reach & guaranteed).is_empty() {
@@ -85,14 +87,16 @@ fn information_within_a_month(a: &mut Analysis<'_>) -> Vec<Finding> {
     if missed.is_empty() {
         return Vec::new();
     }
-    let within = if rule.value == 1 {
+    let within = if rule.months == 1 {
         "the month".to_string()
     } else {
-        format!("{} months", rule.value)
+        format!("{} months", rule.months)
     };
     let mut d = a.warning(
         Code::GuarantorInformation,
-        format!("a natural-person guarantor may not hear of the default within {within} after the due date"),
+        format!(
+            "a natural-person guarantor may not hear of the default soon after {within} following the due date"
+        ),
     );
     // Silenced by an `allow` above the late letter, or above the first
     // statement when no letter reaches the guarantor.
@@ -115,9 +119,11 @@ fn information_within_a_month(a: &mut Analysis<'_>) -> Vec<Finding> {
     };
     d = d.with_help(format!(
         "a professional creditor must tell a natural-person guarantor of the first payment incident not \
-         regularised within {within} of the due date ({}), or lose the interest and penalties accrued meanwhile: \
-         e.g. `after 25 days if guaranteed send information_caution by courrier to guarantor`",
-        rule.source.cited()
+         regularised within {within} of the due date, as soon as that is so ({}; {}), or lose the interest \
+         and penalties accrued meanwhile: e.g. `after 32 days if guaranteed send information_caution by \
+         courrier to guarantor`",
+        rule.source.cited(),
+        rule.grace_source.cited()
     ));
     vec![Finding::new(d, steps)]
 }

@@ -246,8 +246,16 @@ pub static PACK: Pack = Pack {
             "CPC art. 750-1 3° (a decision made without hearing the debtor), read as exempting the injonction de payer; the EU procedures follow their regulations",
         ),
     }),
-    guarantor_information: Some(Fact {
-        value: 1,
+    // "dès le premier incident de paiement non régularisé dans le mois de
+    // l'exigibilité" (R10, [C-stat]): the duty arises when the month after
+    // the due date has passed unpaid; a notice on day 32 complies.
+    guarantor_information: Some(GuarantorInformation {
+        months: 1,
         source: Source::statute("C. civ. art. 2303"),
+        grace_days: 15,
+        grace_source: Source::default(
+            "\"dès\" (as soon as) read as within 15 days of the end of that month; \
+             interest and penalties from the incident to the information are lost",
+        ),
     }),
 };

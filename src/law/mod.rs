@@ -344,6 +344,18 @@ pub struct AmicableAttempt {
     pub exempt_source: Source,
 }
 
+/// The duty to tell a natural-person guarantor of the first payment
+/// incident: it arises once the debt is not regularised within `months`
+/// of the due date, and is met by a letter within `grace_days` after that.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GuarantorInformation {
+    pub months: u32,
+    pub source: Source,
+    pub grace_days: u32,
+    /// Where the grace comes from (the statute says "dès", as soon as).
+    pub grace_source: Source,
+}
+
 /// A jurisdiction's rule pack.
 #[derive(Debug)]
 pub struct Pack {
@@ -370,9 +382,8 @@ pub struct Pack {
     pub consumer_interest_cap: Option<Source>,
     pub free_reminder: Option<FreeReminder>,
     pub amicable_attempt: Option<AmicableAttempt>,
-    /// Months after the due date by which a natural-person guarantor must
-    /// hear of the default.
-    pub guarantor_information: Option<Fact<u32>>,
+    /// When a natural-person guarantor must hear of the default.
+    pub guarantor_information: Option<GuarantorInformation>,
 }
 
 impl Pack {
