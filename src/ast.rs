@@ -296,8 +296,14 @@ pub enum ActionKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChargeValue {
     Money(Money),
-    /// A rate in percent: `8%` is 8.
-    Rate(Number, Span),
+    /// A rate in percent: `8%` is 8; with bounds for a share of the balance
+    /// (`charge indemnity 10% min 25 EUR max 500 EUR`).
+    Rate {
+        number: Number,
+        span: Span,
+        min: Option<Money>,
+        max: Option<Money>,
+    },
     /// `statutory`: the amount or rate the jurisdiction's law sets.
     Statutory(Span),
 }

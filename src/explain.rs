@@ -79,6 +79,17 @@ pub fn action_text(plan: &Plan, action: &Action) -> String {
                     Amount::Fixed(value) => {
                         format!("charge {kind} {} {currency}", value.normalize())
                     }
+                    Amount::Share { percent, min, max } => {
+                        let mut text =
+                            format!("charge {kind} {}% of the balance", percent.normalize());
+                        if let Some(min) = min {
+                            text.push_str(&format!(", at least {} {currency}", min.normalize()));
+                        }
+                        if let Some(max) = max {
+                            text.push_str(&format!(", at most {} {currency}", max.normalize()));
+                        }
+                        text
+                    }
                     Amount::Statutory => format!("charge {kind} (statutory)"),
                 }
             }
@@ -280,6 +291,12 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
             Charge::Indemnity(Amount::Fixed(v)) | Charge::Fee(Amount::Fixed(v)) => {
                 json!({"amount": v.normalize().to_string()})
             }
+            Charge::Indemnity(Amount::Share { percent, min, max })
+            | Charge::Fee(Amount::Share { percent, min, max }) => json!({
+                "share_percent": percent.normalize().to_string(),
+                "min": min.map(|m| m.normalize().to_string()),
+                "max": max.map(|m| m.normalize().to_string()),
+            }),
             Charge::Interest(Rate::Percent(r)) => {
                 json!({"rate_percent": r.normalize().to_string()})
             }

@@ -7,7 +7,7 @@
 //! rounded half-up to the cent once per invoice.
 
 use chrono::NaiveDate;
-use policy::claim::{self, RateTable, Rule};
+use policy::claim::{self, RateRule, RateTable};
 use policy::diagnostic::Code;
 use policy::vocab::{DebtorKind, Jurisdiction};
 use rust_decimal::Decimal;
@@ -233,12 +233,40 @@ fn fr_b2c_runs_from_the_notice_at_the_legal_rate() {
     assert_eq!(interest.amount, dec("5.82"));
 }
 
-/// The French legal rates of 2024 are not in the table (no source read): a
-/// gap is an error.
+/// A day the table has no rate for (before its first row, or in a gap
+/// between rows) is an error, never a guess.
 #[test]
 fn a_gap_in_a_series_is_an_error() {
-    let balances = [(day("2024-01-01"), dec("1000"))];
+    let balances = [(day("2022-01-01"), dec("1000"))];
     let err = claim::statutory_interest(
+        Jurisdiction::Fr,
+        DebtorKind::B2c,
+        &balances,
+        day("2022-10-01"),
+        Some(day("2022-11-01")),
+        day("2022-12-01"),
+        &table(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, Code::RateMissing);
+    let gap = claim::RateTable::parse(
+        "gap.csv",
+        "series,from,to,rate,source\nx,2024-01-01,2024-06-30,5,a\nx,2025-01-01,2025-06-30,4,b\n",
+    )
+    .unwrap();
+    assert!(matches!(
+        gap.lookup("x", day("2024-09-01")),
+        claim::Lookup::Missing
+    ));
+}
+
+/// The French legal rate of H1 2024 for a firm's claim on a consumer, 5.07 %
+/// (legal-facts R9): 1,000.00 from 2 February to 1 March 2024 = 29 days:
+/// 1,000 × 5.07 × 29 / 36,500 = 4.028… → 4.03.
+#[test]
+fn the_french_legal_rate_of_2024_is_known() {
+    let balances = [(day("2024-01-01"), dec("1000"))];
+    let interest = claim::statutory_interest(
         Jurisdiction::Fr,
         DebtorKind::B2c,
         &balances,
@@ -247,8 +275,10 @@ fn a_gap_in_a_series_is_an_error() {
         day("2024-03-01"),
         &table(),
     )
-    .unwrap_err();
-    assert_eq!(err.code, Code::RateMissing);
+    .unwrap()
+    .unwrap();
+    assert_eq!(interest.periods[0].rate, dec("5.07"));
+    assert_eq!(interest.amount, dec("4.03"));
 }
 
 #[test]
@@ -303,7 +333,7 @@ fn paid_invoices_stop_accruing() {
 fn fixed_rate() {
     let balances = [(day("2024-12-31"), dec("1200"))];
     let interest = claim::interest(
-        &Rule::Fixed(dec("8")),
+        &RateRule::Fixed(dec("8")),
         &balances,
         day("2025-01-01"),
         day("2025-12-31"),
@@ -319,7 +349,7 @@ fn fixed_rate() {
 fn rounding_is_half_up_on_the_exact_sum() {
     let balances = [(day("2024-12-31"), dec("182.50"))];
     let interest = claim::interest(
-        &Rule::Fixed(dec("1")),
+        &RateRule::Fixed(dec("1")),
         &balances,
         day("2025-01-01"),
         day("2025-01-01"),

@@ -296,9 +296,10 @@ fn a_rate_table_given_with_rates_is_used() {
     .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    // 3.15 + 8 points, rounded up to the next half point.
+    // A consumer owes the legal rate without a clause (legal-facts R4): 4.5 %
+    // in 2026; a firm, 3.15 + 8 points, rounded up to the next half point.
     assert!(
-        text.contains("F-3,CARL,4,charge,interest,,,120.00,11.5%\n"),
+        text.contains("F-3,CARL,4,charge,interest,,,120.00,4.5%\n"),
         "{text}"
     );
     assert!(

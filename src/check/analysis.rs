@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use super::cells::{self, Combo, Domain, Mask};
 use super::interval::Bound;
 use super::timing::{self, Lengths, Root, StepTime};
+use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::law::{self, Pack};
 use crate::plan::{Action, Anchor, Plan, Step, StepId};
@@ -67,6 +68,8 @@ pub struct StepView {
 #[derive(Debug)]
 pub struct Analysis<'p> {
     pub plan: &'p Plan,
+    /// Where the legal rules read rates from.
+    pub rates: &'p RateTable,
     pub pack: Option<&'static Pack>,
     /// The debtors the policy covers.
     pub scope: Mask,
@@ -79,7 +82,7 @@ pub struct Analysis<'p> {
 }
 
 impl<'p> Analysis<'p> {
-    pub fn new(plan: &'p Plan) -> Self {
+    pub fn new(plan: &'p Plan, rates: &'p RateTable) -> Self {
         let mut lengths = Lengths::default();
         let times = timing::times(plan, &mut lengths).steps;
         let kinds: Vec<DebtorKind> = match &plan.applies_to {
@@ -94,6 +97,7 @@ impl<'p> Analysis<'p> {
         let unit = cells::minor_unit(plan.currency.value);
         let mut analysis = Analysis {
             plan,
+            rates,
             pack: plan.jurisdiction.as_ref().map(|j| law::pack(j.value)),
             scope,
             floor,

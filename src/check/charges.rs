@@ -9,8 +9,9 @@ use super::analysis::{Analysis, Finding};
 use super::cells::{self, Mask, Quantifier};
 use super::courts::{kind_flag, route_label_span};
 use super::precede::{Candidate, Cover, Precedence};
+use crate::claim;
 use crate::diagnostic::Code;
-use crate::law::{Indemnity, Pack, rates};
+use crate::law::{Indemnity, Pack};
 use crate::plan::{Action, Amount, Charge, Rate, Step, StepId};
 use crate::vocab::{Channel, DebtorKind, Recipient};
 
@@ -112,7 +113,7 @@ fn charge_rule(
                 fact.value.normalize(),
                 a.currency()
             )),
-        (Charge::Indemnity(Amount::Fixed(value)), _, Indemnity::Capped(cap, source)) => {
+        (Charge::Indemnity(Amount::Fixed(value)), _, Indemnity::Capped(cap, source, words)) => {
             let view = a.view(step.id)?;
             let cond = step.condition.as_ref().map(|c| &c.expr);
             let within = view.reach & Mask::kinds(&[kind]);
@@ -154,39 +155,98 @@ fn charge_rule(
                 },
             )
             .with_help(format!(
-                "the indemnity is capped by balance: 20 EUR up to 150 EUR; 30 EUR plus 10 % of the part above \
-                 150 EUR up to 500 EUR; 65 EUR plus 5 % of the part above 500 EUR, at most 2,000 EUR ({}); \
-                 write `charge indemnity statutory` to charge the cap, or limit the charge to larger balances",
+                "the indemnity is capped by balance: {words} ({}); write `charge indemnity statutory` \
+                 to charge the cap, or limit the charge to larger balances",
                 source.cited()
             ))
         }
         (Charge::Interest(Rate::Percent(rate)), DebtorKind::B2c, _) => {
-            let source = pack.consumer_interest_cap?;
-            let latest = rates::latest()?;
-            let cap = pack.b2b_interest_rate(latest.from)?;
-            if rate <= cap {
+            let cap = pack.consumer_interest_cap.as_ref()?;
+            let (limit, from) = claim::latest_rate(&cap.rule, a.rates)?;
+            if rate <= limit {
                 return None;
             }
             a.finding(
-                source.basis.is_law(),
+                cap.source.basis.is_law(),
                 Code::ConsumerInterestCap,
                 format!(
                     "late interest of {}% a year is above the cap of {}% for a consumer (b2c)",
                     rate.normalize(),
-                    cap.normalize()
+                    limit.normalize()
                 ),
             )
             .with_label(step.action_span, "above the cap")
             .with_help(format!(
-                "interest charged to a consumer may not exceed the B2B statutory rate, {}% from {} \
-                 (ECB reference rate + {} points, rounded up to the half point) ({}); write \
-                 `charge interest statutory`",
-                cap.normalize(),
-                latest.from,
-                pack.interest_b2b.points.normalize(),
-                source.cited()
+                "a clause may not charge a consumer more than {}: {}% from {from} ({}); without \
+                 a clause, `charge interest statutory` charges what the law gives",
+                cap.words,
+                limit.normalize(),
+                cap.source.cited()
             ))
         }
+        (Charge::Interest(Rate::Percent(rate)), DebtorKind::B2b, _) => {
+            let floor = pack.penalty_floor.as_ref()?;
+            let row = a.rates.latest(floor.series)?;
+            let least = floor.times * row.rate;
+            if rate >= least {
+                return None;
+            }
+            a.finding(
+                floor.source.basis.is_law(),
+                Code::PenaltyRateFloor,
+                format!(
+                    "late-payment penalties of {}% a year are below the least the law allows between firms, {}%",
+                    rate.normalize(),
+                    least.normalize()
+                ),
+            )
+            .with_label(step.action_span, "below the floor")
+            .with_help(format!(
+                "a contractual rate may not be below {} ({}% × {} = {}% from {}; {}); write `charge \
+                 interest statutory` (the ECB rate + 10 points the law sets without a clause), or a rate \
+                 of at least {}%",
+                floor.words,
+                row.rate.normalize(),
+                floor.times.normalize(),
+                least.normalize(),
+                row.from,
+                floor.source.cited(),
+                least.normalize()
+            ))
+        }
+        (Charge::Interest(Rate::Statutory), DebtorKind::B2c, _) if pack.interest_b2c.is_none() => a
+            .error(
+                Code::StatutoryCharge,
+                format!("the law of {country} sets no late-interest rate `policy` can compute for a consumer (b2c)"),
+            )
+            .with_label(step.action_span, "no statutory rate to compute")
+            .with_help(
+                "a consumer owes the legal interest rate, under conditions the ledger does not hold \
+                 (a formal notice, the contract's terms); write the rate the firm may claim \
+                 (`charge interest 4.5%`, the legal rate of the year), or limit the step with `if b2b`",
+            ),
+        (Charge::Indemnity(Amount::Fixed(_)), DebtorKind::B2c, Indemnity::NotStatutory(source)) => a
+            .error(
+                Code::ConsumerRecoveryCosts,
+                format!("the recovery indemnity of the late-payment law is for business debtors only, not a consumer (b2c) in {country}"),
+            )
+            .with_label(step.action_span, "charged to a consumer")
+            .with_help(format!(
+                "the fixed 40 EUR indemnity is for commercial transactions ({}); limit it with `if b2b`",
+                source.cited()
+            )),
+        (Charge::Indemnity(Amount::Statutory), DebtorKind::B2c, Indemnity::Capped(_, source, _)) => a
+            .warning(
+                Code::IndemnityClause,
+                "the capped indemnity is owed by a consumer only where the terms and conditions provide for it",
+            )
+            .with_label(step.action_span, "charges the cap")
+            .with_help(format!(
+                "the brackets cap the firm's own clause, they give nothing by themselves ({}): check that \
+                 the terms and conditions the consumer accepted provide for an indemnity, and write \
+                 that clause (`charge indemnity 10% min 25 EUR`: capped by law all the same)",
+                source.cited()
+            )),
         _ => return None,
     };
     Some(Finding::new(diagnostic, vec![step.id]))

@@ -286,7 +286,10 @@ fn procedure_limit(
         // where the other claims go.
         let title = |name: Option<&str>| {
             name.and_then(|n| a.pack.and_then(|pack| pack.destination(n)))
-                .map_or_else(|| name.unwrap_or_default().to_string(), |d| d.title.to_string())
+                .map_or_else(
+                    || name.unwrap_or_default().to_string(),
+                    |d| d.title.to_string(),
+                )
         };
         let before = match venues {
             [one] if p.venues.len() > 1 => format!(" before the {}", title(one.destination)),

@@ -27,6 +27,7 @@ mod unreachable;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::claim::RateTable;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::plan::{self, Plan};
 use crate::source::SourceFile;
@@ -42,24 +43,45 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
 }
 
-/// Parses, compiles and checks one policy. `dir` is the folder the policy's
-/// relative paths (its templates) are read from, and the root its templates
-/// must stay in.
-pub fn check_source(source: &Arc<SourceFile>, dir: &Path) -> Checked {
-    check_source_in(source, dir, None)
+/// What a check needs besides the policy's text.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    /// The folder the policy's relative paths (its templates) are read from.
+    pub dir: &'a Path,
+    /// The root its templates must stay in (`--templates-root`; `None`:
+    /// `dir`).
+    pub root: Option<&'a Path>,
+    /// The rate table the legal rules read rates from (`--rates`).
+    pub rates: &'a RateTable,
 }
 
-/// [`check_source`], the policy's templates being allowed anywhere inside
-/// `root` (`--templates-root`; `None`: `dir`).
-pub fn check_source_in(source: &Arc<SourceFile>, dir: &Path, root: Option<&Path>) -> Checked {
+impl<'a> Setting<'a> {
+    /// A policy in `dir`, with the shipped rate table.
+    pub fn in_dir(dir: &'a Path) -> Self {
+        Setting {
+            dir,
+            root: None,
+            rates: RateTable::shipped(),
+        }
+    }
+}
+
+/// Parses, compiles and checks one policy in `dir`, with the shipped rate
+/// table (see [`check`]).
+pub fn check_source(source: &Arc<SourceFile>, dir: &Path) -> Checked {
+    check(source, &Setting::in_dir(dir))
+}
+
+/// Parses, compiles and checks one policy.
+pub fn check(source: &Arc<SourceFile>, setting: &Setting<'_>) -> Checked {
     let (ast, mut diagnostics) = syntax::parse(source);
     let complete = diagnostics.is_empty();
-    diagnostics.extend(templates::check(&ast, source, dir, root));
+    diagnostics.extend(templates::check(&ast, source, setting.dir, setting.root));
     let (plan, compile_diagnostics) = plan::compile(&ast, source, complete);
     diagnostics.extend(compile_diagnostics);
     let mut plan = plan.filter(|_| !diagnostics.has_errors());
     if let Some(compiled) = &plan {
-        diagnostics.extend(analyse(compiled));
+        diagnostics.extend(analyse(compiled, setting.rates));
         if diagnostics.has_errors() {
             plan = None;
         }
@@ -71,8 +93,8 @@ pub fn check_source_in(source: &Arc<SourceFile>, dir: &Path, root: Option<&Path>
 /// The analysis and legal passes over a compiled plan: conditions, routes,
 /// the timeline, contacts, then the jurisdiction's rule pack; `allow` lines
 /// applied.
-pub fn analyse(plan: &Plan) -> Vec<Diagnostic> {
-    let mut a = analysis::Analysis::new(plan);
+pub fn analyse(plan: &Plan, rates: &RateTable) -> Vec<Diagnostic> {
+    let mut a = analysis::Analysis::new(plan, rates);
     let mut findings = conditions::check(&a);
     findings.extend(unreachable::check(&a));
     findings.extend(routes::check(&a));

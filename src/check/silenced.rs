@@ -29,6 +29,8 @@ pub const SILENCEABLE: &[Code] = &[
     Code::ConsumerFreeReminder,
     Code::ConsumerIndemnityCap,
     Code::ConsumerInterestCap,
+    Code::PenaltyRateFloor,
+    Code::IndemnityClause,
     Code::ConsumerRecoveryCosts,
     Code::StatutoryCharge,
     Code::IndemnityAboveStatutory,

@@ -16,82 +16,14 @@ use crate::vocab::{DebtorKind, Jurisdiction};
 /// Days in the interest year: exact days over 365 (see `docs/money.md`).
 pub const DAYS_IN_YEAR: i64 = 365;
 
-/// How the yearly rate of a day is found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rule {
-    /// A reference series plus points, optionally rounded up to the next
-    /// half point (Belgium).
-    Reference {
-        series: &'static str,
-        plus: Decimal,
-        round_up_to_half: bool,
-    },
-    /// A published series as it is (a legal interest rate).
-    Series(&'static str),
-    /// A fixed yearly percentage (`charge interest 8%`).
-    Fixed(Decimal),
-}
+pub use crate::law::{Interest as Statutory, RateRule, Start};
 
-/// From which day statutory interest runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Start {
-    /// B2B: of right, from the day after the due date, without a reminder.
-    DayAfterDue,
-    /// From the day after a formal notice (or the end of the period it
-    /// gives): the caller knows that date.
-    DayAfterNotice,
-}
-
-/// The statutory interest of a jurisdiction and debtor kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statutory {
-    pub rule: Rule,
-    pub start: Start,
-    /// The legal basis, as a letter or a dossier cites it.
-    pub basis: &'static str,
-}
-
-/// The statutory interest that applies, or `None` where `policy` does not
-/// compute it (Luxembourg consumers: it depends on facts of the invoice the
-/// ledger does not hold; see `docs/money.md`).
-pub fn statutory(jurisdiction: Jurisdiction, kind: DebtorKind) -> Option<Statutory> {
-    let ecb = |plus: i64, round_up_to_half| Rule::Reference {
-        series: "ecb_mro",
-        plus: Decimal::from(plus),
-        round_up_to_half,
-    };
-    Some(match (jurisdiction, kind) {
-        (Jurisdiction::Fr, DebtorKind::B2b) => Statutory {
-            rule: ecb(10, false),
-            start: Start::DayAfterDue,
-            basis: "C. com. art. L441-10 II",
-        },
-        (Jurisdiction::Be, DebtorKind::B2b) => Statutory {
-            rule: ecb(8, true),
-            start: Start::DayAfterDue,
-            basis: "loi du 2 août 2002, art. 5",
-        },
-        (Jurisdiction::Lu, DebtorKind::B2b) => Statutory {
-            rule: ecb(8, false),
-            start: Start::DayAfterDue,
-            basis: "loi modifiée du 18 avril 2004 relative aux délais de paiement",
-        },
-        // A firm's claim on a consumer: the "other cases" legal rate, from
-        // the formal notice (C. civ. art. 1231-6 and 1344-1).
-        (Jurisdiction::Fr, DebtorKind::B2c) => Statutory {
-            rule: Rule::Series("fr_legal_other"),
-            start: Start::DayAfterNotice,
-            basis: "C. civ. art. 1231-6 et 1344-1 ; C. mon. fin. art. L313-2",
-        },
-        // Book XIX caps consumer interest at the B2B rate, after the free
-        // reminder's 14 days (as commonly read).
-        (Jurisdiction::Be, DebtorKind::B2c) => Statutory {
-            rule: ecb(8, true),
-            start: Start::DayAfterNotice,
-            basis: "CDE art. XIX.2 (plafond : taux de la loi du 2 août 2002)",
-        },
-        (Jurisdiction::Lu, DebtorKind::B2c) => return None,
-    })
+/// The statutory interest that applies, as the jurisdiction's rule pack sets
+/// it, or `None` where `policy` does not compute it (Luxembourg consumers:
+/// it depends on facts of the invoice the ledger does not hold; see
+/// `docs/money.md`).
+pub fn statutory(jurisdiction: Jurisdiction, kind: DebtorKind) -> Option<&'static Statutory> {
+    crate::law::pack(jurisdiction).interest(kind)
 }
 
 /// The outstanding principal of one invoice over time: `(day, balance)`
@@ -157,7 +89,7 @@ pub fn cents(amount: Decimal) -> Decimal {
 /// principal owed at the end of the day before. Periods split where the
 /// principal or the rate changes.
 pub fn interest(
-    rule: &Rule,
+    rule: &RateRule,
     balances: &Balances,
     first: NaiveDate,
     last: NaiveDate,
@@ -265,17 +197,29 @@ fn principal_before(balances: &Balances, day: NaiveDate) -> Decimal {
         .map_or(Decimal::ZERO, |&(_, b)| b.max(Decimal::ZERO))
 }
 
+/// The rate `rule` gives in the latest period of the table (see
+/// [`RateTable::latest`]), with that period's first day; `None` for a
+/// series the table lacks.
+pub fn latest_rate(rule: &RateRule, table: &RateTable) -> Option<(Decimal, NaiveDate)> {
+    let series = rule.series()?;
+    let row = table.latest(series)?;
+    let mut warnings = Vec::new();
+    rate_on(rule, row.from, table, &mut warnings)
+        .ok()
+        .map(|(rate, _, _)| (rate, row.from))
+}
+
 /// The yearly rate on `day`, the last day it holds, and where it comes from.
 fn rate_on(
-    rule: &Rule,
+    rule: &RateRule,
     day: NaiveDate,
     table: &RateTable,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Decimal, NaiveDate, RateBasis), Diagnostic> {
     let (series, plus, half) = match rule {
-        Rule::Fixed(rate) => return Ok((*rate, NaiveDate::MAX, RateBasis::Fixed)),
-        Rule::Series(series) => (*series, Decimal::ZERO, false),
-        Rule::Reference {
+        RateRule::Fixed(rate) => return Ok((*rate, NaiveDate::MAX, RateBasis::Fixed)),
+        RateRule::Series(series) => (*series, Decimal::ZERO, false),
+        RateRule::Reference {
             series,
             plus,
             round_up_to_half,
@@ -332,53 +276,16 @@ pub struct Indemnity {
 }
 
 /// The statutory indemnity for one late invoice whose outstanding balance is
-/// `balance`: 40 EUR per invoice between firms in FR, BE and LU (Directive
-/// 2011/7 art. 6, per invoice: CJEU C-78/22); the Belgian consumer cap by
-/// bracket (CDE Book XIX); nothing from a French consumer without an
+/// `balance`, as the jurisdiction's rule pack sets it: 40 EUR per invoice
+/// between firms in FR, BE and LU (Directive 2011/7 art. 6, per invoice:
+/// CJEU C-78/22); the Belgian consumer cap by bracket (CDE Book XIX, the
+/// most a clause may charge); nothing from a French consumer without an
 /// enforceable title (CPCE L111-8) nor, for want of a statutory sum, from a
 /// Luxembourg consumer.
 pub fn indemnity(jurisdiction: Jurisdiction, kind: DebtorKind, balance: Decimal) -> Indemnity {
-    match (jurisdiction, kind) {
-        (Jurisdiction::Fr, DebtorKind::B2b) => Indemnity {
-            amount: Decimal::from(40),
-            basis: "C. com. art. L441-10 II et D441-5",
-        },
-        (Jurisdiction::Be, DebtorKind::B2b) => Indemnity {
-            amount: Decimal::from(40),
-            basis: "loi du 2 août 2002, art. 6",
-        },
-        (Jurisdiction::Lu, DebtorKind::B2b) => Indemnity {
-            amount: Decimal::from(40),
-            basis: "loi modifiée du 18 avril 2004 ; directive 2011/7/UE art. 6",
-        },
-        (Jurisdiction::Be, DebtorKind::B2c) => Indemnity {
-            amount: be_consumer_cap(balance),
-            basis: "CDE art. XIX.2 (plafond par tranche de solde, tel que communément lu)",
-        },
-        (Jurisdiction::Fr, DebtorKind::B2c) => Indemnity {
-            amount: Decimal::ZERO,
-            basis: "CPCE art. L111-8 : frais à la charge du créancier sans titre exécutoire",
-        },
-        (Jurisdiction::Lu, DebtorKind::B2c) => Indemnity {
-            amount: Decimal::ZERO,
-            basis: "pas d'indemnité forfaitaire légale envers un consommateur",
-        },
+    let pack = crate::law::pack(jurisdiction);
+    Indemnity {
+        amount: pack.indemnity(kind).amount(balance),
+        basis: pack.indemnity_basis(kind),
     }
-}
-
-/// Belgian Book XIX cap on the indemnity by outstanding balance: up to
-/// 150 EUR, 20 EUR; from 150.01 to 500 EUR, 30 EUR + 10 % of the part above
-/// 150; above 500 EUR, 65 EUR + 5 % of the part above 500, at most 2,000 EUR.
-pub fn be_consumer_cap(balance: Decimal) -> Decimal {
-    let d = Decimal::from;
-    let cap = if balance <= Decimal::ZERO {
-        Decimal::ZERO
-    } else if balance <= d(150) {
-        d(20)
-    } else if balance <= d(500) {
-        d(30) + (balance - d(150)) / d(10)
-    } else {
-        (d(65) + (balance - d(500)) / d(20)).min(d(2000))
-    };
-    cents(cap)
 }

@@ -68,6 +68,20 @@ impl RateTable {
         }
     }
 
+    /// The table shipped with the binary, read once. A unit test reads
+    /// every row, so it cannot be invalid; were it so, the table would be
+    /// empty and every rate missing.
+    pub fn shipped() -> &'static RateTable {
+        static SHIPPED: std::sync::OnceLock<RateTable> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(|| RateTable::embedded().unwrap_or_default())
+    }
+
+    /// The last row of a series: the latest period the table knows, what
+    /// "now" is for a check that cannot know the day a policy will run.
+    pub fn latest(&self, series: &str) -> Option<&RateRow> {
+        self.rows(series).last()
+    }
+
     /// The table shipped with the binary.
     pub fn embedded() -> Result<RateTable, Diagnostic> {
         RateTable::parse(EMBEDDED_NAME, EMBEDDED)

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 
 use super::book::BookArgs;
-use super::inputs::rate_table;
 use super::{Context, Exit};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
@@ -26,11 +25,6 @@ pub struct Args {
 
     #[command(flatten)]
     book: BookArgs,
-
-    /// Interest rate table for statutory interest [default: the one
-    /// shipped, see docs/money.md].
-    #[arg(long, value_name = "FILE")]
-    rates: Option<PathBuf>,
 
     /// Output: a report for people, or JSON for programs.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -113,10 +107,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         return fail(&vec![diagnostic].into(), Exit::Findings);
     }
 
-    let rates = match rate_table(args.rates.as_deref()) {
-        Ok(rates) => rates,
-        Err((d, exit)) => return fail(&vec![d].into(), exit),
-    };
+    let rates = &context.rates;
 
     // The book is read once, for both versions.
     let (book, warnings) = match args.book.files.read(currency) {
@@ -132,7 +123,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
 
     // Statutory charges as the law sets them on their day, as simulate shows.
-    let law = ByLaw::new(&rates);
+    let law = ByLaw::new(rates);
     let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
     let met = law.into_warnings();
     if !met.is_empty() {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::inputs::{LedgerArgs, rate_table};
+use super::inputs::LedgerArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::diagnostic::{Code, Diagnostic};
@@ -38,10 +38,6 @@ pub struct Args {
     /// policy, if there is one].
     #[arg(long, value_name = "FILE")]
     firm: Option<PathBuf>,
-
-    /// Interest rate table [default: the one shipped, see docs/money.md].
-    #[arg(long, value_name = "FILE")]
-    rates: Option<PathBuf>,
 
     /// The format on stdout, or of an output file whose name ends neither in `.md` nor `.html`
     /// [default: markdown].
@@ -99,10 +95,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Ok(firm) => firm,
         Err((d, exit)) => return fail(context, d, exit),
     };
-    let rates = match rate_table(args.rates.as_deref()) {
-        Ok(rates) => rates,
-        Err((d, exit)) => return fail(context, d, exit),
-    };
+    let rates = &context.rates;
 
     let (book, ledger_warnings) = match args.book.read(currency) {
         Ok(read) => read,
@@ -126,7 +119,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         policy: policy_law,
         creditor,
-        rates: &rates,
+        rates,
     };
     let made = match dossier::make(&request) {
         Ok(made) => made,

@@ -53,6 +53,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     templates_root: Option<std::path::PathBuf>,
 
+    /// The interest rate table the legal checks and the statutory charges
+    /// read [default: the one shipped, see docs/money.md].
+    #[arg(long, global = true, value_name = "FILE")]
+    rates: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -85,10 +90,23 @@ enum Command {
 pub fn main() -> std::process::ExitCode {
     install_panic_hook();
     let cli = Cli::parse();
+    let style = Style::for_stderr(cli.color);
+    // One rate table for every check and every charge of the command.
+    let rates = match &cli.rates {
+        None => crate::claim::RateTable::shipped().clone(),
+        Some(path) => match inputs::rate_table(Some(path)) {
+            Ok(rates) => rates,
+            Err((diagnostic, exit)) => {
+                let _ = writeln!(std::io::stderr(), "{}", render::human(&diagnostic, style));
+                return std::process::ExitCode::from(exit as u8);
+            }
+        },
+    };
     let context = Context {
-        style: Style::for_stderr(cli.color),
+        style,
         quiet: cli.quiet,
         templates_root: cli.templates_root,
+        rates,
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args, &context),
@@ -111,6 +129,8 @@ pub(crate) struct Context {
     pub quiet: bool,
     /// `--templates-root`.
     pub templates_root: Option<std::path::PathBuf>,
+    /// `--rates`, or the shipped table.
+    pub rates: crate::claim::RateTable,
 }
 
 impl Context {
@@ -121,7 +141,14 @@ impl Context {
         source: &std::sync::Arc<crate::source::SourceFile>,
         dir: &std::path::Path,
     ) -> crate::check::Checked {
-        crate::check::check_source_in(source, dir, self.templates_root.as_deref())
+        crate::check::check(
+            source,
+            &crate::check::Setting {
+                dir,
+                root: self.templates_root.as_deref(),
+                rates: &self.rates,
+            },
+        )
     }
 
     /// Prints diagnostics for people, on stderr.

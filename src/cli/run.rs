@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::inputs::{LedgerArgs, rate_table};
+use super::inputs::LedgerArgs;
 use super::{Context, Exit, note, print_stdout};
 use crate::check::templates;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -47,10 +47,6 @@ pub struct Args {
     /// The firm's details [default: firm.toml beside the policy].
     #[arg(long, value_name = "FILE")]
     firm: Option<PathBuf>,
-
-    /// Interest rate table [default: the one shipped, see docs/money.md].
-    #[arg(long, value_name = "FILE")]
-    rates: Option<PathBuf>,
 
     /// Also send the e-mails through this SMTP server
     /// (`smtp://host:25`, `smtps://user:password@host:465`).
@@ -140,7 +136,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .unwrap_or_else(|| dir.join(letters::firm::DEFAULT_NAME));
     let firm = letters::firm::read(&firm_path).map_err(|d| fail(d, Exit::Findings))?;
     warnings.extend(firm.warnings);
-    let rates = rate_table(args.rates.as_deref()).map_err(|(d, exit)| fail(d, exit))?;
+    let rates = &context.rates;
 
     // The book.
     let (book, book_warnings) = args
@@ -163,7 +159,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         ledger: &book,
         templates: templates.as_ref(),
         firm: &firm.firm,
-        rates: &rates,
+        rates,
         as_of,
     };
 

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::book::BookArgs;
-use super::inputs::rate_table;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
@@ -25,11 +24,6 @@ pub struct Args {
     /// nothing before it, overdue schedules caught up without bursts.
     #[arg(long, value_name = "YYYY-MM-DD")]
     runs_from: Option<NaiveDate>,
-
-    /// Interest rate table for statutory interest [default: the one
-    /// shipped, see docs/money.md].
-    #[arg(long, value_name = "FILE")]
-    rates: Option<PathBuf>,
 
     /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
@@ -75,14 +69,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     context.policy_warnings(&args.policy, &checked.diagnostics);
     let mut diagnostics = Diagnostics::default();
-    let rates = match rate_table(args.rates.as_deref()) {
-        Ok(rates) => rates,
-        Err((d, exit)) => {
-            diagnostics.push(d);
-            return report(&diagnostics, exit);
-        }
-    };
-    let law = ByLaw::new(&rates);
+    let rates = &context.rates;
+    let law = ByLaw::new(rates);
 
     let book = match args.book.files.read(plan.currency.value) {
         Ok((book, warnings)) => {

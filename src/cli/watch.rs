@@ -56,6 +56,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         options.data = summaries.files();
     }
     options.templates_root = context.templates_root.clone();
+    options.rates = context.rates.clone();
     let watch = Watch::new(options);
     let stopper = watch.stopper();
     let stop_when_stdout_closes = watch.stopper();

@@ -112,6 +112,8 @@ codes! {
     ConsumerFreeReminder => "policy::consumer_free_reminder",
     ConsumerIndemnityCap => "policy::consumer_indemnity_cap",
     ConsumerInterestCap => "policy::consumer_interest_cap",
+    PenaltyRateFloor => "policy::penalty_rate_floor",
+    IndemnityClause => "policy::indemnity_clause",
     ConsumerRecoveryCosts => "policy::consumer_recovery_costs",
     StatutoryCharge => "policy::statutory_charge",
     IndemnityAboveStatutory => "policy::indemnity_above_statutory",

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::claim::{self, Period, RateTable, Rule, Start};
+use crate::claim::{self, Period, RateRule, RateTable, Start};
 use crate::diagnostic::Diagnostic;
 use crate::ledger::{Invoice, Ledger};
 use crate::vocab::{DebtorKind, Jurisdiction};
@@ -167,7 +167,7 @@ pub fn compute(
             Some(interest) => {
                 if let (Some(first), None) = (interest.warnings.first(), rates_known_until) {
                     warnings.push(first.clone());
-                    rates_known_until = last_known_rate(statutory.as_ref(), terms);
+                    rates_known_until = last_known_rate(statutory, terms);
                 }
                 (interest.amount, interest.periods)
             }
@@ -202,8 +202,8 @@ pub fn compute(
 /// The last day of the rate table's series for this rule.
 fn last_known_rate(statutory: Option<&claim::Statutory>, terms: &Terms<'_>) -> Option<NaiveDate> {
     let series = match &statutory?.rule {
-        Rule::Reference { series, .. } | Rule::Series(series) => *series,
-        Rule::Fixed(_) => return None,
+        RateRule::Reference { series, .. } | RateRule::Series(series) => *series,
+        RateRule::Fixed(_) => return None,
     };
     match terms.rates.lookup(series, terms.as_of) {
         claim::Lookup::Beyond(row) => Some(row.to),

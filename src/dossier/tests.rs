@@ -267,9 +267,9 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
 /// A Belgian consumer: nothing runs before the free first reminder's 14
 /// days have passed (Book XIX). An e-mailed reminder on 20 Feb 2026: the 14
 /// days run from 21 Feb to 6 Mar, so interest from 7 Mar to 31 Mar = 25
-/// days at 10.5 % (2.15 + 8, rounded up to the half point): 3,650 × 10.5 ×
-/// 25 / 36,500 = 26.25; and the indemnity cap on 3,650.00: 65 + 5 % of
-/// 3,150 = 222.50.
+/// days at the legal rate, 4.5 % in 2026 (without a clause, legal-facts
+/// R4): 3,650 × 4.5 × 25 / 36,500 = 11.25; and the indemnity cap on
+/// 3,650.00: 65 + 5 % of 3,150 = 222.50.
 #[test]
 fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
     let book = ledger();
@@ -294,7 +294,7 @@ fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
         &mut warnings,
     )
     .unwrap();
-    assert_eq!(claim.lines[0].interest, dec("26.25"));
+    assert_eq!(claim.lines[0].interest, dec("11.25"));
     assert_eq!(claim.lines[0].indemnity, dec("222.50"));
     let early = claim::compute(
         &book,

@@ -223,9 +223,19 @@ impl<'a> Writer<'a> {
                 self.closed(kind, vocab::ChargeKind::from_word, |k| k.as_str());
                 match value {
                     ChargeValue::Money(money) => self.money(money),
-                    ChargeValue::Rate(number, _) => {
+                    ChargeValue::Rate {
+                        number, min, max, ..
+                    } => {
                         self.number(number);
                         self.out.push('%');
+                        if let Some(min) = min {
+                            self.word("min");
+                            self.money(min);
+                        }
+                        if let Some(max) = max {
+                            self.word("max");
+                            self.money(max);
+                        }
                     }
                     ChargeValue::Statutory(_) => self.word("statutory"),
                 }

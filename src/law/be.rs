@@ -189,18 +189,52 @@ pub static PACK: Pack = Pack {
         value: eur(40),
         source: Source::common("loi du 2 août 2002 art. 6"),
     }),
-    indemnity_b2c: Indemnity::Capped(indemnity_cap, BOOK_XIX),
+    // The brackets cap the firm's own clause: nothing is owed without one
+    // (R6, [C-sec]).
+    indemnity_b2c: Indemnity::Capped(
+        indemnity_cap,
+        BOOK_XIX,
+        "20 EUR up to 150 EUR; 30 EUR plus 10 % of the part above 150 EUR up to 500 EUR; \
+         65 EUR plus 5 % of the part above 500 EUR, at most 2,000 EUR",
+    ),
     fees_b2c_forbidden: Some(Source::common("CDE livre XIX")),
-    interest_b2b: B2bInterest {
-        points: eur(8),
-        round_up_half: true,
+    indemnity_basis: [
+        "loi du 2 août 2002, art. 6",
+        "CDE art. XIX.2 (plafond, par tranche de solde, de la clause des conditions générales)",
+    ],
+    interest_b2b: Interest {
+        rule: RateRule::Reference {
+            series: "ecb_mro",
+            plus: eur(8),
+            round_up_to_half: true,
+        },
+        start: Start::DayAfterDue,
         source: Source::common("loi du 2 août 2002 art. 5"),
+        basis: "loi du 2 août 2002, art. 5",
     },
-    // The cap itself is [C-sec]; its statutory cross-reference is not
-    // verified, so the rule warns.
-    consumer_interest_cap: Some(Source::default(
-        "CDE art. XIX.2 (late interest capped at the B2B rate)",
-    )),
+    // Without a clause, a consumer owes the legal interest rate only (R4,
+    // [C-sec]); nothing during the 14 days of the free first reminder (R5,
+    // CDE art. XIX.2 §1, [C-stat]): it runs from their end.
+    interest_b2c: Some(Interest {
+        rule: RateRule::Series("be_legal"),
+        start: Start::DayAfterNotice,
+        source: Source::common(
+            "the legal interest rate without a clause (loi du 5 mai 1865); nothing during the free reminder's 14 days, CDE art. XIX.2 §1",
+        ),
+        basis: "taux d'intérêt légal (loi du 5 mai 1865), après le délai de 14 jours du premier rappel gratuit (CDE art. XIX.2 §1)",
+    }),
+    penalty_floor: None,
+    // The B2B rate is the ceiling of a contractual clause (R4, [C-sec]); its
+    // statutory cross-reference is not verified, so the rule warns.
+    consumer_interest_cap: Some(InterestCap {
+        rule: RateRule::Reference {
+            series: "ecb_mro",
+            plus: eur(8),
+            round_up_to_half: true,
+        },
+        source: Source::default("CDE art. XIX.2 (a clause's late interest capped at the B2B rate)"),
+        words: "the B2B statutory rate (ECB reference rate + 8 points, rounded up to the half point)",
+    }),
     free_reminder: Some(FreeReminder {
         after_email: 15,
         after_letter: 21,

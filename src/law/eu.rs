@@ -85,7 +85,8 @@ static BE: [Procedure; 2] = [
 /// split: the juge de paix up to 15,000 EUR, the président du tribunal
 /// d'arrondissement above (Luxembourg's declaration under art. 29(1)(a)
 /// of Reg. 1896/2006, e-justice Judicial Atlas; legal-facts R1, [C-sec]).
-const LU_JP: Source = Source::common("e-justice, Luxembourg: the juge de paix hears EU small claims");
+const LU_JP: Source =
+    Source::common("e-justice, Luxembourg: the juge de paix hears EU small claims");
 const LU_EOP: Source = Source::common(
     "Reg. (EC) 1896/2006 art. 29(1)(a), Luxembourg's declaration (e-justice Judicial Atlas)",
 );
@@ -93,7 +94,11 @@ const LU_EOP: Source = Source::common(
 static LU: [Procedure; 2] = [
     eop(&[
         venue("justice_de_paix", AmountRange::up_to(eur(15000)), LU_EOP),
-        venue("tribunal_arrondissement", AmountRange::above(eur(15000)), LU_EOP),
+        venue(
+            "tribunal_arrondissement",
+            AmountRange::above(eur(15000)),
+            LU_EOP,
+        ),
     ]),
     escp(&[Venue {
         replaces_competence: true,

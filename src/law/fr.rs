@@ -222,11 +222,36 @@ pub static PACK: Pack = Pack {
     }),
     indemnity_b2c: Indemnity::Forbidden(Source::statute("CPCE art. L111-8")),
     fees_b2c_forbidden: Some(Source::statute("CPCE art. L111-8")),
-    interest_b2b: B2bInterest {
-        points: eur(10),
-        round_up_half: false,
+    indemnity_basis: [
+        "C. com. art. L441-10 II et D441-5",
+        "CPCE art. L111-8 : frais à la charge du créancier sans titre exécutoire",
+    ],
+    interest_b2b: Interest {
+        rule: RateRule::Reference {
+            series: "ecb_mro",
+            plus: eur(10),
+            round_up_to_half: false,
+        },
+        start: Start::DayAfterDue,
         source: Source::statute("C. com. art. L441-10 II"),
+        basis: "C. com. art. L441-10 II",
     },
+    // A firm's claim on a consumer: the "other cases" legal rate, from the
+    // formal notice.
+    interest_b2c: Some(Interest {
+        rule: RateRule::Series("fr_legal_other"),
+        start: Start::DayAfterNotice,
+        source: Source::statute("C. civ. art. 1231-6 and 1344-1; C. mon. fin. art. L313-2"),
+        basis: "C. civ. art. 1231-6 et 1344-1 ; C. mon. fin. art. L313-2",
+    }),
+    // "Le taux … ne peut être inférieur à trois fois le taux d'intérêt
+    // légal" (legal-facts §2.1, R7, [C-stat]).
+    penalty_floor: Some(RateFloor {
+        times: eur(3),
+        series: "fr_legal_other",
+        source: Source::statute("C. com. art. L441-10 II"),
+        words: "three times the legal interest rate",
+    }),
     consumer_interest_cap: None,
     free_reminder: None,
     amicable_attempt: Some(AmicableAttempt {

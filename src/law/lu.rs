@@ -137,11 +137,28 @@ pub static PACK: Pack = Pack {
         "loi modifiée du 18 avril 2004 (commercial transactions)",
     )),
     fees_b2c_forbidden: None,
-    interest_b2b: B2bInterest {
-        points: eur(8),
-        round_up_half: false,
-        source: Source::statute("loi du 29 mars 2013 art. 1 b)"),
+    indemnity_basis: [
+        "loi modifiée du 18 avril 2004 relative aux délais de paiement ; directive 2011/7/UE art. 6",
+        "pas d'indemnité forfaitaire légale envers un consommateur",
+    ],
+    // The law of 18 April 2004 as amended by the law of 29 March 2013 (art.
+    // 1 b): one law, cited the same way by the checker and the letters.
+    interest_b2b: Interest {
+        rule: RateRule::Reference {
+            series: "ecb_mro",
+            plus: eur(8),
+            round_up_to_half: false,
+        },
+        start: Start::DayAfterDue,
+        source: Source::statute(
+            "loi modifiée du 18 avril 2004 relative aux délais de paiement (loi du 29 mars 2013 art. 1 b)",
+        ),
+        basis: "loi modifiée du 18 avril 2004 relative aux délais de paiement (loi du 29 mars 2013)",
     },
+    // The consumer's late interest is the legal rate under conditions the
+    // ledger does not hold (R8): not computed.
+    interest_b2c: None,
+    penalty_floor: None,
     consumer_interest_cap: None,
     free_reminder: None,
     amicable_attempt: None,

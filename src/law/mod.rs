@@ -14,8 +14,8 @@ pub mod be;
 pub mod delivery;
 pub mod eu;
 pub mod fr;
+pub mod interest;
 pub mod lu;
-pub mod rates;
 
 use rust_decimal::Decimal;
 
@@ -299,23 +299,42 @@ impl Procedure {
 pub enum Indemnity {
     /// A fixed sum due of right (the 40 EUR of Dir. 2011/7 art. 6).
     Fixed(Fact<Decimal>),
-    /// Allowed up to a cap that depends on the balance (BE Book XIX).
-    Capped(fn(Decimal) -> Decimal, Source),
+    /// Allowed up to a cap that depends on the balance (BE Book XIX): the
+    /// cap, its source, and the cap in words for a help text.
+    Capped(fn(Decimal) -> Decimal, Source, &'static str),
     /// Recovery costs may not be charged (FR CPCE L111-8).
     Forbidden(Source),
     /// The law gives none; a contractual one is not checked.
     NotStatutory(Source),
 }
 
-/// How statutory late interest is set for business debts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct B2bInterest {
-    /// Points added to the ECB reference rate.
-    pub points: Decimal,
-    /// Rounded up to the next half point (Belgium).
-    pub round_up_half: bool,
-    pub source: Source,
+impl Indemnity {
+    /// `amount` as the law lets it be charged on `balance`: at most the cap
+    /// where there is one; nothing where recovery costs are forbidden.
+    pub fn limit(&self, amount: Decimal, balance: Decimal) -> Decimal {
+        match self {
+            Indemnity::Capped(..) => amount.min(self.amount(balance)),
+            Indemnity::Forbidden(_) => Decimal::ZERO,
+            Indemnity::Fixed(_) | Indemnity::NotStatutory(_) => amount,
+        }
+    }
+
+    /// What the law gives for one late invoice whose balance is `balance`,
+    /// rounded to the cent: the fixed sum, or the cap (what a clause may
+    /// charge at most); nothing where the law gives none.
+    pub fn amount(&self, balance: Decimal) -> Decimal {
+        let amount = match self {
+            Indemnity::Fixed(fact) => fact.value,
+            Indemnity::Capped(cap, ..) if balance > Decimal::ZERO => cap(balance),
+            Indemnity::Capped(..) | Indemnity::Forbidden(_) | Indemnity::NotStatutory(_) => {
+                Decimal::ZERO
+            }
+        };
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    }
 }
+
+pub use interest::{Interest, InterestCap, RateFloor, RateRule, Start};
 
 /// Book XIX's free first reminder (Belgian consumer debts).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -377,9 +396,18 @@ pub struct Pack {
     /// Whether recovery fees may be charged to a consumer: `Some(source)`
     /// when the law forbids them.
     pub fees_b2c_forbidden: Option<Source>,
-    pub interest_b2b: B2bInterest,
-    /// Late interest charged to a consumer may not exceed the B2B rate.
-    pub consumer_interest_cap: Option<Source>,
+    /// The indemnity's legal basis as a letter or a dossier cites it, in
+    /// French, for a business and for a consumer.
+    pub indemnity_basis: [&'static str; 2],
+    /// Statutory late interest for a business debtor.
+    pub interest_b2b: Interest,
+    /// For a consumer; `None` where `policy` computes none (it depends on
+    /// facts the ledger does not hold).
+    pub interest_b2c: Option<Interest>,
+    /// The most a contract may charge a consumer.
+    pub consumer_interest_cap: Option<InterestCap>,
+    /// The least a contract may set between firms.
+    pub penalty_floor: Option<RateFloor>,
     pub free_reminder: Option<FreeReminder>,
     pub amicable_attempt: Option<AmicableAttempt>,
     /// When a natural-person guarantor must hear of the default.
@@ -423,16 +451,20 @@ impl Pack {
         }
     }
 
-    /// The statutory B2B late-interest rate in percent for a half-year, from
-    /// the dated ECB table.
-    pub fn b2b_interest_rate(&self, on: chrono::NaiveDate) -> Option<Decimal> {
-        let reference = rates::ecb_reference_rate(on)?;
-        let rate = reference + self.interest_b2b.points;
-        Some(if self.interest_b2b.round_up_half {
-            (rate * Decimal::TWO).ceil() / Decimal::TWO
-        } else {
-            rate
-        })
+    /// The statutory late interest for a kind of debtor, if any.
+    pub fn interest(&self, kind: DebtorKind) -> Option<&Interest> {
+        match kind {
+            DebtorKind::B2b => Some(&self.interest_b2b),
+            DebtorKind::B2c => self.interest_b2c.as_ref(),
+        }
+    }
+
+    /// The indemnity's legal basis, in French.
+    pub fn indemnity_basis(&self, kind: DebtorKind) -> &'static str {
+        match kind {
+            DebtorKind::B2b => self.indemnity_basis[0],
+            DebtorKind::B2c => self.indemnity_basis[1],
+        }
     }
 }
 

@@ -656,7 +656,17 @@ impl Compiler<'_> {
             return Action::Stop;
         };
         let charge = match (kind_value, value) {
-            (ChargeKind::Interest, ChargeValue::Rate(number, _)) => {
+            (
+                ChargeKind::Interest,
+                ChargeValue::Rate {
+                    number, min, max, ..
+                },
+            ) => {
+                if let Some(bound) = min.as_ref().or(max.as_ref()) {
+                    self.error(Code::ChargeValue, "interest is a yearly rate: it takes no `min` or `max`")
+                        .label(bound.span, "a bound")
+                        .help("bounds are for an indemnity or a fee charged as a share of the balance, e.g. `charge indemnity 10% min 25 EUR`");
+                }
                 Charge::Interest(Rate::Percent(number.value))
             }
             (ChargeKind::Interest, ChargeValue::Statutory(_)) => Charge::Interest(Rate::Statutory),
@@ -684,16 +694,40 @@ impl Compiler<'_> {
                     .help("give the fee's amount, e.g. `charge fee 15 EUR`; `statutory` is for `indemnity` and `interest`");
                 Charge::Fee(Amount::Fixed(Decimal::ZERO))
             }
-            (ChargeKind::Indemnity | ChargeKind::Fee, ChargeValue::Rate(_, span)) => {
-                self.error(
-                    Code::ChargeValue,
-                    format!("a {kind_value} is an amount, not a rate"),
-                )
-                .label(*span, "a rate")
-                .help(format!(
-                    "write an amount such as `charge {kind_value} 40 EUR`; rates are for `interest`"
-                ));
-                Charge::Fee(Amount::Fixed(Decimal::ZERO))
+            (
+                ChargeKind::Indemnity | ChargeKind::Fee,
+                ChargeValue::Rate {
+                    number,
+                    span,
+                    min,
+                    max,
+                },
+            ) => {
+                for bound in [min, max].into_iter().flatten() {
+                    self.check_money_currency(bound);
+                }
+                let (min, max) = (
+                    min.as_ref().map(|m| m.number.value),
+                    max.as_ref().map(|m| m.number.value),
+                );
+                if number.value > Decimal::ONE_HUNDRED || min.zip(max).is_some_and(|(a, b)| a > b) {
+                    self.error(
+                        Code::ChargeValue,
+                        format!("this {kind_value} cannot be charged: its share or its bounds do not hold"),
+                    )
+                    .label(*span, "a share of the balance")
+                    .help("a share is at most 100 % of the balance, and `min` is below `max`: e.g. `charge indemnity 10% min 25 EUR max 500 EUR`");
+                }
+                let amount = Amount::Share {
+                    percent: number.value,
+                    min,
+                    max,
+                };
+                if kind_value == ChargeKind::Fee {
+                    Charge::Fee(amount)
+                } else {
+                    Charge::Indemnity(amount)
+                }
             }
         };
         Action::Charge(charge)

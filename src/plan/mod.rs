@@ -304,7 +304,33 @@ impl Charge {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Amount {
     Fixed(Decimal),
+    /// A share of the balance in percent, between bounds: the firm's own
+    /// clause (`10% min 25 EUR max 500 EUR`).
+    Share {
+        percent: Decimal,
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    },
     Statutory,
+}
+
+impl Amount {
+    /// The amount on a balance: a share is clamped to its bounds; `None`
+    /// for the law's amount, which only the law's rules know.
+    pub fn on(&self, balance: Decimal) -> Option<Decimal> {
+        match *self {
+            Amount::Fixed(value) => Some(value),
+            Amount::Share { percent, min, max } => {
+                let share = (balance * percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(
+                    2,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                );
+                let share = min.map_or(share, |min| share.max(min));
+                Some(max.map_or(share, |max| share.min(max)))
+            }
+            Amount::Statutory => None,
+        }
+    }
 }
 
 /// A yearly rate in percent, or the one the law sets.

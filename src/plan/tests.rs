@@ -232,8 +232,22 @@ fn charges() {
         ]
     );
     assert_eq!(codes("charge interest 40 EUR"), [Code::ChargeValue]);
-    assert_eq!(codes("charge fee 4%"), [Code::ChargeValue]);
     assert_eq!(codes("charge fee statutory"), [Code::ChargeValue]);
+    // A share of the balance: the firm's own clause, within its bounds.
+    let share = self::plan("charge indemnity 10% min 25 EUR max 500 EUR\ncharge fee 4%");
+    let Action::Charge(Charge::Indemnity(amount)) = share.steps[0].action else {
+        panic!("{:?}", share.steps[0].action)
+    };
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(amount.on(d("100")), Some(d("25")));
+    assert_eq!(amount.on(d("1234.56")), Some(d("123.46")));
+    assert_eq!(amount.on(d("9000")), Some(d("500")));
+    assert_eq!(codes("charge interest 8% min 25 EUR"), [Code::ChargeValue]);
+    assert_eq!(codes("charge indemnity 120%"), [Code::ChargeValue]);
+    assert_eq!(
+        codes("charge indemnity 10% min 50 max 20"),
+        [Code::ChargeValue]
+    );
 }
 
 #[test]

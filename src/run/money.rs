@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::claim::{self, RateTable, Rule};
+use crate::claim::{self, RateRule, RateTable};
 use crate::diagnostic::Diagnostic;
 use crate::ledger::{Invoice, Ledger};
 use crate::plan::{Action, Amount, Charge, Plan, Rate};
@@ -50,10 +50,23 @@ pub fn invoice_claim(
             claim::indemnity(j, debtor.kind, balance).amount
         })
     };
-    let amount_of = |amount: &Amount| match amount {
-        Amount::Fixed(value) => *value,
-        Amount::Statutory => statutory_indemnity(outstanding),
+    // What the policy writes, and never more than the law allows (a
+    // consumer's capped indemnity, CDE Book XIX).
+    let amount_of = |amount: &Amount| {
+        let written = amount
+            .on(outstanding)
+            .unwrap_or_else(|| statutory_indemnity(outstanding));
+        jurisdiction.map_or(written, |j| {
+            crate::law::pack(j)
+                .indemnity(debtor.kind)
+                .limit(written, outstanding)
+        })
     };
+    // Belgian consumers: nothing accrues before the free first reminder's
+    // 14 days have run (CDE art. XIX.2 §1).
+    let costs_from = jurisdiction
+        .and_then(|j| free_period_end(plan, j, debtor.kind, events))
+        .unwrap_or(NaiveDate::MIN);
     let mut result = InvoiceClaim {
         outstanding,
         ..InvoiceClaim::default()
@@ -73,6 +86,9 @@ pub fn invoice_claim(
         let Some(Action::Charge(charge)) = plan.step(event.step).map(|s| &s.action) else {
             continue;
         };
+        if event.date <= costs_from {
+            continue;
+        }
         match charge {
             Charge::Indemnity(amount) | Charge::Fee(amount) => {
                 result.indemnity += amount_of(amount);
@@ -93,9 +109,9 @@ pub fn invoice_claim(
                         rates,
                     )?,
                     (Rate::Statutory, None) => None,
-                    (Rate::Percent(percent), _) => match invoice.due.succ_opt() {
+                    (Rate::Percent(percent), _) => match invoice.due.max(costs_from).succ_opt() {
                         Some(first) if first <= as_of => Some(claim::interest(
-                            &Rule::Fixed(*percent),
+                            &RateRule::Fixed(*percent),
                             &balances,
                             first,
                             as_of,
@@ -112,4 +128,37 @@ pub fn invoice_claim(
         }
     }
     Ok(result)
+}
+
+/// The last day of a consumer's free first reminder period, where the law
+/// gives one (BE Book XIX): the 14 days after the first letter or e-mail to
+/// the debtor listing the invoice (from the next day for an e-mail, from
+/// the third working day for a letter: the pack's delays).
+fn free_period_end(
+    plan: &Plan,
+    jurisdiction: crate::vocab::Jurisdiction,
+    kind: crate::vocab::DebtorKind,
+    events: &[&Event],
+) -> Option<NaiveDate> {
+    if kind != crate::vocab::DebtorKind::B2c {
+        return None;
+    }
+    let rule = crate::law::pack(jurisdiction).free_reminder?;
+    let (first, channels) =
+        events
+            .iter()
+            .filter(|e| e.recipients.debtor)
+            .find_map(|e| match plan.step(e.step).map(|s| &s.action) {
+                Some(Action::Send { channels, .. }) => Some((e.date, channels)),
+                _ => None,
+            })?;
+    let electronic =
+        !channels.is_empty() && channels.iter().all(|c| *c == crate::vocab::Channel::Email);
+    let days = if electronic {
+        rule.after_email
+    } else {
+        rule.after_letter
+    };
+    // `days` leads to the first day a cost may run.
+    first.checked_add_days(chrono::Days::new(u64::from(days.saturating_sub(1))))
 }

@@ -104,10 +104,15 @@ pub trait ChargeResolver: Sync {
 pub struct AsWritten;
 
 impl ChargeResolver for AsWritten {
-    fn resolve(&self, charge: &Charge, _: &ChargeContext<'_>) -> ChargeValue {
+    fn resolve(&self, charge: &Charge, context: &ChargeContext<'_>) -> ChargeValue {
         match charge {
             Charge::Indemnity(Amount::Fixed(v)) | Charge::Fee(Amount::Fixed(v)) => {
                 ChargeValue::Amount(*v)
+            }
+            // A share of the balance: the clause on the day's balance.
+            Charge::Indemnity(amount @ Amount::Share { .. })
+            | Charge::Fee(amount @ Amount::Share { .. }) => {
+                ChargeValue::Amount(amount.on(context.outstanding).unwrap_or_default())
             }
             Charge::Interest(Rate::Percent(rate)) => ChargeValue::Rate(*rate),
             Charge::Indemnity(Amount::Statutory)

@@ -391,14 +391,32 @@ impl Lower<'_> {
     }
 
     fn charge_value(&mut self, pair: Pair<'_, Rule>) -> Lowered<ChargeValue> {
-        let value = Inner::new(pair).any()?;
+        let mut inner = Inner::new(pair);
+        let value = inner.any()?;
         let span = self.span(&value);
         match value.as_rule() {
             Rule::money => Ok(ChargeValue::Money(self.money(value)?)),
-            Rule::rate => Ok(ChargeValue::Rate(
-                self.number(Inner::new(value).expect(Rule::number)?),
-                span,
-            )),
+            Rule::rate => {
+                let number = self.number(Inner::new(value).expect(Rule::number)?);
+                let mut bound = |rule: Rule, word: Rule| -> Lowered<Option<Money>> {
+                    match inner.optional(rule) {
+                        Some(pair) => {
+                            let mut parts = Inner::new(pair);
+                            parts.expect(word)?;
+                            Ok(Some(self.money(parts.expect(Rule::money)?)?))
+                        }
+                        None => Ok(None),
+                    }
+                };
+                let min = bound(Rule::bound_min, Rule::kw_min)?;
+                let max = bound(Rule::bound_max, Rule::kw_max)?;
+                Ok(ChargeValue::Rate {
+                    number,
+                    span,
+                    min,
+                    max,
+                })
+            }
             Rule::kw_statutory => Ok(ChargeValue::Statutory(span)),
             other => Err(Internal(format!("{other:?} as a charge"))),
         }

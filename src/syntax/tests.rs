@@ -163,29 +163,60 @@ fn charges() {
         (
             "charge interest 8%",
             "interest",
-            ChargeValue::Rate(
-                Number {
+            ChargeValue::Rate {
+                number: Number {
                     value: dec("8"),
                     span: Span::default(),
                 },
-                Span::default(),
-            ),
+                span: Span::default(),
+                min: None,
+                max: None,
+            },
         ),
         (
             "charge interest 10.5 %",
             "interest",
-            ChargeValue::Rate(
-                Number {
+            ChargeValue::Rate {
+                number: Number {
                     value: dec("10.5"),
                     span: Span::default(),
                 },
-                Span::default(),
-            ),
+                span: Span::default(),
+                min: None,
+                max: None,
+            },
         ),
         (
             "charge interest statutory",
             "interest",
             ChargeValue::Statutory(Span::default()),
+        ),
+        (
+            "charge indemnity 10% min 25 EUR max 500",
+            "indemnity",
+            ChargeValue::Rate {
+                number: Number {
+                    value: dec("10"),
+                    span: Span::default(),
+                },
+                span: Span::default(),
+                min: Some(Money {
+                    number: Number {
+                        value: dec("25"),
+                        span: Span::default(),
+                    },
+                    currency: Some(name("EUR")),
+                    span: Span::default(),
+                }),
+                max: Some(Money {
+                    number: Number {
+                        value: dec("500"),
+                        span: Span::default(),
+                    },
+                    currency: None,
+                    span: Span::default(),
+                }),
+            },
         ),
     ];
     for (text, kind, value) in cases {

@@ -30,7 +30,8 @@ pub use ledger::LedgerSummaries;
 pub use report::{Cause, FileReport, FileStatus, Report, Totals};
 
 use crate::ast::HeaderKind;
-use crate::check::check_source_in;
+use crate::check::{self, Setting};
+use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 use crate::load::{self, LoadError};
 use crate::plan::Plan;
@@ -56,6 +57,8 @@ pub struct Options {
     /// The repository's root the policies' templates must stay in
     /// (`--templates-root`; `None`: each policy's folder).
     pub templates_root: Option<PathBuf>,
+    /// The rate table the legal checks read (`--rates`).
+    pub rates: RateTable,
 }
 
 impl Options {
@@ -66,6 +69,7 @@ impl Options {
             debounce: DEFAULT_DEBOUNCE,
             data: Vec::new(),
             templates_root: None,
+            rates: RateTable::shipped().clone(),
         }
     }
 }
@@ -169,6 +173,7 @@ impl Watch {
             last_bytes: HashMap::new(),
             data,
             templates_root,
+            rates: self.options.rates.clone(),
         };
         let start = session.rescan(Cause::Start, hook)?;
         sink(start);
@@ -255,6 +260,7 @@ struct Session {
     /// Absolute paths of the files every report depends on.
     data: Vec<PathBuf>,
     templates_root: Option<PathBuf>,
+    rates: RateTable,
 }
 
 impl Session {
@@ -397,7 +403,14 @@ impl Session {
             Ok(bytes) => match load::text_source(name.clone(), bytes) {
                 Err(LoadError::Io(d) | LoadError::Content(d)) => (vec![d].into(), None, None),
                 Ok(source) => {
-                    let checked = check_source_in(&source, dir, self.templates_root.as_deref());
+                    let checked = check::check(
+                        &source,
+                        &Setting {
+                            dir,
+                            root: self.templates_root.as_deref(),
+                            rates: &self.rates,
+                        },
+                    );
                     (
                         checked.diagnostics,
                         checked.plan,
