@@ -250,6 +250,16 @@ pub enum Expr {
         value: Operand,
         span: Span,
     },
+    /// A field compared with a word or a text: `debtor.country != LU`,
+    /// `debtor.segment = "grands comptes"`.
+    Text {
+        field: Name,
+        op: CmpOp,
+        value: Str,
+        /// Written in quotes (kept by the formatter).
+        quoted: bool,
+        span: Span,
+    },
     Flag(Name),
 }
 
@@ -260,7 +270,8 @@ impl Expr {
             | Expr::And(_, span)
             | Expr::Not(_, span)
             | Expr::Group(_, span)
-            | Expr::Compare { span, .. } => *span,
+            | Expr::Compare { span, .. }
+            | Expr::Text { span, .. } => *span,
             Expr::Flag(name) => name.span,
         }
     }

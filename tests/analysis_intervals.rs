@@ -106,7 +106,7 @@ fn tree(leaf: impl Strategy<Value = Cond> + 'static) -> impl Strategy<Value = Co
 fn constants(cond: &Cond, out: &mut Vec<Decimal>) {
     match cond {
         Cond::Compare { value, .. } => out.push(*value),
-        Cond::Flag { .. } => {}
+        Cond::Flag { .. } | Cond::Debtor(_) => {}
         Cond::Not(inner) => constants(inner, out),
         Cond::All(parts) | Cond::Any(parts) => parts.iter().for_each(|p| constants(p, out)),
     }
@@ -139,6 +139,7 @@ fn facts(amount: Decimal, combo: Combo) -> Facts {
         kind: combo.kind(),
         guaranteed: combo.guaranteed(),
         partially_paid: false,
+        debtor: 0,
     }
 }
 
@@ -239,6 +240,7 @@ proptest! {
                             kind: combo.kind(),
                             guaranteed: combo.guaranteed(),
                             partially_paid: paid,
+                            debtor: 0,
                         };
                         prop_assert!(!cond.eval(&f), "said impossible, holds at {:?}", f);
                     }

@@ -66,10 +66,26 @@ fn a_later_mise_en_demeure_moves_what_follows_it() {
 
 #[test]
 fn a_new_threshold_sends_invoices_to_another_court() {
-    let edit = edited("if amount <= 15000", "if amount <= 10000").replace(
-        "after 15 days from mise_en_demeure if amount > 15000",
-        "allow court_competence because \"clause attributive de juridiction\"\n\
-         after 15 days from mise_en_demeure if amount > 10000",
+    // Every route's threshold moves from 15,000 to 10,000 EUR; the firm
+    // says why the courts above stay competent.
+    let allow = "allow court_competence because \"clause attributive de juridiction\"\n";
+    let edit = edited(
+        "if debtor.country = LU and amount <= 15000",
+        "if debtor.country = LU and amount <= 10000",
+    )
+    .replace(
+        "after 15 days from mise_en_demeure if debtor.country = LU and amount > 15000",
+        &format!("{allow}after 15 days from mise_en_demeure if debtor.country = LU and amount > 10000"),
+    )
+    .replace(
+        "if debtor.country != LU and amount <= 15000",
+        "if debtor.country != LU and amount <= 10000",
+    )
+    .replace(
+        "after 15 days from mise_en_demeure if debtor.country != LU and amount > 15000",
+        &format!(
+            "allow procedure_limit because \"accord du débiteur\"\n{allow}after 15 days from mise_en_demeure if debtor.country != LU and amount > 10000"
+        ),
     );
     let text = report(&edit, &[], 1);
     insta::assert_snapshot!(text);

@@ -19,7 +19,7 @@
 use rust_decimal::Decimal;
 
 use super::interval::{Bound, Interval, IntervalSet};
-use crate::plan::{Cond, Facts};
+use crate::plan::{Cond, DebtorAtom, DebtorValue, Facts};
 use crate::vocab::{DebtorKind, Field, Flag};
 
 /// The facts that never change over an invoice's life: the debtor's kind
@@ -224,6 +224,9 @@ pub struct Point {
     pub total: Decimal,
     pub days_late: i64,
     pub partially_paid: bool,
+    /// The truth of the debtor comparisons for one kind of debtor (see
+    /// [`debtor_valuations`]).
+    pub debtor: u64,
 }
 
 impl Point {
@@ -235,8 +238,58 @@ impl Point {
             kind: combo.kind(),
             guaranteed: combo.guaranteed(),
             partially_paid: self.partially_paid,
+            debtor: self.debtor,
         }
     }
+}
+
+/// The assignments of truth to debtor comparisons that some debtor can
+/// have. Comparisons of one column are decided together on a value of each
+/// of its cells (each text a comparison names and one named by none; each
+/// number named, the stretches between, and a value that is no number), so
+/// that `debtor.country = LU` and `debtor.country = BE` never both hold;
+/// columns are independent of each other.
+pub fn debtor_valuations(atoms: &[DebtorAtom]) -> Vec<u64> {
+    let mut columns: Vec<&str> = atoms.iter().map(|a| a.column.as_str()).collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let mut valuations = vec![0u64];
+    for column in columns {
+        let on: Vec<&DebtorAtom> = atoms.iter().filter(|a| a.column == column).collect();
+        let mut cells: Vec<String> = vec![String::new(), "\u{1}none".to_string()];
+        let mut numbers: Vec<Decimal> = Vec::new();
+        for atom in &on {
+            match &atom.value {
+                DebtorValue::Text(text) => cells.push(text.clone()),
+                DebtorValue::Number(n) => numbers.push(*n),
+            }
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        for (i, n) in numbers.iter().enumerate() {
+            cells.push(n.to_string());
+            let next = numbers.get(i + 1).copied().unwrap_or(*n + Decimal::TWO);
+            cells.push(((*n + next) / Decimal::TWO).to_string());
+        }
+        if let Some(first) = numbers.first() {
+            cells.push((*first - Decimal::ONE).to_string());
+        }
+        let mut bits: Vec<u64> = cells
+            .iter()
+            .map(|cell| {
+                on.iter()
+                    .filter(|a| a.holds(cell))
+                    .fold(0u64, |b, a| b | 1 << a.index)
+            })
+            .collect();
+        bits.sort_unstable();
+        bits.dedup();
+        valuations = valuations
+            .iter()
+            .flat_map(|v| bits.iter().map(move |b| v | b))
+            .collect();
+    }
+    valuations
 }
 
 /// What a set of conditions reads, cut into cells.
@@ -253,6 +306,7 @@ struct Mentions {
     total: bool,
     days_late: bool,
     partially_paid: bool,
+    atoms: Vec<DebtorAtom>,
 }
 
 fn mentions<'a>(conds: impl IntoIterator<Item = &'a Cond>) -> Mentions {
@@ -270,6 +324,11 @@ fn mentions<'a>(conds: impl IntoIterator<Item = &'a Cond>) -> Mentions {
                 }
             },
             Cond::Flag { flag, .. } => m.partially_paid |= *flag == Flag::PartiallyPaid,
+            Cond::Debtor(atom) => {
+                if !m.atoms.iter().any(|a| a.index == atom.index) {
+                    m.atoms.push(atom.clone());
+                }
+            }
             Cond::Not(inner) => walk(inner, m),
             Cond::All(parts) | Cond::Any(parts) => parts.iter().for_each(|p| walk(p, m)),
         }
@@ -313,9 +372,11 @@ impl Space {
         } else {
             &[false]
         };
+        let debtors = debtor_valuations(&m.atoms);
         let size = pairs
             .checked_mul(days.len())
-            .and_then(|n| n.checked_mul(paid.len()))?;
+            .and_then(|n| n.checked_mul(paid.len()))
+            .and_then(|n| n.checked_mul(debtors.len()))?;
         if size > limit {
             return None;
         }
@@ -329,13 +390,16 @@ impl Space {
             for &(_, total) in totals {
                 for &days_late in &days {
                     for &partially_paid in paid {
-                        points.push(Point {
-                            money_cell: cell,
-                            amount,
-                            total,
-                            days_late,
-                            partially_paid,
-                        });
+                        for &debtor in &debtors {
+                            points.push(Point {
+                                money_cell: cell,
+                                amount,
+                                total,
+                                days_late,
+                                partially_paid,
+                                debtor,
+                            });
+                        }
                     }
                 }
             }

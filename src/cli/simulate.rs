@@ -137,6 +137,18 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     if let (Some(summary), true) = (&summary, format != Format::Table) {
         note_counts(summary, args.output.as_deref());
     }
+    // Routes the law does not allow for their debtor: not fired, and a
+    // finding.
+    let refused = summary
+        .as_ref()
+        .map(|s| simulate::refusals(&plan, &book, &s.refused, 20))
+        .unwrap_or_default();
+    context.report(&refused);
+    let exit = if refused.is_empty() {
+        exit
+    } else {
+        exit.max(Exit::Findings)
+    };
     // A million invoices take tens of milliseconds to free, one by one, and
     // the process ends here anyway.
     std::mem::forget(simulation);

@@ -271,11 +271,35 @@ impl<'a> Writer<'a> {
             Expr::Compare {
                 field, op, value, ..
             } => {
-                self.closed(field, vocab::Field::from_word, |f| f.as_str());
+                self.field(field);
                 self.word(op.as_str());
                 self.operand(value);
             }
+            Expr::Text {
+                field,
+                op,
+                value,
+                quoted,
+                ..
+            } => {
+                self.field(field);
+                self.word(op.as_str());
+                if *quoted {
+                    self.string(value);
+                } else {
+                    self.word(&value.value);
+                }
+            }
             Expr::Flag(name) => self.closed(name, vocab::Flag::from_word, |f| f.as_str()),
+        }
+    }
+
+    /// `amount` in its canonical case; a debtor column as written, with its
+    /// `debtor.` prefix in lower case.
+    fn field(&mut self, field: &Name) {
+        match field.text.split_once('.') {
+            Some((prefix, column)) => self.word(&format!("{}.{column}", prefix.to_lowercase())),
+            None => self.closed(field, vocab::Field::from_word, |f| f.as_str()),
         }
     }
 

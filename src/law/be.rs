@@ -87,6 +87,9 @@ pub static PROCEDURES: [Procedure; 3] = [
         note: "a liquid debt backed by a writing from the debtor, after a sommation giving 15 days; \
                the request is signed by a lawyer; the debtor must live in Belgium",
         source: ART_1338,
+        domicile: Domicile::Here(Source::common(
+            "C. jud. art. 1338: the debtor domiciled or resident in Belgium (e-justice BE; R11)",
+        )),
     },
     Procedure {
         name: "recouvrement_dettes_incontestees",
@@ -106,6 +109,7 @@ pub static PROCEDURES: [Procedure; 3] = [
         note: "for uncontested debts between enterprises registered with the BCE; started at the \
                request of the creditor's lawyer; the debtor has one month, and any contestation ends it",
         source: Source::common("C. jud. art. 1394/20 to 1394/27"),
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "citation",
@@ -134,6 +138,7 @@ pub static PROCEDURES: [Procedure; 3] = [
         amicable: false,
         note: "",
         source: Source::default("C. jud. art. 700"),
+        domicile: Domicile::Any,
     },
 ];
 

@@ -32,6 +32,9 @@ const fn eop(venues: &'static [Venue]) -> Procedure {
         amicable: false,
         note: CROSS_BORDER,
         source: EOP_SOURCE,
+        domicile: Domicile::Abroad(Source::common(
+            "Reg. (EC) 1896/2006 art. 3 (cross-border cases)",
+        )),
     }
 }
 
@@ -47,6 +50,9 @@ const fn escp(venues: &'static [Venue]) -> Procedure {
         amicable: false,
         note: CROSS_BORDER,
         source: ESCP_SOURCE,
+        domicile: Domicile::Abroad(Source::common(
+            "Reg. (EC) 861/2007 art. 3 (cross-border cases)",
+        )),
     }
 }
 

@@ -88,6 +88,9 @@ pub static PROCEDURES: [Procedure; 7] = [
                public order); against a debtor domiciled abroad use `injonction_de_payer_europeenne`; \
                a lawyer is required above 10,000 EUR (CPC art. 761 and 853)",
         source: Source::statute("CPC art. 1405 to 1425"),
+        domicile: Domicile::Here(Source::statute(
+            "CPC art. 1406: the court of the debtor's domicile; not against a debtor domiciled abroad",
+        )),
     },
     Procedure {
         name: "assignation",
@@ -105,6 +108,7 @@ pub static PROCEDURES: [Procedure; 7] = [
         amicable: false,
         note: "a lawyer is required above 10,000 EUR (CPC art. 760, 761 and 853)",
         source: Source::default("CPC art. 54 and 55"),
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "refere_provision",
@@ -129,6 +133,7 @@ pub static PROCEDURES: [Procedure; 7] = [
                above 10,000 EUR (CPC art. 761 and 853)",
         // legal-facts R3: [C-sec]; the article numbers are not verified.
         source: Source::common("CPC art. 835 al. 2 and 873 al. 2"),
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "petites_creances",
@@ -152,6 +157,7 @@ pub static PROCEDURES: [Procedure; 7] = [
         note: "principal and interest up to 5,000 EUR; the debtor has one month to accept; \
                all its costs stay with the creditor",
         source: Source::statute("CPCE art. L125-1"),
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "conciliation",
@@ -161,6 +167,7 @@ pub static PROCEDURES: [Procedure; 7] = [
         amicable: true,
         note: "",
         source: CPC_750_1,
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "mediation",
@@ -170,6 +177,7 @@ pub static PROCEDURES: [Procedure; 7] = [
         amicable: true,
         note: "",
         source: CPC_750_1,
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "procedure_participative",
@@ -188,6 +196,7 @@ pub static PROCEDURES: [Procedure; 7] = [
         amicable: true,
         note: "",
         source: CPC_750_1,
+        domicile: Domicile::Any,
     },
 ];
 

@@ -58,6 +58,9 @@ pub static PROCEDURES: [Procedure; 4] = [
         amicable: false,
         note: "the debtor must live in Luxembourg; it has 30 days to file a contredit",
         source: Source::common("NCPC art. 129 ff."),
+        domicile: Domicile::Here(Source::common(
+            "NCPC art. 129 ff.: the debtor domiciled or resident in Luxembourg (justice.public.lu; R11)",
+        )),
     },
     Procedure {
         name: "ordonnance_de_provision",
@@ -72,6 +75,9 @@ pub static PROCEDURES: [Procedure; 4] = [
         note: "before the président du tribunal d'arrondissement; the debtor must live in \
                Luxembourg (against a debtor abroad, `refere_provision`)",
         source: Source::common("NCPC art. 919 ff."),
+        domicile: Domicile::Here(Source::common(
+            "NCPC art. 919 ff.: the debtor domiciled or resident in Luxembourg (justice.public.lu; R11)",
+        )),
     },
     Procedure {
         name: "refere_provision",
@@ -85,6 +91,7 @@ pub static PROCEDURES: [Procedure; 4] = [
         amicable: false,
         note: "on summons before the président du tribunal d'arrondissement; usable against a debtor abroad",
         source: Source::common("NCPC art. 933 al. 2"),
+        domicile: Domicile::Any,
     },
     Procedure {
         name: "citation",
@@ -97,6 +104,7 @@ pub static PROCEDURES: [Procedure; 4] = [
         amicable: false,
         note: "",
         source: Source::default("NCPC"),
+        domicile: Domicile::Any,
     },
 ];
 

@@ -273,10 +273,144 @@ pub struct Procedure {
     /// participative, petites créances): what CPC art. 750-1 requires
     /// before suing for a small claim in France.
     pub amicable: bool,
-    /// What a user should know and the checker cannot see (a domicile, a
-    /// cross-border element), shown in help texts.
+    /// What a user should know and the checker cannot see, shown in help
+    /// texts.
     pub note: &'static str,
     pub source: Source,
+    /// Where the debtor must live for it: what `simulate` and `run` check
+    /// against the debtors file's `country`.
+    pub domicile: Domicile,
+}
+
+/// Where a debtor must be domiciled for a procedure to apply.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domicile {
+    Any,
+    /// Domiciled or resident in the jurisdiction.
+    Here(Source),
+    /// In another Member State of the EU (not Denmark): a cross-border case.
+    Abroad(Source),
+}
+
+/// The Member States where the EU's order for payment and small claims
+/// procedures apply: the EU without Denmark (Reg. 1896/2006 art. 2(3),
+/// Reg. 861/2007 art. 2(3)).
+pub const EU_PROCEDURE_STATES: &[&str] = &[
+    "AT", "BE", "BG", "CY", "CZ", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
+    "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// A consumer may be sued only in the courts of the Member State of his
+/// domicile (Reg. (EU) 1215/2012 art. 18(2), legal-facts R11, [C-stat]).
+pub const CONSUMER_FORUM: Source = Source::statute("Reg. (EU) 1215/2012 art. 18(2)");
+
+/// Why a route cannot apply to a debtor, by where the debtor lives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NotHere {
+    /// The procedure needs a debtor domiciled in the jurisdiction.
+    ProcedureNeedsDomicile(&'static Procedure, Source),
+    /// The procedure needs a cross-border case, and the debtor lives in
+    /// the jurisdiction (or outside the EU's procedure states).
+    ProcedureNeedsCrossBorder(&'static Procedure, Source),
+    /// A consumer is sued only in the courts of his own country.
+    ConsumerAbroad,
+}
+
+impl NotHere {
+    /// Why, in a sentence, for a debtor living in `country`; and what to
+    /// do instead.
+    pub fn explain(&self, jurisdiction: Jurisdiction, country: Option<&str>) -> (String, String) {
+        let here = self::country(jurisdiction);
+        let there = country.unwrap_or("another country");
+        match self {
+            NotHere::ProcedureNeedsDomicile(p, source) => (
+                format!(
+                    "the {} needs a debtor domiciled or resident in {here}",
+                    p.title
+                ),
+                format!(
+                    "route debtors domiciled abroad another way, e.g. with \
+                     `injonction_de_payer_europeenne` (a debtor in another EU country) ({})",
+                    source.cited()
+                ),
+            ),
+            NotHere::ProcedureNeedsCrossBorder(p, source) => (
+                format!(
+                    "the {} is for cross-border cases: a debtor in another EU country (not Denmark), not one in {there}",
+                    p.title
+                ),
+                format!(
+                    "route debtors of {here} with a national procedure ({})",
+                    source.cited()
+                ),
+            ),
+            NotHere::ConsumerAbroad => (
+                format!(
+                    "a consumer domiciled in {there} can only be sued in the courts of his own country"
+                ),
+                format!(
+                    "hand such a debtor's file to a lawyer or an agency of his country instead ({})",
+                    CONSUMER_FORUM.cited()
+                ),
+            ),
+        }
+    }
+}
+
+/// The rule routes follow by the debtor's domicile, for one route: a
+/// procedure's own rule, and the consumer's forum when it goes to a court.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RouteDomicile {
+    pub jurisdiction: Jurisdiction,
+    pub procedure: Option<&'static Procedure>,
+    pub to_court: bool,
+}
+
+impl RouteDomicile {
+    /// The rule of a `route DESTINATION [with PROCEDURE]` under a
+    /// jurisdiction's pack.
+    pub fn of(jurisdiction: Jurisdiction, destination: &str, procedure: Option<&str>) -> Self {
+        let pack = pack(jurisdiction);
+        RouteDomicile {
+            jurisdiction,
+            procedure: procedure.and_then(|p| pack.procedure(p)),
+            to_court: pack
+                .destination(destination)
+                .is_some_and(|d| d.role == Role::Court),
+        }
+    }
+
+    /// Whether the route can apply to a debtor of this kind living in
+    /// `country` (ISO 3166 alpha-2; `None`: not known, taken as the
+    /// jurisdiction's own).
+    pub fn check(&self, kind: DebtorKind, country: Option<&str>) -> Result<(), NotHere> {
+        let here = self.jurisdiction.as_str();
+        let country = country.map(str::trim).filter(|c| !c.is_empty());
+        let home = country.is_none_or(|c| c.eq_ignore_ascii_case(here));
+        if let Some(procedure) = self.procedure {
+            match procedure.domicile {
+                Domicile::Here(source) if !home => {
+                    return Err(NotHere::ProcedureNeedsDomicile(procedure, source));
+                }
+                Domicile::Abroad(source) => {
+                    let elsewhere_in_eu = country.is_some_and(|c| {
+                        !home
+                            && EU_PROCEDURE_STATES
+                                .iter()
+                                .any(|s| s.eq_ignore_ascii_case(c))
+                    });
+                    if !elsewhere_in_eu {
+                        return Err(NotHere::ProcedureNeedsCrossBorder(procedure, source));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.to_court && kind == DebtorKind::B2c && !home {
+            return Err(NotHere::ConsumerAbroad);
+        }
+        Ok(())
+    }
 }
 
 impl Procedure {

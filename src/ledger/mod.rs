@@ -63,6 +63,30 @@ impl Debtor {
     pub fn is_guaranteed(&self) -> bool {
         self.guarantor.is_some()
     }
+
+    /// The value of a column of the debtors file, by its folded name
+    /// (lower case, no accents): the contract's columns and the others;
+    /// `None` for a column the file does not have.
+    pub fn column(&self, folded: &str) -> Option<&str> {
+        fn text(value: &Option<String>) -> Option<&str> {
+            value.as_deref().or(Some(""))
+        }
+        match folded {
+            "id" => Some(&self.id),
+            "name" => Some(&self.name),
+            "kind" => Some(self.kind.as_str()),
+            "country" => text(&self.country),
+            "email" => text(&self.email),
+            "address" => text(&self.address),
+            "guarantor" => text(&self.guarantor),
+            "guarantor_address" => text(&self.guarantor_address),
+            _ => self
+                .attributes
+                .iter()
+                .find(|(name, _)| crate::suggest::fold(name) == folded)
+                .map(|(_, value)| value.as_str()),
+        }
+    }
 }
 
 /// An invoice, with its payments, credit notes and disputes in

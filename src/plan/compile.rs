@@ -30,6 +30,7 @@ pub fn compile(
         complete,
         currency: Spanned::new("EUR", Span::default()),
         sent: HashMap::new(),
+        atoms: Vec::new(),
     };
     let plan = compiler.plan(policy);
     let plan = (!compiler.diagnostics.has_errors()).then_some(plan);
@@ -44,6 +45,8 @@ struct Compiler<'a> {
     /// Templates sent so far, each with the latest step sending it: what a
     /// `from TEMPLATE` anchor resolves to.
     sent: HashMap<String, StepId>,
+    /// The debtor comparisons met so far.
+    atoms: Vec<DebtorAtom>,
 }
 
 impl Compiler<'_> {
@@ -74,6 +77,7 @@ impl Compiler<'_> {
             business_days: None,
             destinations: Vec::new(),
             steps: Vec::new(),
+            debtor_atoms: Vec::new(),
         };
         // The currency first: amounts anywhere are checked against it.
         for header in policy.headers() {
@@ -126,7 +130,60 @@ impl Compiler<'_> {
                 .label(Span::new(0, end.min(1)), "nothing to do")
                 .help("add at least one statement, for example `after 15 days send relance_1 by email`");
         }
+        plan.debtor_atoms = std::mem::take(&mut self.atoms);
         plan
+    }
+
+    /// `debtor.COLUMN OP VALUE` as a condition, the same comparison always
+    /// getting the same bit.
+    fn debtor_atom(&mut self, column: &str, op: CmpOp, value: DebtorValue, span: Span) -> Cond {
+        let column = crate::suggest::fold(column);
+        if let Some(atom) = self
+            .atoms
+            .iter()
+            .find(|a| a.column == column && a.op == op && a.value == value)
+        {
+            return Cond::Debtor(DebtorAtom {
+                span,
+                ..atom.clone()
+            });
+        }
+        if self.atoms.len() >= MAX_DEBTOR_ATOMS {
+            self.error(
+                Code::DebtorCondition,
+                format!(
+                    "a policy compares debtor columns in at most {MAX_DEBTOR_ATOMS} different ways"
+                ),
+            )
+            .label(span, "one too many")
+            .help("group debtors in a column of the debtors file (`segment`) and compare that");
+            return Cond::All(Vec::new());
+        }
+        let atom = DebtorAtom {
+            index: u8::try_from(self.atoms.len()).unwrap_or(u8::MAX),
+            column,
+            op,
+            value,
+            span,
+        };
+        self.atoms.push(atom.clone());
+        Cond::Debtor(atom)
+    }
+
+    /// The column of `debtor.COLUMN`; `None` (with an error) for another
+    /// prefix.
+    fn debtor_column<'f>(&mut self, field: &'f ast::Name) -> Option<&'f str> {
+        let (prefix, column) = field.text.split_once('.')?;
+        if crate::suggest::fold(prefix) == "debtor" && !column.is_empty() {
+            return Some(column);
+        }
+        self.error(
+            Code::UnknownField,
+            format!("unknown field `{}`", crate::suggest::short(&field.text)),
+        )
+        .label(field.span, "not a field")
+        .help("a column of the debtors file is written `debtor.COLUMN` (`debtor.country`, `debtor.segment`)");
+        None
     }
 
     fn allows_without_statement(&mut self, pending: &mut Vec<&ast::Allow>) {
@@ -514,6 +571,71 @@ impl Compiler<'_> {
                     flag: flag.unwrap_or(vocab::Flag::B2b),
                     span: name.span,
                 }
+            }
+            Expr::Text {
+                field,
+                op,
+                value,
+                span,
+                ..
+            } => {
+                if !field.text.contains('.') {
+                    let named = vocab::Field::from_word(&field.text).is_some();
+                    self.error(
+                        Code::DebtorCondition,
+                        format!(
+                            "`{}` is compared with a word, `{}`",
+                            crate::suggest::short(&field.text),
+                            crate::suggest::short(&value.value)
+                        ),
+                    )
+                    .label(value.span, "a word")
+                    .help(if named {
+                        format!("`{}` is a number: compare it with one, e.g. `{} >= 15000`", field.text, field.text)
+                    } else {
+                        "a condition compares `amount`, `total` or `days_late` with a number, or a column \
+                         of the debtors file with a value: `debtor.country != LU`"
+                            .to_string()
+                    });
+                    return Cond::All(Vec::new());
+                }
+                let Some(column) = self.debtor_column(field) else {
+                    return Cond::All(Vec::new());
+                };
+                if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    self.error(
+                        Code::DebtorCondition,
+                        format!("`{}` orders texts", op.as_str()),
+                    )
+                    .label(*span, "a text is equal or not")
+                    .help("compare a text with `=` or `!=`; order numbers only (`debtor.rating >= 3`)");
+                    return Cond::All(Vec::new());
+                }
+                let value = DebtorValue::Text(crate::suggest::fold(value.value.trim()));
+                self.debtor_atom(column, *op, value, *span)
+            }
+            Expr::Compare {
+                field,
+                op,
+                value,
+                span,
+            } if field.text.contains('.') => {
+                let Some(column) = self.debtor_column(field) else {
+                    return Cond::All(Vec::new());
+                };
+                if let Some(unit) = &value.unit {
+                    let at = match unit {
+                        OperandUnit::Currency(code) => code.span,
+                        OperandUnit::Duration(_, span) => *span,
+                    };
+                    self.error(
+                        Code::DebtorCondition,
+                        "a debtor column is compared with a plain number",
+                    )
+                    .label(at, "a unit")
+                    .help("write the number alone: `debtor.rating >= 3`");
+                }
+                self.debtor_atom(column, *op, DebtorValue::Number(value.number.value), *span)
             }
             Expr::Compare {
                 field,

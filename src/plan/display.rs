@@ -77,6 +77,22 @@ pub fn describe_condition(cond: &Cond) -> String {
                 out.push_str(&format!("{field} {} {}", op.as_str(), value.normalize()));
             }
             Cond::Flag { flag, .. } => out.push_str(flag.as_str()),
+            Cond::Debtor(atom) => {
+                let value = match &atom.value {
+                    super::DebtorValue::Number(n) => n.normalize().to_string(),
+                    super::DebtorValue::Text(t)
+                        if t.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                    {
+                        t.to_uppercase()
+                    }
+                    super::DebtorValue::Text(t) => format!("\"{t}\""),
+                };
+                out.push_str(&format!(
+                    "debtor.{} {} {value}",
+                    atom.column,
+                    atom.op.as_str()
+                ));
+            }
         }
         if wrap {
             out.push(')');

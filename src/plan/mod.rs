@@ -38,6 +38,8 @@ pub struct Plan {
     pub business_days: Option<Span>,
     pub destinations: Vec<DeclaredDestination>,
     pub steps: Vec<Step>,
+    /// Every distinct comparison of a debtor column the conditions make.
+    pub debtor_atoms: Vec<DebtorAtom>,
 }
 
 impl Plan {
@@ -171,6 +173,9 @@ pub enum Cond {
         flag: Flag,
         span: Span,
     },
+    /// A column of the debtors file compared with a value; its truth for a
+    /// debtor is bit `index` of [`Facts::debtor`].
+    Debtor(DebtorAtom),
     Not(Box<Cond>),
     All(Vec<Cond>),
     Any(Vec<Cond>),
@@ -187,6 +192,55 @@ pub struct Facts {
     pub kind: DebtorKind,
     pub guaranteed: bool,
     pub partially_paid: bool,
+    /// The truth of the plan's debtor comparisons for the debtor, bit by
+    /// [`DebtorAtom::index`].
+    pub debtor: u64,
+}
+
+/// The most different debtor comparisons a policy may make.
+pub const MAX_DEBTOR_ATOMS: usize = 64;
+
+/// `debtor.COLUMN OP VALUE`: a comparison of a column of the debtors file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DebtorAtom {
+    /// Its bit in [`Facts::debtor`]; the same comparison written twice
+    /// has one index.
+    pub index: u8,
+    /// The column, folded (lower case, no accents).
+    pub column: String,
+    pub op: CmpOp,
+    pub value: DebtorValue,
+    pub span: Span,
+}
+
+/// What a debtor column is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DebtorValue {
+    Number(Decimal),
+    /// Compared without case or accents.
+    Text(String),
+}
+
+impl DebtorAtom {
+    /// Whether it holds for a column's value (`""` when empty). A number
+    /// compared with a value that is not one: only `!=` holds.
+    pub fn holds(&self, cell: &str) -> bool {
+        match &self.value {
+            DebtorValue::Text(text) => {
+                let equal = crate::suggest::fold(cell.trim()) == *text;
+                match self.op {
+                    CmpOp::Eq => equal,
+                    CmpOp::Ne => !equal,
+                    // The compiler refuses ordering on text.
+                    _ => false,
+                }
+            }
+            DebtorValue::Number(number) => match cell.trim().replace(',', ".").parse::<Decimal>() {
+                Ok(value) => compare(value, self.op, *number),
+                Err(_) => self.op == CmpOp::Ne,
+            },
+        }
+    }
 }
 
 impl Cond {
@@ -208,6 +262,7 @@ impl Cond {
                 Flag::Guaranteed => facts.guaranteed,
                 Flag::PartiallyPaid => facts.partially_paid,
             },
+            Cond::Debtor(atom) => facts.debtor >> atom.index & 1 == 1,
             Cond::Not(inner) => !inner.eval(facts),
             Cond::All(parts) => parts.iter().all(|p| p.eval(facts)),
             Cond::Any(parts) => parts.iter().any(|p| p.eval(facts)),

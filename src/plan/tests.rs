@@ -302,10 +302,59 @@ fn conditions_evaluate_on_facts() {
         kind,
         guaranteed,
         partially_paid: false,
+        debtor: 0,
     };
     use crate::vocab::DebtorKind::*;
     assert!(cond.eval(&facts(15000, false, B2b)));
     assert!(!cond.eval(&facts(14999, false, B2b)));
     assert!(!cond.eval(&facts(20000, true, B2b)));
     assert!(cond.eval(&facts(1, true, B2c)));
+}
+
+fn compile_diagnostics(text: &str) -> (Option<Plan>, Vec<crate::diagnostic::Diagnostic>) {
+    let source = SourceFile::new("test.policy", text);
+    let (ast, _) = syntax::parse(&source);
+    let (plan, diags) = compile(&ast, &source, true);
+    (plan, diags.into_iter().collect())
+}
+
+/// Field report: `if country = LU` says what to write; a debtor column is
+/// `debtor.country`.
+#[test]
+fn a_word_compared_with_a_field_guides_to_debtor_columns() {
+    let (_, diagnostics) = compile_diagnostics("if country = LU stop");
+    let [d] = diagnostics.as_slice() else {
+        panic!("{diagnostics:?}")
+    };
+    assert_eq!(d.code, Code::DebtorCondition);
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`debtor.country != LU`"),
+        "{d:?}"
+    );
+    let (_, diagnostics) = compile_diagnostics("if amount = LU stop");
+    assert!(
+        diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`amount` is a number"),
+        "{diagnostics:?}"
+    );
+    assert_eq!(
+        codes("if debtor.rating > high stop"),
+        [Code::DebtorCondition]
+    );
+    assert_eq!(codes("if client.country = LU stop"), [Code::UnknownField]);
+    assert_eq!(
+        codes("if debtor.rating >= 3 EUR stop"),
+        [Code::DebtorCondition]
+    );
+    // The same comparison twice is one bit.
+    let plan = self::plan(
+        "if debtor.country = LU stop\nif debtor.Country = lu or debtor.rating >= 3 stop",
+    );
+    assert_eq!(plan.debtor_atoms.len(), 2);
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
 use crate::calendar::Calendar;
+use crate::law::{NotHere, RouteDomicile};
 use crate::ledger::{DebtorId, DisputePeriod, EntryKind, Invoice, InvoiceId, Ledger, disputes};
 use crate::plan::{Action, Anchor, Cond, Facts, Plan, StepId};
 use crate::vocab::{DebtorKind, Field, Recipient};
@@ -31,6 +32,19 @@ pub struct Context<'a> {
     totals: Option<Vec<Vec<(NaiveDate, Decimal)>>>,
     /// When `policy run` first works on each invoice: see [`RunsFrom`].
     runs_from: Option<RunsFrom<'a>>,
+    /// For each route step, the law's rule on the debtor's domicile
+    /// (`None`: no jurisdiction, or not a route).
+    routes: Vec<Option<RouteDomicile>>,
+}
+
+/// A route the law does not allow for the invoice's debtor, by where the
+/// debtor lives: it does not fire, and says why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Refused {
+    pub invoice: InvoiceId,
+    pub step: StepId,
+    pub date: NaiveDate,
+    pub why: NotHere,
 }
 
 /// The first run day of each invoice, for the catch-up rule (docs/run.md):
@@ -160,6 +174,30 @@ impl<'a> Context<'a> {
             .map(|debtor| DebtorFacts {
                 kind: debtor.kind,
                 guaranteed: debtor.is_guaranteed(),
+                country: country_code(debtor.country.as_deref()),
+                atoms: plan
+                    .debtor_atoms
+                    .iter()
+                    .filter(|atom| atom.holds(debtor.column(&atom.column).unwrap_or("")))
+                    .fold(0u64, |bits, atom| bits | 1 << atom.index),
+            })
+            .collect();
+        let routes = plan
+            .steps
+            .iter()
+            .map(|step| match (&step.action, &plan.jurisdiction) {
+                (
+                    Action::Route {
+                        destination,
+                        procedure,
+                    },
+                    Some(j),
+                ) => Some(RouteDomicile::of(
+                    j.value,
+                    destination,
+                    procedure.as_deref(),
+                )),
+                _ => None,
             })
             .collect();
         Context {
@@ -173,6 +211,7 @@ impl<'a> Context<'a> {
             debtors,
             totals,
             runs_from: None,
+            routes,
         }
     }
 
@@ -204,12 +243,36 @@ impl<'a> Context<'a> {
 pub struct DebtorFacts {
     pub kind: DebtorKind,
     pub guaranteed: bool,
+    /// ISO 3166 alpha-2, upper case; `None` when not given.
+    pub country: Option<[u8; 2]>,
+    /// The truth of the plan's debtor comparisons for it.
+    pub atoms: u64,
+}
+
+impl DebtorFacts {
+    pub fn country(&self) -> Option<&str> {
+        self.country
+            .as_ref()
+            .and_then(|c| std::str::from_utf8(c).ok())
+    }
+}
+
+/// A country column as two upper-case letters; anything else is not a code
+/// the law's rules can read (`None`: taken as the jurisdiction's own).
+fn country_code(country: Option<&str>) -> Option<[u8; 2]> {
+    let bytes = country?.trim().as_bytes();
+    match bytes {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+        }
+        _ => None,
+    }
 }
 
 fn mentions(cond: &Cond, field: Field) -> bool {
     match cond {
         Cond::Compare { field: f, .. } => *f == field,
-        Cond::Flag { .. } => false,
+        Cond::Flag { .. } | Cond::Debtor(_) => false,
         Cond::Not(inner) => mentions(inner, field),
         Cond::All(parts) | Cond::Any(parts) => parts.iter().any(|p| mentions(p, field)),
     }
@@ -258,6 +321,9 @@ pub trait Sink: Send {
     /// The steps of one invoice that a run leaves for its next runs, with
     /// the day they fell due (only when scheduling from a journal).
     fn held(&mut self, _held: &[(InvoiceId, StepId, NaiveDate)]) {}
+
+    /// The routes of one invoice the law does not allow for its debtor.
+    fn refused(&mut self, _refused: &[Refused]) {}
 }
 
 impl Sink for Vec<Event> {
@@ -286,6 +352,10 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             if !scratch.held.is_empty() {
                 sink.held(&scratch.held);
                 scratch.held.clear();
+            }
+            if !scratch.refused.is_empty() {
+                sink.refused(&scratch.refused);
+                scratch.refused.clear();
             }
         }
         sink
@@ -335,6 +405,8 @@ pub struct Scratch {
     /// Steps overdue that a run leaves for its next runs (catch-up), with
     /// the day they fell due.
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
+    /// Routes the law does not allow for their debtor.
+    pub refused: Vec<Refused>,
 }
 
 /// Fires the steps of one invoice, appending its events (in date, then
@@ -355,6 +427,7 @@ pub fn schedule_invoice(
     // schedule by how late the first run comes for it.
     let first_run = runs_from.of(id);
     let start = out.len();
+    let refused = scratch.refused.len();
     let unreported = Window {
         from: None,
         to: context.window.to.max(first_run),
@@ -365,6 +438,7 @@ pub fn schedule_invoice(
         .find(|e| context.plan.steps[e.step.0].action.has_output())
         .map(|e| e.date);
     out.truncate(start);
+    scratch.refused.truncate(refused);
     let delay = first
         .and_then(|day| u64::try_from((first_run - day).num_days()).ok())
         .unwrap_or(0);
@@ -509,6 +583,7 @@ fn fire(
                 kind: facts.kind,
                 guaranteed: facts.guaranteed,
                 partially_paid: any_settled && amount > Decimal::ZERO,
+                debtor: facts.atoms,
             };
             if !condition.expr.eval(&facts) {
                 continue;
@@ -539,7 +614,20 @@ fn fire(
                 };
                 charge = Some(context.resolver.resolve(c, &charge_context));
             }
-            Action::Route { .. } => {}
+            Action::Route { .. } => {
+                let rule = context.routes.get(i).copied().flatten();
+                if let Some(why) = rule.and_then(|r| r.check(facts.kind, facts.country()).err()) {
+                    if window.contains(day) {
+                        scratch.refused.push(Refused {
+                            invoice: id,
+                            step: step.id,
+                            date: day,
+                            why,
+                        });
+                    }
+                    continue;
+                }
+            }
             Action::Stop => stopped = Some((nominal, i)),
         }
         if let Some(c) = catch_up.as_mut() {

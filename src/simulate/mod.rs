@@ -19,7 +19,9 @@ use crate::calendar::Calendar;
 use crate::ledger::{Debtor, DebtorId, Invoice, InvoiceId, Ledger};
 use crate::plan::{Amount, Charge, Plan, Rate, StepId};
 
-pub use engine::{Context, Journaled, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice};
+pub use engine::{
+    Context, Journaled, Refused, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice,
+};
 pub use statutory::ByLaw;
 pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
 
@@ -194,13 +196,16 @@ pub fn simulate_runs(
     let Collected {
         mut events,
         mut held,
+        mut refused,
     } = parts.next().unwrap_or_default();
     for mut part in parts {
         events.append(&mut part.events);
         held.append(&mut part.held);
+        refused.append(&mut part.refused);
     }
     let order = order_by_date(&events);
-    let summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
+    let mut summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
+    summary.refused = refused;
     Simulation {
         events,
         order,
@@ -214,6 +219,7 @@ pub fn simulate_runs(
 struct Collected {
     events: Vec<Event>,
     held: Vec<(InvoiceId, StepId, NaiveDate)>,
+    refused: Vec<Refused>,
 }
 
 impl Sink for Collected {
@@ -223,6 +229,10 @@ impl Sink for Collected {
 
     fn held(&mut self, held: &[(InvoiceId, StepId, NaiveDate)]) {
         self.held.extend_from_slice(held);
+    }
+
+    fn refused(&mut self, refused: &[Refused]) {
+        self.refused.extend_from_slice(refused);
     }
 }
 
@@ -262,3 +272,64 @@ pub fn step_of<'p>(plan: &'p Plan, event: &Event) -> Option<&'p crate::plan::Ste
 }
 
 pub use crate::ledger::DisputePeriod;
+
+/// The routes the law refused for their debtor (see [`Refused`]), as
+/// diagnostics on the policy's route step, each naming the invoice and the
+/// debtor: what `simulate` and `run` report. At most `limit` of them, then
+/// one line counting the rest.
+pub fn refusals(
+    plan: &Plan,
+    ledger: &Ledger,
+    refused: &[Refused],
+    limit: usize,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Code, Diagnostic};
+    let Some(jurisdiction) = plan.jurisdiction.as_ref().map(|j| j.value) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Diagnostic> = refused
+        .iter()
+        .take(limit)
+        .filter_map(|r| {
+            let step = plan.step(r.step)?;
+            let invoice = ledger.invoice(r.invoice);
+            let debtor = ledger.debtor(invoice.debtor);
+            let country = debtor.country.as_deref().map(str::trim);
+            let (why, help) = r.why.explain(jurisdiction, country);
+            Some(
+                Diagnostic::error(
+                    Code::RouteDomicile,
+                    format!(
+                        "invoice `{}` of `{}` (line {} of the debtors file, {}) is not routed on {}: {why}",
+                        crate::suggest::short(&invoice.reference),
+                        crate::suggest::short(&debtor.id),
+                        debtor.line,
+                        country.map_or_else(
+                            || "no country".to_string(),
+                            |c| format!("domiciled in {}", crate::suggest::short(c))
+                        ),
+                        r.date
+                    ),
+                )
+                .with_label(step.action_span, "not for this debtor")
+                .with_help(help)
+                .in_source(&plan.source),
+            )
+        })
+        .collect();
+    if refused.len() > limit {
+        out.push(
+            Diagnostic::error(
+                Code::RouteDomicile,
+                format!(
+                    "{} more routes are refused for where their debtor lives",
+                    refused.len() - limit
+                ),
+            )
+            .with_help(
+                "`policy simulate --format json` lists every event; fix the routes above first",
+            ),
+        );
+    }
+    out
+}

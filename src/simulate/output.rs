@@ -347,9 +347,14 @@ struct CsvSink<'a> {
     reference: Vec<u8>,
     totals: super::StepTotals,
     book: super::summary::BookTotals,
+    refused: Vec<super::Refused>,
 }
 
 impl super::Sink for CsvSink<'_> {
+    fn refused(&mut self, refused: &[super::Refused]) {
+        self.refused.extend_from_slice(refused);
+    }
+
     fn invoice(&mut self, invoice: &crate::ledger::Invoice, events: &[Event]) {
         let text = self.text;
         let covered = text
@@ -421,11 +426,14 @@ pub fn csv_streamed(
         reference: Vec::new(),
         totals: super::StepTotals::new(plan),
         book: super::summary::BookTotals::new(window),
+        refused: Vec::new(),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
     let mut book = super::summary::BookTotals::new(window);
+    let mut refused = Vec::new();
     for sink in &mut sinks {
+        refused.append(&mut sink.refused);
         totals.merge(&sink.totals);
         book.merge(std::mem::replace(
             &mut sink.book,
@@ -434,7 +442,11 @@ pub fn csv_streamed(
     }
     // The summary is added up on another core while the rows are written.
     std::thread::scope(|scope| {
-        let summary = scope.spawn(|| super::summary::summary_of(plan, ledger, &totals, book));
+        let summary = scope.spawn(|| {
+            let mut summary = super::summary::summary_of(plan, ledger, &totals, book);
+            summary.refused = refused;
+            summary
+        });
         for day in 0..days {
             for sink in &sinks {
                 sink.days[day].write(&mut out)?;

@@ -34,6 +34,9 @@ pub struct Summary {
     /// The aged balance at `to`, per debtor with a balance (by debtor id).
     pub aged: Vec<DebtorAging>,
     pub aged_total: Aging,
+    /// Routes the law does not allow for their debtor, by where it lives
+    /// (not fired): what `simulate` and `run` report.
+    pub refused: Vec<super::Refused>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -306,6 +309,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         outstanding: aged_total.total(),
         aged,
         aged_total,
+        refused: Vec::new(),
     }
 }
 

@@ -292,7 +292,28 @@ impl Lower<'_> {
                     "!=" => CmpOp::Ne,
                     other => return Err(Internal(format!("operator {other}"))),
                 };
-                let value = self.operand(inner.expect(Rule::operand)?)?;
+                let value = inner.any()?;
+                if value.as_rule() == Rule::text_operand {
+                    let text = Inner::new(value).any()?;
+                    let quoted = text.as_rule() == Rule::string;
+                    let value = if quoted {
+                        self.string(text)?
+                    } else {
+                        let word = self.name(text);
+                        Str {
+                            value: word.text,
+                            span: word.span,
+                        }
+                    };
+                    return Ok(Expr::Text {
+                        field,
+                        op,
+                        value,
+                        quoted,
+                        span,
+                    });
+                }
+                let value = self.operand(value)?;
                 Ok(Expr::Compare {
                     field,
                     op,
@@ -398,11 +419,11 @@ impl Lower<'_> {
             Rule::money => Ok(ChargeValue::Money(self.money(value)?)),
             Rule::rate => {
                 let number = self.number(Inner::new(value).expect(Rule::number)?);
-                let mut bound = |rule: Rule, word: Rule| -> Lowered<Option<Money>> {
+                let mut bound = |rule: Rule, keyword_rule: Rule| -> Lowered<Option<Money>> {
                     match inner.optional(rule) {
                         Some(pair) => {
                             let mut parts = Inner::new(pair);
-                            parts.expect(word)?;
+                            parts.expect(keyword_rule)?;
                             Ok(Some(self.money(parts.expect(Rule::money)?)?))
                         }
                         None => Ok(None),
