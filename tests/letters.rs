@@ -319,3 +319,27 @@ fn amounts_compare_and_expose_cents() {
     };
     assert_eq!(text, "more|big|11090.50|EUR|1\u{202F}234,00\u{A0}€");
 }
+
+/// An HTML e-mail's text part keeps the lines of the addresses the page
+/// shows with `white-space: pre-line` (issue 11: they ran together).
+#[test]
+fn an_html_emails_text_keeps_the_lines_of_addresses() {
+    let Rendered::Email { text, .. } = templates("lu")
+        .render(
+            "mise_en_demeure",
+            Channel::Email,
+            &context(Channel::Email, false),
+        )
+        .unwrap()
+    else {
+        panic!("an e-mail");
+    };
+    assert!(
+        text.contains("Fiduciaire Martin SA\n12 rue de la Gare\nL-1611 Luxembourg"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ACME Sàrl\n3 route d'Arlon\nL-8009 Strassen"),
+        "{text}"
+    );
+}

@@ -131,12 +131,16 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         || args.policy.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let firm_file = firm_path.display().to_string();
+    let debtors_file = args.book.debtors_name();
     let job = Job {
         plan: &plan,
         policy_name: &policy_name,
         ledger: &book,
         templates: templates.as_ref(),
         firm: &firm.firm,
+        firm_file: &firm_file,
+        debtors_file: &debtors_file,
         rates: &rates,
         as_of,
     };
@@ -146,10 +150,16 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         let prepared = prepare(&job, &snapshot, &mut warnings)?;
         context.report(&warnings);
         context.report(&prepared.skipped);
+        context.report(&run::failures::report(&prepared.failed));
         let mut out = actions_table(&prepared.ready, "would do");
         summary(&mut out, &prepared, prepared.ready.len(), "would be done");
         out.push_str("dry run: nothing was written or sent\n");
-        return Ok(print_stdout(&out));
+        let exit = print_stdout(&out);
+        return Ok(if prepared.failed.is_empty() {
+            exit
+        } else {
+            Exit::Findings
+        });
     }
 
     if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -195,6 +205,10 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
+    context.report(&run::failures::report(&prepared.failed));
+    if !prepared.failed.is_empty() && prepared.ready.is_empty() {
+        note("no communication could be produced: nothing was written or sent");
+    }
 
     let mut done: Vec<&Ready> = Vec::new();
     let mut uncertain = Vec::new();
@@ -263,7 +277,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         head.hash
     );
     let exit = print_stdout(&out);
-    Ok(if uncertain.is_empty() {
+    Ok(if uncertain.is_empty() && prepared.failed.is_empty() {
         exit
     } else {
         Exit::Findings
@@ -276,9 +290,10 @@ fn prepare(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Prepared, Failed> {
     let mut prepared = run::prepare(job, known).map_err(|errors| {
-        note("a template cannot be rendered: nothing was written or sent");
+        note("the templates cannot serve the policy: nothing was written or sent");
         (Diagnostics::from(errors), Exit::Findings)
     })?;
+    run::locate(&mut prepared.failed, Path::new(job.debtors_file));
     warnings.append(&mut prepared.warnings);
     Ok(prepared)
 }
@@ -291,11 +306,12 @@ fn writable(outbox: &Path) -> Result<(), Diagnostic> {
         .and_then(|()| std::fs::write(&probe, b"ok"))
         .and_then(|()| std::fs::remove_file(&probe))
         .map_err(|e| {
+            let (why, help) = crate::load::write_cause(&e);
             Diagnostic::error(
                 Code::WriteFailed,
-                format!("cannot write in the outbox `{}`: {e}", outbox.display()),
+                format!("cannot write in the outbox `{}`: {why}", outbox.display()),
             )
-            .with_help("check the folder's permissions and free space; nothing was written or sent")
+            .with_help(format!("{help}; nothing was written or sent"))
             .in_path(outbox.display().to_string())
         })
 }
@@ -334,7 +350,7 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
                 a.step.id.clone(),
                 a.channel.clone(),
                 a.recipient.clone(),
-                a.invoices.join(" "),
+                invoices(&a.invoices),
                 a.claimed
                     .map(|c| letters::format::money(c, a.currency.as_deref().unwrap_or("EUR")))
                     .unwrap_or_default(),
@@ -346,6 +362,20 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
         "debtor", "step", "channel", "to", "invoices", "claimed", "output",
     ];
     format!("{verb}:\n{}", table_text(&header, &rows, &[]))
+}
+
+/// A communication's invoices for the table: all of a few, the first of
+/// many (the journal and the output list them all).
+fn invoices(numbers: &[String]) -> String {
+    const SHOWN: usize = 6;
+    if numbers.len() <= SHOWN {
+        return numbers.join(" ");
+    }
+    format!(
+        "{} … ({} invoices)",
+        numbers[..SHOWN - 1].join(" "),
+        numbers.len()
+    )
 }
 
 fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
@@ -367,6 +397,13 @@ fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
             out,
             "{} action(s) not produced: an address is missing (see above)",
             prepared.skipped.len()
+        );
+    }
+    if !prepared.failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} action(s) failed: not produced, not recorded (see above); the next run tries them again",
+            prepared.failed.len()
         );
     }
     if !prepared.held.is_empty() {

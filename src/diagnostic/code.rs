@@ -153,6 +153,8 @@ codes! {
     NotInRevision => "policy::not_in_revision",
     GitFailed => "policy::git_failed",
     DiffCurrency => "policy::diff_currency",
+    // run: a template past its limits (issue 17; docs/diagnostics.md "Journal, letters and money")
+    TemplateLimit => "policy::template_limit",
 }
 
 impl std::fmt::Display for Code {

@@ -59,13 +59,18 @@ impl Debtor {
         }
     }
 
-    /// The guarantor as a recipient, if there is one (no e-mail is known).
+    /// The guarantor as a recipient, if there is one, with the debtors
+    /// file's `guarantor_email` when it gives one.
     pub fn guarantor_party(&self) -> Option<Party> {
         let name = self.guarantor.as_ref().filter(|n| !n.trim().is_empty())?;
         Some(Party {
             name: name.clone(),
             address: self.guarantor_address.clone().unwrap_or_default(),
-            email: String::new(),
+            email: self
+                .extra
+                .get("guarantor_email")
+                .map(|e| e.trim().to_string())
+                .unwrap_or_default(),
         })
     }
 }
@@ -79,7 +84,8 @@ pub struct InvoiceLine {
     pub amount: Decimal,
     pub outstanding: Decimal,
     pub days_late: i64,
-    /// The ledger row's other columns (e.g. `description`), by header.
+    /// The ledger row's other columns (e.g. `description`), by header; an
+    /// empty cell is an empty text, so that every row has every column.
     pub extra: BTreeMap<String, String>,
 }
 
@@ -117,7 +123,9 @@ impl LetterContext {
     }
 
     /// The template value: maps and lists, amounts as [`Money`] values, dates
-    /// as ISO `YYYY-MM-DD` strings (the `date` filter formats them).
+    /// as ISO `YYYY-MM-DD` strings (the `date` filter formats them), and
+    /// `statement`: none, or the count of invoices a statement lists when
+    /// they are too many for the text ([`super::statement`]).
     pub fn to_value(&self) -> Value {
         let money = |amount: Decimal| Money::value(amount, &self.currency);
         let invoices: Vec<Value> = self
@@ -173,7 +181,16 @@ impl LetterContext {
             ("address", &party.address),
             ("email", &party.email),
         ]);
+        let statement = if super::statement::needed(self.invoices.len()) {
+            minijinja::context! {
+                count => self.invoices.len(),
+                file => super::statement::FILE_NAME,
+            }
+        } else {
+            Value::from(())
+        };
         minijinja::context! {
+            statement => statement,
             currency => self.currency.as_str(),
             creditor => creditor,
             recipient => recipient,
