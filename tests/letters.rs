@@ -76,7 +76,8 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
                 days_late: 39,
                 extra: BTreeMap::new(),
             },
-        ],
+        ]
+        .into(),
         indemnity: dec("80"),
         interest: dec("154.37"),
         indemnity_if_unpaid: dec("620.28"),

@@ -30,7 +30,7 @@ pub struct Email<'a> {
     pub html: Option<&'a str>,
     pub date: NaiveDate,
     /// Files sent with the message (a statement of many invoices).
-    pub attachments: &'a [Attachment],
+    pub attachments: Vec<Attachment>,
 }
 
 /// A file attached to an e-mail.
@@ -45,7 +45,6 @@ pub struct Attachment {
 /// The message and what identifies it.
 #[derive(Debug, Clone)]
 pub struct Built {
-    pub message: Message,
     /// `<…@…>`, derived from the content.
     pub message_id: String,
     /// The `.eml` bytes (CRLF line ends).
@@ -56,7 +55,7 @@ pub struct Built {
 /// whose address it is. Names and the subject are header values: a line
 /// break or control character in them is folded to a space (a name read from
 /// a spreadsheet cell may hold one; a header cannot).
-pub fn build(email: &Email<'_>) -> Result<Built, Diagnostic> {
+pub fn build(email: Email<'_>) -> Result<Built, Diagnostic> {
     let from = mailbox(email.from_name, email.from_address, "the firm's")
         .map_err(|d| d.with_help("set `email` in firm.toml (see docs/templates.md)"))?;
     let to = mailbox(
@@ -80,7 +79,7 @@ pub fn build(email: &Email<'_>) -> Result<Built, Diagnostic> {
         }
         // Messages without attachments keep the digest (and so the bytes)
         // they always had.
-        for attachment in email.attachments {
+        for attachment in &email.attachments {
             hasher.update(attachment.file_name.as_bytes());
             hasher.update([0]);
             hasher.update(&attachment.bytes);
@@ -143,11 +142,7 @@ pub fn build(email: &Email<'_>) -> Result<Built, Diagnostic> {
         .with_help("check the sender and recipient addresses")
     })?;
     let bytes = message.formatted();
-    Ok(Built {
-        message,
-        message_id,
-        bytes,
-    })
+    Ok(Built { message_id, bytes })
 }
 
 /// A header value on one line: a line break or control character, with the
@@ -293,16 +288,16 @@ mod tests {
             text,
             html,
             date: "2026-11-23".parse().unwrap(),
-            attachments: &[],
+            attachments: Vec::new(),
         }
     }
 
     #[test]
     fn the_same_email_has_the_same_bytes() {
-        let a = build(&email("Bonjour,\nvoici.", None)).unwrap();
-        let b = build(&email("Bonjour,\nvoici.", None)).unwrap();
+        let a = build(email("Bonjour,\nvoici.", None)).unwrap();
+        let b = build(email("Bonjour,\nvoici.", None)).unwrap();
         assert_eq!(a.bytes, b.bytes);
-        let c = build(&email("Bonjour,\nvoilà.", None)).unwrap();
+        let c = build(email("Bonjour,\nvoilà.", None)).unwrap();
         assert_ne!(a.message_id, c.message_id);
         let text = String::from_utf8(a.bytes).unwrap();
         assert!(
@@ -315,8 +310,8 @@ mod tests {
 
     #[test]
     fn html_emails_are_multipart_with_a_stable_boundary() {
-        let a = build(&email("texte", Some("<p>texte</p>"))).unwrap();
-        let b = build(&email("texte", Some("<p>texte</p>"))).unwrap();
+        let a = build(email("texte", Some("<p>texte</p>"))).unwrap();
+        let b = build(email("texte", Some("<p>texte</p>"))).unwrap();
         assert_eq!(a.bytes, b.bytes);
         let text = String::from_utf8(a.bytes).unwrap();
         assert!(text.contains("multipart/alternative"), "{text}");
@@ -327,14 +322,14 @@ mod tests {
     fn missing_or_bad_addresses_are_errors() {
         let mut e = email("x", None);
         e.to_address = "";
-        let err = build(&e).unwrap_err();
+        let err = build(e.clone()).unwrap_err();
         assert_eq!(err.code, Code::AddressInvalid);
         assert!(err.message.contains("ACME Sàrl's"), "{}", err.message);
         e.to_address = "not an address";
-        assert!(build(&e).unwrap_err().message.contains("not valid"));
+        assert!(build(e.clone()).unwrap_err().message.contains("not valid"));
         let mut e = email("x", None);
         e.from_address = "";
-        assert!(build(&e).unwrap_err().message.contains("the firm's"));
+        assert!(build(e.clone()).unwrap_err().message.contains("the firm's"));
     }
 
     #[test]
@@ -343,7 +338,7 @@ mod tests {
         e.to_name = "ACME\nSA";
         e.from_name = "Fiduciaire\r\nMartin\rSA";
         e.subject = "Rappel\rBcc: espion@z.lu";
-        let text = String::from_utf8(build(&e).unwrap().bytes).unwrap();
+        let text = String::from_utf8(build(e.clone()).unwrap().bytes).unwrap();
         let head = text.split("\r\n\r\n").next().unwrap();
         assert!(head.contains("To: \"ACME SA\" <compta@acme.lu>"), "{head}");
         assert!(head.contains("Fiduciaire Martin SA"), "{head}");
@@ -380,21 +375,20 @@ mod tests {
     fn long_texts_keep_their_lines_and_go_fast() {
         // 200,000 lines: quadratic CRLF conversion took seconds here.
         let body: String = (0..200_000).map(|i| format!("ligne {i}\n")).collect();
-        let built = build(&email(&body, None)).unwrap();
+        let built = build(email(&body, None)).unwrap();
         let text = String::from_utf8(built.bytes).unwrap();
         assert!(!text.replace("\r\n", "").contains('\n'));
     }
 
     #[test]
     fn attachments_make_a_mixed_message() {
-        let attachments = [Attachment {
+        let mut e = email("texte", Some("<p>texte</p>"));
+        e.attachments = vec![Attachment {
             file_name: "releve-factures.html".into(),
             content_type: "text/html; charset=utf-8".into(),
             bytes: b"<table></table>".to_vec(),
         }];
-        let mut e = email("texte", Some("<p>texte</p>"));
-        e.attachments = &attachments;
-        let a = build(&e).unwrap();
+        let a = build(e.clone()).unwrap();
         let text = String::from_utf8(a.bytes.clone()).unwrap();
         assert!(text.contains("multipart/mixed"), "{text}");
         assert!(text.contains("multipart/alternative"), "{text}");
@@ -402,10 +396,10 @@ mod tests {
             text.contains("attachment; filename=\"releve-factures.html\""),
             "{text}"
         );
-        assert_eq!(build(&e).unwrap().bytes, a.bytes);
+        assert_eq!(build(e.clone()).unwrap().bytes, a.bytes);
         // Without attachments, the bytes are those of before.
         assert!(
-            !String::from_utf8(build(&email("texte", None)).unwrap().bytes)
+            !String::from_utf8(build(email("texte", None)).unwrap().bytes)
                 .unwrap()
                 .contains("mixed")
         );
@@ -425,7 +419,7 @@ mod tests {
             e.to_name = &to_name;
             e.from_name = &from_name;
             e.subject = &subject;
-            let built = build(&e).unwrap();
+            let built = build(e.clone()).unwrap();
             let text = String::from_utf8(built.bytes).unwrap();
             let head = text.split("\r\n\r\n").next().unwrap();
             proptest::prop_assert!(!head.replace("\r\n", "").contains(['\r', '\n']));

@@ -66,7 +66,7 @@ pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced,
             } else {
                 Vec::new()
             };
-            let built = email::build(&email::Email {
+            let built = email::build(email::Email {
                 from_name: &context.creditor.name,
                 from_address: &context.creditor.email,
                 to_name: &context.recipient.name,
@@ -75,7 +75,7 @@ pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced,
                 text,
                 html: html.as_deref(),
                 date: context.today,
-                attachments: &attachments,
+                attachments,
             })?;
             Produced {
                 extension: "eml",

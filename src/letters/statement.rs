@@ -75,7 +75,7 @@ fn section(context: &LetterContext) -> String {
          <th class=\"montant\">Montant</th><th class=\"montant\">Reste dû</th>\
          <th class=\"montant\">Jours de retard</th></tr>\n",
     );
-    for invoice in &context.invoices {
+    for invoice in context.invoices.iter() {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"montant\">{}</td>\
              <td class=\"montant\">{}</td><td class=\"montant\">{}</td></tr>\n",

@@ -162,7 +162,7 @@ pub fn produce(
                 debtor: letter_debtor(debtor),
                 to_guarantor: planned.to_guarantor,
                 channel,
-                invoices: lines,
+                invoices: lines.into(),
                 indemnity: sum(|c| c.indemnity),
                 interest: sum(|c| c.interest),
                 indemnity_if_unpaid: sum(|c| c.indemnity_if_unpaid),
