@@ -664,6 +664,30 @@ fn a_letter_listing_many_invoices_attaches_a_statement() {
     );
 }
 
+#[test]
+fn a_template_listing_many_invoices_inline_is_warned_about() {
+    let book = Book::new(
+        "after 15 days send relance_1 by email",
+        &format!("{DEBTORS}ACME,ACME SA,b2b,LU,compta@acme.lu,1 rue X,,\n"),
+        &many_invoices(150),
+    );
+    with_template(
+        &book,
+        "relance_1.txt",
+        "Objet : Rappel\n\n{% for invoice in invoices %}{{ invoice.number }}\n{% endfor %}",
+    );
+    let out = book.run("2026-02-16");
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr.matches("lists every invoice in its text").count(),
+        1,
+        "{stderr}"
+    );
+    let eml = book.output_with("-email-");
+    assert!(eml.contains("releve-factures.html"));
+}
+
 /// A debtor's letter over `n` invoices is linear in `n`: the CPU time for 4n
 /// invoices is at most 7 times that for n (quadratic work, as before, made
 /// it 10 to 20 times). CPU time of the child, not wall time, and the best of

@@ -175,6 +175,29 @@ impl Templates {
         }
     }
 
+    /// The file that serves `channel` for template `name` (docs/templates.md):
+    /// e-mail prefers `NAME.txt`, paper `NAME.html`, SMS takes `NAME.txt`.
+    fn serving(&self, name: &str, channel: Channel) -> (String, bool) {
+        let forms = self.forms(name).unwrap_or_default();
+        let html = match channel {
+            Channel::Email => !forms.txt,
+            Channel::Sms => false,
+            Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
+        };
+        let extension = if html { "html" } else { "txt" };
+        (format!("{name}.{extension}"), html)
+    }
+
+    /// The file serving `channel` for `name` when it lists the invoices
+    /// without a word of `statement`: a letter over many invoices then lists
+    /// them all in its text as well as in the statement.
+    pub fn ignores_statement(&self, name: &str, channel: Channel) -> Option<String> {
+        let (file, _) = self.serving(name, channel);
+        let template = self.env.get_template(&file).ok()?;
+        let names = template.undeclared_variables(false);
+        (names.contains("invoices") && !names.contains("statement")).then_some(file)
+    }
+
     /// Renders `name` for `channel` (see `docs/templates.md` for which file
     /// serves which channel).
     pub fn render(
@@ -184,64 +207,53 @@ impl Templates {
         context: &LetterContext,
     ) -> Result<Rendered, Diagnostic> {
         self.check(name, channel)?;
-        let forms = self.forms(name).unwrap_or_default();
+        let (file, html) = self.serving(name, channel);
         let value = context.to_value();
-        match channel {
-            Channel::Email => {
-                if forms.txt {
-                    let text = self.render_file(&format!("{name}.txt"), &value, context)?;
-                    let (subject, body) = self.split_subject(&format!("{name}.txt"), &text)?;
-                    Ok(Rendered::Email {
-                        subject,
-                        text: body,
-                        html: None,
-                    })
-                } else {
-                    let html = self.render_file(&format!("{name}.html"), &value, context)?;
-                    let subject = html_title(&html).ok_or_else(|| {
-                        Diagnostic::error(
-                            Code::TemplateError,
-                            format!("the e-mail `{name}.html` has no `<title>` to use as its subject"),
-                        )
-                        .with_help("give the page a `<title>`, or write the e-mail as `NAME.txt` starting with `Objet : …`")
-                        .in_path(self.path(&format!("{name}.html")))
-                    })?;
-                    let text = html_to_text(&html);
-                    Ok(Rendered::Email {
-                        subject,
-                        text,
-                        html: Some(html),
-                    })
+        let rendered = self.render_file(&file, &value, context)?;
+        Ok(match (channel, html) {
+            (Channel::Email, false) => {
+                let (subject, text) = self.split_subject(&file, &rendered)?;
+                Rendered::Email {
+                    subject,
+                    text,
+                    html: None,
                 }
             }
-            Channel::Sms => {
-                let file = format!("{name}.txt");
-                let text = self.render_file(&file, &value, context)?;
-                let body = match self.split_subject(&file, &text) {
+            (Channel::Email, true) => {
+                let subject = html_title(&rendered).ok_or_else(|| {
+                    Diagnostic::error(
+                        Code::TemplateError,
+                        format!("the e-mail `{file}` has no `<title>` to use as its subject"),
+                    )
+                    .with_help("give the page a `<title>`, or write the e-mail as `NAME.txt` starting with `Objet : …`")
+                    .in_path(self.path(&file))
+                })?;
+                Rendered::Email {
+                    subject,
+                    text: html_to_text(&rendered),
+                    html: Some(rendered),
+                }
+            }
+            (Channel::Sms, _) => {
+                let body = match self.split_subject(&file, &rendered) {
                     Ok((_, body)) => body,
-                    Err(_) => text,
+                    Err(_) => rendered,
                 };
-                Ok(Rendered::Sms {
+                Rendered::Sms {
                     text: body.trim().to_string(),
-                })
-            }
-            Channel::Courrier | Channel::Recommande | Channel::Huissier => {
-                if forms.html {
-                    let html = self.render_file(&format!("{name}.html"), &value, context)?;
-                    Ok(Rendered::Letter { html })
-                } else {
-                    let file = format!("{name}.txt");
-                    let text = self.render_file(&file, &value, context)?;
-                    let (subject, body) = match self.split_subject(&file, &text) {
-                        Ok((subject, body)) => (Some(subject), body),
-                        Err(_) => (None, text),
-                    };
-                    Ok(Rendered::Letter {
-                        html: printable_page(context, subject.as_deref(), &body),
-                    })
                 }
             }
-        }
+            (_, true) => Rendered::Letter { html: rendered },
+            (_, false) => {
+                let (subject, body) = match self.split_subject(&file, &rendered) {
+                    Ok((subject, body)) => (Some(subject), body),
+                    Err(_) => (None, rendered),
+                };
+                Rendered::Letter {
+                    html: printable_page(context, subject.as_deref(), &body),
+                }
+            }
+        })
     }
 
     fn render_file(

@@ -142,7 +142,11 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
             Err(e) => errors.push(e),
         }
     }
-    prepared.warnings.dedup_by(|a, b| same(a, b));
+    // Said once, however many letters had it.
+    let mut seen = std::collections::HashSet::new();
+    prepared
+        .warnings
+        .retain(|w| seen.insert((w.code, w.message.clone())));
     if errors.is_empty() {
         Ok(prepared)
     } else {

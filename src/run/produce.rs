@@ -155,6 +155,21 @@ pub fn produce(
                     return failed(firm_address(inputs.job, &creditor.email, &why), None);
                 }
             }
+            if letters::statement::needed(lines.len()) {
+                if let Some(file) = templates.ignores_statement(template, channel) {
+                    warnings.push(
+                        Diagnostic::warning(
+                            Code::TemplateLimit,
+                            format!(
+                                "template `{file}` lists every invoice in its text, though letters over {} invoices carry them in a statement",
+                                letters::statement::INLINE_MAX
+                            ),
+                        )
+                        .with_help("write `{% if statement %}…{{ statement.count }} factures, détaillées dans le relevé ci-joint…{% else %}…{% endif %}` (see docs/templates.md)")
+                        .in_path(templates.dir().join(&file).display().to_string()),
+                    );
+                }
+            }
             let context = LetterContext {
                 currency: currency.to_string(),
                 creditor,
