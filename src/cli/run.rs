@@ -150,7 +150,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         let prepared = prepare(&job, &snapshot, &mut warnings)?;
         context.report(&warnings);
         context.report(&prepared.skipped);
-        context.report(&run::failures::report(&prepared.failed));
+        context.report(run::failures::report(&prepared.failed));
         let mut out = actions_table(&prepared.ready, "would do");
         summary(&mut out, &prepared, prepared.ready.len(), "would be done");
         out.push_str("dry run: nothing was written or sent\n");
@@ -205,7 +205,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
-    context.report(&run::failures::report(&prepared.failed));
+    context.report(run::failures::report(&prepared.failed));
     if !prepared.failed.is_empty() && prepared.ready.is_empty() {
         note("no communication could be produced: nothing was written or sent");
     }

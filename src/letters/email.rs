@@ -104,15 +104,12 @@ pub fn build(email: Email<'_>) -> Result<Built, Diagnostic> {
     // quadratic in the number of lines: a letter listing 80,000 invoices
     // took 12 s. Given CRLF already, it has nothing to insert.
     let plain = || SinglePart::plain(crlf(email.text));
-    let body = match email.html {
-        None => None,
-        Some(html) => Some(
-            MultiPart::alternative()
-                .boundary(format!("policy-{}", &digest[32..56]))
-                .singlepart(plain())
-                .singlepart(SinglePart::html(crlf(html))),
-        ),
-    };
+    let body = email.html.map(|html| {
+        MultiPart::alternative()
+            .boundary(format!("policy-{}", &digest[32..56]))
+            .singlepart(plain())
+            .singlepart(SinglePart::html(crlf(html)))
+    });
     let message = if email.attachments.is_empty() {
         match body {
             None => builder.singlepart(plain()),
