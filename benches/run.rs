@@ -10,7 +10,8 @@
 //!
 //! For each size it writes the book once (target/bench/one-debtor-N/), then
 //! measures, best of `--runs`, a real run into a fresh journal and outbox:
-//! wall time and peak memory (with `/usr/bin/time`), and the ratio to the
+//! wall time, CPU time (user + system: what a busy machine inflates least)
+//! and peak memory (with `/usr/bin/time`), and the ratio of CPU time to the
 //! size before (2.0 for work linear in the invoices when sizes double).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -89,14 +90,14 @@ fn book(invoices: usize) -> PathBuf {
     dir
 }
 
-/// Wall seconds and peak memory (KiB, when /usr/bin/time is there) of one
-/// real run in a fresh journal and outbox.
-fn run(policy: &Path, dir: &Path) -> (f64, Option<u64>) {
+/// Wall seconds, and CPU seconds and peak memory (KiB) when /usr/bin/time is
+/// there, of one real run in a fresh journal and outbox.
+fn run(policy: &Path, dir: &Path) -> (f64, Option<(f64, u64)>) {
     let _ = std::fs::remove_dir_all(dir.join("state"));
     let time = Path::new("/usr/bin/time");
     let mut command = if time.exists() {
         let mut c = Command::new(time);
-        c.args(["-f", "%M"]).arg(policy);
+        c.args(["-f", "%U %S %M"]).arg(policy);
         c
     } else {
         Command::new(policy)
@@ -121,30 +122,39 @@ fn run(policy: &Path, dir: &Path) -> (f64, Option<u64>) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let memory = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok());
-    (wall, memory)
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let fields: Vec<&str> = stderr.lines().last().unwrap_or("").split(' ').collect();
+    let measured = match fields[..] {
+        [user, system, memory] => (|| {
+            let cpu = user.parse::<f64>().ok()? + system.parse::<f64>().ok()?;
+            Some((cpu, memory.trim().parse().ok()?))
+        })(),
+        _ => None,
+    };
+    (wall, measured)
 }
 
 fn main() {
     let args = args();
-    println!("| invoices | run s | × previous size | peak MiB |");
-    println!("|---:|---:|---:|---:|");
+    println!("| invoices | wall s | CPU s | CPU × previous size | peak MiB |");
+    println!("|---:|---:|---:|---:|---:|");
     let mut previous: Option<f64> = None;
     for &size in &args.sizes {
         let dir = book(size);
-        let mut best = f64::MAX;
-        let mut memory = None;
+        let mut wall = f64::MAX;
+        let mut cpu = f64::MAX;
+        let mut memory = 0;
         for _ in 0..args.runs {
-            let (t, m) = run(&args.policy, &dir);
-            best = best.min(t);
-            memory = memory.max(m);
+            let (t, measured) = run(&args.policy, &dir);
+            wall = wall.min(t);
+            if let Some((c, m)) = measured {
+                cpu = cpu.min(c);
+                memory = memory.max(m);
+            }
         }
-        let ratio = previous.map_or(String::new(), |p| format!("{:.1}", best / p));
-        let mib = memory.map_or(String::new(), |m| format!("{:.0}", m as f64 / 1024.0));
-        println!("| {size} | {best:.2} | {ratio} | {mib} |");
-        previous = Some(best);
+        let ratio = previous.map_or(String::new(), |p| format!("{:.1}", cpu / p));
+        let mib = memory as f64 / 1024.0;
+        println!("| {size} | {wall:.2} | {cpu:.2} | {ratio} | {mib:.0} |");
+        previous = Some(cpu);
     }
 }

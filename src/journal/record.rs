@@ -447,7 +447,15 @@ mod tests {
             );
             assert!(seen.insert(folder), "{id:?} shares a folder");
         }
-        assert!(folder_name(&"A".repeat(300)).starts_with("AAAAAAAA"));
+        // The examples of docs/run.md.
+        assert_eq!(
+            folder_name("Société Générale/LU"),
+            "Société_Générale_LU~4a791c1f2237a8e3"
+        );
+        assert_eq!(
+            folder_name(&"A".repeat(300)),
+            format!("{}~4daeb9ac8be20328", "A".repeat(40))
+        );
         assert!(!seen.contains("a_b"));
     }
 
