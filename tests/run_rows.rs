@@ -564,6 +564,31 @@ fn guarantor_tasks_and_emails_use_the_guarantors_contacts() {
         "{calls:?}"
     );
     assert!(calls.contains(&("BETA".into(), String::new())), "{calls:?}");
+
+    // The dossier shows the call with the number the team was given.
+    let dossier = Command::cargo_bin("policy")
+        .unwrap()
+        .current_dir(book.dir.path())
+        .args([
+            "dossier",
+            "ACME",
+            "--ledger",
+            "ledger.csv",
+            "--policy",
+            "p.policy",
+        ])
+        .args(["--journal", "journal.jsonl", "--as-of", "2026-02-16"])
+        .output()
+        .unwrap();
+    assert_eq!(dossier.status.code(), Some(0), "{}", show(&dossier));
+    // (The debtors file's columns are listed too: look past that line.)
+    assert!(
+        text(&dossier.stdout)
+            .lines()
+            .any(|l| l.contains("+352 99 99 99") && !l.contains("guarantor_phone")),
+        "{}",
+        show(&dossier)
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -54,9 +54,11 @@ pub fn annex(letter: &str, context: &LetterContext) -> String {
     out
 }
 
+/// Amounts and days (the fourth column on) right-aligned by position, so
+/// that a row of a million-row statement carries no attribute.
 const STYLE: &str = "<style>\n  .releve table { border-collapse: collapse; width: 100%; font-size: 10pt; }\n  \
                      .releve th, .releve td { border-bottom: 1px solid #999; padding: 2px 6px; text-align: left; }\n  \
-                     .releve .montant { text-align: right; white-space: nowrap; }\n</style>\n";
+                     .releve td:nth-child(n+4), .releve th:nth-child(n+4) { text-align: right; white-space: nowrap; }\n</style>\n";
 
 /// The heading and the table: one row per invoice, then the total.
 fn section(context: &LetterContext) -> String {
@@ -72,13 +74,11 @@ fn section(context: &LetterContext) -> String {
     ));
     out.push_str(
         "<table>\n<tr><th>Facture</th><th>Date</th><th>Échéance</th>\
-         <th class=\"montant\">Montant</th><th class=\"montant\">Reste dû</th>\
-         <th class=\"montant\">Jours de retard</th></tr>\n",
+         <th>Montant</th><th>Reste dû</th><th>Jours de retard</th></tr>\n",
     );
     for invoice in context.invoices.iter() {
         out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"montant\">{}</td>\
-             <td class=\"montant\">{}</td><td class=\"montant\">{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             escape(&invoice.number),
             invoice.issue_date.format("%d/%m/%Y"),
             invoice.due_date.format("%d/%m/%Y"),
@@ -88,8 +88,8 @@ fn section(context: &LetterContext) -> String {
         ));
     }
     out.push_str(&format!(
-        "<tr><td colspan=\"4\"><strong>Total restant dû</strong></td>\
-         <td class=\"montant\"><strong>{}</strong></td><td></td></tr>\n</table>\n</section>\n",
+        "<tr><td><strong>Total restant dû</strong></td><td></td><td></td><td></td>\
+         <td><strong>{}</strong></td><td></td></tr>\n</table>\n</section>\n",
         format::money(context.total(), currency)
     ));
     out
