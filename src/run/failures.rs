@@ -160,3 +160,84 @@ pub fn report(failures: &[Failure]) -> Vec<Diagnostic> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(debtor: &str, cause: &str) -> Failure {
+        Failure {
+            debtor: debtor.into(),
+            step: "send relance_1".into(),
+            cause: cause.into(),
+            diagnostic: Diagnostic::error(
+                Code::TemplateError,
+                format!("`send relance_1` to debtor {debtor} not produced: {cause}"),
+            ),
+            row: None,
+        }
+    }
+
+    #[test]
+    fn one_diagnostic_per_cause_with_the_others_counted() {
+        let mut failures: Vec<Failure> = (0..5000)
+            .map(|i| failure(&format!("D{i:04}"), "same filter"))
+            .collect();
+        failures.push(failure("X", "another"));
+        let shown = report(&failures);
+        assert_eq!(shown.len(), 2);
+        assert!(
+            shown[0].message.ends_with(
+                "(and 4999 other communication(s) alike, for D0000, D0001, D0002, D0003, D0004, …)"
+            ),
+            "{}",
+            shown[0].message
+        );
+        assert!(shown[1].message.contains("debtor X"));
+    }
+
+    #[test]
+    fn past_the_cap_the_rest_are_counted() {
+        let failures: Vec<Failure> = (0..MAX_SHOWN + 7)
+            .map(|i| failure("D", &format!("cause {i}")))
+            .collect();
+        let shown = report(&failures);
+        assert_eq!(shown.len(), MAX_SHOWN + 1);
+        assert!(
+            shown[MAX_SHOWN]
+                .message
+                .starts_with("7 more communication(s)"),
+            "{}",
+            shown[MAX_SHOWN].message
+        );
+    }
+
+    #[test]
+    fn a_row_is_pointed_at_in_the_debtors_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("debtors.csv");
+        std::fs::write(
+            &path,
+            "id,name,email\nA,A SA,a@a.lu\nB,\"B\nSA\",\"x@y.lu\r\nBcc: z@w.lu\"\nC,C SA,Jean <c@c.lu>\n",
+        )
+        .unwrap();
+        let mut failures = vec![
+            Failure {
+                row: Some((6, "Jean <c@c.lu>".into())),
+                ..failure("C", "c")
+            },
+            Failure {
+                row: Some((3, "x@y.lu\r\nBcc: z@w.lu".into())),
+                ..failure("B", "b")
+            },
+        ];
+        locate(&mut failures, &path);
+        let at = |f: &Failure| {
+            let (start, end) = f.diagnostic.range().unwrap();
+            (start.line, start.column, end.column)
+        };
+        assert_eq!(at(&failures[0]), (6, 8, 21));
+        // B's record starts on line 3; its address is on line 4.
+        assert_eq!(at(&failures[1]), (4, 6, 12));
+    }
+}
