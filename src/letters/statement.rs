@@ -4,6 +4,8 @@
 //! as an annex. Templates learn of it through `statement` (docs/templates.md)
 //! and refer to it instead of listing the invoices.
 
+use std::fmt::Write as _;
+
 use minijinja::HtmlEscape;
 
 use super::context::LetterContext;
@@ -77,15 +79,16 @@ fn section(context: &LetterContext) -> String {
          <th>Montant</th><th>Reste dû</th><th>Jours de retard</th></tr>\n",
     );
     for invoice in context.invoices.iter() {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&invoice.number),
             invoice.issue_date.format("%d/%m/%Y"),
             invoice.due_date.format("%d/%m/%Y"),
             format::money(invoice.amount, currency),
             format::money(invoice.outstanding, currency),
             invoice.days_late.max(0)
-        ));
+        );
     }
     out.push_str(&format!(
         "<tr><td><strong>Total restant dû</strong></td><td></td><td></td><td></td>\
@@ -95,6 +98,6 @@ fn section(context: &LetterContext) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    HtmlEscape(text).to_string()
+fn escape(text: &str) -> HtmlEscape<'_> {
+    HtmlEscape(text)
 }
