@@ -151,22 +151,26 @@ pub fn fold(value: &str) -> String {
         return value.to_string();
     }
     let mut out = String::with_capacity(value.len());
+    // A break was met and its space is not written yet.
     let mut pending = false;
     for c in value.chars() {
         if breaks(c) {
             pending = true;
-        } else if pending && c.is_ascii_whitespace() {
-        } else {
-            if pending {
-                let kept = out.trim_end_matches([' ', '\t']).len();
-                out.truncate(kept);
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                pending = false;
-            }
-            out.push(c);
+            continue;
         }
+        if pending {
+            // Spaces around a break become the one space.
+            if c.is_ascii_whitespace() {
+                continue;
+            }
+            let kept = out.trim_end_matches([' ', '\t']).len();
+            out.truncate(kept);
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            pending = false;
+        }
+        out.push(c);
     }
     out
 }

@@ -28,8 +28,9 @@ pub const FUEL: u64 = 2_000_000;
 /// The largest document a template may produce, in bytes.
 pub const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 
-/// The names of a template's context (docs/templates.md).
-const CONTEXT_NAMES: &[&str] = &[
+/// The names of a template's context (docs/templates.md), for the help of a
+/// misspelt one.
+pub const CONTEXT_NAMES: &[&str] = &[
     "creditor",
     "recipient",
     "debtor",
