@@ -344,3 +344,18 @@ fn an_html_emails_text_keeps_the_lines_of_addresses() {
         "{text}"
     );
 }
+
+/// The names the help for a misspelt name offers are the context's.
+#[test]
+fn the_context_names_are_those_a_template_sees() {
+    let value = context(Channel::Email, false).to_value();
+    let mut seen: Vec<String> = value
+        .try_iter()
+        .unwrap()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    seen.sort();
+    let mut names: Vec<&str> = policy::letters::templates::CONTEXT_NAMES.to_vec();
+    names.sort();
+    assert_eq!(seen, names);
+}
