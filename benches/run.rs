@@ -5,7 +5,7 @@
 //! ```text
 //! cargo bench --bench run                               # 5k to 80k invoices
 //! cargo bench --bench run -- --sizes 1000000 --runs 1
-//! cargo bench --bench run -- --policy /path/to/old/policy   # another build
+//! cargo bench --bench run -- --policy ../main/target/release/policy  # another build
 //! ```
 //!
 //! For each size it writes the book once (target/bench/one-debtor-N/), then
