@@ -99,6 +99,47 @@ pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Load
     }
 }
 
+/// Why a file could not be written, and what to do about it, by the real
+/// cause: a full disk is not a name too long, nor a permission.
+pub fn write_cause(err: &std::io::Error) -> (String, &'static str) {
+    use std::io::ErrorKind;
+    if name_too_long(err) {
+        return (
+            "a file or folder name is too long (ENAMETOOLONG)".into(),
+            "shorten the path: the outbox's or the journal's folder names are too long for the file system",
+        );
+    }
+    match err.kind() {
+        ErrorKind::StorageFull => (
+            "the disk is full".into(),
+            "free space, then run again: nothing is lost, the journal says what was done",
+        ),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => (
+            "permission denied".into(),
+            "let this user write the folder (or mount it writable), then run again",
+        ),
+        ErrorKind::NotADirectory => (
+            "a parent is not a folder".into(),
+            "a file stands where a folder of the path should be: move it away",
+        ),
+        _ => (
+            err.to_string(),
+            "fix the cause above, then run again: nothing is lost, the journal says what was done",
+        ),
+    }
+}
+
+fn name_too_long(err: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        err.raw_os_error() == Some(libc::ENAMETOOLONG)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        err.to_string().to_lowercase().contains("too long")
+    }
+}
+
 pub fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
     let what = match err.kind() {
         std::io::ErrorKind::NotFound => "not found".to_string(),

@@ -279,6 +279,8 @@ mod property {
                     policy_name: "be.policy",
                     policy_file: "be.policy",
                     policy_sha256: "",
+                    firm_file: "firm.toml",
+                    debtors_file: "debtors.csv",
                     ledger: &f.ledger,
                     templates: Some(&f.templates),
                     firm: &firm,

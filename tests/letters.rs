@@ -76,7 +76,8 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
                 days_late: 39,
                 extra: BTreeMap::new(),
             },
-        ],
+        ]
+        .into(),
         indemnity: dec("80"),
         interest: dec("154.37"),
         indemnity_if_unpaid: dec("620.28"),
@@ -318,4 +319,43 @@ fn amounts_compare_and_expose_cents() {
         panic!()
     };
     assert_eq!(text, "more|big|11090.50|EUR|1\u{202F}234,00\u{A0}€");
+}
+
+/// An HTML e-mail's text part keeps the lines of the addresses the page
+/// shows with `white-space: pre-line` (issue 11: they ran together).
+#[test]
+fn an_html_emails_text_keeps_the_lines_of_addresses() {
+    let Rendered::Email { text, .. } = templates("lu")
+        .render(
+            "mise_en_demeure",
+            Channel::Email,
+            &context(Channel::Email, false),
+        )
+        .unwrap()
+    else {
+        panic!("an e-mail");
+    };
+    assert!(
+        text.contains("Fiduciaire Martin SA\n12 rue de la Gare\nL-1611 Luxembourg"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ACME Sàrl\n3 route d'Arlon\nL-8009 Strassen"),
+        "{text}"
+    );
+}
+
+/// The names the help for a misspelt name offers are the context's.
+#[test]
+fn the_context_names_are_those_a_template_sees() {
+    let value = context(Channel::Email, false).to_value();
+    let mut seen: Vec<String> = value
+        .try_iter()
+        .unwrap()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    seen.sort();
+    let mut names: Vec<&str> = policy::letters::templates::CONTEXT_NAMES.to_vec();
+    names.sort();
+    assert_eq!(seen, names);
 }

@@ -647,7 +647,7 @@ fn a_run_that_stops_before_any_action_leaves_no_journal_file() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
-    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
+    std::fs::write(templates.join("relance_1.txt"), "{% if %}\n").unwrap();
     let policy_file = temp_policy(dir.path(), &templates);
     let out = policy()
         .arg("run")
@@ -660,7 +660,8 @@ fn a_run_that_stops_before_any_action_leaves_no_journal_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written or sent"));
+    // `policy check` finds the template's error: nothing is even opened.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was done"));
     assert_eq!(journal_files(dir.path()), BTreeSet::new());
 
     let dir = tempfile::tempdir().unwrap();
@@ -726,17 +727,18 @@ fn a_run_that_recovers_then_stops_says_what_it_wrote() {
     let mut child = paused_run(dir.path(), "2026-11-23", "after-output", 2);
     child.kill().unwrap();
     child.wait().unwrap();
-    let templates = dir.path().join("templates");
-    std::fs::create_dir(&templates).unwrap();
-    for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
-    }
-    std::fs::write(templates.join("relance_1.txt"), "{{ x | nosuchfilter }}\n").unwrap();
-    let policy_file = temp_policy(dir.path(), &templates);
+    // An SMTP server that cannot be reached stops the run after the
+    // recovery, before its first action.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = policy()
         .arg("run")
-        .arg(&policy_file)
+        .arg("policies/lu-b2b.policy")
+        .arg("--smtp")
+        .arg(format!("smtp://127.0.0.1:{port}"))
         .args([
             "--ledger",
             "examples/ledger.csv",
@@ -750,8 +752,13 @@ fn a_run_that_recovers_then_stops_says_what_it_wrote() {
         .arg(dir.path().join("outbox"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    // An unreachable server: the run cannot do its job now (exit 2).
+    assert_eq!(out.status.code(), Some(2));
+    // Diagnostics wrap their help: compared on single spaces.
+    let stderr = String::from_utf8_lossy(&out.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         stderr.contains(
             "no letter was written or sent (the journal recorded the recovery of an \

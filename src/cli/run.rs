@@ -151,6 +151,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     );
     let policy_file = args.policy.display().to_string();
     let policy_sha256 = journal::sha256_hex(source.text().as_bytes());
+    let firm_file = firm_path.display().to_string();
+    let debtors_file = args.book.debtors_name();
     let job = Job {
         plan: &plan,
         policy_name: &policy_name,
@@ -159,6 +161,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         ledger: &book,
         templates: templates.as_ref(),
         firm: &firm.firm,
+        firm_file: &firm_file,
+        debtors_file: &debtors_file,
         rates,
         as_of,
     };
@@ -171,10 +175,16 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         })?;
         context.report(&warnings);
         context.report(&prepared.skipped);
+        context.report(run::failures::report(&prepared.failed));
         let mut out = actions_table(&prepared.ready, "would do");
         summary(&mut out, &prepared, prepared.ready.len(), "would be done");
         out.push_str("dry run: nothing was written or sent\n");
-        return Ok(print_stdout(&out));
+        let exit = print_stdout(&out);
+        return Ok(if prepared.failed.is_empty() {
+            exit
+        } else {
+            Exit::Findings
+        });
     }
 
     if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -201,6 +211,10 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
+    context.report(run::failures::report(&prepared.failed));
+    if !prepared.failed.is_empty() && prepared.ready.is_empty() {
+        note("no communication could be produced: nothing was written or sent");
+    }
 
     let mut done: Vec<&Ready> = Vec::new();
     let mut uncertain = Vec::new();
@@ -270,7 +284,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         head.hash
     );
     let exit = print_stdout(&out);
-    Ok(if uncertain.is_empty() {
+    Ok(if uncertain.is_empty() && prepared.failed.is_empty() {
         exit
     } else {
         Exit::Findings
@@ -306,7 +320,13 @@ fn ready(
     })?;
     writable(&args.outbox, &nothing_written(journal)).map_err(|d| fail(d, Exit::Failure))?;
     let transport = match &args.smtp {
-        Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|d| fail(d, Exit::Failure))?),
+        Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|mut d| {
+            // Say exactly what the run wrote before it stopped.
+            if let Some(help) = d.help.as_mut() {
+                *help = help.replace("nothing was produced", &nothing_written(journal));
+            }
+            fail(d, Exit::Failure)
+        })?),
         None => None,
     };
     journal
@@ -365,8 +385,11 @@ fn prepare(
     known: &dyn Known,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Prepared, Failed> {
-    let mut prepared =
-        run::prepare(job, known).map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?;
+    let mut prepared = run::prepare(job, known).map_err(|errors| {
+        note("the templates cannot serve the policy: nothing was written or sent");
+        (Diagnostics::from(errors), Exit::Findings)
+    })?;
+    run::locate(&mut prepared.failed, Path::new(job.debtors_file));
     warnings.append(&mut prepared.warnings);
     Ok(prepared)
 }
@@ -384,13 +407,12 @@ fn writable(outbox: &Path, nothing_written: &str) -> Result<(), Diagnostic> {
         })
         .and_then(|mut probe| std::io::Write::write_all(&mut probe, b"ok"))
         .map_err(|e| {
+            let (why, help) = crate::load::write_cause(&e);
             Diagnostic::error(
                 Code::WriteFailed,
-                format!("cannot write in the outbox `{}`: {e}", outbox.display()),
+                format!("cannot write in the outbox `{}`: {why}", outbox.display()),
             )
-            .with_help(format!(
-                "check the folder's permissions and free space; {nothing_written}"
-            ))
+            .with_help(format!("{help}; {nothing_written}"))
             .in_path(outbox.display().to_string())
         })
 }
@@ -444,7 +466,7 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
                 a.step.id.clone(),
                 a.channel.clone(),
                 a.recipient.clone(),
-                a.invoices.join(" "),
+                invoices(&a.invoices),
                 a.claimed
                     .map(|c| letters::format::money(c, a.currency.as_deref().unwrap_or("EUR")))
                     .unwrap_or_default(),
@@ -456,6 +478,20 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
         "debtor", "step", "channel", "to", "invoices", "claimed", "output",
     ];
     format!("{verb}:\n{}", table_text(&header, &rows, &[]))
+}
+
+/// A communication's invoices for the table: all of a few, the first of
+/// many (the journal and the output list them all).
+fn invoices(numbers: &[String]) -> String {
+    const SHOWN: usize = 6;
+    if numbers.len() <= SHOWN {
+        return numbers.join(" ");
+    }
+    format!(
+        "{} … ({} invoices)",
+        numbers[..SHOWN - 1].join(" "),
+        numbers.len()
+    )
 }
 
 fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
@@ -477,6 +513,13 @@ fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
             out,
             "{} action(s) not produced: an address is missing (see above)",
             prepared.skipped.len()
+        );
+    }
+    if !prepared.failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} action(s) failed: not produced, not recorded (see above); the next run tries them again",
+            prepared.failed.len()
         );
     }
     if !prepared.held.is_empty() {

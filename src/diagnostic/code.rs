@@ -164,6 +164,8 @@ codes! {
     UnsafePath => "policy::unsafe_path",
     TemplatesOutside => "policy::templates_outside",
     BackdatedRun => "policy::backdated_run",
+    // run: a template past its limits (issue 17; docs/diagnostics.md "Journal, letters and money")
+    TemplateLimit => "policy::template_limit",
 }
 
 impl std::fmt::Display for Code {

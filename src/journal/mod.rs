@@ -745,15 +745,13 @@ fn parent(path: &Path) -> &Path {
 }
 
 fn write_failed(path: &Path, err: &std::io::Error) -> Diagnostic {
-    let why = match err.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
-        std::io::ErrorKind::NotADirectory => "a parent is not a folder".to_string(),
-        _ => err.to_string(),
-    };
-    Diagnostic::error(Code::WriteFailed, format!("cannot write `{}`: {why}", path.display()))
-        .with_help("free space or fix the permissions, then run again: nothing is lost, the journal says what was done")
-        .in_path(path.display().to_string())
+    let (why, help) = crate::load::write_cause(err);
+    Diagnostic::error(
+        Code::WriteFailed,
+        format!("cannot write `{}`: {why}", path.display()),
+    )
+    .with_help(help)
+    .in_path(path.display().to_string())
 }
 
 /// A journal that fails verification stops the run before anything.

@@ -264,7 +264,9 @@ impl Action {
     /// `2026-11-23/ACME/send_relance_1-debtor-email-1a2b3c4d.eml`. Unique for
     /// a debtor, step, recipient, channel, day and set of invoices (the last
     /// part hashes the invoice numbers), so that a second letter the same day
-    /// for newly due invoices does not collide with the first.
+    /// for newly due invoices does not collide with the first. The debtor's
+    /// folder is [`folder_name`]; every part is bounded, so that no id or
+    /// template name makes a path a file system refuses.
     pub fn file_name(&self, extension: &str) -> String {
         let mut invoices = self.invoices.clone();
         invoices.sort();
@@ -272,12 +274,12 @@ impl Action {
         format!(
             "{}/{}/{}-{}-{}-{}.{}",
             self.date,
-            slug(&self.debtor),
-            slug(&self.step.id),
-            slug(&self.recipient),
-            slug(&self.channel),
+            folder_name(&self.debtor),
+            bounded(slug(&self.step.id)),
+            bounded(slug(&self.recipient)),
+            bounded(slug(&self.channel)),
             &digest[..8],
-            slug(extension)
+            bounded(slug(extension))
         )
     }
 
@@ -290,6 +292,70 @@ impl Action {
             channel: self.channel.clone(),
         })
     }
+}
+
+/// The longest debtor id used as its folder's name as it is.
+const PLAIN_MAX: usize = 64;
+/// How much of an odd id its folder's name keeps, for people.
+const PREFIX_MAX: usize = 40;
+
+/// The outbox folder of a debtor: the id itself when it is a plain name
+/// (ASCII letters, digits, `-`, `_`, `.`, at most 64 bytes, not hidden, not
+/// a name Windows reserves); otherwise a readable prefix, `~` and 16 hex
+/// digits of the id's SHA-256 (`Société_Générale_Sàrl~3f9c…`). A plain name
+/// never holds `~`, so two different ids never share a folder
+/// (docs/run.md).
+pub fn folder_name(id: &str) -> String {
+    if is_plain(id) {
+        return id.to_string();
+    }
+    let mut prefix = String::new();
+    for c in slug(id).chars() {
+        if prefix.len() + c.len_utf8() > PREFIX_MAX {
+            break;
+        }
+        prefix.push(c);
+    }
+    let prefix = prefix.trim_start_matches(['.', '-']);
+    format!("{prefix}~{}", &sha256_hex(id.as_bytes())[..16])
+}
+
+fn is_plain(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= PLAIN_MAX
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !id.starts_with(['.', '-'])
+        && !id.ends_with('.')
+        && !reserved(id)
+}
+
+/// Names Windows gives to devices (`CON`, `NUL.txt`, `com1`): a file or
+/// folder cannot have them.
+fn reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
+/// A part of a file name (a step, a recipient) shortened past 60 bytes to a
+/// prefix and a hash of the whole.
+fn bounded(part: String) -> String {
+    const MAX: usize = 60;
+    if part.len() <= MAX {
+        return part;
+    }
+    let mut prefix = String::new();
+    for c in part.chars() {
+        if prefix.len() + c.len_utf8() > MAX - 17 {
+            break;
+        }
+        prefix.push(c);
+    }
+    format!("{prefix}~{}", &sha256_hex(part.as_bytes())[..16])
 }
 
 /// A name safe in any file system: letters and digits (accents kept),
@@ -435,10 +501,8 @@ mod tests {
         let mut a = action();
         a.debtor = "../ACME/Sàrl".into();
         let name = a.file_name("eml");
-        assert!(
-            name.starts_with("2026-11-23/.._ACME_Sàrl/send_relance_1-debtor-email-"),
-            "{name}"
-        );
+        assert!(name.starts_with("2026-11-23/_ACME_Sàrl~"), "{name}");
+        assert!(name.contains("/send_relance_1-debtor-email-"), "{name}");
         assert!(name.ends_with(".eml"));
         assert_eq!(name.matches('/').count(), 2);
         let mut b = a.clone();
@@ -448,7 +512,53 @@ mod tests {
         c.invoices.reverse();
         assert_eq!(a.file_name("eml"), c.file_name("eml"));
         c.debtor = "..".into();
-        assert!(c.file_name("eml").contains("/_/"));
+        assert!(c.file_name("eml").contains("/_~"), "{}", c.file_name("eml"));
+    }
+
+    #[test]
+    fn debtor_folders_are_bounded_and_never_shared() {
+        assert_eq!(folder_name("D00012"), "D00012");
+        assert_eq!(folder_name("ACME-SA_2.b"), "ACME-SA_2.b");
+        let odd = [
+            "A".repeat(300),
+            format!("{}B", "A".repeat(300)),
+            "a/b".into(),
+            "a:b".into(),
+            "a_b~0123456789abcdef".into(),
+            "..".into(),
+            ".cache".into(),
+            "con".into(),
+            "NUL.txt".into(),
+            "LPT1".into(),
+            "x\ty".into(),
+            "x\u{0}y".into(),
+            "Sàrl".into(),
+            String::new(),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for id in &odd {
+            let folder = folder_name(id);
+            assert!(folder.len() <= 64, "{folder}");
+            assert!(folder.contains('~'), "{id:?} -> {folder}");
+            assert!(!folder.starts_with('.'), "{folder}");
+            assert!(
+                folder
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_.~".contains(c)),
+                "{folder}"
+            );
+            assert!(seen.insert(folder), "{id:?} shares a folder");
+        }
+        // The examples of docs/run.md.
+        assert_eq!(
+            folder_name("Société Générale/LU"),
+            "Société_Générale_LU~4a791c1f2237a8e3"
+        );
+        assert_eq!(
+            folder_name(&"A".repeat(300)),
+            format!("{}~4daeb9ac8be20328", "A".repeat(40))
+        );
+        assert!(!seen.contains("a_b"));
     }
 
     #[test]

@@ -70,6 +70,34 @@ const COLUMNS: &[&str] = &[
 ];
 const REQUIRED: &[&str] = &["id", "name", "kind"];
 
+/// Contact columns read by name (docs/ledger.md), kept among the debtor's
+/// other columns so that templates see them too (`debtor.phone`).
+impl Debtor {
+    /// The debtor's phone number (the `phone` column).
+    pub fn phone(&self) -> Option<&str> {
+        self.contact("phone")
+    }
+
+    /// The guarantor's e-mail address (`guarantor_email`).
+    pub fn guarantor_email(&self) -> Option<&str> {
+        self.contact("guarantor_email")
+    }
+
+    /// The guarantor's phone number (`guarantor_phone`).
+    pub fn guarantor_phone(&self) -> Option<&str> {
+        self.contact("guarantor_phone")
+    }
+
+    /// A contact column's value, trimmed; `None` when absent or empty.
+    fn contact(&self, column: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(name, _)| name == column)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+    }
+}
+
 /// Reads a debtors CSV file. `Err`: the file cannot be read.
 pub fn read_csv(
     path: &Path,

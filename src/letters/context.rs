@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
-use minijinja::value::{DynObject, Object, ObjectRepr};
+use minijinja::value::{DynObject, Enumerator, Object, ObjectRepr};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -59,13 +59,18 @@ impl Debtor {
         }
     }
 
-    /// The guarantor as a recipient, if there is one (no e-mail is known).
+    /// The guarantor as a recipient, if there is one, with the debtors
+    /// file's `guarantor_email` when it gives one.
     pub fn guarantor_party(&self) -> Option<Party> {
         let name = self.guarantor.as_ref().filter(|n| !n.trim().is_empty())?;
         Some(Party {
             name: name.clone(),
             address: self.guarantor_address.clone().unwrap_or_default(),
-            email: String::new(),
+            email: self
+                .extra
+                .get("guarantor_email")
+                .map(|e| e.trim().to_string())
+                .unwrap_or_default(),
         })
     }
 }
@@ -79,7 +84,8 @@ pub struct InvoiceLine {
     pub amount: Decimal,
     pub outstanding: Decimal,
     pub days_late: i64,
-    /// The ledger row's other columns (e.g. `description`), by header.
+    /// The ledger row's other columns (e.g. `description`), by header; an
+    /// empty cell is an empty text, so that every row has every column.
     pub extra: BTreeMap<String, String>,
 }
 
@@ -94,7 +100,9 @@ pub struct LetterContext {
     pub to_guarantor: bool,
     /// How this copy travels.
     pub channel: Channel,
-    pub invoices: Vec<InvoiceLine>,
+    /// Shared with the template value, which builds an invoice's fields only
+    /// when a template reads them (a statement of 1,000,000 invoices).
+    pub invoices: Arc<[InvoiceLine]>,
     /// Recovery indemnity claimed in this letter (all listed invoices).
     pub indemnity: Decimal,
     /// Late interest claimed as of `today` (all listed invoices).
@@ -117,27 +125,15 @@ impl LetterContext {
     }
 
     /// The template value: maps and lists, amounts as [`Money`] values, dates
-    /// as ISO `YYYY-MM-DD` strings (the `date` filter formats them).
+    /// as ISO `YYYY-MM-DD` strings (the `date` filter formats them), and
+    /// `statement`: none, or the count of invoices a statement lists when
+    /// they are too many for the text ([`super::statement`]).
     pub fn to_value(&self) -> Value {
         let money = |amount: Decimal| Money::value(amount, &self.currency);
-        let invoices: Vec<Value> = self
-            .invoices
-            .iter()
-            .map(|invoice| {
-                let mut map: BTreeMap<String, Value> = invoice
-                    .extra
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                    .collect();
-                map.insert("number".into(), Value::from(invoice.number.as_str()));
-                map.insert("issue_date".into(), iso(invoice.issue_date));
-                map.insert("due_date".into(), iso(invoice.due_date));
-                map.insert("amount".into(), money(invoice.amount));
-                map.insert("outstanding".into(), money(invoice.outstanding));
-                map.insert("days_late".into(), Value::from(invoice.days_late));
-                Value::from(map)
-            })
-            .collect();
+        let invoices = Value::from_object(InvoiceList {
+            lines: Arc::clone(&self.invoices),
+            currency: self.currency.clone(),
+        });
         let debtor = &self.debtor;
         let mut debtor_map: BTreeMap<String, Value> = debtor
             .extra
@@ -173,7 +169,16 @@ impl LetterContext {
             ("address", &party.address),
             ("email", &party.email),
         ]);
+        let statement = if super::statement::needed(self.invoices.len()) {
+            minijinja::context! {
+                count => self.invoices.len(),
+                file => super::statement::FILE_NAME,
+            }
+        } else {
+            Value::from(())
+        };
         minijinja::context! {
+            statement => statement,
             currency => self.currency.as_str(),
             creditor => creditor,
             recipient => recipient,
@@ -188,6 +193,40 @@ impl LetterContext {
             indemnity_if_unpaid => money(self.indemnity_if_unpaid),
             today => iso(self.today),
         }
+    }
+}
+
+/// `invoices` in a template: a list whose items are built when read.
+#[derive(Debug)]
+struct InvoiceList {
+    lines: Arc<[InvoiceLine]>,
+    currency: String,
+}
+
+impl Object for InvoiceList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let invoice = self.lines.get(key.as_usize()?)?;
+        let money = |amount: Decimal| Money::value(amount, &self.currency);
+        let mut map: BTreeMap<String, Value> = invoice
+            .extra
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
+        map.insert("number".into(), Value::from(invoice.number.as_str()));
+        map.insert("issue_date".into(), iso(invoice.issue_date));
+        map.insert("due_date".into(), iso(invoice.due_date));
+        map.insert("amount".into(), money(invoice.amount));
+        map.insert("outstanding".into(), money(invoice.outstanding));
+        map.insert("days_late".into(), Value::from(invoice.days_late));
+        Some(Value::from(map))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.lines.len())
     }
 }
 

@@ -7,6 +7,7 @@
 //!   channel ([`Rendered`]).
 //! - [`email::build`]: an RFC 5322 message with a reproducible `Date` and
 //!   `Message-ID`.
+//! - [`statement`]: the table of many invoices, attached or annexed.
 //! - [`tasks`]: calls and routes as CSV rows.
 //! - [`firm`]: the firm's details from `firm.toml`.
 //! - [`format`]: `1 234,56 €`, `23 novembre 2026`.
@@ -15,6 +16,7 @@ pub mod context;
 pub mod email;
 pub mod firm;
 pub mod format;
+pub mod statement;
 pub mod tasks;
 pub mod templates;
 
@@ -33,12 +35,18 @@ pub struct Produced {
 
 /// Turns a rendered communication into the bytes of its output file: an
 /// `.eml` message for an e-mail, the HTML page for a letter, the text for an
-/// SMS.
+/// SMS. Over [`statement::INLINE_MAX`] invoices, the e-mail carries the
+/// statement as an attachment and the letter as an annex.
 pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced, Diagnostic> {
+    let with_statement = statement::needed(context.invoices.len());
     Ok(match rendered {
         Rendered::Letter { html } => Produced {
             extension: "html",
-            bytes: html.clone().into_bytes(),
+            bytes: if with_statement {
+                statement::annex(html, context).into_bytes()
+            } else {
+                html.clone().into_bytes()
+            },
         },
         Rendered::Sms { text } => Produced {
             extension: "txt",
@@ -49,7 +57,16 @@ pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced,
             text,
             html,
         } => {
-            let built = email::build(&email::Email {
+            let attachments = if with_statement {
+                vec![email::Attachment {
+                    file_name: statement::FILE_NAME.to_string(),
+                    content_type: "text/html; charset=utf-8".to_string(),
+                    bytes: statement::page(context).into_bytes(),
+                }]
+            } else {
+                Vec::new()
+            };
+            let built = email::build(email::Email {
                 from_name: &context.creditor.name,
                 from_address: &context.creditor.email,
                 to_name: &context.recipient.name,
@@ -58,6 +75,7 @@ pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced,
                 text,
                 html: html.as_deref(),
                 date: context.today,
+                attachments,
             })?;
             Produced {
                 extension: "eml",

@@ -2,7 +2,9 @@
 //! a letter, `NAME.txt` an e-mail or SMS text. Every template is compiled
 //! when the folder is loaded, so a syntax error stops a run before anything
 //! is produced. Which file serves which channel, and the fallbacks when one
-//! form is missing, are in `docs/templates.md`.
+//! form is missing, are in `docs/templates.md`. A render is bounded: the
+//! engine's fuel and a maximum size per document ([`FUEL`], [`MAX_OUTPUT`])
+//! stop a template that would run for minutes or fill the disk.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,33 @@ use super::format;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 use crate::vocab::Channel;
+
+/// The work one render may do, in minijinja's fuel (about one unit per
+/// instruction, and one per 64 bytes of data made): a letter takes a few
+/// thousand; listing 10,000 invoices inline about half a million.
+pub const FUEL: u64 = 2_000_000;
+
+/// The largest document a template may produce, in bytes.
+pub const MAX_OUTPUT: usize = 8 * 1024 * 1024;
+
+/// The names of a template's context (docs/templates.md), for the help of a
+/// misspelt one.
+pub const CONTEXT_NAMES: &[&str] = &[
+    "creditor",
+    "recipient",
+    "debtor",
+    "to_guarantor",
+    "channel",
+    "invoices",
+    "statement",
+    "total",
+    "indemnity",
+    "interest",
+    "claimed",
+    "indemnity_if_unpaid",
+    "today",
+    "currency",
+];
 
 /// The forms a template exists in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -211,6 +240,29 @@ impl Templates {
         }
     }
 
+    /// The file that serves `channel` for template `name` (docs/templates.md):
+    /// e-mail prefers `NAME.txt`, paper `NAME.html`, SMS takes `NAME.txt`.
+    fn serving(&self, name: &str, channel: Channel) -> (String, bool) {
+        let forms = self.forms(name).unwrap_or_default();
+        let html = match channel {
+            Channel::Email => !forms.txt,
+            Channel::Sms => false,
+            Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
+        };
+        let extension = if html { "html" } else { "txt" };
+        (format!("{name}.{extension}"), html)
+    }
+
+    /// The file serving `channel` for `name` when it lists the invoices
+    /// without a word of `statement`: a letter over many invoices then lists
+    /// them all in its text as well as in the statement.
+    pub fn ignores_statement(&self, name: &str, channel: Channel) -> Option<String> {
+        let (file, _) = self.serving(name, channel);
+        let template = self.env.get_template(&file).ok()?;
+        let names = template.undeclared_variables(false);
+        (names.contains("invoices") && !names.contains("statement")).then_some(file)
+    }
+
     /// Renders `name` for `channel` (see `docs/templates.md` for which file
     /// serves which channel).
     pub fn render(
@@ -220,74 +272,154 @@ impl Templates {
         context: &LetterContext,
     ) -> Result<Rendered, Diagnostic> {
         self.check(name, channel)?;
-        let forms = self.forms(name).unwrap_or_default();
+        let (file, html) = self.serving(name, channel);
         let value = context.to_value();
-        match channel {
-            Channel::Email => {
-                if forms.txt {
-                    let text = self.render_file(&format!("{name}.txt"), &value)?;
-                    let (subject, body) = self.split_subject(&format!("{name}.txt"), &text)?;
-                    Ok(Rendered::Email {
-                        subject,
-                        text: body,
-                        html: None,
-                    })
-                } else {
-                    let html = self.render_file(&format!("{name}.html"), &value)?;
-                    let subject = html_title(&html).ok_or_else(|| {
-                        Diagnostic::error(
-                            Code::TemplateError,
-                            format!("the e-mail `{name}.html` has no `<title>` to use as its subject"),
-                        )
-                        .with_help("give the page a `<title>`, or write the e-mail as `NAME.txt` starting with `Objet : …`")
-                        .in_path(self.path(&format!("{name}.html")))
-                    })?;
-                    let text = html_to_text(&html);
-                    Ok(Rendered::Email {
-                        subject,
-                        text,
-                        html: Some(html),
-                    })
+        let rendered = self.render_file(&file, &value, context)?;
+        Ok(match (channel, html) {
+            (Channel::Email, false) => {
+                let (subject, text) = self.split_subject(&file, &rendered)?;
+                Rendered::Email {
+                    subject,
+                    text,
+                    html: None,
                 }
             }
-            Channel::Sms => {
-                let file = format!("{name}.txt");
-                let text = self.render_file(&file, &value)?;
-                let body = match self.split_subject(&file, &text) {
+            (Channel::Email, true) => {
+                let subject = html_title(&rendered).ok_or_else(|| {
+                    Diagnostic::error(
+                        Code::TemplateError,
+                        format!("the e-mail `{file}` has no `<title>` to use as its subject"),
+                    )
+                    .with_help("give the page a `<title>`, or write the e-mail as `NAME.txt` starting with `Objet : …`")
+                    .in_path(self.path(&file))
+                })?;
+                Rendered::Email {
+                    subject,
+                    text: html_to_text(&rendered),
+                    html: Some(rendered),
+                }
+            }
+            (Channel::Sms, _) => {
+                let body = match self.split_subject(&file, &rendered) {
                     Ok((_, body)) => body,
-                    Err(_) => text,
+                    Err(_) => rendered,
                 };
-                Ok(Rendered::Sms {
+                Rendered::Sms {
                     text: body.trim().to_string(),
-                })
-            }
-            Channel::Courrier | Channel::Recommande | Channel::Huissier => {
-                if forms.html {
-                    let html = self.render_file(&format!("{name}.html"), &value)?;
-                    Ok(Rendered::Letter { html })
-                } else {
-                    let file = format!("{name}.txt");
-                    let text = self.render_file(&file, &value)?;
-                    let (subject, body) = match self.split_subject(&file, &text) {
-                        Ok((subject, body)) => (Some(subject), body),
-                        Err(_) => (None, text),
-                    };
-                    Ok(Rendered::Letter {
-                        html: printable_page(context, subject.as_deref(), &body),
-                    })
                 }
             }
-        }
+            (_, true) => Rendered::Letter { html: rendered },
+            (_, false) => {
+                let (subject, body) = match self.split_subject(&file, &rendered) {
+                    Ok((subject, body)) => (Some(subject), body),
+                    Err(_) => (None, rendered),
+                };
+                Rendered::Letter {
+                    html: printable_page(context, subject.as_deref(), &body),
+                }
+            }
+        })
     }
 
-    fn render_file(&self, file: &str, value: &Value) -> Result<String, Diagnostic> {
+    fn render_file(
+        &self,
+        file: &str,
+        value: &Value,
+        context: &LetterContext,
+    ) -> Result<String, Diagnostic> {
         let template = self
             .env
             .get_template(file)
             .map_err(|e| self.diagnostic(file, &e))?;
-        template
-            .render(value.clone())
-            .map_err(|e| self.diagnostic(file, &e))
+        let mut out = Bounded::default();
+        match template.render_captured_to(value.clone(), &mut out) {
+            Ok(_) => Ok(String::from_utf8(out.bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+            Err(e) if out.over || e.kind() == ErrorKind::OutOfFuel => {
+                Err(self.limit(file, &e, out.over))
+            }
+            Err(e) => {
+                let mut d = self.diagnostic(file, &e);
+                if e.kind() == ErrorKind::UndefinedError {
+                    if let Some(why) = self.undefined(&e, context) {
+                        d.message = format!("{} ({why})", d.message);
+                    }
+                }
+                Err(d)
+            }
+        }
+    }
+
+    /// A template stopped by [`FUEL`] or [`MAX_OUTPUT`].
+    fn limit(&self, file: &str, err: &Error, too_large: bool) -> Diagnostic {
+        let message = if too_large {
+            format!(
+                "template `{file}` produces a document larger than {} MiB: it was stopped",
+                MAX_OUTPUT / (1024 * 1024)
+            )
+        } else {
+            format!(
+                "template `{file}` does too much work (past {FUEL} steps of the template engine): it was stopped"
+            )
+        };
+        let d = Diagnostic::error(Code::TemplateLimit, message).with_help(
+            "a loop over a huge range, or a text built by doubling, never ends in a letter; \
+             a letter over many invoices lists them through `statement` (see docs/templates.md)",
+        );
+        match self.sources.get(err.name().unwrap_or(file)) {
+            Some(source) => {
+                let span = match (err.range(), err.line()) {
+                    (Some(range), _) => Span::new(range.start, range.end),
+                    (None, Some(line)) => line_span(source.text(), line),
+                    (None, None) => Span::new(0, 0),
+                };
+                d.with_label(span, "stopped here").in_source(source)
+            }
+            None => d.in_path(self.path(file)),
+        }
+    }
+
+    /// Why a value a template uses is undefined, in the terms of the files
+    /// it comes from: `invoice.chantier` when the ledger has no such column,
+    /// a near name for a misspelt one.
+    fn undefined(&self, err: &Error, context: &LetterContext) -> Option<String> {
+        // minijinja says "`invoice.chantier` is undefined".
+        let detail = err.detail()?;
+        let expression = detail.split('`').nth(1)?;
+        let Some((root, rest)) = expression.split_once('.') else {
+            return crate::suggest::did_you_mean(expression, CONTEXT_NAMES.iter().copied());
+        };
+        let name = rest
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .filter(|n| !n.is_empty())?;
+        match root {
+            "debtor" => Some(format!(
+                "debtor {} has no `{name}`: the debtors file has no such column",
+                context.debtor.id
+            )),
+            "creditor" => Some(format!(
+                "the firm's details have no `{name}` (keys: name, address, email, phone, company_id, iban)"
+            )),
+            "recipient" => Some(format!(
+                "a recipient has `name`, `address` and `email`, not `{name}`"
+            )),
+            _ if CONTEXT_NAMES.contains(&root) => None,
+            // A loop variable: the invoices are the context's only list.
+            _ => {
+                let invoice = context.invoices.first()?;
+                let columns: Vec<&str> = invoice.extra.keys().map(String::as_str).collect();
+                let known = if columns.is_empty() {
+                    "it has no other column".to_string()
+                } else {
+                    format!("its other columns: {}", columns.join(", "))
+                };
+                Some(format!(
+                    "invoice {} of debtor {} has no `{name}`: the ledger has no such column; {known}",
+                    invoice.number, context.debtor.id
+                ))
+            }
+        }
     }
 
     /// `Objet : …` (or `Subject: …`) on the first line, then the body
@@ -399,6 +531,7 @@ fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_debug(true);
+    env.set_fuel(Some(FUEL));
     env.add_filter("money", money_filter);
     env.add_filter("date", date_filter);
     env.add_filter("add_days", add_days_filter);
@@ -465,13 +598,61 @@ fn html_title(html: &str) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
+/// A render's output, refused past [`MAX_OUTPUT`] bytes.
+#[derive(Default)]
+struct Bounded {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT {
+            self.over = true;
+            return Err(std::io::Error::other("document too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A readable text version of an HTML page (an e-mail's text alternative),
 /// unwrapped: mail clients wrap, and a wrap must not split `11 324,87 €`.
-fn html_to_text(html: &str) -> String {
+/// The page's own CSS is applied, so that an address shown on several lines
+/// with `white-space: pre-line` keeps its lines in the text too.
+pub fn html_to_text(html: &str) -> String {
+    let html = pre_line_as_pre_wrap(html);
     html2text::config::plain_no_decorate()
         .no_table_borders()
+        .use_doc_css()
         .string_from_read(html.as_bytes(), 500)
         .unwrap_or_else(|_| html.to_string())
+}
+
+/// html2text knows `white-space: pre` and `pre-wrap` but not `pre-line`
+/// (lines kept, spaces collapsed), which letters use for addresses; for a
+/// text rendering `pre-wrap` is the nearest.
+fn pre_line_as_pre_wrap(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains("pre-line") {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("pre-line") {
+        let before = rest[..at].trim_end();
+        let declared = before
+            .strip_suffix(':')
+            .is_some_and(|b| b.trim_end().to_ascii_lowercase().ends_with("white-space"));
+        out.push_str(&rest[..at]);
+        out.push_str(if declared { "pre-wrap" } else { "pre-line" });
+        rest = &rest[at + "pre-line".len()..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// A text letter (`NAME.txt` sent on paper) as a printable A4 page: sender,

@@ -6,8 +6,17 @@
 //! - [`plan`]: events → one action per debtor, step, recipient and channel;
 //! - [`money`]: what a letter claims per invoice;
 //! - [`produce`]: an action's journal record and output bytes;
+//! - [`failures`]: communications that could not be produced, located and
+//!   reported;
 //! - [`smtp`]: `--smtp`, lettre's SMTP transport.
+//!
+//! One communication that cannot be produced (a malformed address, a
+//! template failing on its data, a template past its limits) is reported and
+//! left out; the others go out. Only a problem of the templates folder itself
+//! (a template that does not compile, or is missing for a channel) stops the
+//! run before anything, since it would fail every letter alike.
 
+pub mod failures;
 pub mod money;
 pub mod plan;
 pub mod produce;
@@ -25,8 +34,9 @@ use crate::letters::{Firm, Templates};
 use crate::plan::{Plan, StepId};
 use crate::simulate::{self, AsWritten, Event, Journaled, RunsFrom, Window};
 
+pub use failures::locate;
 pub use plan::{DayPlan, Held, Medium, Planned};
-pub use produce::Ready;
+pub use produce::{Failure, Ready};
 
 /// What a run works from.
 pub struct Job<'a> {
@@ -40,6 +50,10 @@ pub struct Job<'a> {
     pub ledger: &'a Ledger,
     pub templates: Option<&'a Templates>,
     pub firm: &'a Firm,
+    /// The firm's details file and the debtors file, as diagnostics name
+    /// them.
+    pub firm_file: &'a str,
+    pub debtors_file: &'a str,
     pub rates: &'a RateTable,
     pub as_of: NaiveDate,
 }
@@ -84,14 +98,18 @@ pub struct Prepared {
     pub ready: Vec<Ready>,
     /// Actions that cannot go out yet (no address), with why.
     pub skipped: Vec<Diagnostic>,
+    /// Actions that could not be produced (see [`Failure`]): not recorded,
+    /// tried again by the next run.
+    pub failed: Vec<Failure>,
     /// Steps kept for later runs by the catch-up rule.
     pub held: Vec<Held>,
     /// Worth saying, not stopping for (a rate past the table's end).
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Plans and renders the run's day. Every template problem is reported
-/// (`Err`), so that a run with one broken template produces nothing.
+/// Plans and renders the run's day. A communication that cannot be produced
+/// is in [`Prepared::failed`]; `Err` holds the problems of the templates
+/// folder that would fail every communication alike (each said once).
 pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnostic>> {
     let ledger = job.ledger;
     let first_days: Vec<Option<NaiveDate>> = ledger
@@ -145,12 +163,17 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         match produce::produce(&inputs, planned, &mut prepared.warnings) {
             Ok(produce::Produced::Ready(ready)) => prepared.ready.push(*ready),
             Ok(produce::Produced::Skipped(why)) => prepared.skipped.push(why),
-            // One broken template fails every letter using it: say it once.
+            Ok(produce::Produced::Failed(failure)) => prepared.failed.push(*failure),
+            // A missing template fails every letter using it: say it once.
             Err(e) if errors.iter().any(|seen| same(seen, &e)) => {}
             Err(e) => errors.push(e),
         }
     }
-    prepared.warnings.dedup_by(|a, b| same(a, b));
+    // Said once, however many letters had it.
+    let mut seen = std::collections::HashSet::new();
+    prepared
+        .warnings
+        .retain(|w| seen.insert((w.code, w.message.clone())));
     if errors.is_empty() {
         Ok(prepared)
     } else {

@@ -105,10 +105,11 @@ pub fn plan_day(
 ) -> DayPlan {
     let refs = step_refs(plan);
     let mut day_plan = DayPlan::default();
+    let mut held_seen: std::collections::HashSet<(InvoiceId, StepId, NaiveDate)> =
+        std::collections::HashSet::new();
     for &(invoice, step, due) in &simulation.held {
-        let held = Held { invoice, step, due };
-        if !day_plan.held.contains(&held) {
-            day_plan.held.push(held);
+        if held_seen.insert((invoice, step, due)) {
+            day_plan.held.push(Held { invoice, step, due });
         }
     }
     type GroupKey = (DebtorId, StepId, String, Medium);

@@ -42,10 +42,31 @@ pub enum Produced {
     Ready(Box<Ready>),
     /// Cannot go out (no address known): left for a later run, with why.
     Skipped(Diagnostic),
+    /// Cannot be produced for a reason of its own (its debtor's data, a
+    /// template failing on it): not produced, not recorded; the run goes on
+    /// with the others and exits 1.
+    Failed(Box<Failure>),
 }
 
-/// Renders `planned`. A template error is an `Err`: the run stops before
-/// producing anything.
+/// One communication that could not be produced.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub debtor: String,
+    /// The step's id (`send relance_1`).
+    pub step: String,
+    /// What failures of one cause share (a template failing on every letter
+    /// is reported once, with the count).
+    pub cause: String,
+    pub diagnostic: Diagnostic,
+    /// The debtor's line in the debtors file and the value at fault, when
+    /// the cause is there ([`super::locate`] points the diagnostic at it).
+    pub row: Option<(u32, String)>,
+}
+
+/// Renders `planned`. `Err` is a problem of the policy's templates folder
+/// that fails every communication alike (no folder, no template for the
+/// channel): the run stops before producing anything. A problem of this
+/// one communication is [`Produced::Failed`].
 pub fn produce(
     inputs: &Inputs<'_>,
     planned: &Planned,
@@ -54,12 +75,17 @@ pub fn produce(
     let ledger = inputs.job.ledger;
     let debtor = ledger.debtor(planned.debtor);
     let currency = inputs.job.plan.currency.value;
+    let failed = |diagnostic: Diagnostic, row: Option<(u32, String)>| {
+        Ok(Produced::Failed(Box::new(failure(
+            debtor, planned, diagnostic, row,
+        ))))
+    };
     let mut lines = Vec::with_capacity(planned.invoices.len());
     let mut claims = Vec::with_capacity(planned.invoices.len());
     for &id in &planned.invoices {
         let invoice = ledger.invoice(id);
         let events = inputs.events.get(&id).map_or(&[][..], Vec::as_slice);
-        let claim = invoice_claim(
+        let claim = match invoice_claim(
             inputs.job.plan,
             ledger,
             invoice,
@@ -67,7 +93,10 @@ pub fn produce(
             inputs.job.as_of,
             inputs.job.rates,
             warnings,
-        )?;
+        ) {
+            Ok(claim) => claim,
+            Err(d) => return failed(d, None),
+        };
         lines.push(InvoiceLine {
             number: invoice.reference.to_string(),
             issue_date: invoice.issued,
@@ -75,9 +104,10 @@ pub fn produce(
             amount: invoice.amount,
             outstanding: claim.outstanding,
             days_late: (inputs.job.as_of - invoice.due).num_days(),
+            // Every column of the file, empty cells too: a template using
+            // `invoice.chantier` works on the rows where it is blank.
             extra: ledger
                 .attributes(&invoice.attributes)
-                .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         });
@@ -85,9 +115,10 @@ pub fn produce(
     }
     let sum = |f: fn(&InvoiceClaim) -> Decimal| claims.iter().map(f).sum::<Decimal>();
     let claimed = sum(InvoiceClaim::claimed);
-    let to = match address(debtor, planned) {
-        Ok(to) => to,
-        Err(missing) => return Ok(Produced::Skipped(missing)),
+    let to = match address(inputs.job, debtor, planned) {
+        Address::To(to) => to,
+        Address::Missing(why) => return Ok(Produced::Skipped(why)),
+        Address::Invalid(why, value) => return failed(why, Some((debtor.line, value))),
     };
     let mut action = Action {
         date: inputs.job.as_of,
@@ -131,12 +162,33 @@ pub fn produce(
             let Some(templates) = inputs.job.templates else {
                 return Err(no_templates(inputs.job.plan));
             };
+            templates.check(template, channel)?;
             let mut creditor = inputs.job.firm.clone();
             if creditor.email.trim().is_empty() {
                 // Without firm details the run still works (the firm-details
                 // warning says so); an e-mail needs some sender, and the
                 // reserved `.invalid` domain can never be mistaken for one.
                 creditor.email = NO_SENDER.to_string();
+            }
+            if channel == Channel::Email {
+                if let Err(why) = letters::email::check_address(&creditor.email) {
+                    return failed(firm_address(inputs.job, &creditor.email, &why), None);
+                }
+            }
+            if letters::statement::needed(lines.len()) {
+                if let Some(file) = templates.ignores_statement(template, channel) {
+                    warnings.push(
+                        Diagnostic::warning(
+                            Code::TemplateLimit,
+                            format!(
+                                "template `{file}` lists every invoice in its text, though letters over {} invoices carry them in a statement",
+                                letters::statement::INLINE_MAX
+                            ),
+                        )
+                        .with_help("write `{% if statement %}…{{ statement.count }} factures, détaillées dans le relevé ci-joint…{% else %}…{% endif %}` (see docs/templates.md)")
+                        .in_path(templates.dir().join(&file).display().to_string()),
+                    );
+                }
             }
             let context = LetterContext {
                 currency: currency.to_string(),
@@ -145,21 +197,33 @@ pub fn produce(
                 debtor: letter_debtor(debtor),
                 to_guarantor: planned.to_guarantor,
                 channel,
-                invoices: lines,
+                invoices: lines.into(),
                 indemnity: sum(|c| c.indemnity),
                 interest: sum(|c| c.interest),
                 indemnity_if_unpaid: sum(|c| c.indemnity_if_unpaid),
                 today: inputs.job.as_of,
             };
-            let rendered = templates.render(template, channel, &context)?;
-            let produced = letters::produce(&rendered, &context)?;
-            (produced.extension, produced.bytes)
+            let produced = templates
+                .render(template, channel, &context)
+                .and_then(|rendered| letters::produce(&rendered, &context));
+            match produced {
+                Ok(produced) => (produced.extension, produced.bytes),
+                Err(d) => return failed(d, None),
+            }
         }
         Medium::Phone | Medium::Route => {
             let procedure = match inputs.job.plan.step(planned.step).map(|s| &s.action) {
                 Some(plan::Action::Route { procedure, .. }) => procedure.clone(),
                 _ => None,
             };
+            let (phone, email) = if planned.to_guarantor {
+                (debtor.guarantor_phone(), debtor.guarantor_email())
+            } else {
+                (debtor.phone(), debtor.email.as_deref())
+            };
+            if planned.to_guarantor && planned.medium == Medium::Phone && phone.is_none() {
+                warnings.push(no_guarantor_phone(debtor, planned));
+            }
             let row = tasks::TaskRow {
                 date: inputs.job.as_of,
                 debtor: debtor.id.clone(),
@@ -178,8 +242,8 @@ pub fn produce(
                 procedure: procedure.unwrap_or_default(),
                 amount_claimed: claimed,
                 currency: currency.to_string(),
-                phone: phone(debtor).unwrap_or_default(),
-                email: debtor.email.clone().unwrap_or_default(),
+                phone: phone.unwrap_or_default().to_string(),
+                email: email.map(str::trim).unwrap_or_default().to_string(),
                 address: party_address(debtor, planned.to_guarantor),
                 note: if planned.to_guarantor {
                     format!(
@@ -190,12 +254,15 @@ pub fn produce(
                     String::new()
                 },
             };
-            ("csv", tasks::csv(&[row])?)
+            if planned.medium == Medium::Phone {
+                action.to = phone.unwrap_or_default().to_string();
+            }
+            match tasks::csv(&[row]) {
+                Ok(bytes) => ("csv", bytes),
+                Err(d) => return failed(d, None),
+            }
         }
     };
-    if action.to.is_empty() && planned.medium == Medium::Phone {
-        action.to = phone(debtor).unwrap_or_default();
-    }
     let output = action.file_name(extension);
     Ok(Produced::Ready(Box::new(Ready {
         action,
@@ -204,13 +271,41 @@ pub fn produce(
     })))
 }
 
-fn known(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
+/// `planned`'s failure for `diagnostic`, which names the communication.
+fn failure(
+    debtor: &Debtor,
+    planned: &Planned,
+    mut diagnostic: Diagnostic,
+    row: Option<(u32, String)>,
+) -> Failure {
+    let cause = format!(
+        "{}\u{0}{}\u{0}{:?}\u{0}{:?}",
+        diagnostic.code,
+        diagnostic.message,
+        diagnostic.file(),
+        diagnostic
+            .labels
+            .first()
+            .map(|l| (l.span.start, l.span.end))
+    );
+    diagnostic.message = format!(
+        "`{}` by {} to {} not produced: {}",
+        planned.step_ref.id,
+        planned.medium.as_str(),
+        whom(debtor, planned.to_guarantor),
+        diagnostic.message
+    );
+    Failure {
+        debtor: debtor.id.clone(),
+        step: planned.step_ref.id.clone(),
+        cause,
+        diagnostic,
+        row,
+    }
 }
 
-/// Where the action goes, or why it cannot go.
-fn address(debtor: &Debtor, planned: &Planned) -> Result<String, Diagnostic> {
-    let whom = if planned.to_guarantor {
+fn whom(debtor: &Debtor, guarantor: bool) -> String {
+    if guarantor {
         format!(
             "the guarantor of {} ({})",
             debtor.id,
@@ -218,32 +313,76 @@ fn address(debtor: &Debtor, planned: &Planned) -> Result<String, Diagnostic> {
         )
     } else {
         format!("debtor {} ({})", debtor.id, debtor.name)
-    };
+    }
+}
+
+fn known(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Where an action goes.
+enum Address {
+    To(String),
+    /// Not given: the communication waits for it (a warning).
+    Missing(Diagnostic),
+    /// Given but unusable: the communication fails (an error), with the
+    /// value as written.
+    Invalid(Diagnostic, String),
+}
+
+fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
+    let whom = whom(debtor, planned.to_guarantor);
     let missing = |what: &str, column: &str| {
-        Diagnostic::warning(
-            Code::NoAddress,
-            format!(
-                "no {what} for {whom}: `{}` by {} not produced",
-                planned.step_ref.id,
-                planned.medium.as_str()
-            ),
+        Address::Missing(
+            Diagnostic::warning(
+                Code::NoAddress,
+                format!(
+                    "no {what} for {whom}: `{}` by {} not produced",
+                    planned.step_ref.id,
+                    planned.medium.as_str()
+                ),
+            )
+            .with_help(format!(
+                "fill the `{column}` column of the debtors file; the next run produces it"
+            )),
         )
-        .with_help(format!(
-            "fill the `{column}` column of the debtors file; the next run produces it"
-        ))
+    };
+    let email = |value: Option<&str>, column: &str| match known(value) {
+        None => missing("e-mail address", column),
+        Some(address) => match letters::email::check_address(address) {
+            Ok(address) => Address::To(address.to_string()),
+            Err(why) => Address::Invalid(
+                Diagnostic::error(
+                    Code::AddressInvalid,
+                    format!(
+                        "the e-mail address `{}` is not valid: {why}",
+                        address.escape_debug()
+                    ),
+                )
+                .with_help(format!(
+                    "write one address in the `{column}` cell of the debtors file, e.g. \
+                     `compta@client.lu`; the next run produces this communication"
+                ))
+                .in_path(job.debtors_file.to_string()),
+                address.to_string(),
+            ),
+        },
     };
     match planned.medium {
         Medium::Template(Channel::Email) if planned.to_guarantor => {
-            Err(missing("e-mail address", "guarantor_email"))
+            email(debtor.guarantor_email(), "guarantor_email")
         }
-        Medium::Template(Channel::Email) => known(debtor.email.as_deref())
-            .map(str::to_string)
-            .ok_or_else(|| missing("e-mail address", "email")),
-        Medium::Template(Channel::Sms) if planned.to_guarantor => {
-            Err(missing("phone number", "guarantor_phone"))
-        }
+        Medium::Template(Channel::Email) => email(debtor.email.as_deref(), "email"),
         Medium::Template(Channel::Sms) => {
-            phone(debtor).ok_or_else(|| missing("phone number", "phone"))
+            let (phone, column) = if planned.to_guarantor {
+                (debtor.guarantor_phone(), "guarantor_phone")
+            } else {
+                (debtor.phone(), "phone")
+            };
+            match phone {
+                Some(phone) => Address::To(phone.to_string()),
+                None => missing("phone number", column),
+            }
         }
         Medium::Template(_) => {
             let (value, column) = if planned.to_guarantor {
@@ -251,20 +390,47 @@ fn address(debtor: &Debtor, planned: &Planned) -> Result<String, Diagnostic> {
             } else {
                 (debtor.address.as_deref(), "address")
             };
-            known(value)
-                .map(|a| a.replace('\n', ", "))
-                .ok_or_else(|| missing("postal address", column))
+            match known(value) {
+                Some(address) => Address::To(one_line(address)),
+                None => missing("postal address", column),
+            }
         }
-        Medium::Phone | Medium::Route => Ok(String::new()),
+        Medium::Phone | Medium::Route => Address::To(String::new()),
     }
 }
 
-fn phone(debtor: &Debtor) -> Option<String> {
-    debtor
-        .attributes
-        .iter()
-        .find(|(k, v)| k == "phone" && !v.trim().is_empty())
-        .map(|(_, v)| v.trim().to_string())
+/// A postal address on one line, for the journal: `1 rue X, L-1000 Luxembourg`.
+fn one_line(address: &str) -> String {
+    address
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn firm_address(job: &Job<'_>, address: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::AddressInvalid,
+        format!(
+            "the firm's e-mail address `{}` is not valid: {why}",
+            address.escape_debug()
+        ),
+    )
+    .with_help("write one address as `email` in the firm's details, e.g. `email = \"recouvrement@firme.lu\"`")
+    .in_path(job.firm_file.to_string())
+}
+
+fn no_guarantor_phone(debtor: &Debtor, planned: &Planned) -> Diagnostic {
+    Diagnostic::warning(
+        Code::NoAddress,
+        format!(
+            "no phone number for {}: the task `{}` lists none",
+            whom(debtor, true),
+            planned.step_ref.id
+        ),
+    )
+    .with_help("fill the `guarantor_phone` column of the debtors file (and `guarantor_email`)")
 }
 
 fn party_address(debtor: &Debtor, guarantor: bool) -> String {
@@ -281,7 +447,7 @@ fn recipient(debtor: &Debtor, guarantor: bool) -> Party {
         Party {
             name: debtor.guarantor.clone().unwrap_or_default(),
             address: party_address(debtor, true),
-            email: String::new(),
+            email: debtor.guarantor_email().unwrap_or_default().to_string(),
         }
     } else {
         Party {
