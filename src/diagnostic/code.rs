@@ -154,6 +154,8 @@ codes! {
     NotInRevision => "policy::not_in_revision",
     GitFailed => "policy::git_failed",
     DiffCurrency => "policy::diff_currency",
+    // policy lsp (issue 16; docs/diagnostics.md "Editor")
+    LspProtocol => "policy::lsp_protocol",
 }
 
 impl std::fmt::Display for Code {

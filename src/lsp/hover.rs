@@ -1,0 +1,224 @@
+//! Hover: on a step, its compiled meaning in `policy explain`'s words; on a
+//! destination, a procedure or a rule, its entry in the reference pages; on
+//! a template, its first lines; and under any diagnostic, its code's
+//! explanation.
+
+use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
+
+use super::documents::{Analysis, Document};
+use super::locate::{self, Target};
+use super::reference;
+use super::steps;
+use super::templates;
+use crate::ast::{HeaderKind, Name, Statement};
+use crate::diagnostic::Code;
+use crate::law;
+use crate::plan::{Plan, Step};
+use crate::source::Span;
+
+/// Lines of a template a hover shows.
+const TEMPLATE_LINES: usize = 12;
+
+pub fn hover(document: &Document, position: Position) -> Option<Hover> {
+    let analysis = document.analysis();
+    let text = analysis.source.text();
+    let offset = document.index.offset(text, position);
+    let tree = analysis.tree();
+    let target = locate::at(&tree.ast, offset);
+    let (mut parts, span) = match target {
+        Some(Target::Template(name)) => (
+            template(analysis, name).into_iter().collect(),
+            Some(name.span),
+        ),
+        Some(Target::Anchor(name, statement)) => {
+            (anchor(analysis, name, statement), Some(name.span))
+        }
+        Some(Target::Destination(name)) => (
+            destination(analysis, name).into_iter().collect(),
+            Some(name.span),
+        ),
+        Some(Target::Procedure(name)) => (
+            procedure(analysis, name).into_iter().collect(),
+            Some(name.span),
+        ),
+        Some(Target::Rule(name)) => (rule(name).into_iter().collect(), Some(name.span)),
+        Some(Target::DeclaredDestination(name)) => (
+            declared(analysis, name).into_iter().collect(),
+            Some(name.span),
+        ),
+        Some(Target::Statement(statement)) => (
+            step_at(tree.plan.as_ref(), statement).into_iter().collect(),
+            Some(statement.span),
+        ),
+        Some(Target::Header) | None => (Vec::new(), None),
+    };
+    parts.extend(diagnostics_at(analysis, offset));
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: parts.join("\n\n---\n\n"),
+        }),
+        range: span.map(|s| document.index.range(text, s)),
+    })
+}
+
+fn step_at(plan: Option<&Plan>, statement: &Statement) -> Option<String> {
+    let Some(plan) = plan else {
+        return Some(
+            "*The policy does not compile yet: fix its errors to see what this step does.*"
+                .to_string(),
+        );
+    };
+    let step = steps::of_statement(Some(plan), statement.span)?;
+    Some(describe_step(plan, step))
+}
+
+fn describe_step(plan: &Plan, step: &Step) -> String {
+    let words = steps::words(plan, step);
+    let mut out = format!("**step {}** — as `policy explain` shows it\n\n", words.step);
+    for (name, value) in words.columns {
+        out.push_str(&format!("- **{name}**: {value}\n"));
+    }
+    out.push_str(&format!("\n*{}*", steps::DAY_NOTE));
+    out
+}
+
+fn template(analysis: &Analysis, name: &Name) -> Option<String> {
+    let Some(dir) = analysis.templates_dir() else {
+        return Some(format!(
+            "**{}**: a template; the policy has no `templates` header, so its file is not looked for",
+            name.text
+        ));
+    };
+    let files = templates::files(&dir, &name.text);
+    if files.is_empty() {
+        return Some(format!(
+            "**{}**: no such template in `{}`",
+            name.text,
+            dir.display()
+        ));
+    }
+    let mut out = format!("**{}**", name.text);
+    for file in files {
+        let lines = std::fs::read_to_string(&file.path)
+            .map(|text| {
+                text.lines()
+                    .take(TEMPLATE_LINES)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_else(|e| format!("(cannot read it: {e})"));
+        let fence = if lines.contains("```") { "~~~~" } else { "```" };
+        out.push_str(&format!(
+            "\n\n{} `{}`\n\n{fence}{}\n{lines}\n{fence}",
+            if file.is_html {
+                "letter"
+            } else {
+                "e-mail or SMS text"
+            },
+            file.path.display(),
+            if file.is_html { "html" } else { "text" },
+        ));
+    }
+    Some(out)
+}
+
+fn anchor(analysis: &Analysis, name: &Name, statement: &Statement) -> Vec<String> {
+    match crate::suggest::fold(&name.text).as_str() {
+        "due" => return vec!["**due**: the invoice's due date".to_string()],
+        "issue" => return vec!["**issue**: the invoice's issue date".to_string()],
+        _ => {}
+    }
+    let tree = analysis.tree();
+    let mut parts = Vec::new();
+    if let (Some(plan), Some(sender)) =
+        (&tree.plan, locate::sender(&tree.ast, &name.text, statement))
+    {
+        if let Some(step) = steps::of_statement(Some(plan), sender.span) {
+            parts.push(format!(
+                "timed from the step that sends `{}`:\n\n{}",
+                name.text,
+                describe_step(plan, step)
+            ));
+        }
+    }
+    parts.extend(template(analysis, name));
+    parts
+}
+
+fn destination(analysis: &Analysis, name: &Name) -> Option<String> {
+    let tree = analysis.tree();
+    if let Some(declared) = locate::declaration(&tree.ast, &name.text) {
+        return self::declared(analysis, declared);
+    }
+    let jurisdiction = analysis.jurisdiction()?;
+    let found = law::pack(jurisdiction).destination(&name.text)?;
+    let mut out = format!("**{}** ({})", found.title, law::country(jurisdiction));
+    if let Some(row) = reference::destination_row(jurisdiction, found.name) {
+        out.push_str("\n\n");
+        out.push_str(&row);
+    }
+    Some(out)
+}
+
+fn procedure(analysis: &Analysis, name: &Name) -> Option<String> {
+    let jurisdiction = analysis.jurisdiction()?;
+    let found = law::pack(jurisdiction).procedure(&name.text)?;
+    let mut out = format!("**{}** ({})", found.title, law::country(jurisdiction));
+    if let Some(row) = reference::procedure_row(jurisdiction, found.name) {
+        out.push_str("\n\n");
+        out.push_str(&row);
+    }
+    if !found.note.is_empty() {
+        out.push_str(&format!("\n\n{}", found.note));
+    }
+    Some(out)
+}
+
+fn declared(analysis: &Analysis, name: &Name) -> Option<String> {
+    let tree = analysis.tree();
+    let kind = tree.ast.headers().find_map(|h| match &h.kind {
+        HeaderKind::Destination { name: n, kind } if n.text == name.text => Some(kind.text.clone()),
+        _ => None,
+    })?;
+    let line = analysis.source.line_col(name.span.start).line;
+    Some(format!(
+        "**{}**: the firm's own destination, a `{kind}` (declared on line {line})",
+        name.text
+    ))
+}
+
+fn rule(name: &Name) -> Option<String> {
+    let code = Code::parse(&name.text)?;
+    code_doc(code)
+}
+
+/// A code's explanation: its section of `docs/diagnostics.md`, and for a
+/// legal rule its row of `docs/legal-rules.md`.
+fn code_doc(code: Code) -> Option<String> {
+    let mut out = reference::code_section(code)?.to_string();
+    if let Some(row) = reference::rule_row(code) {
+        out.push_str("\n\nIn docs/legal-rules.md:\n\n");
+        out.push_str(&row);
+    }
+    Some(out)
+}
+
+/// The explanation of every code the checker reports at `offset`.
+fn diagnostics_at(analysis: &Analysis, offset: usize) -> Vec<String> {
+    let mut codes: Vec<Code> = Vec::new();
+    for diagnostic in &analysis.diagnostics {
+        let Some(label) = diagnostic.labels.first() else {
+            continue;
+        };
+        let here = super::diagnostics::in_document(analysis, diagnostic)
+            && locate::touches(Span::new(label.span.start, label.span.end), offset);
+        if here && !codes.contains(&diagnostic.code) {
+            codes.push(diagnostic.code);
+        }
+    }
+    codes.into_iter().filter_map(code_doc).collect()
+}
