@@ -688,6 +688,59 @@ fn diagnostics_come_per_document_after_the_user_pauses() {
     assert_eq!(client.shut_down(), 0);
 }
 
+#[test]
+fn a_broken_template_shows_on_the_line_that_sends_it() {
+    let dir = lu_workspace();
+    let template = dir.path().join("templates/lu/relance_2.html");
+    let mut html = std::fs::read_to_string(&template).unwrap();
+    html.push_str("Bonjour {% if x %}\n");
+    std::fs::write(&template, &html).unwrap();
+    let expected = policy_check_json(dir.path(), "lu-b2b.policy");
+    let expected = &expected["diagnostics"][0];
+    assert_eq!(expected["code"], "policy::template_error");
+    let file = dir.path().join("lu-b2b.policy");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let uri = url(&file);
+    let (mut client, _) = Client::initialized(dir.path(), &[], json!({}));
+    client.open(&uri, &text);
+    let (diagnostics, _) = client.diagnostics_of_version(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let shown = &diagnostics[0];
+    assert_eq!(shown["code"], "policy::template_error");
+    // On the policy's `send relance_2`, pointing into the template.
+    assert_eq!(
+        shown["range"]["start"],
+        position(&text, "after 30 days send", "relance_2", 0)
+    );
+    let related = &shown["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], url(&template));
+    assert_eq!(
+        related["range"]["start"]["line"],
+        expected["line"].as_i64().unwrap() - 1
+    );
+    let message = shown["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(expected["message"].as_str().unwrap()),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "relance_2.html:{}:{}",
+            expected["line"], expected["column"]
+        )),
+        "{message}"
+    );
+    // Saving the policy after repairing the template checks it again.
+    std::fs::write(&template, html.replace("Bonjour {% if x %}\n", "")).unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let (diagnostics, _) = client.diagnostics_of_version(&uri, 1);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(client.shut_down(), 0);
+}
+
 /// A policy of `lines` lines in the shape of the examples: phases of
 /// letters, calls, charges and routes, with comments.
 fn long_policy(lines: usize) -> String {
