@@ -392,10 +392,10 @@ fn an_editor_session_from_initialize_to_exit() {
     let text = hover_text(&hover);
     for words in [
         format!("**step {}**", step["step"]),
-        format!("**when**: {}", step["when"]["text"].as_str().unwrap()),
-        format!("**action**: {}", step["text"].as_str().unwrap()),
-        "**channels**: recommandé".to_string(),
-        "**to**: debtor, guarantor".to_string(),
+        format!("**when**: `{}`", step["when"]["text"].as_str().unwrap()),
+        format!("**action**: `{}`", step["text"].as_str().unwrap()),
+        "**channels**: `recommandé`".to_string(),
+        "**to**: `debtor, guarantor`".to_string(),
         "**day**: 45".to_string(),
     ] {
         assert!(text.contains(&words), "{words:?} not in the hover:\n{text}");

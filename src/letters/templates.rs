@@ -467,7 +467,7 @@ fn html_title(html: &str) -> Option<String> {
 
 /// A readable text version of an HTML page (an e-mail's text alternative),
 /// unwrapped: mail clients wrap, and a wrap must not split `11 324,87 €`.
-fn html_to_text(html: &str) -> String {
+pub(crate) fn html_to_text(html: &str) -> String {
     html2text::config::plain_no_decorate()
         .no_table_borders()
         .string_from_read(html.as_bytes(), 500)

@@ -13,6 +13,7 @@ use super::templates;
 use crate::ast::{HeaderKind, Name, Statement};
 use crate::diagnostic::Code;
 use crate::law;
+use crate::letters::templates::html_to_text;
 use crate::plan::{Plan, Step};
 use crate::source::Span;
 
@@ -47,7 +48,7 @@ pub fn hover(document: &Document, position: Position) -> Option<Hover> {
             Some(name.span),
         ),
         Some(Target::Statement(statement)) => (
-            step_at(tree.plan.as_ref(), statement).into_iter().collect(),
+            step_at(analysis, statement).into_iter().collect(),
             Some(statement.span),
         ),
         Some(Target::Header) | None => (Vec::new(), None),
@@ -65,12 +66,24 @@ pub fn hover(document: &Document, position: Position) -> Option<Hover> {
     })
 }
 
-fn step_at(plan: Option<&Plan>, statement: &Statement) -> Option<String> {
-    let Some(plan) = plan else {
-        return Some(
-            "*The policy does not compile yet: fix its errors to see what this step does.*"
-                .to_string(),
-        );
+fn step_at(analysis: &Analysis, statement: &Statement) -> Option<String> {
+    let Some(plan) = analysis.tree().plan.as_ref() else {
+        let mut lines: Vec<usize> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && super::diagnostics::in_document(analysis, d))
+            .filter_map(|d| d.range().map(|(start, _)| start.line))
+            .collect();
+        lines.dedup();
+        let lines: Vec<String> = lines.iter().take(5).map(ToString::to_string).collect();
+        let at = match lines.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (line {one})"),
+            many => format!(" (lines {})", many.join(", ")),
+        };
+        return Some(format!(
+            "*What this step does shows once the policy compiles: fix its errors first{at}.*"
+        ));
     };
     let step = steps::of_statement(Some(plan), statement.span)?;
     Some(describe_step(plan, step))
@@ -80,7 +93,14 @@ fn describe_step(plan: &Plan, step: &Step) -> String {
     let words = steps::words(plan, step);
     let mut out = format!("**step {}** — as `policy explain` shows it\n\n", words.step);
     for (name, value) in words.columns {
-        out.push_str(&format!("- **{name}**: {value}\n"));
+        // Names such as `mise_en_demeure` as code: Markdown would read
+        // their underscores as emphasis.
+        let plain = value == "—" || value.chars().all(|c| c.is_ascii_digit());
+        if plain {
+            out.push_str(&format!("- **{name}**: {value}\n"));
+        } else {
+            out.push_str(&format!("- **{name}**: `{value}`\n"));
+        }
     }
     out.push_str(&format!("\n*{}*", steps::DAY_NOTE));
     out
@@ -103,27 +123,34 @@ fn template(analysis: &Analysis, name: &Name) -> Option<String> {
     }
     let mut out = format!("**{}**", name.text);
     for file in files {
-        let lines = std::fs::read_to_string(&file.path)
-            .map(|text| {
-                text.lines()
-                    .take(TEMPLATE_LINES)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_else(|e| format!("(cannot read it: {e})"));
+        let lines = match std::fs::read_to_string(&file.path) {
+            // A letter as it reads, not its markup.
+            Ok(text) if file.is_html => first_lines(&html_to_text(&text)),
+            Ok(text) => first_lines(&text),
+            Err(e) => format!("(cannot read it: {e})"),
+        };
         let fence = if lines.contains("```") { "~~~~" } else { "```" };
         out.push_str(&format!(
-            "\n\n{} `{}`\n\n{fence}{}\n{lines}\n{fence}",
+            "\n\n{} `{}`\n\n{fence}text\n{lines}\n{fence}",
             if file.is_html {
                 "letter"
             } else {
                 "e-mail or SMS text"
             },
             file.path.display(),
-            if file.is_html { "html" } else { "text" },
         ));
     }
     Some(out)
+}
+
+/// The first lines of a text that say something.
+fn first_lines(text: &str) -> String {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .take(TEMPLATE_LINES)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn anchor(analysis: &Analysis, name: &Name, statement: &Statement) -> Vec<String> {

@@ -72,7 +72,7 @@ const bin = process.env.POLICY_BIN || path.join(root, 'target', 'debug', 'policy
     textDocument: { uri },
     position: { line: text.split('\n').findIndex((l) => l.startsWith('after 40 days')), character: 2 },
   });
-  assert.match(hover.contents.value, /\*\*action\*\*: send mise_en_demeure/);
+  assert.match(hover.contents.value, /\*\*action\*\*: `send mise_en_demeure`/);
 
   await connection.sendRequest(rpc.ShutdownRequest.type);
   await connection.sendNotification(rpc.ExitNotification.type);
