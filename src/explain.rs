@@ -152,7 +152,7 @@ pub fn table(plan: &Plan) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.push_str("\n");
+    out.push('\n');
     out.push_str(DAY_NOTE);
     out.push('\n');
 

@@ -40,9 +40,6 @@ pub fn words(plan: &Plan, step: &Step) -> Words {
 pub const DAY_NOTE: &str = explain::DAY_NOTE;
 
 /// The compiled step of a statement (same span), if the policy compiles.
-pub fn of_statement<'a>(
-    plan: Option<&'a Plan>,
-    statement: crate::source::Span,
-) -> Option<&'a Step> {
+pub fn of_statement(plan: Option<&Plan>, statement: crate::source::Span) -> Option<&Step> {
     plan?.steps.iter().find(|s| s.span.same_range(statement))
 }
