@@ -817,21 +817,22 @@ fn a_500_line_policy_gets_its_diagnostics_fast() {
     times.sort();
     let median = times[times.len() / 2];
     let worst = times[times.len() - 1];
-    // The check alone, in this process: what the server spends of it.
-    let broken = text.replacen("by email", "by emial", 1);
+    // The check alone, in this process, of the clean text (every pass runs;
+    // a compile error stops before the analysis): what the server spends
+    // of it.
     let mut checks: Vec<Duration> = (0..10)
         .map(|_| {
             let started = Instant::now();
-            let source = policy::source::SourceFile::new("long.policy", broken.as_str());
+            let source = policy::source::SourceFile::new("long.policy", text.as_str());
             let checked = policy::check::check_source(&source, dir.path());
-            assert_eq!(checked.diagnostics.len(), 1);
+            assert!(checked.diagnostics.is_empty());
             started.elapsed()
         })
         .collect();
     checks.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "policy lsp: {} lines, change → diagnostics (no debounce): median {:.1} ms, worst {:.1} ms over {} changes; the check alone: median {:.1} ms",
+        "policy lsp: {} lines, change → diagnostics (no debounce): median {:.1} ms, worst {:.1} ms over {} changes; the check alone (clean text, every pass): median {:.1} ms",
         text.lines().count(),
         ms(median),
         ms(worst),
