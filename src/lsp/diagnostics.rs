@@ -152,3 +152,35 @@ fn location_in(file: &SourceFile, span: Span, like: &LineIndex) -> Option<Locati
     let index = LineIndex::new(file.text(), like.encoding());
     Some(Location::new(uri, index.range(file.text(), span)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::position::Encoding;
+    use super::*;
+    use lsp_types::Position;
+
+    #[test]
+    fn secondary_labels_become_related_places() {
+        let uri = Url::parse("file:///nowhere/t.policy").unwrap_or_else(|_| unreachable!());
+        let text = "currency EUR\ncurrency USD\nafter 3 days stop\n";
+        let document = Document::new(uri.clone(), 1, text.to_string(), Encoding::Utf16);
+        let shown = of_document(&document);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        let d = &shown[0];
+        assert_eq!(
+            d.code,
+            Some(NumberOrString::String("policy::duplicate_header".into()))
+        );
+        assert_eq!(d.range.start, Position::new(1, 0));
+        assert_eq!(
+            d.message,
+            "the `currency` header is given twice\nsecond\nhelp: keep one of them"
+        );
+        let related = d.related_information.clone().unwrap_or_default();
+        assert_eq!(related.len(), 1);
+        assert_eq!(related[0].message, "first");
+        assert_eq!(related[0].location.uri, uri);
+        assert_eq!(related[0].location.range.start, Position::new(0, 0));
+        assert_eq!(related[0].location.range.end, Position::new(0, 12));
+    }
+}

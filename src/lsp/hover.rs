@@ -249,3 +249,70 @@ fn diagnostics_at(analysis: &Analysis, offset: usize) -> Vec<String> {
     }
     codes.into_iter().filter_map(code_doc).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::position::Encoding;
+    use super::*;
+    use crate::vocab::Jurisdiction;
+    use lsp_types::Url;
+
+    /// The hover's text at the `nth` character of the first `needle`.
+    fn hover_at(text: &str, needle: &str, nth: usize) -> String {
+        let uri = Url::parse("file:///nowhere/t.policy").unwrap_or_else(|_| unreachable!());
+        let document = Document::new(uri, 1, text.to_string(), Encoding::Utf16);
+        let offset = text.find(needle).unwrap_or_default() + nth;
+        let position = document.index.position(text, offset);
+        match hover(&document, position).map(|h| h.contents) {
+            Some(HoverContents::Markup(markup)) => markup.value,
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_rule_shows_its_documentation_and_legal_source() {
+        let text = "jurisdiction FR\nallow amicable_attempt because \"avis\"\nafter 60 days route tribunal_judiciaire\n";
+        let shown = hover_at(text, "amicable_attempt", 3);
+        assert!(
+            shown.starts_with("### `policy::amicable_attempt`"),
+            "{shown}"
+        );
+        assert!(shown.contains("CPC art. 750-1"), "{shown}");
+    }
+
+    #[test]
+    fn a_firm_destination_shows_its_declaration() {
+        let text = "destination cabinet_martin is lawyer\nafter 60 days route cabinet_martin\n";
+        let shown = hover_at(text, "route cabinet_martin", 8);
+        assert!(
+            shown.contains("the firm's own destination, a `lawyer` (declared on line 1)"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn under_a_diagnostic_its_code_is_explained() {
+        let text = "after 10 days send relance_1 by emial\n";
+        let shown = hover_at(text, "emial", 1);
+        assert!(shown.contains("### `policy::unknown_channel`"), "{shown}");
+        // and the step cannot be explained yet
+        assert!(shown.contains("fix its errors first (line 1)"), "{shown}");
+    }
+
+    #[test]
+    fn every_court_and_procedure_of_the_packs_has_its_row() {
+        for &j in Jurisdiction::ALL {
+            let pack = law::pack(j);
+            for d in pack.destinations {
+                assert!(
+                    reference::destination_row(j, d.name).is_some(),
+                    "{j}: {}",
+                    d.name
+                );
+            }
+            for name in pack.procedure_names() {
+                assert!(reference::procedure_row(j, name).is_some(), "{j}: {name}");
+            }
+        }
+    }
+}
