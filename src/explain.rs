@@ -5,16 +5,17 @@ use serde_json::{Value, json};
 
 use crate::plan::{Action, Amount, Charge, Plan, Rate, Step, describe_condition, describe_when};
 
-/// One row of the table, as text.
-struct Row {
-    step: String,
-    line: String,
-    day: String,
-    when: String,
-    condition: String,
-    action: String,
-    channels: String,
-    recipients: String,
+/// One row of the table, as text: the words every view of a step uses
+/// (the table, the editor's hover).
+pub(crate) struct Row {
+    pub(crate) step: String,
+    pub(crate) line: String,
+    pub(crate) day: String,
+    pub(crate) when: String,
+    pub(crate) condition: String,
+    pub(crate) action: String,
+    pub(crate) channels: String,
+    pub(crate) recipients: String,
 }
 
 impl Row {
@@ -32,7 +33,7 @@ impl Row {
     }
 }
 
-fn row(plan: &Plan, step: &Step) -> Row {
+pub(crate) fn row(plan: &Plan, step: &Step) -> Row {
     let (channels, recipients) = match &step.action {
         Action::Send {
             channels,
@@ -109,6 +110,23 @@ pub fn action_text(plan: &Plan, action: &Action) -> String {
     }
 }
 
+/// The table's column names.
+pub(crate) fn header() -> Row {
+    Row {
+        step: "#".into(),
+        line: "line".into(),
+        day: "day".into(),
+        when: "when".into(),
+        condition: "if".into(),
+        action: "action".into(),
+        channels: "channels".into(),
+        recipients: "to".into(),
+    }
+}
+
+/// What the `day` column means.
+pub(crate) const DAY_NOTE: &str = "day: calendar days after the due date, where fixed (— when it depends on business days, months or the issue date)";
+
 /// The plan as a text table, with the policy's headers above it and any
 /// silenced rules (with their reasons) below it.
 pub fn table(plan: &Plan) -> String {
@@ -120,16 +138,7 @@ pub fn table(plan: &Plan) -> String {
     out.push_str(&headline(plan));
     out.push_str("\n\n");
 
-    let header = Row {
-        step: "#".into(),
-        line: "line".into(),
-        day: "day".into(),
-        when: "when".into(),
-        condition: "if".into(),
-        action: "action".into(),
-        channels: "channels".into(),
-        recipients: "to".into(),
-    };
+    let header = header();
     let rows: Vec<Row> = plan.steps.iter().map(|s| row(plan, s)).collect();
     let mut widths = [0usize; 8];
     for r in std::iter::once(&header).chain(&rows) {
@@ -154,7 +163,9 @@ pub fn table(plan: &Plan) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out.push_str("\nday: calendar days after the due date, where fixed (— when it depends on business days, months or the issue date)\n");
+    out.push('\n');
+    out.push_str(DAY_NOTE);
+    out.push('\n');
 
     let allowed: Vec<String> = plan
         .steps

@@ -18,6 +18,7 @@ pub mod law;
 pub mod ledger;
 pub mod letters;
 pub mod load;
+pub mod lsp;
 pub mod plan;
 pub mod run;
 pub mod simulate;

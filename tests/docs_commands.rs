@@ -46,6 +46,16 @@ const NOT_RUN: &[(&str, &str)] = &[
         "git commit",
         "the pre-commit hook's example: a commit in the user's repository",
     ),
+    (
+        "cargo install",
+        "installs into the user's ~/.cargo/bin (docs/editors.md)",
+    ),
+    (
+        "npm --prefix editors/vscode",
+        "builds the VS Code extension: needs Node.js and the npm registry; .ci/run does it",
+    ),
+    ("code --install-extension", "needs VS Code"),
+    ("hx --health", "needs Helix"),
 ];
 
 fn root() -> PathBuf {

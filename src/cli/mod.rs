@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod inputs;
 mod journal;
+mod lsp;
 mod output;
 mod run;
 mod simulate;
@@ -85,6 +86,8 @@ enum Command {
     /// The file for a lawyer or bailiff: an invoice's or debtor's history from the journal,
     /// and the amount claimed with interest and indemnity (Markdown or HTML).
     Dossier(dossier::Args),
+    /// The language server for editors, on stdin and stdout (docs/editors.md).
+    Lsp(lsp::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -118,6 +121,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Journal(args) => journal::run(&args, &context),
         Command::Run(args) => run::run(&args, &context),
         Command::Dossier(args) => dossier::run(&args, &context),
+        Command::Lsp(args) => lsp::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

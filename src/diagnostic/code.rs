@@ -166,6 +166,8 @@ codes! {
     BackdatedRun => "policy::backdated_run",
     // run: a template past its limits (issue 17; docs/diagnostics.md "Journal, letters and money")
     TemplateLimit => "policy::template_limit",
+    // policy lsp (issue 16; docs/diagnostics.md "Editor")
+    LspProtocol => "policy::lsp_protocol",
 }
 
 impl std::fmt::Display for Code {
