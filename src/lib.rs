@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod letters;
 pub mod load;
 pub mod plan;
+pub mod report;
 pub mod run;
 pub mod simulate;
 pub mod source;

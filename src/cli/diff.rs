@@ -7,11 +7,13 @@ use std::path::PathBuf;
 
 use super::book::BookArgs;
 use super::inputs::rate_table;
+use super::output::write_file;
 use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
 use crate::load::LoadError;
+use crate::report;
 use crate::simulate::ByLaw;
 
 #[derive(Debug, clap::Args)]
@@ -33,9 +35,19 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
-    /// Output: a report for people, or JSON for programs.
+    /// Output: a report for people, or JSON for programs; `html`: the
+    /// report as a page with charts (docs/report.md).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+
+    /// Language of the HTML report [default: French for a policy under FR,
+    /// BE or LU law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
+
+    /// Write the output to this file (replaced only once complete) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 
     /// Exit 0 even when something changes: a report for a review, not a gate.
     #[arg(long)]
@@ -50,6 +62,7 @@ pub struct Args {
 enum Format {
     Table,
     Json,
+    Html,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
@@ -135,6 +148,28 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // Statutory charges as the law sets them on their day, as simulate shows.
     let law = ByLaw::new(&rates);
     let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
+    // The page charts each version's events: both are simulated alone.
+    let page = (args.format == Format::Html).then(|| {
+        let simulate = |plan| crate::simulate::simulate(plan, &book, window, &law);
+        let (old_sim, new_sim) = (simulate(before_plan), simulate(after_plan));
+        let (old_policy, new_policy) = (provenance(old), provenance(new));
+        report::diff(&report::DiffReport {
+            before: report::Side {
+                plan: before_plan,
+                policy: &old_policy,
+                simulation: &old_sim,
+            },
+            after: report::Side {
+                plan: after_plan,
+                policy: &new_policy,
+                simulation: &new_sim,
+            },
+            comparison: &comparison,
+            ledger: &book,
+            ledger_name: &args.book.files.ledger.display().to_string(),
+            lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
+        })
+    });
     let met = law.into_warnings();
     if !met.is_empty() {
         context.report(&met);
@@ -145,17 +180,33 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         after: &new.name,
         ledger: &ledger,
     };
-    let text = if json {
-        render::json(&comparison, &labels)
-    } else {
-        render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
+    let text = match page {
+        Some(page) => page,
+        None if json => render::json(&comparison, &labels),
+        None => render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit)),
     };
-    let printed = super::print_stdout(&text);
+    let printed = match &args.output {
+        Some(path) => write_file(path, |out| out.write_all(text.as_bytes())),
+        None => super::print_stdout(&text),
+    };
     // The process ends here: freeing a big book piece by piece is wasted time.
     std::mem::forget(book);
     if comparison.is_unchanged() || args.exit_zero {
         printed
     } else {
         printed.max(Exit::Findings)
+    }
+}
+
+/// Who a version is, for the report: its text's hash and its git revision.
+fn provenance(version: &version::Version) -> report::Provenance {
+    match &version.git {
+        Some((rev, _)) => {
+            report::Provenance::of_revision(&version.name, rev, version.source.text())
+        }
+        None => report::Provenance::of_file(
+            std::path::Path::new(&version.name),
+            version.source.text(),
+        ),
     }
 }

@@ -12,6 +12,7 @@ use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
+use crate::report;
 use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
@@ -32,9 +33,15 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
-    /// Output [default: table on a terminal, csv otherwise].
+    /// Output [default: table on a terminal, html for `-o *.html`, csv
+    /// otherwise]. `html`: a report for people (docs/report.md).
     #[arg(long, value_enum)]
     format: Option<Format>,
+
+    /// Language of the HTML report [default: French for a policy under FR,
+    /// BE or LU law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
 
     /// Write the output to this file (replaced only once complete) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
@@ -46,11 +53,15 @@ enum Format {
     Table,
     Json,
     Csv,
+    Html,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let format = args.format.unwrap_or_else(|| {
-        if args.output.is_none() && std::io::stdout().is_terminal() {
+        let html = args.output.as_ref().and_then(|p| p.extension()) == Some("html".as_ref());
+        if html {
+            Format::Html
+        } else if args.output.is_none() && std::io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Csv
@@ -128,6 +139,18 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         );
         let result = match format {
             Format::Json => output::json(&plan, &book, &sim, out),
+            Format::Html => {
+                let page = report::simulation(&report::SimulationReport {
+                    plan: &plan,
+                    policy: &report::Provenance::of_file(&args.policy, source.text()),
+                    ledger: &book,
+                    ledger_name: &args.book.files.ledger.display().to_string(),
+                    simulation: &sim,
+                    runs_from: args.runs_from.map(RunsFrom::Day),
+                    lang: args.lang.unwrap_or_else(|| report::Lang::of(&plan)),
+                });
+                out.write_all(page.as_bytes())
+            }
             _ => output::table(&plan, &book, &sim, out),
         };
         simulation = Some(sim);

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::{Event, Window};
 use crate::ledger::{DebtorId, Invoice, Ledger};
 use crate::plan::{Action, Plan, StepId};
+use crate::vocab::DebtorKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -18,6 +19,8 @@ pub struct Summary {
     pub to: NaiveDate,
     /// Invoices the policy applies to (debtor kind), issued by `to`.
     pub invoices: usize,
+    /// Those of them that a step fired for in the window.
+    pub chased: usize,
     pub events: usize,
     /// Events of each step, in written order (every step, even with none).
     pub steps: Vec<StepCount>,
@@ -34,6 +37,9 @@ pub struct Summary {
     /// The aged balance at `to`, per debtor with a balance (by debtor id).
     pub aged: Vec<DebtorAging>,
     pub aged_total: Aging,
+    /// The balance at `to` in the bands of a report, per kind of debtor
+    /// with a balance (in [`DebtorKind`] order).
+    pub aged_by_kind: Vec<KindAging>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,6 +95,40 @@ impl Aging {
     }
 }
 
+/// Outstanding balances by days past due in the bands a credit report
+/// shows: 0–30 (not yet due included), 31–60, 61–90, 91–180, over 180.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AgeBands(pub [Decimal; 5]);
+
+impl AgeBands {
+    /// The last day past due of each band but the last.
+    pub const LAST_DAYS: [i64; 4] = [30, 60, 90, 180];
+
+    /// The band of a balance this many days past due (negative: not yet
+    /// due).
+    pub fn band(days_late: i64) -> usize {
+        Self::LAST_DAYS
+            .iter()
+            .position(|&last| days_late <= last)
+            .unwrap_or(Self::LAST_DAYS.len())
+    }
+
+    pub fn add(&mut self, days_late: i64, amount: Decimal) {
+        self.0[Self::band(days_late)] += amount;
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.0.iter().sum()
+    }
+}
+
+/// The aged balance of one kind of debtor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KindAging {
+    pub kind: DebtorKind,
+    pub bands: AgeBands,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebtorAging {
     pub debtor: DebtorId,
@@ -97,51 +137,80 @@ pub struct DebtorAging {
 
 /// Per step: how many events, and for `route` steps the sum of their
 /// outstanding amounts (the summary reports no other sum, and a million
-/// decimal additions are not free). All the summary needs of the events,
-/// so it can be added up by parts.
+/// decimal additions are not free); and how many invoices had any. All the
+/// summary needs of the events, so it can be added up by parts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StepTotals(pub Vec<(usize, Decimal)>, Vec<bool>);
+pub struct StepTotals {
+    /// Per step: events, sum of outstanding amounts.
+    pub steps: Vec<(usize, Decimal)>,
+    /// Per step: whether its amounts are summed.
+    summed: Vec<bool>,
+    /// Invoices with at least one event.
+    pub chased: usize,
+}
 
 impl StepTotals {
     pub fn new(plan: &Plan) -> Self {
-        StepTotals(
-            vec![(0, Decimal::ZERO); plan.steps.len()],
-            plan.steps
+        StepTotals {
+            steps: vec![(0, Decimal::ZERO); plan.steps.len()],
+            summed: plan
+                .steps
                 .iter()
                 .map(|step| matches!(step.action, Action::Route { .. }))
                 .collect(),
-        )
+            chased: 0,
+        }
     }
 
     /// Totals counted elsewhere (per step: events, sum of outstanding
-    /// amounts), kept as given.
-    pub fn from_counts(counts: Vec<(usize, Decimal)>) -> Self {
-        let keep = vec![true; counts.len()];
-        StepTotals(counts, keep)
+    /// amounts; invoices with an event), kept as given.
+    pub fn from_counts(counts: Vec<(usize, Decimal)>, chased: usize) -> Self {
+        let summed = vec![true; counts.len()];
+        StepTotals {
+            steps: counts,
+            summed,
+            chased,
+        }
     }
 
+    /// The totals of events produced invoice by invoice (each invoice's
+    /// events together, as the engine gives them).
     pub fn of(plan: &Plan, events: &[Event]) -> Self {
         let mut totals = StepTotals::new(plan);
+        let mut last = None;
         for event in events {
             totals.add(event);
+            if last != Some(event.invoice) {
+                totals.chased += 1;
+                last = Some(event.invoice);
+            }
         }
         totals
     }
 
-    pub fn add(&mut self, event: &Event) {
-        if let Some((count, amount)) = self.0.get_mut(event.step.0) {
+    /// Adds the events of one invoice.
+    pub fn add_invoice(&mut self, events: &[Event]) {
+        for event in events {
+            self.add(event);
+        }
+        self.chased += usize::from(!events.is_empty());
+    }
+
+    fn add(&mut self, event: &Event) {
+        if let Some((count, amount)) = self.steps.get_mut(event.step.0) {
             *count += 1;
-            if self.1.get(event.step.0).copied().unwrap_or(false) {
+            if self.summed.get(event.step.0).copied().unwrap_or(false) {
                 *amount += event.amount;
             }
         }
     }
 
     pub fn merge(&mut self, other: &StepTotals) {
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+        for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
             mine.0 += theirs.0;
             mine.1 += theirs.1;
         }
+        self.chased += other.chased;
     }
 }
 
@@ -239,7 +308,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
     let mut events = 0;
-    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.0) {
+    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.steps) {
         events += count;
         steps.push(StepCount {
             step: step.id,
@@ -266,10 +335,17 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
     // Per debtor (sums are exact: the order of the balances does not
     // matter), then the total in debtor index order.
     let mut by_debtor: Vec<Option<Aging>> = vec![None; ledger.debtors.len()];
+    let mut by_kind: BTreeMap<DebtorKind, AgeBands> = BTreeMap::new();
     for &(debtor, days_late, balance) in &book.balances {
         if let Some(aging) = by_debtor.get_mut(debtor as usize) {
             aging
                 .get_or_insert_default()
+                .add(i64::from(days_late), balance);
+        }
+        if let Some(d) = ledger.debtors.get(debtor as usize) {
+            by_kind
+                .entry(d.kind)
+                .or_default()
                 .add(i64::from(days_late), balance);
         }
     }
@@ -290,6 +366,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         from: window.from,
         to: window.to,
         invoices: book.invoices,
+        chased: totals.chased,
         events,
         steps,
         channels,
@@ -306,6 +383,10 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         outstanding: aged_total.total(),
         aged,
         aged_total,
+        aged_by_kind: by_kind
+            .into_iter()
+            .map(|(kind, bands)| KindAging { kind, bands })
+            .collect(),
     }
 }
 
