@@ -239,7 +239,7 @@ fn finish(svg: String, drawn: bool, title: &str, (width, height): (u32, u32)) ->
     };
     format!(
         "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">{body}",
-        minijinja::HtmlEscape(title)
+        super::html::esc(title)
     )
 }
 

@@ -3,13 +3,33 @@
 //! tables, charts with their legend). Every value is HTML-escaped here or
 //! by [`esc`]; nothing is loaded from elsewhere and there is no script.
 
-use std::fmt::Write;
+use std::fmt::{self, Display, Write};
 
-use minijinja::HtmlEscape;
+/// `text` escaped for HTML text and quoted attribute values.
+pub fn esc(text: &str) -> Esc<'_> {
+    Esc(text)
+}
 
-/// `text` escaped for HTML text and attribute values.
-pub fn esc(text: &str) -> HtmlEscape<'_> {
-    HtmlEscape(text)
+/// Text with `&`, `<`, `>`, `"` and `'` escaped (and nothing else: dates
+/// keep their `/`).
+pub struct Esc<'a>(&'a str);
+
+impl Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..at])?;
+            f.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        f.write_str(rest)
+    }
 }
 
 const STYLE: &str = "\
@@ -270,6 +290,7 @@ mod tests {
         );
         assert!(!out.contains("<script>"), "{out}");
         assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), "{out}");
+        assert_eq!(esc("l'an 17/03 \"x\"").to_string(), "l&#39;an 17/03 &quot;x&quot;");
         assert!(out.contains("a&lt;b"), "{out}");
         assert!(out.contains("data-figure=\"f&quot;\""), "{out}");
     }

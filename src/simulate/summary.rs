@@ -394,3 +394,33 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
 fn bucket_day(i: usize) -> i64 {
     [0, 1, 31, 61, 91].get(i).copied().unwrap_or(91)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_bands_end_on_30_60_90_and_180_days_past_due() {
+        for (days, band) in [
+            (-400, 0),
+            (0, 0),
+            (30, 0),
+            (31, 1),
+            (60, 1),
+            (61, 2),
+            (90, 2),
+            (91, 3),
+            (180, 3),
+            (181, 4),
+            (i64::MAX, 4),
+        ] {
+            assert_eq!(AgeBands::band(days), band, "{days} days");
+        }
+        let mut bands = AgeBands::default();
+        bands.add(-3, Decimal::ONE);
+        bands.add(200, Decimal::TEN);
+        assert_eq!(bands.0[0], Decimal::ONE);
+        assert_eq!(bands.0[4], Decimal::TEN);
+        assert_eq!(bands.total(), Decimal::from(11));
+    }
+}
