@@ -75,16 +75,17 @@ pub fn stacked(chart: &Stacked<'_>) -> String {
 
 fn draw_stacked(chart: &Stacked<'_>, svg: &mut String) -> Option<()> {
     let n = chart.categories.len().max(1);
+    // A half-width chart is shrunk more on the page: larger type.
+    let font: u32 = if chart.size.0 < 800 { 16 } else { 13 };
     let top = nice_top(chart.top.unwrap_or_else(|| tallest(chart.series)));
     let root = SVGBackend::with_string(svg, chart.size).into_drawing_area();
     root.fill(&WHITE).ok()?;
-    let longest = chart
-        .categories
-        .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(0);
-    let y_width = (format_width(&(chart.format_y)(top)) + 34).max(60);
+    // Labels are as wide as most of them are (a month's label may carry
+    // its year).
+    let mut lengths: Vec<usize> = chart.categories.iter().map(|c| c.chars().count()).collect();
+    lengths.sort_unstable();
+    let longest = lengths.get(lengths.len() * 3 / 4).copied().unwrap_or(0);
+    let y_width = ((chart.format_y)(top).chars().count() as u32 * font * 6 / 10 + font * 3).max(60);
     let mut plot = ChartBuilder::on(&root)
         .margin_top(12)
         .margin_right(16)
@@ -94,7 +95,7 @@ fn draw_stacked(chart: &Stacked<'_>, svg: &mut String) -> Option<()> {
         .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..top)
         .ok()?;
     // As many x labels as fit side by side.
-    let per_label = (longest as u32 * 7 + 8).max(24);
+    let per_label = (longest as u32 * font / 2 + 8).max(24);
     let room = chart.size.0.saturating_sub(y_width + 30);
     let x_labels = ((room / per_label) as usize).clamp(2, n.max(2));
     let categories = chart.categories;
@@ -115,8 +116,8 @@ fn draw_stacked(chart: &Stacked<'_>, svg: &mut String) -> Option<()> {
         .y_labels(6)
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
-        .label_style((FONT, 13).into_font().color(&INK))
-        .axis_desc_style((FONT, 13).into_font().color(&INK))
+        .label_style((FONT, font).into_font().color(&INK))
+        .axis_desc_style((FONT, font).into_font().color(&INK))
         .y_desc(chart.y_axis);
     if let Some(x_axis) = chart.x_axis {
         mesh.x_desc(x_axis);
@@ -220,11 +221,6 @@ fn nice_top(value: f64) -> f64 {
         .map(|m| m * power)
         .find(|top| *top >= value)
         .unwrap_or(10.0 * power)
-}
-
-/// Pixels for a y label.
-fn format_width(text: &str) -> u32 {
-    text.chars().count() as u32 * 8
 }
 
 /// The SVG as the page holds it: scaled by the stylesheet (a view box, no

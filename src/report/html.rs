@@ -97,7 +97,7 @@ font-size: 12px; }
   code, .hash { font-size: 7.5pt; }
   section.break { break-before: page; }
 }
-@media (max-width: 760px) { .tiles { grid-template-columns: 1fr 1fr; } .two, .side { grid-template-columns: 1fr; } }
+@media screen and (max-width: 760px) { .tiles { grid-template-columns: 1fr 1fr; } .two, .side { grid-template-columns: 1fr; } }
 ";
 
 /// A complete page around `body` (already HTML).

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -495,9 +495,12 @@ fn routed_period(first: NaiveDate, last: NaiveDate) -> Period {
 fn bin_labels(w: &Words, bins: &Bins) -> Vec<String> {
     bins.starts
         .iter()
-        .map(|start| match bins.period {
+        .enumerate()
+        .map(|(i, start)| match bins.period {
             Period::Week => w.week_label(*start),
-            Period::Month => w.month_label(*start),
+            // The year on the first month and on each January.
+            Period::Month if i == 0 || start.month() == 1 => w.month_label(*start),
+            Period::Month => w.month(*start).to_string(),
             Period::Year => start.format("%Y").to_string(),
         })
         .collect()

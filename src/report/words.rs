@@ -609,7 +609,8 @@ impl Words {
         format!("{} {}", self.month(day), day.year())
     }
 
-    fn month(&self, day: NaiveDate) -> &'static str {
+    /// A month's short name: `mars`, `Mar`.
+    pub fn month(&self, day: NaiveDate) -> &'static str {
         self.months
             .get(day.month0() as usize)
             .copied()
