@@ -160,7 +160,10 @@ fn diff_writes_its_report_and_still_exits_1_on_changes() {
     assert!(page.contains(&format!(
         "data-figure=\"changed-invoices\" data-value=\"{changed}\""
     )));
-    assert!(page.contains(&format!("Steps moved ({moved} events)")), "{page}");
+    assert!(
+        page.contains(&format!("Steps moved ({moved} events)")),
+        "{page}"
+    );
     assert!(page.contains("<h3>Before</h3>") && page.contains("<h3>After</h3>"));
     assert_eq!(
         run(&["--format", "html", "--exit-zero"]).status.code(),
@@ -282,9 +285,7 @@ fn the_report_of_the_example_book_as_a_person_sees_it_in_chromium() {
             "--hide-scrollbars".to_string(),
         ],
     );
-    let decoder = png::Decoder::new(std::io::BufReader::new(
-        std::fs::File::open(&shot).unwrap(),
-    ));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
@@ -307,9 +308,15 @@ fn the_report_of_the_example_book_as_a_person_sees_it_in_chromium() {
     let total = (info.width * info.height) as usize;
     let dominant = colours.values().max().copied().unwrap_or(0);
     assert!(colours.len() > 200, "{} colours only", colours.len());
-    assert!(dominant < total * 85 / 100, "one colour is {dominant} of {total} pixels");
+    assert!(
+        dominant < total * 85 / 100,
+        "one colour is {dominant} of {total} pixels"
+    );
     assert!(ink > total / 25, "{ink} of {total} pixels are ink");
-    assert!(step_one > 2_000, "{step_one} pixels of the charts' first colour");
+    assert!(
+        step_one > 2_000,
+        "{step_one} pixels of the charts' first colour"
+    );
 
     // The figures a person reads are those of --format json.
     let dom = text(&browse(
@@ -343,14 +350,21 @@ fn the_report_of_the_example_book_as_a_person_sees_it_in_chromium() {
         assert_eq!(shown(&format!("channel:{channel}")), number(n), "{channel}");
     }
     let routed = summary["routed"].as_array().unwrap();
-    assert_eq!(routed.len(), 2, "justice de paix and tribunal d'arrondissement");
+    assert_eq!(
+        routed.len(),
+        2,
+        "justice de paix and tribunal d'arrondissement"
+    );
     for r in routed {
         let name = r["destination"].as_str().unwrap();
         assert_eq!(
             shown(&format!("routed:{name}:invoices")),
             number(&r["invoices"])
         );
-        assert_eq!(shown(&format!("routed:{name}:amount")), number(&r["amount"]));
+        assert_eq!(
+            shown(&format!("routed:{name}:amount")),
+            number(&r["amount"])
+        );
     }
     assert_eq!(found.len(), 4 + channels.len() + 2 * routed.len());
 }

@@ -204,9 +204,8 @@ fn provenance(version: &version::Version) -> report::Provenance {
         Some((rev, _)) => {
             report::Provenance::of_revision(&version.name, rev, version.source.text())
         }
-        None => report::Provenance::of_file(
-            std::path::Path::new(&version.name),
-            version.source.text(),
-        ),
+        None => {
+            report::Provenance::of_file(std::path::Path::new(&version.name), version.source.text())
+        }
     }
 }

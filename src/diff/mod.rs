@@ -603,9 +603,8 @@ impl Matcher<'_> {
                     .or_default();
                 entry.0 += 1;
                 entry.1 += amount;
-                let name = |r: Option<(usize, Event)>| {
-                    r.and_then(|r| self.destinations.get(r.0).cloned())
-                };
+                let name =
+                    |r: Option<(usize, Event)>| r.and_then(|r| self.destinations.get(r.0).cloned());
                 switch = Some(InvoiceSwitch {
                     from: name(from),
                     to: name(to),

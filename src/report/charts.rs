@@ -209,14 +209,14 @@ fn draw_horizontal(bars: &[Bar], size: (u32, u32), svg: &mut String) -> Option<(
     root.present().ok()
 }
 
-/// A round top for an axis above `value`: 1, 2, 2.5 or 5 times a power
-/// of ten.
+/// A round top for an axis above `value`: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or
+/// 8 times a power of ten.
 fn nice_top(value: f64) -> f64 {
     if !value.is_finite() || value <= 0.0 {
         return 1.0;
     }
     let power = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|m| m * power)
         .find(|top| *top >= value)
@@ -268,7 +268,10 @@ mod tests {
         assert!(svg.contains("<text"), "{svg}");
         assert!(svg.contains("31–60"), "{svg}");
         // Four bars of the first two colours, none for the zeros.
-        let bars = |c: &str| svg.matches(&format!("fill=\"{}\"", c.to_uppercase())).count();
+        let bars = |c: &str| {
+            svg.matches(&format!("fill=\"{}\"", c.to_uppercase()))
+                .count()
+        };
         assert_eq!(bars(PALETTE[0]), 2, "{svg}");
         assert_eq!(bars(PALETTE[1]), 2, "{svg}");
     }
@@ -276,10 +279,12 @@ mod tests {
     #[test]
     fn axis_tops_are_round() {
         assert_eq!(nice_top(0.0), 1.0);
-        assert_eq!(nice_top(7.0), 10.0);
+        assert_eq!(nice_top(7.0), 8.0);
         assert_eq!(nice_top(180.0), 200.0);
+        assert_eq!(nice_top(210.0), 250.0);
         assert_eq!(nice_top(2100.0), 2500.0);
-        assert_eq!(nice_top(40_000.0), 50_000.0);
+        assert_eq!(nice_top(520_000_000.0), 600_000_000.0);
+        assert_eq!(nice_top(40_000.0), 40_000.0);
     }
 
     #[test]

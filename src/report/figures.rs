@@ -274,9 +274,8 @@ pub fn largest_debtors(
             .checked_add_days(Days::new(NEXT_HORIZON_DAYS))
             .unwrap_or(to),
     };
-    let context =
-        simulate::Context::new(plan, ledger, simulate::calendar(plan), after, &AsWritten)
-            .with_runs_from(runs_from);
+    let context = simulate::Context::new(plan, ledger, simulate::calendar(plan), after, &AsWritten)
+        .with_runs_from(runs_from);
     let mut scratch = Scratch::default();
     let mut events = Vec::new();
     for (i, invoice) in ledger.invoices.iter().enumerate() {

@@ -289,8 +289,14 @@ mod tests {
             }],
         );
         assert!(!out.contains("<script>"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), "{out}");
-        assert_eq!(esc("l'an 17/03 \"x\"").to_string(), "l&#39;an 17/03 &quot;x&quot;");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"),
+            "{out}"
+        );
+        assert_eq!(
+            esc("l'an 17/03 \"x\"").to_string(),
+            "l&#39;an 17/03 &quot;x&quot;"
+        );
         assert!(out.contains("a&lt;b"), "{out}");
         assert!(out.contains("data-figure=\"f&quot;\""), "{out}");
     }
@@ -302,7 +308,9 @@ mod tests {
         assert!(page.contains("<html lang=\"fr\">"));
         assert!(page.contains("@page { size: A4"));
         assert!(page.contains("@media print"));
-        for outside in ["<script", "<link", "src=", "@import", "url(", "http:", "https:"] {
+        for outside in [
+            "<script", "<link", "src=", "@import", "url(", "http:", "https:",
+        ] {
             assert!(!page.contains(outside), "{outside}");
         }
     }

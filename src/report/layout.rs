@@ -88,17 +88,15 @@ pub fn simulation(r: &SimulationReport<'_>) -> String {
         let series = routed_series(&routed, &colours);
         let svg = amounts_chart(w, caption, &routed_bins, &series, None, currency, HALF);
         html::chart(&mut out, caption, &svg);
-        html::legend(&mut out, &routed_legend(w, plan, &routed, &colours, currency));
+        html::legend(
+            &mut out,
+            &routed_legend(w, plan, &routed, &colours, currency),
+        );
     }
     out.push_str("</div>\n</div>\n");
 
-    let lines = figures::largest_debtors(
-        plan,
-        r.ledger,
-        r.simulation,
-        r.runs_from,
-        LARGEST_DEBTORS,
-    );
+    let lines =
+        figures::largest_debtors(plan, r.ledger, r.simulation, r.runs_from, LARGEST_DEBTORS);
     out.push_str("<section class=\"break\">\n");
     html::heading(
         &mut out,
@@ -148,7 +146,10 @@ pub fn diff(r: &DiffReport<'_>) -> String {
     let _ = writeln!(
         out,
         "<p>{} <code>{}</code></p>",
-        esc(&w.label_value.replace("{label}", w.ledger).replace("{value}", "")),
+        esc(&w
+            .label_value
+            .replace("{label}", w.ledger)
+            .replace("{value}", "")),
         esc(r.ledger_name)
     );
 
@@ -190,13 +191,22 @@ pub fn diff(r: &DiffReport<'_>) -> String {
         shown.dedup();
         let legend: Vec<(&str, String)> = shown
             .into_iter()
-            .map(|id| (charts::colour(id), identity_label(w, c, id, before.plan, after.plan)))
+            .map(|id| {
+                (
+                    charts::colour(id),
+                    identity_label(w, c, id, before.plan, after.plan),
+                )
+            })
             .collect();
         html::legend(&mut out, &legend);
     }
 
-    let routed_bins =
-        Bins::fitting(first, c.window.to, routed_period(first, c.window.to), MOST_BARS);
+    let routed_bins = Bins::fitting(
+        first,
+        c.window.to,
+        routed_period(first, c.window.to),
+        MOST_BARS,
+    );
     let old_routed = figures::routed_per_bin(before.plan, before.simulation, &routed_bins);
     let new_routed = figures::routed_per_bin(after.plan, after.simulation, &routed_bins);
     if !old_routed.is_empty() || !new_routed.is_empty() {
@@ -209,14 +219,28 @@ pub fn diff(r: &DiffReport<'_>) -> String {
         let old_series = routed_series(&old_routed, &colours);
         let new_series = routed_series(&new_routed, &colours);
         let top = charts::tallest(&old_series).max(charts::tallest(&new_series));
-        let old_svg = amounts_chart(w, w.before, &routed_bins, &old_series, Some(top), currency, HALF);
-        let new_svg = amounts_chart(w, w.after, &routed_bins, &new_series, Some(top), currency, HALF);
+        let old_svg = amounts_chart(
+            w,
+            w.before,
+            &routed_bins,
+            &old_series,
+            Some(top),
+            currency,
+            HALF,
+        );
+        let new_svg = amounts_chart(
+            w,
+            w.after,
+            &routed_bins,
+            &new_series,
+            Some(top),
+            currency,
+            HALF,
+        );
         side_by_side(&mut out, w, w.routed_compared, &old_svg, &new_svg);
         let legend: Vec<(&str, String)> = colours
             .iter()
-            .map(|(name, colour)| {
-                (charts::colour(*colour), w.destination(after.plan, name))
-            })
+            .map(|(name, colour)| (charts::colour(*colour), w.destination(after.plan, name)))
             .collect();
         html::legend(&mut out, &legend);
     }
@@ -303,7 +327,12 @@ fn policy_fields<'w>(w: &'w Words, plan: &Plan, policy: &Provenance) -> Vec<(&'w
     if let Some(j) = &plan.jurisdiction {
         fields.push((
             w.jurisdiction,
-            format!("{} ({}) · {}", esc(w.country(j.value)), j.value, esc(plan.currency.value)),
+            format!(
+                "{} ({}) · {}",
+                esc(w.country(j.value)),
+                j.value,
+                esc(plan.currency.value)
+            ),
         ));
     }
     fields.push((
@@ -410,11 +439,7 @@ fn headline(out: &mut String, w: &Words, plan: &Plan, s: &Summary) {
             .map(|(channel, n)| {
                 vec![
                     Cell::Text(w.channel_heading(channel)),
-                    html::figure_cell(
-                        &format!("channel:{channel}"),
-                        &n.to_string(),
-                        &w.count(*n),
-                    ),
+                    html::figure_cell(&format!("channel:{channel}"), &n.to_string(), &w.count(*n)),
                 ]
             })
             .collect();
@@ -515,7 +540,7 @@ fn events_chart(
     size: (u32, u32),
 ) -> String {
     let categories = bin_labels(w, bins);
-    let format = |v: f64| w.axis_amount(v);
+    let format = |v: f64| w.axis_number(v);
     charts::stacked(&Stacked {
         title,
         categories: &categories,
@@ -538,18 +563,38 @@ fn amounts_chart(
     size: (u32, u32),
 ) -> String {
     let categories = bin_labels(w, bins);
-    let format = |v: f64| w.axis_amount(v);
-    let axis = w.amount_axis.replace("{currency}", currency);
+    let format = |v: f64| w.axis_number(v);
+    let (divisor, axis) = money_axis(w, top.unwrap_or_else(|| charts::tallest(series)), currency);
+    let series = scaled(series, divisor);
     charts::stacked(&Stacked {
         title,
         categories: &categories,
-        series,
-        top,
+        series: &series,
+        top: top.map(|t| t / divisor),
         y_axis: &axis,
         x_axis: None,
         format_y: &format,
         size,
     })
+}
+
+/// The unit of an axis of amounts up to `tallest`: (divisor, its label).
+fn money_axis(w: &Words, tallest: f64, currency: &str) -> (f64, String) {
+    let (divisor, label) = if tallest >= 2e6 {
+        (1e6, w.amount_axis[2])
+    } else if tallest >= 2e4 {
+        (1e3, w.amount_axis[1])
+    } else {
+        (1.0, w.amount_axis[0])
+    };
+    (divisor, label.replace("{currency}", currency))
+}
+
+fn scaled(series: &[(usize, Vec<f64>)], divisor: f64) -> Vec<(usize, Vec<f64>)> {
+    series
+        .iter()
+        .map(|(colour, values)| (*colour, values.iter().map(|v| v / divisor).collect()))
+        .collect()
 }
 
 /// For drawing only (see [`super::charts`]).
@@ -568,10 +613,16 @@ fn aged_chart(out: &mut String, w: &Words, s: &Summary, currency: &str) {
     let series: Vec<(usize, Vec<f64>)> = s
         .aged_by_kind
         .iter()
-        .map(|k| (kind_colour(k.kind), k.bands.0.iter().map(|b| to_f64(*b)).collect()))
+        .map(|k| {
+            (
+                kind_colour(k.kind),
+                k.bands.0.iter().map(|b| to_f64(*b)).collect(),
+            )
+        })
         .collect();
-    let format = |v: f64| w.axis_amount(v);
-    let axis = w.amount_axis.replace("{currency}", currency);
+    let format = |v: f64| w.axis_number(v);
+    let (divisor, axis) = money_axis(w, charts::tallest(&series), currency);
+    let series = scaled(&series, divisor);
     let svg = charts::stacked(&Stacked {
         title: &caption,
         categories: &categories,
@@ -657,10 +708,12 @@ fn routed_legend<'c>(
 
 /// A step in a table: `17/03/2025 · mise_en_demeure · F25-0000123`.
 fn step_day(w: &Words, plan: &Plan, ledger: &Ledger, day: &StepDay) -> String {
-    let what = plan.step(day.step).map_or_else(String::new, |s| match &s.action {
-        Action::Send { template, .. } => template.clone(),
-        other => w.action(plan, other),
-    });
+    let what = plan
+        .step(day.step)
+        .map_or_else(String::new, |s| match &s.action {
+            Action::Send { template, .. } => template.clone(),
+            other => w.action(plan, other),
+        });
     let mut text = format!(
         "{} · {what} · {}",
         w.date(day.date),
@@ -703,11 +756,10 @@ fn debtors_table(
                         .as_ref()
                         .map_or_else(|| "—".to_string(), |d| step_day(w, plan, ledger, d)),
                 ),
-                Cell::Text(
-                    line.next
-                        .as_ref()
-                        .map_or_else(|| w.end_of_policy.to_string(), |d| step_day(w, plan, ledger, d)),
-                ),
+                Cell::Text(line.next.as_ref().map_or_else(
+                    || w.end_of_policy.to_string(),
+                    |d| step_day(w, plan, ledger, d),
+                )),
             ]
         })
         .collect();
@@ -825,12 +877,21 @@ fn versions_table(out: &mut String, w: &Words, r: &DiffReport<'_>) {
             ]
         })
         .collect();
-    html::table(out, &[("", false), (w.before, false), (w.after, false)], &rows, None);
+    html::table(
+        out,
+        &[("", false), (w.before, false), (w.after, false)],
+        &rows,
+        None,
+    );
 }
 
 fn changes_summary(out: &mut String, w: &Words, c: &Comparison, after: &Plan) {
     if c.is_unchanged() {
-        html::para(out, "", &w.no_change.replace("{n}", &w.count(c.after.invoices)));
+        html::para(
+            out,
+            "",
+            &w.no_change.replace("{n}", &w.count(c.after.invoices)),
+        );
         return;
     }
     let n = c.counts;
@@ -934,21 +995,38 @@ fn totals_table(out: &mut String, w: &Words, c: &Comparison, plan: &Plan) {
         pair_row(w.chased.to_string(), pair(b.chased, a.chased), &count),
         pair_row(w.events.to_string(), pair(b.events, a.events), &count),
     ];
-    let mut channels: Vec<&str> = b.channels.keys().chain(a.channels.keys()).copied().collect();
+    let mut channels: Vec<&str> = b
+        .channels
+        .keys()
+        .chain(a.channels.keys())
+        .copied()
+        .collect();
     channels.sort_unstable();
     channels.dedup();
     for channel in channels {
         let n = |s: &Summary| s.channels.get(channel).copied().unwrap_or(0);
-        rows.push(pair_row(w.channel_heading(channel), pair(n(b), n(a)), &count));
+        rows.push(pair_row(
+            w.channel_heading(channel),
+            pair(n(b), n(a)),
+            &count,
+        ));
     }
     for routed in &c.routed {
         rows.push(pair_row(
-            format!("{} · {}", w.destination(plan, &routed.destination), w.invoices),
+            format!(
+                "{} · {}",
+                w.destination(plan, &routed.destination),
+                w.invoices
+            ),
             pair(routed.invoices.before, routed.invoices.after),
             &count,
         ));
         rows.push(pair_row(
-            format!("{} · {}", w.destination(plan, &routed.destination), w.amount),
+            format!(
+                "{} · {}",
+                w.destination(plan, &routed.destination),
+                w.amount
+            ),
             routed.amount,
             &money,
         ));
@@ -971,7 +1049,12 @@ fn totals_table(out: &mut String, w: &Words, c: &Comparison, plan: &Plan) {
     ));
     html::table(
         out,
-        &[(w.figure, false), (w.before, true), (w.after, true), (w.change, true)],
+        &[
+            (w.figure, false),
+            (w.before, true),
+            (w.after, true),
+            (w.change, true),
+        ],
         &rows,
         None,
     );
@@ -1005,7 +1088,8 @@ fn identity_label(w: &Words, c: &Comparison, id: usize, before: &Plan, after: &P
 }
 
 fn switch_label(w: &Words, plan: &Plan, from: Option<&str>, to: Option<&str>) -> String {
-    let name = |d: Option<&str>| d.map_or_else(|| w.not_routed.to_string(), |d| w.destination(plan, d));
+    let name =
+        |d: Option<&str>| d.map_or_else(|| w.not_routed.to_string(), |d| w.destination(plan, d));
     format!("{} → {}", name(from), name(to))
 }
 
@@ -1017,7 +1101,11 @@ fn changed_tables(out: &mut String, w: &Words, r: &DiffReport<'_>) {
         ledger.debtor(ledger.invoice(invoice).debtor).name.clone()
     };
     if c.invoices.is_empty() {
-        html::para(out, "note", &w.no_change.replace("{n}", &w.count(c.after.invoices)));
+        html::para(
+            out,
+            "note",
+            &w.no_change.replace("{n}", &w.count(c.after.invoices)),
+        );
         return;
     }
 
@@ -1033,8 +1121,10 @@ fn changed_tables(out: &mut String, w: &Words, r: &DiffReport<'_>) {
             .take(ROWS)
             .map(|(invoice, switch)| {
                 let name = |d: &Option<String>| {
-                    d.as_deref()
-                        .map_or_else(|| w.not_routed.to_string(), |d| w.destination(r.after.plan, d))
+                    d.as_deref().map_or_else(
+                        || w.not_routed.to_string(),
+                        |d| w.destination(r.after.plan, d),
+                    )
                 };
                 vec![
                     Cell::Code(invoice.reference.clone()),
@@ -1094,7 +1184,13 @@ fn changed_tables(out: &mut String, w: &Words, r: &DiffReport<'_>) {
                     Cell::Code(invoice.reference.clone()),
                     Cell::Code(invoice.debtor.clone()),
                     Cell::Text(name_of(invoice.invoice)),
-                    Cell::Text(identity_label(w, c, change.step, r.before.plan, r.after.plan)),
+                    Cell::Text(identity_label(
+                        w,
+                        c,
+                        change.step,
+                        r.before.plan,
+                        r.after.plan,
+                    )),
                     Cell::Text(before),
                     Cell::Text(after),
                     Cell::Num(shift),

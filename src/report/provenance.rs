@@ -63,7 +63,12 @@ impl Provenance {
         } else {
             git(
                 Path::new("."),
-                &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
+                &[
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    &format!("{rev}^{{commit}}"),
+                ],
             )
         };
         Provenance {

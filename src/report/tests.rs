@@ -111,7 +111,10 @@ fn the_headline_figures_are_those_of_the_json_summary() {
     let mut expected: Vec<(String, String)> = vec![
         ("invoices".into(), json["invoices"].to_string()),
         ("chased".into(), json["chased"].to_string()),
-        ("collected".into(), json["collected"].as_str().unwrap().into()),
+        (
+            "collected".into(),
+            json["collected"].as_str().unwrap().into(),
+        ),
         (
             "outstanding".into(),
             json["outstanding"].as_str().unwrap().into(),
@@ -159,7 +162,9 @@ fn the_headline_figures_are_those_of_the_json_summary() {
 fn the_page_stands_alone_with_three_charts_of_text() {
     let e = example("2025-12-31");
     let page = page(&e, Lang::Fr);
-    for outside in ["<script", "<link", "<img", "<iframe", "src=", "@import", "url(", "http"] {
+    for outside in [
+        "<script", "<link", "<img", "<iframe", "src=", "@import", "url(", "http",
+    ] {
         assert!(!page.contains(outside), "the page has `{outside}`");
     }
     assert!(page.starts_with("<!DOCTYPE html>"));
@@ -176,7 +181,11 @@ fn the_page_stands_alone_with_three_charts_of_text() {
     assert!(page.contains("<h1>Recouvrement B2B Luxembourg</h1>"));
     assert!(page.contains(&e.policy.sha256));
     assert!(page.contains("Luxembourg (LU) · EUR"));
-    assert!(page.contains("Période du 1er janvier 2025 (premier jour du grand livre) au 31 décembre 2025"));
+    assert!(
+        page.contains(
+            "Période du 1er janvier 2025 (premier jour du grand livre) au 31 décembre 2025"
+        )
+    );
     // The courts by their name in the law, the procedures too.
     assert!(page.contains("tribunal d&#39;arrondissement"));
     assert!(page.contains("ordonnance conditionnelle de paiement"));
@@ -191,7 +200,10 @@ fn english_and_french_say_the_same_in_their_words() {
     for (french, english) in [
         ("Chiffres clés", "Headline figures"),
         ("Factures relancées", "Invoices chased"),
-        ("Événements par semaine, par étape", "Events per week, by step"),
+        (
+            "Événements par semaine, par étape",
+            "Events per week, by step",
+        ),
         ("Prochaine étape", "Next step"),
         ("Factures transmises", "Invoices routed"),
     ] {
@@ -215,7 +227,10 @@ fn the_aged_balance_by_kind_adds_up_to_the_outstanding_balance() {
             continue;
         }
         let late = (s.to - invoice.due).num_days();
-        let band = [30, 60, 90, 180].iter().filter(|&&last| late > last).count();
+        let band = [30, 60, 90, 180]
+            .iter()
+            .filter(|&&last| late > last)
+            .count();
         bands[band] += e.book.balance_on(invoice, s.to);
     }
     assert_eq!(s.aged_by_kind.len(), 1, "the LU policy covers b2b only");
@@ -237,7 +252,11 @@ fn the_largest_debtors_come_first_with_a_next_step_after_the_window() {
         .max()
         .unwrap();
     assert_eq!(lines[0].outstanding, largest);
-    assert!(lines.windows(2).all(|w| w[0].outstanding >= w[1].outstanding));
+    assert!(
+        lines
+            .windows(2)
+            .all(|w| w[0].outstanding >= w[1].outstanding)
+    );
     let to = e.sim.summary.to;
     for line in &lines {
         assert!(line.open_invoices > 0);
@@ -312,7 +331,10 @@ fn a_comparison_lists_its_switches_and_changes_by_kind() {
     let before = plan(&repo("policies/lu-b2b.policy"));
     let text = std::fs::read_to_string(repo("policies/lu-b2b.policy"))
         .unwrap()
-        .replace("after 45 days send mise_en_demeure", "after 50 days send mise_en_demeure")
+        .replace(
+            "after 45 days send mise_en_demeure",
+            "after 50 days send mise_en_demeure",
+        )
         .replace("if amount <= 15000", "if amount <= 10000")
         .replace(
             "after 15 days from mise_en_demeure if amount > 15000",

@@ -109,8 +109,8 @@ pub struct Words {
     pub routed_per_week: &'static str,
     pub routed_per_month: &'static str,
     pub routed_per_year: &'static str,
-    /// `{currency}`.
-    pub amount_axis: &'static str,
+    /// `{currency}`: in units, thousands, millions.
+    pub amount_axis: [&'static str; 3],
     pub no_event: &'static str,
     pub no_balance: &'static str,
 
@@ -262,7 +262,11 @@ pub static FR: Words = Words {
     routed_per_week: "Montants transmis par destination, par semaine",
     routed_per_month: "Montants transmis par destination, par mois",
     routed_per_year: "Montants transmis par destination, par an",
-    amount_axis: "montant ({currency})",
+    amount_axis: [
+        "montant ({currency})",
+        "montant (milliers de {currency})",
+        "montant (millions de {currency})",
+    ],
     no_event: "Aucune étape sur la période.",
     no_balance: "Aucun encours à la fin de la période.",
     largest_debtors: "Les {n} plus gros encours",
@@ -418,7 +422,11 @@ pub static EN: Words = Words {
     routed_per_week: "Amounts routed per destination, by week",
     routed_per_month: "Amounts routed per destination, by month",
     routed_per_year: "Amounts routed per destination, by year",
-    amount_axis: "amount ({currency})",
+    amount_axis: [
+        "amount ({currency})",
+        "amount ({currency} thousand)",
+        "amount ({currency} million)",
+    ],
     no_event: "No step in this window.",
     no_balance: "Nothing outstanding at the end of the window.",
     largest_debtors: "The {n} largest outstanding debtors",
@@ -564,27 +572,29 @@ impl Words {
         }
     }
 
-    /// A whole amount for an axis: `250 000` or `250,000` (the axis names
-    /// the currency).
-    pub fn axis_amount(&self, value: f64) -> String {
-        let rounded = value.round();
-        if rounded < 0.0 || !rounded.is_finite() {
+    /// A tick of an axis: `250 000`, `2,5` or `250,000`, `2.5` (the axis
+    /// names the unit). A tick, not an amount anyone adds up: one decimal
+    /// at most.
+    pub fn axis_number(&self, value: f64) -> String {
+        let tenths = (value * 10.0).round();
+        if tenths < 0.0 || !tenths.is_finite() {
             return String::new();
         }
-        // An axis tick, not an amount anyone adds up: whole units suffice.
-        self.count(rounded as usize)
+        let whole = self.count((tenths / 10.0).trunc() as usize);
+        match (tenths as u64) % 10 {
+            0 => whole,
+            tenth => {
+                let point = if self.lang == Lang::Fr { ',' } else { '.' };
+                format!("{whole}{point}{tenth}")
+            }
+        }
     }
 
     /// A date in a table: `17/03/2025` or `17 Mar 2025`.
     pub fn date(&self, day: NaiveDate) -> String {
         match self.lang {
             Lang::Fr => day.format("%d/%m/%Y").to_string(),
-            Lang::En => format!(
-                "{} {} {}",
-                day.day(),
-                self.month(day),
-                day.year()
-            ),
+            Lang::En => format!("{} {} {}", day.day(), self.month(day), day.year()),
         }
     }
 
@@ -787,6 +797,10 @@ mod tests {
         assert_eq!(FR.counted(0, FR.invoice_noun), "0 facture");
         assert_eq!(EN.counted(0, EN.invoice_noun), "0 invoices");
         assert_eq!(EN.counted(1, EN.invoice_noun), "1 invoice");
+        assert_eq!(EN.axis_number(250_000.0), "250,000");
+        assert_eq!(EN.axis_number(2.5), "2.5");
+        assert_eq!(FR.axis_number(2.5), "2,5");
+        assert_eq!(FR.axis_number(0.0), "0");
     }
 
     #[test]
