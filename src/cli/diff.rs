@@ -148,21 +148,16 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // Statutory charges as the law sets them on their day, as simulate shows.
     let law = ByLaw::new(&rates);
     let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
-    // The page charts each version's events: both are simulated alone.
     let page = (args.format == Format::Html).then(|| {
-        let simulate = |plan| crate::simulate::simulate(plan, &book, window, &law);
-        let (old_sim, new_sim) = (simulate(before_plan), simulate(after_plan));
         let (old_policy, new_policy) = (provenance(old), provenance(new));
         report::diff(&report::DiffReport {
             before: report::Side {
                 plan: before_plan,
                 policy: &old_policy,
-                simulation: &old_sim,
             },
             after: report::Side {
                 plan: after_plan,
                 policy: &new_policy,
-                simulation: &new_sim,
             },
             comparison: &comparison,
             ledger: &book,

@@ -3,14 +3,12 @@
 //! invoices routed, the largest debtors with their last and next steps.
 //! Numbers only: the words and the drawing are elsewhere.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::ledger::{DebtorId, InvoiceId, Ledger};
 use crate::plan::{Action, Plan, StepId};
-use crate::simulate::{self, AsWritten, RunsFrom, Scratch, Simulation, Window};
+use crate::simulate::{self, AsWritten, Event, RunsFrom, Scratch, Simulation, Window};
 
 /// The length of a chart's bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,27 +102,142 @@ pub fn first_day(window: Window, ledger: &Ledger) -> NaiveDate {
         .min(window.to)
 }
 
-/// Events per step (by [`StepId`]) and bin.
-pub fn events_per_bin(plan: &Plan, sim: &Simulation, bins: &Bins) -> Vec<Vec<u64>> {
-    let mut counts = vec![vec![0u64; bins.len()]; plan.steps.len()];
-    let mut last: Option<(NaiveDate, Option<usize>)> = None;
-    for event in sim.events() {
-        // Events come by date: a day's bin is found once.
-        let bin = match last {
-            Some((day, bin)) if day == event.date => bin,
-            _ => {
-                let bin = bins.index(event.date);
-                last = Some((event.date, bin));
-                bin
-            }
-        };
-        if let (Some(bin), Some(row)) = (bin, counts.get_mut(event.step.0))
-            && let Some(count) = row.get_mut(bin)
+/// What the charts of one version show: events per step and bin, amounts
+/// routed per destination and bin. Added up event by event, from a
+/// simulation's events or streamed from the engine (the events of a large
+/// book are then never held).
+#[derive(Debug, Clone)]
+pub struct Charted<'b> {
+    bins: &'b Bins,
+    routed_bins: &'b Bins,
+    /// Per step (by [`StepId`]), per bin of `bins`.
+    pub events: Vec<Vec<u64>>,
+    /// Per step: its destination's index in `names`, for `route` steps.
+    routes: Vec<Option<usize>>,
+    /// The destinations of the plan's routes, by name.
+    names: Vec<String>,
+    /// Per destination, per bin of `routed_bins`; `None` until one is
+    /// routed there.
+    routed: Vec<Option<Vec<Decimal>>>,
+}
+
+impl<'b> Charted<'b> {
+    pub fn new(plan: &Plan, bins: &'b Bins, routed_bins: &'b Bins) -> Self {
+        let mut names: Vec<String> = plan
+            .steps
+            .iter()
+            .filter_map(|step| match &step.action {
+                Action::Route { destination, .. } => Some(destination.clone()),
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        let routes = plan
+            .steps
+            .iter()
+            .map(|step| match &step.action {
+                Action::Route { destination, .. } => names.iter().position(|n| n == destination),
+                _ => None,
+            })
+            .collect();
+        Charted {
+            bins,
+            routed_bins,
+            events: vec![vec![0; bins.len()]; plan.steps.len()],
+            routes,
+            routed: vec![None; names.len()],
+            names,
+        }
+    }
+
+    /// The charts of a simulation's events.
+    pub fn of_simulation(
+        plan: &Plan,
+        sim: &Simulation,
+        bins: &'b Bins,
+        routed_bins: &'b Bins,
+    ) -> Self {
+        let mut charted = Charted::new(plan, bins, routed_bins);
+        for event in sim.events() {
+            charted.add(event);
+        }
+        charted
+    }
+
+    /// The charts of a plan on a book, simulated on both cores without
+    /// keeping its events. Charges are not valued: the charts count them.
+    pub fn of_book(
+        plan: &Plan,
+        ledger: &Ledger,
+        window: Window,
+        bins: &'b Bins,
+        routed_bins: &'b Bins,
+    ) -> Self {
+        let context =
+            simulate::Context::new(plan, ledger, simulate::calendar(plan), window, &AsWritten);
+        let mut parts = simulate::run(&context, || Charted::new(plan, bins, routed_bins));
+        let mut charted = parts
+            .pop()
+            .unwrap_or_else(|| Charted::new(plan, bins, routed_bins));
+        for part in &parts {
+            charted.merge(part);
+        }
+        charted
+    }
+
+    fn add(&mut self, event: &Event) {
+        if let (Some(bin), Some(row)) = (
+            self.bins.index(event.date),
+            self.events.get_mut(event.step.0),
+        ) && let Some(count) = row.get_mut(bin)
         {
             *count += 1;
         }
+        let Some(&Some(route)) = self.routes.get(event.step.0) else {
+            return;
+        };
+        let bins = self.routed_bins;
+        if let (Some(bin), Some(slot)) = (bins.index(event.date), self.routed.get_mut(route)) {
+            let row = slot.get_or_insert_with(|| vec![Decimal::ZERO; bins.len()]);
+            if let Some(sum) = row.get_mut(bin) {
+                *sum += event.amount;
+            }
+        }
     }
-    counts
+
+    fn merge(&mut self, other: &Charted<'_>) {
+        for (mine, theirs) in self.events.iter_mut().zip(&other.events) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+        for (mine, theirs) in self.routed.iter_mut().zip(&other.routed) {
+            let Some(theirs) = theirs else { continue };
+            let mine = mine.get_or_insert_with(|| vec![Decimal::ZERO; theirs.len()]);
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+    }
+
+    /// Amounts routed per destination (by name, those with any) and bin of
+    /// `routed_bins`: each invoice's balance on the day it is routed.
+    pub fn routed(&self) -> Vec<(String, Vec<Decimal>)> {
+        self.names
+            .iter()
+            .zip(&self.routed)
+            .filter_map(|(name, row)| Some((name.clone(), row.clone()?)))
+            .collect()
+    }
+}
+
+impl simulate::Sink for Charted<'_> {
+    fn invoice(&mut self, _: &crate::ledger::Invoice, events: &[Event]) {
+        for event in events {
+            self.add(event);
+        }
+    }
 }
 
 /// The destination of a `route` step.
@@ -133,26 +246,6 @@ fn destination(plan: &Plan, step: StepId) -> Option<&str> {
         Action::Route { destination, .. } => Some(destination),
         _ => None,
     }
-}
-
-/// Amounts routed per destination (by name) and bin: each invoice's
-/// balance on the day it is routed.
-pub fn routed_per_bin(plan: &Plan, sim: &Simulation, bins: &Bins) -> Vec<(String, Vec<Decimal>)> {
-    let mut sums: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
-    for event in sim.events() {
-        let Some(name) = destination(plan, event.step) else {
-            continue;
-        };
-        let row = sums
-            .entry(name)
-            .or_insert_with(|| vec![Decimal::ZERO; bins.len()]);
-        if let Some(sum) = bins.index(event.date).and_then(|bin| row.get_mut(bin)) {
-            *sum += event.amount;
-        }
-    }
-    sums.into_iter()
-        .map(|(name, values)| (name.to_string(), values))
-        .collect()
 }
 
 /// An invoice handed to a court, lawyer or bailiff.

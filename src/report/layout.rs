@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::charts::{self, Bar, Stacked};
-use super::figures::{self, Bins, Period, StepDay};
+use super::figures::{self, Bins, Charted, Period, StepDay};
 use super::html::{self, Cell, Tile, esc};
 use super::provenance::{FileState, Git, Provenance};
 use super::words::{Noun, Words};
@@ -49,8 +49,10 @@ pub fn simulation(r: &SimulationReport<'_>) -> String {
 
     html::heading(&mut out, 2, w.charts);
     let bins = Bins::fitting(first, s.to, Period::Week, MOST_BARS);
-    let counts = figures::events_per_bin(plan, r.simulation, &bins);
-    let series: Vec<(usize, Vec<f64>)> = counts
+    let routed_bins = Bins::fitting(first, s.to, routed_period(first, s.to), MOST_BARS);
+    let charted = Charted::of_simulation(plan, r.simulation, &bins, &routed_bins);
+    let series: Vec<(usize, Vec<f64>)> = charted
+        .events
         .iter()
         .enumerate()
         .filter(|(_, row)| row.iter().any(|n| *n > 0))
@@ -77,8 +79,7 @@ pub fn simulation(r: &SimulationReport<'_>) -> String {
     out.push_str("<div class=\"two\">\n<div>\n");
     aged_chart(&mut out, w, s, currency);
     out.push_str("</div>\n<div>\n");
-    let routed_bins = Bins::fitting(first, s.to, routed_period(first, s.to), MOST_BARS);
-    let routed = figures::routed_per_bin(plan, r.simulation, &routed_bins);
+    let routed = charted.routed();
     let caption = routed_caption(w, routed_bins.period);
     if routed.is_empty() {
         html::heading(&mut out, 3, caption);
@@ -159,10 +160,19 @@ pub fn diff(r: &DiffReport<'_>) -> String {
     totals_table(&mut out, w, c, after.plan);
 
     html::heading(&mut out, 2, w.charts);
-    // Events per step identity, both versions on one scale.
+    // Each version simulated alone for its charts (its events not kept).
     let bins = Bins::fitting(first, c.window.to, Period::Week, MOST_BARS);
-    let identity_series = |side: &super::Side<'_>, before: bool| -> Vec<(usize, Vec<f64>)> {
-        let counts = figures::events_per_bin(side.plan, side.simulation, &bins);
+    let routed_bins = Bins::fitting(
+        first,
+        c.window.to,
+        routed_period(first, c.window.to),
+        MOST_BARS,
+    );
+    let old_charted = Charted::of_book(before.plan, r.ledger, c.window, &bins, &routed_bins);
+    let new_charted = Charted::of_book(after.plan, r.ledger, c.window, &bins, &routed_bins);
+    // Events per step identity, both versions on one scale.
+    let identity_series = |charted: &Charted<'_>, before: bool| -> Vec<(usize, Vec<f64>)> {
+        let counts = &charted.events;
         c.steps
             .iter()
             .enumerate()
@@ -175,8 +185,8 @@ pub fn diff(r: &DiffReport<'_>) -> String {
             })
             .collect()
     };
-    let old = identity_series(before, true);
-    let new = identity_series(after, false);
+    let old = identity_series(&old_charted, true);
+    let new = identity_series(&new_charted, false);
     let caption = w.events_compared;
     if old.is_empty() && new.is_empty() {
         html::heading(&mut out, 3, caption);
@@ -201,14 +211,8 @@ pub fn diff(r: &DiffReport<'_>) -> String {
         html::legend(&mut out, &legend);
     }
 
-    let routed_bins = Bins::fitting(
-        first,
-        c.window.to,
-        routed_period(first, c.window.to),
-        MOST_BARS,
-    );
-    let old_routed = figures::routed_per_bin(before.plan, before.simulation, &routed_bins);
-    let new_routed = figures::routed_per_bin(after.plan, after.simulation, &routed_bins);
+    let old_routed = old_charted.routed();
+    let new_routed = new_charted.routed();
     if !old_routed.is_empty() || !new_routed.is_empty() {
         let colours = destination_colours(
             old_routed

@@ -55,8 +55,6 @@ pub fn simulation(report: &SimulationReport<'_>) -> String {
 pub struct Side<'a> {
     pub plan: &'a Plan,
     pub policy: &'a Provenance,
-    /// The version simulated alone, for its charts.
-    pub simulation: &'a Simulation,
 }
 
 /// What the report of a comparison is made of.

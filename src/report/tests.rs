@@ -351,20 +351,16 @@ fn a_comparison_lists_its_switches_and_changes_by_kind() {
         to: day("2025-12-31"),
     };
     let comparison = crate::diff::compare(&before, &after, &book, window, &AsWritten);
-    let old_sim = simulate::simulate(&before, &book, window, &AsWritten);
-    let new_sim = simulate::simulate(&after, &book, window, &AsWritten);
     let old_policy = Provenance::of_file(Path::new("lu-b2b.policy"), "a");
     let new_policy = Provenance::of_file(Path::new("new.policy"), &text);
     let page = diff(&DiffReport {
         before: Side {
             plan: &before,
             policy: &old_policy,
-            simulation: &old_sim,
         },
         after: Side {
             plan: &after,
             policy: &new_policy,
-            simulation: &new_sim,
         },
         comparison: &comparison,
         ledger: &book,
@@ -392,4 +388,24 @@ fn a_comparison_lists_its_switches_and_changes_by_kind() {
     // Before and after side by side, the switches, on one scale each.
     assert_eq!(page.matches("<svg ").count(), 5);
     assert!(page.contains(&new_policy.sha256) && page.contains(&old_policy.sha256));
+}
+
+#[test]
+fn charts_streamed_from_the_engine_are_those_of_the_simulation() {
+    let e = example("2025-12-31");
+    let window = Window {
+        from: None,
+        to: day("2025-12-31"),
+    };
+    let first = figures::first_day(window, &e.book);
+    let bins = figures::Bins::fitting(first, window.to, figures::Period::Week, 160);
+    let months = figures::Bins::fitting(first, window.to, figures::Period::Month, 160);
+    let kept = figures::Charted::of_simulation(&e.plan, &e.sim, &bins, &months);
+    let streamed = figures::Charted::of_book(&e.plan, &e.book, window, &bins, &months);
+    assert_eq!(kept.events, streamed.events);
+    assert_eq!(kept.routed(), streamed.routed());
+    let routed: Vec<String> = kept.routed().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(routed, ["justice_de_paix", "tribunal_arrondissement"]);
+    let total: u64 = kept.events.iter().flatten().sum();
+    assert_eq!(total as usize, e.sim.summary.events);
 }
