@@ -5,13 +5,14 @@
 //! figures, charts drawn as inline SVG, and tables a person can use.
 //!
 //! [`figures`] computes what the page shows, [`charts`] draws it, [`words`]
-//! says it in French or English, [`layout`] orders the sections and
-//! [`html`] writes them. [`provenance`] identifies the policy's version.
+//! says it in French or English, [`layout`] (a simulation) and
+//! [`comparison`] (a diff) order the sections and [`html`] writes them. [`provenance`] identifies the policy's version.
 //! Long tables are cut (the page says how many rows are left out and how
 //! to get them all), so that the report of a million invoices stays a few
 //! hundred kilobytes. docs/report.md shows it.
 
 mod charts;
+mod comparison;
 mod figures;
 mod html;
 mod layout;
@@ -69,7 +70,7 @@ pub struct DiffReport<'a> {
 
 /// The report of a comparison of two versions, as a complete HTML page.
 pub fn diff(report: &DiffReport<'_>) -> String {
-    layout::diff(report)
+    comparison::page(report)
 }
 
 #[cfg(test)]
