@@ -170,7 +170,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         context.report(&met);
     }
     let summary = summary.or_else(|| simulation.as_ref().map(|s| s.summary.clone()));
-    if let (Some(summary), true) = (&summary, format != Format::Table) {
+    if let (Some(summary), true) = (&summary, matches!(format, Format::Json | Format::Csv)) {
         note_counts(summary, args.output.as_deref());
     }
     // A million invoices take tens of milliseconds to free, one by one, and
