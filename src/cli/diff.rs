@@ -7,13 +7,11 @@ use std::path::PathBuf;
 
 use super::book::BookArgs;
 use super::inputs::rate_table;
-use super::output::write_file;
 use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
 use crate::load::LoadError;
-use crate::report;
 use crate::simulate::ByLaw;
 
 #[derive(Debug, clap::Args)]
@@ -35,19 +33,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
-    /// Output: a report for people, or JSON for programs; `html`: the
-    /// report as a page with charts (docs/report.md).
+    /// Output: a report for people, or JSON for programs.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-
-    /// Language of the HTML report [default: French for a policy under FR,
-    /// BE or LU law, else English].
-    #[arg(long, value_enum)]
-    lang: Option<crate::report::Lang>,
-
-    /// Write the output to this file (replaced only once complete) instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
 
     /// Exit 0 even when something changes: a report for a review, not a gate.
     #[arg(long)]
@@ -56,6 +44,16 @@ pub struct Args {
     /// Invoices listed in the table at most (0: all; JSON lists them all).
     #[arg(long, value_name = "N", default_value_t = 30)]
     limit: usize,
+
+    /// Language of `--format html`, the report for people with charts
+    /// (docs/report.md) [default: French for a policy under FR, BE or LU
+    /// law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
+
+    /// Write the output to this file (replaced only once complete) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -148,23 +146,6 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // Statutory charges as the law sets them on their day, as simulate shows.
     let law = ByLaw::new(&rates);
     let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
-    let page = (args.format == Format::Html).then(|| {
-        let (old_policy, new_policy) = (provenance(old), provenance(new));
-        report::diff(&report::DiffReport {
-            before: report::Side {
-                plan: before_plan,
-                policy: &old_policy,
-            },
-            after: report::Side {
-                plan: after_plan,
-                policy: &new_policy,
-            },
-            comparison: &comparison,
-            ledger: &book,
-            ledger_name: &args.book.files.ledger.display().to_string(),
-            lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
-        })
-    });
     let met = law.into_warnings();
     if !met.is_empty() {
         context.report(&met);
@@ -175,13 +156,32 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         after: &new.name,
         ledger: &ledger,
     };
-    let text = match page {
-        Some(page) => page,
-        None if json => render::json(&comparison, &labels),
-        None => render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit)),
+    let text = match args.format {
+        Format::Html => {
+            use crate::report;
+            let (old_policy, new_policy) = (provenance(old), provenance(new));
+            report::diff(&report::DiffReport {
+                before: report::Side {
+                    plan: before_plan,
+                    policy: &old_policy,
+                },
+                after: report::Side {
+                    plan: after_plan,
+                    policy: &new_policy,
+                },
+                comparison: &comparison,
+                ledger: &book,
+                ledger_name: &ledger,
+                lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
+            })
+        }
+        Format::Json => render::json(&comparison, &labels),
+        Format::Table => {
+            render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
+        }
     };
     let printed = match &args.output {
-        Some(path) => write_file(path, |out| out.write_all(text.as_bytes())),
+        Some(path) => super::output::write_file(path, |out| out.write_all(text.as_bytes())),
         None => super::print_stdout(&text),
     };
     // The process ends here: freeing a big book piece by piece is wasted time.
@@ -194,7 +194,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 }
 
 /// Who a version is, for the report: its text's hash and its git revision.
-fn provenance(version: &version::Version) -> report::Provenance {
+fn provenance(version: &version::Version) -> crate::report::Provenance {
+    use crate::report;
     match &version.git {
         Some((rev, _)) => {
             report::Provenance::of_revision(&version.name, rev, version.source.text())

@@ -12,7 +12,6 @@ use super::{Context, Exit};
 use crate::check::check_source;
 use crate::diagnostic::Diagnostics;
 use crate::load::{self, LoadError};
-use crate::report;
 use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
@@ -33,19 +32,19 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
-    /// Output [default: table on a terminal, html for `-o *.html`, csv
-    /// otherwise]. `html`: a report for people (docs/report.md).
+    /// Output [default: table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
     format: Option<Format>,
-
-    /// Language of the HTML report [default: French for a policy under FR,
-    /// BE or LU law, else English].
-    #[arg(long, value_enum)]
-    lang: Option<crate::report::Lang>,
 
     /// Write the output to this file (replaced only once complete) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Language of `--format html`, the report for people (docs/report.md;
+    /// the default format of `-o FILE.html`) [default: French for a policy
+    /// under FR, BE or LU law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -140,6 +139,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         let result = match format {
             Format::Json => output::json(&plan, &book, &sim, out),
             Format::Html => {
+                use crate::report;
                 let page = report::simulation(&report::SimulationReport {
                     plan: &plan,
                     policy: &report::Provenance::of_file(&args.policy, source.text()),
