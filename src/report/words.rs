@@ -691,7 +691,6 @@ impl Words {
     /// recommandée au débiteur et à la caution`, `transmission : justice de
     /// paix`. Template names stay as written: they name the letter.
     pub fn action(&self, plan: &Plan, action: &Action) -> String {
-        let currency = plan.currency.value;
         match action {
             Action::Send {
                 template,
@@ -716,30 +715,49 @@ impl Words {
                 Recipient::Guarantor => self.call_guarantor.to_string(),
                 Recipient::Debtor => self.call_debtor.to_string(),
             },
-            Action::Charge(charge) => match charge {
-                Charge::Indemnity(Amount::Fixed(v)) => {
-                    format!("{} {}", self.indemnity, self.money(*v, currency))
-                }
-                Charge::Indemnity(Amount::Statutory) => self.statutory_indemnity.to_string(),
-                Charge::Fee(Amount::Fixed(v)) => {
-                    format!("{} {}", self.fee, self.money(*v, currency))
-                }
-                Charge::Fee(Amount::Statutory) => self.statutory_fee.to_string(),
-                Charge::Interest(Rate::Percent(rate)) => {
-                    let rate = rate.normalize().to_string();
-                    let rate = match self.lang {
-                        Lang::Fr => rate.replace('.', ","),
-                        Lang::En => rate,
-                    };
-                    self.interest.replace("{rate}", &rate)
-                }
-                Charge::Interest(Rate::Statutory) => self.statutory_interest.to_string(),
-            },
+            Action::Charge(charge) => self.charge(plan, action, charge),
             Action::Route { destination, .. } => self
                 .route
                 .replace("{destination}", &self.destination(plan, destination)),
             Action::Stop => self.stop.to_string(),
         }
+    }
+
+    /// What a charge step charges: a fixed amount, a rate or the law's
+    /// figure in words; a charge of any other form as `policy explain`
+    /// says it. (`if let`, not an exhaustive `match`: a new form of charge
+    /// still has a name here.)
+    fn charge(&self, plan: &Plan, action: &Action, charge: &Charge) -> String {
+        let currency = plan.currency.value;
+        let as_written = || {
+            let text = crate::explain::action_text(plan, action);
+            text.strip_prefix("charge ").unwrap_or(&text).to_string()
+        };
+        let (word, statutory, amount) = match charge {
+            Charge::Indemnity(amount) => (self.indemnity, self.statutory_indemnity, amount),
+            Charge::Fee(amount) => (self.fee, self.statutory_fee, amount),
+            Charge::Interest(rate) => {
+                if let Rate::Percent(rate) = rate {
+                    let rate = rate.normalize().to_string();
+                    let rate = match self.lang {
+                        Lang::Fr => rate.replace('.', ","),
+                        Lang::En => rate,
+                    };
+                    return self.interest.replace("{rate}", &rate);
+                }
+                if matches!(rate, Rate::Statutory) {
+                    return self.statutory_interest.to_string();
+                }
+                return as_written();
+            }
+        };
+        if let Amount::Fixed(value) = amount {
+            return format!("{word} {}", self.money(*value, currency));
+        }
+        if matches!(amount, Amount::Statutory) {
+            return statutory.to_string();
+        }
+        as_written()
     }
 
     /// A step of a plan with its number: `4 · mise_en_demeure par …`.
@@ -819,6 +837,47 @@ mod tests {
             );
         }
         assert_eq!(Lang::of(&plan("")), Lang::En);
+    }
+
+    #[test]
+    fn steps_are_said_in_each_language() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/lu-b2b.policy");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let source = crate::source::SourceFile::new("lu-b2b.policy", text);
+        let plan = crate::check::check_source(&source, path.parent().unwrap())
+            .plan
+            .unwrap();
+        let said = |words: &Words| -> Vec<String> {
+            (0..plan.steps.len())
+                .map(|i| words.step(&plan, crate::plan::StepId(i)))
+                .collect()
+        };
+        assert_eq!(
+            said(&FR),
+            [
+                "1 · relance_1 par courriel",
+                "2 · relance_2 par courriel et courrier simple",
+                "3 · appel au débiteur",
+                "4 · mise_en_demeure par lettre recommandée au débiteur et à la caution",
+                "5 · indemnité forfaitaire 40,00\u{a0}€",
+                "6 · intérêts de retard au taux légal",
+                "7 · transmission : justice de paix",
+                "8 · transmission : tribunal d'arrondissement",
+            ]
+        );
+        assert_eq!(
+            said(&EN),
+            [
+                "1 · relance_1 by e-mail",
+                "2 · relance_2 by e-mail and letter",
+                "3 · phone call to the debtor",
+                "4 · mise_en_demeure by registered letter to the debtor and the guarantor",
+                "5 · fixed indemnity €40.00",
+                "6 · late interest at the statutory rate",
+                "7 · referral: justice de paix",
+                "8 · referral: tribunal d'arrondissement",
+            ]
+        );
     }
 
     #[test]
