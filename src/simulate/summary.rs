@@ -34,12 +34,12 @@ pub struct Summary {
     pub credited: Decimal,
     /// Their outstanding balance at the end of `to`.
     pub outstanding: Decimal,
+    /// That balance in the bands of a report, per kind of debtor with a
+    /// balance (in [`DebtorKind`] order).
+    pub aged_by_kind: Vec<KindAging>,
     /// The aged balance at `to`, per debtor with a balance (by debtor id).
     pub aged: Vec<DebtorAging>,
     pub aged_total: Aging,
-    /// The balance at `to` in the bands of a report, per kind of debtor
-    /// with a balance (in [`DebtorKind`] order).
-    pub aged_by_kind: Vec<KindAging>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -367,6 +367,10 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         to: window.to,
         invoices: book.invoices,
         chased: totals.chased,
+        aged_by_kind: by_kind
+            .into_iter()
+            .map(|(kind, bands)| KindAging { kind, bands })
+            .collect(),
         events,
         steps,
         channels,
@@ -383,10 +387,6 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         outstanding: aged_total.total(),
         aged,
         aged_total,
-        aged_by_kind: by_kind
-            .into_iter()
-            .map(|(kind, bands)| KindAging { kind, bands })
-            .collect(),
     }
 }
 
