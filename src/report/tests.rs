@@ -16,6 +16,35 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A Luxembourg policy of this test's own (the example policy may change
+/// its steps): letters, a call, a mise en demeure with its charges, a court
+/// by amount.
+const LU_POLICY: &str = "\
+policy \"Recouvrement B2B Luxembourg\"
+jurisdiction LU
+currency EUR
+applies to b2b
+templates \"templates/lu\"
+minimum 25 EUR
+after 15 days send relance_1 by email
+after 30 days send relance_2 by email, courrier
+after 38 days call debtor
+after 45 days send mise_en_demeure by recommandé to debtor, guarantor
+charge indemnity 40 EUR
+charge interest statutory
+after 15 days from mise_en_demeure if amount <= 15000 route justice_de_paix with ordonnance_de_paiement
+after 15 days from mise_en_demeure if amount > 15000 route tribunal_arrondissement with ordonnance_de_provision
+";
+
+/// `text` checked as a policy of the repository's `policies/` folder.
+fn plan_of(name: &str, text: &str) -> Plan {
+    let source = crate::source::SourceFile::new(name, text.to_string());
+    let checked = crate::check::check_source(&source, &repo("policies"));
+    checked
+        .plan
+        .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
+}
+
 fn plan(path: &Path) -> Plan {
     let text = std::fs::read_to_string(path).unwrap();
     let source = crate::source::SourceFile::new(path.display().to_string(), text);
@@ -282,9 +311,9 @@ fn unpaid_book(dir: &Path, n: usize) -> PathBuf {
             i % 100
         ));
     }
-    let mut debtors = String::from("id,name,kind\n");
+    let mut debtors = String::from("id,name,kind,country\n");
     for d in 0..100 {
-        debtors.push_str(&format!("D{d:03},Débiteur <{d}> & fils,b2b\n"));
+        debtors.push_str(&format!("D{d:03},Débiteur <{d}> & fils,b2b,LU\n"));
     }
     std::fs::write(dir.join("ledger.csv"), ledger).unwrap();
     std::fs::write(dir.join("debtors.csv"), debtors).unwrap();
@@ -294,7 +323,7 @@ fn unpaid_book(dir: &Path, n: usize) -> PathBuf {
 #[test]
 fn long_tables_are_cut_and_say_how_many_rows_are_left_out() {
     let dir = tempfile::tempdir().unwrap();
-    let plan = plan(&repo("policies/lu-b2b.policy"));
+    let plan = plan_of("lu.policy", LU_POLICY);
     let book = book(&unpaid_book(dir.path(), 1_200));
     let window = Window {
         from: None,
@@ -328,9 +357,8 @@ fn long_tables_are_cut_and_say_how_many_rows_are_left_out() {
 
 #[test]
 fn a_comparison_lists_its_switches_and_changes_by_kind() {
-    let before = plan(&repo("policies/lu-b2b.policy"));
-    let text = std::fs::read_to_string(repo("policies/lu-b2b.policy"))
-        .unwrap()
+    let before = plan_of("lu.policy", LU_POLICY);
+    let text = LU_POLICY
         .replace(
             "after 45 days send mise_en_demeure",
             "after 50 days send mise_en_demeure",
@@ -341,10 +369,7 @@ fn a_comparison_lists_its_switches_and_changes_by_kind() {
             "allow court_competence because \"clause attributive\"\n\
              after 15 days from mise_en_demeure if amount > 10000",
         );
-    let source = crate::source::SourceFile::new("new.policy", text.clone());
-    let after = crate::check::check_source(&source, &repo("policies"))
-        .plan
-        .unwrap();
+    let after = plan_of("new.policy", &text);
     let book = book(&repo("examples/ledger.csv"));
     let window = Window {
         from: None,
