@@ -842,6 +842,7 @@ mod tests {
     #[test]
     fn steps_are_said_in_each_language() {
         let text = "jurisdiction LU
+applies to b2b
 after 15 days send relance_1 by email
 after 30 days send relance_2 by email, courrier
 after 38 days call debtor
