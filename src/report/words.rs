@@ -264,8 +264,8 @@ pub static FR: Words = Words {
     routed_per_year: "Montants transmis par destination, par an",
     amount_axis: [
         "montant ({currency})",
-        "montant (milliers de {currency})",
-        "montant (millions de {currency})",
+        "montant ({currency}, milliers)",
+        "montant ({currency}, millions)",
     ],
     no_event: "Aucune étape sur la période.",
     no_balance: "Aucun encours à la fin de la période.",
