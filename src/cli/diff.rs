@@ -37,12 +37,23 @@ pub struct Args {
     /// Invoices listed in the table at most (0: all; JSON lists them all).
     #[arg(long, value_name = "N", default_value_t = 30)]
     limit: usize,
+
+    /// Language of `--format html`, the report for people with charts
+    /// (docs/report.md) [default: French for a policy under FR, BE or LU
+    /// law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
+
+    /// Write the output to this file (replaced only once complete) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Table,
     Json,
+    Html,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
@@ -135,17 +146,52 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         after: &new.name,
         ledger: &ledger,
     };
-    let text = if json {
-        render::json(&comparison, &labels)
-    } else {
-        render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
+    let text = match args.format {
+        Format::Html => {
+            use crate::report;
+            let (old_policy, new_policy) = (provenance(old), provenance(new));
+            report::diff(&report::DiffReport {
+                before: report::Side {
+                    plan: before_plan,
+                    policy: &old_policy,
+                },
+                after: report::Side {
+                    plan: after_plan,
+                    policy: &new_policy,
+                },
+                comparison: &comparison,
+                ledger: &book,
+                ledger_name: &ledger,
+                lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
+            })
+        }
+        Format::Json => render::json(&comparison, &labels),
+        Format::Table => {
+            render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
+        }
     };
-    let printed = super::print_stdout(&text);
+    let printed = match &args.output {
+        Some(path) => super::output::write_file(path, |out| out.write_all(text.as_bytes())),
+        None => super::print_stdout(&text),
+    };
     // The process ends here: freeing a big book piece by piece is wasted time.
     std::mem::forget(book);
     if comparison.is_unchanged() || args.exit_zero {
         printed
     } else {
         printed.max(Exit::Findings)
+    }
+}
+
+/// Who a version is, for the report: its text's hash and its git revision.
+fn provenance(version: &version::Version) -> crate::report::Provenance {
+    use crate::report;
+    match &version.git {
+        Some((rev, _)) => {
+            report::Provenance::of_revision(&version.name, rev, version.source.text())
+        }
+        None => {
+            report::Provenance::of_file(std::path::Path::new(&version.name), version.source.text())
+        }
     }
 }

@@ -32,6 +32,12 @@ pub struct Args {
     /// Write the output to this file (replaced only once complete) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Language of `--format html`, the report for people (docs/report.md;
+    /// the default format of `-o FILE.html`) [default: French for a policy
+    /// under FR, BE or LU law, else English].
+    #[arg(long, value_enum)]
+    lang: Option<crate::report::Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,11 +45,15 @@ enum Format {
     Table,
     Json,
     Csv,
+    Html,
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let format = args.format.unwrap_or_else(|| {
-        if args.output.is_none() && std::io::stdout().is_terminal() {
+        let html = args.output.as_ref().and_then(|p| p.extension()) == Some("html".as_ref());
+        if html {
+            Format::Html
+        } else if args.output.is_none() && std::io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Csv
@@ -115,6 +125,19 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         );
         let result = match format {
             Format::Json => output::json(&plan, &book, &sim, out),
+            Format::Html => {
+                use crate::report;
+                let page = report::simulation(&report::SimulationReport {
+                    plan: &plan,
+                    policy: &report::Provenance::of_file(&args.policy, source.text()),
+                    ledger: &book,
+                    ledger_name: &args.book.files.ledger.display().to_string(),
+                    simulation: &sim,
+                    runs_from: args.runs_from.map(RunsFrom::Day),
+                    lang: args.lang.unwrap_or_else(|| report::Lang::of(&plan)),
+                });
+                out.write_all(page.as_bytes())
+            }
             _ => output::table(&plan, &book, &sim, out),
         };
         simulation = Some(sim);
@@ -134,7 +157,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         context.report(&met);
     }
     let summary = summary.or_else(|| simulation.as_ref().map(|s| s.summary.clone()));
-    if let (Some(summary), true) = (&summary, format != Format::Table) {
+    if let (Some(summary), true) = (&summary, matches!(format, Format::Json | Format::Csv)) {
         note_counts(summary, args.output.as_deref());
     }
     // Routes the law does not allow for their debtor: not fired, and a

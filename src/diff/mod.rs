@@ -220,6 +220,19 @@ pub struct InvoiceChanges {
     pub debtor: String,
     /// In date order (the earlier of the two dates of a move).
     pub changes: Vec<EventChange>,
+    /// Where its file goes instead, when that changes (one of the
+    /// invoices counted in [`Comparison::switches`]).
+    pub switch: Option<InvoiceSwitch>,
+}
+
+/// An invoice's first route in each version (`None`: not routed), with
+/// its balance on the day it is routed (in the new version, or the old one
+/// when no longer routed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoiceSwitch {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub amount: Decimal,
 }
 
 /// One event added, removed, moved or changed.
@@ -303,15 +316,17 @@ struct StepTally {
     charged: Decimal,
 }
 
+/// Per step, and the invoices with an event in the window.
 #[derive(Debug, Clone, Default)]
-struct Tally(Vec<StepTally>);
+struct Tally(Vec<StepTally>, usize);
 
 impl Tally {
     fn new(plan: &Plan) -> Self {
-        Tally(vec![StepTally::default(); plan.steps.len()])
+        Tally(vec![StepTally::default(); plan.steps.len()], 0)
     }
 
     fn add(&mut self, events: &[Event], window: Window) {
+        self.1 += usize::from(events.iter().any(|e| window.contains(e.date)));
         for event in events.iter().filter(|e| window.contains(e.date)) {
             let Some(t) = self.0.get_mut(event.step.0) else {
                 continue;
@@ -333,10 +348,14 @@ impl Tally {
             mine.reached += theirs.reached;
             mine.charged += theirs.charged;
         }
+        self.1 += other.1;
     }
 
     fn totals(&self) -> StepTotals {
-        StepTotals::from_counts(self.0.iter().map(|t| (t.events, t.outstanding)).collect())
+        StepTotals::from_counts(
+            self.0.iter().map(|t| (t.events, t.outstanding)).collect(),
+            self.1,
+        )
     }
 }
 
@@ -366,6 +385,8 @@ struct Matcher<'a> {
     /// Per step of each plan: the destination index of a `route` step.
     before_routes: Vec<Option<usize>>,
     after_routes: Vec<Option<usize>>,
+    /// The destinations of both plans' routes, by index.
+    destinations: Vec<String>,
 }
 
 /// How far past the window both plans are simulated to match moved steps.
@@ -444,6 +465,7 @@ pub fn compare(
         same_action,
         before_routes,
         after_routes,
+        destinations,
     };
     let parts = simulate::in_ranges(ledger.invoices.len(), |range| matcher.part(range));
 
@@ -500,7 +522,7 @@ pub fn compare(
         delta.verb = step.map_or("", |s| s.action.verb());
     }
 
-    let name = |d: Option<usize>| d.and_then(|d| destinations.get(d).cloned());
+    let name = |d: Option<usize>| d.and_then(|d| matcher.destinations.get(d).cloned());
     let switches = switches
         .into_iter()
         .map(|((from, to), (invoices, amount))| RouteSwitch {
@@ -568,6 +590,7 @@ impl Matcher<'_> {
             let from = first_route(&old, &self.before_routes);
             let to = first_route(&new, &self.after_routes);
             let shown = |r: Option<(usize, Event)>| r.filter(|r| self.window.contains(r.1.date));
+            let mut switch = None;
             if from.map(|f| f.0) != to.map(|t| t.0)
                 && (shown(from).is_some() || shown(to).is_some())
             {
@@ -580,12 +603,20 @@ impl Matcher<'_> {
                     .or_default();
                 entry.0 += 1;
                 entry.1 += amount;
+                let name =
+                    |r: Option<(usize, Event)>| r.and_then(|r| self.destinations.get(r.0).cloned());
+                switch = Some(InvoiceSwitch {
+                    from: name(from),
+                    to: name(to),
+                    amount,
+                });
             }
             part.invoices.push(InvoiceChanges {
                 invoice: id,
                 reference: invoice.reference.to_string(),
                 debtor: self.ledger.debtor(invoice.debtor).id.clone(),
                 changes,
+                switch,
             });
         }
         part

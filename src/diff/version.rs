@@ -27,6 +27,9 @@ pub struct Version {
     /// The folder the policy's relative paths (its templates) are read
     /// from.
     pub dir: PathBuf,
+    /// Read from git: the revision given (`main`, `HEAD~1`; empty for the
+    /// staged version) and the path in it. `None`: read from a file.
+    pub git: Option<(String, String)>,
 }
 
 /// Reads a version: the file when `given` exists, else `REV:path` from git.
@@ -46,11 +49,17 @@ pub fn read(given: &Path) -> Result<Version, LoadError> {
             name,
             source,
             dir: dir.to_path_buf(),
+            git: None,
         });
     };
     let (bytes, dir) = git_show(&name, rev, path).map_err(LoadError::Io)?;
     let source = load::text_source(name.clone(), bytes)?;
-    Ok(Version { name, source, dir })
+    Ok(Version {
+        name,
+        source,
+        dir,
+        git: Some((rev.to_string(), path.to_string())),
+    })
 }
 
 /// The bytes of `rev:path`, and the working-tree folder of `path`.

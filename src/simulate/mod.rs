@@ -23,7 +23,9 @@ pub use engine::{
     Context, Journaled, Refused, RunsFrom, Scratch, Sink, in_ranges, run, schedule_invoice,
 };
 pub use statutory::ByLaw;
-pub use summary::{Aging, DebtorAging, Routed, StepCount, StepTotals, Summary};
+pub use summary::{
+    AgeBands, Aging, DebtorAging, KindAging, Routed, StepCount, StepTotals, Summary,
+};
 
 /// The days a simulation reports: events on `from..=to`. Steps before
 /// `from` still happen (a letter sent before it still anchors later steps);

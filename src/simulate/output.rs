@@ -366,10 +366,10 @@ impl super::Sink for CsvSink<'_> {
         if events.is_empty() {
             return;
         }
+        self.totals.add_invoice(events);
         self.reference.clear();
         push_field(&mut self.reference, invoice.reference.as_bytes());
         for event in events {
-            self.totals.add(event);
             let day = i64::from(event.date.num_days_from_ce()) - text.first_day;
             let Some(day) = usize::try_from(day).ok() else {
                 continue;
@@ -529,6 +529,7 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
         "from": s.from.map(date),
         "to": date(s.to),
         "invoices": s.invoices,
+        "chased": s.chased,
         "events": s.events,
         "steps": s.steps.iter().map(|c| {
             let step = plan.step(c.step);
@@ -556,6 +557,18 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
                     map.insert("debtor".into(), json!(ledger.debtor(a.debtor).id));
                 }
                 value
+            }).collect::<Vec<_>>(),
+            "by_kind": s.aged_by_kind.iter().map(|k| {
+                let [d0_30, d31_60, d61_90, d91_180, over_180] = k.bands.0.map(|b| b.to_string());
+                json!({
+                    "kind": k.kind.as_str(),
+                    "days_0_30": d0_30,
+                    "days_31_60": d31_60,
+                    "days_61_90": d61_90,
+                    "days_91_180": d91_180,
+                    "over_180": over_180,
+                    "total": k.bands.total().to_string(),
+                })
             }).collect::<Vec<_>>(),
         },
     })

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::{Event, Window};
 use crate::ledger::{DebtorId, Invoice, Ledger};
 use crate::plan::{Action, Plan, StepId};
+use crate::vocab::DebtorKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -18,6 +19,8 @@ pub struct Summary {
     pub to: NaiveDate,
     /// Invoices the policy applies to (debtor kind), issued by `to`.
     pub invoices: usize,
+    /// Those of them that a step fired for in the window.
+    pub chased: usize,
     pub events: usize,
     /// Events of each step, in written order (every step, even with none).
     pub steps: Vec<StepCount>,
@@ -31,6 +34,9 @@ pub struct Summary {
     pub credited: Decimal,
     /// Their outstanding balance at the end of `to`.
     pub outstanding: Decimal,
+    /// That balance in the bands of a report, per kind of debtor with a
+    /// balance (in [`DebtorKind`] order).
+    pub aged_by_kind: Vec<KindAging>,
     /// The aged balance at `to`, per debtor with a balance (by debtor id).
     pub aged: Vec<DebtorAging>,
     pub aged_total: Aging,
@@ -92,6 +98,40 @@ impl Aging {
     }
 }
 
+/// Outstanding balances by days past due in the bands a credit report
+/// shows: 0–30 (not yet due included), 31–60, 61–90, 91–180, over 180.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AgeBands(pub [Decimal; 5]);
+
+impl AgeBands {
+    /// The last day past due of each band but the last.
+    pub const LAST_DAYS: [i64; 4] = [30, 60, 90, 180];
+
+    /// The band of a balance this many days past due (negative: not yet
+    /// due).
+    pub fn band(days_late: i64) -> usize {
+        Self::LAST_DAYS
+            .iter()
+            .position(|&last| days_late <= last)
+            .unwrap_or(Self::LAST_DAYS.len())
+    }
+
+    pub fn add(&mut self, days_late: i64, amount: Decimal) {
+        self.0[Self::band(days_late)] += amount;
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.0.iter().sum()
+    }
+}
+
+/// The aged balance of one kind of debtor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KindAging {
+    pub kind: DebtorKind,
+    pub bands: AgeBands,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebtorAging {
     pub debtor: DebtorId,
@@ -100,51 +140,80 @@ pub struct DebtorAging {
 
 /// Per step: how many events, and for `route` steps the sum of their
 /// outstanding amounts (the summary reports no other sum, and a million
-/// decimal additions are not free). All the summary needs of the events,
-/// so it can be added up by parts.
+/// decimal additions are not free); and how many invoices had any. All the
+/// summary needs of the events, so it can be added up by parts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct StepTotals(pub Vec<(usize, Decimal)>, Vec<bool>);
+pub struct StepTotals {
+    /// Per step: events, sum of outstanding amounts.
+    pub steps: Vec<(usize, Decimal)>,
+    /// Per step: whether its amounts are summed.
+    summed: Vec<bool>,
+    /// Invoices with at least one event.
+    pub chased: usize,
+}
 
 impl StepTotals {
     pub fn new(plan: &Plan) -> Self {
-        StepTotals(
-            vec![(0, Decimal::ZERO); plan.steps.len()],
-            plan.steps
+        StepTotals {
+            steps: vec![(0, Decimal::ZERO); plan.steps.len()],
+            summed: plan
+                .steps
                 .iter()
                 .map(|step| matches!(step.action, Action::Route { .. }))
                 .collect(),
-        )
+            chased: 0,
+        }
     }
 
     /// Totals counted elsewhere (per step: events, sum of outstanding
-    /// amounts), kept as given.
-    pub fn from_counts(counts: Vec<(usize, Decimal)>) -> Self {
-        let keep = vec![true; counts.len()];
-        StepTotals(counts, keep)
+    /// amounts; invoices with an event), kept as given.
+    pub fn from_counts(counts: Vec<(usize, Decimal)>, chased: usize) -> Self {
+        let summed = vec![true; counts.len()];
+        StepTotals {
+            steps: counts,
+            summed,
+            chased,
+        }
     }
 
+    /// The totals of events produced invoice by invoice (each invoice's
+    /// events together, as the engine gives them).
     pub fn of(plan: &Plan, events: &[Event]) -> Self {
         let mut totals = StepTotals::new(plan);
+        let mut last = None;
         for event in events {
             totals.add(event);
+            if last != Some(event.invoice) {
+                totals.chased += 1;
+                last = Some(event.invoice);
+            }
         }
         totals
     }
 
-    pub fn add(&mut self, event: &Event) {
-        if let Some((count, amount)) = self.0.get_mut(event.step.0) {
+    /// Adds the events of one invoice.
+    pub fn add_invoice(&mut self, events: &[Event]) {
+        for event in events {
+            self.add(event);
+        }
+        self.chased += usize::from(!events.is_empty());
+    }
+
+    fn add(&mut self, event: &Event) {
+        if let Some((count, amount)) = self.steps.get_mut(event.step.0) {
             *count += 1;
-            if self.1.get(event.step.0).copied().unwrap_or(false) {
+            if self.summed.get(event.step.0).copied().unwrap_or(false) {
                 *amount += event.amount;
             }
         }
     }
 
     pub fn merge(&mut self, other: &StepTotals) {
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+        for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
             mine.0 += theirs.0;
             mine.1 += theirs.1;
         }
+        self.chased += other.chased;
     }
 }
 
@@ -242,7 +311,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut routed: BTreeMap<&str, (usize, Decimal)> = BTreeMap::new();
     let mut events = 0;
-    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.0) {
+    for (step, &(count, amount)) in plan.steps.iter().zip(&totals.steps) {
         events += count;
         steps.push(StepCount {
             step: step.id,
@@ -269,10 +338,17 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
     // Per debtor (sums are exact: the order of the balances does not
     // matter), then the total in debtor index order.
     let mut by_debtor: Vec<Option<Aging>> = vec![None; ledger.debtors.len()];
+    let mut by_kind: BTreeMap<DebtorKind, AgeBands> = BTreeMap::new();
     for &(debtor, days_late, balance) in &book.balances {
         if let Some(aging) = by_debtor.get_mut(debtor as usize) {
             aging
                 .get_or_insert_default()
+                .add(i64::from(days_late), balance);
+        }
+        if let Some(d) = ledger.debtors.get(debtor as usize) {
+            by_kind
+                .entry(d.kind)
+                .or_default()
                 .add(i64::from(days_late), balance);
         }
     }
@@ -293,6 +369,11 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         from: window.from,
         to: window.to,
         invoices: book.invoices,
+        chased: totals.chased,
+        aged_by_kind: by_kind
+            .into_iter()
+            .map(|(kind, bands)| KindAging { kind, bands })
+            .collect(),
         events,
         steps,
         channels,
@@ -316,4 +397,34 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
 /// A day count that falls in bucket `i` of [`Aging::buckets`].
 fn bucket_day(i: usize) -> i64 {
     [0, 1, 31, 61, 91].get(i).copied().unwrap_or(91)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_bands_end_on_30_60_90_and_180_days_past_due() {
+        for (days, band) in [
+            (-400, 0),
+            (0, 0),
+            (30, 0),
+            (31, 1),
+            (60, 1),
+            (61, 2),
+            (90, 2),
+            (91, 3),
+            (180, 3),
+            (181, 4),
+            (i64::MAX, 4),
+        ] {
+            assert_eq!(AgeBands::band(days), band, "{days} days");
+        }
+        let mut bands = AgeBands::default();
+        bands.add(-3, Decimal::ONE);
+        bands.add(200, Decimal::TEN);
+        assert_eq!(bands.0[0], Decimal::ONE);
+        assert_eq!(bands.0[4], Decimal::TEN);
+        assert_eq!(bands.total(), Decimal::from(11));
+    }
 }
