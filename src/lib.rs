@@ -20,6 +20,7 @@ pub mod letters;
 pub mod load;
 pub mod lsp;
 pub mod plan;
+pub mod reference;
 pub mod report;
 pub mod run;
 pub mod simulate;
