@@ -143,7 +143,11 @@ pub enum HeaderKind {
     Policy(Str),
     Jurisdiction(Name),
     Currency(Name),
-    AppliesTo(NameList),
+    /// `applies to b2b, b2c in LU, BE`: kinds, then countries if any.
+    AppliesTo {
+        kinds: NameList,
+        countries: Option<NameList>,
+    },
     Templates(Str),
     Limit {
         count: Integer,
@@ -165,7 +169,7 @@ impl HeaderKind {
             HeaderKind::Policy(_) => "policy",
             HeaderKind::Jurisdiction(_) => "jurisdiction",
             HeaderKind::Currency(_) => "currency",
-            HeaderKind::AppliesTo(_) => "applies to",
+            HeaderKind::AppliesTo { .. } => "applies to",
             HeaderKind::Templates(_) => "templates",
             HeaderKind::Limit { .. } => "limit",
             HeaderKind::Minimum(_) => "minimum",

@@ -203,6 +203,12 @@ fn headline(plan: &Plan) -> String {
         Some(kinds) if !kinds.value.is_empty() => format!("applies to {}", join(&kinds.value)),
         _ => "applies to every debtor".to_string(),
     });
+    if let Some(countries) = &plan.applies_in {
+        parts.push(format!(
+            "debtors in {}",
+            countries.value.iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
     if let Some(templates) = &plan.templates {
         parts.push(format!("templates \"{}\"", templates.value));
     }
@@ -239,6 +245,7 @@ pub fn json(plan: &Plan) -> String {
             "jurisdiction": plan.jurisdiction.as_ref().map(|j| j.value.as_str()),
             "currency": plan.currency.value,
             "applies_to": plan.applies_to.as_ref().map(|k| k.value.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+            "applies_in": plan.applies_in.as_ref().map(|c| c.value.iter().collect::<Vec<_>>()),
             "templates": plan.templates.as_ref().map(|t| &t.value),
             "limit": plan.contact_limit.as_ref().map(|l| json!({
                 "contacts": l.value.count,

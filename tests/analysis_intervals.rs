@@ -20,6 +20,7 @@ fn domain() -> Domain {
         floor: Bound::Open(Decimal::ZERO),
         days_from: None,
         unit: Decimal::new(1, 2),
+        countries: None,
     }
 }
 

@@ -95,6 +95,7 @@ impl<'p> Analysis<'p> {
             _ => Bound::Open(Decimal::ZERO),
         };
         let unit = cells::minor_unit(plan.currency.value);
+        let countries = plan.applies_in.as_ref().map(|chased| chased.value);
         let mut analysis = Analysis {
             plan,
             rates,
@@ -110,6 +111,7 @@ impl<'p> Analysis<'p> {
                 floor,
                 days_from: (time.root == Root::Due).then_some(time.range.min),
                 unit,
+                countries,
             };
             let cond = step.condition.as_ref().map(|c| &c.expr);
             let (feasible, valid, decided) = match cells::profile(cond, &domain, scope) {

@@ -19,7 +19,10 @@
 use rust_decimal::Decimal;
 
 use super::interval::{Bound, Interval, IntervalSet};
-use crate::plan::{Cond, DebtorAtom, DebtorValue, Facts};
+use crate::plan::{Cond, Countries, DebtorAtom, DebtorValue, Facts};
+
+/// The debtors file's country column, as conditions name it (folded).
+const COUNTRY: &str = "country";
 use crate::vocab::{DebtorKind, Field, Flag};
 
 /// The facts that never change over an invoice's life: the debtor's kind
@@ -125,6 +128,8 @@ pub struct Domain {
     pub days_from: Option<i64>,
     /// The currency's minor unit: every balance is a multiple of it.
     pub unit: Decimal,
+    /// `applies to … in LU, BE`: the countries chased.
+    pub countries: Option<Countries>,
 }
 
 /// At most this many condition evaluations per question: beyond it the
@@ -249,7 +254,7 @@ impl Point {
 /// number named, the stretches between, and a value that is no number), so
 /// that `debtor.country = LU` and `debtor.country = BE` never both hold;
 /// columns are independent of each other.
-pub fn debtor_valuations(atoms: &[DebtorAtom]) -> Vec<u64> {
+pub fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> Vec<u64> {
     let mut columns: Vec<&str> = atoms.iter().map(|a| a.column.as_str()).collect();
     columns.sort_unstable();
     columns.dedup();
@@ -262,6 +267,15 @@ pub fn debtor_valuations(atoms: &[DebtorAtom]) -> Vec<u64> {
             match &atom.value {
                 DebtorValue::Text(text) => cells.push(text.clone()),
                 DebtorValue::Number(n) => numbers.push(*n),
+            }
+        }
+        // A country is a code (the debtors file refuses anything else), an
+        // empty one reads as the jurisdiction's; only the countries the
+        // policy chases are there to compare.
+        if column == COUNTRY {
+            cells.retain(|c| !c.is_empty());
+            if let Some(chased) = countries {
+                cells = chased.iter().map(|c| crate::suggest::fold(&c)).collect();
             }
         }
         numbers.sort_unstable();
@@ -372,7 +386,7 @@ impl Space {
         } else {
             &[false]
         };
-        let debtors = debtor_valuations(&m.atoms);
+        let debtors = debtor_valuations(&m.atoms, domain.countries);
         let size = pairs
             .checked_mul(days.len())
             .and_then(|n| n.checked_mul(paid.len()))
@@ -620,6 +634,7 @@ mod tests {
             floor: Bound::Open(Decimal::ZERO),
             days_from: None,
             unit: d("0.01"),
+            countries: None,
         }
     }
 

@@ -47,7 +47,7 @@ fn explain(
         let domain = Domain {
             floor,
             days_from,
-            unit: domain.unit,
+            ..domain
         };
         cells::profile(Some(cond), &domain, within).is_none_or(|p| !p.feasible.is_empty())
     };

@@ -175,16 +175,19 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         })?;
         context.report(&warnings);
         context.report(&prepared.skipped);
+        context.report(&prepared.refused);
         context.report(run::failures::report(&prepared.failed));
         let mut out = actions_table(&prepared.ready, "would do");
         summary(&mut out, &prepared, prepared.ready.len(), "would be done");
         out.push_str("dry run: nothing was written or sent\n");
         let exit = print_stdout(&out);
-        return Ok(if prepared.failed.is_empty() {
-            exit
-        } else {
-            Exit::Findings
-        });
+        return Ok(
+            if prepared.failed.is_empty() && prepared.refused.is_empty() {
+                exit
+            } else {
+                Exit::Findings
+            },
+        );
     }
 
     if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -211,6 +214,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
     context.report(&warnings);
     context.report(&prepared.skipped);
+    context.report(&prepared.refused);
     context.report(run::failures::report(&prepared.failed));
     if !prepared.failed.is_empty() && prepared.ready.is_empty() {
         note("no communication could be produced: nothing was written or sent");
@@ -284,11 +288,13 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         head.hash
     );
     let exit = print_stdout(&out);
-    Ok(if uncertain.is_empty() && prepared.failed.is_empty() {
-        exit
-    } else {
-        Exit::Findings
-    })
+    Ok(
+        if uncertain.is_empty() && prepared.failed.is_empty() && prepared.refused.is_empty() {
+            exit
+        } else {
+            Exit::Findings
+        },
+    )
 }
 
 /// Everything between opening the journal and the first action: refuse a
@@ -520,6 +526,13 @@ fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
             out,
             "{} action(s) failed: not produced, not recorded (see above); the next run tries them again",
             prepared.failed.len()
+        );
+    }
+    if prepared.routes_refused > 0 {
+        let _ = writeln!(
+            out,
+            "{} route(s) refused for where the debtor lives (see above): nothing sent for them",
+            prepared.routes_refused
         );
     }
     if !prepared.held.is_empty() {

@@ -60,6 +60,7 @@ codes! {
     UnknownFlag => "policy::unknown_flag",
     DebtorCondition => "policy::debtor_condition",
     UnknownColumn => "policy::unknown_column",
+    CountryCode => "policy::country_code",
     UnknownCharge => "policy::unknown_charge",
     DuplicateItem => "policy::duplicate_item",
     CurrencyMismatch => "policy::currency_mismatch",
@@ -92,6 +93,7 @@ codes! {
     LedgerOverpayment => "policy::ledger_overpayment",
     LedgerDispute => "policy::ledger_dispute",
     LedgerDebtorKind => "policy::ledger_debtor_kind",
+    LedgerCountry => "policy::ledger_country",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")

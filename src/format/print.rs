@@ -143,9 +143,20 @@ impl<'a> Writer<'a> {
                 self.closed(name, vocab::Jurisdiction::from_word, |j| j.as_str())
             }
             HeaderKind::Currency(name) => self.currency(name),
-            HeaderKind::AppliesTo(list) => self.list(list, |name| {
-                canonical(name, vocab::DebtorKind::from_word, |k| k.as_str())
-            }),
+            HeaderKind::AppliesTo { kinds, countries } => {
+                self.list(kinds, |name| {
+                    canonical(name, vocab::DebtorKind::from_word, |k| k.as_str())
+                });
+                if let Some(countries) = countries {
+                    self.word("in");
+                    let codes: Vec<String> = countries
+                        .names
+                        .iter()
+                        .map(|c| c.text.to_uppercase())
+                        .collect();
+                    self.word(&codes.join(", "));
+                }
+            }
             HeaderKind::Templates(folder) => self.string(folder),
             HeaderKind::Limit { count, window } => {
                 self.word(self.written(count.span));

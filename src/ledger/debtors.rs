@@ -227,6 +227,21 @@ fn debtor(
         }
         kind
     });
+    let country = match country_code(text(3)) {
+        Ok(country) => country,
+        Err(written) => {
+            ok = false;
+            problems.error(
+                Code::LedgerCountry,
+                row,
+                header.at(3),
+                format!("`{}` is not a country code", suggest::short(&written)),
+                "not two letters",
+                COUNTRY_HELP,
+            );
+            None
+        }
+    };
     let (Some(id), Some(name), Some(kind), true) = (id, name, kind, ok) else {
         return None;
     };
@@ -234,7 +249,7 @@ fn debtor(
         id,
         name,
         kind,
-        country: text(3),
+        country,
         email: text(4),
         address: text(5),
         guarantor: text(6),
@@ -252,6 +267,23 @@ fn debtor(
             .collect(),
         line: row.line,
     })
+}
+
+/// What to write in a debtor's `country`.
+pub(super) const COUNTRY_HELP: &str = "write the ISO 3166 code of the debtor's country, e.g. \
+    `LU`, `BE`, `FR`, `DE` (left empty, the debtor lives in the policy's jurisdiction)";
+
+/// A debtor's country as two upper-case letters, or the text written when it
+/// is no such code. The law's checks read the country (where a debtor may be
+/// sued): a name or a typo must not pass for the jurisdiction's own country.
+pub(super) fn country_code(written: Option<String>) -> Result<Option<String>, String> {
+    match written {
+        None => Ok(None),
+        Some(text) if text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Ok(Some(text.to_ascii_uppercase()))
+        }
+        Some(text) => Err(text),
+    }
 }
 
 #[cfg(test)]

@@ -296,6 +296,20 @@ fn debtors(
             );
             continue;
         };
+        let country = match super::debtors::country_code(get("country")) {
+            Ok(country) => country,
+            Err(written) => {
+                problems.error(
+                    Code::LedgerCountry,
+                    object.at,
+                    object.at("country"),
+                    format!("`{}` is not a country code", suggest::short(&written)),
+                    "not two letters",
+                    super::debtors::COUNTRY_HELP,
+                );
+                continue;
+            }
+        };
         let known = [
             "id",
             "name",
@@ -310,7 +324,7 @@ fn debtors(
             id: get("id").unwrap_or_default(),
             name: get("name").unwrap_or_default(),
             kind,
-            country: get("country"),
+            country,
             email: get("email"),
             address: get("address"),
             guarantor: get("guarantor"),

@@ -60,6 +60,17 @@ pub struct Debtor {
 }
 
 impl Debtor {
+    /// The country column as two upper-case letters; anything else is not a
+    /// code the law's rules can read (`None`: taken as the jurisdiction's own).
+    pub fn country_code(&self) -> Option<[u8; 2]> {
+        match self.country.as_deref()?.trim().as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+            }
+            _ => None,
+        }
+    }
+
     pub fn is_guaranteed(&self) -> bool {
         self.guarantor.is_some()
     }

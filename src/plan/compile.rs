@@ -64,6 +64,31 @@ impl Compiler<'_> {
         }
     }
 
+    /// `in LU, BE`: each a two-letter ISO 3166 code.
+    fn countries(&mut self, list: &ast::NameList) -> Countries {
+        let mut countries = Countries::default();
+        for name in &list.names {
+            let upper = name.text.to_ascii_uppercase();
+            let code = match upper.as_bytes() {
+                &[a, b] => [a, b],
+                _ => [0, 0],
+            };
+            if countries.contains(code) {
+                self.warning(Code::DuplicateItem, format!("`{upper}` is listed twice"))
+                    .label(name.span, "again")
+                    .help("list each country once");
+            } else if !countries.insert(code) {
+                self.error(
+                    Code::CountryCode,
+                    format!("`{}` is not a country code", name.text),
+                )
+                .label(name.span, "not two letters")
+                .help("write the ISO 3166 code of two letters the debtors file uses: `LU`, `BE`, `FR`, `DE`…");
+            }
+        }
+        countries
+    }
+
     fn plan(&mut self, policy: &ast::Policy) -> Plan {
         let mut plan = Plan {
             source: Arc::clone(self.source),
@@ -71,6 +96,7 @@ impl Compiler<'_> {
             jurisdiction: None,
             currency: Spanned::new("EUR", Span::default()),
             applies_to: None,
+            applies_in: None,
             templates: None,
             contact_limit: None,
             minimum: None,
@@ -239,7 +265,13 @@ impl Compiler<'_> {
                 }
             },
             HeaderKind::Currency(_) => {} // read first, above
-            HeaderKind::AppliesTo(list) => {
+            HeaderKind::AppliesTo {
+                kinds: list,
+                countries,
+            } => {
+                if let Some(countries) = countries {
+                    plan.applies_in = Some(Spanned::new(self.countries(countries), countries.span));
+                }
                 let mut kinds = Vec::new();
                 for name in &list.names {
                     match vocab::DebtorKind::from_word(&name.text) {

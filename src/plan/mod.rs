@@ -28,6 +28,9 @@ pub struct Plan {
     pub currency: Spanned<&'static str>,
     /// Debtor kinds covered; empty means every debtor.
     pub applies_to: Option<Spanned<Vec<DebtorKind>>>,
+    /// `applies to … in LU, BE`: the countries whose debtors are chased
+    /// (a debtor without a country lives in the jurisdiction's own).
+    pub applies_in: Option<Spanned<Countries>>,
     /// The templates folder as written, relative to the policy file.
     pub templates: Option<Spanned<String>>,
     pub contact_limit: Option<Spanned<ContactLimit>>,
@@ -47,16 +50,92 @@ impl Plan {
         self.steps.get(id.0)
     }
 
-    /// Whether the policy covers a debtor of this kind.
-    pub fn covers(&self, kind: DebtorKind) -> bool {
-        self.applies_to
+    /// Whether the policy covers a debtor of this kind living in `country`
+    /// (ISO 3166 alpha-2, upper case; `None`: the jurisdiction's own).
+    pub fn covers(&self, kind: DebtorKind, country: Option<[u8; 2]>) -> bool {
+        let kind_covered = self
+            .applies_to
             .as_ref()
-            .is_none_or(|kinds| kinds.value.is_empty() || kinds.value.contains(&kind))
+            .is_none_or(|kinds| kinds.value.is_empty() || kinds.value.contains(&kind));
+        kind_covered && self.covers_country(country)
+    }
+
+    /// The value a condition on `debtor.COLUMN` (folded) reads for a debtor:
+    /// its cell, `""` when empty; an empty country is the jurisdiction's own,
+    /// as the law's rules read it.
+    pub fn debtor_cell<'d>(&self, debtor: &'d crate::ledger::Debtor, column: &str) -> &'d str {
+        match debtor.column(column) {
+            Some("") | None if column == "country" => {
+                self.jurisdiction.as_ref().map_or("", |j| j.value.as_str())
+            }
+            cell => cell.unwrap_or(""),
+        }
+    }
+
+    /// Whether the policy chases debtors living in `country` (`None`: the
+    /// jurisdiction's own).
+    pub fn covers_country(&self, country: Option<[u8; 2]>) -> bool {
+        self.applies_in.as_ref().is_none_or(|countries| {
+            let home = self
+                .jurisdiction
+                .as_ref()
+                .and_then(|j| match j.value.as_str().as_bytes() {
+                    &[a, b] => Some([a, b]),
+                    _ => None,
+                });
+            country
+                .or(home)
+                .is_some_and(|c| countries.value.contains(c))
+        })
     }
 
     /// The 1-based line of a span in the policy file.
     pub fn line(&self, span: Span) -> usize {
         self.source.line_col(span.start).line
+    }
+}
+
+/// A set of ISO 3166 alpha-2 codes (two upper-case ASCII letters), small and
+/// `Copy` so that the analysis can carry it in its domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Countries([u64; 11]);
+
+impl Countries {
+    fn bit(code: [u8; 2]) -> Option<usize> {
+        let [a, b] = code;
+        (a.is_ascii_uppercase() && b.is_ascii_uppercase())
+            .then(|| usize::from(a - b'A') * 26 + usize::from(b - b'A'))
+    }
+
+    /// Adds a code; false when it is not two upper-case letters.
+    pub fn insert(&mut self, code: [u8; 2]) -> bool {
+        match Self::bit(code) {
+            Some(bit) => {
+                self.0[bit / 64] |= 1 << (bit % 64);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn contains(&self, code: [u8; 2]) -> bool {
+        Self::bit(code).is_some_and(|bit| self.0[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    /// The codes in alphabetical order.
+    pub fn iter(&self) -> impl Iterator<Item = String> + '_ {
+        (0..26 * 26usize)
+            .filter(|bit| self.0[bit / 64] & (1 << (bit % 64)) != 0)
+            .map(|bit| {
+                let letters = [b'A' + (bit / 26) as u8, b'A' + (bit % 26) as u8];
+                String::from_utf8_lossy(&letters).into_owned()
+            })
+    }
+}
+
+impl Serialize for Countries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 

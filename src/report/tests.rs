@@ -252,7 +252,7 @@ fn the_aged_balance_by_kind_adds_up_to_the_outstanding_balance() {
     let mut bands = [Decimal::ZERO; 5];
     for invoice in &e.book.invoices {
         let debtor = e.book.debtor(invoice.debtor);
-        if invoice.issued > s.to || !e.plan.covers(debtor.kind) {
+        if invoice.issued > s.to || !e.plan.covers(debtor.kind, debtor.country_code()) {
             continue;
         }
         let late = (s.to - invoice.due).num_days();

@@ -103,6 +103,12 @@ pub struct Prepared {
     pub failed: Vec<Failure>,
     /// Steps kept for later runs by the catch-up rule.
     pub held: Vec<Held>,
+    /// Routes the law refuses for their debtor (issue 13, point 10): nothing
+    /// is produced for them, every run says so until the policy routes them
+    /// elsewhere.
+    pub refused: Vec<Diagnostic>,
+    /// How many routes were refused (`refused` says the first twenty).
+    pub routes_refused: usize,
     /// Worth saying, not stopping for (a rate past the table's end).
     pub warnings: Vec<Diagnostic>,
 }
@@ -156,6 +162,8 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
     };
     let mut prepared = Prepared {
         held: day.held,
+        refused: simulate::refusals(job.plan, ledger, &simulation.summary.refused, 20),
+        routes_refused: simulation.summary.refused.len(),
         ..Prepared::default()
     };
     let mut errors: Vec<Diagnostic> = Vec::new();

@@ -174,11 +174,11 @@ impl<'a> Context<'a> {
             .map(|debtor| DebtorFacts {
                 kind: debtor.kind,
                 guaranteed: debtor.is_guaranteed(),
-                country: country_code(debtor.country.as_deref()),
+                country: debtor.country_code(),
                 atoms: plan
                     .debtor_atoms
                     .iter()
-                    .filter(|atom| atom.holds(debtor.column(&atom.column).unwrap_or("")))
+                    .filter(|atom| atom.holds(plan.debtor_cell(debtor, &atom.column)))
                     .fold(0u64, |bits, atom| bits | 1 << atom.index),
             })
             .collect();
@@ -254,18 +254,6 @@ impl DebtorFacts {
         self.country
             .as_ref()
             .and_then(|c| std::str::from_utf8(c).ok())
-    }
-}
-
-/// A country column as two upper-case letters; anything else is not a code
-/// the law's rules can read (`None`: taken as the jurisdiction's own).
-fn country_code(country: Option<&str>) -> Option<[u8; 2]> {
-    let bytes = country?.trim().as_bytes();
-    match bytes {
-        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
-            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
-        }
-        _ => None,
     }
 }
 
@@ -485,7 +473,7 @@ fn fire(
     let ledger = context.ledger;
     let debtor = ledger.debtor(invoice.debtor);
     let facts = context.debtor(invoice.debtor);
-    if !plan.covers(facts.kind) {
+    if !plan.covers(facts.kind, facts.country) {
         return;
     }
     let entries = ledger.entries_of(invoice);

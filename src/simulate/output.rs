@@ -294,7 +294,11 @@ impl CsvText {
             dates,
             debtors,
             debtor_ends,
-            covered: ledger.debtors.iter().map(|d| plan.covers(d.kind)).collect(),
+            covered: ledger
+                .debtors
+                .iter()
+                .map(|d| plan.covers(d.kind, d.country_code()))
+                .collect(),
         }
     }
 
@@ -530,6 +534,7 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
         "to": date(s.to),
         "invoices": s.invoices,
         "chased": s.chased,
+        "not_covered": s.not_covered,
         "events": s.events,
         "steps": s.steps.iter().map(|c| {
             let step = plan.step(c.step);
@@ -667,6 +672,13 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
         "\nsummary: {} events on {} invoices, from {from} to {}",
         s.events, s.invoices, s.to
     );
+    if s.not_covered > 0 {
+        let _ = writeln!(
+            out,
+            "{} invoices not chased: the policy does not apply to their debtor (`applies to`)",
+            s.not_covered
+        );
+    }
     let steps: Vec<Vec<String>> = s
         .steps
         .iter()

@@ -21,6 +21,9 @@ pub struct Summary {
     pub invoices: usize,
     /// Those of them that a step fired for in the window.
     pub chased: usize,
+    /// Invoices issued by `to` whose debtor the policy does not cover
+    /// (`applies to`: its kind or its country).
+    pub not_covered: usize,
     pub events: usize,
     /// Events of each step, in written order (every step, even with none).
     pub steps: Vec<StepCount>,
@@ -224,6 +227,7 @@ impl StepTotals {
 pub struct BookTotals {
     window: Window,
     invoices: usize,
+    not_covered: usize,
     collected: Decimal,
     credited: Decimal,
     /// Each balance left at the window's end: (debtor, days late, balance),
@@ -237,6 +241,7 @@ impl BookTotals {
         BookTotals {
             window,
             invoices: 0,
+            not_covered: 0,
             collected: Decimal::ZERO,
             credited: Decimal::ZERO,
             balances: Vec::new(),
@@ -246,7 +251,11 @@ impl BookTotals {
     /// Adds an invoice (`covered`: the policy applies to its debtor).
     pub fn add(&mut self, ledger: &Ledger, invoice: &Invoice, covered: bool) {
         let window = self.window;
-        if invoice.issued > window.to || !covered {
+        if invoice.issued > window.to {
+            return;
+        }
+        if !covered {
+            self.not_covered += 1;
             return;
         }
         self.invoices += 1;
@@ -282,6 +291,7 @@ impl BookTotals {
     /// matter), taking its balances.
     pub fn merge(&mut self, other: BookTotals) {
         self.invoices += other.invoices;
+        self.not_covered += other.not_covered;
         self.collected += other.collected;
         self.credited += other.credited;
         if self.balances.is_empty() {
@@ -295,10 +305,11 @@ impl BookTotals {
 pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
     let mut book = BookTotals::new(window);
     for invoice in &ledger.invoices {
+        let debtor = ledger.debtor(invoice.debtor);
         book.add(
             ledger,
             invoice,
-            plan.covers(ledger.debtor(invoice.debtor).kind),
+            plan.covers(debtor.kind, debtor.country_code()),
         );
     }
     summary_of(plan, ledger, totals, book)
@@ -369,6 +380,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
         from: window.from,
         to: window.to,
         invoices: book.invoices,
+        not_covered: book.not_covered,
         chased: totals.chased,
         aged_by_kind: by_kind
             .into_iter()

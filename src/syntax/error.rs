@@ -101,6 +101,8 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::jurisdiction_code => ("a jurisdiction (`FR`, `BE` or `LU`)", &["FR", "BE", "LU"]),
         Rule::currency_name => ("a currency code such as `EUR`", &["EUR"]),
         Rule::debtor_kind => ("`b2b` or `b2c`", &["b2b", "b2c"]),
+        Rule::country_code => ("a country code such as `LU`", &[]),
+        Rule::kw_in => ("`in`", &["in"]),
         Rule::destination_kind => (
             "a kind of destination (`court`, `bailiff`, `lawyer` or `agency`)",
             &["court", "bailiff", "lawyer", "agency"],

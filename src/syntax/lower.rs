@@ -138,7 +138,14 @@ impl Lower<'_> {
             }
             Rule::applies_header => {
                 inner.expect(Rule::kw_to)?;
-                HeaderKind::AppliesTo(self.name_list(inner, Rule::debtor_kind)?)
+                let rest: Vec<Pair<'_, Rule>> = inner.rest().collect();
+                let kinds = self.names_of(&rest, Rule::debtor_kind)?;
+                let countries = if rest.iter().any(|p| p.as_rule() == Rule::kw_in) {
+                    Some(self.names_of(&rest, Rule::country_code)?)
+                } else {
+                    None
+                };
+                HeaderKind::AppliesTo { kinds, countries }
             }
             Rule::templates_header => {
                 HeaderKind::Templates(self.string(inner.expect(Rule::folder)?)?)
@@ -454,10 +461,16 @@ impl Lower<'_> {
 
     /// The names of `rule` among the remaining pairs (commas skipped).
     fn name_list(&self, inner: Inner<'_>, rule: Rule) -> Lowered<NameList> {
-        let names: Vec<Name> = inner
-            .rest()
+        let pairs: Vec<Pair<'_, Rule>> = inner.rest().collect();
+        self.names_of(&pairs, rule)
+    }
+
+    /// The names of one rule among `pairs`, as a list.
+    fn names_of(&self, pairs: &[Pair<'_, Rule>], rule: Rule) -> Lowered<NameList> {
+        let names: Vec<Name> = pairs
+            .iter()
             .filter(|p| p.as_rule() == rule)
-            .map(|p| self.name(p))
+            .map(|p| self.name(p.clone()))
             .collect();
         let (first, last) = match (names.first(), names.last()) {
             (Some(first), Some(last)) => (first.span, last.span),

@@ -291,7 +291,9 @@ fn headers() {
     assert_eq!(kinds.len(), 8);
     assert!(matches!(&kinds[0], HeaderKind::Policy(s) if s.value == "Recouvrement \"B2B\""));
     assert!(matches!(&kinds[1], HeaderKind::Jurisdiction(n) if n.text == "LU"));
-    assert!(matches!(&kinds[3], HeaderKind::AppliesTo(l) if l.names.len() == 2));
+    assert!(
+        matches!(&kinds[3], HeaderKind::AppliesTo { kinds: l, countries: None } if l.names.len() == 2)
+    );
     assert!(
         matches!(&kinds[5], HeaderKind::Limit { count, window } if count.value == 4 && window.count.value == 30)
     );
