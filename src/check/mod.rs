@@ -10,6 +10,7 @@
 mod analysis;
 pub mod cells;
 mod charges;
+pub mod columns;
 mod conditions;
 mod contacts;
 mod courts;

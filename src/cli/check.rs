@@ -19,6 +19,11 @@ pub struct Args {
     /// Exit 1 on warnings too (for CI).
     #[arg(long)]
     deny_warnings: bool,
+
+    /// A debtors file (CSV) whose columns the conditions' `debtor.COLUMN`
+    /// must name.
+    #[arg(long, value_name = "FILE")]
+    debtors: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,11 +43,42 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             Vec::new()
         }
     };
+    let columns = match &args.debtors {
+        None => None,
+        Some(path) => match crate::ledger::read_debtors(path, crate::ledger::DialectChoice::Auto) {
+            Ok((debtors, problems)) => {
+                if problems.has_errors() {
+                    exit = exit.max(Exit::Findings);
+                }
+                diagnostics.extend(problems);
+                Some((
+                    crate::ledger::debtor_columns(&debtors),
+                    path.display().to_string(),
+                ))
+            }
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                exit = Exit::Failure;
+                None
+            }
+        },
+    };
     for file in &files {
         match load::read_policy(file) {
             Ok(source) => {
                 let dir = file.parent().unwrap_or(Path::new("."));
-                diagnostics.extend(context.check_policy(&source, dir).diagnostics);
+                let checked = context.check_policy(&source, dir);
+                diagnostics.extend(checked.diagnostics);
+                if let Some(plan) = &checked.plan {
+                    match &columns {
+                        Some((columns, name)) => diagnostics
+                            .extend(crate::check::columns::unknown_columns(plan, columns, name)),
+                        None if args.debtors.is_none() => {
+                            diagnostics.extend(crate::check::columns::unchecked_columns(plan))
+                        }
+                        None => {}
+                    }
+                }
             }
             Err(LoadError::Content(diagnostic)) => diagnostics.push(diagnostic),
             Err(LoadError::Io(diagnostic)) => {

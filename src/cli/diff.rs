@@ -121,7 +121,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let rates = &context.rates;
 
     // The book is read once, for both versions.
-    let (book, warnings) = match args.book.files.read(currency) {
+    let (book, warnings) = match args.book.files.read(currency, &[after_plan]) {
         Ok(read) => read,
         Err(unread) => return fail(&unread.diagnostics, unread.exit),
     };

@@ -97,7 +97,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let rates = &context.rates;
 
-    let (book, ledger_warnings) = match args.book.read(currency) {
+    let (book, ledger_warnings) = match args.book.read(currency, &[]) {
         Ok(read) => read,
         Err(unread) => {
             context.report(&unread.diagnostics);

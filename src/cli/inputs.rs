@@ -33,10 +33,15 @@ pub(super) struct Unread {
 }
 
 impl LedgerArgs {
-    /// Reads the ledger and its debtors, every amount in `currency`. `Ok`
-    /// holds the book and its warnings; `Err` the problems: exit 2 when a
-    /// file cannot be read, 1 when the files hold errors.
-    pub fn read(&self, currency: &'static str) -> Result<(Ledger, Diagnostics), Unread> {
+    /// Reads the ledger and its debtors, every amount in `currency`, and
+    /// checks that the debtors file has the columns the `plans`' conditions
+    /// read. `Ok` holds the book and its warnings; `Err` the problems: exit
+    /// 2 when a file cannot be read, 1 when the files hold errors.
+    pub fn read(
+        &self,
+        currency: &'static str,
+        plans: &[&crate::plan::Plan],
+    ) -> Result<(Ledger, Diagnostics), Unread> {
         let options = ReadOptions {
             dialect: self.dialect,
             currency,
@@ -48,7 +53,22 @@ impl LedgerArgs {
                 exit: Exit::Failure,
             })?;
         match loaded.ledger {
-            Some(book) => Ok((book, loaded.diagnostics)),
+            Some(book) => {
+                let columns = ledger::debtor_columns(&book.debtors);
+                let name = self.debtors_name();
+                let unknown: Vec<Diagnostic> = plans
+                    .iter()
+                    .flat_map(|plan| crate::check::columns::unknown_columns(plan, &columns, &name))
+                    .collect();
+                if unknown.is_empty() {
+                    Ok((book, loaded.diagnostics))
+                } else {
+                    Err(Unread {
+                        diagnostics: Diagnostics::from(unknown),
+                        exit: Exit::Findings,
+                    })
+                }
+            }
             None => Err(Unread {
                 diagnostics: loaded.diagnostics,
                 exit: Exit::Findings,

@@ -141,7 +141,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     // The book.
     let (book, book_warnings) = args
         .book
-        .read(plan.currency.value)
+        .read(plan.currency.value, &[&plan])
         .map_err(|unread| (unread.diagnostics, unread.exit))?;
     warnings.extend(book_warnings);
 

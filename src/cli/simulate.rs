@@ -82,7 +82,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let rates = &context.rates;
     let law = ByLaw::new(rates);
 
-    let book = match args.book.files.read(plan.currency.value) {
+    let book = match args.book.files.read(plan.currency.value, &[&plan]) {
         Ok((book, warnings)) => {
             diagnostics.extend(warnings);
             book

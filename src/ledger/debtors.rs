@@ -70,6 +70,21 @@ const COLUMNS: &[&str] = &[
 ];
 const REQUIRED: &[&str] = &["id", "name", "kind"];
 
+/// The columns of a debtors file as conditions name them (`debtor.COLUMN`):
+/// those every debtor has, then the file's other columns in the order first
+/// seen (every CSV row has them all; JSON debtors may differ).
+pub fn columns(debtors: &[Debtor]) -> Vec<String> {
+    let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    for debtor in debtors {
+        for (name, _) in &debtor.attributes {
+            if !columns.iter().any(|c| c == name) {
+                columns.push(name.clone());
+            }
+        }
+    }
+    columns
+}
+
 /// Contact columns read by name (docs/ledger.md), kept among the debtor's
 /// other columns so that templates see them too (`debtor.phone`).
 impl Debtor {

@@ -277,6 +277,19 @@ pub const MAX_PROBLEMS: usize = 500;
 ///
 /// `Err` is an I/O failure (a file that cannot be read, no debtors file):
 /// nothing was checked. `Ok` holds the ledger if the files have no error.
+/// Reads a debtors file alone (CSV, either dialect): what `policy check
+/// --debtors` checks a policy's conditions against.
+pub fn read_debtors(
+    path: &Path,
+    choice: DialectChoice,
+) -> Result<(Vec<Debtor>, Diagnostics), Diagnostic> {
+    if let Some(spreadsheet) = spreadsheet(path)? {
+        return Ok((Vec::new(), Diagnostics::from(vec![spreadsheet])));
+    }
+    let (index, diagnostics) = debtors::read_csv(path, choice)?;
+    Ok((index.into_debtors(), diagnostics))
+}
+
 pub fn read(
     ledger_path: &Path,
     debtors_path: Option<&Path>,
@@ -377,7 +390,7 @@ fn debtors_file(ledger: &Path, given: Option<&Path>) -> Result<PathBuf, Diagnost
 }
 
 pub use build::{Builder, DisputePeriod, DisputeProblem, disputes};
-pub use debtors::DebtorIndex;
+pub use debtors::{DebtorIndex, columns as debtor_columns};
 pub use parse::with_cents;
 
 impl Ledger {

@@ -79,6 +79,15 @@ impl LedgerSummaries {
             Ok(book) => book,
             Err(problem) => return Some(problem.to_string()),
         };
+        let columns = crate::ledger::debtor_columns(&book.debtors);
+        let unknown = crate::check::columns::unknown_columns(plan, &columns, "the debtors file");
+        if !unknown.is_empty() {
+            let lines: Vec<String> = unknown
+                .iter()
+                .map(|d| format!("{} ({})", d.message, d.help.as_deref().unwrap_or_default()))
+                .collect();
+            return Some(lines.join("\n"));
+        }
         let (text, summary) = match previous {
             Some(previous)
                 if previous.stamp == stamp
