@@ -63,8 +63,9 @@ fn streamed(locale: bool) -> Vec<u8> {
         let mut plain = Vec::new();
         output::csv(&plan, &book, &sim, &mut plain).unwrap();
         let mut streamed = Vec::new();
-        let summary =
-            output::csv_streamed(&plan, &book, window, &AsWritten, None, &mut streamed).unwrap();
+        let summary = output::csv_streamed(&plan, &book, window, &AsWritten, None, &mut streamed)
+            .unwrap()
+            .summary;
         assert!(plain == streamed, "the streamed CSV differs");
         assert_eq!(summary, sim.summary);
         all.extend(streamed);

@@ -104,16 +104,19 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // built first); tables and JSON need the whole simulation.
     let mut summary = None;
     let mut simulation = None;
+    let mut near_ceiling = Vec::new();
     let mut write = |out: &mut dyn Write| -> std::io::Result<()> {
         if format == Format::Csv {
-            summary = Some(output::csv_streamed(
+            let streamed = output::csv_streamed(
                 &plan,
                 &book,
                 window,
                 &law,
                 args.runs_from.map(RunsFrom::Day),
                 out,
-            )?);
+            )?;
+            summary = Some(streamed.summary);
+            near_ceiling = streamed.near_ceiling;
             return Ok(());
         }
         let sim = simulate::simulate_runs(
@@ -167,6 +170,19 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         .map(|s| simulate::refusals(&plan, &book, &s.refused, 20))
         .unwrap_or_default();
     context.report(&refused);
+    // Claims that interest and indemnity take above a court's ceiling.
+    let (routes, of_invoices) = match &simulation {
+        Some(sim) => simulate::ceilings::routes_of(&plan, || sim.events()),
+        None => simulate::ceilings::routes_of(&plan, || near_ceiling.iter()),
+    };
+    context.report(simulate::ceilings::above_ceiling(
+        &plan,
+        &book,
+        &routes,
+        &of_invoices,
+        &context.rates,
+        20,
+    ));
     let exit = if refused.is_empty() {
         exit
     } else {

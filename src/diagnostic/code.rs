@@ -61,6 +61,7 @@ codes! {
     DebtorCondition => "policy::debtor_condition",
     UnknownColumn => "policy::unknown_column",
     CountryCode => "policy::country_code",
+    ClaimAboveCeiling => "policy::claim_above_ceiling",
     UnknownCharge => "policy::unknown_charge",
     DuplicateItem => "policy::duplicate_item",
     CurrencyMismatch => "policy::currency_mismatch",

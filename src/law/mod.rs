@@ -563,6 +563,41 @@ impl Pack {
             .find(|p| p.is_named(&folded))
     }
 
+    /// The highest claim a route may bring, where the law sets one: the
+    /// ceiling of the court's competence clause that hears `principal`
+    /// (unless the procedure's own venue replaces it) and of the procedure
+    /// before that court, the lower of the two. The checker measures it on
+    /// the principal (legal-facts.md §1.3: "hors intérêts et frais");
+    /// `simulate` and `run` warn when interest and indemnity take the claim
+    /// above it.
+    pub fn ceiling(
+        &self,
+        destination: &str,
+        procedure: Option<&str>,
+        kind: DebtorKind,
+        principal: Decimal,
+    ) -> Option<(Decimal, Source)> {
+        let court = self.destination(destination)?;
+        let venue = procedure
+            .and_then(|p| self.procedure(p))
+            .and_then(|p| p.venue(Some(court.name)));
+        // The court's own clause first: at equal ceilings it is the one cited.
+        let mut ceilings: Vec<(Decimal, Source)> = Vec::new();
+        if court.role == Role::Court
+            && !venue.is_some_and(|v| v.replaces_competence)
+            && let Some(clause) = court.hears_claim(kind, principal)
+            && let Some(max) = clause.amount.up_to
+        {
+            ceilings.push((max, clause.source));
+        }
+        if let Some(v) = venue
+            && let Some(max) = v.amount.up_to
+        {
+            ceilings.push((max, v.source));
+        }
+        ceilings.into_iter().min_by_key(|(max, _)| *max)
+    }
+
     /// Every procedure name a policy may write here.
     pub fn procedure_names(&self) -> impl Iterator<Item = &'static str> {
         self.procedures

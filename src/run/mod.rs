@@ -166,6 +166,27 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         routes_refused: simulation.summary.refused.len(),
         ..Prepared::default()
     };
+    // Today's routes whose claim interest and indemnity take above the
+    // court's ceiling: said, not refused (see simulate::ceilings).
+    let routes: Vec<&Event> = day
+        .actions
+        .iter()
+        .filter(|p| {
+            job.plan
+                .step(p.step)
+                .is_some_and(|s| matches!(s.action, crate::plan::Action::Route { .. }))
+        })
+        .flat_map(|p| {
+            p.invoices.iter().filter_map(|invoice| {
+                events
+                    .get(invoice)
+                    .and_then(|list| list.iter().find(|e| e.step == p.step).copied())
+            })
+        })
+        .collect();
+    prepared.warnings.extend(simulate::ceilings::above_ceiling(
+        job.plan, ledger, &routes, &events, job.rates, 20,
+    ));
     let mut errors: Vec<Diagnostic> = Vec::new();
     for planned in &day.actions {
         match produce::produce(&inputs, planned, &mut prepared.warnings) {

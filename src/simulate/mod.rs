@@ -7,6 +7,7 @@
 //! duration, moved by disputes), never by walking the calendar day by day.
 //! Semantics: docs/simulation.md.
 
+pub mod ceilings;
 mod engine;
 pub mod output;
 mod statutory;

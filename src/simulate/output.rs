@@ -345,6 +345,7 @@ impl Blocks {
 /// Rows of one range of invoices, by day of the window, and the totals
 /// the summary needs.
 struct CsvSink<'a> {
+    plan: &'a Plan,
     ledger: &'a Ledger,
     text: &'a CsvText,
     days: Vec<Blocks>,
@@ -352,6 +353,7 @@ struct CsvSink<'a> {
     totals: super::StepTotals,
     book: super::summary::BookTotals,
     refused: Vec<super::Refused>,
+    near_ceiling: Vec<Event>,
 }
 
 impl super::Sink for CsvSink<'_> {
@@ -371,6 +373,9 @@ impl super::Sink for CsvSink<'_> {
             return;
         }
         self.totals.add_invoice(events);
+        if super::ceilings::worth_checking(self.plan, self.ledger, events) {
+            self.near_ceiling.extend_from_slice(events);
+        }
         self.reference.clear();
         push_field(&mut self.reference, invoice.reference.as_bytes());
         for event in events {
@@ -399,7 +404,8 @@ impl super::Sink for CsvSink<'_> {
 /// in cache, into one buffer per day, and adds up the summary's totals; the
 /// buffers are then written day by day. For a large book this is about
 /// twice as fast as building the events, sorting them, then formatting
-/// them.
+/// them. The events are not kept, but those of the invoices routed near a
+/// court's ceiling ([`Streamed::near_ceiling`]).
 pub fn csv_streamed(
     plan: &Plan,
     ledger: &Ledger,
@@ -407,7 +413,7 @@ pub fn csv_streamed(
     resolver: &dyn super::ChargeResolver,
     runs_from: Option<super::RunsFrom<'_>>,
     mut out: impl Write,
-) -> io::Result<super::Summary> {
+) -> io::Result<Streamed> {
     let context = super::Context::new(plan, ledger, super::calendar(plan), window, resolver)
         .with_runs_from(runs_from);
     let first = window
@@ -420,10 +426,15 @@ pub fn csv_streamed(
     if days > 100_000 {
         let sim = super::simulate(plan, ledger, window, resolver);
         csv(plan, ledger, &sim, out)?;
-        return Ok(sim.summary);
+        let near_ceiling = sim.events().cloned().collect();
+        return Ok(Streamed {
+            summary: sim.summary,
+            near_ceiling,
+        });
     }
     let text = CsvText::new(plan, ledger, first, days);
     let mut sinks = super::run(&context, || CsvSink {
+        plan,
         ledger,
         text: &text,
         days: vec![Blocks::default(); days],
@@ -431,13 +442,16 @@ pub fn csv_streamed(
         totals: super::StepTotals::new(plan),
         book: super::summary::BookTotals::new(window),
         refused: Vec::new(),
+        near_ceiling: Vec::new(),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
     let mut book = super::summary::BookTotals::new(window);
     let mut refused = Vec::new();
+    let mut near_ceiling = Vec::new();
     for sink in &mut sinks {
         refused.append(&mut sink.refused);
+        near_ceiling.append(&mut sink.near_ceiling);
         totals.merge(&sink.totals);
         book.merge(std::mem::replace(
             &mut sink.book,
@@ -457,10 +471,22 @@ pub fn csv_streamed(
             }
         }
         out.flush()?;
-        Ok(summary
+        let summary = summary
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(Streamed {
+            summary,
+            near_ceiling,
+        })
     })
+}
+
+/// What [`csv_streamed`] returns besides the rows.
+pub struct Streamed {
+    pub summary: super::Summary,
+    /// Every event of the invoices a route fired for near its court's
+    /// ceiling (see [`super::ceilings`]).
+    pub near_ceiling: Vec<Event>,
 }
 
 #[derive(Serialize)]
