@@ -23,6 +23,8 @@ use crate::plan::{Cond, Countries, DebtorAtom, DebtorValue, Facts};
 
 /// The debtors file's country column, as conditions name it (folded).
 const COUNTRY: &str = "country";
+/// The debtors file's trader column (see `Debtor::trader`).
+const TRADER: &str = "trader";
 use crate::vocab::{DebtorKind, Field, Flag};
 
 /// The facts that never change over an invoice's life: the debtor's kind
@@ -272,6 +274,10 @@ pub fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> 
         // A country is a code (the debtors file refuses anything else), an
         // empty one reads as the jurisdiction's; only the countries the
         // policy chases are there to compare.
+        // The debtors file holds `yes`, `no` or nothing (ledger_trader).
+        if column == TRADER {
+            cells = vec!["yes".to_string(), "no".to_string(), String::new()];
+        }
         if column == COUNTRY {
             cells.retain(|c| !c.is_empty());
             if let Some(chased) = countries {

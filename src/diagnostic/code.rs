@@ -95,6 +95,7 @@ codes! {
     LedgerDispute => "policy::ledger_dispute",
     LedgerDebtorKind => "policy::ledger_debtor_kind",
     LedgerCountry => "policy::ledger_country",
+    LedgerTrader => "policy::ledger_trader",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")

@@ -250,6 +250,7 @@ pub static PACK: Pack = Pack {
     }),
     amicable_attempt: None,
     guarantor_information: None,
+    commercial_court: None,
 };
 
 #[cfg(test)]

@@ -292,4 +292,14 @@ pub static PACK: Pack = Pack {
              interest and penalties from the incident to the information are lost",
         ),
     }),
+    // The tribunal de commerce hears disputes between commerçants, between
+    // commercial companies and about acts of commerce; a liberal
+    // profession, an association or a société civile goes to the tribunal
+    // judiciaire (R12, [C-stat]). A creditor that is not itself a trader
+    // may choose the civil court: the firms this tool serves are traders.
+    commercial_court: Some(CommercialCourt {
+        commercial: TC,
+        civil: TJ,
+        source: Source::statute("C. com. art. L721-3"),
+    }),
 };

@@ -171,4 +171,5 @@ pub static PACK: Pack = Pack {
     free_reminder: None,
     amicable_attempt: None,
     guarantor_information: None,
+    commercial_court: None,
 };

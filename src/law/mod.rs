@@ -314,6 +314,10 @@ pub enum NotHere {
     ProcedureNeedsCrossBorder(&'static Procedure, Source),
     /// A consumer is sued only in the courts of his own country.
     ConsumerAbroad,
+    /// The commercial court for a business that is not a trader.
+    NotATrader(CommercialCourt),
+    /// The civil court for a trader, whom the commercial court hears.
+    ATrader(CommercialCourt),
 }
 
 impl NotHere {
@@ -353,6 +357,29 @@ impl NotHere {
                     CONSUMER_FORUM.cited()
                 ),
             ),
+            NotHere::NotATrader(c) => (
+                format!(
+                    "the debtor is not a trader (the debtors file's `trader` column), and `{}` hears traders only",
+                    c.commercial
+                ),
+                format!(
+                    "route businesses that are not traders (a liberal profession, an association, a \
+                     société civile) to `{}`, e.g. with a condition `if debtor.trader = no` ({})",
+                    c.civil,
+                    c.source.cited()
+                ),
+            ),
+            NotHere::ATrader(c) => (
+                format!(
+                    "the debtor is a trader (the debtors file's `trader` column): claims between traders go to `{}`, not `{}`",
+                    c.commercial, c.civil
+                ),
+                format!(
+                    "route traders to `{}`, e.g. with a condition `if debtor.trader = yes` ({})",
+                    c.commercial,
+                    c.source.cited()
+                ),
+            ),
         }
     }
 }
@@ -364,6 +391,8 @@ pub struct RouteDomicile {
     pub jurisdiction: Jurisdiction,
     pub procedure: Option<&'static Procedure>,
     pub to_court: bool,
+    /// The commercial court rule, when the route goes to one of its courts.
+    pub commercial: Option<(CommercialCourt, bool)>,
 }
 
 impl RouteDomicile {
@@ -371,19 +400,27 @@ impl RouteDomicile {
     /// jurisdiction's pack.
     pub fn of(jurisdiction: Jurisdiction, destination: &str, procedure: Option<&str>) -> Self {
         let pack = pack(jurisdiction);
+        let court = pack.destination(destination);
         RouteDomicile {
             jurisdiction,
             procedure: procedure.and_then(|p| pack.procedure(p)),
-            to_court: pack
-                .destination(destination)
-                .is_some_and(|d| d.role == Role::Court),
+            to_court: court.is_some_and(|d| d.role == Role::Court),
+            commercial: pack.commercial_court.and_then(|c| {
+                let name = court?.name;
+                (name == c.commercial || name == c.civil).then_some((c, name == c.commercial))
+            }),
         }
     }
 
     /// Whether the route can apply to a debtor of this kind living in
     /// `country` (ISO 3166 alpha-2; `None`: not known, taken as the
-    /// jurisdiction's own).
-    pub fn check(&self, kind: DebtorKind, country: Option<&str>) -> Result<(), NotHere> {
+    /// jurisdiction's own), a trader or not (`None`: not said, not checked).
+    pub fn check(
+        &self,
+        kind: DebtorKind,
+        country: Option<&str>,
+        trader: Option<bool>,
+    ) -> Result<(), NotHere> {
         let here = self.jurisdiction.as_str();
         let country = country.map(str::trim).filter(|c| !c.is_empty());
         let home = country.is_none_or(|c| c.eq_ignore_ascii_case(here));
@@ -409,7 +446,15 @@ impl RouteDomicile {
         if self.to_court && kind == DebtorKind::B2c && !home {
             return Err(NotHere::ConsumerAbroad);
         }
-        Ok(())
+        match (self.commercial, trader) {
+            (Some((court, true)), Some(false)) if kind == DebtorKind::B2b => {
+                Err(NotHere::NotATrader(court))
+            }
+            (Some((court, false)), Some(true)) if kind == DebtorKind::B2b => {
+                Err(NotHere::ATrader(court))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -546,6 +591,19 @@ pub struct Pack {
     pub amicable_attempt: Option<AmicableAttempt>,
     /// When a natural-person guarantor must hear of the default.
     pub guarantor_information: Option<GuarantorInformation>,
+    /// Where the courts for traders and for other businesses differ.
+    pub commercial_court: Option<CommercialCourt>,
+}
+
+/// The court of traders (commerçants, commercial companies, acts of
+/// commerce) and the civil court of the other businesses (a liberal
+/// profession, an association, a société civile): the debtors file's
+/// optional `trader` column says which a debtor is (issue 13, point 12).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CommercialCourt {
+    pub commercial: &'static str,
+    pub civil: &'static str,
+    pub source: Source,
 }
 
 impl Pack {

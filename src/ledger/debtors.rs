@@ -103,6 +103,20 @@ impl Debtor {
         self.contact("guarantor_phone")
     }
 
+    /// The `trader` column: whether the debtor is a trader (commerçant,
+    /// commercial company), which decides its court in France; `Ok(None)`
+    /// when absent or empty, `Err` with the text when it is no yes or no.
+    pub fn trader(&self) -> Result<Option<bool>, &str> {
+        let Some(value) = self.contact("trader") else {
+            return Ok(None);
+        };
+        match crate::suggest::fold(value).as_str() {
+            "yes" | "oui" | "true" | "1" | "y" | "o" => Ok(Some(true)),
+            "no" | "non" | "false" | "0" | "n" => Ok(Some(false)),
+            _ => Err(value),
+        }
+    }
+
     /// A contact column's value, trimmed; `None` when absent or empty.
     fn contact(&self, column: &str) -> Option<&str> {
         self.attributes
@@ -260,7 +274,7 @@ fn debtor(
     let (Some(id), Some(name), Some(kind), true) = (id, name, kind, ok) else {
         return None;
     };
-    Some(Debtor {
+    let debtor = Debtor {
         id,
         name,
         kind,
@@ -281,8 +295,30 @@ fn debtor(
             })
             .collect(),
         line: row.line,
-    })
+    };
+    if let Err(written) = debtor.trader() {
+        let column = header
+            .extra
+            .iter()
+            .find(|(_, name)| name == "trader")
+            .map_or(FieldAt::Row, |&(i, _)| FieldAt::Column(i));
+        problems.error(
+            Code::LedgerTrader,
+            row,
+            column,
+            format!("`{}` is not yes or no", suggest::short(written)),
+            "a trader?",
+            TRADER_HELP,
+        );
+        return None;
+    }
+    Some(debtor)
 }
+
+/// What to write in a debtor's `trader` column.
+pub(super) const TRADER_HELP: &str = "write `yes` for a trader (a commerçant, a commercial \
+    company) or `no` (a liberal profession, an association, a société civile); leave it empty \
+    when not known (the court is then not checked)";
 
 /// What to write in a debtor's `country`.
 pub(super) const COUNTRY_HELP: &str = "write the ISO 3166 code of the debtor's country, e.g. \

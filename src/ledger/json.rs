@@ -337,6 +337,17 @@ fn debtors(
                 .collect(),
             line: object.at.line,
         };
+        if let Err(written) = debtor.trader() {
+            problems.error(
+                Code::LedgerTrader,
+                object.at,
+                object.at("trader"),
+                format!("`{}` is not yes or no", suggest::short(written)),
+                "a trader?",
+                super::debtors::TRADER_HELP,
+            );
+            continue;
+        }
         let id = debtor.id.clone();
         if let Err(first) = index.insert(debtor) {
             problems.error(

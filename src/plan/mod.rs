@@ -62,12 +62,18 @@ impl Plan {
 
     /// The value a condition on `debtor.COLUMN` (folded) reads for a debtor:
     /// its cell, `""` when empty; an empty country is the jurisdiction's own,
-    /// as the law's rules read it.
+    /// as the law's rules read it; a trader is `yes` or `no`.
     pub fn debtor_cell<'d>(&self, debtor: &'d crate::ledger::Debtor, column: &str) -> &'d str {
         match debtor.column(column) {
             Some("") | None if column == "country" => {
                 self.jurisdiction.as_ref().map_or("", |j| j.value.as_str())
             }
+            // `oui`, `1`, `true` are all a trader: compared as `yes` / `no`.
+            _ if column == "trader" => match debtor.trader() {
+                Ok(Some(true)) => "yes",
+                Ok(Some(false)) => "no",
+                _ => "",
+            },
             cell => cell.unwrap_or(""),
         }
     }

@@ -175,6 +175,7 @@ impl<'a> Context<'a> {
                 kind: debtor.kind,
                 guaranteed: debtor.is_guaranteed(),
                 country: debtor.country_code(),
+                trader: debtor.trader().ok().flatten(),
                 atoms: plan
                     .debtor_atoms
                     .iter()
@@ -245,6 +246,8 @@ pub struct DebtorFacts {
     pub guaranteed: bool,
     /// ISO 3166 alpha-2, upper case; `None` when not given.
     pub country: Option<[u8; 2]>,
+    /// The `trader` column: a trader or not; `None` when not said.
+    pub trader: Option<bool>,
     /// The truth of the plan's debtor comparisons for it.
     pub atoms: u64,
 }
@@ -604,7 +607,9 @@ fn fire(
             }
             Action::Route { .. } => {
                 let rule = context.routes.get(i).copied().flatten();
-                if let Some(why) = rule.and_then(|r| r.check(facts.kind, facts.country()).err()) {
+                if let Some(why) =
+                    rule.and_then(|r| r.check(facts.kind, facts.country(), facts.trader).err())
+                {
                     if window.contains(day) {
                         scratch.refused.push(Refused {
                             invoice: id,
