@@ -160,6 +160,8 @@ pub enum HeaderKind {
     },
     /// `send on business days`.
     SendOnBusinessDays,
+    /// `sector utility`: what the firm sells.
+    Sector(Name),
 }
 
 impl HeaderKind {
@@ -175,6 +177,7 @@ impl HeaderKind {
             HeaderKind::Minimum(_) => "minimum",
             HeaderKind::Destination { .. } => "destination",
             HeaderKind::SendOnBusinessDays => "send on business days",
+            HeaderKind::Sector(_) => "sector",
         }
     }
 }

@@ -209,6 +209,9 @@ fn headline(plan: &Plan) -> String {
             countries.value.iter().collect::<Vec<_>>().join(", ")
         ));
     }
+    if let Some(sector) = &plan.sector {
+        parts.push(format!("sector {}", sector.value));
+    }
     if let Some(templates) = &plan.templates {
         parts.push(format!("templates \"{}\"", templates.value));
     }
@@ -253,6 +256,7 @@ pub fn json(plan: &Plan) -> String {
             })),
             "minimum": plan.minimum.as_ref().map(|m| m.value.normalize().to_string()),
             "send_on_business_days": plan.business_days.is_some(),
+            "sector": plan.sector.as_ref().map(|s| s.value.as_str()),
             "destinations": plan.destinations.iter().map(|d| json!({"name": d.name, "kind": d.kind})).collect::<Vec<_>>(),
         },
         "steps": steps,

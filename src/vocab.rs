@@ -48,6 +48,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What the firm sells, as `sector …` declares it: some courts and
+    /// limitation periods depend on it (BE C. jud. art. 591; C. civ. art.
+    /// 2272, 2262bis, 2277).
+    Sector {
+        Goods => "goods",
+        Services => "services",
+        Utility => "utility",
+        Lease => "lease",
+    }
+}
+
+vocabulary! {
     /// How a letter travels.
     Channel {
         Email => "email",

@@ -372,10 +372,10 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
     if d.hears.is_empty() {
         return None;
     }
+    let sector = a.plan.sector();
     let view = a.view(step.id)?;
     let ok = Cond::Any(
-        d.hears
-            .iter()
+        d.clauses(sector)
             .map(|c| claim(c.debtors, c.amount, false))
             .collect(),
     );
@@ -387,20 +387,19 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
     let kind = w.combo.kind();
     let amount = w.point.amount;
     // The kind of debtor is the reason when no clause admits it.
-    let kind_reason = !d.hears.iter().any(|c| c.debtors.includes(kind));
+    let kind_reason = !d.clauses(sector).any(|c| c.debtors.includes(kind));
     let alternatives: Vec<&str> = pack
         .destinations
         .iter()
         .filter(|o| o.role == Role::Court && o.name != d.name)
-        .filter(|o| o.hears.is_empty() || o.hears_claim(kind, amount).is_some())
+        .filter(|o| o.hears.is_empty() || o.hears_claim(kind, amount, sector).is_some())
         .map(|o| o.name)
         .collect();
     let hears: Vec<String> = d
-        .hears
-        .iter()
+        .clauses(sector)
         .map(|c| describe_competence(c, a.currency()))
         .collect();
-    let sources: Vec<String> = d.hears.iter().map(|c| c.source.cited()).collect();
+    let sources: Vec<String> = d.clauses(sector).map(|c| c.source.cited()).collect();
     let instead = match alternatives.as_slice() {
         [] => String::new(),
         names => format!("; route them to {}", suggest::one_of(names)),
@@ -423,12 +422,29 @@ fn competence(a: &Analysis<'_>, pack: &Pack, step: &Step, d: &Destination) -> Op
                 (false, _) => format!("sends `{amounts}` to `{}`", d.name),
             },
         )
-        .with_help(format!(
-            "the {} hears {} ({}){instead}",
-            d.title,
-            hears.join(", and "),
-            sources.join("; ")
-        ));
+        .with_help(match (hears.is_empty(), sector) {
+            // The declared sector takes every claim of this court away.
+            (true, Some(sector)) => {
+                let why: Vec<String> = pack
+                    .destinations
+                    .iter()
+                    .filter_map(|o| o.hears_claim(kind, amount, Some(sector)))
+                    .filter(|c| !matches!(c.sectors, crate::law::Sectors::Any))
+                    .map(|c| c.source.cited())
+                    .collect();
+                format!(
+                    "under `sector {sector}` these claims go to another court whatever the amount \
+                     ({}){instead}",
+                    why.join("; ")
+                )
+            }
+            _ => format!(
+                "the {} hears {} ({}){instead}",
+                d.title,
+                hears.join(", and "),
+                sources.join("; ")
+            ),
+        });
     Some(Finding::new(diagnostic, vec![step.id]))
 }
 
@@ -586,6 +602,17 @@ fn describe_claims(debtors: Debtors, range: AmountRange, currency: &str) -> Stri
 }
 
 fn describe_competence(c: &Competence, currency: &str) -> String {
+    let claims = describe_debtors(c, currency);
+    match c.sectors {
+        crate::law::Sectors::Only(sectors) => {
+            let names: Vec<String> = sectors.iter().map(|s| format!("`sector {s}`")).collect();
+            format!("{claims} under {}", names.join(" or "))
+        }
+        crate::law::Sectors::Any | crate::law::Sectors::Except(_) => claims,
+    }
+}
+
+fn describe_debtors(c: &Competence, currency: &str) -> String {
     match c.debtors {
         Debtors::Any => format!("claims {}", c.amount.describe(currency)),
         Debtors::Only(DebtorKind::B2b) => {

@@ -7,6 +7,7 @@
 use super::analysis::{Analysis, Finding};
 use super::courts;
 use crate::diagnostic::Code;
+use crate::vocab::DebtorKind;
 
 pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
     let Some(pack) = a.pack else {
@@ -22,7 +23,7 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
             .reach
             .debtor_kinds()
             .into_iter()
-            .map(|k| (k, pack.limitation(k)))
+            .map(|k| (k, pack.limitation(k, a.plan.sector())))
             .min_by_key(|(_, f)| f.value)
         else {
             continue;
@@ -31,6 +32,15 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
         if view.time.range.max <= limit {
             continue;
         }
+        let by_sector = kind == DebtorKind::B2c
+            && a.plan.sector().is_none()
+            && !pack.limitation_b2c_by_sector.is_empty();
+        let sector_hint = if by_sector {
+            "; the period depends on what the firm sells: declare it (`sector goods`, \
+             `sector services`, `sector utility` or `sector lease`)"
+        } else {
+            ""
+        };
         let years = if fact.value == 1 {
             "1 year".to_string()
         } else {
@@ -47,7 +57,7 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
             .with_label(step.span, format!("{} ({})", a.when(step), view.time.range.describe()))
             .with_help(format!(
                 "a claim against a {kind} debtor is time-barred {years} after it fell due ({}); \
-                 route it to court sooner",
+                 route it to court sooner{sector_hint}",
                 fact.source.cited()
             ));
         out.push(Finding::new(d, vec![step.id]));

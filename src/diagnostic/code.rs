@@ -49,6 +49,7 @@ codes! {
     UnknownJurisdiction => "policy::unknown_jurisdiction",
     UnknownCurrency => "policy::unknown_currency",
     UnknownDebtorKind => "policy::unknown_debtor_kind",
+    UnknownSector => "policy::unknown_sector",
     UnknownDestinationKind => "policy::unknown_destination_kind",
     TemplatesDir => "policy::templates_dir",
     EmptyPolicy => "policy::empty_policy",

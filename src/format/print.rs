@@ -175,6 +175,7 @@ impl<'a> Writer<'a> {
                 self.closed(kind, vocab::DestinationKind::from_word, |k| k.as_str());
             }
             HeaderKind::SendOnBusinessDays => {}
+            HeaderKind::Sector(name) => self.closed(name, vocab::Sector::from_word, |s| s.as_str()),
         }
     }
 

@@ -17,14 +17,33 @@ pub static DESTINATIONS: [Destination; 4] = [
         aliases: &["juge_de_paix", "vredegerecht"],
         title: "justice de paix",
         role: Role::Court,
-        hears: &[Competence {
-            // "toutes demandes dont le montant n'excède pas 5.000 €, hormis
-            // celles qui sont soustraites par la loi à sa juridiction": claims
-            // between enterprises go to the tribunal de l'entreprise (art. 573).
-            debtors: Debtors::Only(DebtorKind::B2c),
-            amount: AmountRange::up_to(eur(5000)),
-            source: Source::common("C. jud. art. 590 and 573"),
-        }],
+        hears: &[
+            Competence {
+                // "toutes demandes dont le montant n'excède pas 5.000 €, hormis
+                // celles qui sont soustraites par la loi à sa juridiction": claims
+                // between enterprises go to the tribunal de l'entreprise (art. 573).
+                debtors: Debtors::Only(DebtorKind::B2c),
+                amount: AmountRange::up_to(eur(5000)),
+                sectors: Sectors::Any,
+                source: Source::common("C. jud. art. 590 and 573"),
+            },
+            // Whatever the amount: leases (1°), and the supply of gas,
+            // electricity, water, telecom or heat to a natural person (25°)
+            // (legal-facts R13). A lease between enterprises is read as the
+            // justice de paix's too, so the checker never refuses either court.
+            Competence {
+                debtors: Debtors::Any,
+                amount: AmountRange::ANY,
+                sectors: Sectors::Only(&[Sector::Lease]),
+                source: Source::common("C. jud. art. 591, 1°"),
+            },
+            Competence {
+                debtors: Debtors::Only(DebtorKind::B2c),
+                amount: AmountRange::ANY,
+                sectors: Sectors::Only(&[Sector::Utility]),
+                source: Source::common("C. jud. art. 591, 25°"),
+            },
+        ],
     },
     Destination {
         name: TE,
@@ -39,6 +58,7 @@ pub static DESTINATIONS: [Destination; 4] = [
             // Between enterprises whatever the amount, since 1 July 2014.
             debtors: Debtors::Only(DebtorKind::B2b),
             amount: AmountRange::ANY,
+            sectors: Sectors::Any,
             source: Source::common("C. jud. art. 573"),
         }],
     },
@@ -54,6 +74,8 @@ pub static DESTINATIONS: [Destination; 4] = [
             // The residual court: other claims above the juge de paix's 5,000.
             debtors: Debtors::Only(DebtorKind::B2c),
             amount: AmountRange::above(eur(5000)),
+            // Not what art. 591 gives the justice de paix whatever the amount.
+            sectors: Sectors::Except(&[Sector::Lease, Sector::Utility]),
             source: Source::default("C. jud. art. 568"),
         }],
     },
@@ -190,6 +212,40 @@ pub static PACK: Pack = Pack {
         // stricter reading is kept.
         source: Source::default("loi du 1er mai 1913 art. 5; C. civ. art. 2272"),
     },
+    // What was sold decides (legal-facts R14, §5): the one year of art. 2272
+    // is for goods sold to non-merchants; services fall under the ten years
+    // of art. 2262bis, rent and utility bills (periodic sums) under the five
+    // years of art. 2277.
+    limitation_b2c_by_sector: &[
+        (
+            Sector::Goods,
+            Fact {
+                value: 1,
+                source: Source::default("loi du 1er mai 1913 art. 5; C. civ. art. 2272"),
+            },
+        ),
+        (
+            Sector::Services,
+            Fact {
+                value: 10,
+                source: Source::common("C. civ. art. 2262bis §1"),
+            },
+        ),
+        (
+            Sector::Utility,
+            Fact {
+                value: 5,
+                source: Source::common("C. civ. art. 2277"),
+            },
+        ),
+        (
+            Sector::Lease,
+            Fact {
+                value: 5,
+                source: Source::common("C. civ. art. 2277"),
+            },
+        ),
+    ],
     indemnity_b2b: Indemnity::Fixed(Fact {
         value: eur(40),
         source: Source::common("loi du 2 août 2002 art. 6"),

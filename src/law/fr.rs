@@ -32,6 +32,7 @@ pub static DESTINATIONS: [Destination; 6] = [
             // consumer is sued before the civil courts.
             debtors: Debtors::Only(DebtorKind::B2b),
             amount: AmountRange::ANY,
+            sectors: Sectors::Any,
             source: Source::common("C. com. art. L721-3"),
         }],
     },
@@ -225,6 +226,7 @@ pub static PACK: Pack = Pack {
         value: 2,
         source: Source::statute("C. conso art. L218-2"),
     },
+    limitation_b2c_by_sector: &[],
     indemnity_b2b: Indemnity::Fixed(Fact {
         value: eur(40),
         source: Source::statute("C. com. art. L441-10 II and D441-5"),

@@ -18,6 +18,7 @@ pub static DESTINATIONS: [Destination; 3] = [
             // 16 Sept 2021. Whether interest counts in the value is disputed.
             debtors: Debtors::Any,
             amount: AmountRange::up_to(eur(15000)),
+            sectors: Sectors::Any,
             source: Source::statute("NCPC art. 2 al. 1 (loi du 15 juillet 2021)"),
         }],
     },
@@ -29,6 +30,7 @@ pub static DESTINATIONS: [Destination; 3] = [
         hears: &[Competence {
             debtors: Debtors::Any,
             amount: AmountRange::above(eur(15000)),
+            sectors: Sectors::Any,
             source: Source::common("NCPC art. 2; the ordinary civil and commercial court"),
         }],
     },
@@ -129,6 +131,7 @@ pub static PACK: Pack = Pack {
         value: 10,
         source: Source::common("C. com. art. 189"),
     },
+    limitation_b2c_by_sector: &[],
     limitation_b2c: Fact {
         value: 10,
         // Between a merchant and a non-merchant; the shorter presumptive

@@ -20,7 +20,7 @@ pub mod lu;
 use rust_decimal::Decimal;
 
 use crate::suggest;
-use crate::vocab::{DebtorKind, Jurisdiction};
+use crate::vocab::{DebtorKind, Jurisdiction, Sector};
 
 /// How sure we are of a fact (the marks of `legal-facts.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -182,7 +182,32 @@ pub enum Role {
 pub struct Competence {
     pub debtors: Debtors,
     pub amount: AmountRange,
+    /// The sectors a policy declares (`sector …`) for which the clause
+    /// holds: BE C. jud. art. 591 gives the justice de paix leases and
+    /// utility bills whatever the amount.
+    pub sectors: Sectors,
     pub source: Source,
+}
+
+/// Which declared sectors a rule holds for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sectors {
+    Any,
+    /// Only when the policy declares one of these.
+    Only(&'static [Sector]),
+    /// Unless the policy declares one of these.
+    Except(&'static [Sector]),
+}
+
+impl Sectors {
+    pub fn admits(self, sector: Option<Sector>) -> bool {
+        let listed = |list: &[Sector]| sector.is_some_and(|s| list.contains(&s));
+        match self {
+            Sectors::Any => true,
+            Sectors::Only(list) => listed(list),
+            Sectors::Except(list) => !listed(list),
+        }
+    }
 }
 
 /// A court, a bailiff or an amicable body of a jurisdiction's catalogue.
@@ -201,10 +226,19 @@ pub struct Destination {
 }
 
 impl Destination {
+    /// The competence clauses that hold for a policy of this sector.
+    pub fn clauses(&self, sector: Option<Sector>) -> impl Iterator<Item = &Competence> {
+        self.hears.iter().filter(move |c| c.sectors.admits(sector))
+    }
+
     /// The competence clause under which it hears this claim, if any.
-    pub fn hears_claim(&self, kind: DebtorKind, amount: Decimal) -> Option<&Competence> {
-        self.hears
-            .iter()
+    pub fn hears_claim(
+        &self,
+        kind: DebtorKind,
+        amount: Decimal,
+        sector: Option<Sector>,
+    ) -> Option<&Competence> {
+        self.clauses(sector)
             .find(|c| c.debtors.includes(kind) && c.amount.contains(amount))
     }
 
@@ -570,6 +604,9 @@ pub struct Pack {
     /// Years after the due date when a claim is time-barred.
     pub limitation_b2b: Fact<u32>,
     pub limitation_b2c: Fact<u32>,
+    /// Where a consumer's period depends on what was sold: the sector a
+    /// policy declares picks it, [`Pack::limitation_b2c`] otherwise.
+    pub limitation_b2c_by_sector: &'static [(Sector, Fact<u32>)],
     pub indemnity_b2b: Indemnity,
     pub indemnity_b2c: Indemnity,
     /// Whether recovery fees may be charged to a consumer: `Some(source)`
@@ -634,6 +671,7 @@ impl Pack {
         procedure: Option<&str>,
         kind: DebtorKind,
         principal: Decimal,
+        sector: Option<Sector>,
     ) -> Option<(Decimal, Source)> {
         let court = self.destination(destination)?;
         let venue = procedure
@@ -641,12 +679,26 @@ impl Pack {
             .and_then(|p| p.venue(Some(court.name)));
         // The court's own clause first: at equal ceilings it is the one cited.
         let mut ceilings: Vec<(Decimal, Source)> = Vec::new();
-        if court.role == Role::Court
-            && !venue.is_some_and(|v| v.replaces_competence)
-            && let Some(clause) = court.hears_claim(kind, principal)
-            && let Some(max) = clause.amount.up_to
-        {
-            ceilings.push((max, clause.source));
+        if court.role == Role::Court && !venue.is_some_and(|v| v.replaces_competence) {
+            // The most generous clause that hears it: none at all when one
+            // hears it whatever the amount (BE art. 591 for a utility bill).
+            let clauses = court
+                .clauses(sector)
+                .filter(|c| c.debtors.includes(kind) && c.amount.contains(principal));
+            let mut highest: Option<(Decimal, Source)> = None;
+            let mut unbounded = false;
+            for clause in clauses {
+                match clause.amount.up_to {
+                    None => unbounded = true,
+                    Some(max) if highest.is_none_or(|(h, _)| max > h) => {
+                        highest = Some((max, clause.source))
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let (false, Some(ceiling)) = (unbounded, highest) {
+                ceilings.push(ceiling);
+            }
         }
         if let Some(v) = venue
             && let Some(max) = v.amount.up_to
@@ -664,10 +716,18 @@ impl Pack {
             .map(|p| p.name)
     }
 
-    pub fn limitation(&self, kind: DebtorKind) -> Fact<u32> {
+    /// Years after the due date when a claim is time-barred, for the
+    /// sector the policy declares where the law depends on it.
+    pub fn limitation(&self, kind: DebtorKind, sector: Option<Sector>) -> Fact<u32> {
         match kind {
             DebtorKind::B2b => self.limitation_b2b,
-            DebtorKind::B2c => self.limitation_b2c,
+            DebtorKind::B2c => sector
+                .and_then(|s| {
+                    self.limitation_b2c_by_sector
+                        .iter()
+                        .find(|(of, _)| *of == s)
+                })
+                .map_or(self.limitation_b2c, |(_, fact)| *fact),
         }
     }
 

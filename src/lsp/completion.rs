@@ -32,6 +32,7 @@ const HEADERS: &[&str] = &[
     "minimum",
     "destination",
     "send on business days",
+    "sector",
     "allow",
 ];
 /// Words a statement starts with.
@@ -145,6 +146,7 @@ fn slot(before: &str) -> Slot {
         "to" if words.first() == Some(&"applies") => Slot::DebtorKind,
         "to" | "call" => Slot::Recipient,
         "applies" => Slot::Words(&["to"]),
+        "sector" if words.len() == 1 => Slot::Words(crate::vocab::Sector::WORDS),
         "if" | "and" | "or" | "not" => Slot::Condition,
         "charge" => Slot::ChargeKind,
         "indemnity" | "fee" | "interest" if before_last == "charge" => Slot::ChargeValue,

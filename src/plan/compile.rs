@@ -101,6 +101,7 @@ impl Compiler<'_> {
             contact_limit: None,
             minimum: None,
             business_days: None,
+            sector: None,
             destinations: Vec::new(),
             steps: Vec::new(),
             debtor_atoms: Vec::new(),
@@ -316,6 +317,16 @@ impl Compiler<'_> {
                 plan.minimum = Some(Spanned::new(money.number.value, header.span));
             }
             HeaderKind::SendOnBusinessDays => plan.business_days = Some(header.span),
+            HeaderKind::Sector(name) => match vocab::Sector::from_word(&name.text) {
+                Some(sector) => plan.sector = Some(Spanned::new(sector, header.span)),
+                None => self.unknown(
+                    Code::UnknownSector,
+                    "sector",
+                    name,
+                    vocab::Sector::WORDS,
+                    "`goods`, `services`, `utility` (gas, electricity, water, telecom, heat) or `lease`",
+                ),
+            },
             HeaderKind::Destination { name, kind } => {
                 let Some(kind_value) = vocab::DestinationKind::from_word(&kind.text) else {
                     self.unknown(

@@ -16,7 +16,9 @@ pub use compile::compile;
 pub use display::{describe_condition, describe_when};
 
 use crate::source::{SourceFile, Span, Spanned};
-use crate::vocab::{Channel, DebtorKind, DestinationKind, Field, Flag, Jurisdiction, Recipient};
+use crate::vocab::{
+    Channel, DebtorKind, DestinationKind, Field, Flag, Jurisdiction, Recipient, Sector,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -39,6 +41,9 @@ pub struct Plan {
     /// `send on business days`: steps with an output falling on a day off
     /// move to the next business day of the jurisdiction.
     pub business_days: Option<Span>,
+    /// `sector utility`: what the firm sells, where a court or a limitation
+    /// period depends on it.
+    pub sector: Option<Spanned<Sector>>,
     pub destinations: Vec<DeclaredDestination>,
     pub steps: Vec<Step>,
     /// Every distinct comparison of a debtor column the conditions make.
@@ -48,6 +53,11 @@ pub struct Plan {
 impl Plan {
     pub fn step(&self, id: StepId) -> Option<&Step> {
         self.steps.get(id.0)
+    }
+
+    /// The sector the policy declares, if any.
+    pub fn sector(&self) -> Option<Sector> {
+        self.sector.as_ref().map(|s| s.value)
     }
 
     /// Whether the policy covers a debtor of this kind living in `country`

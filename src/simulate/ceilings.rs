@@ -45,9 +45,13 @@ pub fn above_ceiling(
         };
         let invoice = ledger.invoice(route.invoice);
         let debtor = ledger.debtor(invoice.debtor);
-        let Some((ceiling, source)) =
-            pack.ceiling(destination, procedure.as_deref(), debtor.kind, route.amount)
-        else {
+        let Some((ceiling, source)) = pack.ceiling(
+            destination,
+            procedure.as_deref(),
+            debtor.kind,
+            route.amount,
+            plan.sector(),
+        ) else {
             continue;
         };
         if route.amount > ceiling {
@@ -135,7 +139,13 @@ pub fn worth_checking(plan: &Plan, ledger: &Ledger, events: &[Event]) -> bool {
         }) if e.date >= first_charge => {
             let kind = ledger.debtor(ledger.invoice(e.invoice).debtor).kind;
             crate::law::pack(jurisdiction)
-                .ceiling(destination, procedure.as_deref(), kind, e.amount)
+                .ceiling(
+                    destination,
+                    procedure.as_deref(),
+                    kind,
+                    e.amount,
+                    plan.sector(),
+                )
                 .is_some_and(|(ceiling, _)| e.amount <= ceiling)
         }
         _ => false,

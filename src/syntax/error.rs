@@ -28,6 +28,7 @@ const HEADERS: &[&str] = &[
     "limit",
     "minimum",
     "destination",
+    "sector",
 ];
 
 fn expected(rule: Rule) -> Option<Expected> {
@@ -101,6 +102,10 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::jurisdiction_code => ("a jurisdiction (`FR`, `BE` or `LU`)", &["FR", "BE", "LU"]),
         Rule::currency_name => ("a currency code such as `EUR`", &["EUR"]),
         Rule::debtor_kind => ("`b2b` or `b2c`", &["b2b", "b2c"]),
+        Rule::sector_name => (
+            "a sector (`goods`, `services`, `utility` or `lease`)",
+            crate::vocab::Sector::WORDS,
+        ),
         Rule::country_code => ("a country code such as `LU`", &[]),
         Rule::kw_in => ("`in`", &["in"]),
         Rule::destination_kind => (
@@ -137,6 +142,7 @@ fn expected(rule: Rule) -> Option<Expected> {
         | Rule::kw_limit
         | Rule::kw_minimum
         | Rule::kw_destination
+        | Rule::kw_sector
         | Rule::policy_header
         | Rule::jurisdiction_header
         | Rule::currency_header
@@ -145,7 +151,8 @@ fn expected(rule: Rule) -> Option<Expected> {
         | Rule::limit_header
         | Rule::minimum_header
         | Rule::destination_header
-        | Rule::send_days_header => ("a header", HEADERS),
+        | Rule::send_days_header
+        | Rule::sector_header => ("a header", HEADERS),
         _ => return None,
     };
     Some(Expected { phrase, words })

@@ -33,6 +33,7 @@ pub(super) const LINE_STARTS: &[&str] = &[
     "limit",
     "minimum",
     "destination",
+    "sector",
 ];
 
 /// A tree shape the lowering did not expect: a bug, reported as such.
@@ -114,7 +115,7 @@ impl Lower<'_> {
             None => diagnostic.with_help(
                 "a statement starts with `after`, `if` or an action (`send`, `call`, `charge`, `route`, `stop`); \
                  a header is one of `policy`, `jurisdiction`, `currency`, `applies to`, `templates`, \
-                 `limit`, `minimum`, `destination`",
+                 `limit`, `minimum`, `destination`, `sector`",
             ),
         };
         self.diagnostics.push(diagnostic.in_source(self.source));
@@ -165,6 +166,7 @@ impl Lower<'_> {
                 HeaderKind::Destination { name, kind }
             }
             Rule::send_days_header => HeaderKind::SendOnBusinessDays,
+            Rule::sector_header => HeaderKind::Sector(self.name(inner.expect(Rule::sector_name)?)),
             other => return Err(Internal(format!("{other:?} as an item"))),
         };
         Ok(Header {
