@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -25,16 +27,25 @@ after 10 business days from mise_en_demeure call debtor
 after 20 days from mise_en_demeure route tribunal_entreprise
 ";
 
-const TEXT: &str = "Objet : Facture impayée\n\nMadame, Monsieur,\n\nTotal : {{ total | money }}.\n";
-const LETTER: &str = "<html><head><title>Mise en demeure</title></head><body><p>{{ total | money }}</p></body></html>\n";
-
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::create_dir_all(p.join("templates")).unwrap();
-    std::fs::write(p.join("templates/relance_1.txt"), TEXT).unwrap();
-    std::fs::write(p.join("templates/relance_2.txt"), TEXT).unwrap();
-    std::fs::write(p.join("templates/mise_en_demeure.html"), LETTER).unwrap();
+    std::fs::write(
+        p.join("templates/relance_1.txt"),
+        common::text_letter("Facture impayée"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("templates/relance_2.txt"),
+        common::text_letter("Facture impayée"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("templates/mise_en_demeure.html"),
+        common::html_letter("Mise en demeure"),
+    )
+    .unwrap();
     std::fs::write(p.join("be.policy"), POLICY).unwrap();
     std::fs::write(
         p.join("ledger.csv"),

@@ -12,6 +12,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -35,7 +37,7 @@ fn workspace() -> tempfile::TempDir {
     for name in ["relance_1", "mise_en_demeure"] {
         std::fs::write(
             p.join(format!("templates/{name}.txt")),
-            "Objet : Votre facture\n\nMadame, Monsieur,\n\nTotal : {{ total | money }}.\n",
+            common::text_letter("Votre facture"),
         )
         .unwrap();
     }

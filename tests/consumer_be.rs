@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -30,12 +32,12 @@ fn workspace(interest: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::create_dir_all(p.join("templates")).unwrap();
-    let text = "Objet : Rappel\n\nMadame, Monsieur,\n\nTotal : {{ total | money }}.\n";
-    std::fs::write(p.join("templates/rappel_gratuit.txt"), text).unwrap();
+    let text = common::text_letter("Rappel");
+    std::fs::write(p.join("templates/rappel_gratuit.txt"), &text).unwrap();
     std::fs::write(p.join("templates/rappel_final.txt"), text).unwrap();
     std::fs::write(
         p.join("templates/mise_en_demeure.html"),
-        "<html><head><title>Mise en demeure</title></head><body>{{ total | money }}</body></html>",
+        common::html_letter("Mise en demeure"),
     )
     .unwrap();
     std::fs::write(p.join("be.policy"), policy(interest)).unwrap();

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -14,7 +16,7 @@ fn workspace(policy: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(p.join("templates")).unwrap();
     std::fs::write(
         p.join("templates/relance_1.txt"),
-        "Objet : Relance\n\nMadame, Monsieur,\n\nTotal : {{ total | money }}.\n",
+        common::text_letter("Relance"),
     )
     .unwrap();
     std::fs::write(p.join("p.policy"), policy).unwrap();

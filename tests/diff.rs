@@ -74,17 +74,17 @@ fn a_new_threshold_sends_invoices_to_another_court() {
         "if debtor.country = LU and amount <= 10000",
     )
     .replace(
-        "after 15 days from mise_en_demeure if debtor.country = LU and amount > 15000",
-        &format!("{allow}after 15 days from mise_en_demeure if debtor.country = LU and amount > 10000"),
+        "after 22 days from mise_en_demeure if debtor.country = LU and amount > 15000",
+        &format!("{allow}after 22 days from mise_en_demeure if debtor.country = LU and amount > 10000"),
     )
     .replace(
         "if debtor.country != LU and amount <= 15000",
         "if debtor.country != LU and amount <= 10000",
     )
     .replace(
-        "after 15 days from mise_en_demeure if debtor.country != LU and amount > 15000",
+        "after 22 days from mise_en_demeure if debtor.country != LU and amount > 15000",
         &format!(
-            "allow procedure_limit because \"accord du débiteur\"\n{allow}after 15 days from mise_en_demeure if debtor.country != LU and amount > 10000"
+            "allow procedure_limit because \"accord du débiteur\"\n{allow}after 22 days from mise_en_demeure if debtor.country != LU and amount > 10000"
         ),
     );
     let text = report(&edit, &[], 1);
@@ -137,7 +137,7 @@ fn another_channel_changes_events_in_place() {
 #[test]
 fn the_same_policy_exits_0_with_no_change() {
     let text = report(&original(), &[], 0);
-    insta::assert_snapshot!(text, @"no change: `lu-b2b.policy` and `edited.policy` do the same to the 203 invoices of ledger.csv (268 events, from the first day of the book to 2025-12-31)");
+    insta::assert_snapshot!(text, @"no change: `lu-b2b.policy` and `edited.policy` do the same to the 203 invoices of ledger.csv (264 events, from the first day of the book to 2025-12-31)");
     // Comments and layout are not changes either.
     let reformatted = original().replace("# Phase amiable\n", "") + "\n# fin\n";
     report(&reformatted, &[], 0);

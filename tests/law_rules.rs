@@ -104,7 +104,7 @@ fn too_many_routes_on_one_day_are_reported_not_slow() {
     );
     for i in 0..1000 {
         text.push_str(&format!(
-            "after 60 days if amount > {i} and amount <= {} route justice_de_paix\n",
+            "after 67 days if amount > {i} and amount <= {} route justice_de_paix\n",
             i + 1
         ));
     }

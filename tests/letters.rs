@@ -36,6 +36,7 @@ fn debtor() -> Debtor {
         kind: DebtorKind::B2b,
         guarantor: Some("Jean Dupont".into()),
         guarantor_address: Some("5 rue Haute\nL-1000 Luxembourg".into()),
+        guarantee_limit: Some(dec("25000")),
         extra: BTreeMap::from([("phone".to_string(), "+352 44 00 00".to_string())]),
     }
 }
@@ -82,6 +83,15 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
         interest: dec("154.37"),
         indemnity_if_unpaid: dec("620.28"),
         today: "2026-11-23".parse().unwrap(),
+        // Monday 23 November 2026: an e-mail is received the next day, a
+        // letter on the third working day.
+        received: match channel {
+            Channel::Email | Channel::Sms => "2026-11-24",
+            _ => "2026-11-26",
+        }
+        .parse()
+        .unwrap(),
+        deadline: Some("2026-12-14".parse().unwrap()),
     }
 }
 

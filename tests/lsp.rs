@@ -408,7 +408,7 @@ fn an_editor_session_from_initialize_to_exit() {
     // Hover on a court: its row of docs/legal-rules.md.
     let hover = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 15 days from mise_en_demeure if debtor.country = LU and amount <=", "justice_de_paix", 3)}),
+        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 22 days from mise_en_demeure if debtor.country = LU and amount <=", "justice_de_paix", 3)}),
     );
     let text = hover_text(&hover);
     assert!(text.contains("**justice de paix** (Luxembourg)"), "{text}");
@@ -421,7 +421,7 @@ fn an_editor_session_from_initialize_to_exit() {
     // Hover on a procedure.
     let hover = client.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 15 days from mise_en_demeure if debtor.country = LU and amount <=", "ordonnance_de_paiement", 1)}),
+        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 22 days from mise_en_demeure if debtor.country = LU and amount <=", "ordonnance_de_paiement", 1)}),
     );
     let text = hover_text(&hover);
     assert!(text.contains("NCPC art. 129"), "{text}");
@@ -466,7 +466,7 @@ fn an_editor_session_from_initialize_to_exit() {
         &mut client,
         position(
             &good,
-            "after 15 days from mise_en_demeure if debtor.country = LU and amount <=",
+            "after 22 days from mise_en_demeure if debtor.country = LU and amount <=",
             "justice_de_paix",
             0,
         ),
@@ -483,7 +483,7 @@ fn an_editor_session_from_initialize_to_exit() {
         &mut client,
         position(
             &good,
-            "after 15 days from mise_en_demeure if debtor.country = LU and amount <=",
+            "after 22 days from mise_en_demeure if debtor.country = LU and amount <=",
             "ordonnance_de_paiement",
             0,
         ),
@@ -502,7 +502,7 @@ fn an_editor_session_from_initialize_to_exit() {
         &mut client,
         position(
             &good,
-            "after 15 days from mise_en_demeure if debtor.country = LU and amount <=",
+            "after 22 days from mise_en_demeure if debtor.country = LU and amount <=",
             "mise_en_demeure",
             0,
         ),
@@ -519,7 +519,7 @@ fn an_editor_session_from_initialize_to_exit() {
         &mut client,
         position(
             &good,
-            "after 15 days from mise_en_demeure if debtor.country = LU and amount <=",
+            "after 22 days from mise_en_demeure if debtor.country = LU and amount <=",
             "amount",
             0,
         ),
@@ -543,7 +543,7 @@ fn an_editor_session_from_initialize_to_exit() {
     // its file.
     let definition = client.request(
         "textDocument/definition",
-        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 15 days from mise_en_demeure if debtor.country = LU and amount <=", "mise_en_demeure", 4)}),
+        json!({"textDocument": {"uri": uri}, "position": position(&good, "after 22 days from mise_en_demeure if debtor.country = LU and amount <=", "mise_en_demeure", 4)}),
     );
     assert_eq!(definition["uri"], uri);
     assert_eq!(
@@ -766,8 +766,8 @@ fn long_policy(lines: usize) -> String {
         i += 1;
     }
     text.push_str("charge indemnity 40 EUR\ncharge interest statutory\n");
-    text.push_str("after 15 days from mise_en_demeure if amount <= 15000 route justice_de_paix with ordonnance_de_paiement\n");
-    text.push_str("after 15 days from mise_en_demeure if amount > 15000 route tribunal_arrondissement with ordonnance_de_provision\n");
+    text.push_str("after 22 days from mise_en_demeure if amount <= 15000 route justice_de_paix with ordonnance_de_paiement\n");
+    text.push_str("after 22 days from mise_en_demeure if amount > 15000 route tribunal_arrondissement with ordonnance_de_provision\n");
     text
 }
 

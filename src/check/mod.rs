@@ -17,6 +17,7 @@ mod courts;
 mod guarantor;
 pub mod interval;
 mod limitation;
+mod mentions;
 mod notice;
 mod precede;
 mod routes;
@@ -77,12 +78,16 @@ pub fn check_source(source: &Arc<SourceFile>, dir: &Path) -> Checked {
 pub fn check(source: &Arc<SourceFile>, setting: &Setting<'_>) -> Checked {
     let (ast, mut diagnostics) = syntax::parse(source);
     let complete = diagnostics.is_empty();
-    diagnostics.extend(templates::check(&ast, source, setting.dir, setting.root));
+    let (template_problems, loaded) = templates::check(&ast, source, setting.dir, setting.root);
+    diagnostics.extend(template_problems);
     let (plan, compile_diagnostics) = plan::compile(&ast, source, complete);
     diagnostics.extend(compile_diagnostics);
     let mut plan = plan.filter(|_| !diagnostics.has_errors());
     if let Some(compiled) = &plan {
         diagnostics.extend(analyse(compiled, setting.rates));
+        if let Some(loaded) = &loaded {
+            diagnostics.extend(mentions::check(compiled, loaded));
+        }
         if diagnostics.has_errors() {
             plan = None;
         }

@@ -10,7 +10,7 @@ use super::precede::{Candidate, Cover, Precedence};
 use crate::diagnostic::Code;
 use crate::law;
 use crate::plan::{Action, StepId};
-use crate::vocab::Recipient;
+use crate::vocab::{Channel, Recipient};
 
 pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
     let routes: Vec<StepId> = a
@@ -22,22 +22,37 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let notice = a.pack.map(|p| p.notice);
-    let gap = notice.map_or(1, |n| i64::from(n.value));
+    let days = notice.map_or(1, |n| i64::from(n.value));
+    // The period runs from the letter's presumed receipt (law::delivery):
+    // a registered letter is not received on the day it is sent.
+    let delay = |channels: &[Channel]| {
+        channels
+            .iter()
+            .map(|c| i64::from(law::delivery::longest_delay(*c)))
+            .max()
+            .unwrap_or(0)
+    };
+    let gap = days;
     let candidates: Vec<Candidate> = a
         .plan
         .steps
         .iter()
-        .filter(|s| match &s.action {
+        .filter_map(|s| match &s.action {
             Action::Send {
                 template,
                 channels,
                 recipients,
-            } => {
-                recipients.contains(&Recipient::Debtor) && law::is_formal_notice(template, channels)
+            } if recipients.contains(&Recipient::Debtor)
+                && law::is_formal_notice(template, channels) =>
+            {
+                let gap = match notice {
+                    Some(_) => days + delay(channels),
+                    None => days,
+                };
+                Some(Candidate { step: s.id, gap })
             }
-            _ => false,
+            _ => None,
         })
-        .map(|s| Candidate { step: s.id, gap })
         .collect();
     let precedence = Precedence::new(a, &candidates);
     let mut out = Vec::new();
@@ -63,9 +78,29 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                     _ => format!("{gap} days after the mise en demeure"),
                 };
                 let time = if notice.is_some() {
-                    format!("{required} days")
+                    format!("{days} days from its presumed receipt")
                 } else {
                     "time".to_string()
+                };
+                let slowest = match &notice_step.action {
+                    Action::Send { channels, .. } => channels
+                        .iter()
+                        .copied()
+                        .max_by_key(|c| law::delivery::longest_delay(*c)),
+                    _ => None,
+                };
+                let receipt = match slowest {
+                    Some(c) if law::delivery::longest_delay(c) > 0 => format!(
+                        "; by `{c}` they count from the letter's presumed receipt, {}",
+                        match c {
+                            Channel::Email | Channel::Sms => "the next day".to_string(),
+                            _ => format!(
+                                "the third working day after sending (up to {} days later)",
+                                law::delivery::longest_delay(c)
+                            ),
+                        }
+                    ),
+                    _ => String::new(),
                 };
                 let kind = a
                     .view(id)
@@ -80,8 +115,8 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 .with_label(notice_step.span, format!("mise en demeure {}", a.when(notice_step)))
                 .with_help(match notice {
                     Some(_) => format!(
-                        "give the debtor at least {required} days after the mise en demeure{source}, \
-                         e.g. `after {required} days from {}`",
+                        "give the debtor {days} days to pay{source}{receipt}: route at least \
+                         {required} days after the mise en demeure, e.g. `after {required} days from {}`",
                         step_target(notice_step).unwrap_or("mise_en_demeure")
                     ),
                     None => format!(
@@ -113,9 +148,16 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 }
                 d.with_help(format!(
                     "send a formal notice to the debtor first, e.g. `after 45 days send mise_en_demeure by recommandé`, \
-                     and route {} later; a letter is a mise en demeure when its template's name \
+                     and route {}; a letter is a mise en demeure when its template's name \
                      contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`",
-                    if notice.is_some() { format!("at least {gap} days") } else { "some days".to_string() }
+                    if notice.is_some() {
+                        format!(
+                            "at least {gap} days after its presumed receipt (by `recommandé`, {} days after sending)",
+                            gap + i64::from(law::delivery::longest_delay(Channel::Recommande))
+                        )
+                    } else {
+                        "some days later".to_string()
+                    }
                 ))
             }
         };

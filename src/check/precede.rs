@@ -51,7 +51,7 @@ pub enum Cover {
     Unknown,
 }
 
-/// Candidates sharing a day and a required gap, and what they cover.
+/// Candidates sharing a day, the gap they require, and what they cover.
 #[derive(Debug)]
 struct Group {
     time: StepTime,
@@ -97,22 +97,26 @@ impl Precedence {
             ancestor.push(best);
         }
 
-        let mut by_time: HashMap<(u32, i64), Vec<StepId>> = HashMap::new();
-        let mut order: Vec<(u32, i64)> = Vec::new();
+        // Candidates of one day cover together what each covers for part of
+        // the amounts (a notice by bailiff above a threshold, by registered
+        // letter below it), with the longest gap any of them needs.
+        let mut by_time: HashMap<u32, (Vec<StepId>, i64)> = HashMap::new();
+        let mut order: Vec<u32> = Vec::new();
         for c in candidates {
             let Some(view) = a.view(c.step) else { continue };
-            let key = (view.time.key, c.gap);
-            let members = by_time.entry(key).or_default();
+            let key = view.time.key;
+            let (members, gap) = by_time.entry(key).or_insert_with(|| (Vec::new(), c.gap));
             if members.is_empty() {
                 order.push(key);
             }
             members.push(c.step);
+            *gap = (*gap).max(c.gap);
         }
         let groups = order
             .into_iter()
             .filter_map(|key| {
-                let members = by_time.get(&key)?;
-                group(a, members, key.1)
+                let (members, gap) = by_time.get(&key)?;
+                group(a, members, *gap)
             })
             .collect();
         Precedence { ancestor, groups }

@@ -22,28 +22,33 @@ use crate::vocab::Channel;
 
 /// Checks the policy's `templates` folder. `dir` is the policy's folder,
 /// which relative paths start from; `root` the repository's root, which
-/// the templates must stay in (`None`: `dir`).
+/// the templates must stay in (`None`: `dir`). Returns the folder's
+/// templates too, when it has one inside the repository, for the checks
+/// that render them.
 pub fn check(
     policy: &ast::Policy,
     source: &Arc<SourceFile>,
     dir: &Path,
     root: Option<&Path>,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<Templates>) {
     let Some(folder) = policy.headers().find_map(|h| match &h.kind {
         HeaderKind::Templates(folder) => Some(folder),
         _ => None,
     }) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let path = match resolve(dir, root, &folder.value) {
         Ok(path) => path,
         Err(escape) => {
-            return vec![
-                escape
-                    .diagnostic(&folder.value)
-                    .with_label(folder.span, "this folder")
-                    .in_source(source),
-            ];
+            return (
+                vec![
+                    escape
+                        .diagnostic(&folder.value)
+                        .with_label(folder.span, "this folder")
+                        .in_source(source),
+                ],
+                None,
+            );
         }
     };
     let scan = match read_folder(&path) {
@@ -55,17 +60,20 @@ pub fn check(
                 std::io::ErrorKind::NotADirectory => "it is not a folder".to_string(),
                 _ => err.to_string(),
             };
-            return vec![
-                Diagnostic::error(
-                    Code::TemplatesDir,
-                    format!("cannot read the templates folder `{}`: {why}", folder.value),
-                )
-                .with_label(folder.span, "this folder")
-                .with_help(
-                    "the folder is relative to the policy file; create it or correct the path",
-                )
-                .in_source(source),
-            ];
+            return (
+                vec![
+                    Diagnostic::error(
+                        Code::TemplatesDir,
+                        format!("cannot read the templates folder `{}`: {why}", folder.value),
+                    )
+                    .with_label(folder.span, "this folder")
+                    .with_help(
+                        "the folder is relative to the policy file; create it or correct the path",
+                    )
+                    .in_source(source),
+                ],
+                None,
+            );
         }
     };
     let names: BTreeSet<&str> = scan.names().collect();
@@ -118,7 +126,10 @@ pub fn check(
             }
         }
     }
-    diagnostics
+    let escaped =
+        !diagnostics.is_empty() && diagnostics.iter().any(|d| d.code == Code::TemplatesOutside);
+    let templates = (!escaped).then_some(scan.templates);
+    (diagnostics, templates)
 }
 
 /// The folder's templates; an error only when it cannot be read.

@@ -97,6 +97,8 @@ codes! {
     LedgerDebtorKind => "policy::ledger_debtor_kind",
     LedgerCountry => "policy::ledger_country",
     LedgerTrader => "policy::ledger_trader",
+    LedgerGuaranteeLimit => "policy::ledger_guarantee_limit",
+    MissingMention => "policy::missing_mention",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")

@@ -35,6 +35,20 @@ pub fn presumed_receipt(channel: Channel, sent: NaiveDate, calendar: &Calendar) 
     later.unwrap_or(sent)
 }
 
+/// The most calendar days [`presumed_receipt`] can come after sending, in
+/// any year of any of the three calendars: the checker's bound, since a
+/// plan does not know the day a letter goes out. Three working days span at
+/// most 7 calendar days (a weekend and Christmas and St Stephen's Day: sent
+/// Wednesday 24 December 2025 in Luxembourg, received Wednesday 31); the
+/// test below measures it over a century.
+pub fn longest_delay(channel: Channel) -> u32 {
+    match channel {
+        Channel::Email | Channel::Sms => 1,
+        Channel::Courrier | Channel::Recommande => 7,
+        Channel::Huissier => 0,
+    }
+}
+
 /// How [`presumed_receipt`] counts, as a French document says it.
 pub fn receipt_rule(channel: Channel) -> &'static str {
     match channel {
@@ -53,6 +67,27 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_longest_delay_bounds_every_day_of_a_century() {
+        for jurisdiction in [Jurisdiction::Fr, Jurisdiction::Be, Jurisdiction::Lu] {
+            let calendar = Calendar::new(Some(jurisdiction));
+            for channel in Channel::ALL.iter().copied() {
+                let mut day = d("2000-01-01");
+                let mut longest = 0;
+                while day < d("2100-01-01") {
+                    let received = presumed_receipt(channel, day, &calendar);
+                    longest = longest.max((received - day).num_days());
+                    day = day.succ_opt().unwrap();
+                }
+                assert_eq!(
+                    longest,
+                    i64::from(longest_delay(channel)),
+                    "{jurisdiction} {channel}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod eu;
 pub mod fr;
 pub mod interest;
 pub mod lu;
+pub mod mentions;
 
 use rust_decimal::Decimal;
 

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 
 use super::csv_read::{self, Header};
 use super::index::KeyIndex;
@@ -115,6 +116,23 @@ impl Debtor {
             "no" | "non" | "false" | "0" | "n" => Ok(Some(false)),
             _ => Err(value),
         }
+    }
+
+    /// The `guarantee_limit` column: the most the guarantor owes (in France
+    /// a natural person's caution is limited to the amount written in the
+    /// deed, C. civ. 2297), for the letters to the guarantor. Read in either
+    /// dialect (`25000.00`, `25 000,00`).
+    pub fn guarantee_limit(&self) -> Result<Option<Decimal>, &str> {
+        let Some(value) = self.contact("guarantee_limit") else {
+            return Ok(None);
+        };
+        let bytes = value.as_bytes();
+        super::dialect::parse_amount(bytes, super::dialect::Dialect::Standard)
+            .or_else(|_| super::dialect::parse_amount(bytes, super::dialect::Dialect::Locale))
+            .ok()
+            .filter(|limit| !limit.is_sign_negative())
+            .map(Some)
+            .ok_or(value)
     }
 
     /// A contact column's value, trimmed; `None` when absent or empty.
@@ -312,8 +330,28 @@ fn debtor(
         );
         return None;
     }
+    if let Err(written) = debtor.guarantee_limit() {
+        let column = header
+            .extra
+            .iter()
+            .find(|(_, name)| name == "guarantee_limit")
+            .map_or(FieldAt::Row, |&(i, _)| FieldAt::Column(i));
+        problems.error(
+            Code::LedgerGuaranteeLimit,
+            row,
+            column,
+            format!("`{}` is not an amount", suggest::short(written)),
+            "the guarantee's ceiling?",
+            GUARANTEE_LIMIT_HELP,
+        );
+        return None;
+    }
     Some(debtor)
 }
+
+/// What to write in a debtor's `guarantee_limit` column.
+pub(super) const GUARANTEE_LIMIT_HELP: &str = "write the most the guarantor owes under the deed, \
+    e.g. `25000.00`; leave it empty when the guarantee has no ceiling";
 
 /// What to write in a debtor's `trader` column.
 pub(super) const TRADER_HELP: &str = "write `yes` for a trader (a commerçant, a commercial \

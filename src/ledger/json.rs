@@ -348,6 +348,17 @@ fn debtors(
             );
             continue;
         }
+        if let Err(written) = debtor.guarantee_limit() {
+            problems.error(
+                Code::LedgerGuaranteeLimit,
+                object.at,
+                object.at("guarantee_limit"),
+                format!("`{}` is not an amount", suggest::short(written)),
+                "the guarantee's ceiling?",
+                super::debtors::GUARANTEE_LIMIT_HELP,
+            );
+            continue;
+        }
         let id = debtor.id.clone();
         if let Err(first) = index.insert(debtor) {
             problems.error(

@@ -45,6 +45,8 @@ pub struct Debtor {
     pub kind: DebtorKind,
     pub guarantor: Option<String>,
     pub guarantor_address: Option<String>,
+    /// The most the guarantor owes (the debtors file's `guarantee_limit`).
+    pub guarantee_limit: Option<Decimal>,
     /// The debtors file's other columns (e.g. `phone`), by header.
     pub extra: BTreeMap<String, String>,
 }
@@ -111,6 +113,12 @@ pub struct LetterContext {
     /// free first reminder must announce it).
     pub indemnity_if_unpaid: Decimal,
     pub today: NaiveDate,
+    /// When this copy is presumed received (`law::delivery`): the day a
+    /// period "à compter de la réception" starts.
+    pub received: NaiveDate,
+    /// The last day to pay before the plan's next letter or route
+    /// ([`crate::plan::Plan::deadline`]); `None` when nothing follows.
+    pub deadline: Option<NaiveDate>,
 }
 
 impl LetterContext {
@@ -191,7 +199,10 @@ impl LetterContext {
             interest => money(self.interest),
             claimed => money(self.claimed()),
             indemnity_if_unpaid => money(self.indemnity_if_unpaid),
+            guarantee_limit => self.debtor.guarantee_limit.map_or(Value::from(()), money),
             today => iso(self.today),
+            received => iso(self.received),
+            deadline => self.deadline.map_or(Value::from(()), iso),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod context;
 pub mod email;
 pub mod firm;
 pub mod format;
+pub mod sample;
 pub mod statement;
 pub mod tasks;
 pub mod templates;

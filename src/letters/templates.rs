@@ -43,7 +43,10 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "interest",
     "claimed",
     "indemnity_if_unpaid",
+    "guarantee_limit",
     "today",
+    "received",
+    "deadline",
     "currency",
 ];
 
@@ -242,6 +245,18 @@ impl Templates {
 
     /// The file that serves `channel` for template `name` (docs/templates.md):
     /// e-mail prefers `NAME.txt`, paper `NAME.html`, SMS takes `NAME.txt`.
+    /// The file serving `channel` for `name`, and its text as diagnostics
+    /// point into it.
+    pub fn serving_source(
+        &self,
+        name: &str,
+        channel: Channel,
+    ) -> Option<(String, Arc<SourceFile>)> {
+        let (file, _) = self.serving(name, channel);
+        let source = Arc::clone(self.sources.get(&file)?);
+        Some((file, source))
+    }
+
     fn serving(&self, name: &str, channel: Channel) -> (String, bool) {
         let forms = self.forms(name).unwrap_or_default();
         let html = match channel {

@@ -8,6 +8,8 @@ pub mod display;
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -15,6 +17,7 @@ pub use crate::ast::{CmpOp, Unit};
 pub use compile::compile;
 pub use display::{describe_condition, describe_when};
 
+use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span, Spanned};
 use crate::vocab::{
     Channel, DebtorKind, DestinationKind, Field, Flag, Jurisdiction, Recipient, Sector,
@@ -53,6 +56,39 @@ pub struct Plan {
 impl Plan {
     pub fn step(&self, id: StepId) -> Option<&Step> {
         self.steps.get(id.0)
+    }
+
+    /// The last day a letter of `step`, sent on `sent`, leaves the debtor to
+    /// pay an invoice due `due` and issued `issue` before the plan does
+    /// more: the day before its next letter or court route, timed from this
+    /// letter or from the invoice's dates (steps timed from another letter
+    /// are not known yet). Conditions are not read, so the earliest such
+    /// step counts: a letter never promises more time than the plan gives.
+    /// `None` when nothing follows. The template value `deadline`.
+    pub fn deadline(
+        &self,
+        step: StepId,
+        sent: NaiveDate,
+        due: NaiveDate,
+        issue: NaiveDate,
+        calendar: &Calendar,
+    ) -> Option<NaiveDate> {
+        self.steps
+            .iter()
+            .filter(|s| {
+                s.id != step && matches!(s.action, Action::Send { .. } | Action::Route { .. })
+            })
+            .filter_map(|s| {
+                let from = match s.when.anchor {
+                    Anchor::Step(id) if id == step => sent,
+                    Anchor::Due => due,
+                    Anchor::Issue => issue,
+                    Anchor::Step(_) => return None,
+                };
+                calendar.add(from, s.when.offset).filter(|day| *day > sent)
+            })
+            .min()?
+            .pred_opt()
     }
 
     /// The sector the policy declares, if any.

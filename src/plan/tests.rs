@@ -358,3 +358,36 @@ fn a_word_compared_with_a_field_guides_to_debtor_columns() {
     );
     assert_eq!(plan.debtor_atoms.len(), 2);
 }
+
+#[test]
+fn a_letters_deadline_is_the_day_before_the_next_letter_or_route() {
+    use crate::calendar::Calendar;
+    let p = plan(
+        "jurisdiction FR\n\
+         after 10 days send relance_1 by email\n\
+         after 25 days send relance_2 by email\n\
+         after 30 days call debtor\n\
+         after 40 days send mise_en_demeure by recommandé\n\
+         charge indemnity 40 EUR\n\
+         after 22 days from mise_en_demeure route tribunal_de_commerce\n",
+    );
+    let calendar = Calendar::new(Some(Jurisdiction::Fr));
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let (due, issue) = (d("2026-03-01"), d("2026-01-30"));
+    // relance_2 on due + 25: the call is not a letter, the next is the
+    // mise en demeure on due + 40.
+    assert_eq!(
+        p.deadline(StepId(1), d("2026-03-26"), due, issue, &calendar),
+        Some(d("2026-04-09"))
+    );
+    // The mise en demeure, sent late on 2026-04-15: 22 days from that day.
+    assert_eq!(
+        p.deadline(StepId(3), d("2026-04-15"), due, issue, &calendar),
+        Some(d("2026-05-06"))
+    );
+    // The route: nothing follows.
+    assert_eq!(
+        p.deadline(StepId(5), d("2026-05-07"), due, issue, &calendar),
+        None
+    );
+}

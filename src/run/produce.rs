@@ -190,6 +190,16 @@ pub fn produce(
                     );
                 }
             }
+            let plan = inputs.job.plan;
+            let calendar =
+                crate::calendar::Calendar::new(plan.jurisdiction.as_ref().map(|j| j.value));
+            let today = inputs.job.as_of;
+            let deadline = lines
+                .iter()
+                .filter_map(|l| {
+                    plan.deadline(planned.step, today, l.due_date, l.issue_date, &calendar)
+                })
+                .min();
             let context = LetterContext {
                 currency: currency.to_string(),
                 creditor,
@@ -201,7 +211,9 @@ pub fn produce(
                 indemnity: sum(|c| c.indemnity),
                 interest: sum(|c| c.interest),
                 indemnity_if_unpaid: sum(|c| c.indemnity_if_unpaid),
-                today: inputs.job.as_of,
+                today,
+                received: crate::law::delivery::presumed_receipt(channel, today, &calendar),
+                deadline,
             };
             let produced = templates
                 .render(template, channel, &context)
@@ -467,6 +479,7 @@ fn letter_debtor(debtor: &Debtor) -> letters::Debtor {
         kind: debtor.kind,
         guarantor: debtor.guarantor.clone(),
         guarantor_address: debtor.guarantor_address.clone(),
+        guarantee_limit: debtor.guarantee_limit().ok().flatten(),
         extra: debtor
             .attributes
             .iter()

@@ -51,3 +51,26 @@ after 60 days if amount >= 15000 route tribunal_entreprise
 after 60 days if amount < 15000 and b2b route justice_de_paix
 after 90 days stop
 ";
+
+/// What every letter must say for `policy check` to accept it, whatever
+/// the jurisdiction and the kind of letter (docs/diagnostics.md,
+/// `missing_mention`): the guarantee to a guarantor, the invoices'
+/// description, the free reminder's 14 days and their end, the indemnity
+/// and the penalty rate.
+pub const MENTIONS: &str = "{% if to_guarantor %}En votre qualité de caution de {{ debtor.name }}{% if guarantee_limit %}, dans la limite de {{ guarantee_limit | money }}{% endif %}.{% endif %}\n\
+{% for invoice in invoices %}Facture {{ invoice.number }}{% if invoice.description %} ({{ invoice.description }}){% endif %}.\n{% endfor %}\
+Vous disposez de quatorze jours, jusqu'au {{ received | add_days(13) | date }} inclus ; à défaut : {{ indemnity_if_unpaid | money }}, une indemnité forfaitaire de 40 euros et des pénalités de retard au taux légal.\n";
+
+/// A plain-text template (an e-mail, or a letter) with every mention.
+pub fn text_letter(subject: &str) -> String {
+    format!(
+        "Objet : {subject}\n\nMadame, Monsieur,\n\n{MENTIONS}\nTotal : {{{{ total | money }}}}.\n"
+    )
+}
+
+/// An HTML template (a letter, or an e-mail) with every mention.
+pub fn html_letter(title: &str) -> String {
+    format!(
+        "<html><head><title>{title}</title></head><body><p>{MENTIONS}</p><p>{{{{ total | money }}}}</p></body></html>\n"
+    )
+}
