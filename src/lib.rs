@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod dossier;
 pub mod explain;
+pub mod import;
 pub mod format;
 pub mod journal;
 pub mod law;

@@ -14,6 +14,7 @@ mod debtors;
 pub mod dialect;
 mod index;
 pub mod input;
+pub mod inspect;
 mod json;
 pub mod mapping;
 mod parse;
