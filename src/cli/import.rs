@@ -88,14 +88,14 @@ fn run_fec(args: &FecArgs, context: &Context) -> Exit {
             "the kind is `b2b` (businesses) or `b2c` (consumers)",
         );
     };
-    let targets = match import::check_targets(&args.out_dir, &["ledger.csv", "debtors.csv"], args.force)
-    {
-        Ok(targets) => targets,
-        Err(d) => {
-            context.report([d]);
-            return Exit::Failure;
-        }
-    };
+    let targets =
+        match import::check_targets(&args.out_dir, &["ledger.csv", "debtors.csv"], args.force) {
+            Ok(targets) => targets,
+            Err(d) => {
+                context.report([d]);
+                return Exit::Failure;
+            }
+        };
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(e) => {

@@ -137,7 +137,13 @@ pub struct Imported {
     pub advances: usize,
 }
 
-fn error(source: &Arc<SourceFile>, span: Span, message: String, label: &str, help: &str) -> Diagnostic {
+fn error(
+    source: &Arc<SourceFile>,
+    span: Span,
+    message: String,
+    label: &str,
+    help: &str,
+) -> Diagnostic {
     Diagnostic::error(Code::ImportFec, message)
         .with_label(span, label)
         .with_help(help.to_string())
@@ -146,7 +152,10 @@ fn error(source: &Arc<SourceFile>, span: Span, message: String, label: &str, hel
 
 /// Decodes a FEC's bytes: UTF-8 (with or without a byte-order mark), else
 /// ISO-8859-15 (the format's 8-bit encoding) unless told otherwise.
-pub fn decode(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> (String, &'static str) {
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> (String, &'static str) {
     if let Some(encoding) = forced {
         return (encoding.decode(bytes).0.into_owned(), encoding.name());
     }
@@ -204,7 +213,11 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
     let names: Vec<&str> = header.split(separator).map(str::trim).collect();
     let bom = text.len() - text.trim_start_matches('\u{feff}').len();
     let index = |wanted: &str| names.iter().position(|n| n.eq_ignore_ascii_case(wanted));
-    let missing: Vec<&str> = NEEDED.iter().copied().filter(|n| index(n).is_none()).collect();
+    let missing: Vec<&str> = NEEDED
+        .iter()
+        .copied()
+        .filter(|n| index(n).is_none())
+        .collect();
     if !missing.is_empty() {
         problems.push(error(
             &source,
@@ -219,8 +232,20 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
         return Err(problems);
     }
     let col = |wanted: &str| index(wanted).unwrap_or(0);
-    let [journal, journal_lib, number, date, account, aux, aux_name, piece, piece_date, debit, credit, letter] =
-        NEEDED.map(col);
+    let [
+        journal,
+        journal_lib,
+        number,
+        date,
+        account,
+        aux,
+        aux_name,
+        piece,
+        piece_date,
+        debit,
+        credit,
+        letter,
+    ] = NEEDED.map(col);
     // Which journals are sales.
     let mut journals: BTreeMap<String, String> = BTreeMap::new();
     let mut lines = Vec::new();
@@ -241,7 +266,11 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
             problems.push(error(
                 &source,
                 Span::new(start, start + raw.len()),
-                format!("this line has {} fields, the header {}", fields.len(), names.len()),
+                format!(
+                    "this line has {} fields, the header {}",
+                    fields.len(),
+                    names.len()
+                ),
                 "here",
                 "every line has one field per column of the header, separated like the header",
             ));
@@ -252,9 +281,6 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
             .entry(field(journal).0.to_string())
             .or_insert_with(|| field(journal_lib).0.to_string());
         let account_number = field(account).0;
-        if !account_number.starts_with(&options.customer_prefix) {
-            continue;
-        }
         let day = |i: usize, what: &str, problems: &mut Diagnostics| -> Option<NaiveDate> {
             let (value, span) = field(i);
             let parsed = NaiveDate::parse_from_str(value, "%Y%m%d")
@@ -306,6 +332,9 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
         else {
             continue;
         };
+        if !account_number.starts_with(&options.customer_prefix) {
+            continue;
+        }
         let debtor = if field(aux).0.is_empty() {
             account_number.to_string()
         } else {
@@ -338,8 +367,10 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
         journals
             .iter()
             .filter(|(code, lib)| {
-                matches!(code.to_uppercase().as_str(), "VT" | "VE" | "VEN" | "VTE" | "V")
-                    || crate::suggest::fold(lib).contains("vente")
+                matches!(
+                    code.to_uppercase().as_str(),
+                    "VT" | "VE" | "VEN" | "VTE" | "V"
+                ) || crate::suggest::fold(lib).contains("vente")
             })
             .map(|(code, _)| code.clone())
             .collect()
@@ -367,7 +398,13 @@ struct Open {
     left: Decimal,
 }
 
-fn build(lines: Vec<Line>, sales: Vec<String>, options: &Options, count: usize, separator: char) -> Imported {
+fn build(
+    lines: Vec<Line>,
+    sales: Vec<String>,
+    options: &Options,
+    count: usize,
+    separator: char,
+) -> Imported {
     let mut out = Imported {
         lines: count,
         separator,
@@ -439,7 +476,8 @@ fn build(lines: Vec<Line>, sales: Vec<String>, options: &Options, count: usize, 
     // Oldest invoice of a letter first.
     for group in invoice_letters.values_mut() {
         group.sort_by(|a, b| {
-            (invoices[*a].date, &invoices[*a].invoice).cmp(&(invoices[*b].date, &invoices[*b].invoice))
+            (invoices[*a].date, &invoices[*a].invoice)
+                .cmp(&(invoices[*b].date, &invoices[*b].invoice))
         });
     }
     credits.sort_by_key(|line| (line.date, line.line));
@@ -527,7 +565,13 @@ impl Imported {
         let mut out = String::from("id,name,kind\n");
         for (id, name) in &self.debtors {
             let name = if name.is_empty() { id } else { name };
-            let _ = writeln!(out, "{},{},{}", csv_field(id), csv_field(name), kind.as_str());
+            let _ = writeln!(
+                out,
+                "{},{},{}",
+                csv_field(id),
+                csv_field(name),
+                kind.as_str()
+            );
         }
         out.into_bytes()
     }
@@ -564,7 +608,11 @@ impl Imported {
             ("credit_note", "credit notes"),
         ] {
             let (n, total) = count(kind);
-            let _ = writeln!(out, "  {label:<12} {n:>5}  {:>14}", crate::ledger::with_cents(total));
+            let _ = writeln!(
+                out,
+                "  {label:<12} {n:>5}  {:>14}",
+                crate::ledger::with_cents(total)
+            );
         }
         let _ = writeln!(
             out,

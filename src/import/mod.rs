@@ -22,7 +22,10 @@ impl Terms {
         let folded = crate::suggest::fold(text);
         let words: Vec<&str> = folded.split_whitespace().collect();
         let (number, rest) = words.split_first()?;
-        let (days, rest) = match number.strip_suffix('j').or_else(|| number.strip_suffix("d")) {
+        let (days, rest) = match number
+            .strip_suffix('j')
+            .or_else(|| number.strip_suffix("d"))
+        {
             Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (n, rest),
             _ => match rest.split_first() {
                 Some((unit, rest))
@@ -91,9 +94,13 @@ pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<Vec<Path
 pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
     use std::io::Write;
     for (path, bytes) in files {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| crate::load::io_error(dir, &e))?;
-        let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| crate::load::io_error(path, &e))?;
+        let mut temp =
+            tempfile::NamedTempFile::new_in(dir).map_err(|e| crate::load::io_error(path, &e))?;
         temp.write_all(bytes)
             .and_then(|()| temp.flush())
             .map_err(|e| crate::load::io_error(path, &e))?;
@@ -116,7 +123,10 @@ mod tests {
         let t = Terms::parse("45 jours fin de mois").unwrap();
         assert_eq!(t.due(d(2026, 1, 15)), d(2026, 3, 31));
         assert_eq!(Terms::parse("30j"), Terms::parse("30 jours"));
-        assert_eq!(Terms::parse("0 days").unwrap().due(d(2026, 1, 1)), d(2026, 1, 1));
+        assert_eq!(
+            Terms::parse("0 days").unwrap().due(d(2026, 1, 1)),
+            d(2026, 1, 1)
+        );
         let t = Terms::parse("30 days end of month").unwrap();
         assert_eq!(t.due(d(2026, 12, 10)), d(2027, 1, 31));
         assert!(Terms::parse("thirty days").is_none());

@@ -233,7 +233,11 @@ impl Inspection {
             line(&mut out, "dialect", dialect.describe());
         }
         if self.format == Format::Json {
-            line(&mut out, "columns", "the JSON ledger's fields (docs/ledger.md)");
+            line(
+                &mut out,
+                "columns",
+                "the JSON ledger's fields (docs/ledger.md)",
+            );
             return out;
         }
         line(
@@ -290,7 +294,11 @@ impl Inspection {
             );
         }
         if self.bad_dates > 0 {
-            line(&mut out, "not read", &format!("{} rows without a readable date", self.bad_dates));
+            line(
+                &mut out,
+                "not read",
+                &format!("{} rows without a readable date", self.bad_dates),
+            );
         }
         if self.bad_amounts > 0 {
             line(
