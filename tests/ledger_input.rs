@@ -57,7 +57,7 @@ fn missing_columns_are_named_with_the_header_found_and_the_closest_names() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("ledger.csv"),
-        "date;type;invoice;Kunde;Betrag;Faelligkeit\n05/01/2026;invoice;F-1;ACME;1 200,00;04/02/2026\n",
+        "date;type;invoice;Partner;Summe;Frist\n05/01/2026;invoice;F-1;ACME;1 200,00;04/02/2026\n",
     )
     .unwrap();
     std::fs::write(
@@ -74,7 +74,7 @@ fn missing_columns_are_named_with_the_header_found_and_the_closest_names() {
     );
     assert!(!text.contains("is empty"), "{text}");
     assert!(
-        text.contains("the header has: date, type, invoice, Kunde, Betrag, Faelligkeit"),
+        text.contains("the header has: date, type, invoice, Partner, Summe, Frist"),
         "{text}"
     );
     // A French export's names are what they mean: read with no mapping.
