@@ -115,7 +115,9 @@ fn rows(
     let path = prepared.path.as_path();
     let mut file = csv_read::open(path, csv_read::choice_for(prepared, options.dialect), None)
         .map_err(Failure::Io)?;
-    found.dialect = Some(file.dialect);
+    if prepared.origin.sheet.is_none() {
+        found.dialect = Some(file.dialect);
+    }
     let mapping = map.check_columns(
         &csv_read::header_names(&file.headers),
         false,
