@@ -7,6 +7,17 @@
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
+/// Date, type, invoice, debtor, amount, due, label.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    Option<&'static str>,
+    &'static str,
+);
+
 fn main() {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -28,13 +39,61 @@ fn main() {
     for (c, name) in header.iter().enumerate() {
         sheet.write_string(2, c as u16, *name).unwrap();
     }
-    let rows: [(&str, &str, &str, &str, f64, Option<&str>, &str); 6] = [
-        ("2026-01-05", "Facture", "F-2026-001", "C001", 1250.0, Some("2026-02-04"), "Travaux de plomberie"),
-        ("2026-01-20", "Facture", "F-2026-002", "C002", 480.3, Some("2026-02-19"), "Pièces détachées"),
-        ("2026-02-10", "Règlement", "F-2026-001", "", 1000.0, None, "Virement reçu"),
-        ("2026-02-15", "Avoir", "F-2026-002", "", 80.3, None, "Remise accordée"),
-        ("2026-02-02", "Facture", "F-2026-003", "C001", 3600.0, Some("2026-03-04"), "Chaudière"),
-        ("2026-03-01", "Facture", "F-2026-004", "C002", 99.99, Some("2026-03-31"), "Entretien"),
+    let rows: [Row; 6] = [
+        (
+            "2026-01-05",
+            "Facture",
+            "F-2026-001",
+            "C001",
+            1250.0,
+            Some("2026-02-04"),
+            "Travaux de plomberie",
+        ),
+        (
+            "2026-01-20",
+            "Facture",
+            "F-2026-002",
+            "C002",
+            480.3,
+            Some("2026-02-19"),
+            "Pièces détachées",
+        ),
+        (
+            "2026-02-10",
+            "Règlement",
+            "F-2026-001",
+            "",
+            1000.0,
+            None,
+            "Virement reçu",
+        ),
+        (
+            "2026-02-15",
+            "Avoir",
+            "F-2026-002",
+            "",
+            80.3,
+            None,
+            "Remise accordée",
+        ),
+        (
+            "2026-02-02",
+            "Facture",
+            "F-2026-003",
+            "C001",
+            3600.0,
+            Some("2026-03-04"),
+            "Chaudière",
+        ),
+        (
+            "2026-03-01",
+            "Facture",
+            "F-2026-004",
+            "C002",
+            99.99,
+            Some("2026-03-31"),
+            "Entretien",
+        ),
     ];
     for (i, (issued, kind, invoice, debtor, amount, due, label)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
@@ -45,7 +104,9 @@ fn main() {
         if !debtor.is_empty() {
             sheet.write_string(r, 3, *debtor).unwrap();
         }
-        sheet.write_number_with_format(r, 4, *amount, &money).unwrap();
+        sheet
+            .write_number_with_format(r, 4, *amount, &money)
+            .unwrap();
         if let Some(due) = due {
             let due = ExcelDateTime::parse_from_str(due).unwrap();
             sheet.write_date_with_format(r, 5, &due, &date).unwrap();

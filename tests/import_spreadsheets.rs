@@ -71,7 +71,15 @@ fn excel_export(path: &Path, bad_date_row: bool) {
     for (c, name) in header.iter().enumerate() {
         sheet.write_string(2, c as u16, *name).unwrap();
     }
-    let rows: [(&str, &str, &str, f64, Option<(u16, u8, u8)>, &str); 5] = [
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        f64,
+        Option<(u16, u8, u8)>,
+        &'static str,
+    );
+    let rows: [Row; 5] = [
         (
             "2026-01-05",
             "Facture",
@@ -322,7 +330,7 @@ fn sheet_picks_the_ledger_sheet() {
         sheet.write_string(0, c as u16, *name).unwrap();
     }
     sheet
-        .write_date_with_format(1, 0, &ExcelDateTime::from_ymd(2026, 1, 5).unwrap(), &date)
+        .write_date_with_format(1, 0, ExcelDateTime::from_ymd(2026, 1, 5).unwrap(), &date)
         .unwrap();
     sheet.write_string(1, 1, "invoice").unwrap();
     // An invoice number and a debtor id stored as numbers.
@@ -330,7 +338,7 @@ fn sheet_picks_the_ledger_sheet() {
     sheet.write_number(1, 3, 411001.0).unwrap();
     sheet.write_number(1, 4, 250.0).unwrap();
     sheet
-        .write_date_with_format(1, 5, &ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
+        .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
         .unwrap();
     book.save(&path).unwrap();
     std::fs::write(
