@@ -527,6 +527,19 @@ fn excels_semicolon_csv_in_windows_1252_is_detected() {
     };
     let book = read(&path, None, &options);
     assert_eq!(book.invoices.len(), 2);
+    let (code, text) = policy(
+        dir.path(),
+        &[
+            "ledger",
+            "inspect",
+            "export.csv",
+            "--encoding",
+            "iso-8859-15",
+        ],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("encoding ISO-8859-15 (as told)"), "{text}");
+    assert!(text.contains("invoice 2 rows 1730.00"), "{text}");
 }
 
 #[test]
@@ -573,6 +586,17 @@ fn utf8_with_a_bom_and_mixed_signs() {
     )
     .unwrap();
     std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
+    let (code, text) = policy(dir.path(), &["ledger", "inspect", "ledger.csv"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("encoding UTF-8 with BOM (detected)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("signs mixed: 2 payments or credit notes above zero, 1 below"),
+        "{text}"
+    );
+    assert!(text.contains("policy::ledger_signs"), "{text}");
     let loaded = ledger::read(&path, None, &ReadOptions::default()).unwrap();
     assert!(loaded.ledger.is_none());
     let signs: Vec<_> = loaded
