@@ -527,6 +527,12 @@ fn excels_semicolon_csv_in_windows_1252_is_detected() {
     };
     let book = read(&path, None, &options);
     assert_eq!(book.invoices.len(), 2);
+    // Detected too: 0xA4 and no byte that only Windows-1252 uses.
+    let book = read(&path, None, &ReadOptions::default());
+    assert_eq!(book.invoices.len(), 2);
+    let (code, text) = policy(dir.path(), &["ledger", "inspect", "export.csv"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("encoding ISO-8859-15 (detected)"), "{text}");
     let (code, text) = policy(
         dir.path(),
         &[

@@ -17,7 +17,8 @@ use crate::load::io_error;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum EncodingChoice {
     /// UTF-8 (with or without a byte-order mark) when the bytes are, else
-    /// Windows-1252.
+    /// Windows-1252 (ISO-8859-15 when its `€`, 0xA4, is there and no byte
+    /// only Windows-1252 uses).
     #[default]
     Auto,
     #[value(name = "utf-8", alias = "utf8")]
@@ -225,10 +226,22 @@ pub fn prepare(
                 EncodingChoice::Utf8 => return Ok(plain("UTF-8", false)),
                 forced => forced,
             };
+            let bytes = std::fs::read(path).map_err(|e| Failure::Io(io_error(path, &e)))?;
+            // Latin-9 writes `€` at 0xA4, where Windows-1252 has the rare
+            // `¤`; a file with 0xA4 and none of the bytes 0x80–0x9F (C1
+            // controls in Latin-9, letters and signs in Windows-1252) is
+            // Latin-9.
+            let chosen = if encoding == EncodingChoice::Auto
+                && bytes.contains(&0xA4)
+                && !bytes.iter().any(|b| (0x80..=0x9F).contains(b))
+            {
+                EncodingChoice::Iso885915
+            } else {
+                chosen
+            };
             let Some(decoder) = chosen.encoding() else {
                 return Ok(plain("UTF-8", false));
             };
-            let bytes = std::fs::read(path).map_err(|e| Failure::Io(io_error(path, &e)))?;
             let (text, _, _) = decoder.decode(&bytes);
             let copy = write_copy(path, text.as_bytes())?;
             Ok(Prepared {
