@@ -465,3 +465,34 @@ fn a_malformed_fec_is_located_and_nothing_is_written() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("`--terms soon` cannot be read"), "{text}");
 }
+
+#[test]
+fn the_montant_and_sens_form_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = fec()
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut fields: Vec<String> = line.split('\t').map(str::to_string).collect();
+            let (debit, credit) = (fields[11].clone(), fields[12].clone());
+            if i == 0 {
+                (fields[11], fields[12]) = ("Montant".into(), "Sens".into());
+            } else if debit != "0,00" {
+                (fields[11], fields[12]) = (debit, "D".into());
+            } else {
+                (fields[11], fields[12]) = (credit, "C".into());
+            }
+            fields.join("\t")
+        })
+        .collect();
+    write_fec(&dir.path().join("fec.txt"), &lines);
+    let (code, text) = policy(
+        dir.path(),
+        &["import", "fec", "fec.txt", "--terms", "30 days"],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("ledger.csv")).unwrap(),
+        EXPECTED_LEDGER
+    );
+}

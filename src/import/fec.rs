@@ -213,10 +213,17 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
     let names: Vec<&str> = header.split(separator).map(str::trim).collect();
     let bom = text.len() - text.trim_start_matches('\u{feff}').len();
     let index = |wanted: &str| names.iter().position(|n| n.eq_ignore_ascii_case(wanted));
+    // The format's other form writes `Montant` and `Sens` (D or C, or +1
+    // and -1) instead of `Debit` and `Credit`.
+    let signed = index("Debit").is_none()
+        && index("Credit").is_none()
+        && index("Montant").is_some()
+        && index("Sens").is_some();
     let missing: Vec<&str> = NEEDED
         .iter()
         .copied()
         .filter(|n| index(n).is_none())
+        .filter(|n| !(signed && matches!(*n, "Debit" | "Credit")))
         .collect();
     if !missing.is_empty() {
         problems.push(error(
@@ -246,6 +253,7 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
         credit,
         letter,
     ] = NEEDED.map(col);
+    let (amount_col, sens_col) = (col("Montant"), col("Sens"));
     // Which journals are sales.
     let mut journals: BTreeMap<String, String> = BTreeMap::new();
     let mut lines = Vec::new();
@@ -325,8 +333,29 @@ pub fn import(name: &str, text: String, options: &Options) -> Result<Imported, D
         } else {
             day(piece_date, "PieceDate", &mut problems)
         };
-        let debit_amount = money(debit, "Debit", &mut problems);
-        let credit_amount = money(credit, "Credit", &mut problems);
+        let (debit_amount, credit_amount) = if signed {
+            let amount = money(amount_col, "Montant", &mut problems);
+            let (sens, span) = field(sens_col);
+            match sens.to_ascii_uppercase().as_str() {
+                "D" | "+1" | "1" => (amount, Some(Decimal::ZERO)),
+                "C" | "-1" => (Some(Decimal::ZERO), amount),
+                _ => {
+                    problems.push(error(
+                        &source,
+                        span,
+                        format!("Sens: expected D or C (or +1 or -1), found `{sens}`"),
+                        "not a side",
+                        "with `Montant` and `Sens`, the side is D (debit) or C (credit)",
+                    ));
+                    (None, None)
+                }
+            }
+        } else {
+            (
+                money(debit, "Debit", &mut problems),
+                money(credit, "Credit", &mut problems),
+            )
+        };
         let (Some(entry_date), Some(debit_amount), Some(credit_amount)) =
             (entry_date, debit_amount, credit_amount)
         else {
