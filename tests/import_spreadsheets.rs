@@ -706,3 +706,89 @@ fn a_mapping_names_the_firms_columns_and_types() {
     assert!(text.contains("did you mean `invoice`"), "{text}");
     assert!(text.contains("`bill` is not a type of row"), "{text}");
 }
+
+#[test]
+fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["Code client", "Raison sociale", "Catégorie client", "Pays"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    for (c, value) in ["C001", "ACME SARL", "b2b", "FR"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *value).unwrap();
+    }
+    book.save(dir.path().join("clients.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[debtors]\nkind = \"Catégorie client\"\n",
+    )
+    .unwrap();
+    // A date cell formatted as a number: Excel shows 46027.
+    let mut ledger = Workbook::new();
+    let sheet = ledger.add_worksheet();
+    for (c, name) in ["date", "type", "invoice", "debtor", "amount", "due"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 46027.0).unwrap();
+    sheet.write_string(1, 1, "invoice").unwrap();
+    sheet.write_string(1, 2, "F-1").unwrap();
+    sheet.write_string(1, 3, "C001").unwrap();
+    sheet.write_number(1, 4, 100.0).unwrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    sheet
+        .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
+        .unwrap();
+    ledger.save(dir.path().join("ledger.xlsx")).unwrap();
+    let loaded = ledger::read(
+        &dir.path().join("ledger.xlsx"),
+        Some(&dir.path().join("clients.xlsx")),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let messages: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.message, d.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(messages.len(), 1, "the debtors read: {messages:?}");
+    assert!(
+        messages[0].starts_with("Sheet1!A2: date: expected"),
+        "{messages:?}"
+    );
+    assert!(messages[0].contains("serial date"), "{messages:?}");
+    // Formatted as a date, it reads.
+    let mut ledger = Workbook::new();
+    let sheet = ledger.add_worksheet();
+    for (c, name) in ["date", "type", "invoice", "debtor", "amount", "due"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet
+        .write_date_with_format(1, 0, ExcelDateTime::from_ymd(2026, 1, 5).unwrap(), &date)
+        .unwrap();
+    sheet.write_string(1, 1, "invoice").unwrap();
+    sheet.write_string(1, 2, "F-1").unwrap();
+    sheet.write_string(1, 3, "C001").unwrap();
+    sheet.write_number(1, 4, 100.0).unwrap();
+    sheet
+        .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
+        .unwrap();
+    ledger.save(dir.path().join("ledger.xlsx")).unwrap();
+    let book = read(
+        &dir.path().join("ledger.xlsx"),
+        Some(&dir.path().join("clients.xlsx")),
+        &ReadOptions::default(),
+    );
+    assert_eq!(book.debtors[0].name, "ACME SARL");
+    assert_eq!(book.debtors[0].country.as_deref(), Some("FR"));
+    assert_eq!(book.invoices[0].issued, day(2026, 1, 5));
+}

@@ -111,7 +111,10 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
     };
     let shown = || String::from_utf8_lossy(text);
     let Some((y, m, d)) = parsed else {
-        let help = if dialect == Dialect::Standard && text.contains(&b'/') {
+        let help = if text.len() == 5 && text.iter().all(u8::is_ascii_digit) {
+            "this looks like a spreadsheet's serial date (days since 1899-12-30) in a cell \
+             formatted as a number: format the column as a date in the spreadsheet"
+        } else if dialect == Dialect::Standard && text.contains(&b'/') {
             "this file is read in the standard dialect, where dates are YYYY-MM-DD; \
              a `;`-separated spreadsheet export is read as DD/MM/YYYY (`--dialect locale` forces it)"
         } else {
