@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use super::Exit;
 use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ledger::input::EncodingChoice;
 use crate::ledger::{self, DialectChoice, Ledger, ReadOptions};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct LedgerArgs {
-    /// The ledger: CSV (either dialect) or JSON.
+    /// The ledger: CSV (either dialect, any encoding), an .xlsx, .ods or .xls
+    /// workbook, or JSON.
     #[arg(long, value_name = "FILE")]
     pub ledger: PathBuf,
 
@@ -24,6 +26,20 @@ pub(super) struct LedgerArgs {
     /// How the CSV files are written: detected from their header, or forced.
     #[arg(long, value_enum, default_value_t = DialectChoice::Auto)]
     pub dialect: DialectChoice,
+
+    /// How the CSV files' bytes are text: detected (UTF-8, else
+    /// Windows-1252), or forced.
+    #[arg(long, value_enum, default_value_t = EncodingChoice::Auto)]
+    pub encoding: EncodingChoice,
+
+    /// The workbook sheet holding the ledger [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The mapping of the firm's columns and types [default: book.toml
+    /// beside the ledger, if any].
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
 }
 
 /// A ledger that could not be used, with why and the exit code it means.
@@ -46,6 +62,9 @@ impl LedgerArgs {
             dialect: self.dialect,
             currency,
             progress: progress_bar(&self.ledger),
+            encoding: self.encoding,
+            sheet: self.sheet.clone(),
+            map: self.map.clone(),
         };
         let loaded =
             ledger::read(&self.ledger, self.debtors.as_deref(), &options).map_err(|d| Unread {

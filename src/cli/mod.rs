@@ -7,8 +7,10 @@ mod diff;
 mod dossier;
 mod explain;
 mod fmt;
+mod import;
 mod inputs;
 mod journal;
+mod ledger;
 mod lsp;
 mod output;
 mod run;
@@ -88,6 +90,12 @@ enum Command {
     Dossier(dossier::Args),
     /// The language server for editors, on stdin and stdout (docs/editors.md).
     Lsp(lsp::Args),
+    /// Look at a book file: `ledger inspect FILE` prints what was detected
+    /// and how its columns map (docs/import.md).
+    Ledger(ledger::Args),
+    /// Build a book from another format: `import fec FILE --terms "30 days"`
+    /// (docs/import.md).
+    Import(import::Args),
 }
 
 pub fn main() -> std::process::ExitCode {
@@ -122,6 +130,8 @@ pub fn main() -> std::process::ExitCode {
         Command::Run(args) => run::run(&args, &context),
         Command::Dossier(args) => dossier::run(&args, &context),
         Command::Lsp(args) => lsp::run(&args, &context),
+        Command::Ledger(args) => ledger::run(&args, &context),
+        Command::Import(args) => import::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)
 }

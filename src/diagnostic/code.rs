@@ -101,6 +101,10 @@ codes! {
     MissingMention => "policy::missing_mention",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
+    LedgerMapping => "policy::ledger_mapping",
+    LedgerSigns => "policy::ledger_signs",
+    ImportFec => "policy::import_fec",
+    ImportExists => "policy::import_exists",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")
     NeverFires => "policy::never_fires",
     UnreachableStep => "policy::unreachable_step",

@@ -20,7 +20,17 @@ pub const ALIASES: &[(&str, &[&str])] = &[
             "datum",
         ],
     ),
-    ("type", &["type piece", "type de piece", "nature", "sens"]),
+    (
+        "type",
+        &[
+            "type piece",
+            "type de piece",
+            "type document",
+            "type de document",
+            "nature",
+            "sens",
+        ],
+    ),
     (
         "invoice",
         &[
@@ -42,12 +52,13 @@ pub const ALIASES: &[(&str, &[&str])] = &[
     (
         "debtor",
         &[
-            "client",
             "code client",
             "n client",
             "no client",
             "numero client",
+            "num client",
             "compte client",
+            "client",
             "debiteur",
             "tiers",
             "code tiers",
@@ -58,9 +69,9 @@ pub const ALIASES: &[(&str, &[&str])] = &[
     (
         "amount",
         &[
-            "montant",
             "montant ttc",
             "total ttc",
+            "montant",
             "montant du",
             "debit",
             "bedrag",
@@ -78,6 +89,7 @@ pub const ALIASES: &[(&str, &[&str])] = &[
             "vervaldatum",
             "faelligkeit",
             "falligkeit",
+            "echeance le",
         ],
     ),
     ("currency", &["devise", "monnaie", "valuta", "wahrung"]),

@@ -64,6 +64,10 @@ pub struct Rows {
     /// (checked where the rows are parsed, on every core).
     unsorted: bool,
     dates: DateCache,
+    /// Payments and credit notes written above zero and below, and the
+    /// first row of each (a file keeps one sign convention).
+    signs: [u32; 2],
+    first_signed: [Option<RowAt>; 2],
 }
 
 impl Rows {
@@ -136,6 +140,11 @@ impl Rows {
                 }
             }
             RowKind::Entry(kind) => {
+                if kind.settles() {
+                    let sign = usize::from(parsed.negative);
+                    self.signs[sign] += 1;
+                    self.first_signed[sign].get_or_insert(parsed.row);
+                }
                 self.entries.push(Entry {
                     date: parsed.date,
                     kind,
@@ -179,8 +188,12 @@ impl Rows {
             parsed,
             unsorted,
             dates: _,
+            signs,
+            first_signed,
         } = self;
         (*seq, *lines, *parsed, *unsorted) = (0, 0, 0, false);
+        *signs = [0, 0];
+        *first_signed = [None, None];
         invoices.clear();
         invoice_offsets.clear();
         invoice_ranks.clear();
@@ -283,6 +296,12 @@ impl Builder {
         &mut self.problems
     }
 
+    /// Reads types also by the firm's words and payments' signs by its
+    /// convention (`book.toml`).
+    pub fn conventions(&mut self, words: &[(String, RowKind)], signs: super::mapping::Signs) {
+        self.parser.conventions(words, signs);
+    }
+
     /// How to parse rows for this builder (shareable with threads).
     pub fn parser(&self) -> Parser {
         self.parser.clone()
@@ -338,6 +357,15 @@ impl Builder {
         let kept = book.problems.absorb(problems);
         book.problem_ranks
             .extend(rows.problem_ranks.drain(..).take(kept).map(|r| r + rank));
+        for sign in 0..2 {
+            book.signs[sign] += rows.signs[sign];
+            if book.first_signed[sign].is_none() {
+                book.first_signed[sign] = rows.first_signed[sign].map(|mut row| {
+                    row.line = shift(row.line);
+                    row
+                });
+            }
+        }
         book.parsed += rows.parsed;
         self.line_base += rows.lines;
         rows.clear();
@@ -415,6 +443,7 @@ impl Builder {
         }
         drop(index);
         unknown_invoices(&book, &invoice_of, columns, &mut problems);
+        mixed_signs(&book, columns, &mut problems);
         check_debtors(
             &book,
             &debtors,
@@ -766,6 +795,39 @@ impl Groups {
         before.sort_unstable();
         (all, before)
     }
+}
+
+/// A file that writes some payments and credit notes above zero and others
+/// below: its sign convention cannot be told (docs/ledger.md). Reported at
+/// the first row of the fewer kind.
+fn mixed_signs(book: &Rows, columns: Columns, problems: &mut Problems) {
+    let [above, below] = book.signs;
+    if above == 0 || below == 0 {
+        return;
+    }
+    let (row, most, fewer, this) = if below <= above {
+        (book.first_signed[1], above, below, "below")
+    } else {
+        (book.first_signed[0], below, above, "above")
+    };
+    let Some(row) = row else { return };
+    let other = if this == "below" { "above" } else { "below" };
+    problems.push(Problem {
+        severity: Severity::Error,
+        code: Code::LedgerSigns,
+        message: format!(
+            "this file writes {most} payments and credit notes {other} zero and {fewer} {this}: \
+             this one is the first written {this} zero"
+        ),
+        help: "a file keeps one sign convention, so that a refund is not read as a payment: \
+               write every payment and credit note above zero, or every one below (as an \
+               account statement does); `signs = \"negative\"` or `\"positive\"` in book.toml \
+               says which and reports every row written otherwise"
+            .into(),
+        label: format!("{this} zero"),
+        row,
+        field: columns.at(Col::Amount),
+    });
 }
 
 /// Entries for an invoice the ledger does not issue.

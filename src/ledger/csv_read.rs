@@ -108,10 +108,35 @@ pub fn syntax_problem(err: &csv::Error, offset: u64, problems: &mut Problems) {
     );
 }
 
+/// How a column of ours was found in a file's header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// Named so in the header.
+    Exact,
+    /// One of the names exports give it (aliases.rs).
+    Alias,
+    /// Named by the mapping (`book.toml`).
+    Mapped,
+}
+
+impl Found {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Found::Exact => "its name",
+            Found::Alias => "a usual name",
+            Found::Mapped => "book.toml",
+        }
+    }
+}
+
 /// The columns of a file, mapped from its header row.
 pub struct Header {
     /// Index of each known column in the file, in the order asked.
     columns: Vec<Option<usize>>,
+    /// How each known column was found.
+    pub found: Vec<Option<Found>>,
+    /// The header's names as written.
+    pub names: Vec<String>,
     /// Columns the contract does not name: (index, header).
     pub extra: Vec<(usize, String)>,
     /// Number of fields of the header row.
@@ -119,22 +144,50 @@ pub struct Header {
 }
 
 impl Header {
-    /// Maps header names (case, spaces and a leading BOM ignored) to
-    /// `known`; reports missing `required` columns and duplicates. `None`
-    /// when a required column is missing: the rows cannot be read.
+    /// Maps header names to `known`: the firm's name for it in `mapped`
+    /// (aligned with `known`; case, accents and punctuation ignored), else
+    /// its own name (case, spaces and a leading BOM ignored), else one of
+    /// the names exports give it (aliases.rs); reports missing `required`
+    /// columns and duplicates. `None` when a required column is missing:
+    /// the rows cannot be read.
     pub fn map(
         headers: &csv::ByteRecord,
         known: &[&str],
         required: &[&str],
+        mapped: &[Option<String>],
         problems: &mut Problems,
     ) -> Option<Header> {
         let header_row = RowAt { line: 1, offset: 0 };
         let mut columns = vec![None; known.len()];
-        let mut extra = Vec::new();
+        let mut found_by = vec![None; known.len()];
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        let normal: Vec<String> = names.iter().map(|n| super::aliases::normalise(n)).collect();
+        let mut used = vec![false; names.len()];
+        for (k, name) in mapped.iter().enumerate().take(known.len()) {
+            let Some(name) = name else { continue };
+            let wanted = super::aliases::normalise(name);
+            if let Some(i) = (0..names.len()).find(|&i| !used[i] && normal[i] == wanted) {
+                columns[k] = Some(i);
+                found_by[k] = Some(Found::Mapped);
+                used[i] = true;
+            }
+        }
         for (i, raw) in headers.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
             let name = String::from_utf8_lossy(raw).trim().to_lowercase();
             match known.iter().position(|k| *k == name) {
-                Some(k) if columns[k].is_some() => problems.error(
+                Some(k) if found_by[k] == Some(Found::Exact) => problems.error(
                     Code::LedgerColumn,
                     header_row,
                     FieldAt::Column(i),
@@ -142,10 +195,37 @@ impl Header {
                     "again",
                     "keep one column of each name",
                 ),
-                Some(k) => columns[k] = Some(i),
-                None => extra.push((i, name)),
+                Some(k) if columns[k].is_none() => {
+                    columns[k] = Some(i);
+                    found_by[k] = Some(Found::Exact);
+                    used[i] = true;
+                }
+                _ => {}
             }
         }
+        for (k, wanted) in known.iter().enumerate() {
+            if columns[k].is_some() {
+                continue;
+            }
+            let aliases = super::aliases::ALIASES
+                .iter()
+                .find(|(column, _)| column == wanted)
+                .map_or(&[][..], |(_, names)| *names);
+            for alias in aliases {
+                if let Some(i) = (0..names.len()).find(|&i| !used[i] && normal[i] == *alias) {
+                    columns[k] = Some(i);
+                    found_by[k] = Some(Found::Alias);
+                    used[i] = true;
+                    break;
+                }
+            }
+        }
+        let extra: Vec<(usize, String)> = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used[*i])
+            .map(|(i, raw)| (i, String::from_utf8_lossy(raw).trim().to_lowercase()))
+            .collect();
         let missing: Vec<&str> = known
             .iter()
             .enumerate()
@@ -154,15 +234,7 @@ impl Header {
             .collect();
         let complete = missing.is_empty();
         if !complete {
-            let found: Vec<String> = headers
-                .iter()
-                .map(|h| {
-                    String::from_utf8_lossy(h)
-                        .trim()
-                        .trim_start_matches('\u{feff}')
-                        .to_string()
-                })
-                .collect();
+            let found = &names;
             let single = headers.len() == 1;
             let help = if single && headers.as_slice().contains(&b';') {
                 "the header has one column with `;` in it: read the file as `;`-separated with `--dialect locale`".to_string()
@@ -172,14 +244,18 @@ impl Header {
                 let likely: Vec<String> = missing
                     .iter()
                     .filter_map(|name| {
-                        super::aliases::likely(name, &found)
-                            .map(|header| format!("`{header}` for `{name}`"))
+                        super::aliases::likely(name, found)
+                            .map(|header| format!("{name} = \"{header}\""))
                     })
                     .collect();
                 let likely = if likely.is_empty() {
-                    String::new()
+                    "; name the firm's column for each in book.toml, [columns] (docs/import.md)"
+                        .to_string()
                 } else {
-                    format!("; rename the columns the tool reads: {}", likely.join(", "))
+                    format!(
+                        "; name the firm's columns in book.toml beside the ledger: [columns] {} (docs/import.md)",
+                        likely.join(", ")
+                    )
                 };
                 format!(
                     "the header has: {}; the columns needed are: {}{likely}",
@@ -204,6 +280,8 @@ impl Header {
         }
         complete.then_some(Header {
             columns,
+            found: found_by,
+            names,
             extra,
             width: headers.len(),
         })
@@ -244,20 +322,18 @@ pub fn check_utf8(
                 FieldAt::Column(i),
                 "this field is not UTF-8 text",
                 "not UTF-8",
-                "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
+                "read it with `--encoding windows-1252` (or `iso-8859-15`), or save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
             );
             false
         }
     }
 }
 
-const LEDGER_COLUMNS: &[&str] = &[
-    "date", "type", "invoice", "debtor", "amount", "due", "currency",
-];
+pub const LEDGER_COLUMNS: &[&str] = super::mapping::LEDGER_KEYS;
 /// Every column an invoice row needs: a ledger has invoices, so a file
 /// without one of them cannot be read (`debtor`, `amount` and `due` may be
 /// empty on other rows).
-const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due"];
+pub const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due"];
 
 /// Bytes of a stretch of the file parsed as one piece of work.
 const STRETCH: usize = 1 << 20;
@@ -269,35 +345,72 @@ const BATCH: u32 = 4096;
 /// Rows per batch handed over when one reader reads the rest of a file.
 const REST_BATCH: u32 = 16_384;
 
-/// Reads a ledger CSV file against its debtors.
+/// Reads a ledger CSV file (or a prepared copy: a workbook's sheet, a
+/// decoded file) against its debtors, its columns and types named as `map`
+/// says.
 ///
 /// Threads parse stretches of the file (see stretch.rs) while this one
 /// gathers their rows in file order; the book is then checked as a whole.
 /// The result is that of one reader reading row after row.
 pub fn read(
-    path: &Path,
+    file: &super::input::Prepared,
     debtors: DebtorIndex,
     options: &ReadOptions,
+    map: &super::mapping::BookMap,
 ) -> Result<Loaded, Diagnostic> {
-    read_in(path, debtors, options, STRETCH)
+    read_in(file, debtors, options, map, STRETCH)
+}
+
+/// The dialect of a prepared file: a workbook's copy is written `;`.
+pub fn choice_for(file: &super::input::Prepared, choice: DialectChoice) -> DialectChoice {
+    if file.origin.sheet.is_some() {
+        DialectChoice::Locale
+    } else {
+        choice
+    }
+}
+
+/// The header's names as written.
+pub fn header_names(headers: &csv::ByteRecord) -> Vec<String> {
+    headers
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
+        .collect()
 }
 
 /// [`read`], in stretches of `stretch` bytes (0: one reader reads it all).
 fn read_in(
-    path: &Path,
+    prepared: &super::input::Prepared,
     debtors: DebtorIndex,
     options: &ReadOptions,
+    map: &super::mapping::BookMap,
     stretch: usize,
 ) -> Result<Loaded, Diagnostic> {
-    let file = open(path, options.dialect, None)?;
+    let path = prepared.path.as_path();
+    let origin = &prepared.origin;
+    let file = open(path, choice_for(prepared, options.dialect), None)?;
+    let mapping = map.check_columns(&header_names(&file.headers), false, &origin.shown);
+    if mapping.has_errors() {
+        return Ok(Loaded {
+            ledger: None,
+            diagnostics: mapping,
+        });
+    }
     let mut problems = Problems::default();
     let Some(header) = Header::map(
         &file.headers,
         LEDGER_COLUMNS,
         LEDGER_REQUIRED,
+        &map.names(LEDGER_COLUMNS, false),
         &mut problems,
     ) else {
-        let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
+        let diagnostics = locate_csv(path, origin, problems, file.dialect.delimiter(), file.bom);
         return Ok(Loaded {
             ledger: None,
             diagnostics,
@@ -305,6 +418,7 @@ fn read_in(
     };
     let columns: [Option<usize>; 7] = std::array::from_fn(|k| header.index(k));
     let mut builder = Builder::new(debtors, options.currency, file.dialect, Some(columns));
+    builder.conventions(&map.types, map.signs);
     builder.attribute_names = header.extra.iter().map(|(_, n)| n.clone()).collect();
     // Where the rows start: right after the header record.
     let data = file.reader.position().clone();
@@ -373,7 +487,7 @@ fn read_in(
     }
     drop(shared);
     let (ledger, problems) = builder.finish();
-    let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
+    let diagnostics = locate_csv(path, origin, problems, file.dialect.delimiter(), file.bom);
     Ok(Loaded {
         ledger: ledger.filter(|_| !diagnostics.has_errors()),
         diagnostics,
@@ -593,7 +707,7 @@ impl<F: Fields> Row for CsvRow<'_, F> {
                         FieldAt::Column(i),
                         "this field is not UTF-8 text",
                         "not UTF-8",
-                        "save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
+                        "read it with `--encoding windows-1252` (or `iso-8859-15`), or save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8)",
                     );
                     return None;
                 }
@@ -666,7 +780,15 @@ mod tests {
         let debtors_path = path.with_file_name("debtors.csv");
         let (debtors, _) =
             super::super::debtors::read_csv(&debtors_path, DialectChoice::Auto).unwrap();
-        let loaded = read_in(path, debtors, &ReadOptions::default(), stretch).unwrap();
+        let prepared = super::super::input::prepare(path, Default::default(), None).unwrap();
+        let loaded = read_in(
+            &prepared,
+            debtors,
+            &ReadOptions::default(),
+            &Default::default(),
+            stretch,
+        )
+        .unwrap();
         format!(
             "{:#?}\n{}",
             loaded.ledger,

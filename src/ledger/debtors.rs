@@ -59,16 +59,7 @@ impl DebtorIndex {
     }
 }
 
-const COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "kind",
-    "country",
-    "email",
-    "address",
-    "guarantor",
-    "guarantor_address",
-];
+const COLUMNS: &[&str] = super::mapping::DEBTOR_KEYS;
 const REQUIRED: &[&str] = &["id", "name", "kind"];
 
 /// The columns of a debtors file as conditions name them (`debtor.COLUMN`):
@@ -145,14 +136,46 @@ impl Debtor {
     }
 }
 
-/// Reads a debtors CSV file. `Err`: the file cannot be read.
+/// Reads a debtors CSV file (or workbook, or CSV in another encoding).
+/// `Err`: the file cannot be read.
 pub fn read_csv(
     path: &Path,
     choice: DialectChoice,
 ) -> Result<(DebtorIndex, Diagnostics), Diagnostic> {
-    let mut file = csv_read::open(path, choice, None)?;
+    let prepared = match super::input::prepare(path, Default::default(), None) {
+        Ok(prepared) => prepared,
+        Err(super::input::Failure::Io(d)) => return Err(d),
+        Err(super::input::Failure::Data(d)) => {
+            return Ok((DebtorIndex::default(), Diagnostics::from(vec![d])));
+        }
+    };
+    read_prepared(&prepared, choice, &Default::default())
+}
+
+/// Reads a prepared debtors file, its columns named as `map` says.
+pub fn read_prepared(
+    prepared: &super::input::Prepared,
+    choice: DialectChoice,
+    map: &super::mapping::BookMap,
+) -> Result<(DebtorIndex, Diagnostics), Diagnostic> {
+    let path = prepared.path.as_path();
+    let mut file = csv_read::open(path, csv_read::choice_for(prepared, choice), None)?;
+    let mapping = map.check_columns(
+        &csv_read::header_names(&file.headers),
+        true,
+        &prepared.origin.shown,
+    );
+    if mapping.has_errors() {
+        return Ok((DebtorIndex::default(), mapping));
+    }
     let mut problems = Problems::default();
-    let header = Header::map(&file.headers, COLUMNS, REQUIRED, &mut problems);
+    let header = Header::map(
+        &file.headers,
+        COLUMNS,
+        REQUIRED,
+        &map.names(COLUMNS, true),
+        &mut problems,
+    );
     // Sized for rows of about 100 bytes, not grown (and rehashed) by steps.
     let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 100);
     let mut index = DebtorIndex::with_capacity(usize::try_from(rows).unwrap_or(0).min(10_000_000));
@@ -214,7 +237,13 @@ pub fn read_csv(
             }
         }
     }
-    let diagnostics = locate_csv(path, problems, file.dialect.delimiter(), file.bom);
+    let diagnostics = locate_csv(
+        path,
+        &prepared.origin,
+        problems,
+        file.dialect.delimiter(),
+        file.bom,
+    );
     Ok((index, diagnostics))
 }
 

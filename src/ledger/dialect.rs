@@ -111,7 +111,10 @@ pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError
     };
     let shown = || String::from_utf8_lossy(text);
     let Some((y, m, d)) = parsed else {
-        let help = if dialect == Dialect::Standard && text.contains(&b'/') {
+        let help = if text.len() == 5 && text.iter().all(u8::is_ascii_digit) {
+            "this looks like a spreadsheet's serial date (days since 1899-12-30) in a cell \
+             formatted as a number: format the column as a date in the spreadsheet"
+        } else if dialect == Dialect::Standard && text.contains(&b'/') {
             "this file is read in the standard dialect, where dates are YYYY-MM-DD; \
              a `;`-separated spreadsheet export is read as DD/MM/YYYY (`--dialect locale` forces it)"
         } else {
@@ -187,6 +190,160 @@ pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError
             "amounts have at most 28 significant digits",
         )
     })
+}
+
+/// An amount as firms' exports write it, and the currency it names if
+/// any: what [`parse_amount`] reads, else the same with a currency sign or
+/// code before or after it (`250,00 €`, `EUR 250.00`, `€-250`), a sign
+/// after it (`250,00-`) or parentheses (`(250,00)`, negative), thousands
+/// grouped by a space, a no-break or thin space, and a decimal separator
+/// that the digits make unambiguous whatever the dialect (`1234.56` in a
+/// `;` file, `250,00` in a `,` file; `1.234` stays the dialect's reading).
+/// The amount is signed as written.
+pub fn parse_money(text: &[u8], dialect: Dialect) -> Result<(Decimal, Option<String>), ValueError> {
+    let strict = match parse_amount(text, dialect) {
+        Ok(amount) => return Ok((amount, None)),
+        Err(err) => err,
+    };
+    let Ok(text) = std::str::from_utf8(text) else {
+        return Err(strict);
+    };
+    let mut body = text
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
+    let mut currency = None;
+    let mut negative = false;
+    // At most one currency and one sign, in any order around the digits.
+    for _ in 0..3 {
+        if let Some((code, rest)) = strip_currency(body) {
+            if currency.is_some() {
+                return Err(strict);
+            }
+            currency = Some(code);
+            body = rest;
+            continue;
+        }
+        if let Some(rest) = body
+            .strip_prefix('-')
+            .or_else(|| body.strip_suffix('-'))
+            .or_else(|| body.strip_prefix('\u{2212}'))
+        {
+            if negative {
+                return Err(strict);
+            }
+            negative = true;
+            body = rest.trim_matches(spacing);
+            continue;
+        }
+        if let Some(rest) = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')) {
+            if negative {
+                return Err(strict);
+            }
+            negative = true;
+            body = rest.trim_matches(spacing);
+            continue;
+        }
+        if let Some(rest) = body.strip_prefix('+') {
+            body = rest.trim_matches(spacing);
+            continue;
+        }
+        break;
+    }
+    let Some((mantissa, scale)) = unambiguous(body, dialect) else {
+        return Err(strict);
+    };
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(mantissa, scale)
+        .map(|amount| (amount, currency))
+        .map_err(|_| strict)
+}
+
+fn spacing(c: char) -> bool {
+    c == ' ' || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2009}'
+}
+
+/// A currency sign or ISO 4217 code at either end of `text`: its code and
+/// the rest, trimmed.
+fn strip_currency(text: &str) -> Option<(String, &str)> {
+    const SIGNS: &[(&str, &str)] = &[("€", "EUR"), ("$", "USD"), ("£", "GBP")];
+    for (sign, code) in SIGNS {
+        if let Some(rest) = text.strip_prefix(sign).or_else(|| text.strip_suffix(sign)) {
+            return Some((code.to_string(), rest.trim_matches(spacing)));
+        }
+    }
+    let code_at = |candidate: &str| {
+        let upper = candidate.to_ascii_uppercase();
+        (candidate.len() == 3
+            && candidate.bytes().all(|b| b.is_ascii_alphabetic())
+            && crate::vocab::currency(&upper).is_some())
+        .then_some(upper)
+    };
+    if let Some(head) = text.get(..3)
+        && let Some(code) = code_at(head)
+    {
+        return Some((code, text[3..].trim_matches(spacing)));
+    }
+    if text.len() >= 3
+        && let Some(tail) = text.get(text.len() - 3..)
+        && let Some(code) = code_at(tail)
+    {
+        return Some((code, text[..text.len() - 3].trim_matches(spacing)));
+    }
+    None
+}
+
+/// Digits grouped by spaces (any kind) or a separator, with a decimal
+/// separator that the digits tell: the last of `.` and `,` when both are
+/// written; one separator written once and followed by other than three
+/// digits; else the dialect's reading.
+fn unambiguous(body: &str, dialect: Dialect) -> Option<(i128, u32)> {
+    let mut compact = String::with_capacity(body.len());
+    for c in body.chars() {
+        if spacing(c) {
+            continue;
+        }
+        if !(c.is_ascii_digit() || c == '.' || c == ',') {
+            return None;
+        }
+        compact.push(c);
+    }
+    let dots = compact.matches('.').count();
+    let commas = compact.matches(',').count();
+    let point = match (dots, commas) {
+        (0, 0) => None,
+        (_, 0) | (0, _) => {
+            let sep = if dots > 0 { '.' } else { ',' };
+            let count = dots + commas;
+            let after = compact.rsplit(sep).next().map_or(0, str::len);
+            if count == 1 && after != 3 {
+                Some(sep)
+            } else if count == 1 {
+                // `1.234` / `1,234`: the dialect says, or nobody can.
+                match (dialect, sep) {
+                    (Dialect::Standard, '.') => Some('.'),
+                    (Dialect::Locale, ',') => Some(','),
+                    (Dialect::Locale, _) => None,
+                    (Dialect::Standard, _) => return None,
+                }
+            } else {
+                None // grouping only
+            }
+        }
+        _ => {
+            let last_dot = compact.rfind('.')?;
+            let last_comma = compact.rfind(',')?;
+            Some(if last_dot > last_comma { '.' } else { ',' })
+        }
+    };
+    let digits: String = compact
+        .chars()
+        .filter(|&c| c.is_ascii_digit() || Some(c) == point)
+        .map(|c| if Some(c) == point { '.' } else { c })
+        .collect();
+    if point.is_some_and(|p| compact.matches(p).count() > 1) {
+        return None;
+    }
+    plain(digits.as_bytes(), b'.')
 }
 
 /// Digits with at most one decimal separator `point`.
@@ -351,6 +508,37 @@ mod tests {
         assert!(p("1234.56").is_err());
         assert!(p("12,").is_err());
         assert!(p("1 234,56 €").is_err());
+    }
+
+    #[test]
+    fn money_as_exports_write_it() {
+        let p = |s: &str, d| parse_money(s.as_bytes(), d);
+        let eur = |s: &str| Ok((dec(s), Some("EUR".to_string())));
+        assert_eq!(p("250,00 €", Dialect::Locale), eur("250.00"));
+        assert_eq!(p("250,00\u{a0}€", Dialect::Standard), eur("250.00"));
+        assert_eq!(p("EUR 250.00", Dialect::Locale), eur("250.00"));
+        assert_eq!(p("eur 250.00", Dialect::Standard), eur("250.00"));
+        assert_eq!(p("-250,00 €", Dialect::Locale), eur("-250.00"));
+        assert_eq!(p("€ -1\u{202f}250,50", Dialect::Locale), eur("-1250.50"));
+        assert_eq!(p("1\u{2009}250,50 EUR", Dialect::Locale), eur("1250.50"));
+        assert_eq!(p("-250,00", Dialect::Locale), Ok((dec("-250.00"), None)));
+        assert_eq!(p("250,00-", Dialect::Locale), Ok((dec("-250.00"), None)));
+        assert_eq!(p("(250,00)", Dialect::Locale), Ok((dec("-250.00"), None)));
+        assert_eq!(p("1234.56", Dialect::Locale), Ok((dec("1234.56"), None)));
+        assert_eq!(p("250,5", Dialect::Standard), Ok((dec("250.5"), None)));
+        assert_eq!(p("1,234.56", Dialect::Standard), Ok((dec("1234.56"), None)));
+        assert_eq!(p("1.234,56", Dialect::Standard), Ok((dec("1234.56"), None)));
+        assert_eq!(p("1.234", Dialect::Locale), Ok((dec("1234"), None)));
+        assert_eq!(
+            p("USD 10", Dialect::Standard),
+            Ok((dec("10"), Some("USD".to_string())))
+        );
+        assert!(p("1,234", Dialect::Standard).is_err(), "ambiguous");
+        assert!(p("€", Dialect::Locale).is_err());
+        assert!(p("12 abc", Dialect::Locale).is_err());
+        assert!(p("EUR EUR 1", Dialect::Locale).is_err());
+        assert!(p("--1", Dialect::Locale).is_err());
+        assert!(p("XYZ 1", Dialect::Locale).is_err());
     }
 
     #[test]

@@ -9,11 +9,14 @@
 
 pub mod aliases;
 mod build;
-mod csv_read;
+pub(crate) mod csv_read;
 mod debtors;
 pub mod dialect;
 mod index;
+pub mod input;
+pub mod inspect;
 mod json;
+pub mod mapping;
 mod parse;
 mod problem;
 mod split;
@@ -248,6 +251,12 @@ pub struct ReadOptions {
     pub currency: &'static str,
     /// Ticked with bytes read (hidden unless on a terminal).
     pub progress: Option<indicatif::ProgressBar>,
+    /// How CSV files' bytes are text (`--encoding`).
+    pub encoding: input::EncodingChoice,
+    /// The workbook sheet holding the ledger (`--sheet`) [default: the first].
+    pub sheet: Option<String>,
+    /// The mapping file (`--map`) [default: `book.toml` beside the ledger].
+    pub map: Option<PathBuf>,
 }
 
 impl Default for ReadOptions {
@@ -256,6 +265,9 @@ impl Default for ReadOptions {
             dialect: DialectChoice::Auto,
             currency: "EUR",
             progress: None,
+            encoding: input::EncodingChoice::Auto,
+            sheet: None,
+            map: None,
         }
     }
 }
@@ -271,58 +283,71 @@ pub struct Loaded {
 /// At most this many problems are reported per file; the rest are counted.
 pub const MAX_PROBLEMS: usize = 500;
 
-/// Reads a ledger (CSV, or JSON when the file is `*.json` or starts with
-/// `{`) and its debtors. `debtors` defaults to `debtors.csv` beside the
-/// ledger (a JSON ledger may carry its debtors instead).
-///
-/// `Err` is an I/O failure (a file that cannot be read, no debtors file):
-/// nothing was checked. `Ok` holds the ledger if the files have no error.
-/// Reads a debtors file alone (CSV, either dialect): what `policy check
-/// --debtors` checks a policy's conditions against.
+/// Reads a debtors file alone (CSV in either dialect and any encoding, or
+/// a workbook): what `policy check --debtors` checks a policy's conditions
+/// against.
 pub fn read_debtors(
     path: &Path,
     choice: DialectChoice,
 ) -> Result<(Vec<Debtor>, Diagnostics), Diagnostic> {
-    if let Some(spreadsheet) = spreadsheet(path)? {
-        return Ok((Vec::new(), Diagnostics::from(vec![spreadsheet])));
-    }
     let (index, diagnostics) = debtors::read_csv(path, choice)?;
     Ok((index.into_debtors(), diagnostics))
 }
 
+/// Reads a ledger (CSV in either dialect and any encoding, an `.xlsx`,
+/// `.ods` or `.xls` workbook, or JSON when the file is `*.json` or starts
+/// with `{`) and its debtors, their columns and types named as the mapping
+/// (`book.toml` beside the ledger, or `options.map`) says. `debtors`
+/// defaults to `debtors.csv` beside the ledger (a JSON ledger may carry its
+/// debtors instead).
+///
+/// `Err` is an I/O failure (a file that cannot be read, no debtors file):
+/// nothing was checked. `Ok` holds the ledger if the files have no error.
 pub fn read(
     ledger_path: &Path,
     debtors_path: Option<&Path>,
     options: &ReadOptions,
 ) -> Result<Loaded, Diagnostic> {
+    let failed = |diagnostics: Diagnostics| Loaded {
+        ledger: None,
+        diagnostics,
+    };
     // The ledger first: a missing ledger is not a missing debtors file.
-    if let Some(spreadsheet) = spreadsheet(ledger_path)? {
-        return Ok(Loaded {
-            ledger: None,
-            diagnostics: Diagnostics::from(vec![spreadsheet]),
-        });
-    }
-    if let Some(debtors) = debtors_path
-        && let Some(spreadsheet) = spreadsheet(debtors)?
-    {
-        return Ok(Loaded {
-            ledger: None,
-            diagnostics: Diagnostics::from(vec![spreadsheet]),
-        });
-    }
-    if json::is_json(ledger_path)? {
+    let format = input::format_of(ledger_path)?;
+    let map = match mapping::BookMap::find(ledger_path, options.map.as_deref()) {
+        Ok(map) => map.unwrap_or_default(),
+        Err(mapping::Failure::Io(d)) => return Err(d),
+        Err(mapping::Failure::Data(d)) => return Ok(failed(d)),
+    };
+    if format == input::Format::Json {
         return json::read(ledger_path, debtors_path, options);
     }
+    let encoding = map
+        .encoding
+        .as_deref()
+        .and_then(input::EncodingChoice::from_label)
+        .filter(|_| options.encoding == input::EncodingChoice::Auto)
+        .unwrap_or(options.encoding);
+    let sheet = options.sheet.as_deref().or(map.sheet.as_deref());
+    let prepared = match input::prepare(ledger_path, encoding, sheet) {
+        Ok(prepared) => prepared,
+        Err(input::Failure::Io(d)) => return Err(d),
+        Err(input::Failure::Data(d)) => return Ok(failed(Diagnostics::from(vec![d]))),
+    };
     let debtors_path = debtors_file(ledger_path, debtors_path)?;
-    let (debtors, mut diagnostics) = debtors::read_csv(&debtors_path, options.dialect)?;
+    let debtors_prepared =
+        match input::prepare(&debtors_path, encoding, map.debtors_sheet.as_deref()) {
+            Ok(prepared) => prepared,
+            Err(input::Failure::Io(d)) => return Err(d),
+            Err(input::Failure::Data(d)) => return Ok(failed(Diagnostics::from(vec![d]))),
+        };
+    let (debtors, mut diagnostics) =
+        debtors::read_prepared(&debtors_prepared, options.dialect, &map)?;
     if debtors.debtors.is_empty() && diagnostics.has_errors() {
         // Every debtor of the ledger would be "unknown": that is noise.
-        return Ok(Loaded {
-            ledger: None,
-            diagnostics,
-        });
+        return Ok(failed(diagnostics));
     }
-    let loaded = csv_read::read(ledger_path, debtors, options)?;
+    let loaded = csv_read::read(&prepared, debtors, options, &map)?;
     diagnostics.extend(loaded.diagnostics);
     Ok(Loaded {
         ledger: loaded.ledger.filter(|_| !diagnostics.has_errors()),
@@ -330,43 +355,8 @@ pub fn read(
     })
 }
 
-/// A spreadsheet saved where a CSV file is expected, recognised by its
-/// first bytes (a spreadsheet shown as text is garbage): the problem, or
-/// `None` for a text file. `Err`: the file cannot be read.
-fn spreadsheet(path: &Path) -> Result<Option<Diagnostic>, Diagnostic> {
-    use std::io::Read;
-    let mut head = [0u8; 8];
-    let mut file = std::fs::File::open(path).map_err(|e| crate::load::io_error(path, &e))?;
-    let n = file
-        .read(&mut head)
-        .map_err(|e| crate::load::io_error(path, &e))?;
-    let head = &head[..n];
-    // ZIP (Office Open XML, OpenDocument) and OLE2 (Excel 97-2003).
-    let kind = if head.starts_with(b"PK\x03\x04") {
-        "Excel .xlsx or OpenDocument .ods"
-    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        "Excel 97-2003 .xls"
-    } else {
-        return Ok(None);
-    };
-    Ok(Some(
-        Diagnostic::error(
-            Code::LedgerSpreadsheet,
-            format!(
-                "`{}` is a spreadsheet ({kind}), not a CSV file",
-                path.display()
-            ),
-        )
-        .with_help(
-            "save the sheet as CSV from the spreadsheet (File › Save as › CSV UTF-8, or \
-             CSV with `;` as a French Excel does) and give that file",
-        )
-        .in_path(path.display().to_string()),
-    ))
-}
-
 /// The debtors file: as given, else `debtors.csv` beside the ledger.
-fn debtors_file(ledger: &Path, given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+pub fn debtors_file(ledger: &Path, given: Option<&Path>) -> Result<PathBuf, Diagnostic> {
     if let Some(path) = given {
         return Ok(path.to_path_buf());
     }

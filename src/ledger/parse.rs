@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::mapping::{Signs, TYPE_WORDS};
 use super::problem::{FieldAt, Problems, RowAt};
 use super::{DebtorId, DebtorIndex, Dialect, EntryKind, dialect};
 use crate::diagnostic::Code;
@@ -66,6 +67,9 @@ pub struct Parsed<'r> {
     /// The due date of an invoice (its date on other rows).
     pub due: NaiveDate,
     pub attributes: Box<[Box<str>]>,
+    /// A payment or credit note written below zero (its amount is kept
+    /// above: see [`Signs`]).
+    pub negative: bool,
 }
 
 /// Dates already read, by their text: a book has a few hundred distinct
@@ -118,6 +122,10 @@ pub struct Parser {
     debtors: Arc<DebtorIndex>,
     currency: &'static str,
     dialect: Dialect,
+    /// The firm's words for types (`book.toml`, then the built-in ones),
+    /// normalised.
+    words: Arc<Vec<(String, RowKind)>>,
+    signs: Signs,
 }
 
 impl Parser {
@@ -128,7 +136,54 @@ impl Parser {
             debtors,
             currency,
             dialect,
+            words: Arc::new(
+                TYPE_WORDS
+                    .iter()
+                    .map(|(w, k)| (w.to_string(), *k))
+                    .collect(),
+            ),
+            signs: Signs::Auto,
         }
+    }
+
+    /// Reads types also by the firm's `words` (before the built-in ones)
+    /// and payments' signs by `signs`.
+    pub fn conventions(&mut self, words: &[(String, RowKind)], signs: Signs) {
+        let mut all: Vec<(String, RowKind)> = words.to_vec();
+        all.extend(TYPE_WORDS.iter().map(|(w, k)| (w.to_string(), *k)));
+        self.words = Arc::new(all);
+        self.signs = signs;
+    }
+
+    /// The type a `type` value names, `None` when none.
+    pub fn kind_of(&self, raw: &[u8]) -> Option<RowKind> {
+        match raw.trim_ascii() {
+            b"invoice" => Some(RowKind::Invoice),
+            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
+            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
+            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
+            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
+            other => {
+                let text = String::from_utf8_lossy(other);
+                let word = text.trim().to_lowercase().replace([' ', '-'], "_");
+                let normal = super::aliases::normalise(&text);
+                RowKind::ALL
+                    .iter()
+                    .find(|(w, _)| *w == word)
+                    .map(|(_, k)| *k)
+                    .or_else(|| {
+                        self.words
+                            .iter()
+                            .find(|(w, _)| *w == normal)
+                            .map(|(_, k)| *k)
+                    })
+            }
+        }
+    }
+
+    /// The dialect values are read in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// The row's values; `None` after recording its problems. `dates`
@@ -145,28 +200,31 @@ impl Parser {
         let date = self.date(problems, row, Col::Date, "date", dates);
         let reference = self.reference(problems, row);
         let kind = kind?;
-        let (debtor, amount, due) = match kind {
+        let (debtor, amount, due, negative) = match kind {
             RowKind::Invoice => {
                 let debtor = self
                     .required(problems, row, Col::Debtor, || {
                         "an invoice row needs the debtor's id".into()
                     })
                     .and_then(|_| self.debtor(problems, row));
-                let amount = self.amount(problems, row, true);
+                let amount = self.amount(problems, row, true).map(|(a, _)| a);
                 let due = self.date(problems, row, Col::Due, "due date", dates);
-                (debtor, amount, due)
+                (debtor, amount, due, false)
             }
             RowKind::Entry(kind) => {
-                let amount = if kind.settles() {
-                    self.amount(problems, row, false)
+                let (amount, negative) = if kind.settles() {
+                    match self.amount(problems, row, false) {
+                        Some((amount, negative)) => (Some(amount), negative),
+                        None => (None, false),
+                    }
                 } else {
-                    Some(Decimal::ZERO)
+                    (Some(Decimal::ZERO), false)
                 };
                 let debtor = match row.value(Col::Debtor) {
                     Some(_) => self.debtor(problems, row),
                     None => None,
                 };
-                (debtor, amount, date)
+                (debtor, amount, date, negative)
             }
         };
         if problems.errors > errors_before {
@@ -195,6 +253,7 @@ impl Parser {
             amount,
             due,
             attributes,
+            negative,
         })
     }
 
@@ -208,23 +267,7 @@ impl Parser {
             );
             return None;
         };
-        let kind = match raw.trim_ascii() {
-            b"invoice" => Some(RowKind::Invoice),
-            b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
-            b"credit_note" => Some(RowKind::Entry(EntryKind::CreditNote)),
-            b"dispute" => Some(RowKind::Entry(EntryKind::Dispute)),
-            b"resolve" => Some(RowKind::Entry(EntryKind::Resolve)),
-            other => {
-                let word = String::from_utf8_lossy(other)
-                    .trim()
-                    .to_lowercase()
-                    .replace([' ', '-'], "_");
-                RowKind::ALL
-                    .iter()
-                    .find(|(w, _)| *w == word)
-                    .map(|(_, k)| *k)
-            }
-        };
+        let kind = self.kind_of(raw);
         if kind.is_none() {
             let shown = String::from_utf8_lossy(raw).trim().to_string();
             let words = RowKind::ALL.iter().map(|(w, _)| *w);
@@ -236,7 +279,10 @@ impl Parser {
                 format!("unknown entry type `{}`", suggest::short(&shown)),
                 "not a type of entry",
                 hint.unwrap_or_else(|| {
-                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve`".into()
+                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve` \
+                     (or Facture, Règlement, Avoir, Litige…); name the firm's words in book.toml, \
+                     [types] (docs/import.md)"
+                        .into()
                 }),
             );
         }
@@ -347,8 +393,15 @@ impl Parser {
         found
     }
 
-    /// A positive amount in the policy's currency.
-    fn amount(&self, problems: &mut Problems, row: &impl Row, invoice: bool) -> Option<Decimal> {
+    /// An amount in the policy's currency, above zero: an invoice's as
+    /// written; a payment's or credit note's as the file's sign convention
+    /// writes it (`true`: written below zero).
+    fn amount(
+        &self,
+        problems: &mut Problems,
+        row: &impl Row,
+        invoice: bool,
+    ) -> Option<(Decimal, bool)> {
         let what = if invoice {
             "an invoice"
         } else {
@@ -357,10 +410,10 @@ impl Parser {
         let raw = self.required(problems, row, Col::Amount, || {
             format!("{what} row needs its amount")
         })?;
-        let amount = match dialect::parse_amount(raw, self.dialect) {
+        let (amount, written_code) = match dialect::parse_money(raw, self.dialect) {
             // Amounts carry the currency's cents whatever the file wrote
             // (`250`, `250.0` in JSON): `250.00` in every output.
-            Ok(amount) => with_cents(amount),
+            Ok((amount, code)) => (with_cents(amount), code),
             Err(err) => {
                 problems.error(
                     Code::LedgerAmount,
@@ -373,50 +426,94 @@ impl Parser {
                 return None;
             }
         };
-        if amount <= Decimal::ZERO {
+        let negative = amount < Decimal::ZERO;
+        let wrong_sign = if invoice {
+            negative
+        } else {
+            match self.signs {
+                Signs::Auto => false,
+                Signs::Positive => negative,
+                Signs::Negative => !negative && !amount.is_zero(),
+            }
+        };
+        if amount.is_zero() || wrong_sign {
+            let help = if invoice {
+                "an invoice's amount is above zero; a credit note (avoir) is a `credit_note` row \
+                 on the invoice it credits"
+            } else if self.signs == Signs::Negative {
+                "book.toml says `signs = \"negative\"`: this file writes payments and credit \
+                 notes below zero"
+            } else {
+                "book.toml says `signs = \"positive\"`: this file writes payments and credit \
+                 notes above zero"
+            };
             problems.error(
                 Code::LedgerAmountNotPositive,
                 row.row(),
                 row.at(Col::Amount),
-                format!("the amount must be above zero, found {amount}"),
-                if amount.is_zero() { "zero" } else { "negative" },
-                "amounts are positive; a refund or correction is a `credit_note` with a positive amount",
+                if amount.is_zero() {
+                    "the amount is zero".to_string()
+                } else if negative {
+                    format!("the amount is below zero, found {amount}")
+                } else {
+                    format!("the amount is above zero, found {amount}")
+                },
+                if amount.is_zero() {
+                    "zero"
+                } else if negative {
+                    "negative"
+                } else {
+                    "positive"
+                },
+                if amount.is_zero() {
+                    "a row with no amount settles nothing: drop it, or give its amount"
+                } else {
+                    help
+                },
             );
             return None;
         }
-        if let Some(raw) = row.value(Col::Currency) {
-            let code = String::from_utf8_lossy(raw).trim().to_uppercase();
-            if code != self.currency {
-                let known = crate::vocab::currency(&code).is_some();
-                let (message, label) = if known {
-                    (
-                        format!("this amount is in {code}, the policy in {}", self.currency),
-                        format!("not {}", self.currency),
-                    )
-                } else {
-                    (
-                        format!(
-                            "`{}` is not an ISO 4217 currency code",
-                            suggest::short(&code)
-                        ),
-                        "not a currency code".to_string(),
-                    )
-                };
-                problems.error(
-                    Code::LedgerCurrency,
-                    row.row(),
-                    row.at(Col::Currency),
-                    message,
-                    label,
+        let code = match row.value(Col::Currency) {
+            Some(raw) => Some(String::from_utf8_lossy(raw).trim().to_uppercase()),
+            None => written_code,
+        };
+        if let Some(code) = code
+            && code != self.currency
+        {
+            let known = crate::vocab::currency(&code).is_some();
+            let (message, label) = if known {
+                (
+                    format!("this amount is in {code}, the policy in {}", self.currency),
+                    format!("not {}", self.currency),
+                )
+            } else {
+                (
                     format!(
-                        "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
-                        self.currency
+                        "`{}` is not an ISO 4217 currency code",
+                        suggest::short(&code)
                     ),
-                );
-                return None;
-            }
+                    "not a currency code".to_string(),
+                )
+            };
+            let at = if row.value(Col::Currency).is_some() {
+                row.at(Col::Currency)
+            } else {
+                row.at(Col::Amount)
+            };
+            problems.error(
+                Code::LedgerCurrency,
+                row.row(),
+                at,
+                message,
+                label,
+                format!(
+                    "the simulation converts nothing: give this amount in {} (or leave `currency` empty for the policy's)",
+                    self.currency
+                ),
+            );
+            return None;
         }
-        Some(amount)
+        Some((amount.abs(), negative))
     }
 }
 
@@ -427,7 +524,7 @@ pub enum RowKind {
 }
 
 impl RowKind {
-    const ALL: &'static [(&'static str, RowKind)] = &[
+    pub const ALL: &'static [(&'static str, RowKind)] = &[
         ("invoice", RowKind::Invoice),
         ("payment", RowKind::Entry(EntryKind::Payment)),
         ("credit_note", RowKind::Entry(EntryKind::CreditNote)),

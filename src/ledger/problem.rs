@@ -149,8 +149,17 @@ impl Problems {
 
 /// Turns a CSV file's problems into diagnostics, reading back the lines they
 /// are on. `bom` is the length of a byte-order mark the offsets skip.
-pub fn locate_csv(path: &Path, mut problems: Problems, delimiter: u8, bom: u64) -> Diagnostics {
-    let name = path.display().to_string();
+///
+/// `origin` names the user's file (`path` may be a copy of it): a workbook
+/// sheet's problems say their cell (`Feuil1!C7`) and sheet row.
+pub fn locate_csv(
+    path: &Path,
+    origin: &super::input::Origin,
+    mut problems: Problems,
+    delimiter: u8,
+    bom: u64,
+) -> Diagnostics {
+    let name = origin.shown.clone();
     place(path, bom, &mut problems.list);
     // In file order, whichever stage found them (stable: one row's problems
     // keep the order of its fields).
@@ -167,7 +176,25 @@ pub fn locate_csv(path: &Path, mut problems: Problems, delimiter: u8, bom: u64) 
             FieldAt::Column(n) => field_span(&line, delimiter, n),
             FieldAt::Bytes(start, end) => Span::new(start, end),
         };
-        out.push(diagnostic(problem, &name, line, problem.row.line, span));
+        match &origin.sheet {
+            None => out.push(diagnostic(problem, &name, line, problem.row.line, span)),
+            Some(sheet) => {
+                let cell = match problem.field {
+                    FieldAt::Column(n) => sheet.cell(problem.row.line, n),
+                    _ => format!("{}!{}", sheet.name, sheet.row(problem.row.line)),
+                };
+                let mut shown = problem.clone();
+                shown.message = format!("{cell}: {}", problem.message);
+                shown.label = format!("{cell}: {}", problem.label);
+                out.push(diagnostic(
+                    &shown,
+                    &name,
+                    line,
+                    sheet.row(problem.row.line),
+                    span,
+                ));
+            }
+        }
     }
     out.extend(problems.dropped(&name));
     out
