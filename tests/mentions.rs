@@ -98,6 +98,14 @@ fn the_free_reminder_must_give_the_end_of_its_fourteen_days() {
     // Pointed at the letter's closing, in the template's own file.
     assert!(stderr.contains("rappel_gratuit.txt:19:1"), "{stderr}");
     assert!(stderr.contains("add it before the closing"), "{stderr}");
+    let out = Command::cargo_bin("policy")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "be-b2c.policy"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8(out.stderr).unwrap());
 }
 
 #[test]
