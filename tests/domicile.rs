@@ -294,3 +294,39 @@ fn a_country_in_applies_to_must_be_a_code() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_html_report_lists_the_refused_routes() {
+    let dir = workspace(POLICY, DEBTORS);
+    let out = policy_cmd(dir.path())
+        .args(["simulate", "lu.policy", "--ledger", "ledger.csv"])
+        .args([
+            "--to",
+            "2026-03-31",
+            "--format",
+            "html",
+            "-o",
+            "report.html",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a refused route is a finding");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("Transmissions refusées"),
+        "the report is in French"
+    );
+    let section = &html[html.find("Transmissions refusées").unwrap()..];
+    assert!(
+        section.contains("F-2") && section.contains("PAR"),
+        "{section}"
+    );
+    assert!(
+        section.contains("ordonnance conditionnelle de paiement : débiteur domicilié hors du pays"),
+        "{section}"
+    );
+    assert!(
+        !section.contains("F-1"),
+        "the Luxembourg debtor's route went through"
+    );
+}

@@ -126,6 +126,12 @@ pub fn simulation(r: &SimulationReport<'_>) -> String {
         routed_table(&mut out, w, plan, r.ledger, &routed, currency);
         more(&mut out, w, routed.len(), w.all_routed);
     }
+    if !s.refused.is_empty() {
+        html::heading(&mut out, 2, w.refused_routes);
+        html::para(&mut out, "note", w.refused_routes_note);
+        refused_table(&mut out, w, plan, r.ledger, &s.refused);
+        more(&mut out, w, s.refused.len(), "");
+    }
 
     footer(&mut out, w, currency);
     html::page(w.code, &format!("{} — {title}", w.simulation_title), &out)
@@ -698,6 +704,48 @@ fn routed_table(
             (w.destination, false),
             (w.procedure, false),
             (w.outstanding_that_day, true),
+        ],
+        &rows,
+        None,
+    );
+}
+
+fn refused_table(
+    out: &mut String,
+    w: &Words,
+    plan: &Plan,
+    ledger: &Ledger,
+    refused: &[crate::simulate::Refused],
+) {
+    let rows: Vec<Vec<Cell>> = refused
+        .iter()
+        .take(ROWS)
+        .map(|r| {
+            let invoice = ledger.invoice(r.invoice);
+            let debtor = ledger.debtor(invoice.debtor);
+            let destination = match plan.step(r.step).map(|s| &s.action) {
+                Some(Action::Route { destination, .. }) => w.destination(plan, destination),
+                _ => String::new(),
+            };
+            vec![
+                Cell::Text(w.date(r.date)),
+                Cell::Code(invoice.reference.to_string()),
+                Cell::Code(debtor.id.clone()),
+                Cell::Text(debtor.name.clone()),
+                Cell::Text(destination),
+                Cell::Text(w.refusal(plan, &r.why)),
+            ]
+        })
+        .collect();
+    html::table(
+        out,
+        &[
+            (w.date, false),
+            (w.invoice, false),
+            (w.debtor, false),
+            (w.name, false),
+            (w.destination, false),
+            (w.reason, false),
         ],
         &rows,
         None,

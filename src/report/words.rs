@@ -133,6 +133,15 @@ pub struct Words {
     pub and_invoices: &'static str,
     pub routed_invoices: &'static str,
     pub routed_invoices_note: &'static str,
+    pub refused_routes: &'static str,
+    pub refused_routes_note: &'static str,
+    pub reason: &'static str,
+    /// Why the law refuses a route for where the debtor lives; `{procedure}`.
+    pub needs_domicile: &'static str,
+    pub needs_cross_border: &'static str,
+    pub consumer_abroad: &'static str,
+    pub not_a_trader: &'static str,
+    pub a_trader: &'static str,
     pub date: &'static str,
     pub invoice: &'static str,
     pub procedure: &'static str,
@@ -285,6 +294,16 @@ pub static FR: Words = Words {
     and_invoices: "(+{n} factures)",
     routed_invoices: "Factures transmises",
     routed_invoices_note: "Chaque facture transmise sur la période, par date.",
+    refused_routes: "Transmissions refusées",
+    refused_routes_note: "Les transmissions que la loi ne permet pas pour le domicile ou la qualité \
+                          du débiteur : rien n'est fait pour elles ; la politique doit les orienter \
+                          autrement.",
+    reason: "Motif",
+    needs_domicile: "{procedure} : débiteur domicilié hors du pays",
+    needs_cross_border: "{procedure} : litige non transfrontalier",
+    consumer_abroad: "consommateur domicilié à l'étranger",
+    not_a_trader: "débiteur non commerçant",
+    a_trader: "débiteur commerçant",
     date: "Date",
     invoice: "Facture",
     procedure: "Procédure",
@@ -445,6 +464,16 @@ pub static EN: Words = Words {
     and_invoices: "(+{n} invoices)",
     routed_invoices: "Invoices routed",
     routed_invoices_note: "Every invoice routed in the window, by date.",
+    refused_routes: "Routes refused",
+    refused_routes_note: "The routes the law does not allow for where the debtor lives or what \
+                          business it is: nothing is done for them; the policy must route them \
+                          another way.",
+    reason: "Reason",
+    needs_domicile: "{procedure}: debtor not domiciled here",
+    needs_cross_border: "{procedure}: not a cross-border case",
+    consumer_abroad: "consumer living abroad",
+    not_a_trader: "debtor not a trader",
+    a_trader: "debtor is a trader",
     date: "Date",
     invoice: "Invoice",
     procedure: "Procedure",
@@ -723,6 +752,22 @@ impl Words {
         }
     }
 
+    /// Why a route was refused, in a few words.
+    pub fn refusal(&self, plan: &Plan, why: &crate::law::NotHere) -> String {
+        use crate::law::NotHere;
+        match why {
+            NotHere::ProcedureNeedsDomicile(p, _) => self
+                .needs_domicile
+                .replace("{procedure}", &self.procedure(plan, p.name)),
+            NotHere::ProcedureNeedsCrossBorder(p, _) => self
+                .needs_cross_border
+                .replace("{procedure}", &self.procedure(plan, p.name)),
+            NotHere::ConsumerAbroad => self.consumer_abroad.to_string(),
+            NotHere::NotATrader(_) => self.not_a_trader.to_string(),
+            NotHere::ATrader(_) => self.a_trader.to_string(),
+        }
+    }
+
     /// What a charge step charges: a fixed amount, a rate or the law's
     /// figure in words; a charge of any other form as `policy explain`
     /// says it. (`if let`, not an exhaustive `match`: a new form of charge
@@ -756,6 +801,33 @@ impl Words {
         }
         if matches!(amount, Amount::Statutory) {
             return statutory.to_string();
+        }
+        if let Amount::Share { percent, min, max } = amount {
+            // The firm's clause: `10% min 25 EUR`, in the report's language.
+            let percent = percent.normalize().to_string();
+            let (percent, at_least, at_most) = match self.lang {
+                Lang::Fr => (
+                    format!("{} %", percent.replace('.', ",")),
+                    "au moins",
+                    "au plus",
+                ),
+                Lang::En => (format!("{percent}%"), "at least", "at most"),
+            };
+            let bounds: Vec<String> = [(at_least, min), (at_most, max)]
+                .into_iter()
+                .filter_map(|(word, bound)| {
+                    bound.map(|b| format!("{word} {}", self.money(b, currency)))
+                })
+                .collect();
+            let of = match self.lang {
+                Lang::Fr => "de",
+                Lang::En => "of",
+            };
+            return if bounds.is_empty() {
+                format!("{word} {of} {percent}")
+            } else {
+                format!("{word} {of} {percent} ({})", bounds.join(", "))
+            };
         }
         as_written()
     }
@@ -902,5 +974,28 @@ after 60 days if amount > 15000 route tribunal_arrondissement
                 assert!(!words.country(*country).is_empty(), "{country:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_firms_own_indemnity_clause_is_said_in_each_language() {
+        let text = "jurisdiction BE
+applies to b2c
+after 10 days send rappel_gratuit by email
+after 15 days from rappel_gratuit send mise_en_demeure by recommandé
+charge indemnity 10% min 25 EUR
+";
+        let source = crate::source::SourceFile::new("be.policy", text);
+        let plan = crate::check::check_source(&source, std::path::Path::new("."))
+            .plan
+            .unwrap();
+        let step = crate::plan::StepId(2);
+        assert_eq!(
+            FR.step(&plan, step),
+            "3 · indemnité forfaitaire de 10 % (au moins 25,00\u{a0}€)"
+        );
+        assert_eq!(
+            EN.step(&plan, step),
+            "3 · fixed indemnity of 10% (at least €25.00)"
+        );
     }
 }
