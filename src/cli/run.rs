@@ -14,7 +14,7 @@ use super::inputs::LedgerArgs;
 use super::{Context, Exit, note, print_stdout};
 use crate::check::templates;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::journal::{self, Journal, Options, Performed, Point, Snapshot};
+use crate::journal::{self, Journal, Options, Point, Snapshot};
 use crate::letters::{self, Templates};
 use crate::load::{self, LoadError};
 use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
@@ -220,60 +220,65 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         note("no communication could be produced: nothing was written or sent");
     }
 
-    let mut done: Vec<&Ready> = Vec::new();
-    let mut uncertain = Vec::new();
-    let mut refused = Vec::new();
-    for ready in &prepared.ready {
-        let deliver = transport.as_mut().map(|t| t as &mut dyn journal::Deliver);
-        match journal.perform(
-            ready.action.clone(),
-            &ready.output,
-            &ready.bytes,
-            &args.outbox,
-            deliver,
-        ) {
-            Ok(Performed::Committed { .. }) => done.push(ready),
-            Ok(Performed::Refused { answer, .. }) => refused.push(
-                Diagnostic::warning(
-                    Code::SmtpUnavailable,
-                    format!(
-                        "the server refused the e-mail `{}` to {}: {answer}",
-                        ready.action.step.id, ready.action.to
-                    ),
-                )
-                .with_help("nothing was sent; the next run tries again")
-                .in_path(ready.output.clone()),
-            ),
-            Ok(Performed::Uncertain { intent, reason }) => uncertain.push(
-                Diagnostic::error(
-                    Code::JournalUncertain,
-                    format!(
-                        "e-mail `{}` to {} may or may not have been sent: {reason}",
-                        ready.action.step.id, ready.action.to
-                    ),
-                )
-                .with_help(format!(
-                    "check the server's log or the mailbox, then `policy journal resolve {} {intent} --sent` (or `--not-sent`)",
-                    args.journal.display()
-                ))
-                .in_path(args.journal.display().to_string()),
-            ),
-            Err(d) => {
-                let head = journal.head();
-                let mut out = actions_table(&done, "did");
-                let _ = writeln!(
-                    out,
-                    "stopped after {} of {} actions; journal head {} {}",
-                    done.len(),
-                    prepared.ready.len(),
-                    head.seq,
-                    head.hash
-                );
-                print_stdout(&out);
-                journal.discard_if_unused();
-                return Err(fail(d, Exit::Failure));
-            }
-        }
+    let executed = run::execute::execute(
+        &mut journal,
+        &prepared.ready,
+        &args.outbox,
+        transport.as_mut(),
+    );
+    let at = |i: usize| prepared.ready.get(i);
+    let done: Vec<&Ready> = executed.done.iter().filter_map(|&i| at(i)).collect();
+    let refused: Vec<Diagnostic> = executed
+        .refused
+        .iter()
+        .filter_map(|(i, answer)| at(*i).map(|ready| (ready, answer)))
+        .map(|(ready, answer)| {
+            Diagnostic::warning(
+                Code::SmtpUnavailable,
+                format!(
+                    "the server refused the e-mail `{}` to {}: {answer}",
+                    ready.action.step.id, ready.action.to
+                ),
+            )
+            .with_help("nothing was sent; the next run tries again")
+            .in_path(ready.output.clone())
+        })
+        .collect();
+    let uncertain: Vec<Diagnostic> = executed
+        .uncertain
+        .iter()
+        .filter_map(|(i, intent, reason)| at(*i).map(|ready| (ready, intent, reason)))
+        .map(|(ready, intent, reason)| {
+            Diagnostic::error(
+                Code::JournalUncertain,
+                format!(
+                    "e-mail `{}` to {} may or may not have been sent: {reason}",
+                    ready.action.step.id, ready.action.to
+                ),
+            )
+            .with_help(format!(
+                "check the server's log or the mailbox, then `policy journal resolve {} {intent} --sent` (or `--not-sent`)",
+                args.journal.display()
+            ))
+            .in_path(args.journal.display().to_string())
+        })
+        .collect();
+    if let Some((_, d)) = executed.stopped {
+        context.report(&refused);
+        context.report(&uncertain);
+        let head = journal.head();
+        let mut out = actions_table(&done, "did");
+        let _ = writeln!(
+            out,
+            "stopped after {} of {} actions; journal head {} {}",
+            done.len(),
+            prepared.ready.len(),
+            head.seq,
+            head.hash
+        );
+        print_stdout(&out);
+        journal.discard_if_unused();
+        return Err(fail(d, Exit::Failure));
     }
     context.report(&refused);
     context.report(&uncertain);
@@ -438,9 +443,11 @@ fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
     let (point, at) = spec.split_once(':')?;
     let point = Point::parse(point)?;
     let at: usize = at.parse().ok()?;
+    // The `at`-th time the run reaches `point`: the `at`-th action's, in a
+    // batch as one at a time.
     let mut seen = 0usize;
     Some(Box::new(move |reached| {
-        if reached == Point::AfterIntent {
+        if reached == point {
             seen += 1;
         }
         if reached == point && seen == at {

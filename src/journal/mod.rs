@@ -116,6 +116,15 @@ pub trait Deliver {
     fn deliver(&mut self, action: &Action, message: &[u8]) -> Delivery;
 }
 
+/// One action of [`Journal::perform_batch`], with the file that carries it.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub action: &'a Action,
+    /// The output's path inside the outbox.
+    pub output: &'a str,
+    pub bytes: &'a [u8],
+}
+
 /// What [`Journal::perform`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Performed {
@@ -380,37 +389,7 @@ impl Journal {
         transport: Option<&mut dyn Deliver>,
     ) -> Result<Performed, Diagnostic> {
         self.check_usable()?;
-        let target = outbox_path(outbox, output)?;
-        if let Some(taken) = action
-            .keys()
-            .find_map(|k| self.state.status(&k).map(|s| (k, s)))
-        {
-            let (key, status) = taken;
-            return Err(Diagnostic::error(
-                Code::JournalDuplicate,
-                format!(
-                    "invoice {} already had step `{}` by {} to {} (journal record {})",
-                    key.invoice,
-                    key.step,
-                    key.channel,
-                    key.recipient,
-                    status.intent()
-                ),
-            )
-            .with_help("this is a bug in the caller: check `Journal::status` before performing")
-            .in_path(self.path.display().to_string()));
-        }
-        // Links below the outbox are refused before anything is recorded.
-        outbox::check(outbox, Path::new(output)).map_err(|r| r.diagnostic())?;
-        match fsx::look(&target) {
-            Ok(fsx::Found::File(_)) => return Err(output_conflict(&target)),
-            Ok(fsx::Found::Other) if target.is_symlink() => {
-                return Err(outbox::Refusal::Link(target.clone()).diagnostic());
-            }
-            Ok(fsx::Found::Other) => return Err(output_conflict(&target)),
-            // Nothing there, or the folder is not usable: the write says.
-            Ok(fsx::Found::Nothing) | Err(_) => {}
-        }
+        let target = self.admit(&action, output, outbox)?;
         let sha256 = sha256_hex(bytes);
         let smtp = transport.is_some() && action.channel == "email";
         let intent = self.append(Entry::Intent {
@@ -496,6 +475,179 @@ impl Journal {
             commit,
             smtp: answer,
         })
+    }
+
+    /// The output's path, once the action may be performed: its steps not
+    /// taken, its output inside the outbox, through no link, and not there
+    /// yet. Nothing is written.
+    fn admit(&self, action: &Action, output: &str, outbox: &Path) -> Result<PathBuf, Diagnostic> {
+        let target = outbox_path(outbox, output)?;
+        if let Some(taken) = action
+            .keys()
+            .find_map(|k| self.state.status(&k).map(|s| (k, s)))
+        {
+            let (key, status) = taken;
+            return Err(Diagnostic::error(
+                Code::JournalDuplicate,
+                format!(
+                    "invoice {} already had step `{}` by {} to {} (journal record {})",
+                    key.invoice,
+                    key.step,
+                    key.channel,
+                    key.recipient,
+                    status.intent()
+                ),
+            )
+            .with_help("this is a bug in the caller: check `Journal::status` before performing")
+            .in_path(self.path.display().to_string()));
+        }
+        // Links below the outbox are refused before anything is recorded.
+        outbox::check(outbox, Path::new(output)).map_err(|r| r.diagnostic())?;
+        match fsx::look(&target) {
+            Ok(fsx::Found::File(_)) => return Err(output_conflict(&target)),
+            Ok(fsx::Found::Other) if target.is_symlink() => {
+                return Err(outbox::Refusal::Link(target.clone()).diagnostic());
+            }
+            Ok(fsx::Found::Other) => return Err(output_conflict(&target)),
+            // Nothing there, or the folder is not usable: the write says.
+            Ok(fsx::Found::Nothing) | Err(_) => {}
+        }
+        Ok(target)
+    }
+
+    /// Performs actions whose output only goes into the outbox (letters,
+    /// e-mails not handed to a server) with group commit: the intents of
+    /// all, one fsync; every output written to its temporary file, one
+    /// flush of the file system; every output renamed into place, another
+    /// flush; the commits of all, one fsync. What is durable comes in the
+    /// order [`Journal::perform`] keeps for one action, so a crash anywhere
+    /// leaves intents that [`Journal::recover`] closes as it does one
+    /// action's. An action refused before writing refuses the batch
+    /// (nothing of it is written); a write that fails takes the whole batch
+    /// back: outputs removed, intents aborted.
+    pub fn perform_batch(&mut self, items: &[Item<'_>], outbox: &Path) -> Result<(), Diagnostic> {
+        self.check_usable()?;
+        let mut keys = std::collections::HashSet::new();
+        let mut targets = Vec::with_capacity(items.len());
+        for item in items {
+            targets.push(self.admit(item.action, item.output, outbox)?);
+            if let Some(key) = item.action.keys().find(|k| !keys.insert(k.clone())) {
+                return Err(Diagnostic::error(
+                    Code::JournalDuplicate,
+                    format!(
+                        "invoice {} has step `{}` by {} to {} twice in one batch",
+                        key.invoice, key.step, key.channel, key.recipient
+                    ),
+                )
+                .with_help("this is a bug in the caller: each action once")
+                .in_path(self.path.display().to_string()));
+            }
+        }
+        let hashes: Vec<String> = items.iter().map(|i| sha256_hex(i.bytes)).collect();
+        let intents = self.append_all(
+            items
+                .iter()
+                .zip(&hashes)
+                .map(|(item, sha256)| Entry::Intent {
+                    action: Box::new(item.action.clone()),
+                    output: Output {
+                        path: item.output.to_string(),
+                        sha256: sha256.clone(),
+                        bytes: item.bytes.len() as u64,
+                    },
+                    smtp: false,
+                })
+                .collect(),
+        )?;
+        for _ in &intents {
+            self.point(Point::AfterIntent)?;
+        }
+        let mut temps: Vec<PathBuf> = Vec::with_capacity(items.len());
+        let mut placed: Vec<(&PathBuf, &String)> = Vec::with_capacity(items.len());
+        let mut failure = None;
+        for (item, target) in items.iter().zip(&targets) {
+            let temp = outbox::make_dirs_unsynced(outbox, Path::new(item.output)).and_then(|_| {
+                let temp = fsx::write_temp_unsynced(target, item.bytes)
+                    .map_err(|e| outbox::Refusal::Io(target.clone(), e))?;
+                if let Err(refusal) = outbox::inside(outbox, &temp) {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(refusal);
+                }
+                Ok(temp)
+            });
+            match temp {
+                Ok(temp) => temps.push(temp),
+                Err(refusal) => {
+                    failure = Some((refusal.reason(), refusal.diagnostic()));
+                    break;
+                }
+            }
+            self.point(Point::AfterTemp)?;
+        }
+        if failure.is_none() {
+            if let Err(e) = fsx::flush_files(outbox, &temps) {
+                failure = Some((e.to_string(), write_failed(outbox, &e)));
+            }
+        }
+        let mut renamed = 0;
+        if failure.is_none() {
+            for ((temp, target), sha256) in temps.iter().zip(&targets).zip(&hashes) {
+                if let Err(e) = fsx::rename_new(temp, target) {
+                    failure = Some(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        (
+                            format!("`{}` appeared meanwhile", target.display()),
+                            output_conflict(target),
+                        )
+                    } else {
+                        (e.to_string(), write_failed(target, &e))
+                    });
+                    break;
+                }
+                renamed += 1;
+                placed.push((target, sha256));
+                self.point(Point::AfterOutput)?;
+            }
+        }
+        if failure.is_none() {
+            let dirs: Vec<&Path> = targets.iter().map(|t| parent(t)).collect();
+            if let Err(e) = fsx::flush_dirs(outbox, &dirs) {
+                failure = Some((e.to_string(), write_failed(outbox, &e)));
+            }
+        }
+        if let Some((reason, diagnostic)) = failure {
+            // Nothing of the batch went out: what was written is taken back.
+            for temp in temps.iter().skip(renamed) {
+                let _ = std::fs::remove_file(temp);
+            }
+            for (target, sha256) in placed {
+                if fsx::look(target).is_ok_and(|found| found == fsx::Found::File(sha256.clone())) {
+                    let _ = std::fs::remove_file(target);
+                }
+            }
+            self.append_all(
+                intents
+                    .iter()
+                    .map(|&intent| Entry::Abort {
+                        intent,
+                        reason: format!("the output could not be written: {reason}"),
+                    })
+                    .collect(),
+            )?;
+            return Err(diagnostic);
+        }
+        self.append_all(
+            intents
+                .iter()
+                .zip(hashes)
+                .map(|(&intent, sha256)| Entry::Commit {
+                    intent,
+                    sha256,
+                    smtp: None,
+                    recovered: false,
+                })
+                .collect(),
+        )?;
+        Ok(())
     }
 
     /// Closes every intent an interrupted run left open, looking at the
@@ -650,6 +802,50 @@ impl Journal {
             reason: format!("the output could not be written: {why}"),
         })
         .map(|_| ())
+    }
+
+    /// Appends records, durably with one fsync, then moves the head to the
+    /// last of them.
+    fn append_all(&mut self, entries: Vec<Entry>) -> Result<Vec<u64>, Diagnostic> {
+        self.check_usable()?;
+        let mut text = String::new();
+        let mut seqs = Vec::with_capacity(entries.len());
+        let (mut seq, mut hash) = (self.last_seq, self.last_hash.clone());
+        for entry in entries {
+            seq += 1;
+            let at = (self.clock)();
+            let record = Record::seal(seq, &hash, &at, &self.run, entry);
+            if let Err(why) = self.state.apply(&record) {
+                // Earlier records of the batch are in the state, not on
+                // disk: this journal object is no longer usable.
+                self.poisoned = true;
+                return Err(Diagnostic::error(
+                    Code::JournalDuplicate,
+                    format!("refused journal record: {why}"),
+                )
+                .in_path(self.path.display().to_string()));
+            }
+            text.push_str(&record.to_line());
+            text.push('\n');
+            hash = record.hash;
+            seqs.push(seq);
+        }
+        if seqs.is_empty() {
+            return Ok(seqs);
+        }
+        if let Err(e) = fsx::append(&mut self.file, self.len, text.as_bytes()) {
+            self.poisoned = true;
+            return Err(write_failed(&self.path, &e));
+        }
+        self.len += text.len() as u64;
+        self.appended += seqs.len() as u64;
+        self.last_seq = seq;
+        self.last_hash = hash;
+        if let Err(d) = write_head(&self.path, &self.head()) {
+            self.poisoned = true;
+            return Err(d);
+        }
+        Ok(seqs)
     }
 
     /// Appends one record, durably, then moves the head to it.

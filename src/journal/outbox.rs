@@ -87,11 +87,22 @@ pub fn check(outbox: &Path, relative: &Path) -> Result<(), Refusal> {
 /// parents), refusing links below the outbox, and returns the folder the
 /// file goes in, checked to resolve inside the outbox.
 pub fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+    make_dirs_synced(outbox, relative, true)
+}
+
+/// [`make_dirs`] without the fsync of each folder made: for a batch, whose
+/// folders are made durable together (`fsx::flush_dirs`).
+pub fn make_dirs_unsynced(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+    make_dirs_synced(outbox, relative, false)
+}
+
+fn make_dirs_synced(outbox: &Path, relative: &Path, sync: bool) -> Result<PathBuf, Refusal> {
     fsx::create_dirs(outbox).map_err(|e| Refusal::Io(outbox.to_path_buf(), e))?;
     let mut dir = outbox.to_path_buf();
     for folder in folders(outbox, relative) {
         match std::fs::create_dir(&folder) {
-            Ok(()) => fsx::sync_dir(&dir).map_err(|e| Refusal::Io(dir.clone(), e))?,
+            Ok(()) if sync => fsx::sync_dir(&dir).map_err(|e| Refusal::Io(dir.clone(), e))?,
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(Refusal::Io(folder, e)),
         }

@@ -16,6 +16,7 @@
 //! (a template that does not compile, or is missing for a channel) stops the
 //! run before anything, since it would fail every letter alike.
 
+pub mod execute;
 pub mod failures;
 pub mod money;
 pub mod plan;
