@@ -10,6 +10,7 @@ use super::lower::LINE_STARTS;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 use crate::suggest;
+use crate::vocab;
 
 /// What the parser wanted at a place: a phrase, and the words that would
 /// have been accepted (for "did you mean").
@@ -60,12 +61,9 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::close_paren => ("`)`", &[]),
         Rule::comparison | Rule::field => (
             "a field (`amount`, `total` or `days_late`)",
-            &["amount", "total", "days_late"],
+            vocab::Field::WORDS,
         ),
-        Rule::flag => (
-            "a flag such as `b2b`",
-            &["b2b", "b2c", "guaranteed", "partially_paid"],
-        ),
+        Rule::flag => ("a flag such as `b2b`", vocab::Flag::WORDS),
         Rule::cmp_op => ("a comparison (`<`, `<=`, `>`, `>=`, `=` or `!=`)", &[]),
         Rule::operand | Rule::number => ("a number such as `15000` or `15000.50`", &[]),
         Rule::currency_code => ("a currency code such as `EUR`", &[]),
@@ -79,13 +77,10 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::to_clause => ("`to`", &["to"]),
         Rule::channel => (
             "a channel (`email`, `courrier`, `recommandé`, `sms` or `huissier`)",
-            &[],
+            vocab::Channel::WORDS,
         ),
-        Rule::recipient => ("`debtor` or `guarantor`", &["debtor", "guarantor"]),
-        Rule::charge_kind => (
-            "`indemnity`, `fee` or `interest`",
-            &["indemnity", "fee", "interest"],
-        ),
+        Rule::recipient => ("`debtor` or `guarantor`", vocab::Recipient::WORDS),
+        Rule::charge_kind => ("`indemnity`, `fee` or `interest`", vocab::ChargeKind::WORDS),
         Rule::charge_value => (
             "an amount such as `40 EUR`, a rate such as `8%`, or `statutory`",
             &["statutory"],
@@ -99,18 +94,21 @@ fn expected(rule: Rule) -> Option<Expected> {
             ("a text in double quotes", &[])
         }
         Rule::close_quote => ("the closing `\"`", &[]),
-        Rule::jurisdiction_code => ("a jurisdiction (`FR`, `BE` or `LU`)", &["FR", "BE", "LU"]),
+        Rule::jurisdiction_code => (
+            "a jurisdiction (`FR`, `BE` or `LU`)",
+            vocab::Jurisdiction::WORDS,
+        ),
         Rule::currency_name => ("a currency code such as `EUR`", &["EUR"]),
-        Rule::debtor_kind => ("`b2b` or `b2c`", &["b2b", "b2c"]),
+        Rule::debtor_kind => ("`b2b` or `b2c`", vocab::DebtorKind::WORDS),
         Rule::sector_name => (
             "a sector (`goods`, `services`, `utility` or `lease`)",
-            crate::vocab::Sector::WORDS,
+            vocab::Sector::WORDS,
         ),
         Rule::country_code => ("a country code such as `LU`", &[]),
         Rule::kw_in => ("`in`", &["in"]),
         Rule::destination_kind => (
             "a kind of destination (`court`, `bailiff`, `lawyer` or `agency`)",
-            &["court", "bailiff", "lawyer", "agency"],
+            vocab::DestinationKind::WORDS,
         ),
         Rule::rule_ref => ("the code of a rule, such as `notice_period`", &[]),
         Rule::kw_after => ("`after`", &["after"]),
@@ -258,6 +256,9 @@ pub const KEYWORDS: &[&str] = &[
     "destination",
     "is",
     "statutory",
+    "on",
+    "min",
+    "max",
 ];
 
 /// Whether a word is one of the language's keywords (any case).
@@ -430,4 +431,67 @@ fn help(expected: &[Expected], rest: &str, before: &str) -> Option<String> {
         return Some("a statement ends with what to do: `send TEMPLATE`, `call`, `charge …`, `route DESTINATION` or `stop`".into());
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The words of the grammar's `kw_*` rules in the reserved `keyword`
+    /// group, read from grammar/policy.pest itself.
+    fn reserved_in_grammar() -> BTreeSet<String> {
+        let grammar = include_str!("../../grammar/policy.pest");
+        let group = grammar
+            .split("keyword = _{")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .unwrap_or_default();
+        let rules: Vec<&str> = group
+            .split(|c: char| c == '|' || c.is_whitespace())
+            .filter(|w| w.starts_with("kw_"))
+            .collect();
+        let mut words = BTreeSet::new();
+        for rule in rules {
+            let definition = grammar
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(rule) && l.contains("= @{"))
+                .unwrap_or_default();
+            // `kw_contacts = @{ ^"contact" ~ ^"s"? … }`: `contact`, `contacts`.
+            let quoted: Vec<&str> = definition.split('"').skip(1).step_by(2).collect();
+            match quoted.as_slice() {
+                [word, "s"] => {
+                    words.insert(word.to_string());
+                    words.insert(format!("{word}s"));
+                }
+                [word, ..] => {
+                    words.insert(word.to_string());
+                }
+                [] => {}
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn the_keyword_list_is_the_grammars() {
+        let listed: BTreeSet<String> = super::KEYWORDS.iter().map(|k| k.to_string()).collect();
+        let grammar = reserved_in_grammar();
+        assert!(grammar.len() > 20, "the grammar was read: {grammar:?}");
+        assert_eq!(listed, grammar);
+    }
+
+    #[test]
+    fn every_header_keyword_is_a_header_and_a_line_start() {
+        for header in super::HEADERS {
+            assert!(
+                super::LINE_STARTS.contains(header),
+                "{header} starts a line"
+            );
+            let rule = format!("kw_{header}");
+            assert!(
+                include_str!("../../grammar/policy.pest").contains(&format!("{rule} ")),
+                "{rule} is in the grammar"
+            );
+        }
+    }
 }
