@@ -13,6 +13,7 @@ pub mod diff;
 pub mod dossier;
 pub mod explain;
 pub mod format;
+pub mod import;
 pub mod journal;
 pub mod law;
 pub mod ledger;

@@ -7,6 +7,7 @@ mod diff;
 mod dossier;
 mod explain;
 mod fmt;
+mod import_bank;
 mod inputs;
 mod journal;
 mod lsp;
@@ -86,6 +87,9 @@ enum Command {
     /// The file for a lawyer or bailiff: an invoice's or debtor's history from the journal,
     /// and the amount claimed with interest and indemnity (Markdown or HTML).
     Dossier(dossier::Args),
+    /// Import data: bank statements' credits as payments (`camt053`,
+    /// `camt054`, `coda`; docs/bank-import.md).
+    Import(import_bank::Args),
     /// The language server for editors, on stdin and stdout (docs/editors.md).
     Lsp(lsp::Args),
 }
@@ -121,6 +125,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Journal(args) => journal::run(&args, &context),
         Command::Run(args) => run::run(&args, &context),
         Command::Dossier(args) => dossier::run(&args, &context),
+        Command::Import(args) => import_bank::run(&args, &context),
         Command::Lsp(args) => lsp::run(&args, &context),
     };
     std::process::ExitCode::from(exit as u8)

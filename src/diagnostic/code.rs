@@ -98,6 +98,11 @@ codes! {
     LedgerTrader => "policy::ledger_trader",
     LedgerDuplicateDebtor => "policy::ledger_duplicate_debtor",
     LedgerMoreProblems => "policy::ledger_more_problems",
+    // bank import (docs/bank-import.md)
+    BankFile => "policy::bank_file",
+    BankLedger => "policy::bank_ledger",
+    BankRecord => "policy::bank_record",
+    StalePayments => "policy::stale_payments",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")
     NeverFires => "policy::never_fires",
     UnreachableStep => "policy::unreachable_step",
