@@ -160,6 +160,8 @@ pub enum HeaderKind {
     },
     /// `send on business days`.
     SendOnBusinessDays,
+    /// `payments fresh within 3 business days`.
+    PaymentsFresh(Duration),
 }
 
 impl HeaderKind {
@@ -175,6 +177,7 @@ impl HeaderKind {
             HeaderKind::Minimum(_) => "minimum",
             HeaderKind::Destination { .. } => "destination",
             HeaderKind::SendOnBusinessDays => "send on business days",
+            HeaderKind::PaymentsFresh(_) => "payments fresh within",
         }
     }
 }
@@ -293,6 +296,8 @@ pub enum ActionKind {
         template: Name,
         channels: Option<NameList>,
         recipients: Option<NameList>,
+        /// `with statement`, where written.
+        statement: Option<Span>,
     },
     Call {
         recipient: Option<Name>,

@@ -32,6 +32,7 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 template,
                 channels,
                 recipients,
+                ..
             } => {
                 recipients.contains(&Recipient::Debtor) && law::is_formal_notice(template, channels)
             }

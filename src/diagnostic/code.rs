@@ -103,6 +103,7 @@ codes! {
     BankLedger => "policy::bank_ledger",
     BankRecord => "policy::bank_record",
     StalePayments => "policy::stale_payments",
+    TemplateLanguage => "policy::template_language",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")
     NeverFires => "policy::never_fires",
     UnreachableStep => "policy::unreachable_step",

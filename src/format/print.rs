@@ -175,6 +175,7 @@ impl<'a> Writer<'a> {
                 self.closed(kind, vocab::DestinationKind::from_word, |k| k.as_str());
             }
             HeaderKind::SendOnBusinessDays => {}
+            HeaderKind::PaymentsFresh(window) => self.duration(window),
         }
     }
 
@@ -209,6 +210,7 @@ impl<'a> Writer<'a> {
                 template,
                 channels,
                 recipients,
+                statement,
             } => {
                 self.word("send");
                 self.word(&template.text);
@@ -221,6 +223,9 @@ impl<'a> Writer<'a> {
                 if let Some(recipients) = recipients {
                     self.word("to");
                     self.list(recipients, recipient);
+                }
+                if statement.is_some() {
+                    self.word("with statement");
                 }
             }
             ActionKind::Call { recipient: who } => {

@@ -351,6 +351,22 @@ impl Journal {
         }
     }
 
+    /// Records how fresh the book's payments are for the run about to act.
+    pub fn record_data(
+        &mut self,
+        freshness: &crate::run::freshness::Freshness,
+        stale_accepted: bool,
+    ) -> Result<(), Diagnostic> {
+        self.append(Entry::Data {
+            day: freshness.day,
+            newest_payment: freshness.newest_payment,
+            last_statement: freshness.last_statement,
+            fresh_within: freshness.within.to_string(),
+            stale_accepted,
+        })?;
+        Ok(())
+    }
+
     /// `status(key).is_some()`.
     pub fn done(&self, key: &ActionKey) -> bool {
         self.status(key).is_some()

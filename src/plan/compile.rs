@@ -101,6 +101,7 @@ impl Compiler<'_> {
             contact_limit: None,
             minimum: None,
             business_days: None,
+            payments_fresh: None,
             destinations: Vec::new(),
             steps: Vec::new(),
             debtor_atoms: Vec::new(),
@@ -316,6 +317,9 @@ impl Compiler<'_> {
                 plan.minimum = Some(Spanned::new(money.number.value, header.span));
             }
             HeaderKind::SendOnBusinessDays => plan.business_days = Some(header.span),
+            HeaderKind::PaymentsFresh(window) => {
+                plan.payments_fresh = Some(Spanned::new(offset(window), header.span));
+            }
             HeaderKind::Destination { name, kind } => {
                 let Some(kind_value) = vocab::DestinationKind::from_word(&kind.text) else {
                     self.unknown(
@@ -750,8 +754,10 @@ impl Compiler<'_> {
                 template,
                 channels,
                 recipients,
+                statement,
             } => Action::Send {
                 template: template.text.clone(),
+                with_statement: statement.is_some(),
                 channels: match channels {
                     Some(list) => self.resolve_list(
                         list,

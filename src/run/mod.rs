@@ -17,6 +17,7 @@
 //! run before anything, since it would fail every letter alike.
 
 pub mod failures;
+pub mod freshness;
 pub mod money;
 pub mod plan;
 pub mod produce;
