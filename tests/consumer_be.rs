@@ -67,6 +67,7 @@ fn daily_runs(dir: &Path) -> Vec<(NaiveDate, String, String)> {
             .args([
                 "run",
                 "be.policy",
+                "--accept-stale",
                 "--ledger",
                 "ledger.csv",
                 "--journal",

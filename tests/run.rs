@@ -252,6 +252,9 @@ fn a_broken_template_stops_the_run_before_anything_is_written() {
     std::fs::create_dir(&templates).unwrap();
     for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
         let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // the language folders (de/)
+        }
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
     std::fs::write(
@@ -645,6 +648,9 @@ fn a_run_that_stops_before_any_action_leaves_no_journal_file() {
     std::fs::create_dir(&templates).unwrap();
     for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
         let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // the language folders (de/)
+        }
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
     std::fs::write(templates.join("relance_1.txt"), "{% if %}\n").unwrap();

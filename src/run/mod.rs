@@ -160,6 +160,7 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
     let inputs = produce::Inputs {
         job,
         events: &events,
+        by_debtor: std::sync::OnceLock::new(),
     };
     let mut prepared = Prepared {
         held: day.held,
