@@ -86,7 +86,14 @@ fn run(dir: &Path, day: &str, extra: &[&str]) -> (i32, String, String) {
         .unwrap()
         .current_dir(dir)
         .args(["run", "be.policy", "--ledger", "ledger.csv"])
-        .args(["--journal", "journal.jsonl", "--outbox", "out", "--as-of", day])
+        .args([
+            "--journal",
+            "journal.jsonl",
+            "--outbox",
+            "out",
+            "--as-of",
+            day,
+        ])
         .args(extra)
         .output()
         .unwrap();
@@ -128,7 +135,10 @@ fn base64(text: &str) -> Vec<u8> {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let (mut buffer, mut bits) = (0u32, 0);
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+    for c in text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+    {
         let value = alphabet.iter().position(|a| *a == c).unwrap() as u32;
         buffer = (buffer << 6) | value;
         bits += 6;
@@ -169,7 +179,11 @@ fn decode_png(bytes: &[u8]) -> String {
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
     assert_eq!(info.color_type, png::ColorType::Grayscale);
-    decode(info.width as usize, info.height as usize, &pixels[..info.buffer_size()])
+    decode(
+        info.width as usize,
+        info.height as usize,
+        &pixels[..info.buffer_size()],
+    )
 }
 
 /// Draws the inline SVG of a letter (its `M x y h1v1h-1z` modules, 6 pixels
@@ -179,7 +193,13 @@ fn decode_svg(html: &str) -> String {
     let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
     let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
     let size: usize = view.split(' ').next().unwrap().parse().unwrap();
-    let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     const SCALE: usize = 6;
     let side = size * SCALE;
     let mut pixels = vec![255u8; side * side];
@@ -234,7 +254,10 @@ fn the_reminder_carries_the_reference_and_a_qr_code_in_the_debtors_language() {
     }
     // The QR code attached: every field.
     let payload = decode_png(&attachment(&eml, "virement-qr.png"));
-    assert_eq!(claimed(dir.path(), "MAES", "send rappel_gratuit"), "1234.56");
+    assert_eq!(
+        claimed(dir.path(), "MAES", "send rappel_gratuit"),
+        "1234.56"
+    );
     assert_eq!(
         epc(&payload),
         [
@@ -266,7 +289,10 @@ fn the_reminder_carries_the_reference_and_a_qr_code_in_the_debtors_language() {
     assert!(eml.replace("=\r\n", "").contains("Madame, Monsieur"));
     let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(stderr.contains("policy::template_language"), "{stderr}");
-    assert!(stderr.contains("no template `rappel_gratuit` in `en/`"), "{stderr}");
+    assert!(
+        stderr.contains("no template `rappel_gratuit` in `en/`"),
+        "{stderr}"
+    );
 
     // The debtor pays with the reference: the import matches it.
     let camt = std::fs::read_to_string(root().join("tests/fixtures/bank/camt053.xml"))
@@ -316,17 +342,25 @@ fn the_registered_letter_shows_the_code_inline_and_stale_data_is_refused() {
     assert_eq!(data[1]["entry"]["stale_accepted"], true);
     assert_eq!(data[0]["entry"]["stale_accepted"], false);
     // The Dutch registered letter: inline SVG, decoded.
-    let letter = std::fs::read_to_string(one(dir.path(), "MAES/send_mise_en_demeure-debtor"))
-        .unwrap();
+    let letter =
+        std::fs::read_to_string(one(dir.path(), "MAES/send_mise_en_demeure-debtor")).unwrap();
     assert!(letter.contains("Ingebrekestelling"), "{letter}");
-    assert!(letter.contains("+++000/0260/20147+++"));
+    // HTML escapes the slashes: `&#x2f;`, shown as `/`.
+    assert!(
+        letter
+            .replace("&#x2f;", "/")
+            .contains("+++000/0260/20147+++")
+    );
     let payload = decode_svg(&letter);
     let fields = epc(&payload);
     let claimed = claimed(dir.path(), "MAES", "send mise_en_demeure");
     assert_eq!(fields[7], format!("EUR{claimed}"));
     assert_eq!(fields[9], "000026020147");
     assert_eq!(fields[6], "BE31363012345678");
-    assert!(claimed.parse::<f64>().unwrap() > 1234.56, "indemnity and interest");
+    assert!(
+        claimed.parse::<f64>().unwrap() > 1234.56,
+        "indemnity and interest"
+    );
 }
 
 #[test]
@@ -344,8 +378,8 @@ fn a_step_with_statement_sends_the_statement_of_account() {
     assert_eq!(run(dir.path(), "2026-11-10", &[]).0, 0);
     let (code, stdout, stderr) = run(dir.path(), "2026-11-25", &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let letter = std::fs::read_to_string(one(dir.path(), "DUBO/send_mise_en_demeure-debtor"))
-        .unwrap();
+    let letter =
+        std::fs::read_to_string(one(dir.path(), "DUBO/send_mise_en_demeure-debtor")).unwrap();
     let annex = &letter[letter.find("Relevé de compte").expect("the annex")..];
     // 260202: 860.00 less 60.00 paid, 25 days late; 260205 not due; 260204
     // paid in full is not listed.
@@ -356,8 +390,8 @@ fn a_step_with_statement_sends_the_statement_of_account() {
     assert!(annex.contains("1\u{202f}100,00\u{a0}€"), "{annex}");
     assert!(annex.contains("Indemnité forfaitaire réclamée"), "{annex}");
     // The Dutch debtor's statement is in Dutch.
-    let letter = std::fs::read_to_string(one(dir.path(), "MAES/send_mise_en_demeure-debtor"))
-        .unwrap();
+    let letter =
+        std::fs::read_to_string(one(dir.path(), "MAES/send_mise_en_demeure-debtor")).unwrap();
     assert!(letter.contains("Rekeningoverzicht"), "{letter}");
     assert!(letter.contains("1 tot 30 dagen"), "{letter}");
 }
@@ -375,8 +409,14 @@ fn check_reports_a_template_missing_in_a_language_the_book_uses() {
     let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     // HOFF reads English: both templates are missing in `en/`; Dutch has
     // both.
-    assert!(flat.contains("no template `rappel_gratuit` in `en/`"), "{stderr}");
-    assert!(flat.contains("no template `mise_en_demeure` in `en/`"), "{stderr}");
+    assert!(
+        flat.contains("no template `rappel_gratuit` in `en/`"),
+        "{stderr}"
+    );
+    assert!(
+        flat.contains("no template `mise_en_demeure` in `en/`"),
+        "{stderr}"
+    );
     assert!(!flat.contains("in `nl/`"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "warnings only");
 }

@@ -148,7 +148,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         for item in summary.review.iter().take(10) {
             let _ = writeln!(
                 out,
-                "    {}:{} {} {} {}: {}",
+                "    {}:{} {} {:.2} {}: {}",
                 item.file, item.line, item.booked, item.amount, item.currency, item.reason
             );
         }

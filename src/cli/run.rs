@@ -360,11 +360,7 @@ fn ready(
     journal
         .record_backdate(job.as_of)
         .map_err(|d| fail(d, Exit::Failure))?;
-    if !prepared.ready.is_empty() {
-        journal
-            .record_data(freshness, !freshness.fresh)
-            .map_err(|d| fail(d, Exit::Failure))?;
-    }
+    journal.record_data(freshness, !freshness.fresh);
     Ok((prepared, transport))
 }
 

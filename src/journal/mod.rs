@@ -203,6 +203,8 @@ pub struct Journal {
     /// process, the journal writes nothing more.
     poisoned: bool,
     warnings: Vec<Diagnostic>,
+    /// A `data` entry to write before the run's first intent.
+    pending_data: Option<Entry>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -270,6 +272,7 @@ impl Journal {
             clock: options.clock.unwrap_or(utc_now),
             poisoned: false,
             warnings,
+            pending_data: None,
         })
     }
 
@@ -351,20 +354,21 @@ impl Journal {
         }
     }
 
-    /// Records how fresh the book's payments are for the run about to act.
+    /// Records how fresh the book's payments are for the run about to act:
+    /// written just before the run's first intent, so that a run refused
+    /// before acting writes nothing.
     pub fn record_data(
         &mut self,
         freshness: &crate::run::freshness::Freshness,
         stale_accepted: bool,
-    ) -> Result<(), Diagnostic> {
-        self.append(Entry::Data {
+    ) {
+        self.pending_data = Some(Entry::Data {
             day: freshness.day,
             newest_payment: freshness.newest_payment,
             last_statement: freshness.last_statement,
             fresh_within: freshness.within.to_string(),
             stale_accepted,
-        })?;
-        Ok(())
+        });
     }
 
     /// `status(key).is_some()`.
@@ -429,6 +433,9 @@ impl Journal {
         }
         let sha256 = sha256_hex(bytes);
         let smtp = transport.is_some() && action.channel == "email";
+        if let Some(data) = self.pending_data.take() {
+            self.append(data)?;
+        }
         let intent = self.append(Entry::Intent {
             action: Box::new(action.clone()),
             output: Output {

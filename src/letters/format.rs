@@ -207,20 +207,60 @@ fn grouped(amount: Decimal, thousands: char, decimal: char) -> String {
 }
 
 const MONTHS_NL: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 const MONTHS_DE: [&str; 12] = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-    "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ];
 const MONTHS_LB: [&str; 12] = [
-    "Januar", "Februar", "Mäerz", "Abrëll", "Mee", "Juni", "Juli", "August", "September",
-    "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "Mäerz",
+    "Abrëll",
+    "Mee",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A date in `language`: `23 novembre 2026`, `23 november 2026`,
@@ -272,10 +312,16 @@ mod tests {
         assert_eq!(money_in(amount, "EUR", Language::Nl), "1.234,56\u{A0}€");
         assert_eq!(money_in(amount, "EUR", Language::De), "1.234,56\u{A0}€");
         assert_eq!(money_in(amount, "EUR", Language::Lb), "1.234,56\u{A0}€");
-        assert_eq!(money_in(amount, "EUR", Language::Fr), "1\u{202F}234,56\u{A0}€");
+        assert_eq!(
+            money_in(amount, "EUR", Language::Fr),
+            "1\u{202F}234,56\u{A0}€"
+        );
         assert_eq!(money_in(amount, "EUR", Language::En), "€1,234.56");
         assert_eq!(money_in(dec("-5"), "EUR", Language::En), "-€5.00");
-        assert_eq!(money_in(dec("1234567.8"), "EUR", Language::De), "1.234.567,80\u{A0}€");
+        assert_eq!(
+            money_in(dec("1234567.8"), "EUR", Language::De),
+            "1.234.567,80\u{A0}€"
+        );
         assert_eq!(date_in(d("2026-03-01"), Language::De), "1. März 2026");
         assert_eq!(date_in(d("2026-03-01"), Language::Lb), "1. Mäerz 2026");
         assert_eq!(date_in(d("2026-05-23"), Language::Nl), "23 mei 2026");

@@ -182,7 +182,10 @@ mod tests {
         let bad = |iban: &str, currency: &str, amount: &str| {
             epc_payload("X", iban, "", currency, amount.parse().unwrap(), &reference)
         };
-        assert!(bad("LU28 0019 4006 4475 0001", "EUR", "1").is_none(), "check digits");
+        assert!(
+            bad("LU28 0019 4006 4475 0001", "EUR", "1").is_none(),
+            "check digits"
+        );
         assert!(bad("LU28 0019 4006 4475 0000", "CHF", "1").is_none());
         assert!(bad("LU28 0019 4006 4475 0000", "EUR", "0").is_none());
         assert!(bad("LU28 0019 4006 4475 0000", "EUR", "1000000000").is_none());

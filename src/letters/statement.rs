@@ -82,7 +82,13 @@ fn words(language: Language) -> Words {
             total_claimed: "Total réclamé",
             invoices: "factures",
             on: "au",
-            buckets: ["non échue", "1 à 30 jours", "31 à 60 jours", "61 à 90 jours", "plus de 90 jours"],
+            buckets: [
+                "non échue",
+                "1 à 30 jours",
+                "31 à 60 jours",
+                "61 à 90 jours",
+                "plus de 90 jours",
+            ],
         },
         Language::Nl => Words {
             invoices_title: "Overzicht van de facturen",
@@ -102,7 +108,13 @@ fn words(language: Language) -> Words {
             total_claimed: "Totaal gevorderd",
             invoices: "facturen",
             on: "op",
-            buckets: ["niet vervallen", "1 tot 30 dagen", "31 tot 60 dagen", "61 tot 90 dagen", "meer dan 90 dagen"],
+            buckets: [
+                "niet vervallen",
+                "1 tot 30 dagen",
+                "31 tot 60 dagen",
+                "61 tot 90 dagen",
+                "meer dan 90 dagen",
+            ],
         },
         Language::De | Language::Lb => Words {
             invoices_title: "Aufstellung der Rechnungen",
@@ -122,7 +134,13 @@ fn words(language: Language) -> Words {
             total_claimed: "Gesamtforderung",
             invoices: "Rechnungen",
             on: "zum",
-            buckets: ["nicht fällig", "1 bis 30 Tage", "31 bis 60 Tage", "61 bis 90 Tage", "über 90 Tage"],
+            buckets: [
+                "nicht fällig",
+                "1 bis 30 Tage",
+                "31 bis 60 Tage",
+                "61 bis 90 Tage",
+                "über 90 Tage",
+            ],
         },
         Language::En => Words {
             invoices_title: "Statement of invoices",
@@ -142,14 +160,24 @@ fn words(language: Language) -> Words {
             total_claimed: "Total claimed",
             invoices: "invoices",
             on: "as of",
-            buckets: ["not due", "1 to 30 days", "31 to 60 days", "61 to 90 days", "over 90 days"],
+            buckets: [
+                "not due",
+                "1 to 30 days",
+                "31 to 60 days",
+                "61 to 90 days",
+                "over 90 days",
+            ],
         },
     }
 }
 
 /// The label of an age bucket ([`super::context::AccountLine::bucket`]).
 pub fn bucket_label(bucket: usize, language: Language) -> &'static str {
-    words(language).buckets.get(bucket).copied().unwrap_or_default()
+    words(language)
+        .buckets
+        .get(bucket)
+        .copied()
+        .unwrap_or_default()
 }
 
 /// The statement as a complete page, for an e-mail attachment.

@@ -173,7 +173,8 @@ impl Templates {
         // A language's templates: `de/relance_1.txt`, named with the folder.
         let mut in_languages = Vec::new();
         for (language, folder) in subfolders {
-            let entries = std::fs::read_dir(&folder).map_err(|e| crate::load::io_error(&folder, &e))?;
+            let entries =
+                std::fs::read_dir(&folder).map_err(|e| crate::load::io_error(&folder, &e))?;
             for entry in entries {
                 let entry = entry.map_err(|e| crate::load::io_error(&folder, &e))?;
                 let path = entry.path();
@@ -198,7 +199,11 @@ impl Templates {
         let files: Vec<(Option<Language>, String, PathBuf)> = files
             .into_iter()
             .map(|(file, path)| (None, file, path))
-            .chain(in_languages.into_iter().map(|(l, file, path)| (Some(l), file, path)))
+            .chain(
+                in_languages
+                    .into_iter()
+                    .map(|(l, file, path)| (Some(l), file, path)),
+            )
             .collect();
         let mut broken = Vec::new();
         for (language, file, path) in files {
@@ -305,7 +310,12 @@ impl Templates {
 
     /// The file that serves `channel` for `name` in `language` (its folder's
     /// when it has the template, else the default).
-    fn serving_in(&self, name: &str, channel: Channel, language: Option<Language>) -> (String, bool) {
+    fn serving_in(
+        &self,
+        name: &str,
+        channel: Channel,
+        language: Option<Language>,
+    ) -> (String, bool) {
         if let Some(language) = language.filter(|l| self.has_language(name, channel, *l)) {
             let forms = self
                 .languages
@@ -341,7 +351,6 @@ fn pick(name: &str, channel: Channel, forms: Forms) -> (String, bool) {
 }
 
 impl Templates {
-
     /// The file serving `channel` for `name` when it lists the invoices
     /// without a word of `statement`: a letter over many invoices then lists
     /// them all in its text as well as in the statement.
@@ -517,15 +526,21 @@ impl Templates {
         let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
         // The subject line's marker in each language of the letters.
         let subject = [
-            "objet :", "objet:", "subject:", "betreft :", "betreft:", "betreff :", "betreff:",
+            "objet :",
+            "objet:",
+            "subject:",
+            "betreft :",
+            "betreft:",
+            "betreff :",
+            "betreff:",
         ]
-            .iter()
-            .find_map(|prefix| {
-                let head = first.get(..prefix.len())?;
-                head.eq_ignore_ascii_case(prefix)
-                    .then(|| first[prefix.len()..].trim().to_string())
-            })
-            .filter(|s| !s.is_empty());
+        .iter()
+        .find_map(|prefix| {
+            let head = first.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(prefix)
+                .then(|| first[prefix.len()..].trim().to_string())
+        })
+        .filter(|s| !s.is_empty());
         let Some(subject) = subject else {
             let source = self.sources.get(file);
             let mut d = Diagnostic::error(

@@ -215,7 +215,12 @@ pub fn produce(
                 qr,
             };
             let account = with_statement.then(|| {
-                std::sync::Arc::new(account(inputs, planned.debtor, sum(|c| c.interest), sum(|c| c.indemnity)))
+                std::sync::Arc::new(account(
+                    inputs,
+                    planned.debtor,
+                    sum(|c| c.interest),
+                    sum(|c| c.indemnity),
+                ))
             });
             let context = LetterContext {
                 currency: currency.to_string(),
@@ -379,7 +384,9 @@ fn account(
     let index = inputs.by_debtor.get_or_init(|| {
         let mut map: HashMap<crate::ledger::DebtorId, Vec<InvoiceId>> = HashMap::new();
         for (i, invoice) in ledger.invoices.iter().enumerate() {
-            map.entry(invoice.debtor).or_default().push(InvoiceId(i as u32));
+            map.entry(invoice.debtor)
+                .or_default()
+                .push(InvoiceId(i as u32));
         }
         map
     });

@@ -244,8 +244,12 @@ pub fn read(path: &Path, format: Format) -> Result<Vec<Statement>, Diagnostic> {
 
 /// Reads camt text (`name` names it in diagnostics).
 pub fn read_text(name: &str, text: String, format: Format) -> Result<Vec<Statement>, Diagnostic> {
-    well_formed(name, &text)?;
+    // The serde reader's errors carry no position: a document it refuses is
+    // read again, event by event, to locate the first error.
     let document: Document = quick_xml::de::from_str(&text).map_err(|e| {
+        if let Err(located) = well_formed(name, &text) {
+            return located;
+        }
         let at = text.find("<Document").unwrap_or(0);
         located(
             name,

@@ -339,8 +339,9 @@ fn parse_amount(text: &str) -> Option<Decimal> {
     if text.len() != 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let value = Decimal::from_str(text).ok()?;
-    Some(value / Decimal::from(1000))
+    let thousandths = i64::from_str(text).ok()?;
+    // Three decimals in the file; cents are what a payment carries.
+    Some(Decimal::new(thousandths, 3).round_dp(2))
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {
