@@ -53,9 +53,15 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Kind::Camt054(a) => (Format::Camt054, a),
         Kind::Coda(a) => (Format::Coda, a),
     };
-    // The statements first: a malformed file is reported before the book
-    // is read, and nothing is written.
-    let read = match bank::read_files(&args.files, format) {
+    // The statements and the book are read side by side; a malformed
+    // statement is reported first (and the book's problems are not), and
+    // nothing is written.
+    let (read, book) = std::thread::scope(|scope| {
+        let book = scope.spawn(|| args.book.read("EUR", &[]));
+        let read = bank::read_files(&args.files, format);
+        (read, book.join())
+    });
+    let read = match read {
         Ok(read) => read,
         Err(diagnostic) => {
             let exit = if diagnostic.code == crate::diagnostic::Code::Io {
@@ -67,15 +73,16 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             return exit;
         }
     };
-    let ledger = match args.book.read("EUR", &[]) {
-        Ok((ledger, warnings)) => {
+    let ledger = match book {
+        Ok(Ok((ledger, warnings))) => {
             context.report(&warnings);
             ledger
         }
-        Err(unread) => {
+        Ok(Err(unread)) => {
             context.report(&unread.diagnostics);
             return unread.exit;
         }
+        Err(panic) => std::panic::resume_unwind(panic),
     };
     let review = args.review.clone().unwrap_or_else(|| {
         args.book
@@ -85,7 +92,12 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             .join("bank-review.csv")
     });
     let summary = match bank::import(&args.book.ledger, &ledger, &read, &review, args.dry_run) {
-        Ok(summary) => summary,
+        Ok((summary, matcher)) => {
+            // A million invoices' indexes take a while to free, one by one,
+            // and the process ends here anyway.
+            std::mem::forget(matcher);
+            summary
+        }
         Err(diagnostic) => {
             let exit = if diagnostic.code == crate::diagnostic::Code::BankRecord {
                 Exit::Findings
@@ -156,6 +168,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             let _ = writeln!(out, "    … and {} more", summary.review.len() - 10);
         }
     }
+    std::mem::forget(ledger);
     let printed = print_stdout(&out);
     if printed != Exit::Ok {
         return printed;

@@ -339,15 +339,13 @@ fn usable(forms: Forms, channel: Channel) -> bool {
 
 /// The file of `forms` that serves `channel`.
 fn pick(name: &str, channel: Channel, forms: Forms) -> (String, bool) {
-    {
-        let html = match channel {
-            Channel::Email => !forms.txt,
-            Channel::Sms => false,
-            Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
-        };
-        let extension = if html { "html" } else { "txt" };
-        (format!("{name}.{extension}"), html)
-    }
+    let html = match channel {
+        Channel::Email => !forms.txt,
+        Channel::Sms => false,
+        Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
+    };
+    let extension = if html { "html" } else { "txt" };
+    (format!("{name}.{extension}"), html)
 }
 
 impl Templates {

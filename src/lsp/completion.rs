@@ -32,6 +32,7 @@ const HEADERS: &[&str] = &[
     "minimum",
     "destination",
     "send on business days",
+    "payments fresh within",
     "allow",
 ];
 /// Words a statement starts with.

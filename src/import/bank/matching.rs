@@ -19,6 +19,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+type Fast = foldhash::fast::FixedState;
+
 use rust_decimal::Decimal;
 
 use super::Credit;
@@ -68,11 +70,39 @@ enum Target {
 pub struct Matcher<'l> {
     ledger: &'l Ledger,
     open: Vec<Decimal>,
-    references: HashMap<String, Target>,
-    numbers: HashMap<String, InvoiceId>,
-    ibans: HashMap<String, Vec<DebtorId>>,
-    by_debtor: HashMap<DebtorId, Vec<InvoiceId>>,
-    seen: HashSet<String>,
+    /// Every reference of both schemes, built only when a reference is not
+    /// found directly (one derived from a digest of the number).
+    references: HashMap<String, Target, Fast>,
+    /// Invoices by their number's letters and digits, upper case
+    /// (`F25-0000001` → `F250000001`): the text search, and the RF
+    /// references that carry the number itself.
+    numbers: HashMap<Box<str>, Target, Fast>,
+    /// Invoices whose number is all digits, by value: the Belgian
+    /// communications that carry the number itself.
+    numeric: HashMap<u64, Target, Fast>,
+    ibans: HashMap<String, Vec<DebtorId>, Fast>,
+    by_debtor: HashMap<DebtorId, Vec<InvoiceId>, Fast>,
+    seen: HashSet<String, Fast>,
+}
+
+/// A number's letters and digits, upper case.
+fn alnum(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Adds `target` under `key`; two different targets under one key are
+/// [`Target::Several`].
+fn put<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Target, Fast>, key: K, target: Target) {
+    map.entry(key)
+        .and_modify(|t| {
+            if *t != target {
+                *t = Target::Several;
+            }
+        })
+        .or_insert(target);
 }
 
 impl<'l> Matcher<'l> {
@@ -80,8 +110,10 @@ impl<'l> Matcher<'l> {
     /// before.
     pub fn new(ledger: &'l Ledger, imported: HashSet<String>) -> Matcher<'l> {
         let mut open = Vec::with_capacity(ledger.invoices.len());
-        let mut numbers = HashMap::with_capacity(ledger.invoices.len());
-        let mut by_debtor: HashMap<DebtorId, Vec<InvoiceId>> = HashMap::new();
+        let mut numbers =
+            HashMap::with_capacity_and_hasher(ledger.invoices.len(), Fast::default());
+        let mut numeric = HashMap::with_hasher(Fast::default());
+        let mut by_debtor: HashMap<DebtorId, Vec<InvoiceId>, Fast> = HashMap::default();
         for (index, invoice) in ledger.invoices.iter().enumerate() {
             let settled: Decimal = ledger
                 .entries_of(invoice)
@@ -91,10 +123,23 @@ impl<'l> Matcher<'l> {
                 .sum();
             open.push((invoice.amount - settled).max(Decimal::ZERO));
             let id = InvoiceId(index as u32);
-            numbers.insert(invoice.reference.trim().to_uppercase(), id);
+            put(
+                &mut numbers,
+                Box::from(alnum(&invoice.reference).as_str()),
+                Target::Invoice(id),
+            );
+            let trimmed = invoice.reference.trim();
+            if !trimmed.is_empty()
+                && trimmed.len() <= 10
+                && trimmed.bytes().all(|b| b.is_ascii_digit())
+            {
+                if let Ok(value) = trimmed.parse::<u64>() {
+                    put(&mut numeric, value, Target::Invoice(id));
+                }
+            }
             by_debtor.entry(invoice.debtor).or_default().push(id);
         }
-        let mut ibans: HashMap<String, Vec<DebtorId>> = HashMap::new();
+        let mut ibans: HashMap<String, Vec<DebtorId>, Fast> = HashMap::default();
         for (index, debtor) in ledger.debtors.iter().enumerate() {
             if let Some(iban) = debtor.column("iban") {
                 let iban = super::compact_iban(iban);
@@ -106,53 +151,66 @@ impl<'l> Matcher<'l> {
         Matcher {
             ledger,
             open,
-            references: HashMap::new(),
+            references: HashMap::default(),
             numbers,
+            numeric,
             ibans,
             by_debtor,
-            seen: imported,
+            seen: imported.into_iter().collect(),
         }
+    }
+
+    /// What a reference names: found directly when it carries the
+    /// invoice's own number (an RF reference of its letters and digits, a
+    /// Belgian communication of its digits) and is that invoice's, else in
+    /// the full index.
+    fn lookup(&mut self, reference: &Reference) -> Option<Target> {
+        let direct = match reference {
+            Reference::Creditor(rf) => rf
+                .get(4..)
+                .and_then(|body| self.numbers.get(body))
+                .copied(),
+            Reference::Belgian(digits) => digits
+                .get(..10)
+                .and_then(|base| base.parse::<u64>().ok())
+                .and_then(|base| self.numeric.get(&base))
+                .copied(),
+        };
+        let verified = direct.filter(|target| match target {
+            Target::Invoice(id) => {
+                let number = &self.ledger.invoice(*id).reference;
+                match reference {
+                    Reference::Creditor(_) => Reference::creditor(number) == *reference,
+                    Reference::Belgian(_) => Reference::belgian(number) == *reference,
+                }
+            }
+            _ => true,
+        });
+        if verified.is_some() {
+            return verified;
+        }
+        self.references().get(reference.electronic()).copied()
     }
 
     /// Builds the reference index (both schemes for every invoice and
     /// debtor); done once, when a credit first carries a reference.
-    fn references(&mut self) -> &HashMap<String, Target> {
+    fn references(&mut self) -> &HashMap<String, Target, Fast> {
         if self.references.is_empty() {
-            let mut map = HashMap::with_capacity(self.ledger.invoices.len() * 2 + 16);
-            let mut put = |key: String, target: Target| {
-                map.entry(key)
-                    .and_modify(|t| {
-                        if *t != target {
-                            *t = Target::Several;
-                        }
-                    })
-                    .or_insert(target);
-            };
+            let mut map = HashMap::with_capacity_and_hasher(
+                self.ledger.invoices.len() * 2 + 16,
+                Fast::default(),
+            );
             for (index, invoice) in self.ledger.invoices.iter().enumerate() {
                 let id = Target::Invoice(InvoiceId(index as u32));
-                put(
-                    Reference::belgian(&invoice.reference)
-                        .electronic()
-                        .to_string(),
-                    id,
-                );
-                put(
-                    Reference::creditor(&invoice.reference)
-                        .electronic()
-                        .to_string(),
-                    id,
-                );
+                put(&mut map, Reference::belgian(&invoice.reference).electronic().to_string(), id);
+                put(&mut map, Reference::creditor(&invoice.reference).electronic().to_string(), id);
             }
             for (index, debtor) in self.ledger.debtors.iter().enumerate() {
                 let id = Target::Debtor(DebtorId(index as u32));
-                for jurisdiction in [
-                    crate::vocab::Jurisdiction::Be,
-                    crate::vocab::Jurisdiction::Lu,
-                ] {
+                for jurisdiction in [crate::vocab::Jurisdiction::Be, crate::vocab::Jurisdiction::Lu] {
                     put(
-                        Reference::for_debtor(jurisdiction, &debtor.id)
-                            .electronic()
-                            .to_string(),
+                        &mut map,
+                        Reference::for_debtor(jurisdiction, &debtor.id).electronic().to_string(),
                         id,
                     );
                 }
@@ -198,14 +256,13 @@ impl<'l> Matcher<'l> {
         given.extend(Reference::find_in(&credit.text));
         let mut unknown = Vec::new();
         if !given.is_empty() {
-            let index = self.references();
             let mut named: Vec<InvoiceId> = Vec::new();
             let mut debtors: Vec<DebtorId> = Vec::new();
             let mut several = false;
             for reference in &given {
-                match index.get(reference.electronic()) {
-                    Some(Target::Invoice(id)) => named.push(*id),
-                    Some(Target::Debtor(id)) => debtors.push(*id),
+                match self.lookup(reference) {
+                    Some(Target::Invoice(id)) => named.push(id),
+                    Some(Target::Debtor(id)) => debtors.push(id),
                     Some(Target::Several) => several = true,
                     None => unknown.push(reference.to_string()),
                 }
@@ -272,11 +329,11 @@ impl<'l> Matcher<'l> {
         for word in
             text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')))
         {
-            let word = word.trim_matches(|c: char| matches!(c, '.' | '-' | '/' | '_'));
-            if word.is_empty() {
+            let key = alnum(word);
+            if key.is_empty() {
                 continue;
             }
-            if let Some(id) = self.numbers.get(&word.to_uppercase()) {
+            if let Some(Target::Invoice(id)) = self.numbers.get(key.as_str()) {
                 if !found.contains(id) {
                     found.push(*id);
                 }

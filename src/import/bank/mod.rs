@@ -145,14 +145,16 @@ pub struct Summary {
 
 /// Matches every credit of `read` against `ledger` (read from
 /// `ledger_path`) and, unless `dry`, appends the payment rows to the ledger,
-/// records the statements and writes the review file.
-pub fn import(
+/// records the statements and writes the review file. The matcher is
+/// returned with the summary: its indexes of a large book take a while to
+/// free, which a command about to exit may skip.
+pub fn import<'l>(
     ledger_path: &std::path::Path,
-    ledger: &crate::ledger::Ledger,
+    ledger: &'l crate::ledger::Ledger,
     read: &[Read],
     review_path: &std::path::Path,
     dry: bool,
-) -> Result<Summary, crate::diagnostic::Diagnostic> {
+) -> Result<(Summary, matching::Matcher<'l>), crate::diagnostic::Diagnostic> {
     let folder = record::folder(ledger_path);
     let records = record::read_all(&folder)?;
     let mut matcher = matching::Matcher::new(ledger, record::keys(&records));
@@ -238,7 +240,7 @@ pub fn import(
     }
     summary.records = to_write.iter().map(|(p, _)| p.clone()).collect();
     if dry {
-        return Ok(summary);
+        return Ok((summary, matcher));
     }
     // The rows first: a record names credits whose rows are in the book.
     write::append(ledger_path, &summary.rows)?;
@@ -246,5 +248,5 @@ pub fn import(
         record::write(path, record)?;
     }
     write::review(review_path, &summary.review)?;
-    Ok(summary)
+    Ok((summary, matcher))
 }
