@@ -110,8 +110,7 @@ impl<'l> Matcher<'l> {
     /// before.
     pub fn new(ledger: &'l Ledger, imported: HashSet<String>) -> Matcher<'l> {
         let mut open = Vec::with_capacity(ledger.invoices.len());
-        let mut numbers =
-            HashMap::with_capacity_and_hasher(ledger.invoices.len(), Fast::default());
+        let mut numbers = HashMap::with_capacity_and_hasher(ledger.invoices.len(), Fast::default());
         let mut numeric = HashMap::with_hasher(Fast::default());
         let mut by_debtor: HashMap<DebtorId, Vec<InvoiceId>, Fast> = HashMap::default();
         for (index, invoice) in ledger.invoices.iter().enumerate() {
@@ -166,10 +165,7 @@ impl<'l> Matcher<'l> {
     /// the full index.
     fn lookup(&mut self, reference: &Reference) -> Option<Target> {
         let direct = match reference {
-            Reference::Creditor(rf) => rf
-                .get(4..)
-                .and_then(|body| self.numbers.get(body))
-                .copied(),
+            Reference::Creditor(rf) => rf.get(4..).and_then(|body| self.numbers.get(body)).copied(),
             Reference::Belgian(digits) => digits
                 .get(..10)
                 .and_then(|base| base.parse::<u64>().ok())
@@ -202,15 +198,32 @@ impl<'l> Matcher<'l> {
             );
             for (index, invoice) in self.ledger.invoices.iter().enumerate() {
                 let id = Target::Invoice(InvoiceId(index as u32));
-                put(&mut map, Reference::belgian(&invoice.reference).electronic().to_string(), id);
-                put(&mut map, Reference::creditor(&invoice.reference).electronic().to_string(), id);
+                put(
+                    &mut map,
+                    Reference::belgian(&invoice.reference)
+                        .electronic()
+                        .to_string(),
+                    id,
+                );
+                put(
+                    &mut map,
+                    Reference::creditor(&invoice.reference)
+                        .electronic()
+                        .to_string(),
+                    id,
+                );
             }
             for (index, debtor) in self.ledger.debtors.iter().enumerate() {
                 let id = Target::Debtor(DebtorId(index as u32));
-                for jurisdiction in [crate::vocab::Jurisdiction::Be, crate::vocab::Jurisdiction::Lu] {
+                for jurisdiction in [
+                    crate::vocab::Jurisdiction::Be,
+                    crate::vocab::Jurisdiction::Lu,
+                ] {
                     put(
                         &mut map,
-                        Reference::for_debtor(jurisdiction, &debtor.id).electronic().to_string(),
+                        Reference::for_debtor(jurisdiction, &debtor.id)
+                            .electronic()
+                            .to_string(),
                         id,
                     );
                 }
