@@ -28,8 +28,11 @@ enum Kind {
     Coda(BankArgs),
 }
 
+/// The arguments of `import camt053`, `camt054` and `coda`: the variants
+/// `Camt053(BankArgs)`, `Camt054(BankArgs)`, `Coda(BankArgs)` of a shared
+/// `import` subcommand call [`run_bank`].
 #[derive(Debug, clap::Args)]
-struct BankArgs {
+pub(super) struct BankArgs {
     /// The statement files, as the bank delivers them.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -48,11 +51,15 @@ struct BankArgs {
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
-    let (format, args) = match &args.kind {
-        Kind::Camt053(a) => (Format::Camt053, a),
-        Kind::Camt054(a) => (Format::Camt054, a),
-        Kind::Coda(a) => (Format::Coda, a),
-    };
+    match &args.kind {
+        Kind::Camt053(a) => run_bank(Format::Camt053, a, context),
+        Kind::Camt054(a) => run_bank(Format::Camt054, a, context),
+        Kind::Coda(a) => run_bank(Format::Coda, a, context),
+    }
+}
+
+/// `policy import camt053|camt054|coda FILE... --ledger L`.
+pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Exit {
     // The statements and the book are read side by side; a malformed
     // statement is reported first (and the book's problems are not), and
     // nothing is written.
