@@ -74,9 +74,11 @@ fn book(invoices: usize, debtors: usize) -> PathBuf {
         names: false,
     };
     let generated = book::generate(&options);
-    let mut ledger = std::io::BufWriter::new(std::fs::File::create(dir.join("ledger.csv")).unwrap());
+    let mut ledger =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("ledger.csv")).unwrap());
     generated.write_ledger(&mut ledger, &options).unwrap();
-    let mut people = std::io::BufWriter::new(std::fs::File::create(dir.join("debtors.csv")).unwrap());
+    let mut people =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("debtors.csv")).unwrap());
     generated.write_debtors(&mut people, &options).unwrap();
     dir
 }
@@ -94,7 +96,10 @@ fn measure(args: &[String]) -> (f64, f64, u64, String) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let last = stderr.lines().last().unwrap_or_default().to_string();
-    let fields: Vec<f64> = last.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    let fields: Vec<f64> = last
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
     assert!(
         fields.len() == 4,
         "policy {args:?} failed ({}): {stderr}",
@@ -107,7 +112,12 @@ fn measure(args: &[String]) -> (f64, f64, u64, String) {
         .take(2)
         .collect::<Vec<_>>()
         .join(" | ");
-    (fields[0], fields[1] + fields[2], (fields[3] / 1024.0) as u64, summary)
+    (
+        fields[0],
+        fields[1] + fields[2],
+        (fields[3] / 1024.0) as u64,
+        summary,
+    )
 }
 
 fn next_day(day: &str) -> String {
@@ -138,16 +148,36 @@ fn main() {
         let outbox = s(&work.path().join("outbox"));
         let run = |day: &str| -> Vec<String> {
             [
-                "run", &policy, "--ledger", &ledger, "--firm", &firm, "--as-of", day,
-                "--journal", &journal, "--outbox", &outbox, "--quiet",
+                "run",
+                &policy,
+                "--ledger",
+                &ledger,
+                "--firm",
+                &firm,
+                "--as-of",
+                day,
+                "--journal",
+                &journal,
+                "--outbox",
+                &outbox,
+                "--quiet",
             ]
             .iter()
             .map(|a| a.to_string())
             .collect()
         };
         let simulate: Vec<String> = [
-            "simulate", &policy, "--ledger", &ledger, "--to", &day2, "--format", "csv", "-o",
-            &s(&work.path().join("events.csv")), "--quiet",
+            "simulate",
+            &policy,
+            "--ledger",
+            &ledger,
+            "--to",
+            &day2,
+            "--format",
+            "csv",
+            "-o",
+            &s(&work.path().join("events.csv")),
+            "--quiet",
         ]
         .iter()
         .map(|a| a.to_string())

@@ -162,6 +162,8 @@ pub enum HeaderKind {
     SendOnBusinessDays,
     /// `sector utility`: what the firm sells.
     Sector(Name),
+    /// `payments fresh within 3 business days`.
+    PaymentsFresh(Duration),
 }
 
 impl HeaderKind {
@@ -178,6 +180,7 @@ impl HeaderKind {
             HeaderKind::Destination { .. } => "destination",
             HeaderKind::SendOnBusinessDays => "send on business days",
             HeaderKind::Sector(_) => "sector",
+            HeaderKind::PaymentsFresh(_) => "payments fresh within",
         }
     }
 }
@@ -296,6 +299,8 @@ pub enum ActionKind {
         template: Name,
         channels: Option<NameList>,
         recipients: Option<NameList>,
+        /// `with statement`, where written.
+        statement: Option<Span>,
     },
     Call {
         recipient: Option<Name>,

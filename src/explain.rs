@@ -232,6 +232,12 @@ fn headline(plan: &Plan) -> String {
         parts
             .push("letters, calls and routes due on a day off go out the next business day".into());
     }
+    if let Some(fresh) = &plan.payments_fresh {
+        parts.push(format!(
+            "runs refuse to send on payments older than {}",
+            fresh.value
+        ));
+    }
     for d in &plan.destinations {
         parts.push(format!("destination {} is {}", d.name, d.kind));
     }
@@ -261,6 +267,12 @@ pub fn json(plan: &Plan) -> String {
         },
         "steps": steps,
     });
+    let mut value = value;
+    if let (Some(fresh), Some(policy)) = (&plan.payments_fresh, value.get_mut("policy")) {
+        if let Some(policy) = policy.as_object_mut() {
+            policy.insert("payments_fresh_within".into(), json!(fresh.value));
+        }
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
@@ -305,6 +317,16 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
         "text": action_text(plan, &step.action),
         "allows": step.allows.iter().map(|a| json!({"rule": a.rule.as_str(), "reason": a.reason})).collect::<Vec<_>>(),
     });
+    if let (
+        Action::Send {
+            with_statement: true,
+            ..
+        },
+        Some(map),
+    ) = (&step.action, value.as_object_mut())
+    {
+        map.insert("with_statement".into(), json!(true));
+    }
     if let (Action::Route { procedure, .. }, Some(map)) = (&step.action, value.as_object_mut()) {
         map.insert("procedure".into(), json!(procedure));
     }

@@ -35,6 +35,30 @@ impl Reference {
         }
     }
 
+    /// The reference of a letter claiming several invoices of one debtor:
+    /// derived from the debtor's id, so that the bank import splits the
+    /// payment across that debtor's open invoices. Always a digest (a
+    /// Belgian communication of ten digits, an RF reference of twenty), so
+    /// that it cannot be an invoice number's own digits.
+    pub fn for_debtor(jurisdiction: Jurisdiction, debtor: &str) -> Reference {
+        let seed = digest(&format!("debtor\u{0}{}", debtor.trim()));
+        match jurisdiction {
+            Jurisdiction::Be => {
+                let base = (seed % 10_000_000_000) as u64;
+                let check = match base % 97 {
+                    0 => 97,
+                    r => r,
+                };
+                Reference::Belgian(format!("{base:010}{check:02}"))
+            }
+            _ => {
+                let body = format!("{:020}", seed % 100_000_000_000_000_000_000u128);
+                let check = 98 - mod97(&format!("{body}RF00"));
+                Reference::Creditor(format!("RF{check:02}{body}"))
+            }
+        }
+    }
+
     /// The Belgian structured communication for an invoice: its digits when it
     /// is a number of at most ten digits, otherwise a stable digest of it.
     pub fn belgian(invoice: &str) -> Reference {

@@ -74,6 +74,7 @@ fn run(dir: &Path, day: NaiveDate) {
         .args([
             "run",
             "be.policy",
+            "--accept-stale",
             "--ledger",
             "ledger.csv",
             "--firm",

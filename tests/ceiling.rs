@@ -125,6 +125,7 @@ fn run_warns_on_the_day_of_the_route() {
             &[
                 "run",
                 "lu.policy",
+                "--accept-stale",
                 "--ledger",
                 "ledger.csv",
                 "--journal",

@@ -69,6 +69,7 @@ fn daily_runs(dir: &Path) -> Vec<(NaiveDate, String, String)> {
             .args([
                 "run",
                 "be.policy",
+                "--accept-stale",
                 "--ledger",
                 "ledger.csv",
                 "--journal",

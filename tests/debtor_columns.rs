@@ -134,6 +134,7 @@ fn simulate_and_run_refuse_a_column_the_book_lacks() {
         &[
             "run",
             "p.policy",
+            "--accept-stale",
             "--ledger",
             "ledger.csv",
             "--journal",

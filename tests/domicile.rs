@@ -67,7 +67,13 @@ fn policy_cmd(dir: &Path) -> Command {
 
 fn run(dir: &Path, day: &str) -> (i32, String, String) {
     let out = policy_cmd(dir)
-        .args(["run", "lu.policy", "--ledger", "ledger.csv"])
+        .args([
+            "run",
+            "lu.policy",
+            "--accept-stale",
+            "--ledger",
+            "ledger.csv",
+        ])
         .args(["--journal", "j.jsonl", "--outbox", "out", "--as-of", day])
         .output()
         .unwrap();

@@ -24,6 +24,7 @@ fn firm() -> Firm {
         phone: "+352 26 00 00 00".into(),
         company_id: "B 123456".into(),
         iban: "LU28 0019 4006 4475 0000".into(),
+        bic: String::new(),
     }
 }
 
@@ -58,6 +59,7 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
         invoices: vec![
             InvoiceLine {
                 number: "F-2026-101".into(),
+                reference: policy::reference::Reference::creditor("F-2026-101").to_string(),
                 issue_date: "2026-09-01".parse().unwrap(),
                 due_date: "2026-10-01".parse().unwrap(),
                 amount: dec("12500.00"),
@@ -70,6 +72,7 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
             },
             InvoiceLine {
                 number: "F-2026-117".into(),
+                reference: policy::reference::Reference::creditor("F-2026-117").to_string(),
                 issue_date: "2026-09-15".parse().unwrap(),
                 due_date: "2026-10-15".parse().unwrap(),
                 amount: dec("840"),
@@ -92,6 +95,9 @@ fn context(channel: Channel, to_guarantor: bool) -> LetterContext {
         .parse()
         .unwrap(),
         deadline: Some("2026-12-14".parse().unwrap()),
+        language: Default::default(),
+        payment: None,
+        account: None,
     }
 }
 

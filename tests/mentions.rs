@@ -30,6 +30,15 @@ fn copy(
     for entry in std::fs::read_dir(from.join("templates").join(folder)).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if path.is_dir() {
+            // A language's folder (`nl/`, `de/`), copied as it is.
+            std::fs::create_dir_all(target.join(&name)).unwrap();
+            for file in std::fs::read_dir(&path).unwrap() {
+                let file = file.unwrap().path();
+                std::fs::copy(&file, target.join(&name).join(file.file_name().unwrap())).unwrap();
+            }
+            continue;
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         let text = if name == template { edit(&text) } else { text };
         std::fs::write(target.join(name), text).unwrap();
@@ -96,7 +105,7 @@ fn the_free_reminder_must_give_the_end_of_its_fourteen_days() {
     );
     assert!(stderr.contains("required by CDE art. XIX.2 §1"), "{stderr}");
     // Pointed at the letter's closing, in the template's own file.
-    assert!(stderr.contains("rappel_gratuit.txt:19:1"), "{stderr}");
+    assert!(stderr.contains("rappel_gratuit.txt:21:1"), "{stderr}");
     assert!(stderr.contains("add it before the closing"), "{stderr}");
     let out = Command::cargo_bin("policy")
         .unwrap()

@@ -36,6 +36,9 @@ impl Book {
         std::fs::create_dir(&templates).unwrap();
         for entry in std::fs::read_dir(root().join("policies/templates/lu")).unwrap() {
             let entry = entry.unwrap();
+            if entry.path().is_dir() {
+                continue; // the language folders (de/)
+            }
             std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
         }
         let policy = format!(
@@ -72,6 +75,7 @@ impl Book {
             .args([
                 "run",
                 "p.policy",
+                "--accept-stale",
                 "--ledger",
                 "ledger.csv",
                 "--as-of",

@@ -100,6 +100,7 @@ fn a_letter_due_on_a_day_off_goes_out_the_next_working_day() {
             &[
                 "run",
                 "lu.policy",
+                "--accept-stale",
                 "--ledger",
                 "ledger.csv",
                 "--journal",

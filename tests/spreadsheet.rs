@@ -54,6 +54,7 @@ fn a_formula_in_a_debtors_phone_is_text_in_the_call_list() {
         .args([
             "run",
             "p.policy",
+            "--accept-stale",
             "--ledger",
             "ledger.csv",
             "--as-of",

@@ -44,6 +44,7 @@ fn run(dir: &Path) -> assert_cmd::assert::Assert {
         .args([
             "run",
             "p.policy",
+            "--accept-stale",
             "--ledger",
             "ledger.csv",
             "--as-of",
@@ -153,6 +154,7 @@ fn templates_root_widens_the_repository() {
         .args([
             "run",
             "p.policy",
+            "--accept-stale",
             "--ledger",
             "ledger.csv",
             "--as-of",

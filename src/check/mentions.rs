@@ -41,6 +41,7 @@ pub fn check(plan: &Plan, templates: &Templates) -> Vec<Diagnostic> {
             template,
             channels,
             recipients,
+            ..
         } = &step.action
         else {
             continue;

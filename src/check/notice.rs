@@ -42,6 +42,7 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 template,
                 channels,
                 recipients,
+                ..
             } if recipients.contains(&Recipient::Debtor)
                 && law::is_formal_notice(template, channels) =>
             {

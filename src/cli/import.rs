@@ -23,6 +23,13 @@ enum Format {
     /// A French Fichier des Écritures Comptables (LPF art. A47 A-1): the
     /// customer accounts (411…) become a ledger and a debtors file.
     Fec(FecArgs),
+    /// ISO 20022 camt.053 bank-to-customer statements (XML): credits become
+    /// payments of the book.
+    Camt053(super::import_bank::BankArgs),
+    /// ISO 20022 camt.054 debit and credit notifications (XML).
+    Camt054(super::import_bank::BankArgs),
+    /// Belgian CODA statements (Febelfin, 128-character records).
+    Coda(super::import_bank::BankArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,6 +72,15 @@ struct FecArgs {
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     match &args.format {
         Format::Fec(args) => run_fec(args, context),
+        Format::Camt053(a) => {
+            super::import_bank::run_bank(crate::import::bank::Format::Camt053, a, context)
+        }
+        Format::Camt054(a) => {
+            super::import_bank::run_bank(crate::import::bank::Format::Camt054, a, context)
+        }
+        Format::Coda(a) => {
+            super::import_bank::run_bank(crate::import::bank::Format::Coda, a, context)
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod dossier;
 mod explain;
 mod fmt;
 mod import;
+mod import_bank;
 mod inputs;
 mod journal;
 mod ledger;
@@ -93,8 +94,9 @@ enum Command {
     /// Look at a book file: `ledger inspect FILE` prints what was detected
     /// and how its columns map (docs/import.md).
     Ledger(ledger::Args),
-    /// Build a book from another format: `import fec FILE --terms "30 days"`
-    /// (docs/import.md).
+    /// Import data: a book from a French FEC (`import fec FILE --terms "30
+    /// days"`, docs/import.md); bank statements' credits as payments
+    /// (`camt053`, `camt054`, `coda`; docs/bank-import.md).
     Import(import::Args),
 }
 

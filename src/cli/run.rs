@@ -53,6 +53,12 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     smtp: Option<String>,
 
+    /// Send even when the book's payments are older than the policy's
+    /// `payments fresh within` (3 business days by default); the journal
+    /// records that the run accepted stale data.
+    #[arg(long)]
+    accept_stale: bool,
+
     /// Allow a day before the journal's last run (refused otherwise, exit
     /// 2); the journal records that the run was backdated.
     #[arg(long)]
@@ -145,6 +151,20 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .map_err(|unread| (unread.diagnostics, unread.exit))?;
     warnings.extend(book_warnings);
 
+    // The staleness guard: nothing is written on stale payments.
+    let freshness = run::freshness::Freshness::measure(&plan, &book, &args.book.ledger, as_of)
+        .map_err(|d| fail(d, Exit::Findings))?;
+    if !freshness.fresh {
+        if args.accept_stale || args.dry_run {
+            warnings.push(freshness.diagnostic(&args.book.ledger, true));
+        } else {
+            return Err(fail(
+                freshness.diagnostic(&args.book.ledger, false),
+                Exit::Findings,
+            ));
+        }
+    }
+
     let policy_name = args.policy.file_name().map_or_else(
         || args.policy.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -203,7 +223,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         },
     )
     .map_err(journal_failed)?;
-    let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings) {
+    let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings, &freshness)
+    {
         Ok(ready) => ready,
         Err(failed) => {
             // Nothing of the day was done: a journal this run created goes
@@ -311,6 +332,7 @@ fn ready(
     job: &Job<'_>,
     journal: &mut Journal,
     warnings: &mut Vec<Diagnostic>,
+    freshness: &run::freshness::Freshness,
 ) -> Result<(Prepared, Option<Smtp>), Failed> {
     backdate(args, job.as_of, journal.last_day()).map_err(|d| fail(d, Exit::Failure))?;
     warnings.extend(journal.warnings().iter().cloned());
@@ -343,6 +365,7 @@ fn ready(
     journal
         .record_backdate(job.as_of)
         .map_err(|d| fail(d, Exit::Failure))?;
+    journal.record_data(freshness, !freshness.fresh);
     Ok((prepared, transport))
 }
 

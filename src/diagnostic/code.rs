@@ -105,6 +105,12 @@ codes! {
     LedgerSigns => "policy::ledger_signs",
     ImportFec => "policy::import_fec",
     ImportExists => "policy::import_exists",
+    // bank import (docs/bank-import.md)
+    BankFile => "policy::bank_file",
+    BankLedger => "policy::bank_ledger",
+    BankRecord => "policy::bank_record",
+    StalePayments => "policy::stale_payments",
+    TemplateLanguage => "policy::template_language",
     // analysis: conditions, routes, timeline (issue 4; docs/diagnostics.md "Analysis")
     NeverFires => "policy::never_fires",
     UnreachableStep => "policy::unreachable_step",

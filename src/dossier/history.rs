@@ -201,7 +201,7 @@ fn apply(
         return;
     };
     action.outcome = match entry {
-        Entry::Intent { .. } | Entry::Backdate { .. } => return,
+        Entry::Intent { .. } | Entry::Backdate { .. } | Entry::Data { .. } => return,
         Entry::Dispatch { .. } => {
             action.dispatched = Some(seq);
             return;

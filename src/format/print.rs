@@ -176,6 +176,7 @@ impl<'a> Writer<'a> {
             }
             HeaderKind::SendOnBusinessDays => {}
             HeaderKind::Sector(name) => self.closed(name, vocab::Sector::from_word, |s| s.as_str()),
+            HeaderKind::PaymentsFresh(window) => self.duration(window),
         }
     }
 
@@ -210,6 +211,7 @@ impl<'a> Writer<'a> {
                 template,
                 channels,
                 recipients,
+                statement,
             } => {
                 self.word("send");
                 self.word(&template.text);
@@ -222,6 +224,9 @@ impl<'a> Writer<'a> {
                 if let Some(recipients) = recipients {
                     self.word("to");
                     self.list(recipients, recipient);
+                }
+                if statement.is_some() {
+                    self.word("with statement");
                 }
             }
             ActionKind::Call { recipient: who } => {

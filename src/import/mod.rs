@@ -1,7 +1,10 @@
-//! Books built from other formats: the French FEC (fec.rs). Each import
+//! Books built from other formats: the French FEC (fec.rs), bank
+//! statements (bank/: camt.053, camt.054, CODA, whose credits become
+//! `payment` rows). Each import
 //! builds the ledger and debtors files of docs/ledger.md, which every
 //! command then reads as usual (docs/import.md).
 
+pub mod bank;
 pub mod fec;
 
 use std::path::{Path, PathBuf};

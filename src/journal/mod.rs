@@ -212,6 +212,8 @@ pub struct Journal {
     /// process, the journal writes nothing more.
     poisoned: bool,
     warnings: Vec<Diagnostic>,
+    /// A `data` entry to write before the run's first intent.
+    pending_data: Option<Entry>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -279,6 +281,7 @@ impl Journal {
             clock: options.clock.unwrap_or(utc_now),
             poisoned: false,
             warnings,
+            pending_data: None,
         })
     }
 
@@ -360,6 +363,23 @@ impl Journal {
         }
     }
 
+    /// Records how fresh the book's payments are for the run about to act:
+    /// written just before the run's first intent, so that a run refused
+    /// before acting writes nothing.
+    pub fn record_data(
+        &mut self,
+        freshness: &crate::run::freshness::Freshness,
+        stale_accepted: bool,
+    ) {
+        self.pending_data = Some(Entry::Data {
+            day: freshness.day,
+            newest_payment: freshness.newest_payment,
+            last_statement: freshness.last_statement,
+            fresh_within: freshness.within.to_string(),
+            stale_accepted,
+        });
+    }
+
     /// `status(key).is_some()`.
     pub fn done(&self, key: &ActionKey) -> bool {
         self.status(key).is_some()
@@ -392,6 +412,9 @@ impl Journal {
         let target = self.admit(&action, output, outbox)?;
         let sha256 = sha256_hex(bytes);
         let smtp = transport.is_some() && action.channel == "email";
+        if let Some(data) = self.pending_data.take() {
+            self.append(data)?;
+        }
         let intent = self.append(Entry::Intent {
             action: Box::new(action.clone()),
             output: Output {
@@ -544,21 +567,29 @@ impl Journal {
             }
         }
         let hashes: Vec<String> = items.iter().map(|i| sha256_hex(i.bytes)).collect();
-        let intents = self.append_all(
-            items
-                .iter()
-                .zip(&hashes)
-                .map(|(item, sha256)| Entry::Intent {
-                    action: Box::new(item.action.clone()),
-                    output: Output {
-                        path: item.output.to_string(),
-                        sha256: sha256.clone(),
-                        bytes: item.bytes.len() as u64,
-                    },
-                    smtp: false,
-                })
+        // The run's data entry, when still to write, goes before its first
+        // intent, in the same append.
+        let data = self.pending_data.take();
+        let before = usize::from(data.is_some());
+        let mut intents = self.append_all(
+            data.into_iter()
+                .chain(
+                    items
+                        .iter()
+                        .zip(&hashes)
+                        .map(|(item, sha256)| Entry::Intent {
+                            action: Box::new(item.action.clone()),
+                            output: Output {
+                                path: item.output.to_string(),
+                                sha256: sha256.clone(),
+                                bytes: item.bytes.len() as u64,
+                            },
+                            smtp: false,
+                        }),
+                )
                 .collect(),
         )?;
+        intents.drain(..before);
         for _ in &intents {
             self.point(Point::AfterIntent)?;
         }

@@ -124,13 +124,27 @@ pub enum Entry {
         /// The day of the journal's last action when the run started.
         last_day: NaiveDate,
     },
+    /// How fresh the book's payments were for the run that follows
+    /// (`policy run`'s staleness guard): written before its first action.
+    Data {
+        /// The run's day.
+        day: NaiveDate,
+        /// The book's newest payment.
+        newest_payment: Option<NaiveDate>,
+        /// The last day of the latest bank statement imported.
+        last_statement: Option<NaiveDate>,
+        /// The policy's window (`3 business days`).
+        fresh_within: String,
+        /// Older than the window, and run anyway (`--accept-stale`).
+        stale_accepted: bool,
+    },
 }
 
 impl Entry {
     /// The intent this entry closes or follows, for all but intents.
     pub fn intent(&self) -> Option<u64> {
         match self {
-            Entry::Intent { .. } | Entry::Backdate { .. } => None,
+            Entry::Intent { .. } | Entry::Backdate { .. } | Entry::Data { .. } => None,
             Entry::Dispatch { intent }
             | Entry::Commit { intent, .. }
             | Entry::Abort { intent, .. }
@@ -148,6 +162,7 @@ impl Entry {
             Entry::Uncertain { .. } => "uncertain",
             Entry::Resolve { .. } => "resolve",
             Entry::Backdate { .. } => "backdate",
+            Entry::Data { .. } => "data",
         }
     }
 }

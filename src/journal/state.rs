@@ -157,7 +157,7 @@ impl State {
                 self.counts.uncertain += 1;
             }
             // A note for the audit trail: no action changes state.
-            Entry::Backdate { .. } => {}
+            Entry::Backdate { .. } | Entry::Data { .. } => {}
             Entry::Resolve { intent, sent, .. } => {
                 let open = self
                     .uncertain

@@ -25,6 +25,9 @@ pub struct Firm {
     /// SIREN / numéro d'entreprise / RCS number.
     pub company_id: String,
     pub iban: String,
+    /// The bank's BIC (optional: the EPC QR code needs none in the SEPA
+    /// area).
+    pub bic: String,
 }
 
 /// Who a letter is addressed to: the debtor or the guarantor.
@@ -81,6 +84,8 @@ impl Debtor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceLine {
     pub number: String,
+    /// The invoice's payment reference, printed form (`+++…+++`, `RF…`).
+    pub reference: String,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub amount: Decimal,
@@ -119,6 +124,57 @@ pub struct LetterContext {
     /// The last day to pay before the plan's next letter or route
     /// ([`crate::plan::Plan::deadline`]); `None` when nothing follows.
     pub deadline: Option<NaiveDate>,
+    /// The debtor's language: the template's folder, dates and amounts.
+    pub language: super::format::Language,
+    /// The reference and QR code to pay with.
+    pub payment: Option<super::payment::PaymentRequest>,
+    /// The statement of account (`send … with statement`).
+    pub account: Option<Arc<Account>>,
+}
+
+/// A debtor's statement of account on the letter's day: every open
+/// invoice, with what was applied to it, and the charges the letter claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub lines: Vec<AccountLine>,
+    /// Late interest and indemnity claimed by the letter.
+    pub interest: Decimal,
+    pub indemnity: Decimal,
+}
+
+/// One open invoice of a statement of account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub amount: Decimal,
+    /// Payments applied up to the day.
+    pub paid: Decimal,
+    /// Credit notes applied up to the day.
+    pub credited: Decimal,
+    pub outstanding: Decimal,
+    pub days_late: i64,
+}
+
+impl AccountLine {
+    /// The age bucket: 0 not due, 1 = 1–30 days late, 2 = 31–60, 3 = 61–90,
+    /// 4 = more than 90.
+    pub fn bucket(&self) -> usize {
+        match self.days_late {
+            d if d <= 0 => 0,
+            1..=30 => 1,
+            31..=60 => 2,
+            61..=90 => 3,
+            _ => 4,
+        }
+    }
+}
+
+impl Account {
+    pub fn outstanding(&self) -> Decimal {
+        self.lines.iter().map(|l| l.outstanding).sum()
+    }
 }
 
 impl LetterContext {
@@ -138,6 +194,7 @@ impl LetterContext {
     /// they are too many for the text ([`super::statement`]).
     pub fn to_value(&self) -> Value {
         let money = |amount: Decimal| Money::value(amount, &self.currency);
+        let language = self.language;
         let invoices = Value::from_object(InvoiceList {
             lines: Arc::clone(&self.invoices),
             currency: self.currency.clone(),
@@ -170,6 +227,7 @@ impl LetterContext {
             ("phone", &firm.phone),
             ("company_id", &firm.company_id),
             ("iban", &firm.iban),
+            ("bic", &firm.bic),
         ]);
         let party = &self.recipient;
         let recipient = strings(&[
@@ -177,7 +235,34 @@ impl LetterContext {
             ("address", &party.address),
             ("email", &party.email),
         ]);
-        let statement = if super::statement::needed(self.invoices.len()) {
+        let statement = if let Some(account) = &self.account {
+            let lines: Vec<Value> = account
+                .lines
+                .iter()
+                .map(|l| {
+                    minijinja::context! {
+                        number => l.number.as_str(),
+                        issue_date => iso(l.issue_date),
+                        due_date => iso(l.due_date),
+                        amount => money(l.amount),
+                        paid => money(l.paid),
+                        credited => money(l.credited),
+                        outstanding => money(l.outstanding),
+                        days_late => l.days_late,
+                        bucket => super::statement::bucket_label(l.bucket(), language),
+                    }
+                })
+                .collect();
+            minijinja::context! {
+                count => account.lines.len(),
+                file => super::statement::ACCOUNT_FILE_NAME,
+                invoices => lines,
+                outstanding => money(account.outstanding()),
+                interest => money(account.interest),
+                indemnity => money(account.indemnity),
+                total => money(account.outstanding() + account.interest + account.indemnity),
+            }
+        } else if super::statement::needed(self.invoices.len()) {
             minijinja::context! {
                 count => self.invoices.len(),
                 file => super::statement::FILE_NAME,
@@ -185,6 +270,20 @@ impl LetterContext {
         } else {
             Value::from(())
         };
+        let payment = match &self.payment {
+            Some(p) => minijinja::context! {
+                reference => p.reference.to_string(),
+                reference_electronic => p.reference.electronic(),
+                amount => money(p.amount),
+                iban => firm.iban.as_str(),
+                qr => p.qr.as_deref().and_then(super::payment::svg).map_or(Value::from(()), Value::from_safe_string),
+            },
+            None => Value::from(()),
+        };
+        let reference = self
+            .payment
+            .as_ref()
+            .map_or(Value::from(()), |p| Value::from(p.reference.to_string()));
         minijinja::context! {
             statement => statement,
             currency => self.currency.as_str(),
@@ -203,6 +302,9 @@ impl LetterContext {
             today => iso(self.today),
             received => iso(self.received),
             deadline => self.deadline.map_or(Value::from(()), iso),
+            language => language.code(),
+            reference => reference,
+            payment => payment,
         }
     }
 }
@@ -228,6 +330,7 @@ impl Object for InvoiceList {
             .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
             .collect();
         map.insert("number".into(), Value::from(invoice.number.as_str()));
+        map.insert("reference".into(), Value::from(invoice.reference.as_str()));
         map.insert("issue_date".into(), iso(invoice.issue_date));
         map.insert("due_date".into(), iso(invoice.due_date));
         map.insert("amount".into(), money(invoice.amount));

@@ -16,12 +16,13 @@ pub mod context;
 pub mod email;
 pub mod firm;
 pub mod format;
+pub mod payment;
 pub mod sample;
 pub mod statement;
 pub mod tasks;
 pub mod templates;
 
-pub use context::{Debtor, Firm, InvoiceLine, LetterContext, Money, Party};
+pub use context::{Account, AccountLine, Debtor, Firm, InvoiceLine, LetterContext, Money, Party};
 pub use templates::{Forms, Rendered, Templates};
 
 use crate::diagnostic::Diagnostic;
@@ -39,7 +40,8 @@ pub struct Produced {
 /// SMS. Over [`statement::INLINE_MAX`] invoices, the e-mail carries the
 /// statement as an attachment and the letter as an annex.
 pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced, Diagnostic> {
-    let with_statement = statement::needed(context.invoices.len());
+    let carried = statement::carried(context);
+    let with_statement = carried.is_some();
     Ok(match rendered {
         Rendered::Letter { html } => Produced {
             extension: "html",
@@ -58,15 +60,26 @@ pub fn produce(rendered: &Rendered, context: &LetterContext) -> Result<Produced,
             text,
             html,
         } => {
-            let attachments = if with_statement {
-                vec![email::Attachment {
-                    file_name: statement::FILE_NAME.to_string(),
+            let mut attachments = Vec::new();
+            if let Some(file_name) = carried {
+                attachments.push(email::Attachment {
+                    file_name: file_name.to_string(),
                     content_type: "text/html; charset=utf-8".to_string(),
                     bytes: statement::page(context).into_bytes(),
-                }]
-            } else {
-                Vec::new()
-            };
+                });
+            }
+            if let Some(png) = context
+                .payment
+                .as_ref()
+                .and_then(|p| p.qr.as_deref())
+                .and_then(payment::png)
+            {
+                attachments.push(email::Attachment {
+                    file_name: payment::QR_FILE_NAME.to_string(),
+                    content_type: "image/png".to_string(),
+                    bytes: png,
+                });
+            }
             let built = email::build(email::Email {
                 from_name: &context.creditor.name,
                 from_address: &context.creditor.email,

@@ -61,6 +61,7 @@ pub fn context(
             phone: "+32 2 000 00 00".into(),
             company_id: "0000.000.000".into(),
             iban: "BE00 0000 0000 0000".into(),
+            bic: String::new(),
         },
         recipient,
         debtor,
@@ -68,6 +69,7 @@ pub fn context(
         channel,
         invoices: vec![InvoiceLine {
             number: "F-EXEMPLE-1".into(),
+            reference: String::new(),
             issue_date: due.checked_sub_days(Days::new(30)).unwrap_or(due),
             due_date: due,
             amount: amount(123_456),
@@ -82,6 +84,9 @@ pub fn context(
         today,
         received: crate::law::delivery::presumed_receipt(channel, today, calendar),
         deadline: today.checked_add_days(Days::new(21)),
+        language: Default::default(),
+        payment: None,
+        account: None,
     }
 }
 

@@ -15,7 +15,7 @@ use minijinja::{Environment, Error, ErrorKind, HtmlEscape, UndefinedBehavior, Va
 use rust_decimal::Decimal;
 
 use super::context::{LetterContext, Money};
-use super::format;
+use super::format::{self, Language};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 use crate::vocab::Channel;
@@ -48,6 +48,9 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "received",
     "deadline",
     "currency",
+    "language",
+    "reference",
+    "payment",
 ];
 
 /// The forms a template exists in.
@@ -79,6 +82,8 @@ pub struct Templates {
     env: Environment<'static>,
     dir: PathBuf,
     forms: BTreeMap<String, Forms>,
+    /// The templates of the language subfolders (`de/relance_1.txt`).
+    languages: BTreeMap<(Language, String), Forms>,
     sources: BTreeMap<String, Arc<SourceFile>>,
 }
 
@@ -147,12 +152,19 @@ impl Templates {
         let entries = std::fs::read_dir(dir).map_err(|e| crate::load::io_error(dir, &e))?;
         let mut files = Vec::new();
         let mut others = Vec::new();
+        let mut subfolders = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| crate::load::io_error(dir, &e))?;
             let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
+            if path.is_dir() {
+                if let Some(language) = Language::from_code(name).filter(|l| l.code() == name) {
+                    subfolders.push((language, path.clone()));
+                }
+                continue;
+            }
             if !path.is_file() {
                 continue;
             }
@@ -161,17 +173,45 @@ impl Templates {
                 None => others.push(name.to_string()),
             }
         }
+        // A language's templates: `de/relance_1.txt`, named with the folder.
+        let mut in_languages = Vec::new();
+        for (language, folder) in subfolders {
+            let entries =
+                std::fs::read_dir(&folder).map_err(|e| crate::load::io_error(&folder, &e))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| crate::load::io_error(&folder, &e))?;
+                let path = entry.path();
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if path.is_file() && template_name(name).is_some() {
+                    in_languages.push((language, format!("{}/{name}", language.code()), path));
+                }
+            }
+        }
+        in_languages.sort();
         files.sort();
         others.sort();
         let mut templates = Templates {
             env: environment(),
             dir: dir.to_path_buf(),
             forms: BTreeMap::new(),
+            languages: BTreeMap::new(),
             sources: BTreeMap::new(),
         };
+        let files: Vec<(Option<Language>, String, PathBuf)> = files
+            .into_iter()
+            .map(|(file, path)| (None, file, path))
+            .chain(
+                in_languages
+                    .into_iter()
+                    .map(|(l, file, path)| (Some(l), file, path)),
+            )
+            .collect();
         let mut broken = Vec::new();
-        for (file, path) in files {
-            let Some((stem, is_html)) = template_name(&file) else {
+        for (language, file, path) in files {
+            let Some((stem, is_html)) = template_name(file.rsplit('/').next().unwrap_or(&file))
+            else {
                 continue;
             };
             let text = match std::fs::read(&path) {
@@ -201,7 +241,10 @@ impl Templates {
                 broken.push((stem, templates.diagnostic(&file, &err)));
                 continue;
             }
-            let forms = templates.forms.entry(stem).or_default();
+            let forms = match language {
+                None => templates.forms.entry(stem).or_default(),
+                Some(language) => templates.languages.entry((language, stem)).or_default(),
+            };
             if is_html {
                 forms.html = true;
             } else {
@@ -258,16 +301,69 @@ impl Templates {
     }
 
     fn serving(&self, name: &str, channel: Channel) -> (String, bool) {
-        let forms = self.forms(name).unwrap_or_default();
-        let html = match channel {
-            Channel::Email => !forms.txt,
-            Channel::Sms => false,
-            Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
-        };
-        let extension = if html { "html" } else { "txt" };
-        (format!("{name}.{extension}"), html)
+        self.serving_in(name, channel, None)
     }
 
+    /// Whether the `language` folder has template `name` for `channel`.
+    pub fn has_language(&self, name: &str, channel: Channel, language: Language) -> bool {
+        self.languages
+            .get(&(language, name.to_string()))
+            .is_some_and(|forms| usable(*forms, channel))
+    }
+
+    /// The language folders that hold templates.
+    pub fn languages(&self) -> std::collections::BTreeSet<Language> {
+        self.languages.keys().map(|(l, _)| *l).collect()
+    }
+
+    /// Whether a letter of `name` for `channel` in `language` falls back on
+    /// the default template (the folder's own, in French): the language
+    /// has no folder with it.
+    pub fn falls_back(&self, name: &str, channel: Channel, language: Language) -> bool {
+        language != Language::Fr && !self.has_language(name, channel, language)
+    }
+
+    /// The file that serves `channel` for `name` in `language` (its folder's
+    /// when it has the template, else the default).
+    fn serving_in(
+        &self,
+        name: &str,
+        channel: Channel,
+        language: Option<Language>,
+    ) -> (String, bool) {
+        if let Some(language) = language.filter(|l| self.has_language(name, channel, *l)) {
+            let forms = self
+                .languages
+                .get(&(language, name.to_string()))
+                .copied()
+                .unwrap_or_default();
+            let (file, html) = pick(name, channel, forms);
+            return (format!("{}/{file}", language.code()), html);
+        }
+        pick(name, channel, self.forms(name).unwrap_or_default())
+    }
+}
+
+/// Whether `forms` can serve `channel`.
+fn usable(forms: Forms, channel: Channel) -> bool {
+    match channel {
+        Channel::Sms => forms.txt,
+        _ => forms.txt || forms.html,
+    }
+}
+
+/// The file of `forms` that serves `channel`.
+fn pick(name: &str, channel: Channel, forms: Forms) -> (String, bool) {
+    let html = match channel {
+        Channel::Email => !forms.txt,
+        Channel::Sms => false,
+        Channel::Courrier | Channel::Recommande | Channel::Huissier => forms.html,
+    };
+    let extension = if html { "html" } else { "txt" };
+    (format!("{name}.{extension}"), html)
+}
+
+impl Templates {
     /// The file serving `channel` for `name` when it lists the invoices
     /// without a word of `statement`: a letter over many invoices then lists
     /// them all in its text as well as in the statement.
@@ -287,7 +383,7 @@ impl Templates {
         context: &LetterContext,
     ) -> Result<Rendered, Diagnostic> {
         self.check(name, channel)?;
-        let (file, html) = self.serving(name, channel);
+        let (file, html) = self.serving_in(name, channel, Some(context.language));
         let value = context.to_value();
         let rendered = self.render_file(&file, &value, context)?;
         Ok(match (channel, html) {
@@ -441,14 +537,23 @@ impl Templates {
     /// without the blank line that follows.
     fn split_subject(&self, file: &str, text: &str) -> Result<(String, String), Diagnostic> {
         let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
-        let subject = ["objet :", "objet:", "subject:"]
-            .iter()
-            .find_map(|prefix| {
-                let head = first.get(..prefix.len())?;
-                head.eq_ignore_ascii_case(prefix)
-                    .then(|| first[prefix.len()..].trim().to_string())
-            })
-            .filter(|s| !s.is_empty());
+        // The subject line's marker in each language of the letters.
+        let subject = [
+            "objet :",
+            "objet:",
+            "subject:",
+            "betreft :",
+            "betreft:",
+            "betreff :",
+            "betreff:",
+        ]
+        .iter()
+        .find_map(|prefix| {
+            let head = first.get(..prefix.len())?;
+            head.eq_ignore_ascii_case(prefix)
+                .then(|| first[prefix.len()..].trim().to_string())
+        })
+        .filter(|s| !s.is_empty());
         let Some(subject) = subject else {
             let source = self.sources.get(file);
             let mut d = Diagnostic::error(
@@ -553,13 +658,29 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// `{{ total | money }}`, `{{ x | money("CHF") }}`.
-fn money_filter(value: Value, currency: Option<String>) -> Result<String, Error> {
+/// The letter's language, from the template's `language` value.
+fn state_language(state: &minijinja::State<'_, '_>) -> Language {
+    state
+        .lookup("language")
+        .and_then(|v| v.as_str().and_then(Language::from_code))
+        .unwrap_or_default()
+}
+
+/// `{{ total | money }}`, `{{ x | money("CHF") }}`, in the letter's language.
+fn money_filter(
+    state: &minijinja::State<'_, '_>,
+    value: Value,
+    currency: Option<String>,
+) -> Result<String, Error> {
     let (amount, own) = match value.downcast_object_ref::<Money>() {
         Some(money) => (money.amount, money.currency.clone()),
         None => (decimal(&value)?, "EUR".to_string()),
     };
-    Ok(format::money(amount, currency.as_deref().unwrap_or(&own)))
+    Ok(format::money_in(
+        amount,
+        currency.as_deref().unwrap_or(&own),
+        state_language(state),
+    ))
 }
 
 fn decimal(value: &Value) -> Result<Decimal, Error> {
@@ -589,9 +710,10 @@ fn day(value: &Value, filter: &str) -> Result<NaiveDate, Error> {
     })
 }
 
-/// `{{ today | date }}` → `23 novembre 2026`.
-fn date_filter(value: Value) -> Result<String, Error> {
-    Ok(format::date(day(&value, "date")?))
+/// `{{ today | date }}` → `23 novembre 2026` (`23. November 2026` in a
+/// German letter).
+fn date_filter(state: &minijinja::State<'_, '_>, value: Value) -> Result<String, Error> {
+    Ok(format::date_in(day(&value, "date")?, state_language(state)))
 }
 
 /// `{{ today | add_days(15) | date }}`.
@@ -674,8 +796,12 @@ fn pre_line_as_pre_wrap(html: &str) -> std::borrow::Cow<'_, str> {
 /// recipient, date, subject, then the text, escaped.
 fn printable_page(context: &LetterContext, subject: Option<&str>, body: &str) -> String {
     let e = |s: &str| HtmlEscape(s).to_string();
+    let words = context.language.words();
     let mut page = String::new();
-    page.push_str("<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str(&format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        context.language.code()
+    ));
     page.push_str(&format!(
         "<title>{}</title>\n",
         e(subject.unwrap_or(&context.recipient.name))
@@ -697,14 +823,36 @@ fn printable_page(context: &LetterContext, subject: Option<&str>, body: &str) ->
         e(&context.recipient.name),
         e(&context.recipient.address)
     ));
-    page.push_str(&format!("<p>Le {}</p>\n", format::date(context.today)));
+    page.push_str(&format!(
+        "<p>{}{}</p>\n",
+        words.date_prefix,
+        format::date_in(context.today, context.language)
+    ));
     if let Some(subject) = subject {
-        page.push_str(&format!("<p><strong>Objet : {}</strong></p>\n", e(subject)));
+        page.push_str(&format!(
+            "<p><strong>{}{}</strong></p>\n",
+            words.subject,
+            e(subject)
+        ));
     }
     page.push_str(&format!(
         "<div class=\"texte\">{}</div>\n",
         e(body.trim_end())
     ));
+    // The transfer slip: the QR code a banking app scans, and the
+    // reference it carries.
+    if let Some(payment) = &context.payment {
+        if let Some(svg) = payment.qr.as_deref().and_then(super::payment::svg) {
+            page.push_str(&format!(
+                "<div class=\"virement\" style=\"margin-top: 1cm; display: flex; gap: 0.6cm; align-items: center\">{svg}\
+                 <p>{}<br>{} : <strong>{}</strong><br>IBAN : {}</p></div>\n",
+                e(words.scan),
+                e(words.reference),
+                e(&payment.reference.to_string()),
+                e(&context.creditor.iban)
+            ));
+        }
+    }
     page.push_str("</body>\n</html>\n");
     page
 }

@@ -33,6 +33,7 @@ const HEADERS: &[&str] = &[
     "destination",
     "send on business days",
     "sector",
+    "payments fresh within",
     "allow",
 ];
 /// Words a statement starts with.

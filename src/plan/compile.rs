@@ -102,6 +102,7 @@ impl Compiler<'_> {
             minimum: None,
             business_days: None,
             sector: None,
+            payments_fresh: None,
             destinations: Vec::new(),
             steps: Vec::new(),
             debtor_atoms: Vec::new(),
@@ -327,6 +328,9 @@ impl Compiler<'_> {
                     "`goods`, `services`, `utility` (gas, electricity, water, telecom, heat) or `lease`",
                 ),
             },
+            HeaderKind::PaymentsFresh(window) => {
+                plan.payments_fresh = Some(Spanned::new(offset(window), header.span));
+            }
             HeaderKind::Destination { name, kind } => {
                 let Some(kind_value) = vocab::DestinationKind::from_word(&kind.text) else {
                     self.unknown(
@@ -761,8 +765,10 @@ impl Compiler<'_> {
                 template,
                 channels,
                 recipients,
+                statement,
             } => Action::Send {
                 template: template.text.clone(),
+                with_statement: statement.is_some(),
                 channels: match channels {
                     Some(list) => self.resolve_list(
                         list,

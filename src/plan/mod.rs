@@ -47,6 +47,10 @@ pub struct Plan {
     /// `sector utility`: what the firm sells, where a court or a limitation
     /// period depends on it.
     pub sector: Option<Spanned<Sector>>,
+    /// `payments fresh within N days`: how old the book's newest payment or
+    /// last bank statement may be for `policy run` to send (none: the
+    /// default, 3 business days; docs/language.md).
+    pub payments_fresh: Option<Spanned<Offset>>,
     pub destinations: Vec<DeclaredDestination>,
     pub steps: Vec<Step>,
     /// Every distinct comparison of a debtor column the conditions make.
@@ -418,6 +422,9 @@ pub enum Action {
         template: String,
         channels: Vec<Channel>,
         recipients: Vec<Recipient>,
+        /// `with statement`: the debtor's statement of account goes with
+        /// the letter (an attachment, a template value).
+        with_statement: bool,
     },
     Call {
         recipient: Recipient,

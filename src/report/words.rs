@@ -725,6 +725,7 @@ impl Words {
                 template,
                 channels,
                 recipients,
+                ..
             } => {
                 let mut text = template.clone();
                 if !channels.is_empty() {

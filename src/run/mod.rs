@@ -18,6 +18,7 @@
 
 pub mod execute;
 pub mod failures;
+pub mod freshness;
 pub mod money;
 pub mod plan;
 pub mod produce;
@@ -160,6 +161,7 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
     let inputs = produce::Inputs {
         job,
         events: &events,
+        by_debtor: std::sync::OnceLock::new(),
     };
     let mut prepared = Prepared {
         held: day.held,

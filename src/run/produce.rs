@@ -25,6 +25,8 @@ pub struct Inputs<'a> {
     pub job: &'a Job<'a>,
     /// Every invoice's events up to the run's day.
     pub events: &'a HashMap<InvoiceId, Vec<&'a Event>>,
+    /// Each debtor's invoices, built for the first statement of account.
+    pub by_debtor: std::sync::OnceLock<HashMap<crate::ledger::DebtorId, Vec<InvoiceId>>>,
 }
 
 /// An action ready to perform.
@@ -99,6 +101,7 @@ pub fn produce(
         };
         lines.push(InvoiceLine {
             number: invoice.reference.to_string(),
+            reference: reference_of(inputs.job, &invoice.reference).to_string(),
             issue_date: invoice.issued,
             due_date: invoice.due,
             amount: invoice.amount,
@@ -159,10 +162,14 @@ pub fn produce(
             let plan::Action::Send { template, .. } = &step.action else {
                 return Err(internal("a letter planned for a step that sends none"));
             };
+            let plan::Action::Send { with_statement, .. } = &step.action else {
+                return Err(internal("a letter planned for a step that sends none"));
+            };
             let Some(templates) = inputs.job.templates else {
                 return Err(no_templates(inputs.job.plan));
             };
             templates.check(template, channel)?;
+            let language = language(debtor, templates, template, channel, inputs.job, warnings);
             let mut creditor = inputs.job.firm.clone();
             if creditor.email.trim().is_empty() {
                 // Without firm details the run still works (the firm-details
@@ -200,6 +207,31 @@ pub fn produce(
                     plan.deadline(planned.step, today, l.due_date, l.issue_date, &calendar)
                 })
                 .min();
+            let reference = match lines.as_slice() {
+                [one] => reference_of(inputs.job, &one.number),
+                _ => crate::reference::Reference::for_debtor(jurisdiction(inputs.job), &debtor.id),
+            };
+            let qr = letters::payment::epc_payload(
+                &creditor.name,
+                &creditor.iban,
+                &creditor.bic,
+                currency,
+                claimed,
+                &reference,
+            );
+            let payment = letters::payment::PaymentRequest {
+                reference,
+                amount: claimed,
+                qr,
+            };
+            let account = with_statement.then(|| {
+                std::sync::Arc::new(account(
+                    inputs,
+                    planned.debtor,
+                    sum(|c| c.interest),
+                    sum(|c| c.indemnity),
+                ))
+            });
             let context = LetterContext {
                 currency: currency.to_string(),
                 creditor,
@@ -214,6 +246,9 @@ pub fn produce(
                 today,
                 received: crate::law::delivery::presumed_receipt(channel, today, &calendar),
                 deadline,
+                language,
+                payment: Some(payment),
+                account,
             };
             let produced = templates
                 .render(template, channel, &context)
@@ -281,6 +316,128 @@ pub fn produce(
         output,
         bytes,
     })))
+}
+
+fn jurisdiction(job: &crate::run::Job<'_>) -> crate::vocab::Jurisdiction {
+    job.plan
+        .jurisdiction
+        .as_ref()
+        .map_or(crate::vocab::Jurisdiction::Fr, |j| j.value)
+}
+
+/// An invoice's payment reference, in its jurisdiction's scheme.
+fn reference_of(job: &crate::run::Job<'_>, invoice: &str) -> crate::reference::Reference {
+    crate::reference::Reference::for_invoice(jurisdiction(job), invoice)
+}
+
+/// The debtor's language (the debtors file's `language` column; French when
+/// empty), with a warning when its folder lacks the template and the
+/// default serves instead, or when the cell names no language known.
+fn language(
+    debtor: &Debtor,
+    templates: &letters::Templates,
+    template: &str,
+    channel: Channel,
+    job: &crate::run::Job<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> letters::format::Language {
+    use letters::format::Language;
+    let cell = debtor.column("language").map(str::trim).unwrap_or_default();
+    if cell.is_empty() {
+        return Language::Fr;
+    }
+    let mut push = |d: Diagnostic| {
+        if !warnings.iter().any(|w| w.message == d.message) {
+            warnings.push(d);
+        }
+    };
+    let Some(language) = Language::from_code(cell) else {
+        push(
+            Diagnostic::warning(
+                Code::TemplateLanguage,
+                format!("the language `{cell}` is not one letters are written in: the default templates serve"),
+            )
+            .with_help("write `fr`, `nl`, `de`, `en` or `lb` in the debtors file's `language` column")
+            .in_path(job.debtors_file.to_string()),
+        );
+        return Language::Fr;
+    };
+    if templates.falls_back(template, channel, language) {
+        push(
+            Diagnostic::warning(
+                Code::TemplateLanguage,
+                format!(
+                    "no template `{template}` in `{}/` for `{channel}`: debtors whose language is `{}` get the default one",
+                    language.code(),
+                    language.code()
+                ),
+            )
+            .with_help(format!(
+                "add `{}/{template}.txt` (or `.html`) to the templates folder (see docs/templates.md)",
+                language.code()
+            ))
+            .in_path(templates.dir().join(language.code()).display().to_string()),
+        );
+        return Language::Fr;
+    }
+    language
+}
+
+/// The debtor's statement of account on the run's day: every invoice with
+/// a balance, what was paid and credited, and the letter's charges.
+fn account(
+    inputs: &Inputs<'_>,
+    debtor: crate::ledger::DebtorId,
+    interest: Decimal,
+    indemnity: Decimal,
+) -> letters::Account {
+    let ledger = inputs.job.ledger;
+    let day = inputs.job.as_of;
+    let index = inputs.by_debtor.get_or_init(|| {
+        let mut map: HashMap<crate::ledger::DebtorId, Vec<InvoiceId>> = HashMap::new();
+        for (i, invoice) in ledger.invoices.iter().enumerate() {
+            map.entry(invoice.debtor)
+                .or_default()
+                .push(InvoiceId(i as u32));
+        }
+        map
+    });
+    let mut lines: Vec<letters::AccountLine> = index
+        .get(&debtor)
+        .into_iter()
+        .flatten()
+        .map(|id| ledger.invoice(*id))
+        .filter(|invoice| invoice.issued <= day)
+        .filter_map(|invoice| {
+            let applied = |kind: crate::ledger::EntryKind| -> Decimal {
+                ledger
+                    .entries_of(invoice)
+                    .iter()
+                    .filter(|e| e.kind == kind && e.date <= day)
+                    .map(|e| e.amount)
+                    .sum()
+            };
+            let paid = applied(crate::ledger::EntryKind::Payment);
+            let credited = applied(crate::ledger::EntryKind::CreditNote);
+            let outstanding = (invoice.amount - paid - credited).max(Decimal::ZERO);
+            (outstanding > Decimal::ZERO).then(|| letters::AccountLine {
+                number: invoice.reference.to_string(),
+                issue_date: invoice.issued,
+                due_date: invoice.due,
+                amount: invoice.amount,
+                paid,
+                credited,
+                outstanding,
+                days_late: (day - invoice.due).num_days(),
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
+    letters::Account {
+        lines,
+        interest,
+        indemnity,
+    }
 }
 
 /// `planned`'s failure for `diagnostic`, which names the communication.

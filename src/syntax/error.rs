@@ -30,6 +30,7 @@ const HEADERS: &[&str] = &[
     "minimum",
     "destination",
     "sector",
+    "payments",
 ];
 
 fn expected(rule: Rule) -> Option<Expected> {
@@ -75,6 +76,10 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::template => ("the name of a template, such as `relance_1`", &[]),
         Rule::by_clause => ("`by`", &["by"]),
         Rule::to_clause => ("`to`", &["to"]),
+        Rule::statement_clause => ("`with statement`", &["with"]),
+        Rule::kw_statement => ("`statement`", &["statement"]),
+        Rule::kw_fresh => ("`fresh`", &["fresh"]),
+        Rule::kw_within => ("`within`", &["within"]),
         Rule::channel => (
             "a channel (`email`, `courrier`, `recommandé`, `sms` or `huissier`)",
             vocab::Channel::WORDS,
@@ -150,7 +155,9 @@ fn expected(rule: Rule) -> Option<Expected> {
         | Rule::minimum_header
         | Rule::destination_header
         | Rule::send_days_header
-        | Rule::sector_header => ("a header", HEADERS),
+        | Rule::sector_header
+        | Rule::kw_payments
+        | Rule::fresh_header => ("a header", HEADERS),
         _ => return None,
     };
     Some(Expected { phrase, words })

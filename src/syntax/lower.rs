@@ -34,6 +34,7 @@ pub(super) const LINE_STARTS: &[&str] = &[
     "minimum",
     "destination",
     "sector",
+    "payments",
 ];
 
 /// A tree shape the lowering did not expect: a bug, reported as such.
@@ -115,7 +116,7 @@ impl Lower<'_> {
             None => diagnostic.with_help(
                 "a statement starts with `after`, `if` or an action (`send`, `call`, `charge`, `route`, `stop`); \
                  a header is one of `policy`, `jurisdiction`, `currency`, `applies to`, `templates`, \
-                 `limit`, `minimum`, `destination`, `sector`",
+                 `limit`, `minimum`, `destination`, `sector`, `payments fresh within`",
             ),
         };
         self.diagnostics.push(diagnostic.in_source(self.source));
@@ -167,6 +168,11 @@ impl Lower<'_> {
             }
             Rule::send_days_header => HeaderKind::SendOnBusinessDays,
             Rule::sector_header => HeaderKind::Sector(self.name(inner.expect(Rule::sector_name)?)),
+            Rule::fresh_header => {
+                inner.expect(Rule::kw_fresh)?;
+                inner.expect(Rule::kw_within)?;
+                HeaderKind::PaymentsFresh(self.duration(inner.expect(Rule::duration)?)?)
+            }
             other => return Err(Internal(format!("{other:?} as an item"))),
         };
         Ok(Header {
@@ -363,7 +369,25 @@ impl Lower<'_> {
                 let template = self.name(inner.expect(Rule::template)?);
                 let mut channels: Option<NameList> = None;
                 let mut recipients: Option<NameList> = None;
+                let mut statement: Option<crate::source::Span> = None;
                 for clause in inner.rest() {
+                    if clause.as_rule() == Rule::statement_clause {
+                        let clause_span = self.span(&clause);
+                        if let Some(first) = statement {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    Code::DuplicateClause,
+                                    "`with statement` is given twice",
+                                )
+                                .with_label(clause_span, "second")
+                                .with_label(first, "first")
+                                .with_help("write `with statement` once")
+                                .in_source(self.source),
+                            );
+                        }
+                        statement = Some(clause_span);
+                        continue;
+                    }
                     let (slot, word, rule) = match clause.as_rule() {
                         Rule::by_clause => (&mut channels, "by", Rule::channel),
                         Rule::to_clause => (&mut recipients, "to", Rule::recipient),
@@ -393,6 +417,7 @@ impl Lower<'_> {
                     template,
                     channels,
                     recipients,
+                    statement,
                 }
             }
             Rule::call => ActionKind::Call {

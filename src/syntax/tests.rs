@@ -91,6 +91,7 @@ fn send_with_channels_and_recipients_in_any_order() {
             names: vec![name("debtor"), name("guarantor")],
             span: Span::default(),
         }),
+        statement: None,
     };
     for text in [
         "send mise_en_demeure by recommandé, email to debtor, guarantor",
@@ -105,7 +106,8 @@ fn send_with_channels_and_recipients_in_any_order() {
         ActionKind::Send {
             template: name("relance_1"),
             channels: None,
-            recipients: None
+            recipients: None,
+            statement: None,
         }
     );
 }

@@ -20,6 +20,9 @@ pub fn lu_workspace() -> tempfile::TempDir {
     std::fs::create_dir_all(&templates).unwrap();
     for entry in std::fs::read_dir(repo_file("policies/templates/lu")).unwrap() {
         let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // the language folders (de/)
+        }
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
     std::fs::copy(

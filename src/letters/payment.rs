@@ -1,0 +1,193 @@
+//! What a letter gives the debtor to pay with: the payment reference of
+//! the claim ([`crate::reference`]) and the European Payments Council's
+//! SEPA credit transfer QR code ("GiroCode", EPC069-12 version 2.1), which
+//! banking apps scan to fill in the transfer: the creditor's name and IBAN
+//! from firm.toml, the amount claimed and the reference.
+//!
+//! The code is drawn here, exactly, from the `qrcode` crate's modules: an
+//! inline SVG for HTML letters, a PNG for e-mail attachments.
+
+use rust_decimal::Decimal;
+
+use crate::reference::Reference;
+
+/// What the debtor is asked to pay, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRequest {
+    /// The claim's reference: the invoice's own for a letter about one
+    /// invoice, the debtor's for a letter claiming several.
+    pub reference: Reference,
+    /// The amount claimed (principal, indemnity, interest).
+    pub amount: Decimal,
+    /// The EPC QR payload, when the firm's IBAN is known, the currency is
+    /// the euro and the amount is one a transfer can carry.
+    pub qr: Option<String>,
+}
+
+/// The attachment's file name.
+pub const QR_FILE_NAME: &str = "virement-qr.png";
+
+/// The EPC069-12 payload (version 002, UTF-8, SEPA credit transfer), or
+/// `None` when a field cannot be given: no IBAN, a currency other than the
+/// euro, an amount outside 0.01 – 999,999,999.99, no name.
+///
+/// Lines, in order: `BCD`, `002`, `1` (UTF-8), `SCT`, the BIC (optional
+/// in version 002: empty), the creditor's name (70 characters at most),
+/// the IBAN, `EUR` and the amount, the purpose (empty), the structured
+/// reference (an RF reference, or the Belgian structured communication's
+/// twelve digits as Belgian banks read it), the unstructured remittance
+/// (empty: one or the other), the information to the debtor (empty).
+pub fn epc_payload(
+    name: &str,
+    iban: &str,
+    bic: &str,
+    currency: &str,
+    amount: Decimal,
+    reference: &Reference,
+) -> Option<String> {
+    let iban: String = iban
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let valid_iban = (15..=34).contains(&iban.len())
+        && iban.chars().all(|c| c.is_ascii_alphanumeric())
+        && iban_checks(&iban);
+    let name: String = name.trim().chars().take(70).collect();
+    let amount = crate::claim::cents(amount);
+    let in_range = amount >= Decimal::new(1, 2) && amount <= Decimal::new(99_999_999_999, 2);
+    if !valid_iban || name.is_empty() || !currency.eq_ignore_ascii_case("EUR") || !in_range {
+        return None;
+    }
+    let bic: String = bic.chars().filter(|c| !c.is_whitespace()).collect();
+    let lines = [
+        "BCD".to_string(),
+        "002".to_string(),
+        "1".to_string(),
+        "SCT".to_string(),
+        bic,
+        name,
+        iban,
+        format!("EUR{amount:.2}"),
+        String::new(),
+        reference.electronic().to_string(),
+        String::new(),
+        String::new(),
+    ];
+    Some(lines.join("\n"))
+}
+
+/// ISO 13616 check digits (MOD 97-10 on the rearranged IBAN).
+fn iban_checks(iban: &str) -> bool {
+    let (head, tail) = iban.split_at(4);
+    let mut rest = 0u32;
+    for c in tail.chars().chain(head.chars()) {
+        let Some(value) = c.to_digit(36) else {
+            return false;
+        };
+        for digit in value.to_string().chars() {
+            rest = (rest * 10 + digit.to_digit(10).unwrap_or(0)) % 97;
+        }
+    }
+    rest == 1
+}
+
+/// The modules of the QR code of `payload` at error correction level M (as
+/// EPC069-12 requires): `(width, dark modules row by row)`.
+fn modules(payload: &str) -> Option<(usize, Vec<bool>)> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let width = code.width();
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    Some((width, dark))
+}
+
+/// The quiet zone around the code, in modules (ISO 18004: four).
+const QUIET: usize = 4;
+
+/// The code as an inline SVG element: one path, a white quiet zone, 4 cm
+/// wide printed.
+pub fn svg(payload: &str) -> Option<String> {
+    let (width, dark) = modules(payload)?;
+    let size = width + 2 * QUIET;
+    let mut path = String::with_capacity(dark.len() * 8);
+    for (i, on) in dark.iter().enumerate() {
+        if *on {
+            let (x, y) = (i % width + QUIET, i / width + QUIET);
+            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"epc-qr\" role=\"img\" aria-label=\"QR\" \
+         viewBox=\"0 0 {size} {size}\" width=\"40mm\" height=\"40mm\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+/// The code as a PNG image (8 pixels a module, grey levels), for an e-mail.
+pub fn png(payload: &str) -> Option<Vec<u8>> {
+    const SCALE: usize = 8;
+    let (width, dark) = modules(payload)?;
+    let size = (width + 2 * QUIET) * SCALE;
+    let mut pixels = vec![255u8; size * size];
+    for (i, on) in dark.iter().enumerate() {
+        if !*on {
+            continue;
+        }
+        let (x, y) = ((i % width + QUIET) * SCALE, (i / width + QUIET) * SCALE);
+        for row in y..y + SCALE {
+            pixels[row * size + x..row * size + x + SCALE].fill(0);
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let side = u32::try_from(size).ok()?;
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(&pixels).ok()?;
+        writer.finish().ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_payload_follows_epc069_12() {
+        let reference = Reference::creditor("F25-0000001");
+        let payload = epc_payload(
+            "Fiduciaire Martin SA",
+            "LU28 0019 4006 4475 0000",
+            "",
+            "EUR",
+            "1234.5".parse().unwrap(),
+            &reference,
+        )
+        .unwrap();
+        assert_eq!(
+            payload,
+            format!(
+                "BCD\n002\n1\nSCT\n\nFiduciaire Martin SA\nLU280019400644750000\nEUR1234.50\n\n{}\n\n",
+                reference.electronic()
+            )
+        );
+        let bad = |iban: &str, currency: &str, amount: &str| {
+            epc_payload("X", iban, "", currency, amount.parse().unwrap(), &reference)
+        };
+        assert!(
+            bad("LU28 0019 4006 4475 0001", "EUR", "1").is_none(),
+            "check digits"
+        );
+        assert!(bad("LU28 0019 4006 4475 0000", "CHF", "1").is_none());
+        assert!(bad("LU28 0019 4006 4475 0000", "EUR", "0").is_none());
+        assert!(bad("LU28 0019 4006 4475 0000", "EUR", "1000000000").is_none());
+    }
+}
