@@ -596,11 +596,32 @@ impl Journal {
         let mut temps: Vec<PathBuf> = Vec::with_capacity(items.len());
         let mut placed: Vec<(&PathBuf, &String)> = Vec::with_capacity(items.len());
         let mut failure = None;
+        // Folders made and checked in this batch (a debtor's letters share
+        // one), and the outbox's real path, each resolved once.
+        let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+        let mut root: Option<PathBuf> = None;
         for (item, target) in items.iter().zip(&targets) {
-            let temp = outbox::make_dirs_unsynced(outbox, Path::new(item.output)).and_then(|_| {
+            let dir = parent(target);
+            let temp = (if made.contains(dir) {
+                Ok(())
+            } else {
+                outbox::make_dirs_unsynced(outbox, Path::new(item.output)).map(|_| {
+                    made.insert(dir);
+                })
+            })
+            .and_then(|()| {
+                let real_root = match &root {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = std::fs::canonicalize(outbox)
+                            .map_err(|e| outbox::Refusal::Io(outbox.to_path_buf(), e))?;
+                        root = Some(r.clone());
+                        r
+                    }
+                };
                 let temp = fsx::write_temp_unsynced(target, item.bytes)
                     .map_err(|e| outbox::Refusal::Io(target.clone(), e))?;
-                if let Err(refusal) = outbox::inside(outbox, &temp) {
+                if let Err(refusal) = outbox::inside_root(&real_root, &temp) {
                     let _ = std::fs::remove_file(&temp);
                     return Err(refusal);
                 }

@@ -127,6 +127,12 @@ fn make_dirs_synced(outbox: &Path, relative: &Path, sync: bool) -> Result<PathBu
 /// outbox, links followed.
 pub fn inside(outbox: &Path, path: &Path) -> Result<(), Refusal> {
     let root = std::fs::canonicalize(outbox).map_err(|e| Refusal::Io(outbox.to_path_buf(), e))?;
+    inside_root(&root, path)
+}
+
+/// [`inside`] for an outbox whose real path, `root`, is already known: a
+/// batch resolves it once.
+pub fn inside_root(root: &Path, path: &Path) -> Result<(), Refusal> {
     let real = std::fs::canonicalize(path).map_err(|e| Refusal::Io(path.to_path_buf(), e))?;
     if real.starts_with(&root) {
         Ok(())
