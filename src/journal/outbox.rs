@@ -134,7 +134,7 @@ pub fn inside(outbox: &Path, path: &Path) -> Result<(), Refusal> {
 /// batch resolves it once.
 pub fn inside_root(root: &Path, path: &Path) -> Result<(), Refusal> {
     let real = std::fs::canonicalize(path).map_err(|e| Refusal::Io(path.to_path_buf(), e))?;
-    if real.starts_with(&root) {
+    if real.starts_with(root) {
         Ok(())
     } else {
         Err(Refusal::Outside {
