@@ -30,7 +30,62 @@ struct Limit {
     header: Option<crate::source::Span>,
 }
 
+/// More contacts than this with one person on one day, for one invoice, is
+/// no policy a firm means: a generated or pasted file (ten thousand steps
+/// firing on day 15 sent 340,000 e-mails in a dry run). An error
+/// (`same_day_contacts`), whatever the contact limit says.
+pub const MAX_SAME_DAY: usize = 10;
+
 pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = [Recipient::Debtor, Recipient::Guarantor]
+        .into_iter()
+        .filter_map(|recipient| same_day(a, recipient))
+        .collect();
+    out.extend(frequency(a));
+    out
+}
+
+/// The day with the most steps that can reach `recipient` for one invoice,
+/// when it has more than [`MAX_SAME_DAY`]. Counts the steps timed the same
+/// (without working out which exclude each other: past ten, the policy is
+/// wrong either way, and the count stays linear in steps).
+fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
+    let mut by_day: HashMap<u32, Vec<StepId>> = HashMap::new();
+    for (step, view) in a.iter() {
+        if contacts(step).contains(&recipient) && !view.reach.is_empty() {
+            by_day.entry(view.time.key).or_default().push(step.id);
+        }
+    }
+    let steps = by_day
+        .into_values()
+        .filter(|steps| steps.len() > MAX_SAME_DAY)
+        .max_by_key(|steps| (steps.len(), std::cmp::Reverse(steps.first().map(|s| s.0))))?;
+    let first = a.plan.step(*steps.first()?)?;
+    let person = match recipient {
+        Recipient::Debtor => "the debtor",
+        Recipient::Guarantor => "the guarantor",
+    };
+    let mut d = a.error(
+        Code::SameDayContacts,
+        format!(
+            "{} steps contact {person} on the same day for one invoice ({})",
+            steps.len(),
+            a.when(first)
+        ),
+    );
+    for (i, id) in steps.iter().take(MAX_LABELS).enumerate() {
+        if let Some(step) = a.plan.step(*id) {
+            d = d.with_label(step.action_span, format!("contact {}", i + 1));
+        }
+    }
+    d = d.with_help(format!(
+        "at most {MAX_SAME_DAY} contacts with one person on one day: a repeated or generated line? \
+         Keep one step per letter, call or notice on a day"
+    ));
+    Some(Finding::new(d, steps))
+}
+
+fn frequency(a: &mut Analysis<'_>) -> Vec<Finding> {
     let limit = match (&a.plan.contact_limit, a.pack) {
         (Some(l), _) => Limit {
             count: l.value.count,

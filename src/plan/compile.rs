@@ -821,6 +821,11 @@ impl Compiler<'_> {
                         .label(bound.span, "a bound")
                         .help("bounds are for an indemnity or a fee charged as a share of the balance, e.g. `charge indemnity 10% min 25 EUR`");
                 }
+                if number.value > Decimal::ONE_HUNDRED {
+                    self.error(Code::ChargeValue, "a yearly interest rate above 100 % cannot be charged")
+                        .label(number.span, "above 100 %")
+                        .help("write the yearly rate in percent, e.g. `charge interest 8%`; the rate table's rates are bounded the same way");
+                }
                 Charge::Interest(Rate::Percent(number.value))
             }
             (ChargeKind::Interest, ChargeValue::Statutory(_)) => Charge::Interest(Rate::Statutory),
