@@ -170,10 +170,9 @@ codes! {
     BackdatedRun => "policy::backdated_run",
     // run: a template past its limits (issue 17; docs/diagnostics.md "Journal, letters and money")
     TemplateLimit => "policy::template_limit",
-    // input bounds (issue 17 points 2, 10, 11, 14; docs/diagnostics.md)
+    // input bounds (issue 17 points 2, 10, 14; docs/diagnostics.md)
     AmountOverflow => "policy::amount_overflow",
     MoreProblems => "policy::more_problems",
-    ConditionTooLong => "policy::condition_too_long",
     SameDayContacts => "policy::same_day_contacts",
     // policy lsp (issue 16; docs/diagnostics.md "Editor")
     LspProtocol => "policy::lsp_protocol",
