@@ -44,7 +44,11 @@ fn workspace(ledger_name: &str, ledger: &str) -> tempfile::TempDir {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
-    std::fs::copy(repo.join("examples/firm.toml"), dir.path().join("firm.toml")).unwrap();
+    std::fs::copy(
+        repo.join("examples/firm.toml"),
+        dir.path().join("firm.toml"),
+    )
+    .unwrap();
     dir
 }
 
@@ -225,10 +229,14 @@ fn the_policys_amounts_and_rates_are_bounded_too() {
             .contains(&"policy::number_too_large")
     );
     assert!(
-        check(&format!("{head}charge indemnity 10% min 25 EUR max 99999999999999999 EUR\n"))
-            .contains(&"policy::number_too_large")
+        check(&format!(
+            "{head}charge indemnity 10% min 25 EUR max 99999999999999999 EUR\n"
+        ))
+        .contains(&"policy::number_too_large")
     );
-    assert!(check(&"minimum 100000000000000 EUR\n".to_string()).contains(&"policy::number_too_large"));
+    assert!(
+        check(&"minimum 100000000000000 EUR\n".to_string()).contains(&"policy::number_too_large")
+    );
     assert!(check(&format!("{head}charge interest 101%\n")).contains(&"policy::charge_value"));
     assert!(!check(&format!("{head}charge interest 100%\n")).contains(&"policy::charge_value"));
 }

@@ -61,7 +61,11 @@ fn env_usize(name: &str, default: usize) -> usize {
 /// The longest a case may take: 2 s in a release build (the long run), ten
 /// times that in the debug build of the short run, which is that much slower.
 fn max_case() -> Duration {
-    let default = if cfg!(debug_assertions) { 20_000 } else { 2_000 };
+    let default = if cfg!(debug_assertions) {
+        20_000
+    } else {
+        2_000
+    };
     Duration::from_millis(env_usize("FUZZ_MAX_MS", default) as u64)
 }
 
@@ -260,16 +264,79 @@ fn assert_clean(tally: &Tally) {
 fn policy_tokens() -> Vec<&'static str> {
     let mut tokens = policy::syntax::KEYWORDS.to_vec();
     tokens.extend_from_slice(&[
-        "days", "business days", "weeks", "months", "due", "issue", "relance_1",
-        "relance_2", "mise_en_demeure", "email", "recommandé", "courrier", "sms", "debtor",
-        "guarantor", "amount", "total", "days_late", "b2b", "b2c", "guaranteed",
-        "partially_paid", "indemnity", "fee", "interest", "statutory", "EUR", "USD", "LU",
-        "FR", "BE", "debtor.country", "debtor.rating", "15", "0", "-1", "15000.50",
-        "10000000000000", "10000000000000.01", "4294967295", "4294967296",
-        "79228162514264337593543950335", "0.0000000000000000000000000001", "8%", "100%",
-        "101%", "99999999999999999999%", "(", ")", ",", ";", "#", "\"", "\"x\"", "<", "<=",
-        ">", ">=", "=", "!=", "\n", "\r\n", "\r", " ", "\t", "\u{0}", "é", "\u{301}",
-        "\u{feff}", "\u{202e}", "../../..", "{{", "}}",
+        "days",
+        "business days",
+        "weeks",
+        "months",
+        "due",
+        "issue",
+        "relance_1",
+        "relance_2",
+        "mise_en_demeure",
+        "email",
+        "recommandé",
+        "courrier",
+        "sms",
+        "debtor",
+        "guarantor",
+        "amount",
+        "total",
+        "days_late",
+        "b2b",
+        "b2c",
+        "guaranteed",
+        "partially_paid",
+        "indemnity",
+        "fee",
+        "interest",
+        "statutory",
+        "EUR",
+        "USD",
+        "LU",
+        "FR",
+        "BE",
+        "debtor.country",
+        "debtor.rating",
+        "15",
+        "0",
+        "-1",
+        "15000.50",
+        "10000000000000",
+        "10000000000000.01",
+        "4294967295",
+        "4294967296",
+        "79228162514264337593543950335",
+        "0.0000000000000000000000000001",
+        "8%",
+        "100%",
+        "101%",
+        "99999999999999999999%",
+        "(",
+        ")",
+        ",",
+        ";",
+        "#",
+        "\"",
+        "\"x\"",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "=",
+        "!=",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "\t",
+        "\u{0}",
+        "é",
+        "\u{301}",
+        "\u{feff}",
+        "\u{202e}",
+        "../../..",
+        "{{",
+        "}}",
     ]);
     tokens
 }
@@ -393,7 +460,8 @@ fn policy_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The reproductions of issue 17 that are policies (sized to stay quick:
 /// the full sizes are measured in docs/robustness.md).
 fn reproductions() -> Vec<String> {
-    let head = "policy \"x\"\njurisdiction LU\ncurrency EUR\napplies to b2b\ntemplates \"templates/lu\"\n";
+    let head =
+        "policy \"x\"\njurisdiction LU\ncurrency EUR\napplies to b2b\ntemplates \"templates/lu\"\n";
     vec![
         // point 10: a long comment line beside duplicate headers
         format!(
@@ -410,7 +478,10 @@ fn reproductions() -> Vec<String> {
                 .join(" and ")
         ),
         // point 14: many steps on one day
-        format!("{head}{}", "after 15 days send relance_1 by email\n".repeat(40)),
+        format!(
+            "{head}{}",
+            "after 15 days send relance_1 by email\n".repeat(40)
+        ),
         // point 2: amounts and rates at and past the bounds
         format!(
             "{head}minimum 10000000000000 EUR\nafter 15 days send relance_1 by email\ncharge fee 10000000000000 EUR\ncharge interest 100%\ncharge indemnity 100% min 1 EUR max 10000000000000 EUR\n"
@@ -473,7 +544,8 @@ fn make_policy(runner: &mut TestRunner) -> PolicyCase {
 fn check_policy(case: &PolicyCase) {
     let seeds = policy_seeds();
     let dir = &seeds[case.seed].dir;
-    let Ok(source) = policy::load::text_source("fuzz.policy".into(), case.text.clone().into_bytes())
+    let Ok(source) =
+        policy::load::text_source("fuzz.policy".into(), case.text.clone().into_bytes())
     else {
         return;
     };
@@ -494,9 +566,10 @@ fn check_policy(case: &PolicyCase) {
     }
     match policy::format::format_source(&source) {
         Ok(formatted) => {
-            let again = policy::load::text_source("fuzz.policy".into(), formatted.clone().into_bytes())
-                .ok()
-                .expect("the formatted text loads");
+            let again =
+                policy::load::text_source("fuzz.policy".into(), formatted.clone().into_bytes())
+                    .ok()
+                    .expect("the formatted text loads");
             let twice = policy::format::format_source(&again);
             assert!(
                 matches!(&twice, Ok(t) if *t == formatted),
@@ -969,7 +1042,10 @@ fn render_template(case: &TemplateCase) {
     let Ok(templates) = Templates::load(dir.path()) else {
         return;
     };
-    let name = case.file.rsplit_once('.').map_or(case.file.as_str(), |(n, _)| n);
+    let name = case
+        .file
+        .rsplit_once('.')
+        .map_or(case.file.as_str(), |(n, _)| n);
     let channel = CHANNELS[case.channel];
     if let Ok(rendered) = templates.render(name, channel, &letter_context(channel)) {
         let _ = policy::letters::produce(&rendered, &letter_context(channel));

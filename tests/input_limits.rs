@@ -24,10 +24,14 @@ use policy::diagnostic::render::{Style, human_all};
 
 fn check(text: &str) -> policy::check::Checked {
     let source = policy::load::text_source("p.policy".into(), text.as_bytes().to_vec()).unwrap();
-    check_source(&source, &Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"))
+    check_source(
+        &source,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("policies"),
+    )
 }
 
-const HEAD: &str = "policy \"x\"\njurisdiction LU\ncurrency EUR\napplies to b2b\ntemplates \"templates/lu\"\n";
+const HEAD: &str =
+    "policy \"x\"\njurisdiction LU\ncurrency EUR\napplies to b2b\ntemplates \"templates/lu\"\n";
 
 fn long_comment_and_duplicate_headers() -> String {
     format!(
@@ -64,7 +68,11 @@ fn a_thousand_duplicate_headers_beside_a_long_line_print_a_bounded_report() {
 #[test]
 fn the_check_command_prints_the_bounded_report() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.policy"), long_comment_and_duplicate_headers()).unwrap();
+    std::fs::write(
+        dir.path().join("p.policy"),
+        long_comment_and_duplicate_headers(),
+    )
+    .unwrap();
     let out = Command::cargo_bin("policy")
         .unwrap()
         .env("NO_COLOR", "1")
@@ -148,7 +156,9 @@ fn more_than_ten_contacts_on_one_day_is_an_error() {
     for to in ["debtor", "guarantor"] {
         let ten = check(&same_day(10, to));
         assert!(
-            ten.diagnostics.iter().all(|d| d.code != Code::SameDayContacts),
+            ten.diagnostics
+                .iter()
+                .all(|d| d.code != Code::SameDayContacts),
             "{to}: {:?}",
             ten.diagnostics
         );
@@ -167,7 +177,10 @@ fn more_than_ten_contacts_on_one_day_is_an_error() {
             "{}",
             found[0].message
         );
-        assert!(eleven.plan.is_none(), "an error: nothing is simulated or sent");
+        assert!(
+            eleven.plan.is_none(),
+            "an error: nothing is simulated or sent"
+        );
     }
     // Steps on different days are the contact limit's business, not this.
     let spread: String = (0..20)

@@ -113,7 +113,11 @@ pub fn interest(
                 .checked_mul(rate)
                 .and_then(|a| a.checked_mul(Decimal::from(days)))
                 .and_then(|a| a.checked_div(Decimal::from(100 * DAYS_IN_YEAR)))
-                .ok_or_else(|| overflow(&format!("interest of {principal} at {rate} % over {days} days")))?;
+                .ok_or_else(|| {
+                    overflow(&format!(
+                        "interest of {principal} at {rate} % over {days} days"
+                    ))
+                })?;
             match periods.last_mut() {
                 Some(p) if p.principal == principal && p.rate == rate && p.basis == basis => {
                     p.to = to;

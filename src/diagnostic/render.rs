@@ -151,7 +151,8 @@ fn window_long_line(diagnostic: &Diagnostic) -> Option<Diagnostic> {
     let shown = format!("{prefix}{}{suffix}", &text[start..end]);
     let skipped = text[line.start..start].chars().count();
     let first_column = skipped.saturating_sub(prefix.chars().count());
-    let window = crate::source::SourceFile::window(source.name(), shown, primary_line, first_column);
+    let window =
+        crate::source::SourceFile::window(source.name(), shown, primary_line, first_column);
     let shift = |at: usize| at.clamp(start, end) - start + prefix.len();
     let inside = |l: &super::Label| l.span.end >= start && l.span.start <= end;
     let left: Vec<&super::Label> = diagnostic.labels.iter().filter(|l| !inside(l)).collect();

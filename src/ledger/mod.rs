@@ -276,7 +276,8 @@ pub const MAX_PROBLEMS: usize = 500;
 /// amounts where they are read keeps every sum, product and interest of the
 /// book far inside `Decimal`'s range (about 7.9 × 10^28): a book would need
 /// more than 10^15 rows to reach it (see docs/ledger.md).
-pub const MAX_AMOUNT: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
+pub const MAX_AMOUNT: rust_decimal::Decimal =
+    rust_decimal::Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
 
 /// Reads a ledger (CSV, or JSON when the file is `*.json` or starts with
 /// `{`) and its debtors. `debtors` defaults to `debtors.csv` beside the

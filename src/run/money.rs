@@ -122,14 +122,16 @@ pub fn invoice_claim(
                     .map_err(|d| naming(d, invoice))?,
                     (Rate::Statutory, None) => None,
                     (Rate::Percent(percent), _) => match invoice.due.max(costs_from).succ_opt() {
-                        Some(first) if first <= as_of => Some(claim::interest(
-                            &RateRule::Fixed(*percent),
-                            &balances,
-                            first,
-                            as_of,
-                            rates,
-                        )
-                        .map_err(|d| naming(d, invoice))?),
+                        Some(first) if first <= as_of => Some(
+                            claim::interest(
+                                &RateRule::Fixed(*percent),
+                                &balances,
+                                first,
+                                as_of,
+                                rates,
+                            )
+                            .map_err(|d| naming(d, invoice))?,
+                        ),
                         _ => None,
                     },
                 };
