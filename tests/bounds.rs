@@ -234,9 +234,7 @@ fn the_policys_amounts_and_rates_are_bounded_too() {
         ))
         .contains(&"policy::number_too_large")
     );
-    assert!(
-        check(&"minimum 100000000000000 EUR\n".to_string()).contains(&"policy::number_too_large")
-    );
+    assert!(check("minimum 100000000000000 EUR\n").contains(&"policy::number_too_large"));
     assert!(check(&format!("{head}charge interest 101%\n")).contains(&"policy::charge_value"));
     assert!(!check(&format!("{head}charge interest 100%\n")).contains(&"policy::charge_value"));
 }
