@@ -31,6 +31,7 @@ pub fn compile(
         currency: Spanned::new("EUR", Span::default()),
         sent: HashMap::new(),
         atoms: Vec::new(),
+        rule_hints: HashMap::new(),
     };
     let plan = compiler.plan(policy);
     let plan = (!compiler.diagnostics.has_errors()).then_some(plan);
@@ -47,6 +48,10 @@ struct Compiler<'a> {
     sent: HashMap<String, StepId>,
     /// The debtor comparisons met so far.
     atoms: Vec<DebtorAtom>,
+    /// The help already worked out for an unknown `allow` rule, by its
+    /// text: a line repeated a thousand times is compared with every code
+    /// once.
+    rule_hints: HashMap<String, String>,
 }
 
 impl Compiler<'_> {
@@ -434,20 +439,27 @@ impl Compiler<'_> {
             return None;
         }
         let Some(rule) = Code::parse(&allow.rule.text) else {
-            let words: Vec<&str> = Code::ALL
-                .iter()
-                .map(|c| c.as_str().trim_start_matches("policy::"))
-                .collect();
-            let short = allow.rule.text.trim_start_matches("policy::");
-            let hint = suggest::did_you_mean(short, words.iter().copied());
+            let help = match self.rule_hints.get(&allow.rule.text) {
+                Some(help) => help.clone(),
+                None => {
+                    let words = Code::ALL
+                        .iter()
+                        .map(|c| c.as_str().trim_start_matches("policy::"));
+                    let short = allow.rule.text.trim_start_matches("policy::");
+                    let help = suggest::did_you_mean(short, words).unwrap_or_else(|| {
+                        "use a code listed in docs/diagnostics.md, e.g. `notice_period`".into()
+                    });
+                    self.rule_hints
+                        .insert(allow.rule.text.clone(), help.clone());
+                    help
+                }
+            };
             self.error(
                 Code::UnknownRule,
                 format!("unknown rule `{}`", allow.rule.text),
             )
             .label(allow.rule.span, "no diagnostic has this code")
-            .help(hint.unwrap_or_else(|| {
-                "use a code listed in docs/diagnostics.md, e.g. `notice_period`".into()
-            }));
+            .help(help);
             return None;
         };
         Some(Allow {
