@@ -45,10 +45,11 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
     out
 }
 
-/// The day with the most steps that can reach `recipient` for one invoice,
-/// when it has more than [`MAX_SAME_DAY`]. Counts the steps timed the same
-/// (without working out which exclude each other: past ten, the policy is
-/// wrong either way, and the count stays linear in steps).
+/// The day with the most steps that can reach `recipient` together for
+/// one invoice, when more than [`MAX_SAME_DAY`] can: steps that exclude
+/// each other (`if amount < 5000` / `if amount >= 5000`) count once, as for
+/// the contact limit; where that is too large to work out, the steps
+/// without a condition (which surely fire together) are counted.
 fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
     let mut by_day: HashMap<u32, Vec<StepId>> = HashMap::new();
     for (step, view) in a.iter() {
@@ -56,10 +57,37 @@ fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
             by_day.entry(view.time.key).or_default().push(step.id);
         }
     }
-    let steps = by_day
+    let mut worst: Option<(usize, Vec<StepId>)> = None;
+    let mut days: Vec<Vec<StepId>> = by_day
         .into_values()
         .filter(|steps| steps.len() > MAX_SAME_DAY)
-        .max_by_key(|steps| (steps.len(), std::cmp::Reverse(steps.first().map(|s| s.0))))?;
+        .collect();
+    days.sort();
+    for members in days {
+        for combo in a.scope.iter() {
+            if recipient == Recipient::Guarantor && !combo.guaranteed() {
+                continue;
+            }
+            let active: Vec<StepId> = members
+                .iter()
+                .copied()
+                .filter(|id| a.view(*id).is_some_and(|v| v.reach.contains(combo)))
+                .collect();
+            if active.len() <= MAX_SAME_DAY {
+                continue;
+            }
+            let together = joint(a, &active, combo).unwrap_or_else(|| {
+                active
+                    .iter()
+                    .filter(|id| a.plan.step(**id).is_some_and(|s| s.condition.is_none()))
+                    .count()
+            });
+            if together > MAX_SAME_DAY && worst.as_ref().is_none_or(|w| together > w.0) {
+                worst = Some((together, active));
+            }
+        }
+    }
+    let (count, steps) = worst?;
     let first = a.plan.step(*steps.first()?)?;
     let person = match recipient {
         Recipient::Debtor => "the debtor",
@@ -68,8 +96,7 @@ fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
     let mut d = a.error(
         Code::SameDayContacts,
         format!(
-            "{} steps contact {person} on the same day for one invoice ({})",
-            steps.len(),
+            "{count} steps contact {person} on the same day for one invoice ({})",
             a.when(first)
         ),
     );
