@@ -1107,3 +1107,77 @@ fn fuzz_templates() {
     );
     assert_clean(&tally);
 }
+
+/// Runs the inputs saved in `target/fuzz-failures/` (or `FUZZ_REPLAY`)
+/// again through their target, timed: a failure of a long run checked
+/// again once fixed.
+#[test]
+#[ignore = "replays the failures of a fuzzing run (docs/robustness.md)"]
+fn fuzz_replay() {
+    quiet_panics();
+    let dir = std::env::var_os("FUZZ_REPLAY")
+        .map_or_else(|| root().join("target/fuzz-failures"), PathBuf::from);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("fuzz replay: no folder {}", dir.display());
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    for path in paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let t0 = Instant::now();
+        IN_CASE.with(|c| c.set(true));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if name.starts_with("policy-") {
+                // Its seed's folder is not saved: the examples' templates.
+                let seed = policy_seeds()
+                    .iter()
+                    .position(|s| s.dir.ends_with("policies"))
+                    .unwrap_or(0);
+                check_policy(&PolicyCase { seed, text });
+            } else if let Some(rest) = name.strip_prefix("ledger-").map(|_| text.as_str()) {
+                let (head, body) = rest.split_once("\n--- ledger\n").unwrap();
+                let (ledger, debtors) = body.split_once("\n--- debtors.csv\n").unwrap();
+                let seed = book_seeds()
+                    .iter()
+                    .position(|s| head.starts_with(s.name))
+                    .unwrap_or(0);
+                let plan = head
+                    .rsplit(' ')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+                simulate_book(&BookCase {
+                    seed,
+                    ledger: ledger.to_string(),
+                    debtors: debtors.to_string(),
+                    plan,
+                });
+            } else if name.starts_with("template-") {
+                let (head, body) = text.split_once('\n').unwrap();
+                let (file, channel) = head.split_once(" for ").unwrap();
+                let channel = CHANNELS
+                    .iter()
+                    .position(|c| c.to_string() == channel)
+                    .unwrap_or(0);
+                render_template(&TemplateCase {
+                    file: file.to_string(),
+                    text: body.to_string(),
+                    channel,
+                });
+            }
+        }));
+        IN_CASE.with(|c| c.set(false));
+        let took = t0.elapsed();
+        println!("fuzz replay: {name}: {:.1} ms", took.as_secs_f64() * 1000.0);
+        if result.is_err() {
+            let why = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
+            failures.push(format!("{name}: panic: {why}"));
+        } else if took > max_case() {
+            failures.push(format!("{name}: slow: {took:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
