@@ -1070,7 +1070,7 @@ fn fuzz_policies() {
     let tally = run(
         "policy",
         1,
-        env_usize("FUZZ_POLICY_CASES", 3_000),
+        env_usize("FUZZ_POLICY_CASES", 800),
         make_policy,
         |c| c.text.clone(),
         check_policy,
@@ -1085,7 +1085,7 @@ fn fuzz_ledgers() {
     let tally = run(
         "ledger",
         2,
-        env_usize("FUZZ_LEDGER_CASES", 600),
+        env_usize("FUZZ_LEDGER_CASES", 400),
         make_book,
         describe_book,
         simulate_book,
@@ -1100,7 +1100,7 @@ fn fuzz_templates() {
     let tally = run(
         "template",
         3,
-        env_usize("FUZZ_TEMPLATE_CASES", 300),
+        env_usize("FUZZ_TEMPLATE_CASES", 200),
         make_template,
         |c| format!("{} for {}\n{}", c.file, CHANNELS[c.channel], c.text),
         render_template,
