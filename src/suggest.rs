@@ -2,6 +2,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Candidates longer than this (in bytes) are never suggested.
+const MAX_CANDIDATE: usize = 1024;
+
 /// The candidate closest to `word`, if it is close enough to be a plausible
 /// typo: at most one edit for short words, about a third of the length for
 /// longer ones. Case and accents do not count as differences, so
@@ -20,6 +23,10 @@ where
     candidates
         .into_iter()
         .filter(|candidate| *candidate != word)
+        // Nor is a known word this long (a corrupt invoice number of 100 KB
+        // in a ledger): folding and comparing it for every unknown
+        // reference took seconds.
+        .filter(|candidate| candidate.len() <= MAX_CANDIDATE)
         .map(|candidate| {
             (
                 strsim::damerau_levenshtein(&folded, &fold(candidate)),
@@ -77,6 +84,17 @@ mod tests {
         assert_eq!(closest("recommande", channels), Some("recommandé"));
         assert_eq!(closest("Courier", channels), Some("courrier"));
         assert_eq!(closest("pigeon", channels), None);
+    }
+
+    #[test]
+    fn a_huge_candidate_is_never_folded_nor_compared() {
+        let huge = "é".repeat(100_000);
+        let started = std::time::Instant::now();
+        for _ in 0..1000 {
+            assert_eq!(closest("F-1", [huge.as_str(), "F-2"]), Some("F-2"));
+        }
+        // Folding the candidate each time took seconds (issue 17's fuzzing).
+        assert!(started.elapsed().as_secs() < 10);
     }
 
     #[test]

@@ -26,6 +26,10 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("cargo test", "the test suite itself"),
     (".ci/run", "CI itself"),
     (
+        "FUZZ_POLICY_CASES=",
+        "the long fuzzing run takes most of an hour (docs/robustness.md)",
+    ),
+    (
         "cargo bench",
         "benchmarks take minutes (docs/performance.md)",
     ),

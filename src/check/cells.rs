@@ -138,6 +138,10 @@ pub struct Domain {
 /// analysis says nothing rather than slow `policy check` down.
 pub const BUDGET: usize = 2_000_000;
 
+/// A condition of up to this many nodes costs one evaluation per point of
+/// the budget; a larger one costs more (see [`Space::new`]).
+const NODES_PER_POINT: usize = 32;
+
 #[derive(Debug, Clone)]
 struct Cell {
     interval: Interval,
@@ -327,10 +331,13 @@ struct Mentions {
     days_late: bool,
     partially_paid: bool,
     atoms: Vec<DebtorAtom>,
+    /// The conditions' nodes: what one evaluation costs at most.
+    nodes: usize,
 }
 
 fn mentions<'a>(conds: impl IntoIterator<Item = &'a Cond>) -> Mentions {
     fn walk(cond: &Cond, m: &mut Mentions) {
+        m.nodes += 1;
         match cond {
             Cond::Compare { field, value, .. } => match field {
                 Field::Amount => m.money.push(*value),
@@ -397,7 +404,12 @@ impl Space {
             .checked_mul(days.len())
             .and_then(|n| n.checked_mul(paid.len()))
             .and_then(|n| n.checked_mul(debtors.len()))?;
-        if size > limit {
+        // Every point is evaluated against the conditions: a condition of
+        // thousands of terms (a generated `and` chain) costs as many points
+        // as it has groups of [`NODES_PER_POINT`] nodes, so that the work
+        // stays bounded (it grew with the square of the chain's length).
+        let cost = size.checked_mul(m.nodes.div_ceil(NODES_PER_POINT).max(1))?;
+        if cost > limit {
             return None;
         }
         let mut points = Vec::with_capacity(size);

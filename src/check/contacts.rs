@@ -30,7 +30,89 @@ struct Limit {
     header: Option<crate::source::Span>,
 }
 
+/// More contacts than this with one person on one day, for one invoice, is
+/// no policy a firm means: a generated or pasted file (ten thousand steps
+/// firing on day 15 sent 340,000 e-mails in a dry run). An error
+/// (`same_day_contacts`), whatever the contact limit says.
+pub const MAX_SAME_DAY: usize = 10;
+
 pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = [Recipient::Debtor, Recipient::Guarantor]
+        .into_iter()
+        .filter_map(|recipient| same_day(a, recipient))
+        .collect();
+    out.extend(frequency(a));
+    out
+}
+
+/// The day with the most steps that can reach `recipient` together for
+/// one invoice, when more than [`MAX_SAME_DAY`] can: steps that exclude
+/// each other (`if amount < 5000` / `if amount >= 5000`) count once, as for
+/// the contact limit; where that is too large to work out, the steps
+/// without a condition (which surely fire together) are counted.
+fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
+    let mut by_day: HashMap<u32, Vec<StepId>> = HashMap::new();
+    for (step, view) in a.iter() {
+        if contacts(step).contains(&recipient) && !view.reach.is_empty() {
+            by_day.entry(view.time.key).or_default().push(step.id);
+        }
+    }
+    let mut worst: Option<(usize, Vec<StepId>)> = None;
+    let mut days: Vec<Vec<StepId>> = by_day
+        .into_values()
+        .filter(|steps| steps.len() > MAX_SAME_DAY)
+        .collect();
+    days.sort();
+    for members in days {
+        for combo in a.scope.iter() {
+            if recipient == Recipient::Guarantor && !combo.guaranteed() {
+                continue;
+            }
+            let active: Vec<StepId> = members
+                .iter()
+                .copied()
+                .filter(|id| a.view(*id).is_some_and(|v| v.reach.contains(combo)))
+                .collect();
+            if active.len() <= MAX_SAME_DAY {
+                continue;
+            }
+            let together = joint(a, &active, combo).unwrap_or_else(|| {
+                active
+                    .iter()
+                    .filter(|id| a.plan.step(**id).is_some_and(|s| s.condition.is_none()))
+                    .count()
+            });
+            if together > MAX_SAME_DAY && worst.as_ref().is_none_or(|w| together > w.0) {
+                worst = Some((together, active));
+            }
+        }
+    }
+    let (count, steps) = worst?;
+    let first = a.plan.step(*steps.first()?)?;
+    let person = match recipient {
+        Recipient::Debtor => "the debtor",
+        Recipient::Guarantor => "the guarantor",
+    };
+    let mut d = a.error(
+        Code::SameDayContacts,
+        format!(
+            "{count} steps contact {person} on the same day for one invoice ({})",
+            a.when(first)
+        ),
+    );
+    for (i, id) in steps.iter().take(MAX_LABELS).enumerate() {
+        if let Some(step) = a.plan.step(*id) {
+            d = d.with_label(step.action_span, format!("contact {}", i + 1));
+        }
+    }
+    d = d.with_help(format!(
+        "at most {MAX_SAME_DAY} contacts with one person on one day: a repeated or generated line? \
+         Keep one step per letter, call or notice on a day"
+    ));
+    Some(Finding::new(d, steps))
+}
+
+fn frequency(a: &mut Analysis<'_>) -> Vec<Finding> {
     let limit = match (&a.plan.contact_limit, a.pack) {
         (Some(l), _) => Limit {
             count: l.value.count,

@@ -37,6 +37,10 @@ use crate::syntax;
 
 pub use silenced::{ANALYSIS_CODES, SILENCEABLE, silenceable};
 
+/// At most this many diagnostics are reported per policy file; the rest
+/// are counted in a last one (`policy::more_problems`), as the ledger does.
+pub const MAX_DIAGNOSTICS: usize = 500;
+
 /// What checking one file found.
 #[derive(Debug)]
 pub struct Checked {
@@ -93,6 +97,7 @@ pub fn check(source: &Arc<SourceFile>, setting: &Setting<'_>) -> Checked {
         }
     }
     diagnostics.sort();
+    diagnostics.cap(MAX_DIAGNOSTICS, source.name());
     Checked { plan, diagnostics }
 }
 

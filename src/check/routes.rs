@@ -85,6 +85,7 @@ fn same_day(a: &Analysis<'_>, members: &[StepId], out: &mut Vec<Finding>) {
     let mut uncovered_combos = Mask::EMPTY;
     let mut gap_witness: Option<Witness> = None;
     let mut firing: Vec<usize> = Vec::with_capacity(steps.len());
+    let mut fires = vec![false; steps.len()];
     for p in space.points() {
         for combo in union.iter() {
             let facts = p.facts(combo);
@@ -101,21 +102,34 @@ fn same_day(a: &Analysis<'_>, members: &[StepId], out: &mut Vec<Finding>) {
                 uncovered_combos = uncovered_combos | Mask::of(combo);
                 gap_witness.get_or_insert(Witness { point: *p, combo });
             }
-            for (x, &i) in firing.iter().enumerate() {
+            // New pairs while there is room, then every pair kept that
+            // fires here: linear in the routes firing together (a thousand
+            // routes on one day made this loop quadratic).
+            'new: for (x, &i) in firing.iter().enumerate() {
                 for &j in &firing[x + 1..] {
-                    if pairs.len() >= MAX_PAIRS && !pairs.contains_key(&(i, j)) {
-                        continue;
+                    if pairs.len() >= MAX_PAIRS {
+                        break 'new;
                     }
-                    let pair = pairs.entry((i, j)).or_insert_with(|| Pair {
+                    pairs.entry((i, j)).or_insert_with(|| Pair {
                         witness: Witness { point: *p, combo },
                         combos: Mask::EMPTY,
                         cells: vec![false; space.money_cells()],
                     });
+                }
+            }
+            for &i in &firing {
+                fires[i] = true;
+            }
+            for (&(i, j), pair) in pairs.iter_mut() {
+                if fires[i] && fires[j] {
                     pair.combos = pair.combos | Mask::of(combo);
                     if let Some(c) = pair.cells.get_mut(p.money_cell) {
                         *c = true;
                     }
                 }
+            }
+            for &i in &firing {
+                fires[i] = false;
             }
         }
     }

@@ -109,12 +109,23 @@ pub fn interest(
         let to = last.min(next_change).min(rate_to);
         let days = (to - day).num_days() + 1;
         if !principal.is_zero() {
-            let amount = principal * rate * Decimal::from(days) / Decimal::from(100 * DAYS_IN_YEAR);
+            let amount = principal
+                .checked_mul(rate)
+                .and_then(|a| a.checked_mul(Decimal::from(days)))
+                .and_then(|a| a.checked_div(Decimal::from(100 * DAYS_IN_YEAR)))
+                .ok_or_else(|| {
+                    overflow(&format!(
+                        "interest of {principal} at {rate} % over {days} days"
+                    ))
+                })?;
             match periods.last_mut() {
                 Some(p) if p.principal == principal && p.rate == rate && p.basis == basis => {
                     p.to = to;
                     p.days += days;
-                    p.amount += amount;
+                    p.amount = p
+                        .amount
+                        .checked_add(amount)
+                        .ok_or_else(|| overflow("the interest's periods"))?;
                 }
                 _ => periods.push(Period {
                     from: day,
@@ -132,7 +143,8 @@ pub fn interest(
     }
     // Summing per-period exact amounts: periods merged above were summed
     // exactly too, so the split does not move the rounding.
-    let exact: Decimal = periods.iter().map(|p| p.amount).sum();
+    let exact = checked_sum(periods.iter().map(|p| p.amount))
+        .ok_or_else(|| overflow("the interest's periods"))?;
     Ok(Interest {
         amount: cents(exact),
         exact,
@@ -170,6 +182,28 @@ pub fn statutory_interest(
         return Ok(None);
     }
     interest(&rule.rule, balances, first, as_of, table).map(Some)
+}
+
+/// The sum of `amounts`, or `None` past `Decimal`'s range.
+pub fn checked_sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
+}
+
+/// An amount past what `Decimal` holds (about 7.9 × 10^28): unreachable with
+/// the ledger's and the policy's bounds on amounts and rates
+/// ([`crate::ledger::MAX_AMOUNT`]), said rather than panicking if it ever
+/// happens. Callers add the invoice.
+pub fn overflow(what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::AmountOverflow,
+        format!("{what}: the amount is too large to compute"),
+    )
+    .with_help(
+        "amounts are at most 10^13 in the currency and yearly rates at most 100 %; \
+         check the invoice's amounts in the ledger and the policy's charges",
+    )
 }
 
 /// The yearly rate of statutory interest on `day`, or `None` where none is

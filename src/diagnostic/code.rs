@@ -183,6 +183,10 @@ codes! {
     BackdatedRun => "policy::backdated_run",
     // run: a template past its limits (issue 17; docs/diagnostics.md "Journal, letters and money")
     TemplateLimit => "policy::template_limit",
+    // input bounds (issue 17 points 2, 10, 14; docs/diagnostics.md)
+    AmountOverflow => "policy::amount_overflow",
+    MoreProblems => "policy::more_problems",
+    SameDayContacts => "policy::same_day_contacts",
     // policy lsp (issue 16; docs/diagnostics.md "Editor")
     LspProtocol => "policy::lsp_protocol",
 }

@@ -170,6 +170,49 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.0
     }
+
+    /// Keeps the first `max` diagnostics and counts the rest in one closing
+    /// diagnostic (`more_problems`) as severe as the worst it counts, so
+    /// that the exit code does not change: a file of a thousand broken
+    /// lines reports what a person reads, not gigabytes (the ledger does
+    /// the same, [`crate::ledger::MAX_PROBLEMS`]).
+    pub fn cap(&mut self, max: usize, file: &str) {
+        if self.0.len() <= max {
+            return;
+        }
+        let dropped: Vec<Diagnostic> = self.0.drain(max..).collect();
+        let count = |severity: Severity| dropped.iter().filter(|d| d.severity == severity).count();
+        let parts: Vec<String> = [
+            (Severity::Error, "error", "errors"),
+            (Severity::Warning, "warning", "warnings"),
+            (Severity::Advice, "advice", "advice"),
+        ]
+        .iter()
+        .filter_map(|&(severity, one, many)| match count(severity) {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        })
+        .collect();
+        let worst = dropped
+            .iter()
+            .map(|d| d.severity)
+            .min()
+            .unwrap_or(Severity::Advice);
+        self.0.push(
+            Diagnostic::new(
+                worst,
+                Code::MoreProblems,
+                format!(
+                    "{} more problems in `{file}` are not shown ({}; the first {max} are)",
+                    dropped.len(),
+                    parts.join(", ")
+                ),
+            )
+            .with_help("fix these and check again to see the rest")
+            .in_path(file.to_string()),
+        );
+    }
 }
 
 impl IntoIterator for Diagnostics {

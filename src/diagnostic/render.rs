@@ -74,17 +74,70 @@ pub fn human(diagnostic: &Diagnostic, style: Style) -> String {
 /// Lines longer than this are shown as a window around the problem.
 const LONG_LINE: usize = 200;
 
-/// For a problem on a very long line (a generated one-line policy, a
-/// megabyte of garbage), the same diagnostic over a window of that line, so
-/// that the report stays readable. Columns stay those of the real file.
+/// Labels further apart than this many lines are not quoted together: the
+/// lines between them would be reprinted for every diagnostic (a duplicate
+/// header a thousand lines below the first).
+const SNIPPET_LINES: usize = 12;
+
+/// What is quoted of the file stays small whatever the file holds: a
+/// problem on a very long line (a generated one-line policy, a megabyte of
+/// garbage), or next to one (miette quotes a line of context on each
+/// side), is shown over a window of its own line; labels far from the
+/// first are named by their line in the message instead of quoting every
+/// line between. Columns stay those of the real file. `None`: quoted as
+/// is.
 fn window_long_line(diagnostic: &Diagnostic) -> Option<Diagnostic> {
     let source = diagnostic.source.as_ref()?;
     let primary = diagnostic.labels.first()?.span;
-    let line = source.line_range(primary.start);
-    if line.len() <= LONG_LINE {
+    let text = source.text();
+    let line_of = |at: usize| source.line_col(at.min(text.len())).line;
+    let primary_line = line_of(primary.start);
+    let near = |span: crate::source::Span| {
+        line_of(span.start).abs_diff(primary_line) <= SNIPPET_LINES
+            && line_of(span.end).abs_diff(primary_line) <= SNIPPET_LINES
+    };
+    let far: Vec<&super::Label> = diagnostic.labels[1..]
+        .iter()
+        .filter(|l| !near(l.span))
+        .collect();
+    // The lines miette would quote: from the first label's to the last
+    // one's, and one line of context on each side.
+    let kept = diagnostic
+        .labels
+        .iter()
+        .filter(|l| far.iter().all(|f| !std::ptr::eq(*f, *l)));
+    let (low, high) = kept.fold((primary.start, primary.end), |(lo, hi), l| {
+        (lo.min(l.span.start), hi.max(l.span.end))
+    });
+    let first = source.line_range(low);
+    let before = source.line_range(first.start.saturating_sub(1));
+    let last = source.line_range(high);
+    let after = source.line_range((last.end + 1).min(text.len()));
+    let long = [before, first, last, after]
+        .iter()
+        .any(|l| l.len() > LONG_LINE)
+        || (first.start..last.end).len() > LONG_LINE * SNIPPET_LINES;
+    if far.is_empty() && !long {
         return None;
     }
-    let text = source.text();
+    let mut clipped = diagnostic.clone();
+    // Labels left out of the quote are named by their line.
+    let mention = |clipped: &mut Diagnostic, left: &[&super::Label]| {
+        if !left.is_empty() {
+            let places: Vec<String> = left
+                .iter()
+                .map(|l| format!("{} at line {}", l.text, line_of(l.span.start)))
+                .collect();
+            clipped.message = format!("{} ({})", clipped.message, places.join(", "));
+        }
+    };
+    if !long {
+        mention(&mut clipped, &far);
+        clipped.labels.retain(|l| near(l.span));
+        return Some(clipped);
+    }
+    // One line only: the primary label's, clipped around it.
+    let line = source.line_range(primary.start);
     let floor = |mut i: usize| {
         while i > 0 && !text.is_char_boundary(i) {
             i -= 1;
@@ -98,14 +151,16 @@ fn window_long_line(diagnostic: &Diagnostic) -> Option<Diagnostic> {
     let shown = format!("{prefix}{}{suffix}", &text[start..end]);
     let skipped = text[line.start..start].chars().count();
     let first_column = skipped.saturating_sub(prefix.chars().count());
-    let first_line = source.line_col(line.start).line;
-    let window = crate::source::SourceFile::window(source.name(), shown, first_line, first_column);
+    let window =
+        crate::source::SourceFile::window(source.name(), shown, primary_line, first_column);
     let shift = |at: usize| at.clamp(start, end) - start + prefix.len();
-    let mut clipped = diagnostic.clone();
+    let inside = |l: &super::Label| l.span.end >= start && l.span.start <= end;
+    let left: Vec<&super::Label> = diagnostic.labels.iter().filter(|l| !inside(l)).collect();
+    mention(&mut clipped, &left);
     clipped.labels = diagnostic
         .labels
         .iter()
-        .filter(|l| l.span.end >= start && l.span.start <= end)
+        .filter(|l| inside(l))
         .map(|l| super::Label {
             span: crate::source::Span::new(shift(l.span.start), shift(l.span.end)),
             text: l.text.clone(),

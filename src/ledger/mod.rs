@@ -283,6 +283,14 @@ pub struct Loaded {
 /// At most this many problems are reported per file; the rest are counted.
 pub const MAX_PROBLEMS: usize = 500;
 
+/// The largest amount a ledger row may carry, in the currency (10^13: ten
+/// thousand billion euros, more than any invoice a firm issues). Bounding
+/// amounts where they are read keeps every sum, product and interest of the
+/// book far inside `Decimal`'s range (about 7.9 × 10^28): a book would need
+/// more than 10^15 rows to reach it (see docs/ledger.md).
+pub const MAX_AMOUNT: rust_decimal::Decimal =
+    rust_decimal::Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
+
 /// Reads a debtors file alone (CSV in either dialect and any encoding, or
 /// a workbook): what `policy check --debtors` checks a policy's conditions
 /// against.

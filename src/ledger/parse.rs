@@ -473,6 +473,23 @@ impl Parser {
             );
             return None;
         }
+        if amount.abs() > super::MAX_AMOUNT {
+            problems.error(
+                Code::LedgerAmount,
+                row.row(),
+                row.at(Col::Amount),
+                format!(
+                    "the amount {} is above the largest a ledger may carry ({} {})",
+                    suggest::short(&amount.to_string()),
+                    super::MAX_AMOUNT,
+                    self.currency
+                ),
+                "too large",
+                "amounts are at most 10^13 in the currency (10 000 000 000 000); check for a typo, \
+                 an amount in cents, or digits run together with the next column",
+            );
+            return None;
+        }
         let code = match row.value(Col::Currency) {
             Some(raw) => Some(String::from_utf8_lossy(raw).trim().to_uppercase()),
             None => written_code,

@@ -31,6 +31,7 @@ pub fn compile(
         currency: Spanned::new("EUR", Span::default()),
         sent: HashMap::new(),
         atoms: Vec::new(),
+        rule_hints: HashMap::new(),
     };
     let plan = compiler.plan(policy);
     let plan = (!compiler.diagnostics.has_errors()).then_some(plan);
@@ -47,6 +48,10 @@ struct Compiler<'a> {
     sent: HashMap<String, StepId>,
     /// The debtor comparisons met so far.
     atoms: Vec<DebtorAtom>,
+    /// The help already worked out for an unknown `allow` rule, by its
+    /// text: a line repeated a thousand times is compared with every code
+    /// once.
+    rule_hints: HashMap<String, String>,
 }
 
 impl Compiler<'_> {
@@ -449,20 +454,27 @@ impl Compiler<'_> {
             return None;
         }
         let Some(rule) = Code::parse(&allow.rule.text) else {
-            let words: Vec<&str> = Code::ALL
-                .iter()
-                .map(|c| c.as_str().trim_start_matches("policy::"))
-                .collect();
-            let short = allow.rule.text.trim_start_matches("policy::");
-            let hint = suggest::did_you_mean(short, words.iter().copied());
+            let help = match self.rule_hints.get(&allow.rule.text) {
+                Some(help) => help.clone(),
+                None => {
+                    let words = Code::ALL
+                        .iter()
+                        .map(|c| c.as_str().trim_start_matches("policy::"));
+                    let short = allow.rule.text.trim_start_matches("policy::");
+                    let help = suggest::did_you_mean(short, words).unwrap_or_else(|| {
+                        "use a code listed in docs/diagnostics.md, e.g. `notice_period`".into()
+                    });
+                    self.rule_hints
+                        .insert(allow.rule.text.clone(), help.clone());
+                    help
+                }
+            };
             self.error(
                 Code::UnknownRule,
                 format!("unknown rule `{}`", allow.rule.text),
             )
             .label(allow.rule.span, "no diagnostic has this code")
-            .help(hint.unwrap_or_else(|| {
-                "use a code listed in docs/diagnostics.md, e.g. `notice_period`".into()
-            }));
+            .help(help);
             return None;
         };
         Some(Allow {
@@ -837,6 +849,11 @@ impl Compiler<'_> {
                     self.error(Code::ChargeValue, "interest is a yearly rate: it takes no `min` or `max`")
                         .label(bound.span, "a bound")
                         .help("bounds are for an indemnity or a fee charged as a share of the balance, e.g. `charge indemnity 10% min 25 EUR`");
+                }
+                if number.value > Decimal::ONE_HUNDRED {
+                    self.error(Code::ChargeValue, "a yearly interest rate above 100 % cannot be charged")
+                        .label(number.span, "above 100 %")
+                        .help("write the yearly rate in percent, e.g. `charge interest 8%`; the rate table's rates are bounded the same way");
                 }
                 Charge::Interest(Rate::Percent(number.value))
             }

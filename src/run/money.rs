@@ -25,8 +25,16 @@ pub struct InvoiceClaim {
 }
 
 impl InvoiceClaim {
+    /// What the letter claims; [`invoice_claim`] has checked that it can
+    /// be computed.
     pub fn claimed(&self) -> Decimal {
-        self.outstanding + self.indemnity + self.interest
+        self.claimed_checked().unwrap_or(Decimal::MAX)
+    }
+
+    fn claimed_checked(&self) -> Option<Decimal> {
+        self.outstanding
+            .checked_add(self.indemnity)?
+            .checked_add(self.interest)
     }
 }
 
@@ -91,7 +99,10 @@ pub fn invoice_claim(
         }
         match charge {
             Charge::Indemnity(amount) | Charge::Fee(amount) => {
-                result.indemnity += amount_of(amount);
+                result.indemnity = result
+                    .indemnity
+                    .checked_add(amount_of(amount))
+                    .ok_or_else(|| overflow(invoice, "the indemnity and fees"))?;
             }
             // One interest per invoice: a second `charge interest` restates
             // the first, it does not double it.
@@ -107,16 +118,20 @@ pub fn invoice_claim(
                         Some(event.date),
                         as_of,
                         rates,
-                    )?,
+                    )
+                    .map_err(|d| naming(d, invoice))?,
                     (Rate::Statutory, None) => None,
                     (Rate::Percent(percent), _) => match invoice.due.max(costs_from).succ_opt() {
-                        Some(first) if first <= as_of => Some(claim::interest(
-                            &RateRule::Fixed(*percent),
-                            &balances,
-                            first,
-                            as_of,
-                            rates,
-                        )?),
+                        Some(first) if first <= as_of => Some(
+                            claim::interest(
+                                &RateRule::Fixed(*percent),
+                                &balances,
+                                first,
+                                as_of,
+                                rates,
+                            )
+                            .map_err(|d| naming(d, invoice))?,
+                        ),
                         _ => None,
                     },
                 };
@@ -127,7 +142,23 @@ pub fn invoice_claim(
             }
         }
     }
+    if result.claimed_checked().is_none() {
+        return Err(overflow(invoice, "the principal, indemnity and interest"));
+    }
     Ok(result)
+}
+
+/// An amount of `invoice` too large to compute (see [`claim::overflow`]).
+fn overflow(invoice: &Invoice, what: &str) -> Diagnostic {
+    claim::overflow(&format!("invoice {}: {what}", invoice.reference))
+}
+
+/// A computation's overflow, naming the invoice it happened on.
+fn naming(mut diagnostic: Diagnostic, invoice: &Invoice) -> Diagnostic {
+    if diagnostic.code == crate::diagnostic::Code::AmountOverflow {
+        diagnostic.message = format!("invoice {}: {}", invoice.reference, diagnostic.message);
+    }
+    diagnostic
 }
 
 /// The last day of a consumer's free first reminder period, where the law

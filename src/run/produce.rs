@@ -116,7 +116,18 @@ pub fn produce(
         });
         claims.push(claim);
     }
-    let sum = |f: fn(&InvoiceClaim) -> Decimal| claims.iter().map(f).sum::<Decimal>();
+    // Sums over the debtor's invoices, checked once here on the largest
+    // (every claim is at least its parts, all positive).
+    let sum = |f: fn(&InvoiceClaim) -> Decimal| {
+        crate::claim::checked_sum(claims.iter().map(f)).unwrap_or(Decimal::MAX)
+    };
+    if crate::claim::checked_sum(claims.iter().map(InvoiceClaim::claimed)).is_none() {
+        let invoices = planned.invoices.len();
+        return failed(
+            crate::claim::overflow(&format!("the {invoices} invoices of this letter together")),
+            None,
+        );
+    }
     let claimed = sum(InvoiceClaim::claimed);
     let to = match address(inputs.job, debtor, planned) {
         Address::To(to) => to,

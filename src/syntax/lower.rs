@@ -561,6 +561,11 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
         let number = self.number(inner.expect(Rule::number)?);
+        if number.value > crate::ledger::MAX_AMOUNT {
+            // The ledger's bound: a fee or threshold above it is a typo, and
+            // keeps every sum with the book's amounts inside `Decimal`.
+            self.too_large(number.span, "an amount up to 10000000000000");
+        }
         let currency = inner.optional(Rule::currency_code).map(|p| self.name(p));
         Ok(Money {
             number,
