@@ -8,7 +8,7 @@
 //! Markdown ([`markdown`]) or a standalone HTML page ([`html`]), in French.
 //! What it holds and why is in `docs/dossier.md`.
 
-mod claim;
+pub(crate) mod claim;
 mod doc;
 mod history;
 pub mod html;

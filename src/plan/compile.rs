@@ -105,6 +105,8 @@ impl Compiler<'_> {
             destinations: Vec::new(),
             steps: Vec::new(),
             debtor_atoms: Vec::new(),
+            promise_grace: None,
+            instalment_grace: None,
         };
         // The currency first: amounts anywhere are checked against it.
         for header in policy.headers() {

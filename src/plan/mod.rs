@@ -51,6 +51,12 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Every distinct comparison of a debtor column the conditions make.
     pub debtor_atoms: Vec<DebtorAtom>,
+    /// `promise grace N days`: a promise is broken only once this many
+    /// days have passed after its `until` (docs/simulation.md, rule E3).
+    pub promise_grace: Option<Spanned<u32>>,
+    /// `instalment grace N days`: an instalment is missed only once this
+    /// many days have passed after its due date (rule E4).
+    pub instalment_grace: Option<Spanned<u32>>,
 }
 
 impl Plan {
@@ -89,6 +95,16 @@ impl Plan {
             })
             .min()?
             .pred_opt()
+    }
+
+    /// Days of grace after a promise's `until` (0 unless the policy says).
+    pub fn promise_grace_days(&self) -> u32 {
+        self.promise_grace.as_ref().map_or(0, |g| g.value)
+    }
+
+    /// Days of grace after an instalment's due date (0 unless said).
+    pub fn instalment_grace_days(&self) -> u32 {
+        self.instalment_grace.as_ref().map_or(0, |g| g.value)
     }
 
     /// The sector the policy declares, if any.

@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::exceptions::{InvoiceExceptions, Occurrence, Outcomes, merge_periods};
 use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
 use crate::calendar::Calendar;
 use crate::law::{NotHere, RouteDomicile};
@@ -35,6 +36,8 @@ pub struct Context<'a> {
     /// For each route step, the law's rule on the debtor's domicile
     /// (`None`: no jurisdiction, or not a route).
     routes: Vec<Option<RouteDomicile>>,
+    /// How each promise and payment plan of the ledger turned out.
+    pub outcomes: Outcomes,
 }
 
 /// A route the law does not allow for the invoice's debtor, by where the
@@ -201,6 +204,11 @@ impl<'a> Context<'a> {
                 _ => None,
             })
             .collect();
+        let outcomes = Outcomes::of(
+            ledger,
+            plan.promise_grace_days(),
+            plan.instalment_grace_days(),
+        );
         Context {
             plan,
             ledger,
@@ -213,6 +221,7 @@ impl<'a> Context<'a> {
             totals,
             runs_from: None,
             routes,
+            outcomes,
         }
     }
 
@@ -315,6 +324,10 @@ pub trait Sink: Send {
 
     /// The routes of one invoice the law does not allow for its debtor.
     fn refused(&mut self, _refused: &[Refused]) {}
+
+    /// The events of one invoice's ledger in the window (holds, promises
+    /// kept or broken, instalments missed, insolvency…).
+    fn occurrences(&mut self, _occurrences: &[Occurrence]) {}
 }
 
 impl Sink for Vec<Event> {
@@ -347,6 +360,14 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             if !scratch.refused.is_empty() {
                 sink.refused(&scratch.refused);
                 scratch.refused.clear();
+            }
+            if !scratch.exceptions.events.is_empty() {
+                let window = context.window;
+                scratch
+                    .exceptions
+                    .events
+                    .retain(|e| window.contains(e.date));
+                sink.occurrences(&scratch.exceptions.events);
             }
         }
         sink
@@ -398,6 +419,8 @@ pub struct Scratch {
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// Routes the law does not allow for their debtor.
     pub refused: Vec<Refused>,
+    /// What the ledger's exceptions do to the invoice.
+    pub exceptions: InvoiceExceptions,
 }
 
 /// Fires the steps of one invoice, appending its events (in date, then
@@ -487,7 +510,18 @@ fn fire(
     {
         scratch.periods = disputes(entries, |_, _| {});
     }
+    scratch.exceptions.clear();
+    if !scratch.periods.is_empty() || context.outcomes.range(invoice.debtor).is_some() {
+        scratch
+            .exceptions
+            .read(ledger, &context.outcomes, id, invoice, &scratch.periods);
+        if !scratch.exceptions.holds.is_empty() {
+            scratch.periods = merge_periods(&scratch.periods, &scratch.exceptions.holds);
+        }
+    }
     let periods = &scratch.periods;
+    let exceptions = &scratch.exceptions;
+    let insolvent = exceptions.insolvent;
     // The day the balance reaches zero: nothing fires from that day on.
     let mut settled = Decimal::ZERO;
     let mut paid_on = None;
@@ -521,6 +555,7 @@ fn fire(
         let nominal = context.calendar.add(base, step.when.offset);
         if let Some(day) = nominal
             .and_then(|d| shift(d, periods, None))
+            .map(|d| exceptions.resume(d))
             .and_then(|d| working(context, i, d))
         {
             queue.push((day, i));
@@ -560,6 +595,10 @@ fn fire(
             continue;
         }
         if paid_on.is_some_and(|paid| paid <= day) || stopped.is_some_and(|s| (nominal, i) > s) {
+            continue;
+        }
+        // The stay of individual proceedings (C. com. L622-21, R15).
+        if insolvent.is_some_and(|opened| day >= opened) {
             continue;
         }
         let (amount, any_settled) = balance_on(day);
@@ -642,6 +681,7 @@ fn fire(
             let written = context.calendar.add(day, offset);
             if let Some(at) = written
                 .and_then(|d| shift(d, periods, Some(day)))
+                .map(|d| exceptions.resume(d))
                 .and_then(|d| working(context, next, d))
             {
                 queue.push((at, next));
