@@ -162,6 +162,12 @@ pub enum HeaderKind {
     SendOnBusinessDays,
     /// `sector utility`: what the firm sells.
     Sector(Name),
+    /// `promise grace 3 days`, `instalment grace 8 days`: `of` is
+    /// `promise` or `instalment`.
+    Grace {
+        of: Name,
+        duration: Duration,
+    },
 }
 
 impl HeaderKind {
@@ -178,6 +184,8 @@ impl HeaderKind {
             HeaderKind::Destination { .. } => "destination",
             HeaderKind::SendOnBusinessDays => "send on business days",
             HeaderKind::Sector(_) => "sector",
+            HeaderKind::Grace { of, .. } if of.text == "promise" => "promise grace",
+            HeaderKind::Grace { .. } => "instalment grace",
         }
     }
 }
@@ -193,6 +201,8 @@ pub struct Allow {
 /// `[after DURATION [from ANCHOR]] [if CONDITION] ACTION`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// `on EVENT`: a handler of a ledger event.
+    pub trigger: Option<Name>,
     pub timing: Option<Timing>,
     pub condition: Option<Expr>,
     pub action: Action,

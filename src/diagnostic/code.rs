@@ -58,6 +58,8 @@ codes! {
     UnknownChannel => "policy::unknown_channel",
     UnknownRecipient => "policy::unknown_recipient",
     UnknownField => "policy::unknown_field",
+    UnknownEvent => "policy::unknown_event",
+    GraceDuration => "policy::grace_duration",
     UnknownFlag => "policy::unknown_flag",
     DebtorCondition => "policy::debtor_condition",
     UnknownColumn => "policy::unknown_column",
@@ -137,6 +139,8 @@ codes! {
     GuarantorNotice => "policy::guarantor_notice",
     GuarantorInformation => "policy::guarantor_information",
     LimitationPeriod => "policy::limitation_period",
+    InsolvencyStay => "policy::insolvency_stay",
+    ProofOfClaimDeadline => "policy::proof_of_claim_deadline",
     // fmt / watch
     FormatChangedMeaning => "policy::format_changed_meaning",
     WatchFailed => "policy::watch_failed",

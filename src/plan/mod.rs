@@ -89,7 +89,7 @@ impl Plan {
                     Anchor::Step(id) if id == step => sent,
                     Anchor::Due => due,
                     Anchor::Issue => issue,
-                    Anchor::Step(_) => return None,
+                    Anchor::Step(_) | Anchor::Event(_) => return None,
                 };
                 calendar.add(from, s.when.offset).filter(|day| *day > sent)
             })
@@ -230,6 +230,9 @@ pub struct StepId(pub usize);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub id: StepId,
+    /// `on EVENT`: a handler, fired by an event of the ledger rather than
+    /// by the invoice's dates (`None`: a regular step).
+    pub trigger: Option<EventKind>,
     /// The whole statement.
     pub span: Span,
     pub when: When,
@@ -241,6 +244,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether it is a handler (`on EVENT …`) rather than a regular step.
+    pub fn is_handler(&self) -> bool {
+        self.trigger.is_some()
+    }
+
     pub fn allows(&self, code: crate::diagnostic::Code) -> Option<&Allow> {
         self.allows.iter().find(|a| a.rule == code)
     }
@@ -266,7 +274,11 @@ pub enum Anchor {
     Issue,
     /// The day an earlier `send` step went out.
     Step(StepId),
+    /// The day of an event of the invoice's ledger (`on EVENT …`).
+    Event(EventKind),
 }
+
+pub use crate::simulate::exceptions::EventKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Offset {

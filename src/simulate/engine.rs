@@ -24,6 +24,8 @@ pub struct Context<'a> {
     dependents: Vec<Vec<usize>>,
     /// Steps timed from the due or issue date.
     roots: Vec<usize>,
+    /// Handlers timed from a ledger event (`on EVENT …`), with it.
+    handlers: Vec<(super::exceptions::EventKind, usize)>,
     /// What the steps ask of each debtor, by index: read for every invoice,
     /// so kept small enough to stay in cache (a `Debtor` is 200 bytes, and
     /// reading its kind was half the time of scheduling an invoice).
@@ -156,6 +158,7 @@ impl<'a> Context<'a> {
     ) -> Self {
         let mut dependents = vec![Vec::new(); plan.steps.len()];
         let mut roots = Vec::new();
+        let mut handlers = Vec::new();
         for (i, step) in plan.steps.iter().enumerate() {
             match step.when.anchor {
                 Anchor::Step(StepId(anchor)) if anchor < i => dependents[anchor].push(i),
@@ -163,6 +166,7 @@ impl<'a> Context<'a> {
                 // could never be scheduled, so it is treated as never firing.
                 Anchor::Step(_) => {}
                 Anchor::Due | Anchor::Issue => roots.push(i),
+                Anchor::Event(kind) => handlers.push((kind, i)),
             }
         }
         let uses_total = plan.steps.iter().any(|s| {
@@ -217,6 +221,7 @@ impl<'a> Context<'a> {
             resolver,
             dependents,
             roots,
+            handlers,
             debtors,
             totals,
             runs_from: None,
@@ -561,6 +566,25 @@ fn fire(
             queue.push((day, i));
         }
     }
+    // Handlers: on each event of the invoice's ledger they react to.
+    if !context.handlers.is_empty() {
+        for occurrence in &exceptions.events {
+            for &(kind, i) in &context.handlers {
+                if kind != occurrence.kind {
+                    continue;
+                }
+                let offset = plan.steps[i].when.offset;
+                if let Some(day) = context
+                    .calendar
+                    .add(occurrence.date, offset)
+                    .and_then(|d| shift(d, periods, Some(occurrence.date)))
+                    .and_then(|d| working(context, i, d))
+                {
+                    queue.push((day, i));
+                }
+            }
+        }
+    }
     if delay > 0 {
         for (day, i) in queue.iter_mut() {
             // A day past the calendar's end never comes; keeping it is harmless.
@@ -597,8 +621,11 @@ fn fire(
         if paid_on.is_some_and(|paid| paid <= day) || stopped.is_some_and(|s| (nominal, i) > s) {
             continue;
         }
-        // The stay of individual proceedings (C. com. L622-21, R15).
-        if insolvent.is_some_and(|opened| day >= opened) {
+        // The stay of individual proceedings (C. com. L622-21, R15): only
+        // what reacts to the insolvency (the proof of claim) goes on.
+        if insolvent.is_some_and(|opened| day >= opened)
+            && step.trigger != Some(super::exceptions::EventKind::Insolvency)
+        {
             continue;
         }
         let (amount, any_settled) = balance_on(day);
@@ -681,7 +708,13 @@ fn fire(
             let written = context.calendar.add(day, offset);
             if let Some(at) = written
                 .and_then(|d| shift(d, periods, Some(day)))
-                .map(|d| exceptions.resume(d))
+                .map(|d| {
+                    if plan.steps[next].is_handler() {
+                        d
+                    } else {
+                        exceptions.resume(d)
+                    }
+                })
                 .and_then(|d| working(context, next, d))
             {
                 queue.push((at, next));
