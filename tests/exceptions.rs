@@ -403,3 +403,144 @@ fn json_ledgers_carry_exceptions_too() {
         ])
     );
 }
+
+/// `(date, invoice, target, step)` of every step event.
+fn steps_numbered(value: &serde_json::Value) -> Vec<(String, String, String, u64)> {
+    value["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["date"].as_str().unwrap().to_string(),
+                e["invoice"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap_or("").to_string(),
+                e["step"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn handlers_fire_on_their_events_with_the_policy_graces() {
+    // handlers.policy: promise grace 3 days, instalment grace 5 days;
+    // step 3 `on promise_broken after 2 days send relance_ferme`, step 4
+    // `on instalment_missed after 8 days send mise_en_demeure`, step 5
+    // `on insolvency send declaration_de_creance`.
+    let sim = simulate_json("handlers.policy");
+    let all = steps_numbered(&sim);
+    let of = |invoice: &str| -> Vec<(String, String, u64)> {
+        all.iter()
+            .filter(|(_, i, _, _)| i == invoice)
+            .map(|(d, _, t, s)| (d.clone(), t.clone(), *s))
+            .collect()
+    };
+    let rows = |items: &[(&str, &str, u64)]| -> Vec<(String, String, u64)> {
+        items
+            .iter()
+            .map(|(d, t, s)| (d.to_string(), t.to_string(), *s))
+            .collect()
+    };
+    // F-2: promised by 02-20, grace 3 days: suspended 02-05 to 02-23,
+    // broken on 02-24 (relance_1 then); relance_ferme 2 days after: 02-26;
+    // mise_en_demeure keeps 03-02.
+    assert_eq!(
+        of("F-2"),
+        rows(&[
+            ("2026-02-24", "relance_1", 1),
+            ("2026-02-26", "relance_ferme", 3),
+            ("2026-03-02", "mise_en_demeure", 2),
+        ])
+    );
+    // F-3: the third instalment (due 04-15) with 5 days of grace: missed
+    // on 04-21, the regular steps fire then; the handler's mise en demeure
+    // 8 days after the miss: 04-29.
+    assert_eq!(
+        of("F-3"),
+        rows(&[
+            ("2026-04-21", "relance_1", 1),
+            ("2026-04-21", "mise_en_demeure", 2),
+            ("2026-04-29", "mise_en_demeure", 4),
+        ])
+    );
+    // F-5: the proof of claim goes out on the opening judgment's day,
+    // despite the stay; the regular mise en demeure (03-02) does not.
+    assert_eq!(
+        of("F-5"),
+        rows(&[
+            ("2026-02-10", "relance_1", 1),
+            ("2026-02-20", "declaration_de_creance", 5),
+        ])
+    );
+}
+
+fn check_text(policy: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.policy"), policy).unwrap();
+    let output = policy_in(dir.path())
+        .args(["check", "p.policy"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stderr)
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (output.status.code().unwrap(), text)
+}
+
+#[test]
+fn a_handler_for_an_unknown_event_is_an_error_with_the_closest_event() {
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\non promise_borken after 2 days send relance_ferme by email\n",
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("policy::unknown_event"), "{text}");
+    assert!(
+        text.contains("unknown ledger event `promise_borken`"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `promise_broken`?"), "{text}");
+    assert!(text.contains("p.policy:3:4"), "{text}");
+}
+
+#[test]
+fn after_an_insolvency_only_the_proof_of_claim_and_in_time() {
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\n\
+         on insolvency after 10 days route tribunal_de_commerce with injonction_de_payer\n\
+         on insolvency after 3 months send declaration_de_creance by recommandé\n",
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("policy::insolvency_stay"), "{text}");
+    assert!(text.contains("policy::proof_of_claim_deadline"), "{text}");
+    assert!(
+        text.contains("this proof of claim leaves 93 days after the opening judgment"),
+        "{text}"
+    );
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\non insolvency send declaration_de_creance by recommandé\n",
+    );
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn fmt_keeps_handlers_and_graces() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = "policy \"T\"\njurisdiction FR\nPROMISE   grace 3 days\n\nON promise_broken  after 2 days send relance_ferme by email\n";
+    std::fs::write(dir.path().join("p.policy"), messy).unwrap();
+    let output = policy_in(dir.path())
+        .args(["fmt", "p.policy"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let formatted = std::fs::read_to_string(dir.path().join("p.policy")).unwrap();
+    assert_eq!(
+        formatted,
+        "policy \"T\"\njurisdiction FR\npromise grace 3 days\n\non promise_broken after 2 days send relance_ferme by email\n"
+    );
+}
