@@ -132,6 +132,7 @@ proptest::proptest! {
             days: 200,
             locale: false,
             names: false,
+            exceptions: 0,
         };
         let generated = book::generate(&options);
         let dir = tempfile::tempdir().unwrap();
