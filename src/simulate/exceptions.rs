@@ -401,14 +401,20 @@ impl InvoiceExceptions {
                     _ => {}
                 },
                 ExceptionKind::Insolvency => {
-                    if self.insolvent.is_none() && balance(e.date) > Decimal::ZERO {
+                    // The stay covers every invoice of the debtor from the
+                    // opening (those issued later too: nothing is chased);
+                    // the event, and so the proof of claim, only those with
+                    // a balance that day (claims born before the judgment).
+                    if self.insolvent.is_none() {
                         self.insolvent = Some(e.date);
-                        self.events.push(event(
-                            e.date,
-                            EventKind::Insolvency,
-                            balance(e.date),
-                            index,
-                        ));
+                        if balance(e.date) > Decimal::ZERO {
+                            self.events.push(event(
+                                e.date,
+                                EventKind::Insolvency,
+                                balance(e.date),
+                                index,
+                            ));
+                        }
                     }
                 }
                 ExceptionKind::Acknowledge => {
