@@ -385,7 +385,9 @@ pub fn generate(options: &Options) -> Book {
     let export = day(options.start, i64::from(options.days));
     rows.retain(|r| r.date <= export);
     rows.sort_by_key(|r| r.date);
-    let exceptions = exceptions(options, &debtors, &rows, export);
+    let (exceptions, kept) = exceptions(options, &debtors, &rows, export);
+    rows.extend(kept);
+    rows.sort_by_key(|r| r.date);
     Book {
         debtors,
         rows,
@@ -403,10 +405,12 @@ fn exceptions(
     debtors: &[Debtor],
     rows: &[Row],
     export: NaiveDate,
-) -> Vec<Exception> {
+) -> (Vec<Exception>, Vec<Row>) {
     let mut out = Vec::new();
+    // The payments that keep half of the promises.
+    let mut kept = Vec::new();
     if options.exceptions == 0 {
-        return out;
+        return (out, kept);
     }
     let mut rng = Rng::new(options.seed ^ 0x0E0C_E971_0000_0001);
     let day = |base: NaiveDate, n: u64| base.checked_add_days(Days::new(n)).unwrap_or(base);
@@ -476,14 +480,26 @@ fn exceptions(
                 reason: *rng.pick(&["litige commercial", "vérification comptable"]),
                 ..blank.clone()
             }),
-            3..=5 => out.push(Exception {
-                date: start,
-                kind: "promise",
-                invoice,
-                cents: Some(balance),
-                until: Some(day(start, 14)),
-                ..blank.clone()
-            }),
+            3..=5 => {
+                out.push(Exception {
+                    date: start,
+                    kind: "promise",
+                    invoice,
+                    cents: Some(balance),
+                    until: Some(day(start, 14)),
+                    ..blank.clone()
+                });
+                if rng.chance(50) {
+                    kept.push(Row {
+                        date: day(start, 5 + rng.below(10)),
+                        kind: Kind::Payment,
+                        invoice: at as u32 + 1,
+                        debtor,
+                        cents: balance,
+                        due: None,
+                    });
+                }
+            }
             6..=8 => {
                 let third = balance / 3;
                 for k in 0..3u64 {
@@ -508,7 +524,8 @@ fn exceptions(
         }
     }
     out.retain(|e| e.date <= export);
-    out
+    kept.retain(|r| r.date <= export);
+    (out, kept)
 }
 
 fn money(cents: i64, locale: bool) -> String {

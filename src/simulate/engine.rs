@@ -504,6 +504,8 @@ fn fire(
     let ledger = context.ledger;
     let debtor = ledger.debtor(invoice.debtor);
     let facts = context.debtor(invoice.debtor);
+    // Nothing of the invoice before may be left for the next one.
+    scratch.exceptions.clear();
     if !plan.covers(facts.kind, facts.country) {
         return;
     }

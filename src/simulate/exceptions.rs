@@ -347,6 +347,9 @@ impl InvoiceExceptions {
                         continue; // ended before the invoice was issued
                     }
                     self.holds.push(DisputePeriod { start, end });
+                    if balance(start).is_zero() {
+                        continue; // paid: nothing to report
+                    }
                     self.events
                         .push(event(start, EventKind::Hold, balance(start), index));
                     if let Some(end) = end {
