@@ -477,7 +477,7 @@ fn exceptions(
                 date: start,
                 invoice,
                 until: Some(day(start, 10 + rng.below(20))),
-                reason: *rng.pick(&["litige commercial", "vérification comptable"]),
+                reason: ["litige commercial", "vérification comptable"][rng.below(2) as usize],
                 ..blank.clone()
             }),
             3..=5 => {
@@ -517,7 +517,8 @@ fn exceptions(
             _ => out.push(Exception {
                 date: start,
                 kind: "insolvency",
-                procedure: *rng.pick(&["redressement judiciaire", "liquidation judiciaire"]),
+                procedure: ["redressement judiciaire", "liquidation judiciaire"]
+                    [rng.below(2) as usize],
                 published: Some(day(start, 10)),
                 ..blank.clone()
             }),
