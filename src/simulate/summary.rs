@@ -77,6 +77,8 @@ impl ExceptionSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsolvencyLine {
     pub debtor: crate::ledger::DebtorId,
+    /// The debtor's id in the debtors file.
+    pub debtor_ref: String,
     pub procedure: &'static str,
     pub opened: NaiveDate,
     pub published: Option<NaiveDate>,
@@ -221,6 +223,7 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
         );
         lines.push(InsolvencyLine {
             debtor: e.debtor,
+            debtor_ref: debtor.id.clone(),
             procedure: e.procedure.unwrap_or(""),
             opened: e.date,
             published: e.published,
