@@ -72,6 +72,7 @@ fn book(invoices: usize, debtors: usize) -> PathBuf {
         days: 365,
         locale: false,
         names: false,
+        exceptions: 0,
     };
     let generated = book::generate(&options);
     let mut ledger =

@@ -81,6 +81,7 @@ fn book(invoices: usize) -> PathBuf {
         days: 365,
         locale: false,
         names: false,
+        exceptions: 0,
     };
     let generated = book::generate(&options);
     let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("ledger.csv")).unwrap());

@@ -164,6 +164,12 @@ pub enum HeaderKind {
     Sector(Name),
     /// `payments fresh within 3 business days`.
     PaymentsFresh(Duration),
+    /// `promise grace 3 days`, `instalment grace 8 days`: `of` is
+    /// `promise` or `instalment`.
+    Grace {
+        of: Name,
+        duration: Duration,
+    },
 }
 
 impl HeaderKind {
@@ -181,6 +187,8 @@ impl HeaderKind {
             HeaderKind::SendOnBusinessDays => "send on business days",
             HeaderKind::Sector(_) => "sector",
             HeaderKind::PaymentsFresh(_) => "payments fresh within",
+            HeaderKind::Grace { of, .. } if of.text == "promise" => "promise grace",
+            HeaderKind::Grace { .. } => "instalment grace",
         }
     }
 }
@@ -196,6 +204,8 @@ pub struct Allow {
 /// `[after DURATION [from ANCHOR]] [if CONDITION] ACTION`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// `on EVENT`: a handler of a ledger event.
+    pub trigger: Option<Name>,
     pub timing: Option<Timing>,
     pub condition: Option<Expr>,
     pub action: Action,

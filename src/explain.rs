@@ -124,22 +124,14 @@ pub(crate) fn header() -> Row {
     }
 }
 
-/// What the `day` column means.
-pub(crate) const DAY_NOTE: &str = "day: calendar days after the due date, where fixed (— when it depends on business days, months or the issue date)";
+/// What a handler's times mean.
+pub(crate) const HANDLER_NOTE: &str = "when: from the day of the ledger's event (a promise broken the day after its date + grace, an instalment missed the day after its due date + grace, an insolvency on the opening judgment); handlers are not suspended by promises or plans, and after an insolvency only `on insolvency` handlers fire";
 
-/// The plan as a text table, with the policy's headers above it and any
-/// silenced rules (with their reasons) below it.
-pub fn table(plan: &Plan) -> String {
+/// Rows of steps as an aligned text table, with its header.
+fn rows_table(plan: &Plan, steps: &[&Step]) -> String {
     let mut out = String::new();
-    if let Some(title) = &plan.title {
-        out.push_str(&title.value);
-        out.push('\n');
-    }
-    out.push_str(&headline(plan));
-    out.push_str("\n\n");
-
     let header = header();
-    let rows: Vec<Row> = plan.steps.iter().map(|s| row(plan, s)).collect();
+    let rows: Vec<Row> = steps.iter().map(|s| row(plan, s)).collect();
     let mut widths = [0usize; 8];
     for r in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(r.cells()) {
@@ -163,9 +155,46 @@ pub fn table(plan: &Plan) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    out
+}
+
+/// What the `day` column means.
+pub(crate) const DAY_NOTE: &str = "day: calendar days after the due date, where fixed (— when it depends on business days, months or the issue date)";
+
+/// The plan as a text table, with the policy's headers above it and any
+/// silenced rules (with their reasons) below it.
+pub fn table(plan: &Plan) -> String {
+    let mut out = String::new();
+    if let Some(title) = &plan.title {
+        out.push_str(&title.value);
+        out.push('\n');
+    }
+    out.push_str(&headline(plan));
+    out.push_str("\n\n");
+
+    let regular: Vec<&Step> = plan.steps.iter().filter(|s| !s.is_handler()).collect();
+    out.push_str(&rows_table(plan, &regular));
     out.push('\n');
     out.push_str(DAY_NOTE);
     out.push('\n');
+    let handlers: Vec<&Step> = plan.steps.iter().filter(|s| s.is_handler()).collect();
+    if !handlers.is_empty() {
+        out.push_str("\nhandlers: what the policy does on the ledger's events\n");
+        out.push_str(&rows_table(plan, &handlers));
+        out.push('\n');
+        out.push_str(HANDLER_NOTE);
+        out.push('\n');
+    }
+    let grace = [
+        ("promise", plan.promise_grace_days()),
+        ("instalment", plan.instalment_grace_days()),
+    ];
+    if !handlers.is_empty() || plan.promise_grace.is_some() || plan.instalment_grace.is_some() {
+        out.push_str(&format!(
+        "\npromises suspend the regular steps until their date + {} days of grace, without stopping their clock (not a dispute: a step due meanwhile fires the day after); instalments are missed {} days after their due date\n",
+        grace[0].1, grace[1].1
+    ));
+    }
 
     let allowed: Vec<String> = plan
         .steps
@@ -282,6 +311,7 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
     let anchor = match step.when.anchor {
         crate::plan::Anchor::Due => json!("due"),
         crate::plan::Anchor::Issue => json!("issue"),
+        crate::plan::Anchor::Event(kind) => json!({ "event": kind.as_str() }),
         crate::plan::Anchor::Step(id) => json!({
             "step": id.0 + 1,
             "template": plan.step(id).and_then(|s| s.action.target()),
@@ -329,6 +359,9 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
     }
     if let (Action::Route { procedure, .. }, Some(map)) = (&step.action, value.as_object_mut()) {
         map.insert("procedure".into(), json!(procedure));
+    }
+    if let (Some(event), Some(map)) = (step.trigger, value.as_object_mut()) {
+        map.insert("on".into(), json!(event.as_str()));
     }
     if let (Action::Charge(charge), Some(map)) = (&step.action, value.as_object_mut()) {
         let amount = match charge {

@@ -132,6 +132,7 @@ proptest::proptest! {
             days: 200,
             locale: false,
             names: false,
+            exceptions: 0,
         };
         let generated = book::generate(&options);
         let dir = tempfile::tempdir().unwrap();
@@ -158,5 +159,98 @@ proptest::proptest! {
         let a = event_lines(BOOK_POLICY, &ordered_path, &debtors_path, "2025-12-31");
         let b = event_lines(BOOK_POLICY, &shuffled_path, &debtors_path, "2025-12-31");
         proptest::prop_assert_eq!(a, b);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+    /// Random books with holds, promises, plans and insolvencies (issue
+    /// 14): no step fires on a day its invoice is held, nothing but an
+    /// `on insolvency` handler fires from the opening of a debtor's
+    /// insolvency on, and every invoice's events, steps and ledger events
+    /// alike, stay in date order.
+    #[test]
+    fn exceptions_hold_and_stay_and_keep_the_order(seed in 0u64..10_000, share in 10u64..60) {
+        use policy::ledger::ExceptionKind;
+        let options = book::Options {
+            invoices: 150,
+            debtors: 20,
+            seed,
+            start: "2025-01-01".parse().unwrap(),
+            days: 300,
+            locale: false,
+            names: false,
+            exceptions: share,
+        };
+        let generated = book::generate(&options);
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Vec::new();
+        generated.write_ledger(&mut ledger, &options).unwrap();
+        let mut debtors = Vec::new();
+        generated.write_debtors(&mut debtors, &options).unwrap();
+        std::fs::write(dir.path().join("ledger.csv"), &ledger).unwrap();
+        std::fs::write(dir.path().join("debtors.csv"), &debtors).unwrap();
+        let text = format!(
+            "{BOOK_POLICY}on promise_broken after 2 days send relance_2 by email\n\
+             on instalment_missed after 8 days send mise_en_demeure by recommandé\n\
+             on insolvency send declaration_de_creance by recommandé\n"
+        );
+        let source = policy::source::SourceFile::new("test.policy", text.as_str());
+        let (ast, _) = policy::syntax::parse(&source);
+        let (plan, diagnostics) = policy::plan::compile(&ast, &source, true);
+        let plan = plan.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        let loaded = ledger::read(
+            &dir.path().join("ledger.csv"),
+            Some(&dir.path().join("debtors.csv")),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let book = loaded
+            .ledger
+            .unwrap_or_else(|| panic!("{}", render::human_all(&loaded.diagnostics, Style::plain())));
+        let window = policy::simulate::Window { from: None, to: "2026-06-30".parse().unwrap() };
+        let sim = policy::simulate::simulate(&plan, &book, window, &policy::simulate::AsWritten);
+        let mut last: std::collections::HashMap<u32, chrono::NaiveDate> = Default::default();
+        for event in sim.events() {
+            let invoice = book.invoice(event.invoice);
+            let step = plan.step(event.step).unwrap();
+            // In date order, invoice by invoice.
+            let before = last.insert(event.invoice.0, event.date);
+            proptest::prop_assert!(before.is_none_or(|d| d <= event.date));
+            for e in book.exceptions_for(event.invoice, invoice) {
+                match e.kind {
+                    ExceptionKind::Insolvency => proptest::prop_assert!(
+                        event.date < e.date
+                            || step.trigger == Some(policy::plan::EventKind::Insolvency),
+                        "{} fired on {} after the insolvency of {}", step.id.0, event.date, e.date
+                    ),
+                    ExceptionKind::Hold => {
+                        let start = e.date.max(invoice.issued);
+                        let release = book
+                            .exceptions_of_debtor(invoice.debtor)
+                            .iter()
+                            .filter(|r| r.kind == ExceptionKind::Release && r.invoice == e.invoice && r.date >= e.date)
+                            .map(|r| r.date)
+                            .min();
+                        let after_until = e.until.and_then(|u| u.succ_opt());
+                        let end = match (release, after_until) {
+                            (Some(r), Some(u)) => Some(r.min(u)),
+                            (r, u) => r.or(u),
+                        };
+                        proptest::prop_assert!(
+                            event.date < start || end.is_some_and(|end| event.date >= end),
+                            "{} fired on {}, held from {start} to {end:?}", invoice.reference, event.date
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut seen: std::collections::HashMap<u32, chrono::NaiveDate> = Default::default();
+        for o in &sim.occurrences {
+            let before = seen.insert(o.invoice.0, o.date);
+            proptest::prop_assert!(before.is_none_or(|d| d <= o.date));
+        }
     }
 }

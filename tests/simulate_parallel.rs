@@ -31,6 +31,7 @@ fn streamed(locale: bool) -> Vec<u8> {
         days: 365,
         locale,
         names: true,
+        exceptions: 0,
     };
     let generated = book::generate(&options);
     let dir = tempfile::tempdir().unwrap();

@@ -289,7 +289,7 @@ fn with_a_ledger_each_save_shows_its_effect() {
     let first = extra(file(&report, "lu-b2b.policy")).unwrap().to_string();
     insta::assert_snapshot!(first.replace(&*watch.dir.path().to_string_lossy(), "<dir>"), @r"
     <dir>/ledger.csv: 264 events on 203 invoices, from the first day of the book to 2025-12-31
-    steps: send relance_1 56 · send relance_2 47 · call debtor 37 · send mise_en_demeure 33 · charge indemnity 33 · charge interest 33 · route justice_de_paix 5 · route tribunal_arrondissement 1 · route justice_de_paix#2 15 · route tribunal_arrondissement#2 4
+    steps: send relance_1 56 · send relance_2 47 · call debtor 37 · send mise_en_demeure 33 · charge indemnity 33 · charge interest 33 · route justice_de_paix 5 · route tribunal_arrondissement 1 · route justice_de_paix#2 15 · route tribunal_arrondissement#2 4 · on promise_broken send relance_2 0
     routed: justice_de_paix 20 invoices (98982.26 EUR) · tribunal_arrondissement 5 invoices (147429.19 EUR)
     outstanding at 2025-12-31: 413360.63 EUR
     ");

@@ -59,6 +59,26 @@ pub struct Options {
     pub locale: bool,
     /// Realistic names and addresses (the example book); ids only otherwise.
     pub names: bool,
+    /// Percent of debtors with an exception (a hold, a promise kept or
+    /// broken, a payment plan, or an insolvency; docs/ledger.md); 0 writes
+    /// the six columns of a plain book.
+    pub exceptions: u64,
+}
+
+/// An exception row (docs/ledger.md, "Exceptions").
+#[derive(Debug, Clone)]
+pub struct Exception {
+    pub date: NaiveDate,
+    pub kind: &'static str,
+    /// `None`: the debtor's (all its invoices).
+    pub invoice: Option<u32>,
+    pub debtor: u32,
+    pub cents: Option<i64>,
+    pub due: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub reason: &'static str,
+    pub procedure: &'static str,
+    pub published: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +128,7 @@ pub struct Book {
     pub debtors: Vec<Debtor>,
     pub rows: Vec<Row>,
     pub year: i32,
+    pub exceptions: Vec<Exception>,
 }
 
 const COMPANIES: &[&str] = &[
@@ -364,11 +385,148 @@ pub fn generate(options: &Options) -> Book {
     let export = day(options.start, i64::from(options.days));
     rows.retain(|r| r.date <= export);
     rows.sort_by_key(|r| r.date);
+    let (exceptions, kept) = exceptions(options, &debtors, &rows, export);
+    rows.extend(kept);
+    rows.sort_by_key(|r| r.date);
     Book {
         debtors,
         rows,
         year: options.start.year(),
+        exceptions,
     }
+}
+
+/// Holds, promises, plans and insolvencies for `options.exceptions` % of
+/// the debtors, each on one of its invoices still unpaid a month after its
+/// due date (or the whole debtor). Drawn from a generator of their own, so
+/// that the rest of the book is the same with or without them.
+fn exceptions(
+    options: &Options,
+    debtors: &[Debtor],
+    rows: &[Row],
+    export: NaiveDate,
+) -> (Vec<Exception>, Vec<Row>) {
+    let mut out = Vec::new();
+    // The payments that keep half of the promises.
+    let mut kept = Vec::new();
+    if options.exceptions == 0 {
+        return (out, kept);
+    }
+    let mut rng = Rng::new(options.seed ^ 0x0E0C_E971_0000_0001);
+    let day = |base: NaiveDate, n: u64| base.checked_add_days(Days::new(n)).unwrap_or(base);
+    // Per invoice: (debtor, due, amount, paid) in cents.
+    let mut invoices: Vec<(u32, NaiveDate, i64, i64)> = Vec::new();
+    let mut first_of: Vec<Option<usize>> = vec![None; debtors.len()];
+    for row in rows {
+        let at = row.invoice as usize - 1;
+        if invoices.len() <= at {
+            invoices.resize(at + 1, (u32::MAX, export, 0, 0));
+        }
+        match row.kind {
+            Kind::Invoice => {
+                invoices[at] = (row.debtor, row.due.unwrap_or(row.date), row.cents, 0);
+            }
+            Kind::Payment | Kind::CreditNote => invoices[at].3 += row.cents,
+            Kind::Dispute | Kind::Resolve => {}
+        }
+    }
+    for (at, &(debtor, due, cents, paid)) in invoices.iter().enumerate() {
+        let unpaid = debtor != u32::MAX && paid < cents && day(due, 60) < export;
+        if unpaid && first_of[debtor as usize].is_none() {
+            first_of[debtor as usize] = Some(at);
+        }
+    }
+    for (d, first) in first_of.iter().enumerate() {
+        if !rng.chance(options.exceptions) {
+            continue;
+        }
+        let debtor = d as u32;
+        let blank = Exception {
+            date: export,
+            kind: "hold",
+            invoice: None,
+            debtor,
+            cents: None,
+            due: None,
+            until: None,
+            reason: "",
+            procedure: "",
+            published: None,
+        };
+        let Some(at) = *first else {
+            // Nothing unpaid: a debtor-wide hold.
+            let start = day(options.start, rng.below(u64::from(options.days.max(1))));
+            out.push(Exception {
+                date: start,
+                until: Some(day(start, 20 + rng.below(20))),
+                reason: "accord commercial",
+                ..blank
+            });
+            continue;
+        };
+        let (_, due, cents, paid) = invoices[at];
+        let invoice = Some(at as u32 + 1);
+        let start = day(due, 15 + rng.below(10));
+        let balance = cents - paid;
+        let pick = match rng.below(10) {
+            9 if !debtors[d].b2b => 0, // a consumer: a hold instead
+            other => other,
+        };
+        match pick {
+            0..=2 => out.push(Exception {
+                date: start,
+                invoice,
+                until: Some(day(start, 10 + rng.below(20))),
+                reason: ["litige commercial", "vérification comptable"][rng.below(2) as usize],
+                ..blank.clone()
+            }),
+            3..=5 => {
+                out.push(Exception {
+                    date: start,
+                    kind: "promise",
+                    invoice,
+                    cents: Some(balance),
+                    until: Some(day(start, 14)),
+                    ..blank.clone()
+                });
+                if rng.chance(50) {
+                    kept.push(Row {
+                        date: day(start, 5 + rng.below(10)),
+                        kind: Kind::Payment,
+                        invoice: at as u32 + 1,
+                        debtor,
+                        cents: balance,
+                        due: None,
+                    });
+                }
+            }
+            6..=8 => {
+                let third = balance / 3;
+                for k in 0..3u64 {
+                    out.push(Exception {
+                        date: start,
+                        kind: "instalment",
+                        invoice,
+                        cents: Some(if k == 2 { balance - 2 * third } else { third }),
+                        due: Some(day(start, 30 * (k + 1))),
+                        reason: "échéancier",
+                        ..blank.clone()
+                    });
+                }
+            }
+            _ => out.push(Exception {
+                date: start,
+                kind: "insolvency",
+                procedure: ["redressement judiciaire", "liquidation judiciaire"]
+                    [rng.below(2) as usize],
+                published: Some(day(start, 10)),
+                ..blank.clone()
+            }),
+        }
+    }
+    out.retain(|e| e.date <= export);
+    kept.retain(|r| r.date <= export);
+    (out, kept)
 }
 
 fn money(cents: i64, locale: bool) -> String {
@@ -407,9 +565,29 @@ impl Book {
             out.write_all(b"\xEF\xBB\xBF")?;
         }
         let mut line = String::with_capacity(96);
+        let wide = !self.exceptions.is_empty();
+        let more = if wide {
+            format!("{sep}until{sep}reason{sep}procedure{sep}published")
+        } else {
+            String::new()
+        };
+        let empty = if wide {
+            format!("{sep}{sep}{sep}")
+        } else {
+            String::new()
+        };
+        // The empty fields of the extra columns, before the line end.
+        let eol_of_row = format!(
+            "{}{eol}",
+            if wide {
+                sep.to_string() + &empty
+            } else {
+                String::new()
+            }
+        );
         write!(
             out,
-            "date{sep}type{sep}invoice{sep}debtor{sep}amount{sep}due{eol}"
+            "date{sep}type{sep}invoice{sep}debtor{sep}amount{sep}due{more}{eol}"
         )?;
         for row in &self.rows {
             line.clear();
@@ -425,13 +603,39 @@ impl Book {
             let due = row.due.map(|d| date(d, options.locale)).unwrap_or_default();
             let _ = write!(
                 line,
-                "{}{sep}{}{sep}F{:02}-{:07}{sep}{debtor}{sep}{amount}{sep}{due}{eol}",
+                "{}{sep}{}{sep}F{:02}-{:07}{sep}{debtor}{sep}{amount}{sep}{due}{eol_of_row}",
                 date(row.date, options.locale),
                 row.kind.word(),
                 self.year.rem_euclid(100),
                 row.invoice,
             );
             out.write_all(line.as_bytes())?;
+        }
+        for e in &self.exceptions {
+            let invoice = e
+                .invoice
+                .map(|i| format!("F{:02}-{:07}", self.year.rem_euclid(100), i))
+                .unwrap_or_default();
+            let debtor = if e.invoice.is_none() {
+                self.debtors[e.debtor as usize].id.as_str()
+            } else {
+                ""
+            };
+            let opt = |d: Option<NaiveDate>| d.map(|d| date(d, options.locale)).unwrap_or_default();
+            write!(
+                out,
+                "{}{sep}{}{sep}{invoice}{sep}{debtor}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{}{sep}{}{eol}",
+                date(e.date, options.locale),
+                e.kind,
+                e.cents
+                    .map(|c| money(c, options.locale))
+                    .unwrap_or_default(),
+                opt(e.due),
+                opt(e.until),
+                e.reason,
+                e.procedure,
+                opt(e.published),
+            )?;
         }
         out.flush()
     }

@@ -8,7 +8,9 @@
 //! 20 invoices, at least 50), `--seed S` (default 1), `--start YYYY-MM-DD`
 //! (default 2025-01-01), `--days N` (issue dates spread over N days,
 //! default 365), `--locale` (FR/BE/LU spreadsheet dialect), `--names`
-//! (realistic names, as in examples/), `--out DIR` (default `.`).
+//! (realistic names, as in examples/), `--exceptions P` (P % of the
+//! debtors with a hold, a promise, a payment plan or an insolvency; default
+//! 0), `--out DIR` (default `.`).
 
 mod book;
 
@@ -37,6 +39,7 @@ fn run() -> Result<(), String> {
         days: 365,
         locale: false,
         names: false,
+        exceptions: 0,
     };
     let mut out = PathBuf::from(".");
     let mut args = std::env::args().skip(1);
@@ -56,6 +59,9 @@ fn run() -> Result<(), String> {
             }
             "--locale" => options.locale = true,
             "--names" => options.names = true,
+            "--exceptions" => {
+                options.exceptions = value()?.parse().map_err(|e| format!("--exceptions: {e}"))?
+            }
             "--out" => out = PathBuf::from(value()?),
             other => return Err(format!("unknown option `{other}` (see the file's header)")),
         }

@@ -239,8 +239,16 @@ impl<'p> Analysis<'p> {
     }
 
     /// Steps with their views.
+    /// The regular steps with their views: handlers (`on EVENT …`) fire on
+    /// the ledger's events, which no timeline can place; they are checked
+    /// on their own (handlers.rs) and by the passes that read the plan's
+    /// steps in order.
     pub fn iter(&self) -> impl Iterator<Item = (&'p Step, &StepView)> {
-        self.plan.steps.iter().zip(&self.steps)
+        self.plan
+            .steps
+            .iter()
+            .zip(&self.steps)
+            .filter(|(step, _)| !step.is_handler())
     }
 
     /// A diagnostic in the policy file.

@@ -15,6 +15,7 @@ mod conditions;
 mod contacts;
 mod courts;
 mod guarantor;
+mod handlers;
 pub mod interval;
 mod limitation;
 mod mentions;
@@ -115,5 +116,6 @@ pub fn analyse(plan: &Plan, rates: &RateTable) -> Vec<Diagnostic> {
     findings.extend(charges::check(&mut a));
     findings.extend(guarantor::check(&mut a));
     findings.extend(limitation::check(&a));
+    findings.extend(handlers::check(&a));
     silenced::apply(plan, findings)
 }

@@ -176,6 +176,25 @@ pub fn times(plan: &Plan, lengths: &mut Lengths) -> Times {
                 key: 1,
                 months_only: Some(0),
             },
+            // A ledger event may come on any day of the invoice's life: a
+            // handler is compared with nothing (its own node, any day).
+            Anchor::Event(kind) => {
+                let marker = (u32::MAX - kind as u32, Unit::BusinessDays, 0);
+                let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+                let key = *interned.entry(marker).or_insert_with(|| {
+                    nodes.push(marker);
+                    next
+                });
+                StepTime {
+                    root: Root::Due,
+                    range: DayRange {
+                        min: -3_650,
+                        max: 36_500,
+                    },
+                    key,
+                    months_only: None,
+                }
+            }
             Anchor::Step(StepId(id)) => match out.get(id) {
                 Some(t) => *t,
                 // INVARIANT: the compiler only anchors on earlier steps.

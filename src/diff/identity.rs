@@ -3,7 +3,10 @@
 //! `#2`, `#3`… for a later step doing the same thing. It is the identity
 //! the journal records ([`StepRef::id`]), so that `policy diff` and
 //! `policy run` agree on which step is "the same" across two versions of a
-//! policy: editing a delay or inserting a line keeps every identity.
+//! policy: editing a delay or inserting a line keeps every identity. A
+//! handler's identity starts with its event (`on promise_broken send
+//! relance_ferme`), so that it is never taken for a regular step doing the
+//! same thing.
 
 use crate::journal::StepRef;
 use crate::plan::{Action, Plan};
@@ -25,7 +28,10 @@ pub fn step_ids(plan: &Plan) -> Vec<String> {
     plan.steps
         .iter()
         .map(|step| {
-            let what = what(&step.action);
+            let what = match step.trigger {
+                Some(event) => format!("on {} {}", event.as_str(), what(&step.action)),
+                None => what(&step.action),
+            };
             let occurrence = match seen.iter_mut().find(|(w, _)| *w == what) {
                 Some((_, n)) => {
                     *n += 1;
@@ -52,6 +58,22 @@ mod tests {
         let (plan, diagnostics) = crate::plan::compile(&ast, &source, true);
         let plan = plan.unwrap_or_else(|| panic!("{diagnostics:?}"));
         step_ids(&plan)
+    }
+
+    #[test]
+    fn a_handler_is_named_by_its_event() {
+        let ids = ids("after 30 days send mise_en_demeure by recommandé\n\
+             on instalment_missed after 8 days send mise_en_demeure by recommandé\n\
+             on promise_broken send mise_en_demeure by recommandé\n");
+        assert_eq!(ids[0], StepRef::id("send mise_en_demeure", 1));
+        assert_eq!(
+            ids[1],
+            StepRef::id("on instalment_missed send mise_en_demeure", 1)
+        );
+        assert_eq!(
+            ids[2],
+            StepRef::id("on promise_broken send mise_en_demeure", 1)
+        );
     }
 
     #[test]

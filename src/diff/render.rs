@@ -690,6 +690,30 @@ pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
             .collect();
         let _ = writeln!(out, "routed: {}", routed.join(" · "));
     }
+    let e = &summary.exceptions;
+    if !e.is_empty() {
+        let mut parts = vec![
+            format!("{} on hold", e.on_hold),
+            format!(
+                "promises kept {}, broken {}",
+                e.promises_kept.0, e.promises_broken.0
+            ),
+            format!(
+                "plans honoured {}, broken {}",
+                e.plans_honoured, e.plans_broken
+            ),
+        ];
+        parts.extend(e.insolvencies.iter().map(|l| {
+            format!(
+                "insolvency of {}: proof of claim by {} ({} {currency})",
+                l.debtor_ref,
+                l.deadline
+                    .map_or_else(|| "the judgment's date".to_string(), |d| d.to_string()),
+                l.claim()
+            )
+        }));
+        let _ = writeln!(out, "exceptions: {}", parts.join(" · "));
+    }
     let _ = writeln!(
         out,
         "outstanding at {}: {} {currency}",

@@ -8,7 +8,7 @@
 //! Markdown ([`markdown`]) or a standalone HTML page ([`html`]), in French.
 //! What it holds and why is in `docs/dossier.md`.
 
-mod claim;
+pub(crate) mod claim;
 mod doc;
 mod history;
 pub mod html;
@@ -260,6 +260,10 @@ pub struct InvoiceFile {
     pub attributes: Vec<(String, String)>,
     /// The actions listing it, by intent seq, in journal order.
     pub actions: Vec<u64>,
+    /// The ledger's holds, promises, plan instalments, insolvency and
+    /// acknowledgments concerning it (its own and its debtor's), up to the
+    /// day: (day, what, amount).
+    pub exceptions: Vec<(NaiveDate, String, Option<Decimal>)>,
 }
 
 /// A mise en demeure to the debtor and the period it gives to pay: counted
@@ -468,6 +472,16 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             actions: listed_by(&invoice.reference),
+            exceptions: ledger
+                .exceptions_of_debtor(invoice.debtor)
+                .iter()
+                .filter(|e| {
+                    e.date <= as_of
+                        && e.invoice
+                            .is_none_or(|i| ledger.invoice(i).reference == invoice.reference)
+                })
+                .map(|e| (e.date, words::exception(e), e.amount))
+                .collect(),
         })
         .collect();
 
@@ -611,6 +625,8 @@ pub enum Event<'a> {
     Issued,
     Due,
     Entry(&'a Entry),
+    /// A hold, promise, instalment, insolvency or acknowledgment: its words.
+    Exception(&'a str, Option<Decimal>),
     Action(&'a ActionRecord),
 }
 
@@ -623,6 +639,11 @@ impl InvoiceFile {
             events.push((self.due, Event::Due));
         }
         events.extend(self.entries.iter().map(|e| (e.date, Event::Entry(e))));
+        events.extend(
+            self.exceptions
+                .iter()
+                .map(|(date, what, amount)| (*date, Event::Exception(what, *amount))),
+        );
         events.extend(
             self.actions
                 .iter()

@@ -261,6 +261,61 @@ pub fn entry(kind: EntryKind) -> &'static str {
     }
 }
 
+/// An exception of the ledger in words (French, as the dossier is).
+pub fn exception(e: &crate::ledger::Exception) -> String {
+    use crate::ledger::ExceptionKind;
+    let scope = if e.invoice.is_none() {
+        " (toutes les factures du débiteur)"
+    } else {
+        ""
+    };
+    let reason = e
+        .reason
+        .as_deref()
+        .map(|r| format!(" : {r}"))
+        .unwrap_or_default();
+    match e.kind {
+        ExceptionKind::Hold => match e.until {
+            Some(until) => format!(
+                "Suspension des relances jusqu'au {} inclus{scope}{reason}",
+                date(until)
+            ),
+            None => format!("Suspension des relances{scope}{reason}"),
+        },
+        ExceptionKind::Release => format!("Reprise des relances{scope}"),
+        ExceptionKind::Promise => format!(
+            "Promesse de paiement pour le {}{scope}{}",
+            e.until.map(date).unwrap_or_default(),
+            if e.amount.is_none() {
+                " (tout le solde)"
+            } else {
+                ""
+            }
+        ),
+        ExceptionKind::Instalment => format!(
+            "Échéancier : échéance du {}{scope}{reason}",
+            e.due.map(date).unwrap_or_default()
+        ),
+        ExceptionKind::Insolvency => {
+            let mut text = format!(
+                "Ouverture d'une procédure collective ({})",
+                crate::law::insolvency::procedure_name(e.procedure.unwrap_or(""))
+            );
+            if let Some(published) = e.published {
+                text.push_str(&format!(", publiée le {}", date(published)));
+            }
+            if let Some(until) = e.until {
+                text.push_str(&format!(
+                    ", déclaration des créances avant le {}",
+                    date(until)
+                ));
+            }
+            text
+        }
+        ExceptionKind::Acknowledge => format!("Reconnaissance de dette{scope}"),
+    }
+}
+
 /// What an event of an invoice's history says, and its amount if any.
 pub fn event(
     event: &Event<'_>,
@@ -274,6 +329,10 @@ pub fn event(
         Event::Entry(entry) => (
             vec![text(self::entry(entry.kind))],
             entry.kind.settles().then(|| money(entry.amount, currency)),
+        ),
+        Event::Exception(what, amount) => (
+            vec![text(what.to_string())],
+            amount.map(|a| money(a, currency)),
         ),
         Event::Action(record) => {
             let mut line = action_line(record, jurisdiction);

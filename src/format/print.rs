@@ -177,6 +177,7 @@ impl<'a> Writer<'a> {
             HeaderKind::SendOnBusinessDays => {}
             HeaderKind::Sector(name) => self.closed(name, vocab::Sector::from_word, |s| s.as_str()),
             HeaderKind::PaymentsFresh(window) => self.duration(window),
+            HeaderKind::Grace { duration, .. } => self.duration(duration),
         }
     }
 
@@ -188,6 +189,11 @@ impl<'a> Writer<'a> {
     }
 
     fn statement(&mut self, statement: &Statement) {
+        if let Some(trigger) = &statement.trigger {
+            self.word("on");
+            // Event words are read without case, like keywords.
+            self.word(&trigger.text.to_lowercase());
+        }
         if let Some(timing) = &statement.timing {
             self.word("after");
             self.duration(&timing.duration);

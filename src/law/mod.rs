@@ -14,6 +14,7 @@ pub mod be;
 pub mod delivery;
 pub mod eu;
 pub mod fr;
+pub mod insolvency;
 pub mod interest;
 pub mod lu;
 pub mod mentions;

@@ -93,6 +93,12 @@ pub const ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("currency", &["devise", "monnaie", "valuta", "wahrung"]),
+    ("until", &["jusqu au", "fin", "date de fin", "date promise"]),
+    ("reason", &["motif", "raison", "commentaire"]),
+    (
+        "published",
+        &["publication", "date de publication", "date publication"],
+    ),
     ("id", &["code client", "client", "n client", "identifiant"]),
     ("name", &["nom", "raison sociale", "denomination", "naam"]),
     ("kind", &["type client", "categorie", "genre"]),

@@ -16,9 +16,12 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::index::{PARALLEL, RefIndex, join};
-use super::parse::{Col, DateCache, Parsed, Parser, Row, RowKind};
+use super::parse::{COLS, Col, DateCache, ExceptionValues, Parsed, Parser, Row, RowKind};
 use super::problem::{FieldAt, Problem, Problems, RowAt, UNPLACED};
-use super::{DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Invoice, Ledger};
+use super::{
+    DebtorId, DebtorIndex, Dialect, Entry, EntryKind, Exception, ExceptionKind, Invoice, InvoiceId,
+    Ledger,
+};
 use crate::diagnostic::{Code, Severity};
 use crate::suggest;
 
@@ -68,6 +71,23 @@ pub struct Rows {
     /// first row of each (a file keeps one sign convention).
     signs: [u32; 2],
     first_signed: [Option<RowAt>; 2],
+    /// Holds, promises…, with their invoice's reference (empty: the
+    /// debtor's), looked up once the book is read.
+    exceptions: Vec<Pending>,
+    /// The reasons written on `dispute` rows: (reference, day, reason).
+    dispute_reasons: Vec<(compact_str::CompactString, NaiveDate, Box<str>)>,
+}
+
+/// An exception row before its invoice is looked up.
+#[derive(Debug)]
+struct Pending {
+    kind: ExceptionKind,
+    reference: compact_str::CompactString,
+    debtor: Option<DebtorId>,
+    date: NaiveDate,
+    values: Box<ExceptionValues>,
+    row: RowAt,
+    invoice_at: FieldAt,
 }
 
 impl Rows {
@@ -139,7 +159,25 @@ impl Rows {
                     self.invoice_fields.push(parsed.invoice_at);
                 }
             }
+            RowKind::Exception(kind) => {
+                self.exceptions.push(Pending {
+                    kind,
+                    reference: compact_str::CompactString::new(parsed.reference),
+                    debtor: parsed.debtor,
+                    date: parsed.date,
+                    values: parsed.exception.unwrap_or_default(),
+                    row: parsed.row,
+                    invoice_at: parsed.invoice_at,
+                });
+            }
             RowKind::Entry(kind) => {
+                if let Some(reason) = parsed.exception.and_then(|e| e.reason) {
+                    self.dispute_reasons.push((
+                        compact_str::CompactString::new(parsed.reference),
+                        parsed.date,
+                        reason,
+                    ));
+                }
                 if kind.settles() {
                     let sign = usize::from(parsed.negative);
                     self.signs[sign] += 1;
@@ -190,7 +228,11 @@ impl Rows {
             dates: _,
             signs,
             first_signed,
+            exceptions,
+            dispute_reasons,
         } = self;
+        exceptions.clear();
+        dispute_reasons.clear();
         (*seq, *lines, *parsed, *unsorted) = (0, 0, 0, false);
         *signs = [0, 0];
         *first_signed = [None, None];
@@ -227,7 +269,7 @@ impl Rows {
 
 /// The file columns of a CSV ledger, to place problems found after reading.
 #[derive(Debug, Clone, Copy)]
-struct Columns(Option<[Option<usize>; 7]>);
+struct Columns(Option<[Option<usize>; COLS]>);
 
 impl Columns {
     fn at(self, col: Col) -> FieldAt {
@@ -266,7 +308,7 @@ impl Builder {
         debtors: DebtorIndex,
         currency: &'static str,
         dialect: Dialect,
-        columns: Option<[Option<usize>; 7]>,
+        columns: Option<[Option<usize>; COLS]>,
     ) -> Self {
         let debtors = Arc::new(debtors);
         Builder {
@@ -366,6 +408,12 @@ impl Builder {
                 });
             }
         }
+        book.exceptions
+            .extend(rows.exceptions.drain(..).map(|mut pending| {
+                pending.row.line = shift(pending.row.line);
+                pending
+            }));
+        book.dispute_reasons.append(&mut rows.dispute_reasons);
         book.parsed += rows.parsed;
         self.line_base += rows.lines;
         rows.clear();
@@ -539,6 +587,18 @@ impl Builder {
         if let Some(second) = second {
             problems.absorb(second);
         }
+        let pending = std::mem::take(&mut book.exceptions);
+        let (exceptions, exception_rows) =
+            place_exceptions(&book.invoices, &debtors, pending, &mut problems);
+        let mut dispute_reasons: Vec<(InvoiceId, NaiveDate, Box<str>)> =
+            std::mem::take(&mut book.dispute_reasons)
+                .into_iter()
+                .filter_map(|(reference, day, reason)| {
+                    let i = find_invoice(&book.invoices, &reference)?;
+                    Some((i, day, reason))
+                })
+                .collect();
+        dispute_reasons.sort_by_key(|(i, d, _)| (*i, *d));
         if problems.has_errors() {
             return (None, problems);
         }
@@ -550,13 +610,244 @@ impl Builder {
             attribute_names,
             currency,
             dialect: Some(dialect),
+            exceptions,
+            dispute_reasons,
         };
+        check_exceptions(&ledger, &exception_rows, columns, &mut problems);
+        if problems.has_errors() {
+            return (None, problems);
+        }
         (Some(ledger), problems)
     }
 }
 
 /// An entry whose invoice the book does not issue.
 const UNKNOWN: u32 = u32::MAX;
+
+/// The invoice of a reference, in invoices sorted by reference.
+fn find_invoice(invoices: &[Invoice], reference: &str) -> Option<InvoiceId> {
+    let at = invoices.partition_point(|i| &*i.reference < reference);
+    invoices
+        .get(at)
+        .filter(|i| i.reference == reference)
+        .map(|_| InvoiceId(at as u32))
+}
+
+/// Exceptions with their invoice looked up (in the invoices, sorted by
+/// reference), by debtor then date; an unknown invoice or a debtor that
+/// is not the invoice's is an error.
+fn place_exceptions(
+    invoices: &[Invoice],
+    debtors: &DebtorIndex,
+    pending: Vec<Pending>,
+    problems: &mut Problems,
+) -> (Vec<Exception>, Vec<RowAt>) {
+    let mut placed = Vec::with_capacity(pending.len());
+    for p in pending {
+        let word = p.kind.as_str();
+        let invoice = if p.reference.is_empty() {
+            None
+        } else {
+            match find_invoice(invoices, &p.reference) {
+                Some(i) => Some(i),
+                None => {
+                    let hint = suggest::did_you_mean(
+                        &p.reference,
+                        invoices.iter().map(|i| &*i.reference).take(10_000),
+                    );
+                    problems.error(
+                        Code::LedgerUnknownInvoice,
+                        p.row,
+                        p.invoice_at,
+                        format!(
+                            "this {word} is for the invoice `{}`, which the ledger does not issue",
+                            suggest::short(&p.reference)
+                        ),
+                        "no `invoice` row has this reference",
+                        hint.unwrap_or_else(|| {
+                            "add the invoice's `invoice` row, correct the reference, or leave `invoice` empty for a debtor-wide one".into()
+                        }),
+                    );
+                    continue;
+                }
+            }
+        };
+        let debtor = match (invoice, p.debtor) {
+            (Some(i), named) => {
+                let own = invoices[i.0 as usize].debtor;
+                if let Some(named) = named.filter(|n| *n != own) {
+                    let expected = &debtors.debtors[own.0 as usize].id;
+                    let found = &debtors.debtors[named.0 as usize].id;
+                    problems.error(
+                        Code::LedgerDebtorMismatch,
+                        p.row,
+                        p.values.debtor_at,
+                        format!(
+                            "this {word} names the debtor `{found}`, but the invoice `{}` is `{expected}`'s",
+                            p.reference
+                        ),
+                        format!("not `{expected}`"),
+                        "leave `debtor` empty (the row takes the invoice's), or correct the invoice reference",
+                    );
+                    continue;
+                }
+                own
+            }
+            (None, Some(named)) => named,
+            (None, None) => continue, // reported when parsed
+        };
+        let values = *p.values;
+        placed.push((
+            p.row,
+            Exception {
+                kind: p.kind,
+                debtor,
+                invoice,
+                date: p.date,
+                until: values.until,
+                amount: values.amount,
+                due: values.due,
+                reason: values.reason,
+                procedure: values.procedure,
+                published: values.published,
+                line: p.row.line,
+            },
+        ));
+    }
+    placed.sort_by_key(|(_, e)| (e.debtor, e.date, e.kind, e.line));
+    placed.into_iter().map(|(row, e)| (e, row)).unzip()
+}
+
+/// What only the whole book tells about exceptions: a release without a
+/// hold (error), holds that overlap (warning), a payment plan larger than
+/// the balance it covers (warning).
+fn check_exceptions(ledger: &Ledger, rows: &[RowAt], columns: Columns, problems: &mut Problems) {
+    if ledger.exceptions.is_empty() {
+        return;
+    }
+    let row = |e: &Exception| {
+        let k = ledger.exceptions.iter().position(|x| std::ptr::eq(x, e));
+        k.and_then(|k| rows.get(k)).copied().unwrap_or(RowAt {
+            line: e.line,
+            offset: UNPLACED,
+        })
+    };
+    let at = |col: Col| columns.at(col);
+    let mut start = 0;
+    while start < ledger.exceptions.len() {
+        let debtor = ledger.exceptions[start].debtor;
+        let end = start
+            + ledger.exceptions[start..]
+                .iter()
+                .take_while(|e| e.debtor == debtor)
+                .count();
+        let group = &ledger.exceptions[start..end];
+        start = end;
+        // Holds and releases, by what they cover (an invoice, or the debtor).
+        let mut scopes: Vec<Option<InvoiceId>> = group
+            .iter()
+            .filter(|e| matches!(e.kind, ExceptionKind::Hold | ExceptionKind::Release))
+            .map(|e| e.invoice)
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        for scope in scopes {
+            let mut open: Option<&Exception> = None;
+            for e in group
+                .iter()
+                .filter(|e| e.invoice == scope || (scope.is_some() && e.invoice.is_none()))
+            {
+                match e.kind {
+                    ExceptionKind::Hold => {
+                        if let Some(o) = open
+                            && o.until.is_none_or(|u| u >= e.date)
+                            && (o.invoice == e.invoice || e.invoice == scope)
+                        {
+                            problems.push(Problem {
+                                severity: Severity::Warning,
+                                code: Code::LedgerHold,
+                                message: format!(
+                                    "this hold starts on {} while the hold of line {} still holds",
+                                    e.date, o.line
+                                ),
+                                help: "holds that overlap count once (their union stops the clock); end the first with a `release` row or an `until` date".into(),
+                                label: "overlaps".into(),
+                                row: row(e),
+                                field: at(Col::Date),
+                            });
+                        }
+                        open = Some(e);
+                    }
+                    ExceptionKind::Release if e.invoice == scope => {
+                        let holding = open.is_some_and(|o| {
+                            o.date <= e.date && o.until.is_none_or(|u| u >= e.date)
+                        });
+                        if !holding {
+                            let what = match e.invoice {
+                                Some(i) => format!("the invoice `{}`", ledger.invoice(i).reference),
+                                None => format!("the debtor `{}`", ledger.debtor(e.debtor).id),
+                            };
+                            problems.push(Problem {
+                                severity: Severity::Error,
+                                code: Code::LedgerHold,
+                                message: format!("{what} is released on {} but not on hold", e.date),
+                                help: "a `release` row ends a `hold` row booked earlier for the same invoice or debtor (and not already ended by its `until`); add the hold or remove this row".into(),
+                                label: "no hold to end".into(),
+                                row: row(e),
+                                field: at(Col::Type),
+                            });
+                        }
+                        open = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Payment plans: the instalments of one invoice (or of the debtor)
+        // against the balance on the plan's first day.
+        let mut plans: Vec<Option<InvoiceId>> = group
+            .iter()
+            .filter(|e| e.kind == ExceptionKind::Instalment)
+            .map(|e| e.invoice)
+            .collect();
+        plans.sort();
+        plans.dedup();
+        for scope in plans {
+            let instalments: Vec<&Exception> = group
+                .iter()
+                .filter(|e| e.kind == ExceptionKind::Instalment && e.invoice == scope)
+                .collect();
+            let Some(first) = instalments.first() else {
+                continue;
+            };
+            let total: Decimal = instalments.iter().filter_map(|e| e.amount).sum();
+            let balance: Decimal = match scope {
+                Some(i) => ledger.balance_on(ledger.invoice(i), first.date),
+                None => ledger
+                    .invoices
+                    .iter()
+                    .filter(|i| i.debtor == debtor)
+                    .map(|i| ledger.balance_on(i, first.date))
+                    .sum(),
+            };
+            if total > balance {
+                problems.push(Problem {
+                    severity: Severity::Warning,
+                    code: Code::LedgerInstalment,
+                    message: format!(
+                        "the payment plan of {} instalments totals {total}, more than the balance of {balance} on {}",
+                        instalments.len(),
+                        first.date
+                    ),
+                    help: "the plan ends when the balance reaches zero; check the amounts, or the invoice the instalments are booked on".into(),
+                    label: "more than the balance".into(),
+                    row: row(first),
+                    field: at(Col::Amount),
+                });
+            }
+        }
+    }
+}
 
 /// What an entry moved out of its place leaves behind.
 fn placeholder() -> Entry {

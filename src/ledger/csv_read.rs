@@ -416,7 +416,7 @@ fn read_in(
             diagnostics,
         });
     };
-    let columns: [Option<usize>; 7] = std::array::from_fn(|k| header.index(k));
+    let columns: [Option<usize>; super::parse::COLS] = std::array::from_fn(|k| header.index(k));
     let mut builder = Builder::new(debtors, options.currency, file.dialect, Some(columns));
     builder.conventions(&map.types, map.signs);
     builder.attribute_names = header.extra.iter().map(|(_, n)| n.clone()).collect();

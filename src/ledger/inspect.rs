@@ -186,6 +186,7 @@ fn rows(
         let name = match kind {
             RowKind::Invoice => "invoice",
             RowKind::Entry(kind) => kind.as_str(),
+            RowKind::Exception(kind) => kind.as_str(),
         };
         match value(&header, &record, Col::Date).map(|d| dialect::parse_date(d, file.dialect)) {
             Some(Ok(date)) => {

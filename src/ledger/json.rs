@@ -124,7 +124,17 @@ impl<'a> Object<'a> {
 }
 
 const ENTRY_FIELDS: &[&str] = &[
-    "date", "type", "invoice", "debtor", "amount", "due", "currency",
+    "date",
+    "type",
+    "invoice",
+    "debtor",
+    "amount",
+    "due",
+    "currency",
+    "until",
+    "reason",
+    "procedure",
+    "published",
 ];
 
 struct JsonRow<'o, 'a> {

@@ -63,7 +63,17 @@ impl Signs {
 
 /// The ledger's columns, as `[columns]` names them.
 pub const LEDGER_KEYS: &[&str] = &[
-    "date", "type", "invoice", "debtor", "amount", "due", "currency",
+    "date",
+    "type",
+    "invoice",
+    "debtor",
+    "amount",
+    "due",
+    "currency",
+    "until",
+    "reason",
+    "procedure",
+    "published",
 ];
 /// The debtors file's columns, as `[debtors]` names them.
 pub const DEBTOR_KEYS: &[&str] = &[
@@ -105,6 +115,36 @@ pub const TYPE_WORDS: &[(&str, RowKind)] = &[
     ("contestation", RowKind::Entry(super::EntryKind::Dispute)),
     ("fin de litige", RowKind::Entry(super::EntryKind::Resolve)),
     ("litige leve", RowKind::Entry(super::EntryKind::Resolve)),
+    ("blocage", RowKind::Exception(super::ExceptionKind::Hold)),
+    ("suspension", RowKind::Exception(super::ExceptionKind::Hold)),
+    (
+        "deblocage",
+        RowKind::Exception(super::ExceptionKind::Release),
+    ),
+    (
+        "fin de suspension",
+        RowKind::Exception(super::ExceptionKind::Release),
+    ),
+    (
+        "promesse",
+        RowKind::Exception(super::ExceptionKind::Promise),
+    ),
+    (
+        "promesse de paiement",
+        RowKind::Exception(super::ExceptionKind::Promise),
+    ),
+    (
+        "echeancier",
+        RowKind::Exception(super::ExceptionKind::Instalment),
+    ),
+    (
+        "procedure collective",
+        RowKind::Exception(super::ExceptionKind::Insolvency),
+    ),
+    (
+        "reconnaissance de dette",
+        RowKind::Exception(super::ExceptionKind::Acknowledge),
+    ),
 ];
 
 /// A `book.toml`, checked.

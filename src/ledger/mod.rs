@@ -160,6 +160,81 @@ pub struct Entry {
     pub attributes: Box<[Box<str>]>,
 }
 
+/// An exception to the regular chase, booked in the ledger (docs/ledger.md,
+/// "Exceptions"): on one invoice, or on all of a debtor's (`invoice`
+/// `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExceptionKind {
+    /// Stop chasing from `date` until `until` (or a release).
+    Hold,
+    /// Ends a hold early.
+    Release,
+    /// The debtor promised to pay `amount` (`None`: the whole balance) by
+    /// `until`.
+    Promise,
+    /// One instalment of a payment plan: `amount` due on `due`.
+    Instalment,
+    /// A collective procedure opened on `date` (a debtor's).
+    Insolvency,
+    /// The debtor acknowledged the debt in writing.
+    Acknowledge,
+}
+
+impl ExceptionKind {
+    pub const ALL: [ExceptionKind; 6] = [
+        ExceptionKind::Hold,
+        ExceptionKind::Release,
+        ExceptionKind::Promise,
+        ExceptionKind::Instalment,
+        ExceptionKind::Insolvency,
+        ExceptionKind::Acknowledge,
+    ];
+
+    /// The word of the ledger's `type` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionKind::Hold => "hold",
+            ExceptionKind::Release => "release",
+            ExceptionKind::Promise => "promise",
+            ExceptionKind::Instalment => "instalment",
+            ExceptionKind::Insolvency => "insolvency",
+            ExceptionKind::Acknowledge => "acknowledge",
+        }
+    }
+}
+
+/// A hold, release, promise, instalment, insolvency or acknowledgment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    pub kind: ExceptionKind,
+    pub debtor: DebtorId,
+    /// `None`: every invoice of the debtor (those issued later included).
+    pub invoice: Option<InvoiceId>,
+    pub date: NaiveDate,
+    /// A hold's or promise's last day; the deadline an insolvency
+    /// judgment sets.
+    pub until: Option<NaiveDate>,
+    /// A promise's or instalment's amount (`None` on a promise: the whole
+    /// balance).
+    pub amount: Option<Decimal>,
+    /// An instalment's due date.
+    pub due: Option<NaiveDate>,
+    pub reason: Option<Box<str>>,
+    /// An insolvency's procedure, as the law packs name it
+    /// ([`crate::law::procedure`]).
+    pub procedure: Option<&'static str>,
+    /// The day an insolvency was published (BODACC, Moniteur belge, RESA).
+    pub published: Option<NaiveDate>,
+    pub line: u32,
+}
+
+impl Exception {
+    /// Whether it concerns `invoice` (its own, or its debtor's).
+    pub fn covers(&self, invoice: InvoiceId) -> bool {
+        self.invoice.is_none_or(|i| i == invoice)
+    }
+}
+
 /// A firm's book: debtors, invoices and what happened to them.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -173,6 +248,12 @@ pub struct Ledger {
     pub currency: &'static str,
     /// How the ledger file was read.
     pub dialect: Option<Dialect>,
+    /// Holds, promises, plans, insolvencies and acknowledgments, by debtor
+    /// then date (then line).
+    pub exceptions: Vec<Exception>,
+    /// The reasons given on `dispute` rows: (invoice, day, reason), in
+    /// invoice then date order.
+    pub dispute_reasons: Vec<(InvoiceId, NaiveDate, Box<str>)>,
 }
 
 impl Ledger {
@@ -205,7 +286,37 @@ impl Ledger {
 
     /// Number of rows the book was read from.
     pub fn rows(&self) -> usize {
-        self.invoices.len() + self.entries.len()
+        self.invoices.len() + self.entries.len() + self.exceptions.len()
+    }
+
+    /// The debtor's exceptions (on its invoices or on itself), in date order.
+    pub fn exceptions_of_debtor(&self, debtor: DebtorId) -> &[Exception] {
+        let start = self.exceptions.partition_point(|e| e.debtor < debtor);
+        let end = self.exceptions.partition_point(|e| e.debtor <= debtor);
+        &self.exceptions[start..end]
+    }
+
+    /// The exceptions that concern an invoice (its own and its debtor's),
+    /// in date order.
+    pub fn exceptions_for(
+        &self,
+        id: InvoiceId,
+        invoice: &Invoice,
+    ) -> impl Iterator<Item = &Exception> + '_ {
+        self.exceptions_of_debtor(invoice.debtor)
+            .iter()
+            .filter(move |e| e.covers(id))
+    }
+
+    /// The reason given when the invoice was disputed on `day`, if any.
+    pub fn dispute_reason(&self, id: InvoiceId, day: NaiveDate) -> Option<&str> {
+        let at = self
+            .dispute_reasons
+            .partition_point(|(i, d, _)| (*i, *d) < (id, day));
+        self.dispute_reasons
+            .get(at)
+            .filter(|(i, d, _)| *i == id && *d == day)
+            .map(|(_, _, r)| &**r)
     }
 
     /// The invoice's principal at the end of each day it changed: `(issue

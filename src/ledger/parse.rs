@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::mapping::{Signs, TYPE_WORDS};
 use super::problem::{FieldAt, Problems, RowAt};
-use super::{DebtorId, DebtorIndex, Dialect, EntryKind, dialect};
+use super::{DebtorId, DebtorIndex, Dialect, EntryKind, ExceptionKind, dialect};
 use crate::diagnostic::Code;
 use crate::suggest;
 
@@ -24,7 +24,14 @@ pub enum Col {
     Amount = 4,
     Due = 5,
     Currency = 6,
+    Until = 7,
+    Reason = 8,
+    Procedure = 9,
+    Published = 10,
 }
+
+/// How many columns [`Col`] has.
+pub const COLS: usize = 11;
 
 impl Col {
     pub fn name(self) -> &'static str {
@@ -36,6 +43,10 @@ impl Col {
             Col::Amount => "amount",
             Col::Due => "due",
             Col::Currency => "currency",
+            Col::Until => "until",
+            Col::Reason => "reason",
+            Col::Procedure => "procedure",
+            Col::Published => "published",
         }
     }
 }
@@ -70,6 +81,24 @@ pub struct Parsed<'r> {
     /// A payment or credit note written below zero (its amount is kept
     /// above: see [`Signs`]).
     pub negative: bool,
+    /// What only exceptions (holds, promises…) have; `None` on other rows.
+    pub exception: Option<Box<ExceptionValues>>,
+}
+
+/// The values of an exception row beyond a row's own.
+#[derive(Debug, Clone, Default)]
+pub struct ExceptionValues {
+    pub until: Option<NaiveDate>,
+    /// `None`: the whole balance (a promise), or none (other kinds).
+    pub amount: Option<Decimal>,
+    pub reason: Option<Box<str>>,
+    pub procedure: Option<&'static str>,
+    pub published: Option<NaiveDate>,
+    /// An instalment's due date.
+    pub due: Option<NaiveDate>,
+    /// Where the invoice and debtor columns are, to place problems found
+    /// once the book is read.
+    pub debtor_at: FieldAt,
 }
 
 /// Dates already read, by their text: a book has a few hundred distinct
@@ -198,6 +227,9 @@ impl Parser {
         let errors_before = problems.errors;
         let kind = self.kind(problems, row);
         let date = self.date(problems, row, Col::Date, "date", dates);
+        if let Some(RowKind::Exception(kind)) = kind {
+            return self.exception(row, kind, date, problems, dates, errors_before);
+        }
         let reference = self.reference(problems, row);
         let kind = kind?;
         let (debtor, amount, due, negative) = match kind {
@@ -211,6 +243,7 @@ impl Parser {
                 let due = self.date(problems, row, Col::Due, "due date", dates);
                 (debtor, amount, due, false)
             }
+            RowKind::Exception(_) => return None,
             RowKind::Entry(kind) => {
                 let (amount, negative) = if kind.settles() {
                     match self.amount(problems, row, false) {
@@ -254,7 +287,177 @@ impl Parser {
             due,
             attributes,
             negative,
+            exception: (kind == RowKind::Entry(EntryKind::Dispute))
+                .then(|| text(row.value(Col::Reason)))
+                .flatten()
+                .map(|reason| {
+                    Box::new(ExceptionValues {
+                        reason: Some(reason),
+                        ..ExceptionValues::default()
+                    })
+                }),
         })
+    }
+
+    /// An exception row: a hold, release, promise, instalment, insolvency
+    /// or acknowledgment (docs/ledger.md, "Exceptions"). `invoice` may be
+    /// empty when `debtor` is given (then it is the debtor's); an
+    /// insolvency is always a debtor's.
+    fn exception<'r, R: Row>(
+        &self,
+        row: &'r R,
+        kind: ExceptionKind,
+        date: Option<NaiveDate>,
+        problems: &mut Problems,
+        dates: &mut DateCache,
+        errors_before: usize,
+    ) -> Option<Parsed<'r>> {
+        let at = row.row();
+        let word = kind.as_str();
+        let reference = match row.value(Col::Invoice) {
+            Some(_) if kind == ExceptionKind::Insolvency => {
+                problems.error(
+                    Code::LedgerInsolvency,
+                    at,
+                    row.at(Col::Invoice),
+                    "an insolvency is a debtor's, not an invoice's",
+                    "leave empty",
+                    "leave `invoice` empty and give the debtor's id in `debtor`: the procedure stays every invoice of the debtor",
+                );
+                None
+            }
+            Some(_) => self.reference(problems, row),
+            None => Some(""),
+        };
+        let debtor = match row.value(Col::Debtor) {
+            Some(_) => self.debtor(problems, row),
+            None => {
+                if reference == Some("") {
+                    self.missing(
+                        problems,
+                        row,
+                        Col::Debtor,
+                        &format!(
+                            "a `{word}` row names its invoice in `invoice`, or its debtor in `debtor` (then it covers all of the debtor's invoices)"
+                        ),
+                    );
+                }
+                None
+            }
+        };
+        let optional_date =
+            |problems: &mut Problems, dates: &mut DateCache, col: Col, what: &str| {
+                if row.value(col).is_some() {
+                    self.date(problems, row, col, what, dates)
+                } else {
+                    None
+                }
+            };
+        let mut values = ExceptionValues {
+            reason: text(row.value(Col::Reason)),
+            debtor_at: row.at(Col::Debtor),
+            ..ExceptionValues::default()
+        };
+        match kind {
+            ExceptionKind::Hold | ExceptionKind::Release | ExceptionKind::Acknowledge => {
+                if kind == ExceptionKind::Hold {
+                    values.until = optional_date(problems, dates, Col::Until, "end of the hold");
+                }
+            }
+            ExceptionKind::Promise => {
+                values.until = self.date(problems, row, Col::Until, "promised date", dates);
+                if row.value(Col::Amount).is_some() {
+                    values.amount = self.positive(problems, row, word);
+                }
+            }
+            ExceptionKind::Instalment => {
+                values.due = self.date(problems, row, Col::Due, "instalment's due date", dates);
+                values.amount = match row.value(Col::Amount) {
+                    Some(_) => self.positive(problems, row, word),
+                    None => {
+                        self.missing(
+                            problems,
+                            row,
+                            Col::Amount,
+                            "an instalment row gives the amount due on its `due` date",
+                        );
+                        None
+                    }
+                };
+            }
+            ExceptionKind::Insolvency => {
+                values.until =
+                    optional_date(problems, dates, Col::Until, "deadline set by the judgment");
+                values.published =
+                    optional_date(problems, dates, Col::Published, "publication date");
+                match row.value(Col::Procedure) {
+                    None => self.missing(
+                        problems,
+                        row,
+                        Col::Procedure,
+                        "an insolvency row names its procedure: sauvegarde, redressement, liquidation (FR), réorganisation judiciaire, faillite (BE, LU)",
+                    ),
+                    Some(raw) => {
+                        let written = String::from_utf8_lossy(raw).trim().to_string();
+                        values.procedure = crate::law::insolvency::procedure(&written);
+                        if values.procedure.is_none() {
+                            let hint = suggest::did_you_mean(
+                                &crate::suggest::fold(&written).replace(' ', "_"),
+                                crate::law::insolvency::procedure_words(),
+                            );
+                            problems.error(
+                                Code::LedgerInsolvency,
+                                at,
+                                row.at(Col::Procedure),
+                                format!("unknown collective procedure `{}`", suggest::short(&written)),
+                                "not a procedure the law packs know",
+                                hint.unwrap_or_else(|| {
+                                    "the procedures are sauvegarde, redressement judiciaire, liquidation judiciaire (FR), réorganisation judiciaire, faillite (BE), faillite, gestion contrôlée (LU)".into()
+                                }),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(date), Some(until)) = (date, values.until)
+            && until < date
+            && kind != ExceptionKind::Insolvency
+        {
+            problems.error(
+                Code::LedgerDate,
+                at,
+                row.at(Col::Until),
+                format!("this {word} ends on {until}, before it starts on {date}"),
+                "before the date",
+                "`until` is the last day of the hold or the day promised: check the year, or swap `date` and `until`",
+            );
+        }
+        if problems.errors > errors_before {
+            return None;
+        }
+        let (date, reference) = (date?, reference?);
+        let attributes = row.attributes(problems)?;
+        Some(Parsed {
+            row: at,
+            kind: RowKind::Exception(kind),
+            date,
+            reference,
+            invoice_at: row.at(Col::Invoice),
+            debtor,
+            amount: values.amount.unwrap_or(Decimal::ZERO),
+            due: values.due.unwrap_or(date),
+            attributes,
+            negative: false,
+            exception: Some(Box::new(values)),
+        })
+    }
+
+    /// The amount of a promise or instalment: above zero, in the policy's
+    /// currency.
+    fn positive(&self, problems: &mut Problems, row: &impl Row, word: &str) -> Option<Decimal> {
+        let _ = word;
+        self.amount(problems, row, true).map(|(amount, _)| amount)
     }
 
     fn kind(&self, problems: &mut Problems, row: &impl Row) -> Option<RowKind> {
@@ -263,7 +466,7 @@ impl Parser {
                 problems,
                 row,
                 Col::Type,
-                "every row has a type: invoice, payment, credit_note, dispute or resolve",
+                "every row has a type: invoice, payment, credit_note, dispute, resolve, hold, release, promise, instalment, insolvency or acknowledge",
             );
             return None;
         };
@@ -279,7 +482,8 @@ impl Parser {
                 format!("unknown entry type `{}`", suggest::short(&shown)),
                 "not a type of entry",
                 hint.unwrap_or_else(|| {
-                    "the type is `invoice`, `payment`, `credit_note`, `dispute` or `resolve` \
+                    "the type is `invoice`, `payment`, `credit_note`, `dispute`, `resolve`, `hold`, \
+                     `release`, `promise`, `instalment`, `insolvency` or `acknowledge` \
                      (or Facture, Règlement, Avoir, Litige…); name the firm's words in book.toml, \
                      [types] (docs/import.md)"
                         .into()
@@ -538,6 +742,13 @@ impl Parser {
 pub enum RowKind {
     Invoice,
     Entry(EntryKind),
+    Exception(ExceptionKind),
+}
+
+/// A field's text, trimmed; `None` when empty or not UTF-8.
+fn text(raw: Option<&[u8]>) -> Option<Box<str>> {
+    let text = std::str::from_utf8(raw?).ok()?.trim();
+    (!text.is_empty()).then(|| Box::from(text))
 }
 
 impl RowKind {
@@ -547,6 +758,16 @@ impl RowKind {
         ("credit_note", RowKind::Entry(EntryKind::CreditNote)),
         ("dispute", RowKind::Entry(EntryKind::Dispute)),
         ("resolve", RowKind::Entry(EntryKind::Resolve)),
+        ("hold", RowKind::Exception(ExceptionKind::Hold)),
+        ("release", RowKind::Exception(ExceptionKind::Release)),
+        ("promise", RowKind::Exception(ExceptionKind::Promise)),
+        ("instalment", RowKind::Exception(ExceptionKind::Instalment)),
+        ("installment", RowKind::Exception(ExceptionKind::Instalment)),
+        ("insolvency", RowKind::Exception(ExceptionKind::Insolvency)),
+        (
+            "acknowledge",
+            RowKind::Exception(ExceptionKind::Acknowledge),
+        ),
     ];
 }
 

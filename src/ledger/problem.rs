@@ -25,9 +25,10 @@ pub struct RowAt {
 pub const UNPLACED: u64 = u64::MAX;
 
 /// Where in a row a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FieldAt {
     /// The whole row (or line).
+    #[default]
     Row,
     /// The n-th field of a CSV row (0-based); past the end: the line's end.
     Column(usize),

@@ -34,10 +34,27 @@ const HEADERS: &[&str] = &[
     "send on business days",
     "sector",
     "payments fresh within",
+    "promise grace",
+    "instalment grace",
     "allow",
 ];
 /// Words a statement starts with.
-const STATEMENT_STARTS: &[&str] = &["after", "if", "send", "call", "charge", "route", "stop"];
+const STATEMENT_STARTS: &[&str] = &[
+    "on", "after", "if", "send", "call", "charge", "route", "stop",
+];
+/// The ledger's events a handler reacts to (`on promise_broken …`).
+const EVENTS: &[&str] = &[
+    "dispute",
+    "resolve",
+    "hold",
+    "release",
+    "promise_kept",
+    "promise_broken",
+    "instalment_missed",
+    "plan_completed",
+    "insolvency",
+    "acknowledge",
+];
 /// What may follow a time: a condition or an action.
 const AFTER_TIME: &[&str] = &["from", "if", "send", "call", "charge", "route", "stop"];
 const UNITS: &[&str] = &["days", "business days", "weeks", "months"];
@@ -148,6 +165,7 @@ fn slot(before: &str) -> Slot {
         "to" | "call" => Slot::Recipient,
         "applies" => Slot::Words(&["to"]),
         "sector" if words.len() == 1 => Slot::Words(crate::vocab::Sector::WORDS),
+        "on" if words.len() == 1 => Slot::Words(EVENTS),
         "if" | "and" | "or" | "not" => Slot::Condition,
         "charge" => Slot::ChargeKind,
         "indemnity" | "fee" | "interest" if before_last == "charge" => Slot::ChargeValue,

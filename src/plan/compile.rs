@@ -111,6 +111,8 @@ impl Compiler<'_> {
             destinations: Vec::new(),
             steps: Vec::new(),
             debtor_atoms: Vec::new(),
+            promise_grace: None,
+            instalment_grace: None,
         };
         // The currency first: amounts anywhere are checked against it.
         for header in policy.headers() {
@@ -323,6 +325,27 @@ impl Compiler<'_> {
                 plan.minimum = Some(Spanned::new(money.number.value, header.span));
             }
             HeaderKind::SendOnBusinessDays => plan.business_days = Some(header.span),
+            HeaderKind::Grace { of, duration } => {
+                let written = offset(duration);
+                match written.calendar_days() {
+                    Some(days) => {
+                        let grace = Some(Spanned::new(days, header.span));
+                        if of.text == "promise" {
+                            plan.promise_grace = grace;
+                        } else {
+                            plan.instalment_grace = grace;
+                        }
+                    }
+                    None => {
+                        self.error(
+                            Code::GraceDuration,
+                            format!("a grace is counted in calendar days, not in {}", written.unit.word(2)),
+                        )
+                        .label(duration.span, "not calendar days")
+                        .help("write the grace in days or weeks, e.g. `promise grace 3 days` (docs/simulation.md, E2 and E3)");
+                    }
+                }
+            }
             HeaderKind::Sector(name) => match vocab::Sector::from_word(&name.text) {
                 Some(sector) => plan.sector = Some(Spanned::new(sector, header.span)),
                 None => self.unknown(
@@ -428,7 +451,14 @@ impl Compiler<'_> {
         allows: &[&ast::Allow],
     ) -> Step {
         let id = StepId(earlier.len());
-        let when = self.when(statement, id, earlier, senders);
+        let trigger = match &statement.trigger {
+            Some(name) => self.event(name),
+            // Without `after`, a statement takes the time of the one
+            // before: a handler's too.
+            None if statement.timing.is_none() => earlier.last().and_then(|s| s.trigger),
+            None => None,
+        };
+        let when = self.when(statement, id, earlier, senders, trigger);
         let condition = statement.condition.as_ref().map(|expr| Condition {
             expr: self.cond(expr),
             span: expr.span(),
@@ -437,6 +467,7 @@ impl Compiler<'_> {
         let allows = allows.iter().filter_map(|a| self.allow(a)).collect();
         Step {
             id,
+            trigger,
             span: statement.span,
             when,
             condition,
@@ -490,7 +521,17 @@ impl Compiler<'_> {
         id: StepId,
         earlier: &[Step],
         senders: &Senders,
+        trigger: Option<EventKind>,
     ) -> When {
+        if let (Some(kind), None, Some(_)) = (trigger, &statement.timing, &statement.trigger) {
+            // `on EVENT send …`: on the event's day.
+            return When {
+                anchor: Anchor::Event(kind),
+                offset: Offset::ZERO,
+                inherited: false,
+                span: statement.span,
+            };
+        }
         let Some(timing) = &statement.timing else {
             // No `after`: the time of the statement before (or due + 0).
             return match earlier.last() {
@@ -507,9 +548,10 @@ impl Compiler<'_> {
             };
         };
         let offset = offset(&timing.duration);
-        let anchor = match &timing.anchor {
-            None => Anchor::Due,
-            Some(name) => self.anchor(name, id, senders),
+        let anchor = match (&timing.anchor, trigger) {
+            (None, Some(kind)) => Anchor::Event(kind),
+            (None, None) => Anchor::Due,
+            (Some(name), _) => self.anchor(name, id, senders),
         };
         if offset.count == 0 && matches!(anchor, Anchor::Step(_)) {
             let anchor_name = timing.anchor.as_ref().map_or("", |n| n.text.as_str());
@@ -533,6 +575,29 @@ impl Compiler<'_> {
             inherited: false,
             span: timing.span,
         }
+    }
+
+    /// The event a handler names (`on promise_broken`); an unknown one is
+    /// an error, with the closest event.
+    fn event(&mut self, name: &ast::Name) -> Option<EventKind> {
+        let word = name.text.to_lowercase();
+        if let Some(kind) = EventKind::from_word(&word) {
+            return Some(kind);
+        }
+        let words: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        let known = words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.unknown(
+            Code::UnknownEvent,
+            "ledger event",
+            name,
+            &words,
+            &format!("one of the ledger's events: {known}"),
+        );
+        None
     }
 
     fn anchor(&mut self, name: &ast::Name, id: StepId, senders: &Senders) -> Anchor {

@@ -8,6 +8,7 @@ pub fn describe_when(plan: &Plan, when: &When) -> String {
     let anchor = match when.anchor {
         Anchor::Due => "due date".to_string(),
         Anchor::Issue => "issue date".to_string(),
+        Anchor::Event(kind) => kind.as_str().to_string(),
         Anchor::Step(id) => match plan.step(id).map(|s| &s.action) {
             Some(Action::Send { template, .. }) => template.clone(),
             _ => format!("step {}", id.0 + 1),
@@ -29,7 +30,7 @@ pub fn day_from_due(plan: &Plan, when: &When) -> Option<u32> {
     for _ in 0..=plan.steps.len() {
         match anchor {
             Anchor::Due => return Some(days),
-            Anchor::Issue => return None,
+            Anchor::Issue | Anchor::Event(_) => return None,
             Anchor::Step(id) => {
                 let step = plan.step(id)?;
                 days = days.checked_add(step.when.offset.calendar_days()?)?;

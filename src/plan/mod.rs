@@ -55,6 +55,12 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Every distinct comparison of a debtor column the conditions make.
     pub debtor_atoms: Vec<DebtorAtom>,
+    /// `promise grace N days`: a promise is broken only once this many
+    /// days have passed after its `until` (docs/simulation.md, rule E3).
+    pub promise_grace: Option<Spanned<u32>>,
+    /// `instalment grace N days`: an instalment is missed only once this
+    /// many days have passed after its due date (rule E4).
+    pub instalment_grace: Option<Spanned<u32>>,
 }
 
 impl Plan {
@@ -87,12 +93,22 @@ impl Plan {
                     Anchor::Step(id) if id == step => sent,
                     Anchor::Due => due,
                     Anchor::Issue => issue,
-                    Anchor::Step(_) => return None,
+                    Anchor::Step(_) | Anchor::Event(_) => return None,
                 };
                 calendar.add(from, s.when.offset).filter(|day| *day > sent)
             })
             .min()?
             .pred_opt()
+    }
+
+    /// Days of grace after a promise's `until` (0 unless the policy says).
+    pub fn promise_grace_days(&self) -> u32 {
+        self.promise_grace.as_ref().map_or(0, |g| g.value)
+    }
+
+    /// Days of grace after an instalment's due date (0 unless said).
+    pub fn instalment_grace_days(&self) -> u32 {
+        self.instalment_grace.as_ref().map_or(0, |g| g.value)
     }
 
     /// The sector the policy declares, if any.
@@ -218,6 +234,9 @@ pub struct StepId(pub usize);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub id: StepId,
+    /// `on EVENT`: a handler, fired by an event of the ledger rather than
+    /// by the invoice's dates (`None`: a regular step).
+    pub trigger: Option<EventKind>,
     /// The whole statement.
     pub span: Span,
     pub when: When,
@@ -229,6 +248,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether it is a handler (`on EVENT …`) rather than a regular step.
+    pub fn is_handler(&self) -> bool {
+        self.trigger.is_some()
+    }
+
     pub fn allows(&self, code: crate::diagnostic::Code) -> Option<&Allow> {
         self.allows.iter().find(|a| a.rule == code)
     }
@@ -254,7 +278,11 @@ pub enum Anchor {
     Issue,
     /// The day an earlier `send` step went out.
     Step(StepId),
+    /// The day of an event of the invoice's ledger (`on EVENT …`).
+    Event(EventKind),
 }
+
+pub use crate::simulate::exceptions::EventKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Offset {

@@ -5,6 +5,7 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::exceptions::{InvoiceExceptions, Occurrence, Outcomes, merge_periods};
 use super::{ChargeContext, ChargeResolver, Event, Recipients, Window};
 use crate::calendar::Calendar;
 use crate::law::{NotHere, RouteDomicile};
@@ -23,6 +24,8 @@ pub struct Context<'a> {
     dependents: Vec<Vec<usize>>,
     /// Steps timed from the due or issue date.
     roots: Vec<usize>,
+    /// Handlers timed from a ledger event (`on EVENT …`), with it.
+    handlers: Vec<(super::exceptions::EventKind, usize)>,
     /// What the steps ask of each debtor, by index: read for every invoice,
     /// so kept small enough to stay in cache (a `Debtor` is 200 bytes, and
     /// reading its kind was half the time of scheduling an invoice).
@@ -35,6 +38,8 @@ pub struct Context<'a> {
     /// For each route step, the law's rule on the debtor's domicile
     /// (`None`: no jurisdiction, or not a route).
     routes: Vec<Option<RouteDomicile>>,
+    /// How each promise and payment plan of the ledger turned out.
+    pub outcomes: Outcomes,
 }
 
 /// A route the law does not allow for the invoice's debtor, by where the
@@ -153,6 +158,7 @@ impl<'a> Context<'a> {
     ) -> Self {
         let mut dependents = vec![Vec::new(); plan.steps.len()];
         let mut roots = Vec::new();
+        let mut handlers = Vec::new();
         for (i, step) in plan.steps.iter().enumerate() {
             match step.when.anchor {
                 Anchor::Step(StepId(anchor)) if anchor < i => dependents[anchor].push(i),
@@ -160,6 +166,7 @@ impl<'a> Context<'a> {
                 // could never be scheduled, so it is treated as never firing.
                 Anchor::Step(_) => {}
                 Anchor::Due | Anchor::Issue => roots.push(i),
+                Anchor::Event(kind) => handlers.push((kind, i)),
             }
         }
         let uses_total = plan.steps.iter().any(|s| {
@@ -201,6 +208,11 @@ impl<'a> Context<'a> {
                 _ => None,
             })
             .collect();
+        let outcomes = Outcomes::of(
+            ledger,
+            plan.promise_grace_days(),
+            plan.instalment_grace_days(),
+        );
         Context {
             plan,
             ledger,
@@ -209,10 +221,12 @@ impl<'a> Context<'a> {
             resolver,
             dependents,
             roots,
+            handlers,
             debtors,
             totals,
             runs_from: None,
             routes,
+            outcomes,
         }
     }
 
@@ -315,6 +329,10 @@ pub trait Sink: Send {
 
     /// The routes of one invoice the law does not allow for its debtor.
     fn refused(&mut self, _refused: &[Refused]) {}
+
+    /// The events of one invoice's ledger in the window (holds, promises
+    /// kept or broken, instalments missed, insolvency…).
+    fn occurrences(&mut self, _occurrences: &[Occurrence]) {}
 }
 
 impl Sink for Vec<Event> {
@@ -347,6 +365,14 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             if !scratch.refused.is_empty() {
                 sink.refused(&scratch.refused);
                 scratch.refused.clear();
+            }
+            if !scratch.exceptions.events.is_empty() {
+                let window = context.window;
+                scratch
+                    .exceptions
+                    .events
+                    .retain(|e| window.contains(e.date));
+                sink.occurrences(&scratch.exceptions.events);
             }
         }
         sink
@@ -402,6 +428,8 @@ pub struct Scratch {
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// Routes the law does not allow for their debtor.
     pub refused: Vec<Refused>,
+    /// What the ledger's exceptions do to the invoice.
+    pub exceptions: InvoiceExceptions,
 }
 
 /// Fires the steps of one invoice, appending its events (in date, then
@@ -480,6 +508,8 @@ fn fire(
     let ledger = context.ledger;
     let debtor = ledger.debtor(invoice.debtor);
     let facts = context.debtor(invoice.debtor);
+    // Nothing of the invoice before may be left for the next one.
+    scratch.exceptions.clear();
     if !plan.covers(facts.kind, facts.country) {
         return;
     }
@@ -491,7 +521,18 @@ fn fire(
     {
         scratch.periods = disputes(entries, |_, _| {});
     }
+    scratch.exceptions.clear();
+    if !scratch.periods.is_empty() || context.outcomes.range(invoice.debtor).is_some() {
+        scratch
+            .exceptions
+            .read(ledger, &context.outcomes, id, invoice, &scratch.periods);
+        if !scratch.exceptions.holds.is_empty() {
+            scratch.periods = merge_periods(&scratch.periods, &scratch.exceptions.holds);
+        }
+    }
     let periods = &scratch.periods;
+    let exceptions = &scratch.exceptions;
+    let insolvent = exceptions.insolvent;
     // The day the balance reaches zero: nothing fires from that day on.
     let mut settled = Decimal::ZERO;
     let mut paid_on = None;
@@ -525,9 +566,29 @@ fn fire(
         let nominal = context.calendar.add(base, step.when.offset);
         if let Some(day) = nominal
             .and_then(|d| shift(d, periods, None))
+            .map(|d| exceptions.resume(d))
             .and_then(|d| working(context, i, d))
         {
             queue.push((day, i));
+        }
+    }
+    // Handlers: on each event of the invoice's ledger they react to.
+    if !context.handlers.is_empty() {
+        for occurrence in &exceptions.events {
+            for &(kind, i) in &context.handlers {
+                if kind != occurrence.kind {
+                    continue;
+                }
+                let offset = plan.steps[i].when.offset;
+                if let Some(day) = context
+                    .calendar
+                    .add(occurrence.date, offset)
+                    .and_then(|d| shift(d, periods, Some(occurrence.date)))
+                    .and_then(|d| working(context, i, d))
+                {
+                    queue.push((day, i));
+                }
+            }
         }
     }
     if delay > 0 {
@@ -561,6 +622,13 @@ fn fire(
             continue;
         }
         if paid_on.is_some_and(|paid| paid <= day) || stopped.is_some_and(|s| (nominal, i) > s) {
+            continue;
+        }
+        // The stay of individual proceedings (C. com. L622-21, R15): only
+        // what reacts to the insolvency (the proof of claim) goes on.
+        if insolvent.is_some_and(|opened| day >= opened)
+            && step.trigger != Some(super::exceptions::EventKind::Insolvency)
+        {
             continue;
         }
         let (amount, any_settled) = balance_on(day);
@@ -643,6 +711,13 @@ fn fire(
             let written = context.calendar.add(day, offset);
             if let Some(at) = written
                 .and_then(|d| shift(d, periods, Some(day)))
+                .map(|d| {
+                    if plan.steps[next].is_handler() {
+                        d
+                    } else {
+                        exceptions.resume(d)
+                    }
+                })
                 .and_then(|d| working(context, next, d))
             {
                 heap.push(std::cmp::Reverse((at, next)));

@@ -9,6 +9,7 @@
 
 pub mod ceilings;
 mod engine;
+pub mod exceptions;
 pub mod output;
 mod statutory;
 pub(crate) mod summary;
@@ -155,6 +156,9 @@ pub struct Simulation {
     /// Scheduling from a journal: the steps overdue that the run leaves for
     /// its next runs (catch-up), with the day they fell due.
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
+    /// The ledger's events in the window (holds, promises, plans,
+    /// insolvencies), in date order.
+    pub occurrences: Vec<exceptions::Occurrence>,
 }
 
 impl Simulation {
@@ -200,20 +204,26 @@ pub fn simulate_runs(
         mut events,
         mut held,
         mut refused,
+        mut occurrences,
     } = parts.next().unwrap_or_default();
     for mut part in parts {
         events.append(&mut part.events);
         held.append(&mut part.held);
         refused.append(&mut part.refused);
+        occurrences.append(&mut part.occurrences);
     }
+    occurrences.sort_by_key(|o| (o.date, o.invoice, o.kind));
     let order = order_by_date(&events);
     let mut summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
     summary.refused = refused;
+    summary.exceptions =
+        summary::ExceptionSummary::of(plan, ledger, &context.outcomes, &occurrences, window);
     Simulation {
         events,
         order,
         summary,
         held,
+        occurrences,
     }
 }
 
@@ -223,9 +233,14 @@ struct Collected {
     events: Vec<Event>,
     held: Vec<(InvoiceId, StepId, NaiveDate)>,
     refused: Vec<Refused>,
+    occurrences: Vec<exceptions::Occurrence>,
 }
 
 impl Sink for Collected {
+    fn occurrences(&mut self, occurrences: &[exceptions::Occurrence]) {
+        self.occurrences.extend_from_slice(occurrences);
+    }
+
     fn invoice(&mut self, _: &Invoice, events: &[Event]) {
         self.events.extend_from_slice(events);
     }

@@ -354,11 +354,16 @@ struct CsvSink<'a> {
     book: super::summary::BookTotals,
     refused: Vec<super::Refused>,
     near_ceiling: Vec<Event>,
+    occurrences: Vec<super::exceptions::Occurrence>,
 }
 
 impl super::Sink for CsvSink<'_> {
     fn refused(&mut self, refused: &[super::Refused]) {
         self.refused.extend_from_slice(refused);
+    }
+
+    fn occurrences(&mut self, occurrences: &[super::exceptions::Occurrence]) {
+        self.occurrences.extend_from_slice(occurrences);
     }
 
     fn invoice(&mut self, invoice: &crate::ledger::Invoice, events: &[Event]) {
@@ -443,13 +448,16 @@ pub fn csv_streamed(
         book: super::summary::BookTotals::new(window),
         refused: Vec::new(),
         near_ceiling: Vec::new(),
+        occurrences: Vec::new(),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
     let mut book = super::summary::BookTotals::new(window);
     let mut refused = Vec::new();
     let mut near_ceiling = Vec::new();
+    let mut occurrences = Vec::new();
     for sink in &mut sinks {
+        occurrences.append(&mut sink.occurrences);
         refused.append(&mut sink.refused);
         near_ceiling.append(&mut sink.near_ceiling);
         totals.merge(&sink.totals);
@@ -463,6 +471,14 @@ pub fn csv_streamed(
         let summary = scope.spawn(|| {
             let mut summary = super::summary::summary_of(plan, ledger, &totals, book);
             summary.refused = refused;
+            occurrences.sort_by_key(|o| (o.date, o.invoice, o.kind));
+            summary.exceptions = super::summary::ExceptionSummary::of(
+                plan,
+                ledger,
+                &context.outcomes,
+                &occurrences,
+                window,
+            );
             summary
         });
         for day in 0..days {
@@ -527,12 +543,73 @@ pub fn json(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write)
         serde_json::to_writer(&mut out, &item)?;
     }
     out.write_all(if sim.is_empty() { b"],\n" } else { b"\n  ],\n" })?;
+    if !sim.occurrences.is_empty() {
+        out.write_all(b"  \"ledger_events\": [")?;
+        for (i, o) in sim.occurrences.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            serde_json::to_writer(&mut out, &occurrence_json(ledger, o))?;
+        }
+        out.write_all(b"\n  ],\n")?;
+    }
     out.write_all(b"  \"summary\": ")?;
     let summary = summary_json(plan, ledger, sim);
     let text = serde_json::to_string_pretty(&summary)?;
     out.write_all(text.replace('\n', "\n  ").as_bytes())?;
     out.write_all(b"\n}\n")?;
     out.flush()
+}
+
+/// A ledger event as JSON: `{"date","invoice","debtor","event","amount"}`
+/// and the reason of a hold or dispute.
+pub fn occurrence_json(ledger: &Ledger, o: &super::exceptions::Occurrence) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "date": o.date.to_string(),
+        "invoice": ledger.invoice(o.invoice).reference.as_str(),
+        "debtor": ledger.debtor(o.debtor).id,
+        "event": o.kind.as_str(),
+        "amount": cents(o.amount).to_string(),
+    });
+    if let (Some(reason), Some(map)) = (occurrence_reason(ledger, o), value.as_object_mut()) {
+        map.insert("reason".into(), serde_json::json!(reason));
+    }
+    value
+}
+
+/// The reason written on the ledger row an event comes from.
+pub fn occurrence_reason<'l>(
+    ledger: &'l Ledger,
+    o: &super::exceptions::Occurrence,
+) -> Option<&'l str> {
+    match o.exception {
+        Some(k) => ledger.exceptions.get(k as usize)?.reason.as_deref(),
+        None if o.kind == super::exceptions::EventKind::Dispute => {
+            ledger.dispute_reason(o.invoice, o.date)
+        }
+        None => None,
+    }
+}
+
+fn exceptions_json(ledger: &Ledger, e: &super::summary::ExceptionSummary) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "on_hold": e.on_hold,
+        "promises_kept": {"count": e.promises_kept.0, "amount": cents(e.promises_kept.1).to_string()},
+        "promises_broken": {"count": e.promises_broken.0, "amount": cents(e.promises_broken.1).to_string()},
+        "plans_honoured": e.plans_honoured,
+        "plans_broken": e.plans_broken,
+        "insolvencies": e.insolvencies.iter().map(|l| json!({
+            "debtor": ledger.debtor(l.debtor).id,
+            "procedure": l.procedure,
+            "opened": l.opened.to_string(),
+            "published": l.published.map(|d| d.to_string()),
+            "deadline": l.deadline.map(|d| d.to_string()),
+            "deadline_source": l.deadline_source,
+            "principal": cents(l.principal).to_string(),
+            "interest": cents(l.interest).to_string(),
+            "indemnity": cents(l.indemnity).to_string(),
+            "claim": cents(l.claim()).to_string(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn aging_json(aging: &Aging) -> serde_json::Value {
@@ -555,7 +632,7 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
         push_date(&mut buf, d);
         buf
     };
-    json!({
+    let mut value = json!({
         "from": s.from.map(date),
         "to": date(s.to),
         "invoices": s.invoices,
@@ -602,7 +679,13 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
                 })
             }).collect::<Vec<_>>(),
         },
-    })
+    });
+    if !s.exceptions.is_empty()
+        && let Some(map) = value.as_object_mut()
+    {
+        map.insert("exceptions".into(), exceptions_json(ledger, &s.exceptions));
+    }
+    value
 }
 
 /// Rows of cells as an aligned text table; `right` columns are numbers.
@@ -682,6 +765,38 @@ pub fn table(
         ];
         out.write_all(table_text(&header, &rows, &[3, 7, 8]).as_bytes())?;
     }
+    if !sim.occurrences.is_empty() {
+        let rows: Vec<Vec<String>> = sim
+            .occurrences
+            .iter()
+            .map(|o| {
+                vec![
+                    o.date.to_string(),
+                    ledger.invoice(o.invoice).reference.to_string(),
+                    ledger.debtor(o.debtor).id.clone(),
+                    o.kind.as_str().to_string(),
+                    cents(o.amount).to_string(),
+                    occurrence_reason(ledger, o).unwrap_or("").to_string(),
+                ]
+            })
+            .collect();
+        out.write_all(b"\n")?;
+        out.write_all(
+            table_text(
+                &[
+                    "date",
+                    "invoice",
+                    "debtor",
+                    "ledger event",
+                    "amount",
+                    "reason",
+                ],
+                &rows,
+                &[4],
+            )
+            .as_bytes(),
+        )?;
+    }
     out.write_all(summary_text(plan, ledger, sim, currency).as_bytes())?;
     out.flush()
 }
@@ -752,6 +867,7 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
             &[1, 2],
         ));
     }
+    exceptions_text(&mut out, ledger, &s.exceptions, currency);
     let _ = writeln!(
         out,
         "\ncollected {} {currency}, credited {} {currency}, outstanding at {} {} {currency}",
@@ -775,6 +891,64 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
     out.push('\n');
     out.push_str(&table_text(&header, &rows, &[2, 3, 4, 5, 6, 7]));
     out
+}
+
+/// The exceptions' part of the summary: proofs of claim first (those due
+/// in the window first of all), then holds, promises and plans.
+pub fn exceptions_text(
+    out: &mut String,
+    ledger: &Ledger,
+    e: &super::summary::ExceptionSummary,
+    currency: &str,
+) {
+    if e.is_empty() {
+        return;
+    }
+    if !e.insolvencies.is_empty() {
+        let rows: Vec<Vec<String>> = e
+            .insolvencies
+            .iter()
+            .map(|l| {
+                vec![
+                    ledger.debtor(l.debtor).id.clone(),
+                    crate::law::insolvency::procedure_name(l.procedure).to_string(),
+                    l.opened.to_string(),
+                    l.deadline
+                        .map_or_else(|| "set by the judgment".to_string(), |d| d.to_string()),
+                    cents(l.principal).to_string(),
+                    cents(l.interest).to_string(),
+                    cents(l.indemnity).to_string(),
+                    cents(l.claim()).to_string(),
+                ]
+            })
+            .collect();
+        out.push('\n');
+        out.push_str(&table_text(
+            &[
+                "insolvency",
+                "procedure",
+                "opened",
+                "proof of claim by",
+                "principal",
+                "interest",
+                "indemnity",
+                &format!("claim ({currency})"),
+            ],
+            &rows,
+            &[4, 5, 6, 7],
+        ));
+    }
+    let _ = writeln!(
+        out,
+        "\n{} invoices on hold; promises kept {} ({} {currency}), broken {} ({} {currency}); payment plans honoured {}, broken {}",
+        e.on_hold,
+        e.promises_kept.0,
+        cents(e.promises_kept.1),
+        e.promises_broken.0,
+        cents(e.promises_broken.1),
+        e.plans_honoured,
+        e.plans_broken
+    );
 }
 
 fn aging_row(id: &str, name: &str, aging: &Aging) -> Vec<String> {

@@ -46,6 +46,199 @@ pub struct Summary {
     /// Routes the law does not allow for their debtor, by where it lives
     /// (not fired): what `simulate` and `run` report.
     pub refused: Vec<super::Refused>,
+    /// Holds, promises, plans and insolvencies (docs/simulation.md,
+    /// "Exceptions").
+    pub exceptions: ExceptionSummary,
+}
+
+/// What the ledger's exceptions came to in the window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExceptionSummary {
+    /// Invoices on hold (or in dispute) at the end of `to`.
+    pub on_hold: usize,
+    /// Promises kept and broken in the window: (count, amount promised).
+    pub promises_kept: (usize, Decimal),
+    pub promises_broken: (usize, Decimal),
+    /// Payment plans completed, and those with an instalment missed.
+    pub plans_honoured: usize,
+    pub plans_broken: usize,
+    /// Debtors in a collective procedure, the proofs of claim whose
+    /// deadline is in the window first, then by deadline.
+    pub insolvencies: Vec<InsolvencyLine>,
+}
+
+impl ExceptionSummary {
+    pub fn is_empty(&self) -> bool {
+        *self == ExceptionSummary::default()
+    }
+}
+
+/// A debtor in a collective procedure: the claim to lodge, and by when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsolvencyLine {
+    pub debtor: crate::ledger::DebtorId,
+    /// The debtor's id in the debtors file.
+    pub debtor_ref: String,
+    pub procedure: &'static str,
+    pub opened: NaiveDate,
+    pub published: Option<NaiveDate>,
+    /// The last day to lodge the proof of claim (`None`: set by the
+    /// judgment, not in the ledger).
+    pub deadline: Option<NaiveDate>,
+    pub deadline_source: &'static str,
+    /// The claim as of the opening judgment: principal, interest,
+    /// indemnity (as `policy dossier` computes it).
+    pub principal: Decimal,
+    pub interest: Decimal,
+    pub indemnity: Decimal,
+    /// The deadline falls in the window.
+    pub due_in_window: bool,
+}
+
+impl InsolvencyLine {
+    pub fn claim(&self) -> Decimal {
+        self.principal + self.interest + self.indemnity
+    }
+}
+
+impl ExceptionSummary {
+    pub fn of(
+        plan: &Plan,
+        ledger: &Ledger,
+        outcomes: &super::exceptions::Outcomes,
+        occurrences: &[super::exceptions::Occurrence],
+        window: Window,
+    ) -> ExceptionSummary {
+        use super::exceptions::EventKind;
+        use std::collections::BTreeSet;
+        let mut summary = ExceptionSummary::default();
+        // A book without exceptions keeps its summary as it was (its
+        // disputes are in the events).
+        if ledger.exceptions.is_empty() {
+            return summary;
+        }
+        let _ = outcomes;
+        let mut seen: BTreeSet<(u32, EventKind)> = BTreeSet::new();
+        for o in occurrences {
+            let Some(k) = o.exception else { continue };
+            if !seen.insert((k, o.kind)) {
+                continue; // a debtor-wide one, met on another invoice
+            }
+            match o.kind {
+                EventKind::PromiseKept => {
+                    summary.promises_kept.0 += 1;
+                    summary.promises_kept.1 += o.amount;
+                }
+                EventKind::PromiseBroken => {
+                    summary.promises_broken.0 += 1;
+                    summary.promises_broken.1 += o.amount;
+                }
+                EventKind::PlanCompleted => summary.plans_honoured += 1,
+                EventKind::InstalmentMissed => summary.plans_broken += 1,
+                _ => {}
+            }
+        }
+        // On hold at the end of the window: a hold or dispute still open.
+        for (i, invoice) in ledger.invoices.iter().enumerate() {
+            if invoice.issued > window.to || ledger.balance_on(invoice, window.to).is_zero() {
+                continue;
+            }
+            let id = crate::ledger::InvoiceId(i as u32);
+            let holds = ledger.exceptions_of_debtor(invoice.debtor).iter().any(|e| {
+                e.kind == crate::ledger::ExceptionKind::Hold
+                    && e.covers(id)
+                    && e.date <= window.to
+                    && e.until.is_none_or(|u| u >= window.to)
+                    && !ledger.exceptions_of_debtor(invoice.debtor).iter().any(|r| {
+                        r.kind == crate::ledger::ExceptionKind::Release
+                            && r.invoice == e.invoice
+                            && r.date >= e.date
+                            && r.date <= window.to
+                    })
+            });
+            let disputed = ledger
+                .disputes_of(invoice)
+                .iter()
+                .any(|p| p.start <= window.to && p.end.is_none_or(|e| e > window.to));
+            if holds || disputed {
+                summary.on_hold += 1;
+            }
+        }
+        summary.insolvencies = insolvencies(plan, ledger, window);
+        summary
+    }
+}
+
+/// Every debtor in a collective procedure opened by the window's end, with
+/// the claim as of the opening judgment and the deadline to lodge it.
+pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<InsolvencyLine> {
+    let mut lines = Vec::new();
+    let Some(jurisdiction) = plan.jurisdiction.as_ref().map(|j| j.value) else {
+        return lines;
+    };
+    let mut last = None;
+    for e in &ledger.exceptions {
+        if e.kind != crate::ledger::ExceptionKind::Insolvency
+            || e.date > window.to
+            || last == Some(e.debtor)
+        {
+            continue;
+        }
+        last = Some(e.debtor);
+        let debtor = ledger.debtor(e.debtor);
+        let invoices: Vec<&crate::ledger::Invoice> = ledger
+            .invoices
+            .iter()
+            .filter(|i| i.debtor == e.debtor && i.issued <= e.date)
+            .collect();
+        let terms = crate::dossier::claim::Terms {
+            jurisdiction,
+            kind: debtor.kind,
+            as_of: e.date,
+            rates: crate::claim::RateTable::shipped(),
+        };
+        let mut warnings = Vec::new();
+        let (principal, interest, indemnity) = match crate::dossier::claim::compute(
+            ledger,
+            &invoices,
+            &terms,
+            |_| None,
+            |_| None,
+            &mut warnings,
+        ) {
+            Ok(claim) => (claim.principal(), claim.interest(), claim.indemnity()),
+            Err(_) => (
+                invoices.iter().map(|i| ledger.balance_on(i, e.date)).sum(),
+                Decimal::ZERO,
+                Decimal::ZERO,
+            ),
+        };
+        // A creditor outside metropolitan France has four months (R622-24):
+        // the firm's country is not known here; the debtor's jurisdiction
+        // is the policy's, so the firm is taken to be there.
+        let deadline = crate::law::insolvency::claim_deadline(
+            jurisdiction,
+            e.date,
+            e.published,
+            e.until,
+            false,
+        );
+        lines.push(InsolvencyLine {
+            debtor: e.debtor,
+            debtor_ref: debtor.id.clone(),
+            procedure: e.procedure.unwrap_or(""),
+            opened: e.date,
+            published: e.published,
+            deadline: deadline.date,
+            deadline_source: deadline.source.cite,
+            principal,
+            interest,
+            indemnity,
+            due_in_window: deadline.date.is_some_and(|d| window.contains(d)),
+        });
+    }
+    lines.sort_by_key(|l| (!l.due_in_window, l.deadline, l.debtor));
+    lines
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -377,6 +570,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
     }
     aged.sort_by(|a, b| ledger.debtor(a.debtor).id.cmp(&ledger.debtor(b.debtor).id));
     Summary {
+        exceptions: ExceptionSummary::default(),
         from: window.from,
         to: window.to,
         invoices: book.invoices,

@@ -31,6 +31,22 @@ const HEADERS: &[&str] = &[
     "destination",
     "sector",
     "payments",
+    "promise",
+    "instalment",
+];
+
+/// The ledger's events a handler may name (`on promise_broken …`).
+const EVENTS: &[&str] = &[
+    "dispute",
+    "resolve",
+    "hold",
+    "release",
+    "promise_kept",
+    "promise_broken",
+    "instalment_missed",
+    "plan_completed",
+    "insolvency",
+    "acknowledge",
 ];
 
 fn expected(rule: Rule) -> Option<Expected> {
@@ -39,8 +55,15 @@ fn expected(rule: Rule) -> Option<Expected> {
         Rule::semi => ("`;`", &[]),
         Rule::comment => ("a comment", &[]),
         Rule::comma => ("`,`", &[]),
-        Rule::statement => ("a statement (`after`, `if` or an action)", LINE_STARTS),
+        Rule::statement => (
+            "a statement (`on`, `after`, `if` or an action)",
+            LINE_STARTS,
+        ),
         Rule::timing => ("`after`", &["after"]),
+        Rule::trigger => ("`on` and an event", &["on"]),
+        Rule::event_name => ("an event of the ledger such as `promise_broken`", EVENTS),
+        Rule::kw_grace => ("`grace`", &["grace"]),
+        Rule::grace_of => ("`promise` or `instalment`", &["promise", "instalment"]),
         Rule::condition => ("`if`", &["if"]),
         Rule::duration => ("a duration such as `15 days`", &[]),
         Rule::integer => ("a whole number such as `15`", &[]),
@@ -157,7 +180,8 @@ fn expected(rule: Rule) -> Option<Expected> {
         | Rule::send_days_header
         | Rule::sector_header
         | Rule::kw_payments
-        | Rule::fresh_header => ("a header", HEADERS),
+        | Rule::fresh_header
+        | Rule::grace_header => ("a header", HEADERS),
         _ => return None,
     };
     Some(Expected { phrase, words })
@@ -494,10 +518,9 @@ mod tests {
                 super::LINE_STARTS.contains(header),
                 "{header} starts a line"
             );
-            let rule = format!("kw_{header}");
             assert!(
-                include_str!("../../grammar/policy.pest").contains(&format!("{rule} ")),
-                "{rule} is in the grammar"
+                include_str!("../../grammar/policy.pest").contains(&format!("^\"{header}\"")),
+                "the grammar reads `{header}`"
             );
         }
     }

@@ -17,6 +17,7 @@ use crate::suggest;
 
 /// Words that may start a line, for "did you mean" on an unknown one.
 pub(super) const LINE_STARTS: &[&str] = &[
+    "on",
     "after",
     "if",
     "send",
@@ -35,6 +36,8 @@ pub(super) const LINE_STARTS: &[&str] = &[
     "destination",
     "sector",
     "payments",
+    "promise",
+    "instalment",
 ];
 
 /// A tree shape the lowering did not expect: a bug, reported as such.
@@ -129,7 +132,9 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut inner = Inner::new(pair);
-        let keyword = self.span(&inner.any()?);
+        let first = inner.any()?;
+        let keyword = self.span(&first);
+        let first_word = first.as_str().to_lowercase();
         let kind = match rule {
             Rule::policy_header => HeaderKind::Policy(self.string(inner.expect(Rule::title)?)?),
             Rule::jurisdiction_header => {
@@ -173,6 +178,16 @@ impl Lower<'_> {
                 inner.expect(Rule::kw_within)?;
                 HeaderKind::PaymentsFresh(self.duration(inner.expect(Rule::duration)?)?)
             }
+            Rule::grace_header => {
+                // The keyword read above is `promise` or `instalment`.
+                let of = Name {
+                    text: first_word,
+                    span: keyword,
+                };
+                inner.expect(Rule::kw_grace)?;
+                let duration = self.duration(inner.expect(Rule::duration)?)?;
+                HeaderKind::Grace { of, duration }
+            }
             other => return Err(Internal(format!("{other:?} as an item"))),
         };
         Ok(Header {
@@ -197,6 +212,14 @@ impl Lower<'_> {
     fn statement(&mut self, pair: Pair<'_, Rule>) -> Lowered<Statement> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
+        let trigger = match inner.optional(Rule::trigger) {
+            Some(pair) => {
+                let mut trigger = Inner::new(pair);
+                trigger.expect(Rule::kw_on)?;
+                Some(self.name(trigger.expect(Rule::event_name)?))
+            }
+            None => None,
+        };
         let timing = match inner.optional(Rule::timing) {
             Some(pair) => Some(self.timing(pair)?),
             None => None,
@@ -211,6 +234,7 @@ impl Lower<'_> {
         };
         let action = self.action(inner.any()?)?;
         Ok(Statement {
+            trigger,
             timing,
             condition,
             action,
