@@ -93,13 +93,25 @@ fn iban_checks(iban: &str) -> bool {
 }
 
 /// The modules of the QR code of `payload` at error correction level M (as
-/// EPC069-12 requires): `(width, dark modules row by row)`.
+/// EPC069-12 requires): `(width, dark modules row by row)`. One mask,
+/// pattern 0 (ISO 18004 allows any of the eight; trying all eight for the
+/// lowest penalty took 90 % of a catch-up run's 58,000 letters, about
+/// 1.7 ms a code, for no reader's benefit: the QR code of a payment is
+/// small and printed large).
 fn modules(payload: &str) -> Option<(usize, Vec<bool>)> {
-    let code =
-        qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
-    let width = code.width();
-    let dark = code
-        .to_colors()
+    use qrcode::canvas::{Canvas, MaskPattern};
+    let bits = qrcode::bits::encode_auto(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let version = bits.version();
+    let (data, ec) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), version, qrcode::EcLevel::M).ok()?;
+    let mut canvas = Canvas::new(version, qrcode::EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    let width = version.width();
+    let width = usize::try_from(width).ok()?;
+    let dark = canvas
+        .into_colors()
         .into_iter()
         .map(|c| c == qrcode::Color::Dark)
         .collect();
@@ -149,6 +161,9 @@ pub fn png(payload: &str) -> Option<Vec<u8>> {
         let mut encoder = png::Encoder::new(&mut out, side, side);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
+        // Two grey levels in large runs: the fast setting compresses them
+        // nearly as well, at a fraction of the time.
+        encoder.set_compression(png::Compression::Fast);
         let mut writer = encoder.write_header().ok()?;
         writer.write_image_data(&pixels).ok()?;
         writer.finish().ok()?;
