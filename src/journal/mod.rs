@@ -599,8 +599,18 @@ impl Journal {
         // Folders made and checked in this batch (a debtor's letters share
         // one), and the outbox's real path, each resolved once.
         let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
-        let mut root: Option<PathBuf> = None;
+        let root = match fsx::create_dirs(outbox).and_then(|()| std::fs::canonicalize(outbox)) {
+            Ok(root) => root,
+            Err(e) => {
+                let refusal = outbox::Refusal::Io(outbox.to_path_buf(), e);
+                failure = Some((refusal.reason(), refusal.diagnostic()));
+                PathBuf::new()
+            }
+        };
         for (item, target) in items.iter().zip(&targets) {
+            if failure.is_some() {
+                break;
+            }
             let dir = parent(target);
             let temp = (if made.contains(dir) {
                 Ok(())
@@ -610,18 +620,9 @@ impl Journal {
                 })
             })
             .and_then(|()| {
-                let real_root = match &root {
-                    Some(r) => r.clone(),
-                    None => {
-                        let r = std::fs::canonicalize(outbox)
-                            .map_err(|e| outbox::Refusal::Io(outbox.to_path_buf(), e))?;
-                        root = Some(r.clone());
-                        r
-                    }
-                };
                 let temp = fsx::write_temp_unsynced(target, item.bytes)
                     .map_err(|e| outbox::Refusal::Io(target.clone(), e))?;
-                if let Err(refusal) = outbox::inside_root(&real_root, &temp) {
+                if let Err(refusal) = outbox::inside_root(&root, &temp) {
                     let _ = std::fs::remove_file(&temp);
                     return Err(refusal);
                 }
