@@ -2,7 +2,9 @@
 //!
 //! Data flows one way: text → [`syntax`] → [`ast`] → [`plan`] → [`check`],
 //! simulation, execution. [`cli`] is the command line on top.
+#![deny(clippy::arithmetic_side_effects)]
 
+pub mod amount;
 pub mod ast;
 pub mod calendar;
 pub mod check;

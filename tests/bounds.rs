@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use policy::amount::Amounts;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -256,11 +257,15 @@ fn an_interest_overflow_is_a_diagnostic_not_a_panic() {
     .unwrap_err();
     assert_eq!(err.code, policy::diagnostic::Code::AmountOverflow);
     assert_eq!(
-        policy::claim::checked_sum([Decimal::MAX, Decimal::ONE]),
+        [Decimal::MAX, Decimal::ONE].into_iter().checked_total(),
         None
     );
     assert_eq!(
-        policy::claim::checked_sum([Decimal::ONE, Decimal::ONE]),
+        [Decimal::MAX, Decimal::ONE].into_iter().total(),
+        Decimal::MAX
+    );
+    assert_eq!(
+        [Decimal::ONE, Decimal::ONE].into_iter().checked_total(),
         Some(Decimal::TWO)
     );
 }

@@ -190,7 +190,10 @@ impl Axis {
             Bound::Open(b) | Bound::Closed(b) => Some(b),
         };
         let rep = match lo {
-            Bound::Closed(c) => (c % unit).is_zero().then_some(c),
+            Bound::Closed(c) => c
+                .checked_rem(unit)
+                .is_some_and(|r| r.is_zero())
+                .then_some(c),
             Bound::Unbounded => match end {
                 // below the first constant: the largest whole number under it
                 Some(b) => b.ceil().checked_sub(Decimal::ONE),
@@ -201,7 +204,7 @@ impl Axis {
                 // a whole number reads best in an example; else the next unit
                 let whole = a.floor().checked_add(Decimal::ONE).filter(|&w| fits(w));
                 whole.or_else(|| {
-                    (a / unit)
+                    a.checked_div(unit)?
                         .floor()
                         .checked_mul(unit)
                         .and_then(|m| m.checked_add(unit))
@@ -292,11 +295,15 @@ pub fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> 
         numbers.dedup();
         for (i, n) in numbers.iter().enumerate() {
             cells.push(n.to_string());
-            let next = numbers.get(i + 1).copied().unwrap_or(*n + Decimal::TWO);
-            cells.push(((*n + next) / Decimal::TWO).to_string());
+            let next = numbers
+                .get(i + 1)
+                .copied()
+                .unwrap_or(n.saturating_add(Decimal::TWO));
+            let middle = n.saturating_add(next).checked_div(Decimal::TWO);
+            cells.extend(middle.map(|m| m.to_string()));
         }
         if let Some(first) = numbers.first() {
-            cells.push((*first - Decimal::ONE).to_string());
+            cells.push(first.saturating_sub(Decimal::ONE).to_string());
         }
         let mut bits: Vec<u64> = cells
             .iter()

@@ -187,7 +187,7 @@ fn charge_rule(
         (Charge::Interest(Rate::Percent(rate)), DebtorKind::B2b, _) => {
             let floor = pack.penalty_floor.as_ref()?;
             let row = a.rates.latest(floor.series)?;
-            let least = floor.times * row.rate;
+            let least = floor.times.checked_mul(row.rate)?;
             if rate >= least {
                 return None;
             }
@@ -266,8 +266,13 @@ fn reached_at(
         return None;
     }
     let mut low = from;
-    while high - low > unit {
-        let mid = ((low + high) / Decimal::TWO / unit).floor() * unit;
+    while high.saturating_sub(low) > unit {
+        let mid = low
+            .saturating_add(high)
+            .checked_div(Decimal::TWO)?
+            .checked_div(unit)?
+            .floor()
+            .checked_mul(unit)?;
         if mid <= low || mid >= high {
             break;
         }

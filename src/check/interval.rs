@@ -93,10 +93,12 @@ impl IntervalSet {
         self.0.iter().find_map(|i| {
             let candidate = match i.lo {
                 Bound::Unbounded => return None,
-                Bound::Closed(l) if (l % unit).is_zero() => l,
-                Bound::Closed(l) | Bound::Open(l) => {
-                    (l / unit).floor().checked_mul(unit)?.checked_add(unit)?
-                }
+                Bound::Closed(l) if l.checked_rem(unit).is_some_and(|r| r.is_zero()) => l,
+                Bound::Closed(l) | Bound::Open(l) => l
+                    .checked_div(unit)?
+                    .floor()
+                    .checked_mul(unit)?
+                    .checked_add(unit)?,
             };
             i.contains(candidate).then_some(candidate)
         })

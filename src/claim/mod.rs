@@ -5,6 +5,7 @@
 
 pub mod rates;
 
+use crate::amount::Amounts;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -143,7 +144,10 @@ pub fn interest(
     }
     // Summing per-period exact amounts: periods merged above were summed
     // exactly too, so the split does not move the rounding.
-    let exact = checked_sum(periods.iter().map(|p| p.amount))
+    let exact = periods
+        .iter()
+        .map(|p| p.amount)
+        .checked_total()
         .ok_or_else(|| overflow("the interest's periods"))?;
     Ok(Interest {
         amount: cents(exact),
@@ -182,13 +186,6 @@ pub fn statutory_interest(
         return Ok(None);
     }
     interest(&rule.rule, balances, first, as_of, table).map(Some)
-}
-
-/// The sum of `amounts`, or `None` past `Decimal`'s range.
-pub fn checked_sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
-    amounts
-        .into_iter()
-        .try_fold(Decimal::ZERO, |sum, amount| sum.checked_add(amount))
 }
 
 /// An amount past what `Decimal` holds (about 7.9 × 10^28): unreachable with
@@ -286,9 +283,12 @@ fn rate_on(
             .in_path(table.name().to_string()));
         }
     };
-    let mut rate = row.rate + plus;
+    let mut rate = row.rate.saturating_add(plus);
     if half {
-        rate = (rate * Decimal::TWO).ceil() / Decimal::TWO;
+        rate = rate
+            .saturating_mul(Decimal::TWO)
+            .ceil()
+            .saturating_mul(Decimal::new(5, 1));
     }
     let basis = RateBasis::Table {
         series: row.series.clone(),

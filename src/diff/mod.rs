@@ -332,11 +332,11 @@ impl Tally {
                 continue;
             };
             t.events += 1;
-            t.outstanding += event.amount;
+            t.outstanding = t.outstanding.saturating_add(event.amount);
             t.reached +=
                 usize::from(event.recipients.debtor) + usize::from(event.recipients.guarantor);
             if let Some(ChargeValue::Amount(amount)) = event.charge {
-                t.charged += amount;
+                t.charged = t.charged.saturating_add(amount);
             }
         }
     }
@@ -344,9 +344,9 @@ impl Tally {
     fn merge(&mut self, other: &Tally) {
         for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
             mine.events += theirs.events;
-            mine.outstanding += theirs.outstanding;
+            mine.outstanding = mine.outstanding.saturating_add(theirs.outstanding);
             mine.reached += theirs.reached;
-            mine.charged += theirs.charged;
+            mine.charged = mine.charged.saturating_add(theirs.charged);
         }
         self.1 += other.1;
     }
@@ -482,7 +482,7 @@ pub fn compare(
         for (key, (n, amount)) in part.switches {
             let entry = switches.entry(key).or_default();
             entry.0 += n;
-            entry.1 += amount;
+            entry.1 = entry.1.saturating_add(amount);
         }
     }
     let before_summary =
@@ -602,7 +602,7 @@ impl Matcher<'_> {
                     .entry((from.map(|f| f.0), to.map(|t| t.0)))
                     .or_default();
                 entry.0 += 1;
-                entry.1 += amount;
+                entry.1 = entry.1.saturating_add(amount);
                 let name =
                     |r: Option<(usize, Event)>| r.and_then(|r| self.destinations.get(r.0).cloned());
                 switch = Some(InvoiceSwitch {
@@ -746,10 +746,10 @@ fn charges(before: &Plan, bt: &Tally, after: &Plan, at: &Tally) -> Vec<ChargeDel
             let (events, amount) = all.entry(charge.kind()).or_default();
             if is_after {
                 events.after += t.events;
-                amount.after += t.charged;
+                amount.after = amount.after.saturating_add(t.charged);
             } else {
                 events.before += t.events;
-                amount.before += t.charged;
+                amount.before = amount.before.saturating_add(t.charged);
             }
         }
     }

@@ -295,7 +295,7 @@ impl TotalRow {
     }
 
     fn money(label: String, pair: Pair<Decimal>) -> TotalRow {
-        let delta = pair.after - pair.before;
+        let delta = pair.after.saturating_sub(pair.before);
         let change = if delta.is_zero() {
             String::new()
         } else if delta > Decimal::ZERO {

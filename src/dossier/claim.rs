@@ -2,6 +2,7 @@
 //! outstanding principal, the statutory late interest and the fixed recovery
 //! indemnity, by the rules of `crate::claim` (docs/money.md).
 
+use crate::amount::Amounts;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -44,7 +45,9 @@ pub struct ClaimLine {
 
 impl ClaimLine {
     pub fn total(&self) -> Decimal {
-        self.principal + self.interest + self.indemnity
+        self.principal
+            .saturating_add(self.interest)
+            .saturating_add(self.indemnity)
     }
 }
 
@@ -67,19 +70,19 @@ pub struct Claim {
 
 impl Claim {
     pub fn principal(&self) -> Decimal {
-        self.lines.iter().map(|l| l.principal).sum()
+        self.lines.iter().map(|l| l.principal).total()
     }
 
     pub fn interest(&self) -> Decimal {
-        self.lines.iter().map(|l| l.interest).sum()
+        self.lines.iter().map(|l| l.interest).total()
     }
 
     pub fn indemnity(&self) -> Decimal {
-        self.lines.iter().map(|l| l.indemnity).sum()
+        self.lines.iter().map(|l| l.indemnity).total()
     }
 
     pub fn total(&self) -> Decimal {
-        self.lines.iter().map(ClaimLine::total).sum()
+        self.lines.iter().map(ClaimLine::total).total()
     }
 }
 

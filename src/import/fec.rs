@@ -22,6 +22,7 @@
 //! Nothing is guessed silently: every line not used for the book that
 //! touches a customer account is counted in the summary.
 
+use crate::amount::Amounts;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -453,7 +454,7 @@ fn build(
     let mut invoice_letters: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     let mut credits: Vec<&Line> = Vec::new();
     for line in &lines {
-        let net = line.debit - line.credit;
+        let net = line.debit.saturating_sub(line.credit);
         if (line.sales || line.opening) && net > Decimal::ZERO {
             let key = (line.debtor.clone(), line.piece.clone());
             let at = *by_piece.entry(key).or_insert_with(|| {
@@ -468,7 +469,7 @@ fn build(
                 });
                 invoices.len() - 1
             });
-            invoices[at].amount += net;
+            invoices[at].amount = invoices[at].amount.saturating_add(net);
             if !line.letter.is_empty() {
                 let group = invoice_letters
                     .entry((line.debtor.clone(), line.letter.clone()))
@@ -513,7 +514,7 @@ fn build(
     let mut entries: Vec<Row> = Vec::new();
     for line in credits {
         let kind = if line.sales { "credit_note" } else { "payment" };
-        let mut amount = line.credit - line.debit;
+        let mut amount = line.credit.saturating_sub(line.debit);
         let group = (!line.letter.is_empty())
             .then(|| invoice_letters.get(&(line.debtor.clone(), line.letter.clone())))
             .flatten();
@@ -536,8 +537,8 @@ fn build(
                 continue;
             }
             let part = amount.min(open.left);
-            open.left -= part;
-            amount -= part;
+            open.left = open.left.saturating_sub(part);
+            amount = amount.saturating_sub(part);
             let invoice = &invoices[open.row];
             let mut date = line.date;
             if date < invoice.date {
@@ -610,7 +611,7 @@ impl Imported {
         let mut out = String::new();
         let count = |kind: &str| {
             let rows: Vec<&Row> = self.rows.iter().filter(|r| r.kind == kind).collect();
-            (rows.len(), rows.iter().map(|r| r.amount).sum::<Decimal>())
+            (rows.len(), rows.iter().map(|r| r.amount).total())
         };
         let separator = if self.separator == '\t' { "tab" } else { "|" };
         let _ = writeln!(

@@ -174,9 +174,10 @@ pub fn indemnity_cap(balance: Decimal) -> Decimal {
     if balance <= eur(150) {
         eur(20)
     } else if balance <= eur(500) {
-        eur(30) + pct(10) * (balance - eur(150))
+        eur(30).saturating_add(pct(10).saturating_mul(balance.saturating_sub(eur(150))))
     } else {
-        (eur(65) + pct(5) * (balance - eur(500))).min(eur(2000))
+        let over = pct(5).saturating_mul(balance.saturating_sub(eur(500)));
+        eur(65).saturating_add(over).min(eur(2000))
     }
 }
 

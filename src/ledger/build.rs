@@ -8,6 +8,7 @@
 //! both cores: a lookup is a cache miss, and misses overlap only when
 //! nothing else is in the way.
 
+use crate::amount::Amounts;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -820,7 +821,7 @@ fn check_exceptions(ledger: &Ledger, rows: &[RowAt], columns: Columns, problems:
             let Some(first) = instalments.first() else {
                 continue;
             };
-            let total: Decimal = instalments.iter().filter_map(|e| e.amount).sum();
+            let total: Decimal = instalments.iter().filter_map(|e| e.amount).total();
             let balance: Decimal = match scope {
                 Some(i) => ledger.balance_on(ledger.invoice(i), first.date),
                 None => ledger
@@ -828,7 +829,7 @@ fn check_exceptions(ledger: &Ledger, rows: &[RowAt], columns: Columns, problems:
                     .iter()
                     .filter(|i| i.debtor == debtor)
                     .map(|i| ledger.balance_on(i, first.date))
-                    .sum(),
+                    .total(),
             };
             if total > balance {
                 problems.push(Problem {
@@ -1289,7 +1290,7 @@ fn check_invoice(
             );
         }
         if entry.kind.settles() {
-            settled += entry.amount;
+            settled = settled.saturating_add(entry.amount);
             if settled > amount && !overpaid {
                 overpaid = true;
                 problems.push(Problem {
@@ -1301,7 +1302,7 @@ fn check_invoice(
                     ),
                     help: format!(
                         "{} too much: the simulation counts the invoice as paid; book the excess as a refund or on another invoice",
-                        settled - amount
+                        settled.saturating_sub(amount)
                     ),
                     label: "more than the balance".into(),
                     row: row(k),

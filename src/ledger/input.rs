@@ -447,7 +447,7 @@ pub fn number_text(value: f64) -> String {
         return format!("{value}");
     };
     let cents = decimal.round_dp(2);
-    if (decimal - cents).abs() < rust_decimal::Decimal::new(1, 9) {
+    if decimal.saturating_sub(cents).abs() < rust_decimal::Decimal::new(1, 9) {
         decimal = cents.normalize();
     }
     decimal.to_string().replace('.', ",")

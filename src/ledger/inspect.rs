@@ -212,7 +212,7 @@ fn rows(
         }
         let entry = found.types.entry(name).or_insert((0, Decimal::ZERO));
         entry.0 += 1;
-        entry.1 += amount.abs();
+        entry.1 = entry.1.saturating_add(amount.abs());
     }
     Ok(())
 }

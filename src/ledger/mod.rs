@@ -22,6 +22,7 @@ mod problem;
 mod split;
 mod stretch;
 
+use crate::amount::Amounts;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -326,7 +327,7 @@ impl Ledger {
         let mut timeline = vec![(invoice.issued, invoice.amount)];
         let mut balance = invoice.amount;
         for entry in self.entries_of(invoice).iter().filter(|e| e.kind.settles()) {
-            balance = (balance - entry.amount).max(Decimal::ZERO);
+            balance = balance.saturating_sub(entry.amount).max(Decimal::ZERO);
             let day = entry.date.max(invoice.issued);
             match timeline.last_mut() {
                 Some(last) if last.0 == day => last.1 = balance,
@@ -349,8 +350,8 @@ impl Ledger {
             .take_while(|e| e.date <= day)
             .filter(|e| e.kind.settles())
             .map(|e| e.amount)
-            .sum();
-        (invoice.amount - settled).max(Decimal::ZERO)
+            .total();
+        invoice.amount.saturating_sub(settled).max(Decimal::ZERO)
     }
 }
 

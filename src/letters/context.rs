@@ -2,6 +2,7 @@
 //! ledger, the debtors file and the firm's details, turned into template
 //! values here. The full reference is in `docs/templates.md`.
 
+use crate::amount::Amounts;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -173,19 +174,28 @@ impl AccountLine {
 
 impl Account {
     pub fn outstanding(&self) -> Decimal {
-        self.lines.iter().map(|l| l.outstanding).sum()
+        self.lines.iter().map(|l| l.outstanding).total()
+    }
+
+    /// Principal, interest and indemnity.
+    pub fn total(&self) -> Decimal {
+        self.outstanding()
+            .saturating_add(self.interest)
+            .saturating_add(self.indemnity)
     }
 }
 
 impl LetterContext {
     /// Outstanding principal over the listed invoices.
     pub fn total(&self) -> Decimal {
-        self.invoices.iter().map(|i| i.outstanding).sum()
+        self.invoices.iter().map(|i| i.outstanding).total()
     }
 
     /// Principal, indemnity and interest.
     pub fn claimed(&self) -> Decimal {
-        self.total() + self.indemnity + self.interest
+        self.total()
+            .saturating_add(self.indemnity)
+            .saturating_add(self.interest)
     }
 
     /// The template value: maps and lists, amounts as [`Money`] values, dates
@@ -260,7 +270,7 @@ impl LetterContext {
                 outstanding => money(account.outstanding()),
                 interest => money(account.interest),
                 indemnity => money(account.indemnity),
-                total => money(account.outstanding() + account.interest + account.indemnity),
+                total => money(account.total()),
             }
         } else if super::statement::needed(self.invoices.len()) {
             minijinja::context! {
@@ -391,7 +401,7 @@ impl Object for Money {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         match key.as_str()? {
             "cents" => {
-                let cents = crate::claim::cents(self.amount) * Decimal::ONE_HUNDRED;
+                let cents = crate::claim::cents(self.amount).saturating_mul(Decimal::ONE_HUNDRED);
                 i128::try_from(cents).ok().map(Value::from)
             }
             "currency" => Some(Value::from(self.currency.as_str())),

@@ -325,10 +325,7 @@ fn account_section(context: &LetterContext, account: &Account) -> String {
     if !account.indemnity.is_zero() {
         total(w.indemnity, account.indemnity);
     }
-    total(
-        w.total_claimed,
-        account.outstanding() + account.interest + account.indemnity,
-    );
+    total(w.total_claimed, account.total());
     out.push_str("</table>\n</section>\n");
     out
 }

@@ -802,7 +802,9 @@ impl Compiler<'_> {
                 value
             }
             (Some(OperandUnit::Duration(Unit::Days, _)), false) => value,
-            (Some(OperandUnit::Duration(Unit::Weeks, _)), false) => value * Decimal::from(7),
+            (Some(OperandUnit::Duration(Unit::Weeks, _)), false) => {
+                value.saturating_mul(Decimal::from(7))
+            }
             (Some(OperandUnit::Duration(unit, span)), false) => {
                 let unit_word = unit.word(2);
                 self.error(

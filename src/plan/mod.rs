@@ -542,10 +542,13 @@ impl Amount {
         match *self {
             Amount::Fixed(value) => Some(value),
             Amount::Share { percent, min, max } => {
-                let share = (balance * percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(
-                    2,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                );
+                let share = balance
+                    .saturating_mul(percent)
+                    .saturating_mul(Decimal::new(1, 2))
+                    .round_dp_with_strategy(
+                        2,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    );
                 let share = min.map_or(share, |min| share.max(min));
                 Some(max.map_or(share, |max| share.min(max)))
             }

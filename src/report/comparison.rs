@@ -278,7 +278,7 @@ fn changes_summary(out: &mut String, w: &Words, c: &Comparison, after: &Plan) {
 
 /// A count or amount in both versions, and its change.
 fn pair_row(label: String, pair: Pair<Decimal>, show: &dyn Fn(Decimal) -> String) -> Vec<Cell> {
-    let delta = pair.after - pair.before;
+    let delta = pair.after.saturating_sub(pair.before);
     let change = if delta.is_zero() {
         Cell::Num(String::new())
     } else {

@@ -201,7 +201,7 @@ impl<'b> Charted<'b> {
         if let (Some(bin), Some(slot)) = (bins.index(event.date), self.routed.get_mut(route)) {
             let row = slot.get_or_insert_with(|| vec![Decimal::ZERO; bins.len()]);
             if let Some(sum) = row.get_mut(bin) {
-                *sum += event.amount;
+                *sum = sum.saturating_add(event.amount);
             }
         }
     }
@@ -216,7 +216,7 @@ impl<'b> Charted<'b> {
             let Some(theirs) = theirs else { continue };
             let mine = mine.get_or_insert_with(|| vec![Decimal::ZERO; theirs.len()]);
             for (m, t) in mine.iter_mut().zip(theirs) {
-                *m += t;
+                *m = m.saturating_add(*t);
             }
         }
     }

@@ -5,6 +5,7 @@
 //! [`super::words`], the markup from [`super::html`], the numbers from
 //! [`super::figures`].
 
+use crate::amount::Amounts;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -348,7 +349,7 @@ fn headline(out: &mut String, w: &Words, plan: &Plan, s: &Summary) {
             .collect();
         let total = (s.routed.len() > 1).then(|| {
             let invoices: usize = s.routed.iter().map(|r| r.invoices).sum();
-            let amount: Decimal = s.routed.iter().map(|r| r.amount).sum();
+            let amount: Decimal = s.routed.iter().map(|r| r.amount).total();
             vec![
                 Cell::Text(String::new()),
                 Cell::Num(w.count(invoices)),
@@ -570,7 +571,7 @@ fn routed_legend<'c>(
     routed
         .iter()
         .map(|(name, values)| {
-            let total: Decimal = values.iter().sum();
+            let total: Decimal = values.iter().copied().total();
             (
                 charts::colour(colours.get(name).copied().unwrap_or(0)),
                 format!(

@@ -2,6 +2,7 @@
 //! [`Action`] and the bytes of its output (an `.eml`, a printable letter, an
 //! SMS text, a task row), rendered in memory. Nothing is written here.
 
+use crate::amount::Amounts;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -119,9 +120,14 @@ pub fn produce(
     // Sums over the debtor's invoices, checked once here on the largest
     // (every claim is at least its parts, all positive).
     let sum = |f: fn(&InvoiceClaim) -> Decimal| {
-        crate::claim::checked_sum(claims.iter().map(f)).unwrap_or(Decimal::MAX)
+        claims.iter().map(f).checked_total().unwrap_or(Decimal::MAX)
     };
-    if crate::claim::checked_sum(claims.iter().map(InvoiceClaim::claimed)).is_none() {
+    if claims
+        .iter()
+        .map(InvoiceClaim::claimed)
+        .checked_total()
+        .is_none()
+    {
         let invoices = planned.invoices.len();
         return failed(
             crate::claim::overflow(&format!("the {invoices} invoices of this letter together")),
@@ -426,11 +432,15 @@ fn account(
                     .iter()
                     .filter(|e| e.kind == kind && e.date <= day)
                     .map(|e| e.amount)
-                    .sum()
+                    .total()
             };
             let paid = applied(crate::ledger::EntryKind::Payment);
             let credited = applied(crate::ledger::EntryKind::CreditNote);
-            let outstanding = (invoice.amount - paid - credited).max(Decimal::ZERO);
+            let outstanding = invoice
+                .amount
+                .saturating_sub(paid)
+                .saturating_sub(credited)
+                .max(Decimal::ZERO);
             (outstanding > Decimal::ZERO).then(|| letters::AccountLine {
                 number: invoice.reference.to_string(),
                 issue_date: invoice.issued,

@@ -296,8 +296,8 @@ fn debtor_totals(ledger: &Ledger) -> Vec<Vec<(NaiveDate, Decimal)>> {
             if entry.kind.settles() && left > Decimal::ZERO {
                 // An overpayment lowers no other invoice's balance.
                 let paid = entry.amount.min(left);
-                left -= paid;
-                list.push((entry.date.max(invoice.issued), -paid));
+                left = left.saturating_sub(paid);
+                list.push((entry.date.max(invoice.issued), std::ops::Neg::neg(paid)));
             }
         }
     }
@@ -306,7 +306,7 @@ fn debtor_totals(ledger: &Ledger) -> Vec<Vec<(NaiveDate, Decimal)>> {
         let mut running = Decimal::ZERO;
         let mut merged: Vec<(NaiveDate, Decimal)> = Vec::with_capacity(list.len());
         for &(day, delta) in list.iter() {
-            running += delta;
+            running = running.saturating_add(delta);
             match merged.last_mut() {
                 Some(last) if last.0 == day => last.1 = running,
                 _ => merged.push((day, running)),
@@ -537,7 +537,7 @@ fn fire(
     let mut settled = Decimal::ZERO;
     let mut paid_on = None;
     for entry in entries.iter().filter(|e| e.kind.settles()) {
-        settled += entry.amount;
+        settled = settled.saturating_add(entry.amount);
         if settled >= invoice.amount {
             paid_on = Some(entry.date);
             break;
@@ -548,11 +548,14 @@ fn fire(
         let mut any = false;
         for entry in entries.iter().take_while(|e| e.date <= day) {
             if entry.kind.settles() {
-                settled += entry.amount;
+                settled = settled.saturating_add(entry.amount);
                 any = true;
             }
         }
-        ((invoice.amount - settled).max(Decimal::ZERO), any)
+        (
+            invoice.amount.saturating_sub(settled).max(Decimal::ZERO),
+            any,
+        )
     };
 
     let queue = &mut scratch.queue;

@@ -10,6 +10,7 @@
 //! debtor-wide one): it is worked out once per book ([`Outcomes`]), then
 //! read for each invoice ([`InvoiceExceptions`]).
 
+use crate::amount::Amounts;
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
@@ -174,7 +175,7 @@ impl Outcomes {
                 let end = add(until, promise_grace);
                 let invoices = scope_invoices(e.invoice);
                 let paid = paid_between(ledger, &invoices, e.date, end);
-                let balance: Decimal = invoices.iter().map(|i| ledger.balance_on(i, end)).sum();
+                let balance: Decimal = invoices.iter().map(|i| ledger.balance_on(i, end)).total();
                 let kept = balance.is_zero() || e.amount.is_some_and(|a| paid >= a);
                 outcomes[from as usize + k] = if kept {
                     Outcome::Kept { end }
@@ -212,10 +213,11 @@ impl Outcomes {
                         outcomes[from as usize + k] = Outcome::Void;
                         continue;
                     }
-                    due_so_far += e.amount.unwrap_or_default();
+                    due_so_far = due_so_far.saturating_add(e.amount.unwrap_or_default());
                     let end = add(e.due.unwrap_or(e.date), instalment_grace);
                     let paid = paid_between(ledger, &invoices, agreed, end);
-                    let balance: Decimal = invoices.iter().map(|i| ledger.balance_on(i, end)).sum();
+                    let balance: Decimal =
+                        invoices.iter().map(|i| ledger.balance_on(i, end)).total();
                     if paid >= due_so_far || balance.is_zero() {
                         outcomes[from as usize + k] = Outcome::Kept {
                             end: last_end.unwrap_or(end),
@@ -248,7 +250,7 @@ fn paid_between(ledger: &Ledger, invoices: &[&Invoice], from: NaiveDate, to: Nai
         .flat_map(|i| ledger.entries_of(i))
         .filter(|e| e.kind.settles() && e.date >= from && e.date <= to)
         .map(|e| e.amount)
-        .sum()
+        .total()
 }
 
 /// What the exceptions do to one invoice.

@@ -2,6 +2,7 @@
 //! channel, files routed) and where the book stands at the window's end
 //! (collected, outstanding, aged balance per debtor).
 
+use crate::amount::Amounts;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -97,7 +98,9 @@ pub struct InsolvencyLine {
 
 impl InsolvencyLine {
     pub fn claim(&self) -> Decimal {
-        self.principal + self.interest + self.indemnity
+        self.principal
+            .saturating_add(self.interest)
+            .saturating_add(self.indemnity)
     }
 }
 
@@ -127,11 +130,11 @@ impl ExceptionSummary {
             match o.kind {
                 EventKind::PromiseKept => {
                     summary.promises_kept.0 += 1;
-                    summary.promises_kept.1 += o.amount;
+                    summary.promises_kept.1 = summary.promises_kept.1.saturating_add(o.amount);
                 }
                 EventKind::PromiseBroken => {
                     summary.promises_broken.0 += 1;
-                    summary.promises_broken.1 += o.amount;
+                    summary.promises_broken.1 = summary.promises_broken.1.saturating_add(o.amount);
                 }
                 EventKind::PlanCompleted => summary.plans_honoured += 1,
                 EventKind::InstalmentMissed => summary.plans_broken += 1,
@@ -208,7 +211,10 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
         ) {
             Ok(claim) => (claim.principal(), claim.interest(), claim.indemnity()),
             Err(_) => (
-                invoices.iter().map(|i| ledger.balance_on(i, e.date)).sum(),
+                invoices
+                    .iter()
+                    .map(|i| ledger.balance_on(i, e.date))
+                    .total(),
                 Decimal::ZERO,
                 Decimal::ZERO,
             ),
@@ -279,7 +285,7 @@ impl Aging {
     }
 
     pub fn total(&self) -> Decimal {
-        self.buckets().iter().sum()
+        self.buckets().iter().copied().total()
     }
 
     fn add(&mut self, days_late: i64, amount: Decimal) {
@@ -290,7 +296,7 @@ impl Aging {
             61..=90 => &mut self.days_61_90,
             _ => &mut self.over_90,
         };
-        *bucket += amount;
+        *bucket = bucket.saturating_add(amount);
     }
 }
 
@@ -313,11 +319,11 @@ impl AgeBands {
     }
 
     pub fn add(&mut self, days_late: i64, amount: Decimal) {
-        self.0[Self::band(days_late)] += amount;
+        self.0[Self::band(days_late)] = self.0[Self::band(days_late)].saturating_add(amount);
     }
 
     pub fn total(&self) -> Decimal {
-        self.0.iter().sum()
+        self.0.iter().copied().total()
     }
 }
 
@@ -399,7 +405,7 @@ impl StepTotals {
         if let Some((count, amount)) = self.steps.get_mut(event.step.0) {
             *count += 1;
             if self.summed.get(event.step.0).copied().unwrap_or(false) {
-                *amount += event.amount;
+                *amount = amount.saturating_add(event.amount);
             }
         }
     }
@@ -407,7 +413,7 @@ impl StepTotals {
     pub fn merge(&mut self, other: &StepTotals) {
         for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
             mine.0 += theirs.0;
-            mine.1 += theirs.1;
+            mine.1 = mine.1.saturating_add(theirs.1);
         }
         self.chased += other.chased;
     }
@@ -458,11 +464,13 @@ impl BookTotals {
             if entry.date > window.to || !entry.kind.settles() {
                 continue;
             }
-            settled += entry.amount;
+            settled = settled.saturating_add(entry.amount);
             if window.contains(entry.date) {
                 match entry.kind {
-                    crate::ledger::EntryKind::Payment => self.collected += entry.amount,
-                    _ => self.credited += entry.amount,
+                    crate::ledger::EntryKind::Payment => {
+                        self.collected = self.collected.saturating_add(entry.amount);
+                    }
+                    _ => self.credited = self.credited.saturating_add(entry.amount),
                 }
             }
         }
@@ -470,7 +478,7 @@ impl BookTotals {
         let balance = if entries.is_empty() {
             invoice.amount
         } else {
-            (invoice.amount - settled).max(Decimal::ZERO)
+            invoice.amount.saturating_sub(settled).max(Decimal::ZERO)
         };
         if balance > Decimal::ZERO {
             let late = (window.to - invoice.due).num_days();
@@ -485,8 +493,8 @@ impl BookTotals {
     pub fn merge(&mut self, other: BookTotals) {
         self.invoices += other.invoices;
         self.not_covered += other.not_covered;
-        self.collected += other.collected;
-        self.credited += other.credited;
+        self.collected = self.collected.saturating_add(other.collected);
+        self.credited = self.credited.saturating_add(other.credited);
         if self.balances.is_empty() {
             self.balances = other.balances;
         } else {
@@ -534,7 +542,7 @@ pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookT
             Action::Route { destination, .. } => {
                 let entry = routed.entry(destination.as_str()).or_default();
                 entry.0 += count;
-                entry.1 += amount;
+                entry.1 = entry.1.saturating_add(amount);
             }
             Action::Charge(_) | Action::Stop => {}
         }
@@ -632,5 +640,20 @@ mod tests {
         assert_eq!(bands.0[0], Decimal::ONE);
         assert_eq!(bands.0[4], Decimal::TEN);
         assert_eq!(bands.total(), Decimal::from(11));
+    }
+
+    #[test]
+    fn totals_past_the_range_of_amounts_saturate_rather_than_panic() {
+        // Unreachable from a book (amounts are read up to 10^13), but a
+        // total must never abort a run: two invoices of 4 × 10^28 used to.
+        let huge = Decimal::from_str_exact("40000000000000000000000000000").unwrap_or(Decimal::MAX);
+        let mut bands = AgeBands::default();
+        bands.add(10, huge);
+        bands.add(10, huge);
+        bands.add(400, huge);
+        assert_eq!(bands.total(), Decimal::MAX);
+        let mut totals = StepTotals::from_counts(vec![(1, huge)], 1);
+        totals.merge(&StepTotals::from_counts(vec![(1, huge)], 1));
+        assert_eq!(totals.steps[0], (2, Decimal::MAX));
     }
 }

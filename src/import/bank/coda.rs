@@ -223,7 +223,11 @@ pub fn read_text(name: &str, text: String) -> Result<Vec<Statement>, Diagnostic>
                                     detail
                                 ),
                                 booked,
-                                amount: if sign == "0" { amount } else { -amount },
+                                amount: if sign == "0" {
+                                    amount
+                                } else {
+                                    std::ops::Neg::neg(amount)
+                                },
                                 currency: "EUR".to_string(),
                                 debtor_name: String::new(),
                                 debtor_iban: String::new(),

@@ -17,6 +17,7 @@
 //! still owe, naming invoices of several debtors, or naming only paid
 //! invoices goes to review with the reason, as does a credit nothing names.
 
+use crate::amount::Amounts;
 use std::collections::{HashMap, HashSet};
 
 type Fast = foldhash::fast::FixedState;
@@ -119,8 +120,8 @@ impl<'l> Matcher<'l> {
                 .iter()
                 .filter(|e| e.kind.settles())
                 .map(|e| e.amount)
-                .sum();
-            open.push((invoice.amount - settled).max(Decimal::ZERO));
+                .total();
+            open.push(invoice.amount.saturating_sub(settled).max(Decimal::ZERO));
             let id = InvoiceId(index as u32);
             put(
                 &mut numbers,
@@ -386,7 +387,7 @@ impl<'l> Matcher<'l> {
             let (a, b) = (self.ledger.invoice(*a), self.ledger.invoice(*b));
             (a.due, a.issued, &a.reference).cmp(&(b.due, b.issued, &b.reference))
         });
-        let owed: Decimal = open.iter().map(|id| self.open[id.0 as usize]).sum();
+        let owed: Decimal = open.iter().map(|id| self.open[id.0 as usize]).total();
         if credit.amount > owed {
             return Outcome::Review(format!(
                 "it pays {} but {} (by {}) have {} left to pay",
@@ -404,8 +405,8 @@ impl<'l> Matcher<'l> {
             }
             let balance = &mut self.open[id.0 as usize];
             let part = left.min(*balance);
-            *balance -= part;
-            left -= part;
+            *balance = balance.saturating_sub(part);
+            left = left.saturating_sub(part);
             payments.push((id, part));
         }
         Outcome::Matched { how, payments }
