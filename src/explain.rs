@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::plan::display::describe_action;
 use crate::plan::{Action, Amount, Charge, Plan, Rate, Step, describe_condition, describe_when};
 
 /// One row of the table, as text: the words every view of a step uses
@@ -53,7 +54,7 @@ pub(crate) fn row(plan: &Plan, step: &Step) -> Row {
             .condition
             .as_ref()
             .map_or_else(|| "always".to_string(), |c| describe_condition(&c.expr)),
-        action: action_text(plan, &step.action),
+        action: describe_action(plan, &step.action),
         channels,
         recipients,
     }
@@ -65,49 +66,6 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `send relance_1`, `charge indemnity 40 EUR`, `route x with y`.
-pub fn action_text(plan: &Plan, action: &Action) -> String {
-    let currency = plan.currency.value;
-    match action {
-        Action::Send { template, .. } => format!("send {template}"),
-        Action::Call { .. } => "call".to_string(),
-        Action::Charge(charge) => match charge {
-            Charge::Indemnity(amount) | Charge::Fee(amount) => {
-                let kind = charge.kind();
-                match amount {
-                    Amount::Fixed(value) => {
-                        format!("charge {kind} {} {currency}", value.normalize())
-                    }
-                    Amount::Share { percent, min, max } => {
-                        let mut text =
-                            format!("charge {kind} {}% of the balance", percent.normalize());
-                        if let Some(min) = min {
-                            text.push_str(&format!(", at least {} {currency}", min.normalize()));
-                        }
-                        if let Some(max) = max {
-                            text.push_str(&format!(", at most {} {currency}", max.normalize()));
-                        }
-                        text
-                    }
-                    Amount::Statutory => format!("charge {kind} (statutory)"),
-                }
-            }
-            Charge::Interest(Rate::Percent(rate)) => {
-                format!("charge interest {}% a year", rate.normalize())
-            }
-            Charge::Interest(Rate::Statutory) => "charge interest (statutory rate)".to_string(),
-        },
-        Action::Route {
-            destination,
-            procedure,
-        } => match procedure {
-            Some(procedure) => format!("route {destination} with {procedure}"),
-            None => format!("route {destination}"),
-        },
-        Action::Stop => "stop".to_string(),
-    }
 }
 
 /// The table's column names.
@@ -129,33 +87,13 @@ pub(crate) const HANDLER_NOTE: &str = "when: from the day of the ledger's event 
 
 /// Rows of steps as an aligned text table, with its header.
 fn rows_table(plan: &Plan, steps: &[&Step]) -> String {
-    let mut out = String::new();
     let header = header();
-    let rows: Vec<Row> = steps.iter().map(|s| row(plan, s)).collect();
-    let mut widths = [0usize; 8];
-    for r in std::iter::once(&header).chain(&rows) {
-        for (w, cell) in widths.iter_mut().zip(r.cells()) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for r in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (i, (cell, width)) in r.cells().iter().zip(widths).enumerate() {
-            let pad = width - cell.chars().count();
-            // numbers right-aligned, text left-aligned
-            if i < 3 {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            }
-            line.push_str("  ");
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    let rows: Vec<Vec<String>> = steps
+        .iter()
+        .map(|s| row(plan, s).cells().map(str::to_string).to_vec())
+        .collect();
+    // step, line and day are numbers
+    crate::table::render(&header.cells(), &rows, &[0, 1, 2])
 }
 
 /// What the `day` column means.
@@ -344,7 +282,7 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
         "target": step.action.target(),
         "channels": channels,
         "recipients": recipients,
-        "text": action_text(plan, &step.action),
+        "text": describe_action(plan, &step.action),
         "allows": step.allows.iter().map(|a| json!({"rule": a.rule.as_str(), "reason": a.reason})).collect::<Vec<_>>(),
     });
     if let (

@@ -31,5 +31,6 @@ pub mod source;
 pub mod spreadsheet;
 pub mod suggest;
 pub mod syntax;
+pub mod table;
 pub mod vocab;
 pub mod watch;

@@ -18,7 +18,6 @@ use crate::journal::{self, Journal, Options, Point, Snapshot};
 use crate::letters::{self, Templates};
 use crate::load::{self, LoadError};
 use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
-use crate::simulate::output::table_text;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -513,7 +512,7 @@ fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> Str
     let header = [
         "debtor", "step", "channel", "to", "invoices", "claimed", "output",
     ];
-    format!("{verb}:\n{}", table_text(&header, &rows, &[]))
+    format!("{verb}:\n{}", crate::table::render(&header, &rows, &[]))
 }
 
 /// A communication's invoices for the table: all of a few, the first of

@@ -2,11 +2,12 @@
 //! book when a policy changes.
 //!
 //! Both versions are simulated on the same book, invoice by invoice, and
-//! their events matched by the step's stable [`identity`] (`send
-//! relance_1`, `route justice_de_paix`): an event of both versions on
-//! another day has *moved*; on the same day but doing something else
-//! (another channel, recipient, charge or procedure) it has *changed*; in
-//! one version only it is *added* or *removed*. Totals (events per step,
+//! their events matched by the step's stable identity
+//! ([`crate::plan::identity`]: `send relance_1`, `route justice_de_paix`):
+//! an event of both versions on another day has *moved*; on the same day
+//! but doing something else (another channel, recipient, charge or
+//! procedure) it has *changed*; in one version only it is *added* or
+//! *removed*. Totals (events per step,
 //! messages per channel, files routed, charges) and route switches ("14
 //! invoices would go to X instead of Y") come with them.
 //!
@@ -15,7 +16,6 @@
 //! [`render`] turns a [`Comparison`] into text; [`version`] reads the two
 //! versions (a file, or `REV:path` from git).
 
-pub mod identity;
 pub mod render;
 pub mod version;
 
@@ -402,9 +402,10 @@ pub fn compare(
     window: Window,
     resolver: &dyn ChargeResolver,
 ) -> Comparison {
-    let after_ids = identity::step_ids(after);
+    let after_ids = after.step_ids();
     let mut ids = after_ids.clone();
-    let before_ids: Vec<usize> = identity::step_ids(before)
+    let before_ids: Vec<usize> = before
+        .step_ids()
         .into_iter()
         .map(|id| match ids.iter().position(|known| *known == id) {
             Some(at) => at,
@@ -494,7 +495,7 @@ pub fn compare(
         Some(StepSide {
             step: s.id,
             line: plan.line(s.span),
-            action: render::action_with_reach(plan, &s.action),
+            action: crate::plan::display::describe_action_with_reach(plan, &s.action),
             events: tally.0.get(step).map_or(0, |t| t.events),
         })
     };

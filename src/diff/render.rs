@@ -9,9 +9,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{ChangeKind, Comparison, EventChange, Fired, Pair, StepDelta};
-use crate::plan::{Action, Plan};
+use crate::plan::Plan;
 use crate::simulate::Summary;
-use crate::simulate::output::table_text;
 
 /// What the two versions and the book are called on the command line.
 #[derive(Debug, Clone, Copy)]
@@ -19,36 +18,6 @@ pub struct Labels<'a> {
     pub before: &'a str,
     pub after: &'a str,
     pub ledger: &'a str,
-}
-
-/// What a step does, with its channels and recipients:
-/// `send mise_en_demeure by recommandé to debtor, guarantor`, `call guarantor`.
-pub fn action_with_reach(plan: &Plan, action: &Action) -> String {
-    let mut text = crate::explain::action_text(plan, action);
-    match action {
-        Action::Send {
-            channels,
-            recipients,
-            ..
-        } => {
-            if !channels.is_empty() {
-                let names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
-                let _ = write!(text, " by {}", names.join(", "));
-            }
-            if recipients
-                .iter()
-                .any(|r| *r != crate::vocab::Recipient::Debtor)
-            {
-                let names: Vec<&str> = recipients.iter().map(|r| r.as_str()).collect();
-                let _ = write!(text, " to {}", names.join(", "));
-            }
-        }
-        Action::Call { recipient } => {
-            let _ = write!(text, " {recipient}");
-        }
-        Action::Charge(_) | Action::Route { .. } | Action::Stop => {}
-    }
-    text
 }
 
 /// The report for people. `limit`: at most this many invoices listed.
@@ -81,7 +50,7 @@ pub fn table(c: &Comparison, labels: &Labels<'_>, limit: Option<usize>) -> Strin
         .collect();
     if !rows.is_empty() {
         out.push('\n');
-        out.push_str(&table_text(
+        out.push_str(&crate::table::render(
             &["totals", "before", "after", "change"],
             &rows,
             &[1, 2, 3],
@@ -109,7 +78,7 @@ pub fn table(c: &Comparison, labels: &Labels<'_>, limit: Option<usize>) -> Strin
             }
         }
         out.push('\n');
-        out.push_str(&table_text(
+        out.push_str(&crate::table::render(
             &["invoice", "debtor", "step", "change", "before", "after"],
             &rows,
             &[],
@@ -665,7 +634,7 @@ pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
         summary.invoices,
         window_text(summary)
     );
-    let ids = super::identity::step_ids(plan);
+    let ids = plan.step_ids();
     let steps: Vec<String> = summary
         .steps
         .iter()
@@ -726,7 +695,7 @@ pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
 /// report, when the book itself changed (an invoice added, a payment
 /// booked), for `policy watch --ledger`: the totals that moved.
 pub fn book_changed(plan: &Plan, before: &Summary, after: &Summary) -> String {
-    let ids = super::identity::step_ids(plan);
+    let ids = plan.step_ids();
     let mut lines: Vec<String> = Vec::new();
     if before.invoices != after.invoices {
         lines.push(format!("invoices {} → {}", before.invoices, after.invoices));

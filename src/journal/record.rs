@@ -228,7 +228,7 @@ pub struct ClaimedLine {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepRef {
-    /// Stable identity of the step: what it does (`send relance_1`,
+    /// Stable identity of the step ([`crate::plan::identity`]): what it does (`send relance_1`,
     /// `call debtor`, `route tribunal_de_commerce`), with `#2`, `#3`… for a
     /// later step doing the same thing. It does not change when the delay is
     /// edited or other lines are inserted, so that a letter already sent is
@@ -238,18 +238,6 @@ pub struct StepRef {
     pub line: usize,
     /// The statement's template or destination, for people.
     pub target: String,
-}
-
-impl StepRef {
-    /// The stable id of the `occurrence`-th (1-based) step of a policy doing
-    /// `what` (`send relance_1`).
-    pub fn id(what: &str, occurrence: usize) -> String {
-        if occurrence <= 1 {
-            what.to_string()
-        } else {
-            format!("{what}#{occurrence}")
-        }
-    }
 }
 
 /// What an action produced.
@@ -580,7 +568,5 @@ mod tests {
     fn keys_are_per_invoice() {
         let keys: Vec<_> = action().keys().map(|k| k.invoice).collect();
         assert_eq!(keys, ["F-1", "F-2"]);
-        assert_eq!(StepRef::id("send relance_1", 1), "send relance_1");
-        assert_eq!(StepRef::id("send relance_1", 2), "send relance_1#2");
     }
 }

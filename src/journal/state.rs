@@ -22,7 +22,7 @@ pub struct OpenIntent {
 /// A step done for an invoice: by which action, on which day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepDone {
-    /// The step's stable id ([`super::StepRef::id`]).
+    /// The step's stable id ([`crate::plan::identity`]).
     pub step: String,
     /// The action's day.
     pub day: chrono::NaiveDate,

@@ -1,6 +1,8 @@
 //! Plan → words a lawyer reads back: "15 days after due",
 //! "amount >= 15000 and not guaranteed".
 
+use std::fmt::Write as _;
+
 use super::*;
 
 /// When a step falls, e.g. `10 business days after relance_1`.
@@ -19,6 +21,77 @@ pub fn describe_when(plan: &Plan, when: &When) -> String {
     } else {
         format!("{} after {anchor}", when.offset)
     }
+}
+
+/// What a step does, in the words every report uses: `send relance_1`,
+/// `call debtor`, `charge indemnity 40 EUR`, `route x with y`.
+pub fn describe_action(plan: &Plan, action: &Action) -> String {
+    let currency = plan.currency.value;
+    match action {
+        Action::Send { template, .. } => format!("send {template}"),
+        Action::Call { recipient } => format!("call {recipient}"),
+        Action::Charge(charge) => match charge {
+            Charge::Indemnity(amount) | Charge::Fee(amount) => {
+                let kind = charge.kind();
+                match amount {
+                    Amount::Fixed(value) => {
+                        format!("charge {kind} {} {currency}", value.normalize())
+                    }
+                    Amount::Share { percent, min, max } => {
+                        let mut text =
+                            format!("charge {kind} {}% of the balance", percent.normalize());
+                        if let Some(min) = min {
+                            text.push_str(&format!(", at least {} {currency}", min.normalize()));
+                        }
+                        if let Some(max) = max {
+                            text.push_str(&format!(", at most {} {currency}", max.normalize()));
+                        }
+                        text
+                    }
+                    Amount::Statutory => format!("charge {kind} (statutory)"),
+                }
+            }
+            Charge::Interest(Rate::Percent(rate)) => {
+                format!("charge interest {}% a year", rate.normalize())
+            }
+            Charge::Interest(Rate::Statutory) => "charge interest (statutory rate)".to_string(),
+        },
+        Action::Route {
+            destination,
+            procedure,
+        } => match procedure {
+            Some(procedure) => format!("route {destination} with {procedure}"),
+            None => format!("route {destination}"),
+        },
+        Action::Stop => "stop".to_string(),
+    }
+}
+
+/// What a step does, with its channels and recipients:
+/// `send mise_en_demeure by recommandé to debtor, guarantor`, `call guarantor`.
+pub fn describe_action_with_reach(plan: &Plan, action: &Action) -> String {
+    let mut text = describe_action(plan, action);
+    match action {
+        Action::Send {
+            channels,
+            recipients,
+            ..
+        } => {
+            if !channels.is_empty() {
+                let names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+                let _ = write!(text, " by {}", names.join(", "));
+            }
+            if recipients
+                .iter()
+                .any(|r| *r != crate::vocab::Recipient::Debtor)
+            {
+                let names: Vec<&str> = recipients.iter().map(|r| r.as_str()).collect();
+                let _ = write!(text, " to {}", names.join(", "));
+            }
+        }
+        Action::Call { .. } | Action::Charge(_) | Action::Route { .. } | Action::Stop => {}
+    }
+    text
 }
 
 /// The step's day counted in calendar days from the due date, when fixed

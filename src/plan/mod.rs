@@ -5,6 +5,7 @@
 
 mod compile;
 pub mod display;
+pub mod identity;
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 pub use crate::ast::{CmpOp, Unit};
 pub use compile::compile;
-pub use display::{describe_condition, describe_when};
+pub use display::{describe_action, describe_action_with_reach, describe_condition, describe_when};
 
 use crate::calendar::Calendar;
 use crate::source::{SourceFile, Span, Spanned};

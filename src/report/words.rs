@@ -776,7 +776,7 @@ impl Words {
     fn charge(&self, plan: &Plan, action: &Action, charge: &Charge) -> String {
         let currency = plan.currency.value;
         let as_written = || {
-            let text = crate::explain::action_text(plan, action);
+            let text = crate::plan::display::describe_action(plan, action);
             text.strip_prefix("charge ").unwrap_or(&text).to_string()
         };
         let (word, statutory, amount) = match charge {

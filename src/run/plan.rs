@@ -70,7 +70,7 @@ pub struct DayPlan {
 /// Every step's journal reference: its stable identity (shared with
 /// `policy diff`, see [`crate::diff::identity`]), line and target.
 pub fn step_refs(plan: &Plan) -> Vec<StepRef> {
-    crate::diff::identity::step_ids(plan)
+    plan.step_ids()
         .into_iter()
         .zip(&plan.steps)
         .map(|(id, step)| StepRef {

@@ -644,7 +644,7 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
             json!({
                 "step": c.step.0 + 1,
                 "line": step.map(|st| plan.line(st.span)),
-                "action": step.map(|st| crate::explain::action_text(plan, &st.action)),
+                "action": step.map(|st| crate::plan::display::describe_action(plan, &st.action)),
                 "events": c.events,
             })
         }).collect::<Vec<_>>(),
@@ -686,35 +686,6 @@ pub fn summary_json(plan: &Plan, ledger: &Ledger, sim: &Simulation) -> serde_jso
         map.insert("exceptions".into(), exceptions_json(ledger, &s.exceptions));
     }
     value
-}
-
-/// Rows of cells as an aligned text table; `right` columns are numbers.
-pub(crate) fn table_text(header: &[&str], rows: &[Vec<String>], right: &[usize]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let header_row: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&header_row).chain(rows) {
-        let mut line = String::new();
-        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
-            let pad = " ".repeat(width - cell.chars().count());
-            if right.contains(&i) {
-                line.push_str(&pad);
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&pad);
-            }
-            line.push_str("  ");
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Events by date, then the summary, for people.
@@ -763,7 +734,7 @@ pub fn table(
             "outstanding",
             "charge",
         ];
-        out.write_all(table_text(&header, &rows, &[3, 7, 8]).as_bytes())?;
+        out.write_all(crate::table::render(&header, &rows, &[3, 7, 8]).as_bytes())?;
     }
     if !sim.occurrences.is_empty() {
         let rows: Vec<Vec<String>> = sim
@@ -782,7 +753,7 @@ pub fn table(
             .collect();
         out.write_all(b"\n")?;
         out.write_all(
-            table_text(
+            crate::table::render(
                 &[
                     "date",
                     "invoice",
@@ -828,13 +799,13 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
             Some(vec![
                 (c.step.0 + 1).to_string(),
                 plan.line(step.span).to_string(),
-                crate::explain::action_text(plan, &step.action),
+                crate::plan::display::describe_action(plan, &step.action),
                 c.events.to_string(),
             ])
         })
         .collect();
     out.push('\n');
-    out.push_str(&table_text(
+    out.push_str(&crate::table::render(
         &["step", "line", "action", "events"],
         &steps,
         &[0, 1, 3],
@@ -846,7 +817,7 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
             .map(|(c, n)| vec![c.to_string(), n.to_string()])
             .collect();
         out.push('\n');
-        out.push_str(&table_text(&["channel", "events"], &rows, &[1]));
+        out.push_str(&crate::table::render(&["channel", "events"], &rows, &[1]));
     }
     if !s.routed.is_empty() {
         let rows: Vec<Vec<String>> = s
@@ -861,7 +832,7 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
             })
             .collect();
         out.push('\n');
-        out.push_str(&table_text(
+        out.push_str(&crate::table::render(
             &["routed to", "invoices", &format!("amount ({currency})")],
             &rows,
             &[1, 2],
@@ -889,7 +860,7 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
     header.extend(Aging::LABELS);
     header.push("total");
     out.push('\n');
-    out.push_str(&table_text(&header, &rows, &[2, 3, 4, 5, 6, 7]));
+    out.push_str(&crate::table::render(&header, &rows, &[2, 3, 4, 5, 6, 7]));
     out
 }
 
@@ -923,7 +894,7 @@ pub fn exceptions_text(
             })
             .collect();
         out.push('\n');
-        out.push_str(&table_text(
+        out.push_str(&crate::table::render(
             &[
                 "insolvency",
                 "procedure",

@@ -1,17 +1,18 @@
 //! The stable identity of a step: what it does (`send relance_1`,
 //! `call debtor`, `charge indemnity`, `route justice_de_paix`, `stop`), with
 //! `#2`, `#3`… for a later step doing the same thing. It is the identity
-//! the journal records ([`StepRef::id`]), so that `policy diff` and
+//! the journal records (`journal::StepRef::id`), so that `policy diff` and
 //! `policy run` agree on which step is "the same" across two versions of a
 //! policy: editing a delay or inserting a line keeps every identity. A
 //! handler's identity starts with its event (`on promise_broken send
 //! relance_ferme`), so that it is never taken for a regular step doing the
 //! same thing.
 
-use crate::journal::StepRef;
-use crate::plan::{Action, Plan};
+use super::{Action, Plan};
 
-/// What a step does, without its occurrence.
+/// What a step does, without its occurrence. This is a key, not wording
+/// (see [`super::describe_action`]): journals written since the first
+/// version hold it, so it never changes.
 pub fn what(action: &Action) -> String {
     match action {
         Action::Send { template, .. } => format!("send {template}"),
@@ -22,8 +23,24 @@ pub fn what(action: &Action) -> String {
     }
 }
 
-/// Each step's stable id, in written order.
-pub fn step_ids(plan: &Plan) -> Vec<String> {
+/// The stable id of the `occurrence`-th (1-based) step of a policy doing
+/// `what` (`send relance_1`, then `send relance_1#2`).
+pub fn id(what: &str, occurrence: usize) -> String {
+    if occurrence <= 1 {
+        what.to_string()
+    } else {
+        format!("{what}#{occurrence}")
+    }
+}
+
+impl Plan {
+    /// Each step's stable id, in written order.
+    pub fn step_ids(&self) -> Vec<String> {
+        step_ids(self)
+    }
+}
+
+fn step_ids(plan: &Plan) -> Vec<String> {
     let mut seen: Vec<(String, usize)> = Vec::new();
     plan.steps
         .iter()
@@ -42,7 +59,7 @@ pub fn step_ids(plan: &Plan) -> Vec<String> {
                     1
                 }
             };
-            StepRef::id(&what, occurrence)
+            id(&what, occurrence)
         })
         .collect()
 }
@@ -57,7 +74,7 @@ mod tests {
         let (ast, _) = crate::syntax::parse(&source);
         let (plan, diagnostics) = crate::plan::compile(&ast, &source, true);
         let plan = plan.unwrap_or_else(|| panic!("{diagnostics:?}"));
-        step_ids(&plan)
+        plan.step_ids()
     }
 
     #[test]
@@ -65,15 +82,9 @@ mod tests {
         let ids = ids("after 30 days send mise_en_demeure by recommandé\n\
              on instalment_missed after 8 days send mise_en_demeure by recommandé\n\
              on promise_broken send mise_en_demeure by recommandé\n");
-        assert_eq!(ids[0], StepRef::id("send mise_en_demeure", 1));
-        assert_eq!(
-            ids[1],
-            StepRef::id("on instalment_missed send mise_en_demeure", 1)
-        );
-        assert_eq!(
-            ids[2],
-            StepRef::id("on promise_broken send mise_en_demeure", 1)
-        );
+        assert_eq!(ids[0], id("send mise_en_demeure", 1));
+        assert_eq!(ids[1], id("on instalment_missed send mise_en_demeure", 1));
+        assert_eq!(ids[2], id("on promise_broken send mise_en_demeure", 1));
     }
 
     #[test]
@@ -94,6 +105,12 @@ mod tests {
                 "stop"
             ]
         );
+    }
+
+    #[test]
+    fn a_later_step_doing_the_same_thing_is_numbered() {
+        assert_eq!(id("send relance_1", 1), "send relance_1");
+        assert_eq!(id("send relance_1", 2), "send relance_1#2");
     }
 
     #[test]
