@@ -7,15 +7,6 @@ use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
-/// Why a file could not be read.
-#[derive(Debug)]
-pub enum LoadError {
-    /// The file system failed us (missing file, permissions): exit 2.
-    Io(Diagnostic),
-    /// The file is there but is not a policy text (bad UTF-8, binary): exit 1.
-    Content(Diagnostic),
-}
-
 /// The policy files named by `paths`: files as given, folders searched
 /// (recursively, hidden folders skipped) for `*.policy`, sorted.
 pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
@@ -58,23 +49,21 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 }
 
 /// Reads one policy file as text.
-pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(io_error(path, &e)))?;
+pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
     text_source(path.display().to_string(), bytes)
 }
 
 /// Checks that bytes are policy text: UTF-8, without NUL bytes.
-pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, LoadError> {
+pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(text) => {
             if let Some(at) = text.find('\0') {
                 let source = SourceFile::new(name, text.replace('\0', " "));
-                return Err(LoadError::Content(
-                    Diagnostic::error(Code::NotText, "this file is not text")
-                        .with_label(Span::new(at, at + 1), "a NUL byte")
-                        .with_help("a policy is a plain text file; is this the right file?")
-                        .in_source(&source),
-                ));
+                return Err(Diagnostic::error(Code::NotText, "this file is not text")
+                    .with_label(Span::new(at, at + 1), "a NUL byte")
+                    .with_help("a policy is a plain text file; is this the right file?")
+                    .in_source(&source));
             }
             Ok(SourceFile::new(name, text))
         }
@@ -89,12 +78,12 @@ pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Load
             let shown = String::from_utf8_lossy(&bytes[..line_end]).into_owned();
             let source = SourceFile::new(name, shown);
             let at = prefix.len();
-            Err(LoadError::Content(
+            Err(
                 Diagnostic::error(Code::InvalidUtf8, "this file is not valid UTF-8")
                     .with_label(Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()), "this byte is not UTF-8")
                     .with_help("save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
                     .in_source(&source),
-            ))
+            )
         }
     }
 }

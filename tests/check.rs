@@ -8,7 +8,7 @@ use std::path::Path;
 use policy::check::check_source;
 use policy::diagnostic::render::{self, Style};
 use policy::diagnostic::{Diagnostics, Severity};
-use policy::load::{self, LoadError};
+use policy::load;
 
 /// Checks a fixture as `policy check` would, naming it relative to the
 /// fixtures folder so that snapshots do not depend on where the repo lives.
@@ -17,7 +17,7 @@ fn check_fixture(path: &Path) -> Diagnostics {
     let name = format!("bad/{}", path.file_name().unwrap().to_string_lossy());
     match load::text_source(name, bytes) {
         Ok(source) => check_source(&source, path.parent().unwrap()).diagnostics,
-        Err(LoadError::Content(d)) | Err(LoadError::Io(d)) => vec![d].into(),
+        Err(d) => vec![d].into(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
 use crate::diagnostic::{Diagnostics, Severity, render};
-use crate::load::{self, LoadError};
+use crate::load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -87,10 +87,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                     diagnostics.extend(missing_languages(plan, dir, &languages, context));
                 }
             }
-            Err(LoadError::Content(diagnostic)) => diagnostics.push(diagnostic),
-            Err(LoadError::Io(diagnostic)) => {
+            Err(diagnostic) => {
+                exit = exit.max(Exit::of([&diagnostic]));
                 diagnostics.push(diagnostic);
-                exit = Exit::Failure;
             }
         }
     }

@@ -9,7 +9,6 @@ use super::book::BookArgs;
 use super::{Context, Exit};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::diff::{self, render, version};
-use crate::load::LoadError;
 use crate::simulate::ByLaw;
 
 #[derive(Debug, clap::Args)]
@@ -66,13 +65,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     for given in [&args.old, &args.new] {
         match version::read(given) {
             Ok(version) => versions.push(version),
-            Err(LoadError::Io(d)) => {
+            Err(d) => {
+                exit = exit.max(Exit::of([&d]));
                 diagnostics.push(d);
-                exit = exit.max(Exit::Failure);
-            }
-            Err(LoadError::Content(d)) => {
-                diagnostics.push(d);
-                exit = exit.max(Exit::Findings);
             }
         }
     }
@@ -123,7 +118,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // The book is read once, for both versions.
     let (book, warnings) = match args.book.files.read(currency, &[after_plan]) {
         Ok(read) => read,
-        Err(unread) => return fail(&unread.diagnostics, unread.exit),
+        Err(unread) => return fail(&unread, Exit::of(&unread)),
     };
     // Ledger warnings (an overpayment) are shown; they stop nothing.
     if !warnings.is_empty() {

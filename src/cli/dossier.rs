@@ -11,7 +11,7 @@ use super::{Context, Exit};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dossier::{self, Law, LawFrom, Request};
 use crate::letters::firm;
-use crate::load::{self, LoadError};
+use crate::load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -72,8 +72,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     if let Some(path) = &args.policy {
         let source = match load::read_policy(path) {
             Ok(source) => source,
-            Err(LoadError::Io(d)) => return fail(context, d, Exit::Failure),
-            Err(LoadError::Content(d)) => return fail(context, d, Exit::Findings),
+            Err(d) => return context.stop([d]),
         };
         let checked = context.check_policy(&source, path.parent().unwrap_or(Path::new(".")));
         let Some(plan) = checked.plan else {
@@ -93,15 +92,14 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 
     let creditor = match firm_details(args) {
         Ok(firm) => firm,
-        Err((d, exit)) => return fail(context, d, exit),
+        Err(d) => return context.stop([d]),
     };
     let rates = &context.rates;
 
     let (book, ledger_warnings) = match args.book.read(currency, &[]) {
         Ok(read) => read,
         Err(unread) => {
-            context.report(&unread.diagnostics);
-            return unread.exit;
+            return context.stop(&unread);
         }
     };
     context.report(&ledger_warnings);
@@ -155,11 +153,6 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     exit
 }
 
-fn fail(context: &Context, diagnostic: Diagnostic, exit: Exit) -> Exit {
-    context.report([diagnostic]);
-    exit
-}
-
 /// Where each rendering goes (`None`: stdout) and in which format.
 fn targets(args: &Args) -> Result<Vec<(Option<PathBuf>, Format)>, Diagnostic> {
     if args.output.is_empty() {
@@ -197,12 +190,12 @@ fn targets(args: &Args) -> Result<Vec<(Option<PathBuf>, Format)>, Diagnostic> {
 
 /// The creditor: `--firm`, else `firm.toml` beside the policy when it
 /// exists, else none.
-fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, (Diagnostic, Exit)> {
+fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, Diagnostic> {
     let path = match (&args.firm, &args.policy) {
         (Some(path), _) => {
             if !path.exists() {
                 let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-                return Err((load::io_error(path, &missing), Exit::Failure));
+                return Err(load::io_error(path, &missing));
             }
             path.clone()
         }
@@ -218,15 +211,5 @@ fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, (Diagnostic
         }
         (None, None) => return Ok(None),
     };
-    match firm::read(&path) {
-        Ok(details) => Ok(Some(details.firm)),
-        Err(d) => {
-            let exit = if d.code == Code::Io {
-                Exit::Failure
-            } else {
-                Exit::Findings
-            };
-            Err((d, exit))
-        }
-    }
+    firm::read(&path).map(|details| Some(details.firm))
 }

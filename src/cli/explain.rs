@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
 use crate::explain;
-use crate::load::{self, LoadError};
+use crate::load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,14 +25,7 @@ enum Format {
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let source = match load::read_policy(&args.file) {
         Ok(source) => source,
-        Err(LoadError::Io(diagnostic)) => {
-            context.report([diagnostic]);
-            return Exit::Failure;
-        }
-        Err(LoadError::Content(diagnostic)) => {
-            context.report([diagnostic]);
-            return Exit::Findings;
-        }
+        Err(diagnostic) => return context.stop([diagnostic]),
     };
     let dir = args.file.parent().unwrap_or(Path::new("."));
     let checked = context.check_policy(&source, dir);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{Context, Exit, note, print_stdout};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::format::{FormatError, format_source};
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::source::SourceFile;
 
 #[derive(Debug, clap::Args)]
@@ -69,14 +69,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 fn format_file(path: &Path, check: bool, context: &Context) -> Outcome {
     let source = match load::read_policy(path) {
         Ok(source) => source,
-        Err(LoadError::Io(diagnostic)) => {
-            context.report([diagnostic]);
-            return Outcome::Failed(Exit::Failure);
-        }
-        Err(LoadError::Content(diagnostic)) => {
-            context.report([diagnostic]);
-            return Outcome::Failed(Exit::Findings);
-        }
+        Err(diagnostic) => return Outcome::Failed(context.stop([diagnostic])),
     };
     let formatted = match format(&source, context) {
         Ok(text) => text,
@@ -119,10 +112,7 @@ fn run_stdin(check: bool, context: &Context) -> Exit {
     }
     let source = match load::text_source("<stdin>".into(), bytes) {
         Ok(source) => source,
-        Err(LoadError::Io(d) | LoadError::Content(d)) => {
-            context.report([d]);
-            return Exit::Findings;
-        }
+        Err(d) => return context.stop([d]),
     };
     let formatted = match format(&source, context) {
         Ok(text) => text,

@@ -47,13 +47,7 @@ pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Ex
     let read = match read {
         Ok(read) => read,
         Err(diagnostic) => {
-            let exit = if diagnostic.code == crate::diagnostic::Code::Io {
-                Exit::Failure
-            } else {
-                Exit::Findings
-            };
-            context.report([diagnostic]);
-            return exit;
+            return context.stop([diagnostic]);
         }
     };
     let ledger = match book {
@@ -62,8 +56,7 @@ pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Ex
             ledger
         }
         Ok(Err(unread)) => {
-            context.report(&unread.diagnostics);
-            return unread.exit;
+            return context.stop(&unread);
         }
         Err(panic) => std::panic::resume_unwind(panic),
     };

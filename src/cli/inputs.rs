@@ -6,9 +6,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::Exit;
 use crate::claim::RateTable;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ledger::input::EncodingChoice;
 use crate::ledger::{self, DialectChoice, Ledger, ReadOptions};
 
@@ -42,22 +41,16 @@ pub(super) struct LedgerArgs {
     pub map: Option<PathBuf>,
 }
 
-/// A ledger that could not be used, with why and the exit code it means.
-pub(super) struct Unread {
-    pub diagnostics: Diagnostics,
-    pub exit: Exit,
-}
-
 impl LedgerArgs {
     /// Reads the ledger and its debtors, every amount in `currency`, and
     /// checks that the debtors file has the columns the `plans`' conditions
-    /// read. `Ok` holds the book and its warnings; `Err` the problems: exit
-    /// 2 when a file cannot be read, 1 when the files hold errors.
+    /// read. `Ok` holds the book and its warnings; `Err` the problems (their
+    /// exit: [`Exit::of`]).
     pub fn read(
         &self,
         currency: &'static str,
         plans: &[&crate::plan::Plan],
-    ) -> Result<(Ledger, Diagnostics), Unread> {
+    ) -> Result<(Ledger, Diagnostics), Diagnostics> {
         let options = ReadOptions {
             dialect: self.dialect,
             currency,
@@ -66,11 +59,8 @@ impl LedgerArgs {
             sheet: self.sheet.clone(),
             map: self.map.clone(),
         };
-        let loaded =
-            ledger::read(&self.ledger, self.debtors.as_deref(), &options).map_err(|d| Unread {
-                diagnostics: Diagnostics::from(vec![d]),
-                exit: Exit::Failure,
-            })?;
+        let loaded = ledger::read(&self.ledger, self.debtors.as_deref(), &options)
+            .map_err(|d| Diagnostics::from(vec![d]))?;
         match loaded.ledger {
             Some(book) => {
                 let columns = ledger::debtor_columns(&book.debtors);
@@ -82,16 +72,10 @@ impl LedgerArgs {
                 if unknown.is_empty() {
                     Ok((book, loaded.diagnostics))
                 } else {
-                    Err(Unread {
-                        diagnostics: Diagnostics::from(unknown),
-                        exit: Exit::Findings,
-                    })
+                    Err(Diagnostics::from(unknown))
                 }
             }
-            None => Err(Unread {
-                diagnostics: loaded.diagnostics,
-                exit: Exit::Findings,
-            }),
+            None => Err(loaded.diagnostics),
         }
     }
 }
@@ -138,17 +122,9 @@ fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
 /// The interest rate table: `--rates FILE`, else the one shipped. `Err`
 /// holds why not and its exit code (2: the file cannot be read; 1: it is
 /// not a valid table).
-pub(super) fn rate_table(path: Option<&Path>) -> Result<RateTable, (Diagnostic, Exit)> {
-    let table = match path {
+pub(super) fn rate_table(path: Option<&Path>) -> Result<RateTable, Diagnostic> {
+    match path {
         Some(path) => RateTable::read(path),
         None => RateTable::embedded(),
-    };
-    table.map_err(|d| {
-        let exit = if d.code == Code::Io {
-            Exit::Failure
-        } else {
-            Exit::Findings
-        };
-        (d, exit)
-    })
+    }
 }

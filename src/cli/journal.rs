@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Code;
 use crate::journal::{self, Action, Journal, Options, Point, StepRef};
 
 #[derive(Debug, clap::Args)]
@@ -135,7 +135,7 @@ fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
 fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) -> Exit {
     let mut journal = match Journal::open(file, Options::default()) {
         Ok(journal) => journal,
-        Err(d) => return fail(d, context),
+        Err(d) => return context.stop([d]),
     };
     match journal.resolve(intent, sent, note) {
         Ok(seq) => print_stdout(&format!(
@@ -144,18 +144,9 @@ fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) 
         )),
         Err(d) => {
             journal.discard_if_unused();
-            fail(d, context)
+            context.stop([d])
         }
     }
-}
-
-fn fail(diagnostic: Diagnostic, context: &Context) -> Exit {
-    let exit = match diagnostic.code {
-        Code::JournalAltered => Exit::Findings,
-        _ => Exit::Failure,
-    };
-    context.report([diagnostic]);
-    exit
 }
 
 fn crash_test(
@@ -189,12 +180,12 @@ fn crash_test(
         },
     ) {
         Ok(journal) => journal,
-        Err(d) => return fail(d, context),
+        Err(d) => return context.stop([d]),
     };
     context.report(journal.warnings());
     match journal.recover(outbox) {
         Ok(recovery) => context.report(&recovery.warnings),
-        Err(d) => return fail(d, context),
+        Err(d) => return context.stop([d]),
     }
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
     let mut done = 0;
@@ -228,7 +219,7 @@ fn crash_test(
             None,
         ) {
             Ok(_) => done += 1,
-            Err(d) => return fail(d, context),
+            Err(d) => return context.stop([d]),
         }
     }
     let head = journal.head();

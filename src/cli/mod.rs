@@ -36,6 +36,24 @@ pub enum Exit {
     Failure = 2,
 }
 
+impl Exit {
+    /// The exit for these diagnostics: the worst class of their errors
+    /// ([`crate::diagnostic::Code::class`]), `Ok` with warnings only.
+    pub fn of(
+        diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<crate::diagnostic::Diagnostic>>,
+    ) -> Exit {
+        diagnostics
+            .into_iter()
+            .filter(|d| d.borrow().is_error())
+            .map(|d| match d.borrow().code.class() {
+                crate::diagnostic::Class::Finding => Exit::Findings,
+                crate::diagnostic::Class::Failure => Exit::Failure,
+            })
+            .max()
+            .unwrap_or(Exit::Ok)
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "policy",
@@ -109,9 +127,9 @@ pub fn main() -> std::process::ExitCode {
         None => crate::claim::RateTable::shipped().clone(),
         Some(path) => match inputs::rate_table(Some(path)) {
             Ok(rates) => rates,
-            Err((diagnostic, exit)) => {
+            Err(diagnostic) => {
                 let _ = writeln!(std::io::stderr(), "{}", render::human(&diagnostic, style));
-                return std::process::ExitCode::from(exit as u8);
+                return std::process::ExitCode::from(Exit::of([&diagnostic]) as u8);
             }
         },
     };
@@ -180,6 +198,16 @@ impl Context {
             }
             let _ = writeln!(err, "{}", render::human(diagnostic, self.style));
         }
+    }
+
+    /// Reports the diagnostics that stop a command; the exit their errors
+    /// call for ([`Exit::of`]).
+    pub fn stop(
+        &self,
+        diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<Diagnostic>> + Clone,
+    ) -> Exit {
+        self.report(diagnostics.clone());
+        Exit::of(diagnostics)
     }
 
     /// The checker's warnings on a policy that a command runs (not `check`):
@@ -277,4 +305,25 @@ fn install_panic_hook() {
         );
         std::process::exit(Exit::Failure as i32);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+    use crate::diagnostic::{Code, Diagnostic};
+
+    #[test]
+    fn the_exit_is_the_worst_class_of_the_errors() {
+        let io = Diagnostic::error(Code::Io, "cannot read");
+        let syntax = Diagnostic::error(Code::Syntax, "unexpected word");
+        let warning = Diagnostic::warning(Code::NeverFires, "never fires");
+        assert_eq!(Exit::of([&warning]), Exit::Ok);
+        assert_eq!(Exit::of([&syntax, &warning]), Exit::Findings);
+        assert_eq!(Exit::of([&syntax, &io]), Exit::Failure);
+        // A journal that was altered is a finding; one locked, a failure.
+        let altered = Diagnostic::error(Code::JournalAltered, "altered");
+        let locked = Diagnostic::error(Code::JournalLocked, "locked");
+        assert_eq!(Exit::of([&altered]), Exit::Findings);
+        assert_eq!(Exit::of([&locked]), Exit::Failure);
+    }
 }

@@ -16,7 +16,7 @@ use crate::check::templates;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Point, Snapshot};
 use crate::letters::{self, Templates};
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
 
 #[derive(Debug, clap::Args)]
@@ -77,17 +77,15 @@ pub struct Args {
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     match execute(args, context) {
         Ok(exit) => exit,
-        Err((diagnostics, exit)) => {
-            context.report(&diagnostics);
-            exit
-        }
+        Err(diagnostics) => context.stop(&diagnostics),
     }
 }
 
-type Failed = (Diagnostics, Exit);
+/// What stopped the run; its exit is [`Exit::of`] its errors.
+type Failed = Diagnostics;
 
-fn fail(diagnostic: Diagnostic, exit: Exit) -> Failed {
-    (Diagnostics::from(vec![diagnostic]), exit)
+fn failed(diagnostic: Diagnostic) -> Failed {
+    Diagnostics::from(vec![diagnostic])
 }
 
 fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
@@ -107,10 +105,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
 
     // The policy.
-    let source = load::read_policy(&args.policy).map_err(|e| match e {
-        LoadError::Io(d) => fail(d, Exit::Failure),
-        LoadError::Content(d) => fail(d, Exit::Findings),
-    })?;
+    let source = load::read_policy(&args.policy).map_err(failed)?;
     let dir = args.policy.parent().unwrap_or(Path::new("."));
     let checked = context.check_policy(&source, dir);
     let Some(plan) = checked.plan else {
@@ -118,7 +113,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
             "the policy has errors: nothing was done (`policy check {}`)",
             args.policy.display()
         ));
-        return Err((checked.diagnostics, Exit::Findings));
+        return Err(checked.diagnostics);
     };
     context.policy_warnings(&args.policy, &checked.diagnostics);
     let mut warnings: Vec<Diagnostic> = Vec::new();
@@ -127,11 +122,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     let templates = match &plan.templates {
         Some(folder) => {
             let path = templates::resolve(dir, context.templates_root.as_deref(), &folder.value)
-                .map_err(|escape| fail(escape.diagnostic(&folder.value), Exit::Findings))?;
-            Some(
-                Templates::load(&path)
-                    .map_err(|errors| (Diagnostics::from(errors), Exit::Findings))?,
-            )
+                .map_err(|escape| failed(escape.diagnostic(&folder.value)))?;
+            Some(Templates::load(&path).map_err(Diagnostics::from)?)
         }
         None => None,
     };
@@ -139,28 +131,22 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .firm
         .clone()
         .unwrap_or_else(|| dir.join(letters::firm::DEFAULT_NAME));
-    let firm = letters::firm::read(&firm_path).map_err(|d| fail(d, Exit::Findings))?;
+    let firm = letters::firm::read(&firm_path).map_err(failed)?;
     warnings.extend(firm.warnings);
     let rates = &context.rates;
 
     // The book.
-    let (book, book_warnings) = args
-        .book
-        .read(plan.currency.value, &[&plan])
-        .map_err(|unread| (unread.diagnostics, unread.exit))?;
+    let (book, book_warnings) = args.book.read(plan.currency.value, &[&plan])?;
     warnings.extend(book_warnings);
 
     // The staleness guard: nothing is written on stale payments.
     let freshness = run::freshness::Freshness::measure(&plan, &book, &args.book.ledger, as_of)
-        .map_err(|d| fail(d, Exit::Findings))?;
+        .map_err(failed)?;
     if !freshness.fresh {
         if args.accept_stale || args.dry_run {
             warnings.push(freshness.diagnostic(&args.book.ledger, true));
         } else {
-            return Err(fail(
-                freshness.diagnostic(&args.book.ledger, false),
-                Exit::Findings,
-            ));
+            return Err(failed(freshness.diagnostic(&args.book.ledger, false)));
         }
     }
 
@@ -187,8 +173,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     };
 
     if args.dry_run {
-        let snapshot = Snapshot::read(&args.journal).map_err(journal_failed)?;
-        backdate(args, as_of, snapshot.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+        let snapshot = Snapshot::read(&args.journal).map_err(failed)?;
+        backdate(args, as_of, snapshot.last_day()).map_err(failed)?;
         let prepared = prepare(&job, &snapshot, &mut warnings).inspect_err(|_| {
             note("a template cannot be rendered: nothing was written or sent");
         })?;
@@ -210,8 +196,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     }
 
     if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| fail(crate::load::io_error(parent, &e), Exit::Failure))?;
+        std::fs::create_dir_all(parent).map_err(|e| failed(crate::load::io_error(parent, &e)))?;
     }
     let mut journal = Journal::open(
         &args.journal,
@@ -221,7 +206,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
             clock: None,
         },
     )
-    .map_err(journal_failed)?;
+    .map_err(failed)?;
     let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings, &freshness)
     {
         Ok(ready) => ready,
@@ -298,7 +283,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         );
         print_stdout(&out);
         journal.discard_if_unused();
-        return Err(fail(d, Exit::Failure));
+        return Err(failed(d));
     }
     context.report(&refused);
     context.report(&uncertain);
@@ -333,9 +318,9 @@ fn ready(
     warnings: &mut Vec<Diagnostic>,
     freshness: &run::freshness::Freshness,
 ) -> Result<(Prepared, Option<Smtp>), Failed> {
-    backdate(args, job.as_of, journal.last_day()).map_err(|d| fail(d, Exit::Failure))?;
+    backdate(args, job.as_of, journal.last_day()).map_err(failed)?;
     warnings.extend(journal.warnings().iter().cloned());
-    let recovery = journal.recover(&args.outbox).map_err(journal_failed)?;
+    let recovery = journal.recover(&args.outbox).map_err(failed)?;
     warnings.extend(recovery.warnings);
     if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
         note(format_args!(
@@ -350,20 +335,18 @@ fn ready(
             nothing_written(journal)
         ));
     })?;
-    writable(&args.outbox, &nothing_written(journal)).map_err(|d| fail(d, Exit::Failure))?;
+    writable(&args.outbox, &nothing_written(journal)).map_err(failed)?;
     let transport = match &args.smtp {
         Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|mut d| {
             // Say exactly what the run wrote before it stopped.
             if let Some(help) = d.help.as_mut() {
                 *help = help.replace("nothing was produced", &nothing_written(journal));
             }
-            fail(d, Exit::Failure)
+            failed(d)
         })?),
         None => None,
     };
-    journal
-        .record_backdate(job.as_of)
-        .map_err(|d| fail(d, Exit::Failure))?;
+    journal.record_backdate(job.as_of).map_err(failed)?;
     journal.record_data(freshness, !freshness.fresh);
     Ok((prepared, transport))
 }
@@ -380,17 +363,6 @@ fn nothing_written(journal: &Journal) -> String {
             journal.appended()
         )
     }
-}
-
-/// A journal that cannot be used: exit 1 for an altered one (a finding), 2
-/// for one locked, unreadable or behind a link (the run cannot do its job
-/// now).
-fn journal_failed(d: Diagnostic) -> Failed {
-    let exit = match d.code {
-        Code::JournalAltered => Exit::Findings,
-        _ => Exit::Failure,
-    };
-    fail(d, exit)
 }
 
 /// Refuses a run for a day before the journal's last run, unless
@@ -420,7 +392,7 @@ fn prepare(
 ) -> Result<Prepared, Failed> {
     let mut prepared = run::prepare(job, known).map_err(|errors| {
         note("the templates cannot serve the policy: nothing was written or sent");
-        (Diagnostics::from(errors), Exit::Findings)
+        Diagnostics::from(errors)
     })?;
     run::locate(&mut prepared.failed, Path::new(job.debtors_file));
     warnings.append(&mut prepared.warnings);

@@ -9,7 +9,7 @@ use super::book::BookArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
@@ -65,8 +65,10 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // The policy first: a ledger is only worth reading against a valid one.
     let source = match load::read_policy(&args.policy) {
         Ok(source) => source,
-        Err(LoadError::Io(d)) => return report(&Diagnostics::from(vec![d]), Exit::Failure),
-        Err(LoadError::Content(d)) => return report(&Diagnostics::from(vec![d]), Exit::Findings),
+        Err(d) => {
+            let exit = Exit::of([&d]);
+            return report(&Diagnostics::from(vec![d]), exit);
+        }
     };
     let dir = args.policy.parent().unwrap_or(Path::new("."));
     let checked = context.check_policy(&source, dir);
@@ -88,8 +90,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             book
         }
         Err(unread) => {
-            diagnostics.extend(unread.diagnostics);
-            return report(&diagnostics, unread.exit);
+            let exit = Exit::of(&unread);
+            diagnostics.extend(unread);
+            return report(&diagnostics, exit);
         }
     };
     // Warnings (an overpayment) are shown; they do not stop the simulation.

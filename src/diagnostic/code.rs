@@ -30,6 +30,31 @@ macro_rules! codes {
     };
 }
 
+/// What an error means for the process, decided here for every command:
+/// a finding in the user's files (exit 1), or a failure to do the job now
+/// (exit 2: the file system, a lock, a server, a refused usage). Warnings
+/// never decide an exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Finding,
+    Failure,
+}
+
+impl Code {
+    /// The class of an error with this code (see [`Class`]).
+    pub fn class(self) -> Class {
+        use Code::*;
+        match self {
+            Io | NoPolicyFiles | LedgerNoDebtors | WriteFailed | UnsafePath | JournalLocked
+            | JournalDuplicate | OutputConflict | BackdatedRun | SmtpUnavailable | Internal
+            | FaultInjected | WatchFailed | LspProtocol | ExpectHash | GitMissing
+            | NotAGitRepository | UnknownRevision | NotInRevision | GitFailed | ImportExists
+            | DossierOutput => Class::Failure,
+            _ => Class::Finding,
+        }
+    }
+}
+
 codes! {
     // reading files
     Io => "policy::io",

@@ -8,7 +8,7 @@ pub mod render;
 
 use std::sync::Arc;
 
-pub use code::Code;
+pub use code::{Class, Code};
 
 use crate::source::{LineCol, SourceFile, Span};
 

@@ -15,7 +15,7 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::source::SourceFile;
 
 /// One version, read.
@@ -33,7 +33,7 @@ pub struct Version {
 }
 
 /// Reads a version: the file when `given` exists, else `REV:path` from git.
-pub fn read(given: &Path) -> Result<Version, LoadError> {
+pub fn read(given: &Path) -> Result<Version, Diagnostic> {
     let name = given.display().to_string();
     let revision = given
         .to_str()
@@ -52,7 +52,7 @@ pub fn read(given: &Path) -> Result<Version, LoadError> {
             git: None,
         });
     };
-    let (bytes, dir) = git_show(&name, rev, path).map_err(LoadError::Io)?;
+    let (bytes, dir) = git_show(&name, rev, path)?;
     let source = load::text_source(name.clone(), bytes)?;
     Ok(Version {
         name,

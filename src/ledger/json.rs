@@ -178,7 +178,7 @@ pub fn read(
     let name = path.display().to_string();
     let text = match crate::load::text_source(name.clone(), bytes) {
         Ok(source) => source,
-        Err(crate::load::LoadError::Content(d) | crate::load::LoadError::Io(d)) => {
+        Err(d) => {
             return Ok(Loaded {
                 ledger: None,
                 diagnostics: Diagnostics::from(vec![d]),

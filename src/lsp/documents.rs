@@ -14,7 +14,7 @@ use super::position::{Encoding, LineIndex};
 use crate::ast;
 use crate::check::{self, Checked};
 use crate::diagnostic::Diagnostics;
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::plan::{self, Plan};
 use crate::source::SourceFile;
 use crate::syntax;
@@ -141,7 +141,7 @@ impl Analysis {
                     tree: OnceCell::new(),
                 }
             }
-            Err(LoadError::Content(diagnostic) | LoadError::Io(diagnostic)) => {
+            Err(diagnostic) => {
                 // The text itself (NUL bytes blanked), for the tree.
                 let source = SourceFile::new(name, text.replace('\0', " "));
                 Analysis {

@@ -33,7 +33,7 @@ use crate::ast::HeaderKind;
 use crate::check::{self, Setting};
 use crate::claim::RateTable;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
-use crate::load::{self, LoadError};
+use crate::load;
 use crate::plan::Plan;
 use crate::source::SourceFile;
 use crate::syntax;
@@ -401,7 +401,7 @@ impl Session {
                 None,
             ),
             Ok(bytes) => match load::text_source(name.clone(), bytes) {
-                Err(LoadError::Io(d) | LoadError::Content(d)) => (vec![d].into(), None, None),
+                Err(d) => (vec![d].into(), None, None),
                 Ok(source) => {
                     let checked = check::check(
                         &source,
