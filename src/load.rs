@@ -12,7 +12,7 @@ use crate::source::{SourceFile, Span};
 pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        let meta = std::fs::metadata(path).map_err(|e| io_error(Op::Read, path, &e))?;
         if !meta.is_dir() {
             files.push(path.clone());
             continue;
@@ -28,7 +28,7 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
                 let io = e
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("cannot walk the folder"));
-                io_error(&at, &io)
+                io_error(Op::Read, &at, &io)
             })?;
             if entry.file_type().is_file()
                 && entry.path().extension().is_some_and(|ext| ext == "policy")
@@ -50,7 +50,7 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 
 /// Reads one policy file as text.
 pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     text_source(path.display().to_string(), bytes)
 }
 
@@ -129,16 +129,65 @@ fn name_too_long(err: &std::io::Error) -> bool {
     }
 }
 
-pub fn io_error(path: &Path, err: &std::io::Error) -> Diagnostic {
-    let what = match err.kind() {
-        std::io::ErrorKind::NotFound => "not found".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => err.to_string(),
+/// What was being done to a file when the system refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Read,
+    /// Listing a folder's files.
+    List,
+    Create,
+    Write,
+    Rename,
+    Lock,
+}
+
+/// The one constructor of I/O diagnostics: the operation attempted, the
+/// path, the real cause (not found, permission, a full disk, a name too
+/// long) and help that fits them. Reading and listing are `policy::io`;
+/// creating, writing, renaming and locking `policy::write_failed`.
+pub fn io_error(op: Op, path: &Path, err: &std::io::Error) -> Diagnostic {
+    let shown = path.display();
+    let (code, verb) = match op {
+        Op::Read => (Code::Io, "read"),
+        Op::List => (Code::Io, "list the folder"),
+        Op::Create => (Code::WriteFailed, "create"),
+        Op::Write => (Code::WriteFailed, "write"),
+        Op::Rename => (Code::WriteFailed, "rename to"),
+        Op::Lock => (Code::WriteFailed, "lock"),
     };
-    Diagnostic::error(
-        Code::Io,
-        format!("cannot read `{}`: {what}", path.display()),
-    )
-    .with_help("check the path and that you may read it")
-    .in_path(path.display().to_string())
+    let (why, help) = match op {
+        Op::Read | Op::List => {
+            let why = match err.kind() {
+                std::io::ErrorKind::NotFound => "not found".to_string(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => err.to_string(),
+            };
+            (why, "check the path and that you may read it")
+        }
+        Op::Create | Op::Write | Op::Rename | Op::Lock => write_cause(err),
+    };
+    Diagnostic::error(code, format!("cannot {verb} `{shown}`: {why}"))
+        .with_help(help)
+        .in_path(shown.to_string())
+}
+
+#[cfg(test)]
+mod io_tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_names_what_was_attempted_and_why() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let d = io_error(Op::Read, Path::new("book.csv"), &missing);
+        assert_eq!(d.code, Code::Io);
+        assert_eq!(d.message, "cannot read `book.csv`: not found");
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let d = io_error(Op::Create, Path::new("out/2026-12-07"), &full);
+        assert_eq!(d.code, Code::WriteFailed);
+        assert_eq!(
+            d.message,
+            "cannot create `out/2026-12-07`: the disk is full"
+        );
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("free space")));
+    }
 }

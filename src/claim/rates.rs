@@ -89,7 +89,8 @@ impl RateTable {
 
     /// A table from a file of the same shape as `data/rates.csv`.
     pub fn read(path: &Path) -> Result<RateTable, Diagnostic> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::load::io_error(path, &e))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
         RateTable::parse(&path.display().to_string(), &text)
     }
 

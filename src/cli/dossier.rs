@@ -195,7 +195,7 @@ fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, Diagnostic>
         (Some(path), _) => {
             if !path.exists() {
                 let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-                return Err(load::io_error(path, &missing));
+                return Err(load::io_error(load::Op::Read, path, &missing));
             }
             path.clone()
         }

@@ -107,7 +107,7 @@ fn format_file(path: &Path, check: bool, context: &Context) -> Outcome {
 fn run_stdin(check: bool, context: &Context) -> Exit {
     let mut bytes = Vec::new();
     if let Err(err) = std::io::stdin().lock().read_to_end(&mut bytes) {
-        context.report([load::io_error(Path::new("<stdin>"), &err)]);
+        context.report([load::io_error(load::Op::Read, Path::new("<stdin>"), &err)]);
         return Exit::Failure;
     }
     let source = match load::text_source("<stdin>".into(), bytes) {

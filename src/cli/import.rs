@@ -115,7 +115,7 @@ fn run_fec(args: &FecArgs, context: &Context) -> Exit {
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(e) => {
-            context.report([crate::load::io_error(&args.file, &e)]);
+            context.report([crate::load::io_error(crate::load::Op::Read, &args.file, &e)]);
             return Exit::Failure;
         }
     };

@@ -84,6 +84,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
     if !file.exists() {
         context.report([crate::load::io_error(
+            crate::load::Op::Read,
             file,
             &std::io::Error::from(std::io::ErrorKind::NotFound),
         )]);

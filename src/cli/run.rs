@@ -196,7 +196,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     }
 
     if let Some(parent) = args.journal.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| failed(crate::load::io_error(parent, &e)))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| failed(crate::load::io_error(crate::load::Op::Create, parent, &e)))?;
     }
     let mut journal = Journal::open(
         &args.journal,

@@ -42,7 +42,11 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let base = match std::env::current_dir() {
         Ok(dir) => dir,
         Err(err) => {
-            context.report([crate::load::io_error(Path::new("."), &err)]);
+            context.report([crate::load::io_error(
+                crate::load::Op::Read,
+                Path::new("."),
+                &err,
+            )]);
             return Exit::Failure;
         }
     };
@@ -69,7 +73,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // policy; its content is read at the first check.
     for path in args.ledger.iter().chain(&args.debtors) {
         if let Err(err) = std::fs::metadata(path) {
-            context.report([crate::load::io_error(path, &err)]);
+            context.report([crate::load::io_error(crate::load::Op::Read, path, &err)]);
             return Exit::Failure;
         }
     }

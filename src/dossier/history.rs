@@ -103,7 +103,11 @@ pub struct History {
 pub fn read(path: &Path, concerns: impl Fn(&Action) -> bool) -> Result<History, Vec<Diagnostic>> {
     if !path.exists() {
         let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-        return Err(vec![crate::load::io_error(path, &missing)]);
+        return Err(vec![crate::load::io_error(
+            crate::load::Op::Read,
+            path,
+            &missing,
+        )]);
     }
     let report = journal::verify(path)?;
     let verified = Verified {
@@ -135,7 +139,8 @@ fn collect(
         .with_help("make the dossier again; if this persists, run `policy journal verify`")
         .in_path(path.display().to_string())
     };
-    let file = File::open(path).map_err(|e| crate::load::io_error(path, &e))?;
+    let file =
+        File::open(path).map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
     let mut actions: Vec<ActionRecord> = Vec::new();
     let mut index: HashMap<u64, usize> = HashMap::new();
     let mut prev = GENESIS.to_string();
@@ -145,7 +150,7 @@ fn collect(
         line.clear();
         let n = reader
             .read_line(&mut line)
-            .map_err(|e| crate::load::io_error(path, &e))?;
+            .map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
         let record: Record = serde_json::from_str(line.trim_end_matches('\n'))
             .ok()
             .filter(|r: &Record| n > 0 && r.seq == seq && r.prev == prev)

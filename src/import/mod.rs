@@ -101,14 +101,15 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Diagnostic> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| crate::load::io_error(dir, &e))?;
-        let mut temp =
-            tempfile::NamedTempFile::new_in(dir).map_err(|e| crate::load::io_error(path, &e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| crate::load::io_error(crate::load::Op::Create, dir, &e))?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| crate::load::io_error(crate::load::Op::Create, path, &e))?;
         temp.write_all(bytes)
             .and_then(|()| temp.flush())
-            .map_err(|e| crate::load::io_error(path, &e))?;
+            .map_err(|e| crate::load::io_error(crate::load::Op::Write, path, &e))?;
         temp.persist(path)
-            .map_err(|e| crate::load::io_error(path, &e.error))?;
+            .map_err(|e| crate::load::io_error(crate::load::Op::Rename, path, &e.error))?;
     }
     Ok(())
 }

@@ -727,7 +727,7 @@ impl Journal {
             }
             // A link planted in the outbox since the crash: a person looks.
             outbox::check(outbox, Path::new(&intent.output.path)).map_err(|r| r.diagnostic())?;
-            let io = |e: std::io::Error| crate::load::io_error(&target, &e);
+            let io = |e: std::io::Error| crate::load::io_error(crate::load::Op::Read, &target, &e);
             let found = fsx::look(&target).map_err(io)?;
             let mut temps = outbox::temps_of(&target).map_err(io)?;
             let intended = fsx::Found::File(intent.output.sha256.clone());
@@ -994,13 +994,7 @@ fn parent(path: &Path) -> &Path {
 }
 
 fn write_failed(path: &Path, err: &std::io::Error) -> Diagnostic {
-    let (why, help) = crate::load::write_cause(err);
-    Diagnostic::error(
-        Code::WriteFailed,
-        format!("cannot write `{}`: {why}", path.display()),
-    )
-    .with_help(help)
-    .in_path(path.display().to_string())
+    crate::load::io_error(crate::load::Op::Write, path, err)
 }
 
 /// A journal that fails verification stops the run before anything.
@@ -1031,8 +1025,8 @@ fn never_written(path: &Path) -> Result<(), Diagnostic> {
 fn read_verified(path: &Path) -> Result<(Option<Head>, verify::Scan, Vec<Diagnostic>), Diagnostic> {
     let shown = path.display().to_string();
     let head = verify::read_head(path)?;
-    let scan =
-        verify::scan(path, head.as_ref(), None).map_err(|e| crate::load::io_error(path, &e))?;
+    let scan = verify::scan(path, head.as_ref(), None)
+        .map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
     if let Some(first) = scan.problems.first() {
         return Err(refuse(first.clone(), &shown));
     }

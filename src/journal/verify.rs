@@ -191,8 +191,8 @@ fn verify_expected(
     expect: Option<&Expected>,
 ) -> Result<VerifyReport, Vec<Diagnostic>> {
     let head = read_head(path).map_err(|d| vec![d])?;
-    let scan =
-        scan(path, head.as_ref(), expect).map_err(|e| vec![crate::load::io_error(path, &e)])?;
+    let scan = scan(path, head.as_ref(), expect)
+        .map_err(|e| vec![crate::load::io_error(crate::load::Op::Read, path, &e)])?;
     let head_check = check_head(path, head.as_ref(), &scan);
     let mut problems = scan.problems;
     let mut warnings = Vec::new();
@@ -317,7 +317,7 @@ pub(crate) fn read_head(journal: &Path) -> Result<Option<Head>, Diagnostic> {
             .in_path(path.display().to_string()));
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(crate::load::io_error(&path, &e)),
+        Err(e) => return Err(crate::load::io_error(crate::load::Op::Read, &path, &e)),
     };
     let text = String::from_utf8_lossy(&bytes);
     serde_json::from_str(text.trim()).map(Some).map_err(|e| {

@@ -16,7 +16,7 @@ use super::split::{Fields, Record, Records};
 use super::stretch::{self, Cutter, Job};
 use super::{DebtorIndex, Dialect, DialectChoice, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::io_error;
+use crate::load::{Op, io_error};
 
 /// An open CSV file, positioned after its header row.
 pub struct CsvFile {
@@ -36,7 +36,7 @@ pub fn open(
     choice: DialectChoice,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<CsvFile, Diagnostic> {
-    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let input: Box<dyn Read + Send> = match progress {
         Some(bar) => {
             if let Ok(meta) = file.metadata() {
@@ -47,7 +47,9 @@ pub fn open(
         None => Box::new(file),
     };
     let mut buffered = BufReader::with_capacity(1 << 16, input);
-    let head = buffered.fill_buf().map_err(|e| io_error(path, &e))?;
+    let head = buffered
+        .fill_buf()
+        .map_err(|e| io_error(Op::Read, path, &e))?;
     let bom = if head.starts_with(BOM) { 3 } else { 0 };
     let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
     let dialect = choice.resolve(&head[bom..line_end]);
@@ -65,7 +67,7 @@ pub fn open(
         Ok(headers) => headers.clone(),
         Err(err) => {
             return Err(match err.kind() {
-                csv::ErrorKind::Io(io) => io_error(path, io),
+                csv::ErrorKind::Io(io) => io_error(Op::Read, path, io),
                 _ => Diagnostic::error(
                     Code::LedgerSyntax,
                     format!("cannot read the header of `{}`: {err}", path.display()),
@@ -425,10 +427,10 @@ fn read_in(
     builder.in_batches(BATCH, data.line());
     let length = std::fs::metadata(path).map_or(0, |meta| meta.len());
     builder.reserve(length);
-    let mut input = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut input = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
     input
         .seek(SeekFrom::Start(file.bom + data.byte()))
-        .map_err(|e| io_error(path, &e))?;
+        .map_err(|e| io_error(Op::Read, path, &e))?;
     if let Some(bar) = &options.progress {
         bar.set_length(length);
         bar.set_position(file.bom + data.byte());
@@ -480,7 +482,7 @@ fn read_in(
         failure.map_or(Ok(()), Err)
     });
     if let Err(io) = read {
-        return Err(io_error(path, &io));
+        return Err(io_error(Op::Read, path, &io));
     }
     if let Some(bar) = &options.progress {
         bar.finish_and_clear();

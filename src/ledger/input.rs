@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::io_error;
+use crate::load::{Op, io_error};
 
 /// `--encoding`: how a CSV file's bytes are text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -164,8 +164,10 @@ const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// The format of a file, from its first bytes and its name.
 pub fn format_of(path: &Path) -> Result<Format, Diagnostic> {
     let mut head = [0u8; 64];
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-    let n = file.read(&mut head).map_err(|e| io_error(path, &e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
+    let n = file
+        .read(&mut head)
+        .map_err(|e| io_error(Op::Read, path, &e))?;
     let head = &head[..n];
     let ext = path
         .extension()
@@ -217,7 +219,8 @@ pub fn prepare(
         Format::Csv => {
             let chosen = match encoding {
                 EncodingChoice::Auto => {
-                    let (utf8, bom) = is_utf8(path).map_err(|e| Failure::Io(io_error(path, &e)))?;
+                    let (utf8, bom) =
+                        is_utf8(path).map_err(|e| Failure::Io(io_error(Op::Read, path, &e)))?;
                     if utf8 {
                         return Ok(plain(if bom { "UTF-8 with BOM" } else { "UTF-8" }, true));
                     }
@@ -226,7 +229,8 @@ pub fn prepare(
                 EncodingChoice::Utf8 => return Ok(plain("UTF-8", false)),
                 forced => forced,
             };
-            let bytes = std::fs::read(path).map_err(|e| Failure::Io(io_error(path, &e)))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| Failure::Io(io_error(Op::Read, path, &e)))?;
             // Latin-9 writes `€` at 0xA4, where Windows-1252 has the rare
             // `¤`; a file with 0xA4 and none of the bytes 0x80–0x9F (C1
             // controls in Latin-9, letters and signs in Windows-1252) is
@@ -293,10 +297,10 @@ fn write_copy(path: &Path, bytes: &[u8]) -> Result<tempfile::TempPath, Failure> 
         .prefix("policy-book-")
         .suffix(".csv")
         .tempfile()
-        .map_err(|e| Failure::Io(io_error(path, &e)))?;
+        .map_err(|e| Failure::Io(io_error(Op::Read, path, &e)))?;
     copy.write_all(bytes)
         .and_then(|()| copy.flush())
-        .map_err(|e| Failure::Io(io_error(path, &e)))?;
+        .map_err(|e| Failure::Io(io_error(Op::Read, path, &e)))?;
     Ok(copy.into_temp_path())
 }
 
@@ -388,12 +392,21 @@ fn workbook(path: &Path, format: Format, sheet: Option<&str>) -> Result<Prepared
         .from_writer(Vec::new());
     for row in &rows[header..] {
         let fields: Vec<String> = row.iter().map(cell_text).collect();
-        out.write_record(&fields)
-            .map_err(|e| Failure::Io(io_error(path, &std::io::Error::other(e.to_string()))))?;
+        out.write_record(&fields).map_err(|e| {
+            Failure::Io(io_error(
+                Op::Read,
+                path,
+                &std::io::Error::other(e.to_string()),
+            ))
+        })?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Failure::Io(io_error(path, &std::io::Error::other(e.to_string()))))?;
+    let bytes = out.into_inner().map_err(|e| {
+        Failure::Io(io_error(
+            Op::Read,
+            path,
+            &std::io::Error::other(e.to_string()),
+        ))
+    })?;
     let copy = write_copy(path, &bytes)?;
     Ok(Prepared {
         path: copy.to_path_buf(),

@@ -17,7 +17,7 @@ use super::parse::{Col, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_text};
 use super::{Debtor, Dialect, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::io_error;
+use crate::load::{Op, io_error};
 use crate::suggest;
 use crate::vocab::DebtorKind;
 
@@ -37,8 +37,10 @@ pub fn is_json(path: &Path) -> Result<bool, Diagnostic> {
     }
     use std::io::Read;
     let mut head = [0u8; 64];
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
-    let n = file.read(&mut head).map_err(|e| io_error(path, &e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
+    let n = file
+        .read(&mut head)
+        .map_err(|e| io_error(Op::Read, path, &e))?;
     let head = head.get(..n).unwrap_or_default();
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     Ok(head.trim_ascii_start().first() == Some(&b'{'))
@@ -174,7 +176,7 @@ pub fn read(
     debtors_path: Option<&Path>,
     options: &ReadOptions,
 ) -> Result<Loaded, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let name = path.display().to_string();
     let text = match crate::load::text_source(name.clone(), bytes) {
         Ok(source) => source,

@@ -204,7 +204,7 @@ impl BookMap {
             }
         };
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::Io(crate::load::io_error(&path, &e)))?;
+            .map_err(|e| Failure::Io(crate::load::io_error(crate::load::Op::Read, &path, &e)))?;
         BookMap::parse(&path.display().to_string(), &text).map(Some)
     }
 

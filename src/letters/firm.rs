@@ -51,7 +51,7 @@ pub fn read(path: &Path) -> Result<FirmDetails, Diagnostic> {
                 ],
             });
         }
-        Err(e) => return Err(crate::load::io_error(path, &e)),
+        Err(e) => return Err(crate::load::io_error(crate::load::Op::Read, path, &e)),
     };
     parse(&shown, &text)
 }

@@ -149,12 +149,13 @@ impl Templates {
     /// Reads and compiles every template of `dir`, keeping those that
     /// compile. `Err`: the folder cannot be read.
     pub fn scan(dir: &Path) -> Result<Scan, Diagnostic> {
-        let entries = std::fs::read_dir(dir).map_err(|e| crate::load::io_error(dir, &e))?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| crate::load::io_error(crate::load::Op::List, dir, &e))?;
         let mut files = Vec::new();
         let mut others = Vec::new();
         let mut subfolders = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| crate::load::io_error(dir, &e))?;
+            let entry = entry.map_err(|e| crate::load::io_error(crate::load::Op::List, dir, &e))?;
             let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
@@ -176,10 +177,11 @@ impl Templates {
         // A language's templates: `de/relance_1.txt`, named with the folder.
         let mut in_languages = Vec::new();
         for (language, folder) in subfolders {
-            let entries =
-                std::fs::read_dir(&folder).map_err(|e| crate::load::io_error(&folder, &e))?;
+            let entries = std::fs::read_dir(&folder)
+                .map_err(|e| crate::load::io_error(crate::load::Op::List, &folder, &e))?;
             for entry in entries {
-                let entry = entry.map_err(|e| crate::load::io_error(&folder, &e))?;
+                let entry =
+                    entry.map_err(|e| crate::load::io_error(crate::load::Op::List, &folder, &e))?;
                 let path = entry.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     continue;
@@ -231,7 +233,10 @@ impl Templates {
                     }
                 },
                 Err(e) => {
-                    broken.push((stem, crate::load::io_error(&path, &e)));
+                    broken.push((
+                        stem,
+                        crate::load::io_error(crate::load::Op::Read, &path, &e),
+                    ));
                     continue;
                 }
             };

@@ -210,7 +210,8 @@ fn roots(paths: &[PathBuf], base: &Path) -> Result<Vec<Root>, Diagnostic> {
     let mut roots = Vec::new();
     for given in paths {
         let path = files::absolute(base, given);
-        let meta = std::fs::metadata(&path).map_err(|e| load::io_error(given, &e))?;
+        let meta =
+            std::fs::metadata(&path).map_err(|e| load::io_error(load::Op::Read, given, &e))?;
         let root = if meta.is_dir() {
             Root::Dir(path)
         } else {
@@ -396,7 +397,7 @@ impl Session {
                 });
             }
             Err(e) => (
-                Diagnostics::from(vec![load::io_error(Path::new(&name), &e)]),
+                Diagnostics::from(vec![load::io_error(load::Op::Read, Path::new(&name), &e)]),
                 None,
                 None,
             ),

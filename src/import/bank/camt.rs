@@ -222,7 +222,8 @@ struct CreditorRef {
 /// not well-formed XML, is not the format named, or holds a value that is
 /// not what ISO 20022 allows there (an amount, a date), located.
 pub fn read(path: &Path, format: Format) -> Result<Vec<Statement>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| crate::load::io_error(path, &e))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
     let name = path.display().to_string();
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -31,7 +31,8 @@ pub const RECORD: usize = 128;
 
 /// Reads a CODA file: one statement per `1` … `8` group.
 pub fn read(path: &Path) -> Result<Vec<Statement>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| crate::load::io_error(path, &e))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| crate::load::io_error(crate::load::Op::Read, path, &e))?;
     // CODA is ISO-8859-1 (Latin-1) text: every byte is a character.
     let text: String = if std::str::from_utf8(&bytes).is_ok() {
         String::from_utf8_lossy(&bytes).into_owned()

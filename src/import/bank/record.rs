@@ -79,7 +79,7 @@ pub fn read_all(folder: &Path) -> Result<Vec<(PathBuf, Record)>, Diagnostic> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(crate::load::io_error(folder, &e)),
+        Err(e) => return Err(crate::load::io_error(crate::load::Op::List, folder, &e)),
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -89,7 +89,8 @@ pub fn read_all(folder: &Path) -> Result<Vec<(PathBuf, Record)>, Diagnostic> {
     paths.sort();
     let mut records = Vec::with_capacity(paths.len());
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| crate::load::io_error(&path, &e))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| crate::load::io_error(crate::load::Op::Read, &path, &e))?;
         let record: Record = serde_json::from_str(&text).map_err(|e| {
             Diagnostic::error(
                 Code::BankRecord,

@@ -45,7 +45,7 @@ fn io(path: &Path, e: impl std::fmt::Display) -> Diagnostic {
 /// ledger is not a CSV file with a `type` column.
 pub fn ledger_layout(ledger: &Path) -> Result<(Vec<String>, Dialect, bool), Diagnostic> {
     use std::io::{Read as _, Seek as _, SeekFrom};
-    let read_error = |e: std::io::Error| crate::load::io_error(ledger, &e);
+    let read_error = |e: std::io::Error| crate::load::io_error(crate::load::Op::Read, ledger, &e);
     let mut file = std::fs::File::open(ledger).map_err(read_error)?;
     let mut bytes = Vec::with_capacity(64 * 1024);
     std::io::Read::by_ref(&mut file)
