@@ -101,8 +101,27 @@ impl LedgerArgs {
     }
 }
 
+/// The bar on stderr that shows a big book's reading.
+#[derive(Debug)]
+struct Bar(indicatif::ProgressBar);
+
+impl crate::ledger::progress::Progress for Bar {
+    fn set_length(&self, bytes: u64) {
+        self.0.set_length(bytes);
+    }
+    fn set_position(&self, bytes: u64) {
+        self.0.set_position(bytes);
+    }
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// A progress bar on stderr for a big ledger, only on a terminal.
-fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
+fn progress_bar(ledger: &Path) -> Option<crate::ledger::progress::Handle> {
     const BIG: u64 = 16 * 1024 * 1024;
     let big = std::fs::metadata(ledger).is_ok_and(|m| m.len() >= BIG);
     if !big || !std::io::stderr().is_terminal() {
@@ -116,7 +135,7 @@ fn progress_bar(ledger: &Path) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     bar.set_message(ledger.display().to_string());
-    Some(bar)
+    Some(std::sync::Arc::new(Bar(bar)))
 }
 
 /// The interest rate table: `--rates FILE`, else the one shipped. `Err`

@@ -3,6 +3,7 @@
 
 mod book;
 mod check;
+mod choices;
 mod diff;
 mod dossier;
 mod explain;

@@ -34,7 +34,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn open(
     path: &Path,
     choice: DialectChoice,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: Option<&super::progress::Handle>,
 ) -> Result<CsvFile, Diagnostic> {
     let file = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let input: Box<dyn Read + Send> = match progress {
@@ -42,7 +42,7 @@ pub fn open(
             if let Ok(meta) = file.metadata() {
                 bar.set_length(meta.len());
             }
-            Box::new(bar.wrap_read(file))
+            Box::new(super::progress::wrap(bar.clone(), file))
         }
         None => Box::new(file),
     };
@@ -485,7 +485,7 @@ fn read_in(
         return Err(io_error(Op::Read, path, &io));
     }
     if let Some(bar) = &options.progress {
-        bar.finish_and_clear();
+        bar.finish();
     }
     drop(shared);
     let (ledger, problems) = builder.finish();
@@ -507,7 +507,7 @@ struct Shared<'a> {
     /// Emptied batches, whose buffers are reused rather than allocated (and
     /// page-faulted) anew.
     spare: Mutex<Vec<Rows>>,
-    progress: Option<&'a indicatif::ProgressBar>,
+    progress: Option<&'a super::progress::Handle>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -570,7 +570,7 @@ fn read_rest(
     let input: Box<dyn Read> = match shared.progress {
         Some(bar) => {
             bar.set_position(shared.bom + offset);
-            Box::new(bar.wrap_read(file))
+            Box::new(super::progress::wrap(bar.clone(), file))
         }
         None => Box::new(file),
     };

@@ -46,7 +46,7 @@ impl Dialect {
 }
 
 /// `--dialect`: detected from the header, or forced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DialectChoice {
     #[default]
     Auto,
@@ -55,6 +55,21 @@ pub enum DialectChoice {
 }
 
 impl DialectChoice {
+    pub const ALL: [DialectChoice; 3] = [
+        DialectChoice::Auto,
+        DialectChoice::Standard,
+        DialectChoice::Locale,
+    ];
+
+    /// The name a user gives (`--dialect locale`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DialectChoice::Auto => "auto",
+            DialectChoice::Standard => "standard",
+            DialectChoice::Locale => "locale",
+        }
+    }
+
     pub fn resolve(self, header: &[u8]) -> Dialect {
         match self {
             DialectChoice::Auto => Dialect::detect(header),

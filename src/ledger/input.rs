@@ -14,32 +14,67 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Op, io_error};
 
 /// `--encoding`: how a CSV file's bytes are text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EncodingChoice {
-    /// UTF-8 (with or without a byte-order mark) when the bytes are, else
-    /// Windows-1252 (ISO-8859-15 when its `€`, 0xA4, is there and no byte
-    /// only Windows-1252 uses).
     #[default]
     Auto,
-    #[value(name = "utf-8", alias = "utf8")]
     Utf8,
-    /// Excel's "CSV (séparateur : point-virgule)" on a French Windows.
-    #[value(
-        name = "windows-1252",
-        alias = "cp1252",
-        alias = "latin1",
-        alias = "iso-8859-1"
-    )]
     Windows1252,
-    /// Latin-9: Latin-1 with `€` at 0xA4.
-    #[value(name = "iso-8859-15", alias = "latin9")]
     Iso885915,
 }
 
 impl EncodingChoice {
-    /// The choice a label names (`book.toml`'s `encoding`).
+    pub const ALL: [EncodingChoice; 4] = [
+        EncodingChoice::Auto,
+        EncodingChoice::Utf8,
+        EncodingChoice::Windows1252,
+        EncodingChoice::Iso885915,
+    ];
+
+    /// The label a user gives (`--encoding`, `book.toml`'s `encoding`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EncodingChoice::Auto => "auto",
+            EncodingChoice::Utf8 => "utf-8",
+            EncodingChoice::Windows1252 => "windows-1252",
+            EncodingChoice::Iso885915 => "iso-8859-15",
+        }
+    }
+
+    /// Other labels accepted for the same encoding.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            EncodingChoice::Auto => &[],
+            EncodingChoice::Utf8 => &["utf8"],
+            EncodingChoice::Windows1252 => &["cp1252", "latin1", "iso-8859-1"],
+            EncodingChoice::Iso885915 => &["latin9"],
+        }
+    }
+
+    /// What the choice means, for `--help`.
+    pub fn about(self) -> Option<&'static str> {
+        match self {
+            EncodingChoice::Auto => Some(
+                "UTF-8 (with or without a byte-order mark) when the bytes are, else \
+                 Windows-1252 (ISO-8859-15 when its `€`, 0xA4, is there and no byte only \
+                 Windows-1252 uses)",
+            ),
+            EncodingChoice::Utf8 => None,
+            EncodingChoice::Windows1252 => {
+                Some("Excel's \"CSV (séparateur : point-virgule)\" on a French Windows")
+            }
+            EncodingChoice::Iso885915 => Some("Latin-9: Latin-1 with `€` at 0xA4"),
+        }
+    }
+
+    /// The choice a label names (`book.toml`'s `encoding`), in any case.
     pub fn from_label(label: &str) -> Option<EncodingChoice> {
-        <EncodingChoice as clap::ValueEnum>::from_str(label.trim(), true).ok()
+        let label = label.trim();
+        EncodingChoice::ALL.into_iter().find(|choice| {
+            std::iter::once(choice.name())
+                .chain(choice.aliases().iter().copied())
+                .any(|name| name.eq_ignore_ascii_case(label))
+        })
     }
 
     fn encoding(self) -> Option<&'static encoding_rs::Encoding> {

@@ -19,6 +19,7 @@ mod json;
 pub mod mapping;
 mod parse;
 mod problem;
+pub mod progress;
 mod split;
 mod stretch;
 
@@ -362,7 +363,7 @@ pub struct ReadOptions {
     /// The policy's currency: every amount must be in it.
     pub currency: &'static str,
     /// Ticked with bytes read (hidden unless on a terminal).
-    pub progress: Option<indicatif::ProgressBar>,
+    pub progress: Option<progress::Handle>,
     /// How CSV files' bytes are text (`--encoding`).
     pub encoding: input::EncodingChoice,
     /// The workbook sheet holding the ledger (`--sheet`) [default: the first].

@@ -31,7 +31,7 @@ pub struct Cutter<R> {
     size: usize,
     eof: bool,
     done: bool,
-    progress: Option<indicatif::ProgressBar>,
+    progress: Option<super::progress::Handle>,
 }
 
 /// What to read next.
@@ -53,7 +53,7 @@ impl<R: Read> Cutter<R> {
         input: R,
         start: u64,
         size: usize,
-        progress: Option<indicatif::ProgressBar>,
+        progress: Option<super::progress::Handle>,
     ) -> Self {
         Cutter {
             input,
@@ -87,7 +87,7 @@ impl<R: Read> Cutter<R> {
                 let asked = (want - buf.len()) as u64;
                 let got = (&mut self.input).take(asked).read_to_end(buf)?;
                 if let Some(bar) = &self.progress {
-                    bar.inc(got as u64);
+                    bar.advance(got as u64);
                 }
                 self.eof = (got as u64) < asked;
             }

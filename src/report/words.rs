@@ -11,13 +11,23 @@ use crate::plan::{Action, Amount, Charge, Plan, Rate};
 use crate::vocab::{Channel, DebtorKind, Jurisdiction, Recipient};
 
 /// The language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Fr,
     En,
 }
 
 impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// The name a user gives (`--lang fr`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
     /// French for a policy under French, Belgian or Luxembourg law (the
     /// readers' language there), English for one without a jurisdiction.
     pub fn of(plan: &Plan) -> Lang {
