@@ -13,11 +13,11 @@ use chrono::NaiveDate;
 use super::inputs::LedgerArgs;
 use super::{Context, Exit, note, print_stdout};
 use crate::check::templates;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::journal::{self, Journal, Options, Point, Snapshot};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::journal::{self, Journal, Options, Snapshot};
 use crate::letters::{self, Templates};
 use crate::load;
-use crate::run::{self, Job, Known, Prepared, Ready, smtp::Smtp};
+use crate::run::{self, Job, Ready, report, session};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -90,11 +90,11 @@ fn failed(diagnostic: Diagnostic) -> Failed {
 
 fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     let fault = match (&args.pause_at, &args.panic_at) {
-        (Some(spec), _) => Some((spec.as_str(), Fault::Pause)),
-        (None, Some(spec)) => Some((spec.as_str(), Fault::Panic)),
+        (Some(spec), _) => Some((spec.as_str(), session::Fault::Pause)),
+        (None, Some(spec)) => Some((spec.as_str(), session::Fault::Panic)),
         (None, None) => None,
     };
-    if let Some((spec, _)) = fault.filter(|&(spec, f)| fault_hook(spec, f).is_none()) {
+    if let Some((spec, _)) = fault.filter(|&(spec, f)| session::fault_hook(spec, f).is_none()) {
         note(format_args!(
             "error: `{spec}`: --pause-at and --panic-at take POINT:N, e.g. after-output:2"
         ));
@@ -172,18 +172,24 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         as_of,
     };
 
+    let day = session::Day {
+        journal: &args.journal,
+        outbox: &args.outbox,
+        smtp: args.smtp.as_deref(),
+        allow_backdate: args.allow_backdate,
+    };
+    let mut say = |text: String| note(text);
     if args.dry_run {
         let snapshot = Snapshot::read(&args.journal).map_err(failed)?;
-        backdate(args, as_of, snapshot.last_day()).map_err(failed)?;
-        let prepared = prepare(&job, &snapshot, &mut warnings).inspect_err(|_| {
-            note("a template cannot be rendered: nothing was written or sent");
-        })?;
+        session::backdate(&day, as_of, snapshot.last_day()).map_err(failed)?;
+        let prepared = session::prepare(&job, &snapshot, &mut warnings, &mut say)
+            .inspect_err(|_| note("a template cannot be rendered: nothing was written or sent"))?;
         context.report(&warnings);
         context.report(&prepared.skipped);
         context.report(&prepared.refused);
         context.report(run::failures::report(&prepared.failed));
-        let mut out = actions_table(&prepared.ready, "would do");
-        summary(&mut out, &prepared, prepared.ready.len(), "would be done");
+        let mut out = report::actions_table(&prepared.ready, "would do");
+        report::summary(&mut out, &prepared, prepared.ready.len(), "would be done");
         out.push_str("dry run: nothing was written or sent\n");
         let exit = print_stdout(&out);
         return Ok(
@@ -203,19 +209,26 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         &args.journal,
         Options {
             run: None,
-            hook: fault.and_then(|(spec, f)| fault_hook(spec, f)),
+            hook: fault.and_then(|(spec, f)| session::fault_hook(spec, f)),
             clock: None,
         },
     )
     .map_err(failed)?;
-    let (prepared, mut transport) = match ready(args, &job, &mut journal, &mut warnings, &freshness)
-    {
+    let readied = session::ready(
+        &day,
+        &job,
+        &mut journal,
+        &mut warnings,
+        &freshness,
+        &mut say,
+    );
+    let (prepared, mut transport) = match readied {
         Ok(ready) => ready,
         Err(failed) => {
             // Nothing of the day was done: a journal this run created goes
             // again, so that "nothing was written" is true.
             journal.discard_if_unused();
-            return Err(failed);
+            return Err(Diagnostics::from(failed));
         }
     };
     context.report(&warnings);
@@ -234,46 +247,12 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     );
     let at = |i: usize| prepared.ready.get(i);
     let done: Vec<&Ready> = executed.done.iter().filter_map(|&i| at(i)).collect();
-    let refused: Vec<Diagnostic> = executed
-        .refused
-        .iter()
-        .filter_map(|(i, answer)| at(*i).map(|ready| (ready, answer)))
-        .map(|(ready, answer)| {
-            Diagnostic::warning(
-                Code::SmtpUnavailable,
-                format!(
-                    "the server refused the e-mail `{}` to {}: {answer}",
-                    ready.action.step.id, ready.action.to
-                ),
-            )
-            .with_help("nothing was sent; the next run tries again")
-            .in_path(ready.output.clone())
-        })
-        .collect();
-    let uncertain: Vec<Diagnostic> = executed
-        .uncertain
-        .iter()
-        .filter_map(|(i, intent, reason)| at(*i).map(|ready| (ready, intent, reason)))
-        .map(|(ready, intent, reason)| {
-            Diagnostic::error(
-                Code::JournalUncertain,
-                format!(
-                    "e-mail `{}` to {} may or may not have been sent: {reason}",
-                    ready.action.step.id, ready.action.to
-                ),
-            )
-            .with_help(format!(
-                "check the server's log or the mailbox, then `policy journal resolve {} {intent} --sent` (or `--not-sent`)",
-                args.journal.display()
-            ))
-            .in_path(args.journal.display().to_string())
-        })
-        .collect();
+    let (refused, uncertain) = session::answers(&executed, &prepared.ready, &args.journal);
     if let Some((_, d)) = executed.stopped {
         context.report(&refused);
         context.report(&uncertain);
         let head = journal.head();
-        let mut out = actions_table(&done, "did");
+        let mut out = report::actions_table(&done, "did");
         let _ = writeln!(
             out,
             "stopped after {} of {} actions; journal head {} {}",
@@ -288,8 +267,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     }
     context.report(&refused);
     context.report(&uncertain);
-    let mut out = actions_table(&done, "did");
-    summary(&mut out, &prepared, done.len(), "done");
+    let mut out = report::actions_table(&done, "did");
+    report::summary(&mut out, &prepared, done.len(), "done");
     let head = journal.head();
     let _ = writeln!(
         out,
@@ -306,242 +285,4 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
             Exit::Findings
         },
     )
-}
-
-/// Everything between opening the journal and the first action: refuse a
-/// backdated day, recover an interrupted run, render the day, check the
-/// outbox and the SMTP server, record an allowed backdate. A failure here
-/// leaves nothing written but what a recovery recorded, and says so.
-fn ready(
-    args: &Args,
-    job: &Job<'_>,
-    journal: &mut Journal,
-    warnings: &mut Vec<Diagnostic>,
-    freshness: &run::freshness::Freshness,
-) -> Result<(Prepared, Option<Smtp>), Failed> {
-    backdate(args, job.as_of, journal.last_day()).map_err(failed)?;
-    warnings.extend(journal.warnings().iter().cloned());
-    let recovery = journal.recover(&args.outbox).map_err(failed)?;
-    warnings.extend(recovery.warnings);
-    if !recovery.committed.is_empty() || !recovery.aborted.is_empty() {
-        note(format_args!(
-            "recovered an interrupted run: {} action(s) found complete, {} to do again",
-            recovery.committed.len(),
-            recovery.aborted.len()
-        ));
-    }
-    let prepared = prepare(job, &*journal, warnings).inspect_err(|_| {
-        note(format_args!(
-            "a template cannot be rendered: {}",
-            nothing_written(journal)
-        ));
-    })?;
-    writable(&args.outbox, &nothing_written(journal)).map_err(failed)?;
-    let transport = match &args.smtp {
-        Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|mut d| {
-            // Say exactly what the run wrote before it stopped.
-            if let Some(help) = d.help.as_mut() {
-                *help = help.replace("nothing was produced", &nothing_written(journal));
-            }
-            failed(d)
-        })?),
-        None => None,
-    };
-    journal.record_backdate(job.as_of).map_err(failed)?;
-    journal.record_data(freshness, !freshness.fresh);
-    Ok((prepared, transport))
-}
-
-/// What a run that stops before its first action has written: nothing, or
-/// only the recovery of an interrupted run.
-fn nothing_written(journal: &Journal) -> String {
-    if journal.appended() == 0 {
-        "nothing was written or sent".to_string()
-    } else {
-        format!(
-            "no letter was written or sent (the journal recorded the recovery of an interrupted \
-             run: {} record(s))",
-            journal.appended()
-        )
-    }
-}
-
-/// Refuses a run for a day before the journal's last run, unless
-/// `--allow-backdate`: a typo in `--as-of` would otherwise date letters
-/// before ones already sent.
-fn backdate(args: &Args, as_of: NaiveDate, last_day: Option<NaiveDate>) -> Result<(), Diagnostic> {
-    match last_day {
-        Some(last) if as_of < last && !args.allow_backdate => Err(Diagnostic::error(
-            Code::BackdatedRun,
-            format!("`--as-of {as_of}` is before the journal's last run, on {last}"),
-        )
-        .with_help(
-            "a run does what is due on its day given what the journal holds: an earlier day \
-             would date letters before ones already sent. Nothing was written. If you mean it \
-             (a missed day done now), run again with `--allow-backdate`: the journal records \
-             that the run was backdated",
-        )
-        .in_path(args.journal.display().to_string())),
-        _ => Ok(()),
-    }
-}
-
-fn prepare(
-    job: &Job<'_>,
-    known: &dyn Known,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Prepared, Failed> {
-    let mut prepared = run::prepare(job, known).map_err(|errors| {
-        note("the templates cannot serve the policy: nothing was written or sent");
-        Diagnostics::from(errors)
-    })?;
-    run::locate(&mut prepared.failed, Path::new(job.debtors_file));
-    warnings.append(&mut prepared.warnings);
-    Ok(prepared)
-}
-
-/// An outbox that cannot be written is found before the first action, not
-/// in the middle of the run.
-fn writable(outbox: &Path, nothing_written: &str) -> Result<(), Diagnostic> {
-    // A new file of a random name (`O_EXCL`), removed when dropped: a link
-    // planted in the outbox is never written through.
-    std::fs::create_dir_all(outbox)
-        .and_then(|()| {
-            tempfile::Builder::new()
-                .prefix(".policy-write-test")
-                .tempfile_in(outbox)
-        })
-        .and_then(|mut probe| std::io::Write::write_all(&mut probe, b"ok"))
-        .map_err(|e| {
-            let (why, help) = crate::load::write_cause(&e);
-            Diagnostic::error(
-                Code::WriteFailed,
-                format!("cannot write in the outbox `{}`: {why}", outbox.display()),
-            )
-            .with_help(format!("{help}; {nothing_written}"))
-            .in_path(outbox.display().to_string())
-        })
-}
-
-/// What the hidden test aids do at their point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fault {
-    /// Stop forever (`--pause-at`), so that a test can kill the process.
-    Pause,
-    /// Panic (`--panic-at`), as a bug would.
-    Panic,
-}
-
-/// The hook of `--pause-at` / `--panic-at POINT:N`: the fault at a write
-/// point of action N.
-fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
-    let (point, at) = spec.split_once(':')?;
-    let point = Point::parse(point)?;
-    let at: usize = at.parse().ok()?;
-    // The `at`-th time the run reaches `point`: the `at`-th action's, in a
-    // batch as one at a time.
-    let mut seen = 0usize;
-    Some(Box::new(move |reached| {
-        if reached == point {
-            seen += 1;
-        }
-        if reached == point && seen == at {
-            if fault == Fault::Panic {
-                #[allow(clippy::panic, reason = "a test aid: the panic hook's crash test")]
-                {
-                    panic!("--panic-at {}:{at}", point.as_str());
-                }
-            }
-            print_stdout(&format!("paused at {}\n", point.as_str()));
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(60));
-            }
-        }
-        Ok(())
-    }))
-}
-
-fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> String {
-    if actions.is_empty() {
-        return String::new();
-    }
-    let rows: Vec<Vec<String>> = actions
-        .iter()
-        .map(|r| {
-            let a = &r.borrow().action;
-            vec![
-                a.debtor.clone(),
-                a.step.id.clone(),
-                a.channel.clone(),
-                a.recipient.clone(),
-                invoices(&a.invoices),
-                a.claimed
-                    .map(|c| letters::format::money(c, a.currency.as_deref().unwrap_or("EUR")))
-                    .unwrap_or_default(),
-                r.borrow().output.clone(),
-            ]
-        })
-        .collect();
-    let header = [
-        "debtor", "step", "channel", "to", "invoices", "claimed", "output",
-    ];
-    format!("{verb}:\n{}", crate::table::render(&header, &rows, &[]))
-}
-
-/// A communication's invoices for the table: all of a few, the first of
-/// many (the journal and the output list them all).
-fn invoices(numbers: &[String]) -> String {
-    const SHOWN: usize = 6;
-    if numbers.len() <= SHOWN {
-        return numbers.join(" ");
-    }
-    format!(
-        "{} … ({} invoices)",
-        numbers[..SHOWN - 1].join(" "),
-        numbers.len()
-    )
-}
-
-fn summary(out: &mut String, prepared: &Prepared, count: usize, done: &str) {
-    let mut by_channel: std::collections::BTreeMap<&str, usize> = Default::default();
-    for ready in &prepared.ready {
-        *by_channel.entry(ready.action.channel.as_str()).or_default() += 1;
-    }
-    let channels: Vec<String> = by_channel
-        .iter()
-        .map(|(channel, n)| format!("{n} {channel}"))
-        .collect();
-    let _ = write!(out, "{count} action(s) {done}");
-    if !channels.is_empty() {
-        let _ = write!(out, " ({})", channels.join(", "));
-    }
-    let _ = writeln!(out);
-    if !prepared.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} action(s) not produced: an address is missing (see above)",
-            prepared.skipped.len()
-        );
-    }
-    if !prepared.failed.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} action(s) failed: not produced, not recorded (see above); the next run tries them again",
-            prepared.failed.len()
-        );
-    }
-    if prepared.routes_refused > 0 {
-        let _ = writeln!(
-            out,
-            "{} route(s) refused for where the debtor lives (see above): nothing sent for them",
-            prepared.routes_refused
-        );
-    }
-    if !prepared.held.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} step(s) held for later runs, so that no debtor gets several steps of one invoice at once (catch-up)",
-            prepared.held.len()
-        );
-    }
 }

@@ -22,6 +22,8 @@ pub mod freshness;
 pub mod money;
 pub mod plan;
 pub mod produce;
+pub mod report;
+pub mod session;
 pub mod smtp;
 
 use std::collections::HashMap;
