@@ -48,6 +48,59 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(files)
 }
 
+/// A policy read and checked without errors: what every command that
+/// runs a policy (run, simulate, explain, dossier) starts from.
+#[derive(Debug)]
+pub struct Loaded {
+    pub source: Arc<SourceFile>,
+    pub plan: crate::plan::Plan,
+    /// The folder its relative paths (templates, firm.toml) are read from.
+    pub dir: PathBuf,
+    /// The checker's warnings.
+    pub warnings: crate::diagnostic::Diagnostics,
+}
+
+/// Why a policy cannot be run.
+#[derive(Debug)]
+pub struct Unusable {
+    pub diagnostics: crate::diagnostic::Diagnostics,
+    /// The file was read and the checker found errors (not a file that
+    /// could not be read).
+    pub has_errors: bool,
+}
+
+/// Reads the policy at `path` and checks it, its templates kept inside
+/// `root` (or its folder), its legal rules reading `rates`.
+pub fn policy(
+    path: &Path,
+    root: Option<&Path>,
+    rates: &crate::claim::RateTable,
+) -> Result<Loaded, Unusable> {
+    let source = read_policy(path).map_err(|d| Unusable {
+        diagnostics: vec![d].into(),
+        has_errors: false,
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let setting = crate::check::Setting {
+        dir: &dir,
+        root,
+        rates,
+    };
+    let checked = crate::check::check(&source, &setting);
+    match checked.plan {
+        Some(plan) => Ok(Loaded {
+            source,
+            plan,
+            dir,
+            warnings: checked.diagnostics,
+        }),
+        None => Err(Unusable {
+            diagnostics: checked.diagnostics,
+            has_errors: true,
+        }),
+    }
+}
+
 /// Reads one policy file as text.
 pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;

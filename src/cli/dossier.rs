@@ -70,18 +70,9 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let mut policy_law = None;
     let mut currency = "EUR";
     if let Some(path) = &args.policy {
-        let source = match load::read_policy(path) {
-            Ok(source) => source,
-            Err(d) => return context.stop([d]),
-        };
-        let checked = context.check_policy(&source, path.parent().unwrap_or(Path::new(".")));
-        let Some(plan) = checked.plan else {
-            context.report(&checked.diagnostics);
-            super::note(format_args!(
-                "the policy has errors: fix them first (`policy check {}`)",
-                path.display()
-            ));
-            return Exit::Findings;
+        let plan = match context.load_policy(path, "fix them first", false) {
+            Ok(loaded) => loaded.plan,
+            Err(exit) => return exit,
         };
         currency = plan.currency.value;
         policy_law = plan.jurisdiction.map(|j| Law {

@@ -1,10 +1,9 @@
 //! `policy explain FILE`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Context, Exit, print_stdout};
 use crate::explain;
-use crate::load;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,19 +22,12 @@ enum Format {
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
-    let source = match load::read_policy(&args.file) {
-        Ok(source) => source,
-        Err(diagnostic) => return context.stop([diagnostic]),
-    };
-    let dir = args.file.parent().unwrap_or(Path::new("."));
-    let checked = context.check_policy(&source, dir);
-    context.report(&checked.diagnostics);
-    let Some(plan) = checked.plan else {
-        super::note(format_args!(
-            "the policy has errors: fix them to see its plan (`policy check {}`)",
-            args.file.display()
-        ));
-        return Exit::Findings;
+    let plan = match context.load_policy(&args.file, "fix them to see its plan", false) {
+        Ok(loaded) => {
+            context.report(&loaded.warnings);
+            loaded.plan
+        }
+        Err(exit) => return exit,
     };
     let text = match args.format {
         Format::Text => explain::table(&plan),

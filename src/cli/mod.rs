@@ -186,6 +186,28 @@ impl Context {
         )
     }
 
+    /// Reads and checks the policy a command runs ([`crate::load::policy`]).
+    /// When it cannot be used, reports why (as JSON on stdout with `json`)
+    /// and, for a policy with errors, what to do (`to`: "fix them before
+    /// simulating"), and gives the exit.
+    pub fn load_policy(
+        &self,
+        path: &std::path::Path,
+        to: &str,
+        json: bool,
+    ) -> Result<crate::load::Loaded, Exit> {
+        crate::load::policy(path, self.templates_root.as_deref(), &self.rates).map_err(|unusable| {
+            if unusable.has_errors {
+                note(format_args!(
+                    "the policy has errors: {to} (`policy check {}`)",
+                    path.display()
+                ));
+            }
+            let exit = Exit::of(&unusable.diagnostics);
+            self.fail(&unusable.diagnostics, exit, json)
+        })
+    }
+
     /// Prints diagnostics for people, on stderr.
     pub fn report(
         &self,

@@ -6,7 +6,7 @@
 //! journal.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
@@ -16,7 +16,6 @@ use crate::check::templates;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Snapshot};
 use crate::letters::{self, Templates};
-use crate::load;
 use crate::run::{self, Job, Ready, report, session};
 
 #[derive(Debug, clap::Args)]
@@ -105,17 +104,12 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
 
     // The policy.
-    let source = load::read_policy(&args.policy).map_err(failed)?;
-    let dir = args.policy.parent().unwrap_or(Path::new("."));
-    let checked = context.check_policy(&source, dir);
-    let Some(plan) = checked.plan else {
-        note(format_args!(
-            "the policy has errors: nothing was done (`policy check {}`)",
-            args.policy.display()
-        ));
-        return Err(checked.diagnostics);
+    let loaded = match context.load_policy(&args.policy, "nothing was done", false) {
+        Ok(loaded) => loaded,
+        Err(exit) => return Ok(exit),
     };
-    context.policy_warnings(&args.policy, &checked.diagnostics);
+    context.policy_warnings(&args.policy, &loaded.warnings);
+    let (source, plan, dir) = (loaded.source, loaded.plan, loaded.dir.as_path());
     let mut warnings: Vec<Diagnostic> = Vec::new();
 
     // What letters are made of.

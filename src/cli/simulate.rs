@@ -9,7 +9,6 @@ use super::book::BookArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
-use crate::load;
 use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
 
 #[derive(Debug, clap::Args)]
@@ -63,23 +62,12 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let report = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
 
     // The policy first: a ledger is only worth reading against a valid one.
-    let source = match load::read_policy(&args.policy) {
-        Ok(source) => source,
-        Err(d) => {
-            let exit = Exit::of([&d]);
-            return report(&Diagnostics::from(vec![d]), exit);
-        }
+    let loaded = match context.load_policy(&args.policy, "fix them before simulating", json) {
+        Ok(loaded) => loaded,
+        Err(exit) => return exit,
     };
-    let dir = args.policy.parent().unwrap_or(Path::new("."));
-    let checked = context.check_policy(&source, dir);
-    let Some(plan) = checked.plan else {
-        super::note(format_args!(
-            "the policy has errors: fix them before simulating (`policy check {}`)",
-            args.policy.display()
-        ));
-        return report(&checked.diagnostics, Exit::Findings);
-    };
-    context.policy_warnings(&args.policy, &checked.diagnostics);
+    context.policy_warnings(&args.policy, &loaded.warnings);
+    let (source, plan) = (loaded.source, loaded.plan);
     let mut diagnostics = Diagnostics::default();
     let rates = &context.rates;
     let law = ByLaw::new(rates);
