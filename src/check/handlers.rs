@@ -79,7 +79,7 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
 }
 
 /// Whether the step is an `on insolvency` handler or timed from one.
-fn reacts_to_insolvency(plan: &crate::plan::Plan, step: &Step) -> bool {
+pub(super) fn reacts_to_insolvency(plan: &crate::plan::Plan, step: &Step) -> bool {
     step.trigger == Some(EventKind::Insolvency)
         || matches!(step.when.anchor, Anchor::Step(id)
             if plan.step(id).is_some_and(|s| s.trigger == Some(EventKind::Insolvency)))
