@@ -53,7 +53,9 @@ fn a_route_on_instalment_missed_needs_a_mise_en_demeure_reacting_to_the_miss() {
     );
     assert!(text.contains("p.policy:4:1"), "{text}");
     assert!(
-        text.contains("e.g. `on instalment_missed after 8 days send mise_en_demeure by recommandé`"),
+        text.contains(
+            "e.g. `on instalment_missed after 8 days send mise_en_demeure by recommandé`"
+        ),
         "{text}"
     );
     // A mise en demeure 8 days after the miss, the route 23 days after it:
@@ -88,4 +90,279 @@ fn a_route_on_instalment_missed_needs_a_mise_en_demeure_reacting_to_the_miss() {
     );
     assert!(!text.contains("policy::missing_notice"), "{text}");
     assert!(!text.contains("policy::notice_period"), "{text}");
+}
+
+/// A folder with `p.policy` (its statements after a French B2B header),
+/// the book's debtors and ledger.
+fn book(statements: &str, ledger: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.policy"),
+        format!("policy \"Essai\"\njurisdiction FR\ncurrency EUR\napplies to b2b\n\n{statements}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind,country,email,address\n\
+         ACME,Acme SARL,b2b,FR,compta@acme.example,\"1 rue de la Paix, 75002 Paris\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ledger.csv"), ledger).unwrap();
+    dir
+}
+
+/// `(date, invoice, target)` of every step `policy simulate` fires.
+fn simulated(dir: &Path, to: &str) -> Vec<(String, String, String)> {
+    let output = policy_in(dir)
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            "ledger.csv",
+            "--debtors",
+            "debtors.csv",
+            "--to",
+            to,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", collapse(&output.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    value["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["date"].as_str().unwrap().to_string(),
+                e["invoice"].as_str().unwrap().to_string(),
+                e["target"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn rows(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn reminders_before_the_due_date_fire_before_it() {
+    // F-1 due Saturday 2026-01-31: the reminder 5 days before, 01-26; the
+    // call 2 business days before: Friday 01-30 is the first, Thursday
+    // 01-29 the second; relance_1 15 days after, 02-15.
+    // F-2 due Monday 2026-05-04: the reminder on 04-29; the call: Friday
+    // 1 May is a public holiday, so Thursday 04-30 and Wednesday 04-29;
+    // relance_1 on 05-19.
+    // F-3 due 2026-03-31, paid in full on 03-20: nothing (its reminder
+    // would have been on 03-26).
+    let dir = book(
+        "5 days before due send rappel_amiable by email\n\
+         2 business days before due call debtor\n\
+         after 15 days send relance_1 by email\n",
+        "date,type,invoice,debtor,amount,due\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31\n\
+         2026-04-04,invoice,F-2,ACME,500.00,2026-05-04\n\
+         2026-03-01,invoice,F-3,ACME,200.00,2026-03-31\n\
+         2026-03-20,payment,F-3,ACME,200.00,\n",
+    );
+    let mut events = simulated(dir.path(), "2026-12-31");
+    events.sort();
+    assert_eq!(
+        events,
+        rows(&[
+            ("2026-01-26", "F-1", "rappel_amiable"),
+            ("2026-01-29", "F-1", ""),
+            ("2026-02-15", "F-1", "relance_1"),
+            ("2026-04-29", "F-2", ""),
+            ("2026-04-29", "F-2", "rappel_amiable"),
+            ("2026-05-19", "F-2", "relance_1"),
+        ])
+    );
+}
+
+#[test]
+fn explain_and_fmt_write_a_reminder_before_the_due_date_back() {
+    let dir = book(
+        "5   Days before DUE send rappel_amiable by email\nafter 15 days send relance_1 by email\n",
+        "date,type,invoice,debtor,amount,due\n",
+    );
+    let output = policy_in(dir.path())
+        .args(["explain", "p.policy"])
+        .output()
+        .unwrap();
+    let text = collapse(&output.stdout);
+    assert!(output.status.success(), "{}", collapse(&output.stderr));
+    assert!(
+        text.contains("1 6 -5 5 days before due date always send rappel_amiable"),
+        "{text}"
+    );
+    let output = policy_in(dir.path())
+        .args(["explain", "p.policy", "--format", "json"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let when = &value["steps"][0]["when"];
+    assert_eq!(when["before"]["count"], 5, "{when}");
+    assert_eq!(when["day_from_due"], -5, "{when}");
+    assert!(when.get("after").is_none(), "{when}");
+    let output = policy_in(dir.path())
+        .args(["fmt", "p.policy"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", collapse(&output.stderr));
+    let formatted = std::fs::read_to_string(dir.path().join("p.policy")).unwrap();
+    assert!(
+        formatted.contains("\n5 days before due send rappel_amiable by email\n"),
+        "{formatted}"
+    );
+}
+
+#[test]
+fn before_the_due_date_only_a_friendly_reminder_may_go_out() {
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\n\
+         5 days before due send rappel_amiable by email\n\
+         2 days before due send mise_en_demeure by recommandé\n\
+         1 week before due charge fee 5 EUR\n\
+         after 1 day from rappel_amiable route tribunal_de_commerce\n\
+         3 days before due call debtor\n",
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("a mise en demeure can fall before the due date"),
+        "{text}"
+    );
+    assert!(text.contains("p.policy:4:1"), "{text}");
+    assert!(
+        text.contains("a charge can fall before the due date"),
+        "{text}"
+    );
+    // Timed from the reminder, the route falls 4 days before the due date.
+    assert!(
+        text.contains("a route can fall before the due date"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 day after rappel_amiable (day -4)"),
+        "{text}"
+    );
+    assert_eq!(text.matches("policy::before_due").count(), 3, "{text}");
+    // Counted back from `due` only, and never in a handler.
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\n\
+         after 15 days send relance_1 by email\n\
+         3 days before relance_1 call debtor\n\
+         on dispute 2 days before due send accuse_litige by email\n",
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("`before` counts back from `due` only, not `relance_1`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a handler cannot fire before `dispute` happens"),
+        "{text}"
+    );
+}
+
+/// A Luxembourg legal-ops folder: `p.policy` with these statements, the
+/// example LU templates and firm, the given debtors and ledger.
+fn lu_folder(statements: &str, debtors: &str, ledger: &str) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for entry in std::fs::read_dir(root.join("policies/templates/lu")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("p.policy"),
+        format!(
+            "policy \"Essai\"\njurisdiction LU\ncurrency EUR\napplies to b2b\n\
+             templates \"templates\"\n\n{statements}"
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("examples/firm.toml"),
+        dir.path().join("firm.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("debtors.csv"), debtors).unwrap();
+    std::fs::write(dir.path().join("ledger.csv"), ledger).unwrap();
+    dir
+}
+
+fn run(dir: &Path, as_of: &str) -> std::process::Output {
+    policy_in(dir)
+        .args([
+            "run",
+            "p.policy",
+            "--accept-stale",
+            "--ledger",
+            "ledger.csv",
+            "--as-of",
+            as_of,
+            "--journal",
+            "journal.jsonl",
+            "--outbox",
+            "out",
+        ])
+        .output()
+        .unwrap()
+}
+
+/// Every file of the outbox, relative, `/`-separated.
+fn outbox(dir: &Path) -> Vec<String> {
+    let out = dir.join("out");
+    let mut files = Vec::new();
+    if !out.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&out).unwrap();
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    files.sort();
+    files
+}
+
+const LU_DEBTORS: &str = "id,name,kind,country,email,address\n\
+    ACME,Acme SARL,b2b,LU,compta@acme.example,\"1 rue de la Gare, 1611 Luxembourg\"\n";
+
+#[test]
+fn run_sends_a_reminder_before_the_due_date_once() {
+    // Due 2026-01-31: the reminder 5 days before, on 2026-01-26.
+    let dir = lu_folder(
+        "5 days before due send relance_1 by email\n",
+        LU_DEBTORS,
+        "date,type,invoice,debtor,amount,due\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31\n",
+    );
+    let first = run(dir.path(), "2026-01-25");
+    assert!(first.status.success(), "{}", collapse(&first.stderr));
+    assert!(outbox(dir.path()).is_empty(), "{:?}", outbox(dir.path()));
+    let second = run(dir.path(), "2026-01-26");
+    assert!(second.status.success(), "{}", collapse(&second.stderr));
+    let files = outbox(dir.path());
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.contains("2026-01-26")),
+        "{files:?}"
+    );
+    // The next day's run sends it no more.
+    let third = run(dir.path(), "2026-01-27");
+    assert!(third.status.success(), "{}", collapse(&third.stderr));
+    assert_eq!(outbox(dir.path()), files);
 }

@@ -163,7 +163,10 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 // went out: only a notice reacting to the same event counts.
                 let (example, handler) = match step.trigger {
                     Some(kind) => (
-                        format!("on {} after 8 days send mise_en_demeure by recommandé", kind.as_str()),
+                        format!(
+                            "on {} after 8 days send mise_en_demeure by recommandé",
+                            kind.as_str()
+                        ),
                         format!(
                             "; a mise en demeure of the regular steps may not have gone out before `{}`: \
                              only one reacting to the same event, or one the route is timed from, counts",

@@ -213,6 +213,30 @@ pub fn times(plan: &Plan, lengths: &mut Lengths) -> Times {
             },
         };
         let offset = step.when.offset;
+        if step.when.before {
+            // `5 days before due`: days back from the due date, a node of
+            // its own (never merged with the days after it).
+            let length = lengths.of(offset);
+            let marker = (u32::MAX / 2, offset.unit, offset.count);
+            let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+            let key = *interned.entry(marker).or_insert_with(|| {
+                // Stored as no run of calendar days, so that days after it
+                // are not added to it (5 days before, then 10 after, is
+                // not 15 days before).
+                nodes.push((u32::MAX / 2, Unit::BusinessDays, offset.count));
+                next
+            });
+            out.push(StepTime {
+                root: anchor.root,
+                range: DayRange {
+                    min: length.max.saturating_neg(),
+                    max: length.min.saturating_neg(),
+                },
+                key,
+                months_only: None,
+            });
+            continue;
+        }
         let range = anchor.range.plus(lengths.of(offset));
         let months_only = match offset.unit {
             _ if offset.count == 0 => anchor.months_only,

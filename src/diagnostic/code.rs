@@ -147,6 +147,7 @@ codes! {
     LimitationPeriod => "policy::limitation_period",
     InsolvencyStay => "policy::insolvency_stay",
     ProofOfClaimDeadline => "policy::proof_of_claim_deadline",
+    BeforeDue => "policy::before_due",
     // fmt / watch
     FormatChangedMeaning => "policy::format_changed_meaning",
     WatchFailed => "policy::watch_failed",

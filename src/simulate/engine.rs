@@ -566,7 +566,8 @@ fn fire(
             Anchor::Issue => invoice.issued,
             _ => invoice.due,
         };
-        let nominal = context.calendar.add(base, step.when.offset);
+        // `5 days before due` counts back from the due date.
+        let nominal = step.when.day(base, &context.calendar);
         if let Some(day) = nominal
             .and_then(|d| shift(d, periods, None))
             .map(|d| exceptions.resume(d))
