@@ -366,3 +366,128 @@ fn run_sends_a_reminder_before_the_due_date_once() {
     assert!(third.status.success(), "{}", collapse(&third.stderr));
     assert_eq!(outbox(dir.path()), files);
 }
+
+/// The journal's records, as JSON.
+fn journal(dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn run_fires_a_handler_exactly_once_across_runs() {
+    // F-1 due 2026-01-31, promised in full by 2026-02-20 on 02-05 and not
+    // paid: the promise is broken on 02-21 (grace 0); the handler sends
+    // relance_2 two days after, on 02-23. The regular relance_1 (10 days
+    // after due, 02-10) falls in the promise and fires the day it breaks,
+    // 02-21: the first run, on 02-21, sends it; the second, on 02-23, the
+    // handler's letter; the third, on 02-24, nothing.
+    let dir = lu_folder(
+        "after 10 days send relance_1 by email\n\
+         on promise_broken after 2 days send relance_2 by email\n",
+        LU_DEBTORS,
+        "date,type,invoice,debtor,amount,due,until\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31,\n\
+         2026-02-05,promise,F-1,ACME,,,2026-02-20\n",
+    );
+    let first = run(dir.path(), "2026-02-21");
+    assert!(first.status.success(), "{}", collapse(&first.stderr));
+    let after_first = outbox(dir.path());
+    assert!(
+        !after_first.is_empty() && after_first.iter().all(|f| f.contains("relance_1")),
+        "{after_first:?}"
+    );
+    let second = run(dir.path(), "2026-02-23");
+    assert!(second.status.success(), "{}", collapse(&second.stderr));
+    let after_second = outbox(dir.path());
+    let new: Vec<&String> = after_second
+        .iter()
+        .filter(|f| !after_first.contains(f))
+        .collect();
+    assert!(
+        !new.is_empty()
+            && new
+                .iter()
+                .all(|f| f.contains("relance_2") && f.contains("2026-02-23")),
+        "{new:?}"
+    );
+    let third = run(dir.path(), "2026-02-24");
+    assert!(third.status.success(), "{}", collapse(&third.stderr));
+    assert_eq!(outbox(dir.path()), after_second);
+    // Journaled once each, the handler under its own identity.
+    let intents: Vec<(String, String)> = journal(dir.path())
+        .iter()
+        .map(|r| &r["entry"])
+        .filter(|e| e["kind"] == "intent")
+        .map(|e| {
+            (
+                e["action"]["date"].as_str().unwrap().to_string(),
+                e["action"]["step"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        intents,
+        vec![
+            ("2026-02-21".to_string(), "send relance_1".to_string()),
+            (
+                "2026-02-23".to_string(),
+                "on promise_broken send relance_2".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_dossier_lists_holds_promises_plans_acknowledgments_and_the_insolvency() {
+    // One invoice of 1,000.00 due 2026-01-31: held 02-02 to 02-06 (a
+    // commercial dispute), 400.00 promised for 02-20 (paid a day late, on
+    // 02-21), a plan of two instalments of 300.00 (03-15, 04-15) agreed on
+    // 03-01, the debt acknowledged on 03-05, a faillite opened on 05-04,
+    // published 05-06, claims to lodge by 05-24.
+    let dir = lu_folder(
+        "after 10 days send relance_1 by email\n",
+        LU_DEBTORS,
+        "date,type,invoice,debtor,amount,due,until,reason,procedure,published\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31,,,,\n\
+         2026-02-02,hold,F-1,,,,2026-02-06,litige commercial,,\n\
+         2026-02-10,promise,F-1,,400.00,,2026-02-20,,,\n\
+         2026-02-21,payment,F-1,,400.00,,,,,\n\
+         2026-03-01,instalment,F-1,,300.00,2026-03-15,,,,\n\
+         2026-03-01,instalment,F-1,,300.00,2026-04-15,,,,\n\
+         2026-03-05,acknowledge,F-1,,,,,,,\n\
+         2026-05-04,insolvency,,ACME,,,2026-05-24,,faillite,2026-05-06\n",
+    );
+    std::fs::write(dir.path().join("journal.jsonl"), "").unwrap();
+    let output = policy_in(dir.path())
+        .args([
+            "dossier",
+            "F-1",
+            "--journal",
+            "journal.jsonl",
+            "--ledger",
+            "ledger.csv",
+            "--as-of",
+            "2026-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", collapse(&output.stderr));
+    // Money is written with no-break spaces.
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    for row in [
+        "| 2 février 2026 | Suspension des relances jusqu'au 6 février 2026 inclus : litige commercial |  |",
+        "| 10 février 2026 | Promesse de paiement pour le 20 février 2026 | 400,00 € |",
+        "| 1er mars 2026 | Échéancier : échéance du 15 mars 2026 | 300,00 € |",
+        "| 1er mars 2026 | Échéancier : échéance du 15 avril 2026 | 300,00 € |",
+        "| 5 mars 2026 | Reconnaissance de dette |  |",
+        "| 4 mai 2026 | Ouverture d'une procédure collective (faillite), publiée le 6 mai 2026, \
+         déclaration des créances avant le 24 mai 2026 |  |",
+    ] {
+        assert!(text.contains(row), "{row}\n{text}");
+    }
+}
