@@ -491,3 +491,69 @@ fn the_dossier_lists_holds_promises_plans_acknowledgments_and_the_insolvency() {
         assert!(text.contains(row), "{row}\n{text}");
     }
 }
+
+#[test]
+fn an_acknowledgment_restarts_the_limitation_period() {
+    // French B2B claims are time-barred 5 years after they fall due (C.
+    // com. L110-4; C. civ. 2224). Both invoices fall due on 2020-01-31;
+    // the route, 62 months later, on 2025-03-31. F-1's period ended on
+    // 2025-01-31: not routed. BETA acknowledged its debts on 2023-06-01
+    // (a debtor-wide row): F-2's period runs again from then, to
+    // 2028-06-01, so F-2 is routed.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.policy"),
+        "policy \"T\"\njurisdiction FR\ncurrency EUR\napplies to b2b\n\n\
+         after 45 days send mise_en_demeure by recommandé\n\
+         after 62 months route tribunal_de_commerce with injonction_de_payer\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind,country,email,address\n\
+         ACME,Acme SARL,b2b,FR,a@acme.example,\"1 rue X, 75002 Paris\"\n\
+         BETA,Beta SAS,b2b,FR,b@beta.example,\"2 rue X, 75002 Paris\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ledger.csv"),
+        "date,type,invoice,debtor,amount,due\n\
+         2020-01-01,invoice,F-1,ACME,1000.00,2020-01-31\n\
+         2020-01-01,invoice,F-2,BETA,1000.00,2020-01-31\n\
+         2023-06-01,acknowledge,,BETA,,\n",
+    )
+    .unwrap();
+    let output = policy_in(dir.path())
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            "ledger.csv",
+            "--debtors",
+            "debtors.csv",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2026-12-31",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = collapse(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout.contains("2025-03-31,F-2,BETA,2,route,tribunal_de_commerce"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("F-1,ACME,2,route"), "{stdout}");
+    assert!(stderr.contains("policy::limitation_period"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "invoice `F-1` of `ACME` (line 2 of the debtors file) is not routed on 2025-03-31: \
+             the claim is time-barred: 5 years from its due date, 2020-01-31"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(C. civ. art. 2240)"), "{stderr}");
+    assert!(!stderr.contains("`F-2`"), "{stderr}");
+}

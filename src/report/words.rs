@@ -142,6 +142,8 @@ pub struct Words {
     pub consumer_abroad: &'static str,
     pub not_a_trader: &'static str,
     pub a_trader: &'static str,
+    /// The claim is time-barred that day.
+    pub time_barred: &'static str,
     pub date: &'static str,
     pub invoice: &'static str,
     pub procedure: &'static str,
@@ -304,6 +306,7 @@ pub static FR: Words = Words {
     consumer_abroad: "consommateur domicilié à l'étranger",
     not_a_trader: "débiteur non commerçant",
     a_trader: "débiteur commerçant",
+    time_barred: "créance prescrite",
     date: "Date",
     invoice: "Facture",
     procedure: "Procédure",
@@ -474,6 +477,7 @@ pub static EN: Words = Words {
     consumer_abroad: "consumer living abroad",
     not_a_trader: "debtor not a trader",
     a_trader: "debtor is a trader",
+    time_barred: "claim time-barred",
     date: "Date",
     invoice: "Invoice",
     procedure: "Procedure",
@@ -766,6 +770,7 @@ impl Words {
             NotHere::ConsumerAbroad => self.consumer_abroad.to_string(),
             NotHere::NotATrader(_) => self.not_a_trader.to_string(),
             NotHere::ATrader(_) => self.a_trader.to_string(),
+            NotHere::TimeBarred { .. } => self.time_barred.to_string(),
         }
     }
 

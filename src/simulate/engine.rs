@@ -680,8 +680,24 @@ fn fire(
             }
             Action::Route { .. } => {
                 let rule = context.routes.get(i).copied().flatten();
-                if let Some(why) =
-                    rule.and_then(|r| r.check(facts.kind, facts.country(), facts.trader).err())
+                // A court hears no time-barred claim; the debtor's latest
+                // acknowledgment by that day restarts the period.
+                let barred = || {
+                    let r = rule.filter(|r| r.to_court)?;
+                    let years =
+                        crate::law::pack(r.jurisdiction).limitation(facts.kind, plan.sector());
+                    let acknowledged = exceptions
+                        .events
+                        .iter()
+                        .filter(|o| o.kind == super::exceptions::EventKind::Acknowledge)
+                        .map(|o| o.date)
+                        .filter(|d| *d <= day)
+                        .max();
+                    crate::law::time_barred(years, invoice.due, acknowledged, day)
+                };
+                if let Some(why) = rule
+                    .and_then(|r| r.check(facts.kind, facts.country(), facts.trader).err())
+                    .or_else(barred)
                 {
                     if window.contains(day) {
                         scratch.refused.push(Refused {

@@ -314,22 +314,38 @@ pub fn refusals(
             let debtor = ledger.debtor(invoice.debtor);
             let country = debtor.country.as_deref().map(str::trim);
             let (why, help) = r.why.explain(jurisdiction, country);
-            Some(
-                Diagnostic::error(
+            // A time-barred claim is about the invoice's dates, not where
+            // its debtor lives.
+            let (code, whose, label) = match r.why {
+                crate::law::NotHere::TimeBarred { .. } => (
+                    Code::LimitationPeriod,
+                    format!("line {} of the debtors file", debtor.line),
+                    "not for this invoice",
+                ),
+                _ => (
                     Code::RouteDomicile,
                     format!(
-                        "invoice `{}` of `{}` (line {} of the debtors file, {}) is not routed on {}: {why}",
-                        crate::suggest::short(&invoice.reference),
-                        crate::suggest::short(&debtor.id),
+                        "line {} of the debtors file, {}",
                         debtor.line,
                         country.map_or_else(
                             || "no country".to_string(),
                             |c| format!("domiciled in {}", crate::suggest::short(c))
-                        ),
+                        )
+                    ),
+                    "not for this debtor",
+                ),
+            };
+            Some(
+                Diagnostic::error(
+                    code,
+                    format!(
+                        "invoice `{}` of `{}` ({whose}) is not routed on {}: {why}",
+                        crate::suggest::short(&invoice.reference),
+                        crate::suggest::short(&debtor.id),
                         r.date
                     ),
                 )
-                .with_label(step.action_span, "not for this debtor")
+                .with_label(step.action_span, label)
                 .with_help(help)
                 .in_source(&plan.source),
             )
