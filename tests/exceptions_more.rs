@@ -10,6 +10,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+
 fn policy_in(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("policy").unwrap();
     cmd.env("NO_COLOR", "1").current_dir(dir);
@@ -556,4 +558,109 @@ fn an_acknowledgment_restarts_the_limitation_period() {
     );
     assert!(stderr.contains("(C. civ. art. 2240)"), "{stderr}");
     assert!(!stderr.contains("`F-2`"), "{stderr}");
+}
+
+/// The proof of claim's template: to the recipient by name, with every
+/// mandatory mention.
+fn proof_of_claim_template() -> String {
+    format!(
+        "Destinataire : {{{{ recipient.name }}}}, {{{{ recipient.address }}}}\n{}",
+        common::text_letter("Déclaration de créance")
+    )
+}
+
+#[test]
+fn only_a_handler_of_the_insolvency_writes_to_the_mandataire() {
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\n\
+         after 45 days send mise_en_demeure by recommandé to debtor, mandataire\n",
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("policy::mandataire_recipient"), "{text}");
+    assert!(
+        text.contains("only a handler of the insolvency can write to the mandataire"),
+        "{text}"
+    );
+    assert!(text.contains("p.policy:3:15"), "{text}");
+    assert!(
+        text.contains("`on insolvency send declaration_de_creance by recommandé to mandataire`"),
+        "{text}"
+    );
+    let (code, text) = check_text(
+        "jurisdiction FR\napplies to b2b\n\
+         on insolvency send declaration_de_creance by recommandé to mandataire\n",
+    );
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn run_sends_the_proof_of_claim_to_the_mandataire_and_waits_for_a_missing_address() {
+    // Both debtors enter a faillite on 2026-03-02 (the judgment's date):
+    // the handler fires that day. ACME's row names its curateur, with an
+    // address: the letter goes to him. BETA's row has no
+    // `mandataire_address`: its letter is not produced (a located
+    // warning, as for a debtor without an address), ACME's goes out, and
+    // it waits for the next run.
+    let dir = lu_folder(
+        "on insolvency send declaration_de_creance by courrier to mandataire\n",
+        "id,name,kind,country,email,address,mandataire_name,mandataire_address\n\
+         ACME,Acme SARL,b2b,LU,compta@acme.example,\"1 rue de la Gare, 1611 Luxembourg\",\
+         Me Curateur,\"5 avenue de la Liberté, 1930 Luxembourg\"\n\
+         BETA,Beta SA,b2b,LU,compta@beta.example,\"2 rue de la Gare, 1611 Luxembourg\",,\n",
+        "date,type,invoice,debtor,amount,due,until,procedure,published\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31,,,\n\
+         2026-01-01,invoice,F-2,BETA,800.00,2026-01-31,,,\n\
+         2026-03-02,insolvency,,ACME,,,2026-03-22,faillite,2026-03-04\n\
+         2026-03-02,insolvency,,BETA,,,2026-03-22,faillite,2026-03-04\n",
+    );
+    std::fs::write(
+        dir.path().join("templates/declaration_de_creance.txt"),
+        proof_of_claim_template(),
+    )
+    .unwrap();
+    let output = run(dir.path(), "2026-03-02");
+    let stderr = collapse(&output.stderr);
+    let files = outbox(dir.path());
+    let letters: Vec<&String> = files
+        .iter()
+        .filter(|f| f.contains("declaration_de_creance"))
+        .collect();
+    assert_eq!(letters.len(), 1, "{files:?}\n{stderr}");
+    assert!(letters[0].contains("ACME"), "{files:?}");
+    let letter =
+        String::from_utf8_lossy(&std::fs::read(dir.path().join("out").join(letters[0])).unwrap())
+            .into_owned();
+    assert!(
+        letter.contains("Destinataire : Me Curateur, 5 avenue de la Liberté, 1930 Luxembourg"),
+        "{letter}"
+    );
+    assert!(stderr.contains("policy::no_address"), "{stderr}");
+    assert!(
+        stderr.contains("no postal address for the mandataire of BETA (Beta SA)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fill the `mandataire_address` column"),
+        "{stderr}"
+    );
+    let code = output.status.code();
+    // Once the address is known, the next run sends BETA's letter.
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind,country,email,address,mandataire_name,mandataire_address\n\
+         ACME,Acme SARL,b2b,LU,compta@acme.example,\"1 rue de la Gare, 1611 Luxembourg\",\
+         Me Curateur,\"5 avenue de la Liberté, 1930 Luxembourg\"\n\
+         BETA,Beta SA,b2b,LU,compta@beta.example,\"2 rue de la Gare, 1611 Luxembourg\",\
+         Me Autre,\"7 rue Haute, 1718 Luxembourg\"\n",
+    )
+    .unwrap();
+    let again = run(dir.path(), "2026-03-03");
+    assert!(again.status.success(), "{}", collapse(&again.stderr));
+    let now: Vec<String> = outbox(dir.path())
+        .into_iter()
+        .filter(|f| f.contains("declaration_de_creance"))
+        .collect();
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert!(now.iter().any(|f| f.contains("BETA")), "{now:?}");
+    assert_eq!(code, Some(0), "{stderr}");
 }

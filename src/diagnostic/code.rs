@@ -148,6 +148,7 @@ codes! {
     InsolvencyStay => "policy::insolvency_stay",
     ProofOfClaimDeadline => "policy::proof_of_claim_deadline",
     BeforeDue => "policy::before_due",
+    MandataireRecipient => "policy::mandataire_recipient",
     // fmt / watch
     FormatChangedMeaning => "policy::format_changed_meaning",
     WatchFailed => "policy::watch_failed",

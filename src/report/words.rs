@@ -747,7 +747,8 @@ impl Words {
             }
             Action::Call { recipient } => match recipient {
                 Recipient::Guarantor => self.call_guarantor.to_string(),
-                Recipient::Debtor => self.call_debtor.to_string(),
+                // Refused by the checker (a call is no proof of claim).
+                Recipient::Debtor | Recipient::Mandataire => self.call_debtor.to_string(),
             },
             Action::Charge(charge) => self.charge(plan, action, charge),
             Action::Route { destination, .. } => self

@@ -252,7 +252,11 @@ pub fn produce(
             let context = LetterContext {
                 currency: currency.to_string(),
                 creditor,
-                recipient: recipient(debtor, planned.to_guarantor),
+                recipient: if to_mandataire(planned) {
+                    mandataire(debtor)
+                } else {
+                    recipient(debtor, planned.to_guarantor)
+                },
                 debtor: letter_debtor(debtor),
                 to_guarantor: planned.to_guarantor,
                 channel,
@@ -482,7 +486,7 @@ fn failure(
         "`{}` by {} to {} not produced: {}",
         planned.step_ref.id,
         planned.medium.as_str(),
-        whom(debtor, planned.to_guarantor),
+        addressee(debtor, planned),
         diagnostic.message
     );
     Failure {
@@ -521,7 +525,7 @@ enum Address {
 }
 
 fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
-    let whom = whom(debtor, planned.to_guarantor);
+    let whom = addressee(debtor, planned);
     let missing = |what: &str, column: &str| {
         Address::Missing(
             Diagnostic::warning(
@@ -558,6 +562,20 @@ fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
             ),
         },
     };
+    if to_mandataire(planned) {
+        // The practitioner's details, in the debtor's row (docs/ledger.md).
+        return match planned.medium {
+            Medium::Template(Channel::Email) => {
+                email(debtor.mandataire_email(), "mandataire_email")
+            }
+            Medium::Template(Channel::Sms) => missing("phone number", "mandataire_phone"),
+            Medium::Template(_) => match known(debtor.mandataire_address()) {
+                Some(address) => Address::To(one_line(address)),
+                None => missing("postal address", "mandataire_address"),
+            },
+            Medium::Phone | Medium::Route => Address::To(String::new()),
+        };
+    }
     match planned.medium {
         Medium::Template(Channel::Email) if planned.to_guarantor => {
             email(debtor.guarantor_email(), "guarantor_email")
@@ -630,6 +648,30 @@ fn party_address(debtor: &Debtor, guarantor: bool) -> String {
         &debtor.address
     };
     address.clone().unwrap_or_default()
+}
+
+/// Who a planned communication goes to, in words.
+fn addressee(debtor: &Debtor, planned: &Planned) -> String {
+    if to_mandataire(planned) {
+        format!("the mandataire of {} ({})", debtor.id, debtor.name)
+    } else {
+        whom(debtor, planned.to_guarantor)
+    }
+}
+
+/// Whether the communication goes to the debtor's mandataire.
+fn to_mandataire(planned: &Planned) -> bool {
+    planned.recipient == crate::vocab::Recipient::Mandataire.as_str()
+}
+
+/// The mandataire as the letter's recipient.
+fn mandataire(debtor: &Debtor) -> Party {
+    let cell = |value: Option<&str>| value.unwrap_or_default().to_string();
+    Party {
+        name: cell(debtor.mandataire_name()),
+        address: cell(debtor.mandataire_address()),
+        email: cell(debtor.mandataire_email()),
+    }
 }
 
 fn recipient(debtor: &Debtor, guarantor: bool) -> Party {

@@ -659,6 +659,7 @@ fn fire(
             Action::Send { recipients: to, .. } => {
                 recipients.debtor = to.contains(&Recipient::Debtor);
                 recipients.guarantor = to.contains(&Recipient::Guarantor) && facts.guaranteed;
+                recipients.mandataire = to.contains(&Recipient::Mandataire);
                 if recipients.is_empty() {
                     continue; // `to guarantor` for a debtor without one
                 }
@@ -667,6 +668,9 @@ fn fire(
                 Recipient::Debtor => recipients.debtor = true,
                 Recipient::Guarantor if facts.guaranteed => recipients.guarantor = true,
                 Recipient::Guarantor => continue,
+                // The checker refuses it: nothing but a letter goes to the
+                // mandataire.
+                Recipient::Mandataire => continue,
             },
             Action::Charge(c) => {
                 let charge_context = ChargeContext {

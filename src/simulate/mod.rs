@@ -52,17 +52,23 @@ impl Window {
 pub struct Recipients {
     pub debtor: bool,
     pub guarantor: bool,
+    /// The insolvency practitioner (`to mandataire`).
+    pub mandataire: bool,
 }
 
 impl Recipients {
     pub fn words(self) -> impl Iterator<Item = &'static str> {
-        [(self.debtor, "debtor"), (self.guarantor, "guarantor")]
-            .into_iter()
-            .filter_map(|(on, word)| on.then_some(word))
+        [
+            (self.debtor, "debtor"),
+            (self.guarantor, "guarantor"),
+            (self.mandataire, "mandataire"),
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
     }
 
     pub fn is_empty(self) -> bool {
-        !self.debtor && !self.guarantor
+        !self.debtor && !self.guarantor && !self.mandataire
     }
 }
 

@@ -107,7 +107,10 @@ fn expected(rule: Rule) -> Option<Expected> {
             "a channel (`email`, `courrier`, `recommandé`, `sms` or `huissier`)",
             vocab::Channel::WORDS,
         ),
-        Rule::recipient => ("`debtor` or `guarantor`", vocab::Recipient::WORDS),
+        Rule::recipient => (
+            "`debtor`, `guarantor` or `mandataire`",
+            vocab::Recipient::WORDS,
+        ),
         Rule::charge_kind => ("`indemnity`, `fee` or `interest`", vocab::ChargeKind::WORDS),
         Rule::charge_value => (
             "an amount such as `40 EUR`, a rate such as `8%`, or `statutory`",
