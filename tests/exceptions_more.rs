@@ -623,7 +623,7 @@ fn run_sends_the_proof_of_claim_to_the_mandataire_and_waits_for_a_missing_addres
     let files = outbox(dir.path());
     let letters: Vec<&String> = files
         .iter()
-        .filter(|f| f.contains("declaration_de_creance"))
+        .filter(|f| f.contains("declaration_de_creance") && !f.ends_with(".csv"))
         .collect();
     assert_eq!(letters.len(), 1, "{files:?}\n{stderr}");
     assert!(letters[0].contains("ACME"), "{files:?}");
@@ -658,9 +658,81 @@ fn run_sends_the_proof_of_claim_to_the_mandataire_and_waits_for_a_missing_addres
     assert!(again.status.success(), "{}", collapse(&again.stderr));
     let now: Vec<String> = outbox(dir.path())
         .into_iter()
-        .filter(|f| f.contains("declaration_de_creance"))
+        .filter(|f| f.contains("declaration_de_creance") && !f.ends_with(".csv"))
         .collect();
     assert_eq!(now.len(), 2, "{now:?}");
     assert!(now.iter().any(|f| f.contains("BETA")), "{now:?}");
     assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn run_makes_the_proof_of_claim_a_task_with_its_deadline_and_the_claim_at_the_opening() {
+    // Acme's faillite opens on 2026-03-02 (published 03-04; the judgment
+    // sets 03-22 to lodge claims). F-1, 1,000.00 due 2026-01-31, unpaid.
+    // The claim as of the opening judgment, as `policy dossier` computes
+    // it (Luxembourg, B2B): interest at 10.15 % (ECB 2.15 % + 8 points)
+    // from 02-01 to 03-02 included, 30 days: 1000 × 0.1015 × 30 / 365 =
+    // 8.34; the indemnity 40.00; 1,048.34 in all. The run of 03-02 writes
+    // the letter to the curateur and the task; the next run nothing more.
+    let dir = lu_folder(
+        "on insolvency send declaration_de_creance by courrier to mandataire\n",
+        "id,name,kind,country,email,address,mandataire_name,mandataire_address,mandataire_email\n\
+         ACME,Acme SARL,b2b,LU,compta@acme.example,\"1 rue de la Gare, 1611 Luxembourg\",\
+         Me Curateur,\"5 avenue de la Liberté, 1930 Luxembourg\",curateur@avocats.example\n",
+        "date,type,invoice,debtor,amount,due,until,procedure,published\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31,,,\n\
+         2026-03-02,insolvency,,ACME,,,2026-03-22,faillite,2026-03-04\n",
+    );
+    std::fs::write(
+        dir.path().join("templates/declaration_de_creance.txt"),
+        proof_of_claim_template(),
+    )
+    .unwrap();
+    let first = run(dir.path(), "2026-03-02");
+    assert!(first.status.success(), "{}", collapse(&first.stderr));
+    let files = outbox(dir.path());
+    assert_eq!(files.len(), 2, "{files:?}");
+    let task = files
+        .iter()
+        .find(|f| f.ends_with(".csv"))
+        .unwrap_or_else(|| panic!("no task in {files:?}"));
+    let text = std::fs::read_to_string(dir.path().join("out").join(task)).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    let cell = |name: &str| -> String {
+        let i = header.iter().position(|h| h == name).unwrap();
+        rows[0][i].to_string()
+    };
+    assert_eq!(cell("action"), "proof_of_claim", "{text}");
+    assert_eq!(cell("target"), "mandataire", "{text}");
+    assert_eq!(cell("procedure"), "faillite", "{text}");
+    assert_eq!(cell("invoices"), "F-1", "{text}");
+    assert_eq!(cell("deadline"), "2026-03-22", "{text}");
+    assert_eq!(cell("principal"), "1000.00", "{text}");
+    assert_eq!(cell("interest"), "8.34", "{text}");
+    assert_eq!(cell("indemnity"), "40.00", "{text}");
+    assert_eq!(cell("amount_claimed"), "1048.34", "{text}");
+    assert_eq!(cell("email"), "curateur@avocats.example", "{text}");
+    assert!(
+        cell("note").contains(
+            "opened on 2026-03-02, published on 2026-03-04; lodge the claim by 2026-03-22"
+        ),
+        "{text}"
+    );
+    // Journaled once: the next run adds nothing.
+    let second = run(dir.path(), "2026-03-03");
+    assert!(second.status.success(), "{}", collapse(&second.stderr));
+    assert_eq!(outbox(dir.path()), files);
+    let channels: Vec<String> = journal(dir.path())
+        .iter()
+        .map(|r| &r["entry"])
+        .filter(|e| e["kind"] == "intent")
+        .map(|e| e["action"]["channel"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        channels,
+        vec!["courrier".to_string(), "proof_of_claim".to_string()]
+    );
 }

@@ -194,31 +194,14 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
             .iter()
             .filter(|i| i.debtor == e.debtor && i.issued <= e.date)
             .collect();
-        let terms = crate::dossier::claim::Terms {
-            jurisdiction,
-            kind: debtor.kind,
-            as_of: e.date,
-            rates: crate::claim::RateTable::shipped(),
-        };
-        let mut warnings = Vec::new();
-        let (principal, interest, indemnity) = match crate::dossier::claim::compute(
+        let (principal, interest, indemnity) = crate::dossier::claim::at_opening(
             ledger,
             &invoices,
-            &terms,
-            |_| None,
-            |_| None,
-            &mut warnings,
-        ) {
-            Ok(claim) => (claim.principal(), claim.interest(), claim.indemnity()),
-            Err(_) => (
-                invoices
-                    .iter()
-                    .map(|i| ledger.balance_on(i, e.date))
-                    .total(),
-                Decimal::ZERO,
-                Decimal::ZERO,
-            ),
-        };
+            jurisdiction,
+            debtor.kind,
+            e.date,
+            crate::claim::RateTable::shipped(),
+        );
         // A creditor outside metropolitan France has four months (R622-24):
         // the firm's country is not known here; the debtor's jurisdiction
         // is the policy's, so the firm is taken to be there.
