@@ -736,3 +736,89 @@ fn run_makes_the_proof_of_claim_a_task_with_its_deadline_and_the_claim_at_the_op
         vec!["courrier".to_string(), "proof_of_claim".to_string()]
     );
 }
+
+#[test]
+fn simulate_counts_the_steps_the_stay_holds_back_per_insolvent_debtor() {
+    // F-1 (1,000.00) and F-2 (500.00), both due 2026-01-31: relance_1 on
+    // 02-10 for both; Acme's liquidation opens on 02-20 (published 02-25):
+    // the proof of claim goes to the mandataire that day for both; the
+    // mise en demeure (03-02) and the call (03-12) of both invoices are
+    // stayed: 4 steps held back. The deadline: two months from the
+    // publication, 04-25 (R622-24). The claim as of 02-20: 1,500.00, the
+    // indemnity 2 × 40.00, interest at 12.15 % (ECB 2.15 % + 10 points)
+    // for 20 days (02-01 to 02-20): 1500 × 0.1215 × 20 / 365 = 9.99.
+    let dir = book(
+        "after 10 days send relance_1 by email\n\
+         after 30 days send mise_en_demeure by recommandé\n\
+         after 40 days call debtor\n\
+         on insolvency send declaration_de_creance by recommandé to mandataire\n",
+        "date,type,invoice,debtor,amount,due,until,procedure,published\n\
+         2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31,,,\n\
+         2026-01-01,invoice,F-2,ACME,500.00,2026-01-31,,,\n\
+         2026-02-20,insolvency,,ACME,,,,liquidation,2026-02-25\n",
+    );
+    let output = policy_in(dir.path())
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            "ledger.csv",
+            "--debtors",
+            "debtors.csv",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", collapse(&output.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let insolvency = &value["summary"]["exceptions"]["insolvencies"][0];
+    assert_eq!(insolvency["debtor"], "ACME", "{insolvency}");
+    assert_eq!(insolvency["steps_stayed"], 4, "{insolvency}");
+    assert_eq!(insolvency["deadline"], "2026-04-25", "{insolvency}");
+    assert_eq!(insolvency["claim"], "1589.99", "{insolvency}");
+    // The table says it too, and the CSV names the mandataire.
+    let table = policy_in(dir.path())
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            "ledger.csv",
+            "--debtors",
+            "debtors.csv",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "table",
+        ])
+        .output()
+        .unwrap();
+    let text = collapse(&table.stdout);
+    assert!(
+        text.contains("claim (EUR) steps stayed ACME liquidation judiciaire 2026-02-20 2026-04-25 1500.00 9.99 80.00 1589.99 4"),
+        "{text}"
+    );
+    let csv = policy_in(dir.path())
+        .args([
+            "simulate",
+            "p.policy",
+            "--ledger",
+            "ledger.csv",
+            "--debtors",
+            "debtors.csv",
+            "--to",
+            "2026-12-31",
+        ])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.contains(
+            "2026-02-20,F-1,ACME,4,send,declaration_de_creance,recommandé,mandataire,1000.00,"
+        ),
+        "{csv}"
+    );
+    assert!(!csv.contains("mise_en_demeure"), "{csv}");
+}

@@ -330,6 +330,10 @@ pub trait Sink: Send {
     /// The routes of one invoice the law does not allow for its debtor.
     fn refused(&mut self, _refused: &[Refused]) {}
 
+    /// The steps of one invoice the stay of its debtor's insolvency held
+    /// back, with their day.
+    fn stayed(&mut self, _stayed: &[(InvoiceId, StepId, NaiveDate)]) {}
+
     /// The events of one invoice's ledger in the window (holds, promises
     /// kept or broken, instalments missed, insolvency…).
     fn occurrences(&mut self, _occurrences: &[Occurrence]) {}
@@ -365,6 +369,10 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             if !scratch.refused.is_empty() {
                 sink.refused(&scratch.refused);
                 scratch.refused.clear();
+            }
+            if !scratch.stayed.is_empty() {
+                sink.stayed(&scratch.stayed);
+                scratch.stayed.clear();
             }
             if !scratch.exceptions.events.is_empty() {
                 let window = context.window;
@@ -428,6 +436,9 @@ pub struct Scratch {
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// Routes the law does not allow for their debtor.
     pub refused: Vec<Refused>,
+    /// Steps with an output the stay of an insolvency held back, with
+    /// their day (reported per debtor in the summary).
+    pub stayed: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// What the ledger's exceptions do to the invoice.
     pub exceptions: InvoiceExceptions,
 }
@@ -451,6 +462,7 @@ pub fn schedule_invoice(
     let first_run = runs_from.of(id);
     let start = out.len();
     let refused = scratch.refused.len();
+    let stayed = scratch.stayed.len();
     let unreported = Window {
         from: None,
         to: context.window.to.max(first_run),
@@ -462,6 +474,7 @@ pub fn schedule_invoice(
         .map(|e| e.date);
     out.truncate(start);
     scratch.refused.truncate(refused);
+    scratch.stayed.truncate(stayed);
     let delay = first
         .and_then(|day| u64::try_from((first_run - day).num_days()).ok())
         .unwrap_or(0);
@@ -633,6 +646,9 @@ fn fire(
         if insolvent.is_some_and(|opened| day >= opened)
             && step.trigger != Some(super::exceptions::EventKind::Insolvency)
         {
+            if output && window.contains(day) {
+                scratch.stayed.push((id, step.id, day));
+            }
             continue;
         }
         let (amount, any_settled) = balance_on(day);

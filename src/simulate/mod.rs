@@ -211,19 +211,27 @@ pub fn simulate_runs(
         mut held,
         mut refused,
         mut occurrences,
+        mut stayed,
     } = parts.next().unwrap_or_default();
     for mut part in parts {
         events.append(&mut part.events);
         held.append(&mut part.held);
         refused.append(&mut part.refused);
         occurrences.append(&mut part.occurrences);
+        stayed.append(&mut part.stayed);
     }
     occurrences.sort_by_key(|o| (o.date, o.invoice, o.kind));
     let order = order_by_date(&events);
     let mut summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
     summary.refused = refused;
-    summary.exceptions =
-        summary::ExceptionSummary::of(plan, ledger, &context.outcomes, &occurrences, window);
+    summary.exceptions = summary::ExceptionSummary::of(
+        plan,
+        ledger,
+        &context.outcomes,
+        &occurrences,
+        &stayed,
+        window,
+    );
     Simulation {
         events,
         order,
@@ -240,9 +248,18 @@ struct Collected {
     held: Vec<(InvoiceId, StepId, NaiveDate)>,
     refused: Vec<Refused>,
     occurrences: Vec<exceptions::Occurrence>,
+    stayed: Vec<Stayed>,
 }
 
+/// A step with an output that the stay of its debtor's insolvency held
+/// back: the invoice, the step, the day it would have fired.
+pub type Stayed = (InvoiceId, StepId, NaiveDate);
+
 impl Sink for Collected {
+    fn stayed(&mut self, stayed: &[Stayed]) {
+        self.stayed.extend_from_slice(stayed);
+    }
+
     fn occurrences(&mut self, occurrences: &[exceptions::Occurrence]) {
         self.occurrences.extend_from_slice(occurrences);
     }

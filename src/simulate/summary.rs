@@ -94,6 +94,9 @@ pub struct InsolvencyLine {
     pub indemnity: Decimal,
     /// The deadline falls in the window.
     pub due_in_window: bool,
+    /// The policy's letters, calls and routes the stay held back in the
+    /// window (all but the proof of claim).
+    pub stayed: usize,
 }
 
 impl InsolvencyLine {
@@ -110,6 +113,7 @@ impl ExceptionSummary {
         ledger: &Ledger,
         outcomes: &super::exceptions::Outcomes,
         occurrences: &[super::exceptions::Occurrence],
+        stayed: &[super::Stayed],
         window: Window,
     ) -> ExceptionSummary {
         use super::exceptions::EventKind;
@@ -168,6 +172,12 @@ impl ExceptionSummary {
             }
         }
         summary.insolvencies = insolvencies(plan, ledger, window);
+        for line in &mut summary.insolvencies {
+            line.stayed = stayed
+                .iter()
+                .filter(|(invoice, _, _)| ledger.invoice(*invoice).debtor == line.debtor)
+                .count();
+        }
         summary
     }
 }
@@ -224,6 +234,7 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
             interest,
             indemnity,
             due_in_window: deadline.date.is_some_and(|d| window.contains(d)),
+            stayed: 0,
         });
     }
     lines.sort_by_key(|l| (!l.due_in_window, l.deadline, l.debtor));
