@@ -735,6 +735,27 @@ fn run_makes_the_proof_of_claim_a_task_with_its_deadline_and_the_claim_at_the_op
         channels,
         vec!["courrier".to_string(), "proof_of_claim".to_string()]
     );
+    // The dossier, in French, tells the letter and the task apart.
+    let dossier = policy_in(dir.path())
+        .args([
+            "dossier",
+            "ACME",
+            "--journal",
+            "journal.jsonl",
+            "--ledger",
+            "ledger.csv",
+            "--as-of",
+            "2026-03-03",
+        ])
+        .output()
+        .unwrap();
+    assert!(dossier.status.success(), "{}", collapse(&dossier.stderr));
+    let text = String::from_utf8(dossier.stdout).unwrap();
+    assert!(
+        text.contains("par courrier simple (mandataire judiciaire ou curateur)"),
+        "{text}"
+    );
+    assert!(text.contains("déclaration de créance à établir"), "{text}");
 }
 
 #[test]
