@@ -843,3 +843,40 @@ fn simulate_counts_the_steps_the_stay_holds_back_per_insolvent_debtor() {
     );
     assert!(!csv.contains("mise_en_demeure"), "{csv}");
 }
+
+#[test]
+fn diff_matches_a_reminder_before_the_due_date_and_sees_it_move() {
+    // F-1 due 2026-01-31: 5 days before is 01-26, 3 days before 01-28.
+    let dir = book(
+        "5 days before due send rappel_amiable by email\nafter 15 days send relance_1 by email\n",
+        "date,type,invoice,debtor,amount,due\n2026-01-01,invoice,F-1,ACME,1000.00,2026-01-31\n",
+    );
+    let text = std::fs::read_to_string(dir.path().join("p.policy")).unwrap();
+    std::fs::write(
+        dir.path().join("q.policy"),
+        text.replace("5 days before due", "3 days before due"),
+    )
+    .unwrap();
+    let output = policy_in(dir.path())
+        .args([
+            "diff",
+            "p.policy",
+            "q.policy",
+            "--ledger",
+            "ledger.csv",
+            "--to",
+            "2026-12-31",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["counts"]["moved"], 1, "{value}");
+    assert_eq!(value["counts"]["added"], 0, "{value}");
+    let change = &value["invoices"][0]["changes"][0];
+    assert_eq!(change["step"], "send rappel_amiable", "{change}");
+    assert_eq!(change["change"], "moved", "{change}");
+    assert_eq!(change["before"]["date"], "2026-01-26", "{change}");
+    assert_eq!(change["after"]["date"], "2026-01-28", "{change}");
+}
