@@ -215,8 +215,12 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timing {
     pub duration: Duration,
-    /// `from NAME`; `due`, `issue` or a template.
+    /// `from NAME`; `due`, `issue` or a template. Always there with
+    /// `before` (`5 days before due`).
     pub anchor: Option<Name>,
+    /// `N days before ANCHOR` rather than `after N days from ANCHOR`: the
+    /// span of the word `before`.
+    pub before: Option<Span>,
     pub span: Span,
 }
 

@@ -59,6 +59,30 @@ impl Calendar {
         }
     }
 
+    /// `offset` before `date`, counted as [`Calendar::add`] counts it
+    /// forwards (`5 days before due`): business days are the business days
+    /// before `date`; a month back keeps the day of the month or takes the
+    /// month's last day.
+    pub fn sub(&self, date: NaiveDate, offset: Offset) -> Option<NaiveDate> {
+        match offset.unit {
+            Unit::Days => date.checked_sub_days(Days::new(offset.count.into())),
+            Unit::Weeks => date.checked_sub_days(Days::new(u64::from(offset.count) * 7)),
+            Unit::Months => date.checked_sub_months(Months::new(offset.count)),
+            Unit::BusinessDays if offset.count > MAX_BUSINESS_DAYS => None,
+            Unit::BusinessDays => {
+                let mut day = date;
+                let mut left = offset.count;
+                while left > 0 {
+                    day = day.pred_opt()?;
+                    if self.is_business_day(day) {
+                        left -= 1;
+                    }
+                }
+                Some(day)
+            }
+        }
+    }
+
     /// `date` itself when it is a business day, else the next one.
     pub fn business_day_from(&self, date: NaiveDate) -> Option<NaiveDate> {
         let mut day = date;

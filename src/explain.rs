@@ -267,12 +267,14 @@ fn step_json(plan: &Plan, step: &Step) -> Value {
         Action::Call { recipient } => (vec!["phone"], vec![recipient.as_str()]),
         _ => (vec![], vec![]),
     };
+    // `5 days before due`: the offset is given as `before`, not `after`.
+    let direction = if step.when.before { "before" } else { "after" };
     let mut value = json!({
         "step": step.id.0 + 1,
         "line": plan.line(step.span),
         "when": {
             "anchor": anchor,
-            "after": step.when.offset,
+            direction: step.when.offset,
             "inherited": step.when.inherited,
             "day_from_due": crate::plan::display::day_from_due(plan, &step.when),
             "text": describe_when(plan, &step.when),

@@ -85,7 +85,9 @@ impl Channel {
 }
 
 vocabulary! {
-    Recipient { Debtor => "debtor", Guarantor => "guarantor", }
+    /// `mandataire`: the insolvency practitioner (mandataire judiciaire,
+    /// liquidateur; curateur in BE and LU), for the proof of claim.
+    Recipient { Debtor => "debtor", Guarantor => "guarantor", Mandataire => "mandataire", }
 }
 
 vocabulary! {

@@ -94,7 +94,10 @@ fn json_diagnostics_on_stdout() {
     assert_eq!(diagnostic["column"], 61);
     assert_eq!(diagnostic["end_line"], 1);
     assert_eq!(diagnostic["end_column"], 67);
-    assert_eq!(diagnostic["help"], "expected `debtor` or `guarantor`");
+    assert_eq!(
+        diagnostic["help"],
+        "expected `debtor`, `guarantor` or `mandataire`"
+    );
 }
 
 #[test]

@@ -148,7 +148,12 @@ impl<'p> Analysis<'p> {
             let Some(view) = self.steps.get(step.id.0) else {
                 continue;
             };
-            let root = usize::from(view.time.root == Root::Issue);
+            // A stop reacting to an event is placed on no invoice's line.
+            let root = match view.time.root {
+                Root::Due => 0,
+                Root::Issue => 1,
+                Root::Event(_) => continue,
+            };
             for (i, combo) in Combo::ALL.iter().enumerate() {
                 if sure0.get(step.id.0).is_some_and(|m| m.contains(*combo)) {
                     let entry = (view.time.range.max, step.id);
@@ -163,6 +168,7 @@ impl<'p> Analysis<'p> {
             let roots: &[usize] = match view.time.root {
                 Root::Due => &[0, 1],
                 Root::Issue => &[1],
+                Root::Event(_) => &[],
             };
             let mut mask = Mask::EMPTY;
             let mut by = None;

@@ -92,6 +92,7 @@ fn same_day(a: &Analysis<'_>, recipient: Recipient) -> Option<Finding> {
     let person = match recipient {
         Recipient::Debtor => "the debtor",
         Recipient::Guarantor => "the guarantor",
+        Recipient::Mandataire => "the mandataire",
     };
     let mut d = a.error(
         Code::SameDayContacts,
@@ -196,6 +197,7 @@ fn worst_window(a: &Analysis<'_>, limit: &Limit, recipient: Recipient) -> Option
     let person = match recipient {
         Recipient::Debtor => "the debtor",
         Recipient::Guarantor => "the guarantor",
+        Recipient::Mandataire => "the mandataire",
     };
     let whose = match (limit.header, a.pack) {
         (Some(_), _) => format!(

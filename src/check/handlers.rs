@@ -7,13 +7,16 @@
 use super::analysis::{Analysis, Finding};
 use crate::diagnostic::Code;
 use crate::plan::{Action, Anchor, EventKind, Step, Unit};
-use crate::vocab::Jurisdiction;
+use crate::vocab::{Jurisdiction, Recipient};
 
 pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let plan = a.plan;
     for step in &plan.steps {
         if !reacts_to_insolvency(plan, step) {
+            if let Some(d) = mandataire_outside_insolvency(a, step) {
+                out.push(Finding::new(d, vec![step.id]));
+            }
             continue;
         }
         if !matches!(step.action, Action::Send { .. }) {
@@ -78,8 +81,37 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
     out
 }
 
+/// `to mandataire` (`call mandataire`) on a step that does not react to
+/// an insolvency: there is no practitioner before the opening judgment
+/// appoints one (FR C. com. L622-24, legal-facts.md §6).
+fn mandataire_outside_insolvency(
+    a: &Analysis<'_>,
+    step: &Step,
+) -> Option<crate::diagnostic::Diagnostic> {
+    let to_mandataire = match &step.action {
+        Action::Send { recipients, .. } => recipients.contains(&Recipient::Mandataire),
+        Action::Call { recipient } => *recipient == Recipient::Mandataire,
+        _ => false,
+    };
+    if !to_mandataire {
+        return None;
+    }
+    Some(
+        a.error(
+            Code::MandataireRecipient,
+            "only a handler of the insolvency can write to the mandataire",
+        )
+        .with_label(step.action_span, "no mandataire before an insolvency")
+        .with_help(
+            "the mandataire judiciaire (FR) or curateur (BE, LU) is appointed by the opening \
+             judgment: write `on insolvency send declaration_de_creance by recommandé to \
+             mandataire`, and `to debtor` elsewhere",
+        ),
+    )
+}
+
 /// Whether the step is an `on insolvency` handler or timed from one.
-fn reacts_to_insolvency(plan: &crate::plan::Plan, step: &Step) -> bool {
+pub(super) fn reacts_to_insolvency(plan: &crate::plan::Plan, step: &Step) -> bool {
     step.trigger == Some(EventKind::Insolvency)
         || matches!(step.when.anchor, Anchor::Step(id)
             if plan.step(id).is_some_and(|s| s.trigger == Some(EventKind::Insolvency)))

@@ -2,7 +2,10 @@
 //! time-barred is too late. The period runs from the due date; a step timed
 //! from the issue date is compared as if timed from the due date (an issue
 //! date is never later). A mise en demeure does not interrupt it (FR), so
-//! only the route's own day counts.
+//! only the route's own day counts. The debtor's acknowledgment restarts
+//! it (C. civ. 2240; BE, LU 2248), but only the ledger knows of one:
+//! `policy simulate` and `policy run` refuse a route past the period
+//! counted from the latest (law::time_barred); this check assumes none.
 
 use super::analysis::{Analysis, Finding};
 use super::courts;
@@ -57,7 +60,9 @@ pub fn check(a: &Analysis<'_>) -> Vec<Finding> {
             .with_label(step.span, format!("{} ({})", a.when(step), view.time.range.describe()))
             .with_help(format!(
                 "a claim against a {kind} debtor is time-barred {years} after it fell due ({}); \
-                 route it to court sooner{sector_hint}",
+                 route it to court sooner{sector_hint} (a written acknowledgment by the debtor, an \
+                 `acknowledge` row, restarts the period: `policy simulate` and `policy run` count \
+                 from it)",
                 fact.source.cited()
             ));
         out.push(Finding::new(d, vec![step.id]));

@@ -8,6 +8,7 @@
 //! `allow` lines to them.
 
 mod analysis;
+mod before_due;
 pub mod cells;
 mod charges;
 pub mod columns;
@@ -117,5 +118,6 @@ pub fn analyse(plan: &Plan, rates: &RateTable) -> Vec<Diagnostic> {
     findings.extend(guarantor::check(&mut a));
     findings.extend(limitation::check(&a));
     findings.extend(handlers::check(&a));
+    findings.extend(before_due::check(&a));
     silenced::apply(plan, findings)
 }

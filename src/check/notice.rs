@@ -6,6 +6,7 @@
 
 use super::analysis::{Analysis, Finding};
 use super::courts;
+use super::handlers;
 use super::precede::{Candidate, Cover, Precedence};
 use crate::diagnostic::Code;
 use crate::law;
@@ -13,9 +14,20 @@ use crate::plan::{Action, StepId};
 use crate::vocab::{Channel, Recipient};
 
 pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
+    // Handlers too (`on instalment_missed after 23 days route …`: the
+    // "déchéance du terme" goes to court like any step): a mise en demeure
+    // reacting to the same event, or one they are timed from, comes first.
+    // A route after an insolvency is refused outright (handlers.rs).
     let routes: Vec<StepId> = a
+        .plan
+        .steps
         .iter()
-        .filter(|(s, v)| !v.reach.is_empty() && courts::routes_to_court(a, &s.action))
+        .zip(&a.steps)
+        .filter(|(s, v)| {
+            !v.reach.is_empty()
+                && courts::routes_to_court(a, &s.action)
+                && !handlers::reacts_to_insolvency(a.plan, s)
+        })
         .map(|(s, _)| s.id)
         .collect();
     if routes.is_empty() {
@@ -147,10 +159,29 @@ pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
                 if let Some(later) = candidates.first().and_then(|c| a.plan.step(c.step)) {
                     d = d.with_label(later.span, "not sent before the route on every path");
                 }
+                // A handler's event may come before any regular letter
+                // went out: only a notice reacting to the same event counts.
+                let (example, handler) = match step.trigger {
+                    Some(kind) => (
+                        format!(
+                            "on {} after 8 days send mise_en_demeure by recommandé",
+                            kind.as_str()
+                        ),
+                        format!(
+                            "; a mise en demeure of the regular steps may not have gone out before `{}`: \
+                             only one reacting to the same event, or one the route is timed from, counts",
+                            kind.as_str()
+                        ),
+                    ),
+                    None => (
+                        "after 45 days send mise_en_demeure by recommandé".to_string(),
+                        String::new(),
+                    ),
+                };
                 d.with_help(format!(
-                    "send a formal notice to the debtor first, e.g. `after 45 days send mise_en_demeure by recommandé`, \
+                    "send a formal notice to the debtor first, e.g. `{example}`, \
                      and route {}; a letter is a mise en demeure when its template's name \
-                     contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`",
+                     contains `mise_en_demeure` or `sommation`, or when it goes by `huissier`{handler}",
                     if notice.is_some() {
                         format!(
                             "at least {gap} days after its presumed receipt (by `recommandé`, {} days after sending)",

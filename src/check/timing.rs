@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 
-use crate::plan::{Anchor, Offset, Plan, StepId, Unit};
+use crate::plan::{Anchor, EventKind, Offset, Plan, StepId, Unit};
 
 /// A number of calendar days, at least `min`, at most `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +48,10 @@ impl DayRange {
 pub enum Root {
     Due,
     Issue,
+    /// The day of a ledger event (`on EVENT …`): handlers of one event
+    /// compare with each other, never with the invoice's dates, since the
+    /// event may come on any day of its life.
+    Event(EventKind),
 }
 
 /// When one step falls.
@@ -68,14 +72,19 @@ impl StepTime {
     /// every invoice. An issue date is never after the due date, so a step
     /// timed from the issue date is compared as if timed from the due date.
     pub fn surely_before(&self, other: &StepTime, gap: i64) -> bool {
-        let comparable = self.root == other.root || self.root == Root::Issue;
-        comparable && self.range.max.saturating_add(gap) <= other.range.min
+        self.comparable(other) && self.range.max.saturating_add(gap) <= other.range.min
     }
 
     /// The least number of days from `self` to `other`, when comparable.
     pub fn least_gap(&self, other: &StepTime) -> Option<i64> {
-        (self.root == other.root || self.root == Root::Issue)
+        self.comparable(other)
             .then(|| other.range.min.saturating_sub(self.range.max))
+    }
+
+    /// Whether the two are timed on one line: the same root, or the issue
+    /// date before the due date.
+    fn comparable(&self, other: &StepTime) -> bool {
+        self.root == other.root || (self.root == Root::Issue && other.root == Root::Due)
     }
 }
 
@@ -177,7 +186,7 @@ pub fn times(plan: &Plan, lengths: &mut Lengths) -> Times {
                 months_only: Some(0),
             },
             // A ledger event may come on any day of the invoice's life: a
-            // handler is compared with nothing (its own node, any day).
+            // handler is timed from its event's own root (its own node).
             Anchor::Event(kind) => {
                 let marker = (u32::MAX - kind as u32, Unit::BusinessDays, 0);
                 let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
@@ -186,11 +195,8 @@ pub fn times(plan: &Plan, lengths: &mut Lengths) -> Times {
                     next
                 });
                 StepTime {
-                    root: Root::Due,
-                    range: DayRange {
-                        min: -3_650,
-                        max: 36_500,
-                    },
+                    root: Root::Event(kind),
+                    range: DayRange::ZERO,
                     key,
                     months_only: None,
                 }
@@ -207,6 +213,30 @@ pub fn times(plan: &Plan, lengths: &mut Lengths) -> Times {
             },
         };
         let offset = step.when.offset;
+        if step.when.before {
+            // `5 days before due`: days back from the due date, a node of
+            // its own (never merged with the days after it).
+            let length = lengths.of(offset);
+            let marker = (u32::MAX / 2, offset.unit, offset.count);
+            let next = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+            let key = *interned.entry(marker).or_insert_with(|| {
+                // Stored as no run of calendar days, so that days after it
+                // are not added to it (5 days before, then 10 after, is
+                // not 15 days before).
+                nodes.push((u32::MAX / 2, Unit::BusinessDays, offset.count));
+                next
+            });
+            out.push(StepTime {
+                root: anchor.root,
+                range: DayRange {
+                    min: length.max.saturating_neg(),
+                    max: length.min.saturating_neg(),
+                },
+                key,
+                months_only: None,
+            });
+            continue;
+        }
         let range = anchor.range.plus(lengths.of(offset));
         let months_only = match offset.unit {
             _ if offset.count == 0 => anchor.months_only,

@@ -172,6 +172,8 @@ codes! {
     LimitationPeriod => "policy::limitation_period",
     InsolvencyStay => "policy::insolvency_stay",
     ProofOfClaimDeadline => "policy::proof_of_claim_deadline",
+    BeforeDue => "policy::before_due",
+    MandataireRecipient => "policy::mandataire_recipient",
     // fmt / watch
     FormatChangedMeaning => "policy::format_changed_meaning",
     WatchFailed => "policy::watch_failed",

@@ -94,6 +94,39 @@ pub struct Terms<'a> {
     pub rates: &'a RateTable,
 }
 
+/// The claim to lodge in a collective procedure: principal, late interest
+/// and indemnity of `invoices` as of the opening judgment `opened`
+/// (legal-facts.md §6), as [`compute`] works out a dossier's; without a rate for some day, the principal
+/// alone. One owner for `policy simulate`'s summary and the proof-of-claim
+/// task of `policy run`.
+pub fn at_opening(
+    ledger: &Ledger,
+    invoices: &[&Invoice],
+    jurisdiction: Jurisdiction,
+    kind: DebtorKind,
+    opened: NaiveDate,
+    rates: &RateTable,
+) -> (Decimal, Decimal, Decimal) {
+    let terms = Terms {
+        jurisdiction,
+        kind,
+        as_of: opened,
+        rates,
+    };
+    let mut warnings = Vec::new();
+    match compute(ledger, invoices, &terms, |_| None, |_| None, &mut warnings) {
+        Ok(claim) => (claim.principal(), claim.interest(), claim.indemnity()),
+        Err(_) => (
+            invoices
+                .iter()
+                .map(|i| ledger.balance_on(i, opened))
+                .total(),
+            Decimal::ZERO,
+            Decimal::ZERO,
+        ),
+    }
+}
+
 /// What the letters sent for an invoice have charged: the charges whose
 /// step had fired, as the journal's last action listing it records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,6 +65,7 @@ pub fn recipient(word: &str) -> &str {
     match word {
         "debtor" => "débiteur",
         "guarantor" => "caution",
+        "mandataire" => "mandataire judiciaire ou curateur",
         other => other,
     }
 }
@@ -78,6 +79,7 @@ pub fn channel(word: &str) -> &str {
         "huissier" => "huissier / commissaire de justice",
         "phone" => "appel téléphonique",
         "route" => "transmission du dossier",
+        "proof_of_claim" => "déclaration de créance à établir",
         other => other,
     }
 }
@@ -86,8 +88,13 @@ pub fn channel(word: &str) -> &str {
 /// (`mise_en_demeure`), a phone call, or the court, lawyer or bailiff the
 /// file goes to, by the name the law pack gives it.
 pub fn action_what(action: &Action, jurisdiction: Jurisdiction) -> Line {
-    let verb = action.step.id.split(' ').next().unwrap_or_default();
-    match verb {
+    if action.channel == "proof_of_claim" {
+        return vec![
+            text("déclaration de créance à établir, avec la "),
+            code(&action.step.target),
+        ];
+    }
+    match verb(&action.step.id) {
         "call" => vec![text(format!(
             "appel téléphonique {}",
             to_whom(&action.recipient)
@@ -103,10 +110,21 @@ pub fn action_what(action: &Action, jurisdiction: Jurisdiction) -> Line {
     }
 }
 
+/// The action's verb: `send`, `call`, `route`; a handler's
+/// (`on insolvency send declaration_de_creance`) after its event.
+fn verb(id: &str) -> &str {
+    let mut words = id.split(' ');
+    match words.next() {
+        Some("on") => words.nth(1).unwrap_or_default(),
+        other => other.unwrap_or_default(),
+    }
+}
+
 /// `au débiteur`, `à la caution`.
 fn to_whom(word: &str) -> &'static str {
     match word {
         "guarantor" => "à la caution",
+        "mandataire" => "au mandataire judiciaire ou curateur",
         _ => "au débiteur",
     }
 }
@@ -116,7 +134,7 @@ fn to_whom(word: &str) -> &'static str {
 pub fn action_line(record: &ActionRecord, jurisdiction: Jurisdiction) -> Line {
     let action = &record.action;
     let mut line = action_what(action, jurisdiction);
-    if action.step.id.starts_with("send ") {
+    if verb(&action.step.id) == "send" && action.channel != "proof_of_claim" {
         line.push(text(format!(
             " par {} ({})",
             channel(&action.channel),

@@ -195,10 +195,18 @@ impl<'a> Writer<'a> {
             self.word(&trigger.text.to_lowercase());
         }
         if let Some(timing) = &statement.timing {
-            self.word("after");
-            self.duration(&timing.duration);
+            if timing.before.is_some() {
+                self.duration(&timing.duration);
+            } else {
+                self.word("after");
+                self.duration(&timing.duration);
+            }
             if let Some(anchor) = &timing.anchor {
-                self.word("from");
+                self.word(if timing.before.is_some() {
+                    "before"
+                } else {
+                    "from"
+                });
                 // `due` and `issue` are read without case or accents, like
                 // keywords; anything else names a template, as written.
                 let folded = crate::suggest::fold(&anchor.text);

@@ -354,6 +354,42 @@ pub enum NotHere {
     NotATrader(CommercialCourt),
     /// The civil court for a trader, whom the commercial court hears.
     ATrader(CommercialCourt),
+    /// The claim is time-barred on the route's day: `years` from `since`,
+    /// the due date or the debtor's latest acknowledgment.
+    TimeBarred {
+        years: Fact<u32>,
+        since: chrono::NaiveDate,
+        acknowledged: bool,
+    },
+}
+
+/// Whether the claim is time-barred on `day`: the limitation period runs
+/// from the due date, and the debtor's written acknowledgment restarts it
+/// from its date for the same length (FR C. civ. art. 2240 and 2231; BE
+/// and LU C. civ. art. 2248; legal-facts.md §3). It is acquired once the
+/// period's last day has passed: a claim due 2026-01-31 with 5 years is
+/// barred from 2031-02-01.
+pub fn time_barred(
+    years: Fact<u32>,
+    due: chrono::NaiveDate,
+    acknowledged: Option<chrono::NaiveDate>,
+    day: chrono::NaiveDate,
+) -> Option<NotHere> {
+    let since = acknowledged.filter(|a| *a > due).unwrap_or(due);
+    let last = since.checked_add_months(chrono::Months::new(years.value.saturating_mul(12)))?;
+    (day > last).then_some(NotHere::TimeBarred {
+        years,
+        since,
+        acknowledged: since != due,
+    })
+}
+
+/// The article by which a debtor's acknowledgment restarts the period.
+pub fn acknowledgment_source(jurisdiction: Jurisdiction) -> Source {
+    match jurisdiction {
+        Jurisdiction::Fr => Source::statute("C. civ. art. 2240"),
+        Jurisdiction::Be | Jurisdiction::Lu => Source::statute("C. civ. art. 2248"),
+    }
 }
 
 impl NotHere {
@@ -414,6 +450,28 @@ impl NotHere {
                     "route traders to `{}`, e.g. with a condition `if debtor.trader = yes` ({})",
                     c.commercial,
                     c.source.cited()
+                ),
+            ),
+            NotHere::TimeBarred {
+                years,
+                since,
+                acknowledged,
+            } => (
+                format!(
+                    "the claim is time-barred: {} year{} from {} {since}",
+                    years.value,
+                    if years.value == 1 { "" } else { "s" },
+                    if *acknowledged {
+                        "the debtor's acknowledgment of"
+                    } else {
+                        "its due date,"
+                    }
+                ),
+                format!(
+                    "a court would dismiss it ({}); a written acknowledgment of the debt \
+                     by the debtor restarts the period ({}): book it as an `acknowledge` row",
+                    years.source.cited(),
+                    acknowledgment_source(jurisdiction).cited()
                 ),
             ),
         }

@@ -90,6 +90,22 @@ impl Debtor {
         self.contact("guarantor_email")
     }
 
+    /// The insolvency practitioner's name (`mandataire_name`), address
+    /// (`mandataire_address`) and e-mail (`mandataire_email`): where a
+    /// letter `to mandataire` goes once a collective procedure is opened
+    /// (docs/ledger.md).
+    pub fn mandataire_name(&self) -> Option<&str> {
+        self.contact("mandataire_name")
+    }
+
+    pub fn mandataire_address(&self) -> Option<&str> {
+        self.contact("mandataire_address")
+    }
+
+    pub fn mandataire_email(&self) -> Option<&str> {
+        self.contact("mandataire_email")
+    }
+
     /// The guarantor's phone number (`guarantor_phone`).
     pub fn guarantor_phone(&self) -> Option<&str> {
         self.contact("guarantor_phone")

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The header, in column order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 18] = [
     "date",
     "debtor",
     "debtor_name",
@@ -25,6 +25,10 @@ pub const COLUMNS: [&str; 14] = [
     "email",
     "address",
     "note",
+    "deadline",
+    "principal",
+    "interest",
+    "indemnity",
 ];
 
 /// One task for the team.
@@ -52,6 +56,13 @@ pub struct TaskRow {
     pub email: String,
     pub address: String,
     pub note: String,
+    /// A proof of claim's last day; empty for other tasks.
+    pub deadline: Option<NaiveDate>,
+    /// A proof of claim's breakdown as of the opening judgment; empty for
+    /// other tasks.
+    pub principal: Option<Decimal>,
+    pub interest: Option<Decimal>,
+    pub indemnity: Option<Decimal>,
 }
 
 /// The header line: plain names, which need no quotes.
@@ -81,6 +92,10 @@ impl TaskRow {
             email: cell(&self.email),
             address: cell(&self.address),
             note: cell(&self.note),
+            deadline: self.deadline,
+            principal: self.principal,
+            interest: self.interest,
+            indemnity: self.indemnity,
         }
     }
 }
@@ -126,6 +141,10 @@ mod tests {
             email: "a@b.lu".into(),
             address: "1 rue X\nL-1000".into(),
             note: "dit \"rappeler\"".into(),
+            deadline: None,
+            principal: None,
+            interest: None,
+            indemnity: None,
         }
     }
 
@@ -134,8 +153,8 @@ mod tests {
         let text = String::from_utf8(csv(&[row()]).unwrap()).unwrap();
         assert_eq!(
             text,
-            "date,debtor,debtor_name,invoices,step,action,target,procedure,amount_claimed,currency,phone,email,address,note\n\
-             \"2026-11-23\",\"ACME\",\"ACME, Sàrl\",\"F-1 F-2\",\"lu-b2b.policy:22 call debtor\",\"call\",\"debtor\",\"\",1234.50,\"EUR\",\"352 1\",\"a@b.lu\",\"1 rue X\nL-1000\",\"dit \"\"rappeler\"\"\"\n"
+            "date,debtor,debtor_name,invoices,step,action,target,procedure,amount_claimed,currency,phone,email,address,note,deadline,principal,interest,indemnity\n\
+             \"2026-11-23\",\"ACME\",\"ACME, Sàrl\",\"F-1 F-2\",\"lu-b2b.policy:22 call debtor\",\"call\",\"debtor\",\"\",1234.50,\"EUR\",\"352 1\",\"a@b.lu\",\"1 rue X\nL-1000\",\"dit \"\"rappeler\"\"\",\"\",\"\",\"\",\"\"\n"
         );
     }
 

@@ -177,11 +177,19 @@ fn slot(before: &str) -> Slot {
         "allow" => Slot::Rule,
         "because" | "policy" | "templates" => Slot::Nothing,
         w if is_number(w) && matches!(before_last, "after" | "per") => Slot::Unit,
+        // `5 days before due`: a line starting with a duration.
+        w if is_number(w) && words.len() == 1 => Slot::Unit,
         "day" | "days" | "week" | "weeks" | "month" | "months"
             if words.first() == Some(&"after") =>
         {
             Slot::Words(AFTER_TIME)
         }
+        "day" | "days" | "week" | "weeks" | "month" | "months"
+            if words.first().is_some_and(|w| is_number(w)) =>
+        {
+            Slot::Words(&["before"])
+        }
+        "before" => Slot::Words(&["due"]),
         _ if before_last == "send" => Slot::Words(&["by", "to"]),
         _ => Slot::Words(STATEMENT_STARTS),
     }
@@ -425,5 +433,8 @@ mod tests {
         assert_eq!(slot("policy \"by "), Slot::Nothing);
         assert_eq!(slot("stop; after 3 days send "), Slot::Template);
         assert_eq!(slot("after 10 days "), Slot::Words(AFTER_TIME));
+        assert_eq!(slot("5 "), Slot::Unit);
+        assert_eq!(slot("5 days "), Slot::Words(&["before"]));
+        assert_eq!(slot("5 days before "), Slot::Words(&["due"]));
     }
 }

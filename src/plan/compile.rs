@@ -529,6 +529,7 @@ impl Compiler<'_> {
                 anchor: Anchor::Event(kind),
                 offset: Offset::ZERO,
                 inherited: false,
+                before: false,
                 span: statement.span,
             };
         }
@@ -543,11 +544,15 @@ impl Compiler<'_> {
                     anchor: Anchor::Due,
                     offset: Offset::ZERO,
                     inherited: true,
+                    before: false,
                     span: statement.span,
                 },
             };
         };
         let offset = offset(&timing.duration);
+        if let (Some(before), Some(name)) = (timing.before, &timing.anchor) {
+            return self.before(timing, before, name, offset, trigger);
+        }
         let anchor = match (&timing.anchor, trigger) {
             (None, Some(kind)) => Anchor::Event(kind),
             (None, None) => Anchor::Due,
@@ -573,6 +578,53 @@ impl Compiler<'_> {
             anchor,
             offset,
             inherited: false,
+            before: false,
+            span: timing.span,
+        }
+    }
+
+    /// `5 days before due`: counted back from the due date only; a letter
+    /// or an event has no known day before it happens.
+    fn before(
+        &mut self,
+        timing: &ast::Timing,
+        before: crate::source::Span,
+        name: &ast::Name,
+        offset: Offset,
+        trigger: Option<EventKind>,
+    ) -> When {
+        let due = suggest::fold(&name.text) == "due";
+        if let Some(kind) = trigger {
+            self.error(
+                Code::BeforeDue,
+                format!("a handler cannot fire before `{}` happens", kind.as_str()),
+            )
+            .label(before, "before the event")
+            .help(format!(
+                "a handler fires on its event's day or after it: `on {} after {} send …`",
+                kind.as_str(),
+                offset
+            ));
+        } else if !due {
+            self.error(
+                Code::BeforeDue,
+                format!(
+                    "`before` counts back from `due` only, not `{}`",
+                    suggest::short(&name.text)
+                ),
+            )
+            .label(name.span, "only the due date is known in advance")
+            .help(format!(
+                "write `{offset} before due` for a reminder before the due date; a letter or the \
+                 issue date is followed with `after {offset} from {}`",
+                suggest::short(&name.text)
+            ));
+        }
+        When {
+            anchor: Anchor::Due,
+            offset,
+            inherited: false,
+            before: due && trigger.is_none(),
             span: timing.span,
         }
     }

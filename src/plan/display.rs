@@ -18,6 +18,8 @@ pub fn describe_when(plan: &Plan, when: &When) -> String {
     };
     if when.offset.count == 0 {
         format!("on {anchor}")
+    } else if when.before {
+        format!("{} before {anchor}", when.offset)
     } else {
         format!("{} after {anchor}", when.offset)
     }
@@ -96,8 +98,10 @@ pub fn describe_action_with_reach(plan: &Plan, action: &Action) -> String {
 
 /// The step's day counted in calendar days from the due date, when fixed
 /// (anchors followed back to `due`, no business days or months on the way).
-pub fn day_from_due(plan: &Plan, when: &When) -> Option<u32> {
-    let mut days = when.offset.calendar_days()?;
+pub fn day_from_due(plan: &Plan, when: &When) -> Option<i64> {
+    let own = i64::from(when.offset.calendar_days()?);
+    // Only `due` is counted back from (`5 days before due`).
+    let mut days = if when.before { -own } else { own };
     let mut anchor = when.anchor;
     // Anchors point to earlier steps, so this ends; bound it anyway.
     for _ in 0..=plan.steps.len() {
@@ -106,7 +110,8 @@ pub fn day_from_due(plan: &Plan, when: &When) -> Option<u32> {
             Anchor::Issue | Anchor::Event(_) => return None,
             Anchor::Step(id) => {
                 let step = plan.step(id)?;
-                days = days.checked_add(step.when.offset.calendar_days()?)?;
+                let own = i64::from(step.when.offset.calendar_days()?);
+                days = days.checked_add(if step.when.before { -own } else { own })?;
                 anchor = step.when.anchor;
             }
         }

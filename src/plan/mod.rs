@@ -96,7 +96,7 @@ impl Plan {
                     Anchor::Issue => issue,
                     Anchor::Step(_) | Anchor::Event(_) => return None,
                 };
-                calendar.add(from, s.when.offset).filter(|day| *day > sent)
+                s.when.day(from, calendar).filter(|day| *day > sent)
             })
             .min()?
             .pred_opt()
@@ -266,9 +266,24 @@ pub struct When {
     pub offset: Offset,
     /// Written without `after`: the time of the statement before.
     pub inherited: bool,
+    /// `5 days before due`: `offset` before the anchor (always `due`), a
+    /// reminder before the due date.
+    pub before: bool,
     /// The `after …` clause this time comes from (the earlier statement's
     /// when inherited; the statement itself for the implicit first one).
     pub span: Span,
+}
+
+impl When {
+    /// The step's day when its anchor falls on `base`: `offset` after it,
+    /// or before it for `N days before due`.
+    pub fn day(&self, base: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+        if self.before {
+            calendar.sub(base, self.offset)
+        } else {
+            calendar.add(base, self.offset)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

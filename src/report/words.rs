@@ -152,6 +152,8 @@ pub struct Words {
     pub consumer_abroad: &'static str,
     pub not_a_trader: &'static str,
     pub a_trader: &'static str,
+    /// The claim is time-barred that day.
+    pub time_barred: &'static str,
     pub date: &'static str,
     pub invoice: &'static str,
     pub procedure: &'static str,
@@ -314,6 +316,7 @@ pub static FR: Words = Words {
     consumer_abroad: "consommateur domicilié à l'étranger",
     not_a_trader: "débiteur non commerçant",
     a_trader: "débiteur commerçant",
+    time_barred: "créance prescrite",
     date: "Date",
     invoice: "Facture",
     procedure: "Procédure",
@@ -484,6 +487,7 @@ pub static EN: Words = Words {
     consumer_abroad: "consumer living abroad",
     not_a_trader: "debtor not a trader",
     a_trader: "debtor is a trader",
+    time_barred: "claim time-barred",
     date: "Date",
     invoice: "Invoice",
     procedure: "Procedure",
@@ -753,7 +757,8 @@ impl Words {
             }
             Action::Call { recipient } => match recipient {
                 Recipient::Guarantor => self.call_guarantor.to_string(),
-                Recipient::Debtor => self.call_debtor.to_string(),
+                // Refused by the checker (a call is no proof of claim).
+                Recipient::Debtor | Recipient::Mandataire => self.call_debtor.to_string(),
             },
             Action::Charge(charge) => self.charge(plan, action, charge),
             Action::Route { destination, .. } => self
@@ -776,6 +781,7 @@ impl Words {
             NotHere::ConsumerAbroad => self.consumer_abroad.to_string(),
             NotHere::NotATrader(_) => self.not_a_trader.to_string(),
             NotHere::ATrader(_) => self.a_trader.to_string(),
+            NotHere::TimeBarred { .. } => self.time_barred.to_string(),
         }
     }
 

@@ -22,6 +22,10 @@ pub enum Medium {
     Phone,
     /// A court, lawyer or bailiff: a task row.
     Route,
+    /// The proof of claim of an insolvency (`on insolvency send …`): a
+    /// task row with its deadline and the claim as of the opening
+    /// judgment, beside the letter.
+    ProofOfClaim,
 }
 
 impl Medium {
@@ -31,6 +35,7 @@ impl Medium {
             Medium::Template(channel) => channel.as_str(),
             Medium::Phone => "phone",
             Medium::Route => "route",
+            Medium::ProofOfClaim => "proof_of_claim",
         }
     }
 }
@@ -118,7 +123,22 @@ pub fn plan_day(
         let Some(step) = plan.step(event.step) else {
             continue;
         };
-        for unit in units(event, &step.action) {
+        let mut units = units(event, &step.action);
+        // The proof of claim is work for the team too, letter or not: one
+        // task, journaled once like every action.
+        if step.trigger == Some(crate::simulate::exceptions::EventKind::Insolvency)
+            && matches!(step.action, Action::Send { .. })
+        {
+            units.push(Unit {
+                invoice: event.invoice,
+                debtor: event.debtor,
+                step: event.step,
+                medium: Medium::ProofOfClaim,
+                recipient: Recipient::Mandataire.as_str().to_string(),
+                to_guarantor: false,
+            });
+        }
+        for unit in units {
             let key = ActionKey {
                 invoice: ledger.invoice(unit.invoice).reference.to_string(),
                 step: refs[unit.step.0].id.clone(),

@@ -252,7 +252,11 @@ pub fn produce(
             let context = LetterContext {
                 currency: currency.to_string(),
                 creditor,
-                recipient: recipient(debtor, planned.to_guarantor),
+                recipient: if to_mandataire(planned) {
+                    mandataire(debtor)
+                } else {
+                    recipient(debtor, planned.to_guarantor)
+                },
                 debtor: letter_debtor(debtor),
                 to_guarantor: planned.to_guarantor,
                 channel,
@@ -275,6 +279,10 @@ pub fn produce(
                 Err(d) => return failed(d, None),
             }
         }
+        Medium::ProofOfClaim => match proof_of_claim(inputs, debtor, planned) {
+            Ok(bytes) => ("csv", bytes),
+            Err(d) => return failed(d, None),
+        },
         Medium::Phone | Medium::Route => {
             let procedure = match inputs.job.plan.step(planned.step).map(|s| &s.action) {
                 Some(plan::Action::Route { procedure, .. }) => procedure.clone(),
@@ -317,6 +325,10 @@ pub fn produce(
                 } else {
                     String::new()
                 },
+                deadline: None,
+                principal: None,
+                interest: None,
+                indemnity: None,
             };
             if planned.medium == Medium::Phone {
                 action.to = phone.unwrap_or_default().to_string();
@@ -482,7 +494,7 @@ fn failure(
         "`{}` by {} to {} not produced: {}",
         planned.step_ref.id,
         planned.medium.as_str(),
-        whom(debtor, planned.to_guarantor),
+        addressee(debtor, planned),
         diagnostic.message
     );
     Failure {
@@ -521,7 +533,7 @@ enum Address {
 }
 
 fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
-    let whom = whom(debtor, planned.to_guarantor);
+    let whom = addressee(debtor, planned);
     let missing = |what: &str, column: &str| {
         Address::Missing(
             Diagnostic::warning(
@@ -558,6 +570,20 @@ fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
             ),
         },
     };
+    if to_mandataire(planned) {
+        // The practitioner's details, in the debtor's row (docs/ledger.md).
+        return match planned.medium {
+            Medium::Template(Channel::Email) => {
+                email(debtor.mandataire_email(), "mandataire_email")
+            }
+            Medium::Template(Channel::Sms) => missing("phone number", "mandataire_phone"),
+            Medium::Template(_) => match known(debtor.mandataire_address()) {
+                Some(address) => Address::To(one_line(address)),
+                None => missing("postal address", "mandataire_address"),
+            },
+            Medium::Phone | Medium::Route | Medium::ProofOfClaim => Address::To(String::new()),
+        };
+    }
     match planned.medium {
         Medium::Template(Channel::Email) if planned.to_guarantor => {
             email(debtor.guarantor_email(), "guarantor_email")
@@ -585,8 +611,106 @@ fn address(job: &Job<'_>, debtor: &Debtor, planned: &Planned) -> Address {
                 None => missing("postal address", column),
             }
         }
-        Medium::Phone | Medium::Route => Address::To(String::new()),
+        Medium::Phone | Medium::Route | Medium::ProofOfClaim => Address::To(String::new()),
     }
+}
+
+/// An amount with its cents written (`40.00`), as the other amounts.
+fn cents(mut amount: Decimal) -> Decimal {
+    amount.rescale(2);
+    amount
+}
+
+/// The proof of claim's task row: the procedure, the deadline to lodge it
+/// (law::insolvency) and the claim as of the opening judgment
+/// (dossier::claim::at_opening, as `policy simulate` sums it up).
+fn proof_of_claim(
+    inputs: &Inputs<'_>,
+    debtor: &Debtor,
+    planned: &Planned,
+) -> Result<Vec<u8>, Diagnostic> {
+    let job = inputs.job;
+    let ledger = job.ledger;
+    let opening = ledger
+        .exceptions
+        .iter()
+        .find(|e| e.kind == crate::ledger::ExceptionKind::Insolvency && e.debtor == planned.debtor);
+    let (Some(opening), Some(jurisdiction)) =
+        (opening, job.plan.jurisdiction.as_ref().map(|j| j.value))
+    else {
+        // INVARIANT: the handler fires on the debtor's insolvency row, and
+        // a plan with handlers of the insolvency is checked against a
+        // jurisdiction's deadline; without either there is nothing to add.
+        return Err(Diagnostic::error(
+            Code::Internal,
+            format!("no insolvency of {} for its proof of claim", debtor.id),
+        ));
+    };
+    let invoices: Vec<&crate::ledger::Invoice> = planned
+        .invoices
+        .iter()
+        .map(|&id| ledger.invoice(id))
+        .collect();
+    let (principal, interest, indemnity) = crate::dossier::claim::at_opening(
+        ledger,
+        &invoices,
+        jurisdiction,
+        debtor.kind,
+        opening.date,
+        job.rates,
+    );
+    // A creditor outside metropolitan France has four months in FR
+    // (R622-24): the firm is taken to be in the policy's jurisdiction, as
+    // `policy simulate` does.
+    let deadline = crate::law::insolvency::claim_deadline(
+        jurisdiction,
+        opening.date,
+        opening.published,
+        opening.until,
+        false,
+    );
+    let procedure = opening.procedure.unwrap_or_default();
+    let row = tasks::TaskRow {
+        date: job.as_of,
+        debtor: debtor.id.clone(),
+        debtor_name: debtor.name.clone(),
+        invoices: invoices
+            .iter()
+            .map(|i| i.reference.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        step: format!(
+            "{}:{} {}",
+            job.policy_name, planned.step_ref.line, planned.step_ref.id
+        ),
+        action: "proof_of_claim".into(),
+        target: planned.recipient.clone(),
+        procedure: procedure.to_string(),
+        amount_claimed: cents([principal, interest, indemnity].iter().copied().total()),
+        currency: job.plan.currency.value.to_string(),
+        phone: String::new(),
+        email: debtor.mandataire_email().unwrap_or_default().to_string(),
+        address: debtor.mandataire_address().unwrap_or_default().to_string(),
+        note: format!(
+            "{} opened on {}{}; lodge the claim by {} ({}); amounts as of the opening judgment",
+            crate::law::insolvency::procedure_name(procedure),
+            opening.date,
+            opening
+                .published
+                .map(|p| format!(", published on {p}"))
+                .unwrap_or_default(),
+            deadline.date.map_or_else(
+                || "the date the judgment sets".to_string(),
+                |d| d.to_string()
+            ),
+            deadline.source.cited(),
+        ),
+        deadline: deadline.date,
+        principal: Some(cents(principal)),
+        interest: Some(cents(interest)),
+        indemnity: Some(cents(indemnity)),
+    };
+    tasks::csv(&[row])
 }
 
 /// A postal address on one line, for the journal: `1 rue X, L-1000 Luxembourg`.
@@ -630,6 +754,30 @@ fn party_address(debtor: &Debtor, guarantor: bool) -> String {
         &debtor.address
     };
     address.clone().unwrap_or_default()
+}
+
+/// Who a planned communication goes to, in words.
+fn addressee(debtor: &Debtor, planned: &Planned) -> String {
+    if to_mandataire(planned) {
+        format!("the mandataire of {} ({})", debtor.id, debtor.name)
+    } else {
+        whom(debtor, planned.to_guarantor)
+    }
+}
+
+/// Whether the communication goes to the debtor's mandataire.
+fn to_mandataire(planned: &Planned) -> bool {
+    planned.recipient == crate::vocab::Recipient::Mandataire.as_str()
+}
+
+/// The mandataire as the letter's recipient.
+fn mandataire(debtor: &Debtor) -> Party {
+    let cell = |value: Option<&str>| value.unwrap_or_default().to_string();
+    Party {
+        name: cell(debtor.mandataire_name()),
+        address: cell(debtor.mandataire_address()),
+        email: cell(debtor.mandataire_email()),
+    }
 }
 
 fn recipient(debtor: &Debtor, guarantor: bool) -> Party {

@@ -330,6 +330,10 @@ pub trait Sink: Send {
     /// The routes of one invoice the law does not allow for its debtor.
     fn refused(&mut self, _refused: &[Refused]) {}
 
+    /// The steps of one invoice the stay of its debtor's insolvency held
+    /// back, with their day.
+    fn stayed(&mut self, _stayed: &[(InvoiceId, StepId, NaiveDate)]) {}
+
     /// The events of one invoice's ledger in the window (holds, promises
     /// kept or broken, instalments missed, insolvency…).
     fn occurrences(&mut self, _occurrences: &[Occurrence]) {}
@@ -365,6 +369,10 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
             if !scratch.refused.is_empty() {
                 sink.refused(&scratch.refused);
                 scratch.refused.clear();
+            }
+            if !scratch.stayed.is_empty() {
+                sink.stayed(&scratch.stayed);
+                scratch.stayed.clear();
             }
             if !scratch.exceptions.events.is_empty() {
                 let window = context.window;
@@ -428,6 +436,9 @@ pub struct Scratch {
     pub held: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// Routes the law does not allow for their debtor.
     pub refused: Vec<Refused>,
+    /// Steps with an output the stay of an insolvency held back, with
+    /// their day (reported per debtor in the summary).
+    pub stayed: Vec<(InvoiceId, StepId, NaiveDate)>,
     /// What the ledger's exceptions do to the invoice.
     pub exceptions: InvoiceExceptions,
 }
@@ -451,6 +462,7 @@ pub fn schedule_invoice(
     let first_run = runs_from.of(id);
     let start = out.len();
     let refused = scratch.refused.len();
+    let stayed = scratch.stayed.len();
     let unreported = Window {
         from: None,
         to: context.window.to.max(first_run),
@@ -462,6 +474,7 @@ pub fn schedule_invoice(
         .map(|e| e.date);
     out.truncate(start);
     scratch.refused.truncate(refused);
+    scratch.stayed.truncate(stayed);
     let delay = first
         .and_then(|day| u64::try_from((first_run - day).num_days()).ok())
         .unwrap_or(0);
@@ -566,7 +579,8 @@ fn fire(
             Anchor::Issue => invoice.issued,
             _ => invoice.due,
         };
-        let nominal = context.calendar.add(base, step.when.offset);
+        // `5 days before due` counts back from the due date.
+        let nominal = step.when.day(base, &context.calendar);
         if let Some(day) = nominal
             .and_then(|d| shift(d, periods, None))
             .map(|d| exceptions.resume(d))
@@ -632,6 +646,9 @@ fn fire(
         if insolvent.is_some_and(|opened| day >= opened)
             && step.trigger != Some(super::exceptions::EventKind::Insolvency)
         {
+            if output && window.contains(day) {
+                scratch.stayed.push((id, step.id, day));
+            }
             continue;
         }
         let (amount, any_settled) = balance_on(day);
@@ -658,6 +675,7 @@ fn fire(
             Action::Send { recipients: to, .. } => {
                 recipients.debtor = to.contains(&Recipient::Debtor);
                 recipients.guarantor = to.contains(&Recipient::Guarantor) && facts.guaranteed;
+                recipients.mandataire = to.contains(&Recipient::Mandataire);
                 if recipients.is_empty() {
                     continue; // `to guarantor` for a debtor without one
                 }
@@ -666,6 +684,9 @@ fn fire(
                 Recipient::Debtor => recipients.debtor = true,
                 Recipient::Guarantor if facts.guaranteed => recipients.guarantor = true,
                 Recipient::Guarantor => continue,
+                // The checker refuses it: nothing but a letter goes to the
+                // mandataire.
+                Recipient::Mandataire => continue,
             },
             Action::Charge(c) => {
                 let charge_context = ChargeContext {
@@ -679,8 +700,24 @@ fn fire(
             }
             Action::Route { .. } => {
                 let rule = context.routes.get(i).copied().flatten();
-                if let Some(why) =
-                    rule.and_then(|r| r.check(facts.kind, facts.country(), facts.trader).err())
+                // A court hears no time-barred claim; the debtor's latest
+                // acknowledgment by that day restarts the period.
+                let barred = || {
+                    let r = rule.filter(|r| r.to_court)?;
+                    let years =
+                        crate::law::pack(r.jurisdiction).limitation(facts.kind, plan.sector());
+                    let acknowledged = exceptions
+                        .events
+                        .iter()
+                        .filter(|o| o.kind == super::exceptions::EventKind::Acknowledge)
+                        .map(|o| o.date)
+                        .filter(|d| *d <= day)
+                        .max();
+                    crate::law::time_barred(years, invoice.due, acknowledged, day)
+                };
+                if let Some(why) = rule
+                    .and_then(|r| r.check(facts.kind, facts.country(), facts.trader).err())
+                    .or_else(barred)
                 {
                     if window.contains(day) {
                         scratch.refused.push(Refused {

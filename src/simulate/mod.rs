@@ -52,17 +52,23 @@ impl Window {
 pub struct Recipients {
     pub debtor: bool,
     pub guarantor: bool,
+    /// The insolvency practitioner (`to mandataire`).
+    pub mandataire: bool,
 }
 
 impl Recipients {
     pub fn words(self) -> impl Iterator<Item = &'static str> {
-        [(self.debtor, "debtor"), (self.guarantor, "guarantor")]
-            .into_iter()
-            .filter_map(|(on, word)| on.then_some(word))
+        [
+            (self.debtor, "debtor"),
+            (self.guarantor, "guarantor"),
+            (self.mandataire, "mandataire"),
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
     }
 
     pub fn is_empty(self) -> bool {
-        !self.debtor && !self.guarantor
+        !self.debtor && !self.guarantor && !self.mandataire
     }
 }
 
@@ -205,19 +211,27 @@ pub fn simulate_runs(
         mut held,
         mut refused,
         mut occurrences,
+        mut stayed,
     } = parts.next().unwrap_or_default();
     for mut part in parts {
         events.append(&mut part.events);
         held.append(&mut part.held);
         refused.append(&mut part.refused);
         occurrences.append(&mut part.occurrences);
+        stayed.append(&mut part.stayed);
     }
     occurrences.sort_by_key(|o| (o.date, o.invoice, o.kind));
     let order = order_by_date(&events);
     let mut summary = summary::summarise(plan, ledger, window, &StepTotals::of(plan, &events));
     summary.refused = refused;
-    summary.exceptions =
-        summary::ExceptionSummary::of(plan, ledger, &context.outcomes, &occurrences, window);
+    summary.exceptions = summary::ExceptionSummary::of(
+        plan,
+        ledger,
+        &context.outcomes,
+        &occurrences,
+        &stayed,
+        window,
+    );
     Simulation {
         events,
         order,
@@ -234,9 +248,18 @@ struct Collected {
     held: Vec<(InvoiceId, StepId, NaiveDate)>,
     refused: Vec<Refused>,
     occurrences: Vec<exceptions::Occurrence>,
+    stayed: Vec<Stayed>,
 }
 
+/// A step with an output that the stay of its debtor's insolvency held
+/// back: the invoice, the step, the day it would have fired.
+pub type Stayed = (InvoiceId, StepId, NaiveDate);
+
 impl Sink for Collected {
+    fn stayed(&mut self, stayed: &[Stayed]) {
+        self.stayed.extend_from_slice(stayed);
+    }
+
     fn occurrences(&mut self, occurrences: &[exceptions::Occurrence]) {
         self.occurrences.extend_from_slice(occurrences);
     }
@@ -314,22 +337,38 @@ pub fn refusals(
             let debtor = ledger.debtor(invoice.debtor);
             let country = debtor.country.as_deref().map(str::trim);
             let (why, help) = r.why.explain(jurisdiction, country);
-            Some(
-                Diagnostic::error(
+            // A time-barred claim is about the invoice's dates, not where
+            // its debtor lives.
+            let (code, whose, label) = match r.why {
+                crate::law::NotHere::TimeBarred { .. } => (
+                    Code::LimitationPeriod,
+                    format!("line {} of the debtors file", debtor.line),
+                    "not for this invoice",
+                ),
+                _ => (
                     Code::RouteDomicile,
                     format!(
-                        "invoice `{}` of `{}` (line {} of the debtors file, {}) is not routed on {}: {why}",
-                        crate::suggest::short(&invoice.reference),
-                        crate::suggest::short(&debtor.id),
+                        "line {} of the debtors file, {}",
                         debtor.line,
                         country.map_or_else(
                             || "no country".to_string(),
                             |c| format!("domiciled in {}", crate::suggest::short(c))
-                        ),
+                        )
+                    ),
+                    "not for this debtor",
+                ),
+            };
+            Some(
+                Diagnostic::error(
+                    code,
+                    format!(
+                        "invoice `{}` of `{}` ({whose}) is not routed on {}: {why}",
+                        crate::suggest::short(&invoice.reference),
+                        crate::suggest::short(&debtor.id),
                         r.date
                     ),
                 )
-                .with_label(step.action_span, "not for this debtor")
+                .with_label(step.action_span, label)
                 .with_help(help)
                 .in_source(&plan.source),
             )

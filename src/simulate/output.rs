@@ -206,14 +206,25 @@ fn push_fields(
     let Some(step) = steps.get(event.step.0) else {
         return;
     };
-    const RECIPIENTS: [&[u8]; 4] = [b"", b"debtor", b"guarantor", b"debtor guarantor"];
+    const RECIPIENTS: [&[u8]; 8] = [
+        b"",
+        b"debtor",
+        b"guarantor",
+        b"debtor guarantor",
+        b"mandataire",
+        b"debtor mandataire",
+        b"guarantor mandataire",
+        b"debtor guarantor mandataire",
+    ];
     buf.extend_from_slice(date);
     buf.push(b',');
     buf.extend_from_slice(reference);
     buf.push(b',');
     buf.extend_from_slice(debtor);
     buf.extend_from_slice(step);
-    let to = usize::from(event.recipients.debtor) + 2 * usize::from(event.recipients.guarantor);
+    let to = usize::from(event.recipients.debtor)
+        + 2 * usize::from(event.recipients.guarantor)
+        + 4 * usize::from(event.recipients.mandataire);
     buf.extend_from_slice(RECIPIENTS[to]);
     buf.push(b',');
     push_decimal(buf, event.amount);
@@ -355,11 +366,16 @@ struct CsvSink<'a> {
     refused: Vec<super::Refused>,
     near_ceiling: Vec<Event>,
     occurrences: Vec<super::exceptions::Occurrence>,
+    stayed: Vec<super::Stayed>,
 }
 
 impl super::Sink for CsvSink<'_> {
     fn refused(&mut self, refused: &[super::Refused]) {
         self.refused.extend_from_slice(refused);
+    }
+
+    fn stayed(&mut self, stayed: &[super::Stayed]) {
+        self.stayed.extend_from_slice(stayed);
     }
 
     fn occurrences(&mut self, occurrences: &[super::exceptions::Occurrence]) {
@@ -449,6 +465,7 @@ pub fn csv_streamed(
         refused: Vec::new(),
         near_ceiling: Vec::new(),
         occurrences: Vec::new(),
+        stayed: Vec::new(),
     });
     out.write_all(CSV_HEADER)?;
     let mut totals = super::StepTotals::new(plan);
@@ -456,8 +473,10 @@ pub fn csv_streamed(
     let mut refused = Vec::new();
     let mut near_ceiling = Vec::new();
     let mut occurrences = Vec::new();
+    let mut stayed = Vec::new();
     for sink in &mut sinks {
         occurrences.append(&mut sink.occurrences);
+        stayed.append(&mut sink.stayed);
         refused.append(&mut sink.refused);
         near_ceiling.append(&mut sink.near_ceiling);
         totals.merge(&sink.totals);
@@ -477,6 +496,7 @@ pub fn csv_streamed(
                 ledger,
                 &context.outcomes,
                 &occurrences,
+                &stayed,
                 window,
             );
             summary
@@ -608,6 +628,7 @@ fn exceptions_json(ledger: &Ledger, e: &super::summary::ExceptionSummary) -> ser
             "interest": cents(l.interest).to_string(),
             "indemnity": cents(l.indemnity).to_string(),
             "claim": cents(l.claim()).to_string(),
+            "steps_stayed": l.stayed,
         })).collect::<Vec<_>>(),
     })
 }
@@ -890,6 +911,7 @@ pub fn exceptions_text(
                     cents(l.interest).to_string(),
                     cents(l.indemnity).to_string(),
                     cents(l.claim()).to_string(),
+                    l.stayed.to_string(),
                 ]
             })
             .collect();
@@ -904,9 +926,10 @@ pub fn exceptions_text(
                 "interest",
                 "indemnity",
                 &format!("claim ({currency})"),
+                "steps stayed",
             ],
             &rows,
-            &[4, 5, 6, 7],
+            &[4, 5, 6, 7, 8],
         ));
     }
     let _ = writeln!(

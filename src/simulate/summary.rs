@@ -94,6 +94,9 @@ pub struct InsolvencyLine {
     pub indemnity: Decimal,
     /// The deadline falls in the window.
     pub due_in_window: bool,
+    /// The policy's letters, calls and routes the stay held back in the
+    /// window (all but the proof of claim).
+    pub stayed: usize,
 }
 
 impl InsolvencyLine {
@@ -110,6 +113,7 @@ impl ExceptionSummary {
         ledger: &Ledger,
         outcomes: &super::exceptions::Outcomes,
         occurrences: &[super::exceptions::Occurrence],
+        stayed: &[super::Stayed],
         window: Window,
     ) -> ExceptionSummary {
         use super::exceptions::EventKind;
@@ -168,6 +172,12 @@ impl ExceptionSummary {
             }
         }
         summary.insolvencies = insolvencies(plan, ledger, window);
+        for line in &mut summary.insolvencies {
+            line.stayed = stayed
+                .iter()
+                .filter(|(invoice, _, _)| ledger.invoice(*invoice).debtor == line.debtor)
+                .count();
+        }
         summary
     }
 }
@@ -194,31 +204,14 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
             .iter()
             .filter(|i| i.debtor == e.debtor && i.issued <= e.date)
             .collect();
-        let terms = crate::dossier::claim::Terms {
-            jurisdiction,
-            kind: debtor.kind,
-            as_of: e.date,
-            rates: crate::claim::RateTable::shipped(),
-        };
-        let mut warnings = Vec::new();
-        let (principal, interest, indemnity) = match crate::dossier::claim::compute(
+        let (principal, interest, indemnity) = crate::dossier::claim::at_opening(
             ledger,
             &invoices,
-            &terms,
-            |_| None,
-            |_| None,
-            &mut warnings,
-        ) {
-            Ok(claim) => (claim.principal(), claim.interest(), claim.indemnity()),
-            Err(_) => (
-                invoices
-                    .iter()
-                    .map(|i| ledger.balance_on(i, e.date))
-                    .total(),
-                Decimal::ZERO,
-                Decimal::ZERO,
-            ),
-        };
+            jurisdiction,
+            debtor.kind,
+            e.date,
+            crate::claim::RateTable::shipped(),
+        );
         // A creditor outside metropolitan France has four months (R622-24):
         // the firm's country is not known here; the debtor's jurisdiction
         // is the policy's, so the firm is taken to be there.
@@ -241,6 +234,7 @@ pub fn insolvencies(plan: &Plan, ledger: &Ledger, window: Window) -> Vec<Insolve
             interest,
             indemnity,
             due_in_window: deadline.date.is_some_and(|d| window.contains(d)),
+            stayed: 0,
         });
     }
     lines.sort_by_key(|l| (!l.due_in_window, l.deadline, l.debtor));

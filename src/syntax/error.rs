@@ -59,7 +59,7 @@ fn expected(rule: Rule) -> Option<Expected> {
             "a statement (`on`, `after`, `if` or an action)",
             LINE_STARTS,
         ),
-        Rule::timing => ("`after`", &["after"]),
+        Rule::timing => ("`after` or a duration `before due`", &["after"]),
         Rule::trigger => ("`on` and an event", &["on"]),
         Rule::event_name => ("an event of the ledger such as `promise_broken`", EVENTS),
         Rule::kw_grace => ("`grace`", &["grace"]),
@@ -107,7 +107,10 @@ fn expected(rule: Rule) -> Option<Expected> {
             "a channel (`email`, `courrier`, `recommandé`, `sms` or `huissier`)",
             vocab::Channel::WORDS,
         ),
-        Rule::recipient => ("`debtor` or `guarantor`", vocab::Recipient::WORDS),
+        Rule::recipient => (
+            "`debtor`, `guarantor` or `mandataire`",
+            vocab::Recipient::WORDS,
+        ),
         Rule::charge_kind => ("`indemnity`, `fee` or `interest`", vocab::ChargeKind::WORDS),
         Rule::charge_value => (
             "an amount such as `40 EUR`, a rate such as `8%`, or `statutory`",
@@ -140,6 +143,7 @@ fn expected(rule: Rule) -> Option<Expected> {
         ),
         Rule::rule_ref => ("the code of a rule, such as `notice_period`", &[]),
         Rule::kw_after => ("`after`", &["after"]),
+        Rule::kw_before => ("`before`", &["before"]),
         Rule::kw_from => ("`from`", &["from"]),
         Rule::kw_if => ("`if`", &["if"]),
         Rule::kw_and => ("`and`", &["and"]),

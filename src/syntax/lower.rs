@@ -245,7 +245,18 @@ impl Lower<'_> {
     fn timing(&mut self, pair: Pair<'_, Rule>) -> Lowered<Timing> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
-        inner.expect(Rule::kw_after)?;
+        if inner.optional(Rule::kw_after).is_none() {
+            // `5 days before due`
+            let duration = self.duration(inner.expect(Rule::duration)?)?;
+            let before = self.span(&inner.expect(Rule::kw_before)?);
+            let anchor = self.name(inner.expect(Rule::anchor_name)?);
+            return Ok(Timing {
+                duration,
+                anchor: Some(anchor),
+                before: Some(before),
+                span,
+            });
+        }
         let duration = self.duration(inner.expect(Rule::duration)?)?;
         let anchor = match inner.optional(Rule::anchor) {
             Some(anchor) => {
@@ -258,6 +269,7 @@ impl Lower<'_> {
         Ok(Timing {
             duration,
             anchor,
+            before: None,
             span,
         })
     }
