@@ -107,7 +107,7 @@ impl Lower<'_> {
 
     fn unknown(&mut self, pair: Pair<'_, Rule>) -> Lowered<()> {
         let mut inner = Inner::new(pair);
-        let word = inner.expect(Rule::ident)?;
+        let word = inner.presume(Rule::ident)?;
         let text = word.as_str();
         let mut diagnostic = Diagnostic::error(
             Code::UnknownKeyword,
@@ -136,15 +136,15 @@ impl Lower<'_> {
         let keyword = self.span(&first);
         let first_word = first.as_str().to_lowercase();
         let kind = match rule {
-            Rule::policy_header => HeaderKind::Policy(self.string(inner.expect(Rule::title)?)?),
+            Rule::policy_header => HeaderKind::Policy(self.string(inner.presume(Rule::title)?)?),
             Rule::jurisdiction_header => {
-                HeaderKind::Jurisdiction(self.name(inner.expect(Rule::jurisdiction_code)?))
+                HeaderKind::Jurisdiction(self.name(inner.presume(Rule::jurisdiction_code)?))
             }
             Rule::currency_header => {
-                HeaderKind::Currency(self.name(inner.expect(Rule::currency_name)?))
+                HeaderKind::Currency(self.name(inner.presume(Rule::currency_name)?))
             }
             Rule::applies_header => {
-                inner.expect(Rule::kw_to)?;
+                inner.presume(Rule::kw_to)?;
                 let rest: Vec<Pair<'_, Rule>> = inner.rest().collect();
                 let kinds = self.names_of(&rest, Rule::debtor_kind)?;
                 let countries = if rest.iter().any(|p| p.as_rule() == Rule::kw_in) {
@@ -155,28 +155,28 @@ impl Lower<'_> {
                 HeaderKind::AppliesTo { kinds, countries }
             }
             Rule::templates_header => {
-                HeaderKind::Templates(self.string(inner.expect(Rule::folder)?)?)
+                HeaderKind::Templates(self.string(inner.presume(Rule::folder)?)?)
             }
             Rule::limit_header => {
-                let count = self.integer(inner.expect(Rule::integer)?);
-                inner.expect(Rule::kw_contacts)?;
-                inner.expect(Rule::kw_per)?;
-                let window = self.duration(inner.expect(Rule::duration)?)?;
+                let count = self.integer(inner.presume(Rule::integer)?);
+                inner.presume(Rule::kw_contacts)?;
+                inner.presume(Rule::kw_per)?;
+                let window = self.duration(inner.presume(Rule::duration)?)?;
                 HeaderKind::Limit { count, window }
             }
-            Rule::minimum_header => HeaderKind::Minimum(self.money(inner.expect(Rule::money)?)?),
+            Rule::minimum_header => HeaderKind::Minimum(self.money(inner.presume(Rule::money)?)?),
             Rule::destination_header => {
-                let name = self.name(inner.expect(Rule::destination)?);
-                inner.expect(Rule::kw_is)?;
-                let kind = self.name(inner.expect(Rule::destination_kind)?);
+                let name = self.name(inner.presume(Rule::destination)?);
+                inner.presume(Rule::kw_is)?;
+                let kind = self.name(inner.presume(Rule::destination_kind)?);
                 HeaderKind::Destination { name, kind }
             }
             Rule::send_days_header => HeaderKind::SendOnBusinessDays,
-            Rule::sector_header => HeaderKind::Sector(self.name(inner.expect(Rule::sector_name)?)),
+            Rule::sector_header => HeaderKind::Sector(self.name(inner.presume(Rule::sector_name)?)),
             Rule::fresh_header => {
-                inner.expect(Rule::kw_fresh)?;
-                inner.expect(Rule::kw_within)?;
-                HeaderKind::PaymentsFresh(self.duration(inner.expect(Rule::duration)?)?)
+                inner.presume(Rule::kw_fresh)?;
+                inner.presume(Rule::kw_within)?;
+                HeaderKind::PaymentsFresh(self.duration(inner.presume(Rule::duration)?)?)
             }
             Rule::grace_header => {
                 // The keyword read above is `promise` or `instalment`.
@@ -184,8 +184,8 @@ impl Lower<'_> {
                     text: first_word,
                     span: keyword,
                 };
-                inner.expect(Rule::kw_grace)?;
-                let duration = self.duration(inner.expect(Rule::duration)?)?;
+                inner.presume(Rule::kw_grace)?;
+                let duration = self.duration(inner.presume(Rule::duration)?)?;
                 HeaderKind::Grace { of, duration }
             }
             other => return Err(Internal(format!("{other:?} as an item"))),
@@ -200,10 +200,10 @@ impl Lower<'_> {
     fn allow(&mut self, pair: Pair<'_, Rule>) -> Lowered<Allow> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
-        inner.expect(Rule::kw_allow)?;
-        let rule = self.name(inner.expect(Rule::rule_ref)?);
-        inner.expect(Rule::kw_because)?;
-        let reason = self.string(inner.expect(Rule::reason)?)?;
+        inner.presume(Rule::kw_allow)?;
+        let rule = self.name(inner.presume(Rule::rule_ref)?);
+        inner.presume(Rule::kw_because)?;
+        let reason = self.string(inner.presume(Rule::reason)?)?;
         Ok(Allow { rule, reason, span })
     }
 
@@ -215,8 +215,8 @@ impl Lower<'_> {
         let trigger = match inner.optional(Rule::trigger) {
             Some(pair) => {
                 let mut trigger = Inner::new(pair);
-                trigger.expect(Rule::kw_on)?;
-                Some(self.name(trigger.expect(Rule::event_name)?))
+                trigger.presume(Rule::kw_on)?;
+                Some(self.name(trigger.presume(Rule::event_name)?))
             }
             None => None,
         };
@@ -227,8 +227,8 @@ impl Lower<'_> {
         let condition = match inner.optional(Rule::condition) {
             Some(pair) => {
                 let mut condition = Inner::new(pair);
-                condition.expect(Rule::kw_if)?;
-                Some(self.expr(condition.expect(Rule::expr)?)?)
+                condition.presume(Rule::kw_if)?;
+                Some(self.expr(condition.presume(Rule::expr)?)?)
             }
             None => None,
         };
@@ -247,9 +247,9 @@ impl Lower<'_> {
         let mut inner = Inner::new(pair);
         if inner.optional(Rule::kw_after).is_none() {
             // `5 days before due`
-            let duration = self.duration(inner.expect(Rule::duration)?)?;
-            let before = self.span(&inner.expect(Rule::kw_before)?);
-            let anchor = self.name(inner.expect(Rule::anchor_name)?);
+            let duration = self.duration(inner.presume(Rule::duration)?)?;
+            let before = self.span(&inner.presume(Rule::kw_before)?);
+            let anchor = self.name(inner.presume(Rule::anchor_name)?);
             return Ok(Timing {
                 duration,
                 anchor: Some(anchor),
@@ -257,12 +257,12 @@ impl Lower<'_> {
                 span,
             });
         }
-        let duration = self.duration(inner.expect(Rule::duration)?)?;
+        let duration = self.duration(inner.presume(Rule::duration)?)?;
         let anchor = match inner.optional(Rule::anchor) {
             Some(anchor) => {
                 let mut anchor = Inner::new(anchor);
-                anchor.expect(Rule::kw_from)?;
-                Some(self.name(anchor.expect(Rule::anchor_name)?))
+                anchor.presume(Rule::kw_from)?;
+                Some(self.name(anchor.presume(Rule::anchor_name)?))
             }
             None => None,
         };
@@ -277,8 +277,8 @@ impl Lower<'_> {
     fn duration(&mut self, pair: Pair<'_, Rule>) -> Lowered<Duration> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
-        let count = self.integer(inner.expect(Rule::integer)?);
-        let (unit, _) = self.unit(inner.expect(Rule::unit)?)?;
+        let count = self.integer(inner.presume(Rule::integer)?);
+        let (unit, _) = self.unit(inner.presume(Rule::unit)?)?;
         Ok(Duration { count, unit, span })
     }
 
@@ -325,16 +325,16 @@ impl Lower<'_> {
             }
             Rule::group => {
                 let mut inner = Inner::new(pair);
-                inner.expect(Rule::open_paren)?;
+                inner.presume(Rule::open_paren)?;
                 Ok(Expr::Group(
-                    Box::new(self.expr(inner.expect(Rule::expr)?)?),
+                    Box::new(self.expr(inner.presume(Rule::expr)?)?),
                     span,
                 ))
             }
             Rule::comparison => {
                 let mut inner = Inner::new(pair);
-                let field = self.name(inner.expect(Rule::field)?);
-                let op = match inner.expect(Rule::cmp_op)?.as_str() {
+                let field = self.name(inner.presume(Rule::field)?);
+                let op = match inner.presume(Rule::cmp_op)?.as_str() {
                     "<" => CmpOp::Lt,
                     "<=" => CmpOp::Le,
                     ">" => CmpOp::Gt,
@@ -380,7 +380,7 @@ impl Lower<'_> {
     fn operand(&mut self, pair: Pair<'_, Rule>) -> Lowered<Operand> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
-        let number = self.number(inner.expect(Rule::number)?);
+        let number = self.number(inner.presume(Rule::number)?);
         let unit = match inner.next() {
             None => None,
             Some(p) if p.as_rule() == Rule::unit => {
@@ -402,7 +402,7 @@ impl Lower<'_> {
         inner.any()?; // the action's keyword
         let kind = match rule {
             Rule::send => {
-                let template = self.name(inner.expect(Rule::template)?);
+                let template = self.name(inner.presume(Rule::template)?);
                 let mut channels: Option<NameList> = None;
                 let mut recipients: Option<NameList> = None;
                 let mut statement: Option<crate::source::Span> = None;
@@ -460,14 +460,14 @@ impl Lower<'_> {
                 recipient: inner.optional(Rule::recipient).map(|p| self.name(p)),
             },
             Rule::charge => {
-                let kind = self.name(inner.expect(Rule::charge_kind)?);
-                let value = self.charge_value(inner.expect(Rule::charge_value)?)?;
+                let kind = self.name(inner.presume(Rule::charge_kind)?);
+                let value = self.charge_value(inner.presume(Rule::charge_value)?)?;
                 ActionKind::Charge { kind, value }
             }
             Rule::route => {
-                let destination = self.name(inner.expect(Rule::destination)?);
+                let destination = self.name(inner.presume(Rule::destination)?);
                 let procedure = match inner.optional(Rule::kw_with) {
-                    Some(_) => Some(self.name(inner.expect(Rule::procedure)?)),
+                    Some(_) => Some(self.name(inner.presume(Rule::procedure)?)),
                     None => None,
                 };
                 ActionKind::Route {
@@ -488,13 +488,13 @@ impl Lower<'_> {
         match value.as_rule() {
             Rule::money => Ok(ChargeValue::Money(self.money(value)?)),
             Rule::rate => {
-                let number = self.number(Inner::new(value).expect(Rule::number)?);
+                let number = self.number(Inner::new(value).presume(Rule::number)?);
                 let mut bound = |rule: Rule, keyword_rule: Rule| -> Lowered<Option<Money>> {
                     match inner.optional(rule) {
                         Some(pair) => {
                             let mut parts = Inner::new(pair);
-                            parts.expect(keyword_rule)?;
-                            Ok(Some(self.money(parts.expect(Rule::money)?)?))
+                            parts.presume(keyword_rule)?;
+                            Ok(Some(self.money(parts.presume(Rule::money)?)?))
                         }
                         None => Ok(None),
                     }
@@ -551,9 +551,9 @@ impl Lower<'_> {
         let string = if pair.as_rule() == Rule::string {
             pair
         } else {
-            Inner::new(pair).expect(Rule::string)?
+            Inner::new(pair).presume(Rule::string)?
         };
-        let raw = Inner::new(string).expect_after(Rule::quote, Rule::string_inner)?;
+        let raw = Inner::new(string).presume_after(Rule::quote, Rule::string_inner)?;
         Ok(Str {
             value: unescape(raw.as_str()),
             span,
@@ -596,7 +596,7 @@ impl Lower<'_> {
     fn money(&mut self, pair: Pair<'_, Rule>) -> Lowered<Money> {
         let span = self.span(&pair);
         let mut inner = Inner::new(pair);
-        let number = self.number(inner.expect(Rule::number)?);
+        let number = self.number(inner.presume(Rule::number)?);
         if number.value > crate::ledger::MAX_AMOUNT {
             // The ledger's bound: a fee or threshold above it is a typo, and
             // keeps every sum with the book's amounts inside `Decimal`.
@@ -653,7 +653,9 @@ impl<'i> Inner<'i> {
             .ok_or_else(|| Internal("missing child".into()))
     }
 
-    fn expect(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
+    /// The next child, which the grammar guarantees is a `rule`: anything
+    /// else is an internal error, never the user's (just's `presume`).
+    fn presume(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
         match self.pairs.next() {
             Some(pair) if pair.as_rule() == rule => Ok(pair),
             Some(pair) => Err(Internal(format!(
@@ -664,10 +666,10 @@ impl<'i> Inner<'i> {
         }
     }
 
-    /// Skips one `skip`, then expects `rule`.
-    fn expect_after(&mut self, skip: Rule, rule: Rule) -> Lowered<Pair<'i, Rule>> {
-        self.expect(skip)?;
-        self.expect(rule)
+    /// Skips one `skip`, then presumes `rule`.
+    fn presume_after(&mut self, skip: Rule, rule: Rule) -> Lowered<Pair<'i, Rule>> {
+        self.presume(skip)?;
+        self.presume(rule)
     }
 
     fn optional(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
