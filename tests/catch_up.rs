@@ -279,7 +279,7 @@ mod property {
             let firm = policy::letters::Firm::default();
             let rates = policy::claim::RateTable::embedded().unwrap();
             let calendar = policy::simulate::calendar(&f.plan);
-            let refs = policy::run::plan::step_refs(&f.plan);
+            let refs = policy::run::agenda::step_refs(&f.plan);
             let mut memory = Memory::default();
             // (invoice, step index) → (day, claimed)
             let mut done: HashMap<(String, usize), (NaiveDate, Decimal)> = HashMap::new();

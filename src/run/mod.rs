@@ -16,11 +16,11 @@
 //! (a template that does not compile, or is missing for a channel) stops the
 //! run before anything, since it would fail every letter alike.
 
+pub mod agenda;
 pub mod execute;
 pub mod failures;
 pub mod freshness;
 pub mod money;
-pub mod plan;
 pub mod produce;
 pub mod report;
 pub mod session;
@@ -38,8 +38,8 @@ use crate::letters::{Firm, Templates};
 use crate::plan::{Plan, StepId};
 use crate::simulate::{self, AsWritten, Event, Journaled, RunsFrom, Window};
 
+pub use agenda::{Agenda, Held, Medium, Planned};
 pub use failures::locate;
-pub use plan::{DayPlan, Held, Medium, Planned};
 pub use produce::{Failure, Ready};
 
 /// What a run works from.
@@ -127,7 +127,7 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         .iter()
         .map(|invoice| known.first_day(&invoice.reference))
         .collect();
-    let refs = plan::step_refs(job.plan);
+    let refs = agenda::step_refs(job.plan);
     let steps: HashMap<&str, StepId> = refs
         .iter()
         .zip(&job.plan.steps)
@@ -157,7 +157,7 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
     for event in simulation.events() {
         events.entry(event.invoice).or_default().push(event);
     }
-    let day = plan::plan_day(job.plan, ledger, &simulation, job.as_of, &|key| {
+    let day = agenda::for_day(job.plan, ledger, &simulation, job.as_of, &|key| {
         known.taken(key)
     });
     let inputs = produce::Inputs {

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 
 use super::Job;
+use super::agenda::{Medium, Planned};
 use super::money::{InvoiceClaim, invoice_claim};
-use super::plan::{Medium, Planned};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::journal::{Action, ClaimedLine, PolicyRef};
 use crate::ledger::{Debtor, InvoiceId};

@@ -67,13 +67,13 @@ pub struct Held {
 
 /// The run's work for its day.
 #[derive(Debug, Default)]
-pub struct DayPlan {
+pub struct Agenda {
     pub actions: Vec<Planned>,
     pub held: Vec<Held>,
 }
 
 /// Every step's journal reference: its stable identity (shared with
-/// `policy diff`, see [`crate::diff::identity`]), line and target.
+/// `policy diff`, see [`crate::plan::identity`]), line and target.
 pub fn step_refs(plan: &Plan) -> Vec<StepRef> {
     plan.step_ids()
         .into_iter()
@@ -101,20 +101,20 @@ struct Unit {
 /// journal, already keeps a debtor from a burst of one invoice's steps when
 /// runs were missed (see [`crate::simulate::Journaled`]): the steps it
 /// leaves for later runs are reported as [`Held`].
-pub fn plan_day(
+pub fn for_day(
     plan: &Plan,
     ledger: &Ledger,
     simulation: &Simulation,
     as_of: NaiveDate,
     taken: &dyn Fn(&ActionKey) -> bool,
-) -> DayPlan {
+) -> Agenda {
     let refs = step_refs(plan);
-    let mut day_plan = DayPlan::default();
+    let mut agenda = Agenda::default();
     let mut held_seen: std::collections::HashSet<(InvoiceId, StepId, NaiveDate)> =
         std::collections::HashSet::new();
     for &(invoice, step, due) in &simulation.held {
         if held_seen.insert((invoice, step, due)) {
-            day_plan.held.push(Held { invoice, step, due });
+            agenda.held.push(Held { invoice, step, due });
         }
     }
     type GroupKey = (DebtorId, StepId, String, Medium);
@@ -158,7 +158,7 @@ pub fn plan_day(
         // Invoice ids follow reference order (the ledger sorts them).
         invoices.sort_unstable();
         invoices.dedup();
-        day_plan.actions.push(Planned {
+        agenda.actions.push(Planned {
             debtor,
             step,
             step_ref: refs[step.0].clone(),
@@ -168,7 +168,7 @@ pub fn plan_day(
             invoices,
         });
     }
-    day_plan
+    agenda
 }
 
 /// What one fired step asks for one invoice: a unit per recipient and
