@@ -1,7 +1,7 @@
 //! `policy fmt [FILE...] [--check]`: rewrites policy files in the canonical
 //! layout, or (`--check`) shows the diff without writing, for CI.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, note, print_stdout};
@@ -81,13 +81,13 @@ fn format_file(path: &Path, check: bool, context: &Context) -> Outcome {
     }
     let name = shown(path);
     if check {
-        let diff = unified_diff(&name, source.text(), &formatted);
+        let diff = crate::format::files::unified_diff(&name, source.text(), &formatted);
         return match print_stdout(&diff) {
             Exit::Ok => Outcome::NeedsFormatting,
             exit => Outcome::Failed(exit),
         };
     }
-    match write_atomically(path, &formatted) {
+    match crate::format::files::write_atomically(path, &formatted) {
         Ok(()) => {
             note(format_args!("formatted {name}"));
             Outcome::Formatted
@@ -124,7 +124,12 @@ fn run_stdin(check: bool, context: &Context) -> Exit {
     if formatted == source.text() {
         return Exit::Ok;
     }
-    print_stdout(&unified_diff("<stdin>", source.text(), &formatted)).max(Exit::Findings)
+    print_stdout(&crate::format::files::unified_diff(
+        "<stdin>",
+        source.text(),
+        &formatted,
+    ))
+    .max(Exit::Findings)
 }
 
 /// The formatted text, or the exit code after reporting why there is none.
@@ -197,39 +202,10 @@ fn summarize(outcomes: &[Outcome], check: bool) -> Exit {
     worst_failure.max(findings)
 }
 
-/// A `git diff`-style unified diff from `old` to `new`.
-pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    let name = name.trim_start_matches('/');
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
-}
-
 /// A path as shown to the user: `x.policy` rather than `./x.policy`.
 fn shown(path: &Path) -> String {
     let path = path.strip_prefix(".").unwrap_or(path);
     path.display().to_string()
-}
-
-/// Replaces a file's content at once: a temporary file in the same folder,
-/// with the original's permissions, renamed over it. An editor, `policy
-/// watch` or a crash never sees a half-written policy. A symbolic link is
-/// followed, so the link stays a link.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".policy-fmt-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -237,41 +213,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn diff_names_files_like_git() {
-        let diff = unified_diff("p/x.policy", "STOP\n", "stop\n");
-        assert_eq!(
-            diff,
-            "--- a/p/x.policy\n+++ b/p/x.policy\n@@ -1 +1 @@\n-STOP\n+stop\n"
-        );
-    }
-
-    #[test]
     fn shown_paths_drop_the_current_folder() {
         assert_eq!(shown(Path::new("./a/x.policy")), "a/x.policy");
         assert_eq!(shown(Path::new("a/x.policy")), "a/x.policy");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn atomic_writes_keep_permissions_and_links() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.policy");
-        std::fs::write(&real, "STOP\n").unwrap();
-        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let link = dir.path().join("link.policy");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-
-        write_atomically(&link, "stop\n").unwrap();
-
-        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
-        assert_eq!(std::fs::read_to_string(&real).unwrap(), "stop\n");
-        let mode = std::fs::metadata(&real).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o640);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 2, "no temporary file left: {leftovers:?}");
     }
 }

@@ -4,6 +4,7 @@
 mod book;
 mod check;
 mod choices;
+mod context;
 mod diff;
 mod dossier;
 mod explain;
@@ -15,15 +16,17 @@ mod journal;
 mod ledger;
 mod lsp;
 mod output;
+mod panic;
 mod run;
 mod simulate;
 mod watch;
 
 use std::io::Write;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
-use crate::diagnostic::Diagnostic;
+pub(crate) use context::Context;
+
 use crate::diagnostic::render::{self, ColorChoice, Style};
 
 /// Exit codes, as documented in the README.
@@ -120,7 +123,7 @@ enum Command {
 }
 
 pub fn main() -> std::process::ExitCode {
-    install_panic_hook();
+    panic::install_hook();
     let cli = Cli::parse();
     let style = Style::for_stderr(cli.color);
     // One rate table for every check and every charge of the command.
@@ -157,119 +160,6 @@ pub fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(exit as u8)
 }
 
-/// What every subcommand needs from the top level.
-pub(crate) struct Context {
-    pub style: Style,
-    /// `--quiet`: errors only.
-    pub quiet: bool,
-    /// `--templates-root`.
-    pub templates_root: Option<std::path::PathBuf>,
-    /// `--rates`, or the shipped table.
-    pub rates: crate::claim::RateTable,
-}
-
-impl Context {
-    /// Checks a policy read from `dir`, its templates kept inside
-    /// `--templates-root` (or `dir`).
-    pub fn check_policy(
-        &self,
-        source: &std::sync::Arc<crate::source::SourceFile>,
-        dir: &std::path::Path,
-    ) -> crate::check::Checked {
-        crate::check::check(
-            source,
-            &crate::check::Setting {
-                dir,
-                root: self.templates_root.as_deref(),
-                rates: &self.rates,
-            },
-        )
-    }
-
-    /// Reads and checks the policy a command runs ([`crate::load::policy`]).
-    /// When it cannot be used, reports why (as JSON on stdout with `json`)
-    /// and, for a policy with errors, what to do (`to`: "fix them before
-    /// simulating"), and gives the exit.
-    pub fn load_policy(
-        &self,
-        path: &std::path::Path,
-        to: &str,
-        json: bool,
-    ) -> Result<crate::load::Loaded, Exit> {
-        crate::load::policy(path, self.templates_root.as_deref(), &self.rates).map_err(|unusable| {
-            if unusable.has_errors {
-                note(format_args!(
-                    "the policy has errors: {to} (`policy check {}`)",
-                    path.display()
-                ));
-            }
-            let exit = Exit::of(&unusable.diagnostics);
-            self.fail(&unusable.diagnostics, exit, json)
-        })
-    }
-
-    /// Prints diagnostics for people, on stderr.
-    pub fn report(
-        &self,
-        diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<Diagnostic>>,
-    ) {
-        let mut err = std::io::stderr().lock();
-        for diagnostic in diagnostics {
-            let diagnostic = diagnostic.borrow();
-            if self.quiet && !diagnostic.is_error() {
-                continue;
-            }
-            let _ = writeln!(err, "{}", render::human(diagnostic, self.style));
-        }
-    }
-
-    /// Reports the diagnostics that stop a command; the exit their errors
-    /// call for ([`Exit::of`]).
-    pub fn stop(
-        &self,
-        diagnostics: impl IntoIterator<Item = impl std::borrow::Borrow<Diagnostic>> + Clone,
-    ) -> Exit {
-        self.report(diagnostics.clone());
-        Exit::of(diagnostics)
-    }
-
-    /// The checker's warnings on a policy that a command runs (not `check`):
-    /// one line with their count, since a daily run need not repeat them;
-    /// `policy check` lists them. Nothing with `--quiet`.
-    pub fn policy_warnings(&self, policy: &std::path::Path, diagnostics: &Diagnostics) {
-        let count = diagnostics.iter().filter(|d| !d.is_error()).count();
-        if self.quiet || count == 0 {
-            return;
-        }
-        note(format_args!(
-            "{}: {count} {} from the checker (`policy check {}` lists {})",
-            policy.display(),
-            if count == 1 { "warning" } else { "warnings" },
-            policy.display(),
-            if count == 1 { "it" } else { "them" },
-        ));
-    }
-
-    /// Reports the diagnostics that stop a command where its output's
-    /// reader looks: JSON on stdout for programs, the human report on
-    /// stderr otherwise.
-    pub fn fail(
-        &self,
-        diagnostics: &crate::diagnostic::Diagnostics,
-        exit: Exit,
-        json: bool,
-    ) -> Exit {
-        if json {
-            exit.max(print_stdout(&render::json(diagnostics)))
-        } else {
-            self.report(diagnostics);
-            exit
-        }
-    }
-}
-
-use crate::diagnostic::Diagnostics;
-
 /// Writes a line to stderr; a closed stderr is not worth a panic.
 pub(crate) fn note(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
@@ -284,50 +174,6 @@ pub(crate) fn print_stdout(text: &str) -> Exit {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(_) => Exit::Failure,
     }
-}
-
-/// The last resort for a bug: one line on stderr saying what happened and
-/// what to do, never a backtrace, and exit 2 ("could not do its job").
-/// Exiting at once is a crash like any other for the journal: every record
-/// is durable before the next write begins, and the next run finishes or
-/// undoes what was in progress (docs/journal.md).
-fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        let mut what: String = what
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(200)
-            .collect();
-        if let Some(at) = info.location() {
-            what = format!("{what} ({}:{})", at.file(), at.line());
-        }
-        // Only the subcommand: the rest may hold a password (`--smtp URL`).
-        let command = std::env::args()
-            .nth(1)
-            .filter(|c| Cli::command().find_subcommand(c).is_some())
-            .map_or_else(|| "policy".to_string(), |c| format!("policy {c}"));
-        let journal = if matches!(command.as_str(), "policy run" | "policy journal") {
-            ". Nothing is lost: the journal keeps what was done, and the next run finishes \
-             the rest"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "error[policy::internal]: internal error in `{command}` (policy {}): {what}; \
-             please report it with the command and its files{journal}",
-            env!("CARGO_PKG_VERSION"),
-        );
-        std::process::exit(Exit::Failure as i32);
-    }));
 }
 
 #[cfg(test)]

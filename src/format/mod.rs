@@ -7,6 +7,7 @@
 //! to an equal plan with the same findings, and keep every comment. A
 //! difference is a formatter bug, reported as such, and nothing is written.
 
+pub mod files;
 mod print;
 
 use std::sync::Arc;
