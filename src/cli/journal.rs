@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
 use crate::diagnostic::Code;
-use crate::journal::{self, Action, Journal, Options, Point, StepRef};
+use crate::journal::{self, Journal, Options, Point};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -109,26 +109,17 @@ fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
         }
         Err(problems) => {
             let usage = problems.iter().any(|d| d.code == Code::ExpectHash);
-            let io = problems
-                .iter()
-                .any(|d| matches!(d.code, Code::Io | Code::UnsafePath));
-            context.report(&problems);
+            let exit = context.stop(&problems);
             super::note(format_args!(
                 "{}: {}",
                 file.display(),
-                if usage {
-                    "not checked"
-                } else if io {
-                    "cannot be read"
-                } else {
-                    "ALTERED"
+                match exit {
+                    Exit::Failure if usage => "not checked",
+                    Exit::Failure => "cannot be read",
+                    _ => "ALTERED",
                 }
             ));
-            if usage || io {
-                Exit::Failure
-            } else {
-                Exit::Findings
-            }
+            exit
         }
     }
 }
@@ -188,41 +179,10 @@ fn crash_test(
         Ok(recovery) => context.report(&recovery.warnings),
         Err(d) => return context.stop([d]),
     }
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
-    let mut done = 0;
-    for i in 1..=actions {
-        let action = Action {
-            date,
-            debtor: format!("D{i}"),
-            invoices: vec![format!("F-{i}")],
-            step: StepRef {
-                id: "send test".into(),
-                line: 1,
-                target: "test".into(),
-            },
-            channel: "courrier".into(),
-            recipient: "debtor".into(),
-            to: String::new(),
-            claimed: None,
-            currency: None,
-            policy: None,
-            lines: Vec::new(),
-        };
-        if action.keys().any(|k| journal.done(&k)) {
-            continue;
-        }
-        let bytes = format!("letter {i}\n");
-        match journal.perform(
-            action,
-            &format!("test/{i}.txt"),
-            bytes.as_bytes(),
-            outbox,
-            None,
-        ) {
-            Ok(_) => done += 1,
-            Err(d) => return context.stop([d]),
-        }
-    }
+    let done = match journal::test_letters(&mut journal, outbox, actions) {
+        Ok(done) => done,
+        Err(d) => return context.stop([d]),
+    };
     let head = journal.head();
     print_stdout(&format!(
         "performed {done}; head {} {}\n",

@@ -20,6 +20,8 @@
 //! print journal.head()  // the hash to keep elsewhere
 //! ```
 
+mod crash_test;
+pub use crash_test::test_letters;
 mod fsx;
 mod lock;
 mod outbox;
