@@ -12,10 +12,8 @@ use chrono::NaiveDate;
 
 use super::inputs::LedgerArgs;
 use super::{Context, Exit, note, print_stdout};
-use crate::check::templates;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::journal::{self, Journal, Options, Snapshot};
-use crate::letters::{self, Templates};
 use crate::run::{self, Job, Ready, report, session};
 
 #[derive(Debug, clap::Args)]
@@ -113,20 +111,10 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     let mut warnings: Vec<Diagnostic> = Vec::new();
 
     // What letters are made of.
-    let templates = match &plan.templates {
-        Some(folder) => {
-            let path = templates::resolve(dir, context.templates_root.as_deref(), &folder.value)
-                .map_err(|escape| failed(escape.diagnostic(&folder.value)))?;
-            Some(Templates::load(&path).map_err(Diagnostics::from)?)
-        }
-        None => None,
-    };
-    let firm_path = args
-        .firm
-        .clone()
-        .unwrap_or_else(|| dir.join(letters::firm::DEFAULT_NAME));
-    let firm = letters::firm::read(&firm_path).map_err(failed)?;
-    warnings.extend(firm.warnings);
+    let templates_root = context.templates_root.as_deref();
+    let materials = session::Materials::load(&plan, dir, templates_root, args.firm.as_deref())
+        .map_err(Diagnostics::from)?;
+    warnings.extend(materials.warnings);
     let rates = &context.rates;
 
     // The book.
@@ -134,15 +122,16 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     warnings.extend(book_warnings);
 
     // The staleness guard: nothing is written on stale payments.
-    let freshness = run::freshness::Freshness::measure(&plan, &book, &args.book.ledger, as_of)
-        .map_err(failed)?;
-    if !freshness.fresh {
-        if args.accept_stale || args.dry_run {
-            warnings.push(freshness.diagnostic(&args.book.ledger, true));
-        } else {
-            return Err(failed(freshness.diagnostic(&args.book.ledger, false)));
-        }
-    }
+    let accept_stale = args.accept_stale || args.dry_run;
+    let freshness = session::fresh(
+        &plan,
+        &book,
+        &args.book.ledger,
+        as_of,
+        accept_stale,
+        &mut warnings,
+    )
+    .map_err(Diagnostics::from)?;
 
     let policy_name = args.policy.file_name().map_or_else(
         || args.policy.display().to_string(),
@@ -150,7 +139,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     );
     let policy_file = args.policy.display().to_string();
     let policy_sha256 = journal::sha256_hex(source.text().as_bytes());
-    let firm_file = firm_path.display().to_string();
+    let firm_file = materials.firm_file.display().to_string();
     let debtors_file = args.book.debtors_name();
     let job = Job {
         plan: &plan,
@@ -158,8 +147,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         policy_file: &policy_file,
         policy_sha256: &policy_sha256,
         ledger: &book,
-        templates: templates.as_ref(),
-        firm: &firm.firm,
+        templates: materials.templates.as_ref(),
+        firm: &materials.firm,
         firm_file: &firm_file,
         debtors_file: &debtors_file,
         rates,

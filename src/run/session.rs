@@ -3,7 +3,7 @@
 //! outbox, the SMTP server) and what is said about the actions after it.
 //! The command line only gathers the inputs and prints.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -12,6 +12,7 @@ use super::smtp::Smtp;
 use super::{Job, Known, Prepared, Ready};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::journal::{self, Journal, Point};
+use crate::letters::{Firm, Templates};
 
 /// Where a run's day is written and how it may go.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +27,71 @@ pub struct Day<'a> {
 
 /// Why a run stops; the command line decides the exit from their codes.
 pub type Stop = Vec<Diagnostic>;
+
+/// What letters are made of: the policy's templates and the firm's details.
+#[derive(Debug)]
+pub struct Materials {
+    pub templates: Option<Templates>,
+    pub firm: Firm,
+    /// Where the firm's details were read (`firm.toml` beside the policy
+    /// unless given).
+    pub firm_file: PathBuf,
+    /// A missing firm file, empty fields.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Materials {
+    /// Loads the templates folder of `plan` (kept inside `root`, else
+    /// `dir`) and the firm's details (`firm`, else `dir/firm.toml`).
+    pub fn load(
+        plan: &crate::plan::Plan,
+        dir: &Path,
+        root: Option<&Path>,
+        firm: Option<&Path>,
+    ) -> Result<Materials, Stop> {
+        let templates = match &plan.templates {
+            Some(folder) => {
+                let path = crate::check::templates::resolve(dir, root, &folder.value)
+                    .map_err(|escape| vec![escape.diagnostic(&folder.value)])?;
+                Some(Templates::load(&path)?)
+            }
+            None => None,
+        };
+        let firm_file = firm.map_or_else(
+            || dir.join(crate::letters::firm::DEFAULT_NAME),
+            Path::to_path_buf,
+        );
+        let details = crate::letters::firm::read(&firm_file).map_err(|d| vec![d])?;
+        Ok(Materials {
+            templates,
+            firm: details.firm,
+            firm_file,
+            warnings: details.warnings,
+        })
+    }
+}
+
+/// The staleness guard: nothing is written on stale payments, unless
+/// `accept` (a warning then).
+pub fn fresh(
+    plan: &crate::plan::Plan,
+    ledger: &crate::ledger::Ledger,
+    ledger_file: &Path,
+    as_of: NaiveDate,
+    accept: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<super::freshness::Freshness, Stop> {
+    let freshness = super::freshness::Freshness::measure(plan, ledger, ledger_file, as_of)
+        .map_err(|d| vec![d])?;
+    if !freshness.fresh {
+        if accept {
+            warnings.push(freshness.diagnostic(ledger_file, true));
+        } else {
+            return Err(vec![freshness.diagnostic(ledger_file, false)]);
+        }
+    }
+    Ok(freshness)
+}
 
 /// Everything between opening the journal and the first action: refuse a
 /// backdated day, recover an interrupted run, render the day, check the
