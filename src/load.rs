@@ -101,6 +101,44 @@ pub fn policy(
     }
 }
 
+/// Reads a book (the ledger and its debtors, every amount in the options'
+/// currency) and checks that the debtors file has the columns the
+/// `plans`' conditions read. `Ok`: the ledger and its warnings; `Err`: the
+/// problems.
+pub fn book(
+    ledger: &Path,
+    debtors: Option<&Path>,
+    options: &crate::ledger::ReadOptions,
+    plans: &[&crate::plan::Plan],
+) -> Result<(crate::ledger::Ledger, crate::diagnostic::Diagnostics), crate::diagnostic::Diagnostics>
+{
+    let loaded = crate::ledger::read(ledger, debtors, options).map_err(|d| vec![d])?;
+    let Some(book) = loaded.ledger else {
+        return Err(loaded.diagnostics);
+    };
+    let columns = crate::ledger::debtor_columns(&book.debtors);
+    let name = debtors_name(ledger, debtors);
+    let unknown: Vec<Diagnostic> = plans
+        .iter()
+        .flat_map(|plan| crate::check::columns::unknown_columns(plan, &columns, &name))
+        .collect();
+    if unknown.is_empty() {
+        Ok((book, loaded.diagnostics))
+    } else {
+        Err(unknown.into())
+    }
+}
+
+/// The debtors file as diagnostics name it: as given, else the
+/// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
+/// carrying its debtors).
+pub fn debtors_name(ledger: &Path, debtors: Option<&Path>) -> String {
+    crate::ledger::debtors_file(ledger, debtors)
+        .unwrap_or_else(|_| ledger.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// Reads one policy file as text.
 pub fn read_policy(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::claim::RateTable;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ledger::input::EncodingChoice;
-use crate::ledger::{self, DialectChoice, Ledger, ReadOptions};
+use crate::ledger::{DialectChoice, Ledger, ReadOptions};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct LedgerArgs {
@@ -59,24 +59,7 @@ impl LedgerArgs {
             sheet: self.sheet.clone(),
             map: self.map.clone(),
         };
-        let loaded = ledger::read(&self.ledger, self.debtors.as_deref(), &options)
-            .map_err(|d| Diagnostics::from(vec![d]))?;
-        match loaded.ledger {
-            Some(book) => {
-                let columns = ledger::debtor_columns(&book.debtors);
-                let name = self.debtors_name();
-                let unknown: Vec<Diagnostic> = plans
-                    .iter()
-                    .flat_map(|plan| crate::check::columns::unknown_columns(plan, &columns, &name))
-                    .collect();
-                if unknown.is_empty() {
-                    Ok((book, loaded.diagnostics))
-                } else {
-                    Err(Diagnostics::from(unknown))
-                }
-            }
-            None => Err(loaded.diagnostics),
-        }
+        crate::load::book(&self.ledger, self.debtors.as_deref(), &options, plans)
     }
 }
 
@@ -85,19 +68,7 @@ impl LedgerArgs {
     /// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
     /// carrying its debtors).
     pub fn debtors_name(&self) -> String {
-        if let Some(path) = &self.debtors {
-            return path.display().to_string();
-        }
-        let beside = self
-            .ledger
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join("debtors.csv");
-        if beside.is_file() {
-            beside.display().to_string()
-        } else {
-            self.ledger.display().to_string()
-        }
+        crate::load::debtors_name(&self.ledger, self.debtors.as_deref())
     }
 }
 
