@@ -74,14 +74,6 @@ impl Channel {
     /// The channel of a `send` that names none: a letter (docs/language.md).
     pub const DEFAULT: Channel = Channel::Courrier;
 
-    /// Paper channels: what Book XIX calls a letter (its 14 days start on the
-    /// third working day after sending).
-    pub fn is_paper(self) -> bool {
-        matches!(
-            self,
-            Channel::Courrier | Channel::Recommande | Channel::Huissier
-        )
-    }
 }
 
 vocabulary! {

@@ -309,10 +309,6 @@ impl Journal {
         &self.path
     }
 
-    pub fn run_id(&self) -> &str {
-        &self.run
-    }
-
     /// The seq and hash of the last record: print it, keep it elsewhere.
     pub fn head(&self) -> Head {
         Head {
@@ -385,11 +381,6 @@ impl Journal {
     /// `status(key).is_some()`.
     pub fn done(&self, key: &ActionKey) -> bool {
         self.status(key).is_some()
-    }
-
-    /// Intents without outcome, left by an interrupted run.
-    pub fn open_intents(&self) -> impl Iterator<Item = &OpenIntent> {
-        self.state.open.values()
     }
 
     /// Actions that may or may not have been sent.

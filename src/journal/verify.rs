@@ -29,12 +29,6 @@ pub struct Head {
 }
 
 impl Head {
-    pub fn genesis() -> Head {
-        Head {
-            seq: 0,
-            hash: GENESIS.to_string(),
-        }
-    }
 }
 
 /// `journal.jsonl` → `journal.jsonl.head`.

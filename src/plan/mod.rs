@@ -503,11 +503,6 @@ impl Action {
         }
     }
 
-    /// Whether the step reaches a person (a letter, a message, a call).
-    pub fn is_contact(&self) -> bool {
-        matches!(self, Action::Send { .. } | Action::Call { .. })
-    }
-
     /// Whether `policy run` produces something for the step (a letter, a
     /// message, a task) and journals it; `charge` and `stop` only change
     /// what later steps do.

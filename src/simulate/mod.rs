@@ -307,11 +307,6 @@ fn order_by_date(events: &[Event]) -> Vec<u32> {
     order
 }
 
-/// The step an event is about.
-pub fn step_of<'p>(plan: &'p Plan, event: &Event) -> Option<&'p crate::plan::Step> {
-    plan.step(event.step)
-}
-
 pub use crate::ledger::DisputePeriod;
 
 /// The routes the law refused for their debtor (see [`Refused`]), as
