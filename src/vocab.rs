@@ -73,7 +73,6 @@ vocabulary! {
 impl Channel {
     /// The channel of a `send` that names none: a letter (docs/language.md).
     pub const DEFAULT: Channel = Channel::Courrier;
-
 }
 
 vocabulary! {

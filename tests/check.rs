@@ -84,6 +84,35 @@ fn every_code_is_documented() {
     }
 }
 
+/// The exit a code's documentation states (`*error, exit 2*`) is the one
+/// its class gives: the exit codes are decided in one place and the docs
+/// say the same.
+#[test]
+fn documented_exits_match_the_codes_classes() {
+    use policy::diagnostic::{Class, Code};
+    let docs = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    let mut checked = 0;
+    for code in Code::ALL {
+        let Some(at) = docs.find(&format!("### `{}`", code.as_str())) else {
+            continue;
+        };
+        // The statement of the exit opens the entry, before the next one.
+        let rest = &docs[at + 4..];
+        let end = rest.find("\n### ").unwrap_or(rest.len());
+        let entry: String = rest[..end].chars().take(400).collect();
+        let stated = if entry.contains("exit 2") {
+            Class::Failure
+        } else if entry.contains("exit 1") {
+            Class::Finding
+        } else {
+            continue;
+        };
+        checked += 1;
+        assert_eq!(code.class(), stated, "{}", code.as_str());
+    }
+    assert!(checked >= 20, "only {checked} entries state their exit");
+}
+
 /// Field report, point 10: a template syntax error is found by `policy
 /// check`, with the template's file, line and column, not by the next run.
 #[test]

@@ -113,10 +113,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let made = match dossier::make(&request) {
         Ok(made) => made,
         Err(problems) => {
-            let usage = problems
-                .iter()
-                .any(|d| matches!(d.code, Code::Io | Code::DossierNoJurisdiction));
-            context.report(&problems);
+            let exit = context.stop(&problems);
             if problems.iter().any(|d| d.code == Code::JournalAltered) {
                 super::note(format_args!(
                     "{}: ALTERED: no dossier is made from a journal that fails \
@@ -124,7 +121,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                     args.journal.display()
                 ));
             }
-            return if usage { Exit::Failure } else { Exit::Findings };
+            return exit;
         }
     };
     context.report(&made.warnings);

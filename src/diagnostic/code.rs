@@ -45,11 +45,31 @@ impl Code {
     pub fn class(self) -> Class {
         use Code::*;
         match self {
-            Io | NoPolicyFiles | LedgerNoDebtors | WriteFailed | UnsafePath | JournalLocked
-            | JournalDuplicate | OutputConflict | BackdatedRun | SmtpUnavailable | Internal
-            | FaultInjected | WatchFailed | LspProtocol | ExpectHash | GitMissing
-            | NotAGitRepository | UnknownRevision | NotInRevision | GitFailed | ImportExists
-            | DossierOutput => Class::Failure,
+            Io
+            | NoPolicyFiles
+            | LedgerNoDebtors
+            | WriteFailed
+            | UnsafePath
+            | JournalLocked
+            | JournalDuplicate
+            | OutputConflict
+            | BackdatedRun
+            | SmtpUnavailable
+            | Internal
+            | FaultInjected
+            | WatchFailed
+            | LspProtocol
+            | ExpectHash
+            | GitMissing
+            | NotAGitRepository
+            | UnknownRevision
+            | NotInRevision
+            | GitFailed
+            | ImportExists
+            | DossierOutput
+            | DossierNoJurisdiction
+            | BankLedger
+            | FormatChangedMeaning => Class::Failure,
             _ => Class::Finding,
         }
     }

@@ -28,8 +28,7 @@ pub struct Head {
     pub hash: String,
 }
 
-impl Head {
-}
+impl Head {}
 
 /// `journal.jsonl` → `journal.jsonl.head`.
 pub fn head_path(journal: &Path) -> PathBuf {
