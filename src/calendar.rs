@@ -13,7 +13,7 @@ use crate::plan::{Offset, Unit};
 use crate::vocab::Jurisdiction;
 
 /// The most business days [`Calendar::add`] counts (about 400 years).
-pub const MAX_BUSINESS_DAYS: u32 = 100_000;
+pub(crate) const MAX_BUSINESS_DAYS: u32 = 100_000;
 
 /// Business days and public holidays of one jurisdiction; without a
 /// jurisdiction, only weekends are days off.
@@ -84,7 +84,7 @@ impl Calendar {
     }
 
     /// `date` itself when it is a business day, else the next one.
-    pub fn business_day_from(&self, date: NaiveDate) -> Option<NaiveDate> {
+    pub(crate) fn business_day_from(&self, date: NaiveDate) -> Option<NaiveDate> {
         let mut day = date;
         // A year holds far fewer than 30 days off in a row.
         for _ in 0..30 {
@@ -97,12 +97,12 @@ impl Calendar {
     }
 
     /// Not a Saturday, a Sunday or a public holiday.
-    pub fn is_business_day(&self, date: NaiveDate) -> bool {
+    pub(crate) fn is_business_day(&self, date: NaiveDate) -> bool {
         !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.is_holiday(date)
     }
 
     /// A legal public holiday of the jurisdiction (none without one).
-    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+    pub(crate) fn is_holiday(&self, date: NaiveDate) -> bool {
         let Some(jurisdiction) = self.jurisdiction else {
             return false;
         };
@@ -160,8 +160,9 @@ impl Calendar {
         matches!(after, 1 | 39 | 50)
     }
 
-    /// The public holidays of a year, in date order.
-    pub fn holidays(&self, year: i32) -> Vec<NaiveDate> {
+    /// The public holidays of a year, in date order (the tests count them).
+    #[cfg(test)]
+    fn holidays(&self, year: i32) -> Vec<NaiveDate> {
         let (Some(first), Some(last)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
@@ -178,7 +179,7 @@ impl Calendar {
 
 /// Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm,
 /// "Meeus/Jones/Butcher").
-pub fn easter(year: i32) -> Option<NaiveDate> {
+pub(crate) fn easter(year: i32) -> Option<NaiveDate> {
     let a = year.rem_euclid(19);
     let b = year.div_euclid(100);
     let c = year.rem_euclid(100);

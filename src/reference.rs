@@ -28,7 +28,7 @@ pub enum Reference {
 
 impl Reference {
     /// The reference for an invoice of a firm in `jurisdiction`.
-    pub fn for_invoice(jurisdiction: Jurisdiction, invoice: &str) -> Reference {
+    pub(crate) fn for_invoice(jurisdiction: Jurisdiction, invoice: &str) -> Reference {
         match jurisdiction {
             Jurisdiction::Be => Reference::belgian(invoice),
             _ => Reference::creditor(invoice),
@@ -40,7 +40,7 @@ impl Reference {
     /// payment across that debtor's open invoices. Always a digest (a
     /// Belgian communication of ten digits, an RF reference of twenty), so
     /// that it cannot be an invoice number's own digits.
-    pub fn for_debtor(jurisdiction: Jurisdiction, debtor: &str) -> Reference {
+    pub(crate) fn for_debtor(jurisdiction: Jurisdiction, debtor: &str) -> Reference {
         let seed = digest(&format!("debtor\u{0}{}", debtor.trim()));
         match jurisdiction {
             Jurisdiction::Be => {
@@ -61,7 +61,7 @@ impl Reference {
 
     /// The Belgian structured communication for an invoice: its digits when it
     /// is a number of at most ten digits, otherwise a stable digest of it.
-    pub fn belgian(invoice: &str) -> Reference {
+    pub(crate) fn belgian(invoice: &str) -> Reference {
         let trimmed = invoice.trim();
         let base: u64 = if !trimmed.is_empty()
             && trimmed.len() <= 10
@@ -100,7 +100,7 @@ impl Reference {
 
     /// The reference as a bank file or a QR code carries it: no spaces, no
     /// `+++` (the Belgian form is its twelve digits).
-    pub fn electronic(&self) -> &str {
+    pub(crate) fn electronic(&self) -> &str {
         match self {
             Reference::Belgian(digits) | Reference::Creditor(digits) => digits,
         }
@@ -108,7 +108,7 @@ impl Reference {
 
     /// Every valid reference written in a free text (a remittance line, a
     /// statement's communication), in order of appearance.
-    pub fn find_in(text: &str) -> Vec<Reference> {
+    pub(crate) fn find_in(text: &str) -> Vec<Reference> {
         let mut found = Vec::new();
         let upper: Vec<char> = text.chars().map(|c| c.to_ascii_uppercase()).collect();
         let mut at = 0;

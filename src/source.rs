@@ -44,7 +44,7 @@ impl Span {
     }
 
     /// Whether two spans are the same range (equality ignores ranges).
-    pub fn same_range(self, other: Span) -> bool {
+    pub(crate) fn same_range(self, other: Span) -> bool {
         self.start == other.start && self.end == other.end
     }
 }
@@ -82,7 +82,7 @@ impl SourceFile {
     }
 
     /// A part of a larger file whose first line is line `first_line` there.
-    pub fn excerpt(
+    pub(crate) fn excerpt(
         name: impl Into<String>,
         text: impl Into<Arc<str>>,
         first_line: usize,
@@ -124,7 +124,7 @@ impl SourceFile {
     }
 
     /// The line and column of a byte offset (clamped into the text).
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let index = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -146,12 +146,12 @@ impl SourceFile {
     }
 
     /// The text of the span, or "" when the span does not fall on this text.
-    pub fn slice(&self, span: Span) -> &str {
+    pub(crate) fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
 
     /// The byte range of the line holding `offset` (without its line end).
-    pub fn line_range(&self, offset: usize) -> Span {
+    pub(crate) fn line_range(&self, offset: usize) -> Span {
         let offset = offset.min(self.text.len());
         let index = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,

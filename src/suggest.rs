@@ -9,7 +9,7 @@ const MAX_CANDIDATE: usize = 1024;
 /// typo: at most one edit for short words, about a third of the length for
 /// longer ones. Case and accents do not count as differences, so
 /// `Recommande` finds `recommandé`.
-pub fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn closest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -39,7 +39,7 @@ where
 }
 
 /// ` Did you mean `x`?` or nothing, ready to append to a help text.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -56,7 +56,7 @@ pub fn short(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Lower case without accents: the form in which two names are compared.
-pub fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     word.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)

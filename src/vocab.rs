@@ -15,7 +15,7 @@ macro_rules! vocabulary {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-            pub const WORDS: &'static [&'static str] = &[$($word,)*];
+            pub(crate) const WORDS: &'static [&'static str] = &[$($word,)*];
 
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -24,7 +24,7 @@ macro_rules! vocabulary {
             }
 
             /// The member spelt `word`, ignoring case and accents.
-            pub fn from_word(word: &str) -> Option<Self> {
+            pub(crate) fn from_word(word: &str) -> Option<Self> {
                 let folded = suggest::fold(word);
                 Self::ALL.iter().copied().find(|v| suggest::fold(v.as_str()) == folded)
             }
@@ -72,7 +72,7 @@ vocabulary! {
 
 impl Channel {
     /// The channel of a `send` that names none: a letter (docs/language.md).
-    pub const DEFAULT: Channel = Channel::Courrier;
+    pub(crate) const DEFAULT: Channel = Channel::Courrier;
 }
 
 vocabulary! {
@@ -87,7 +87,7 @@ vocabulary! {
 }
 
 impl Field {
-    pub fn is_money(self) -> bool {
+    pub(crate) fn is_money(self) -> bool {
         matches!(self, Field::Amount | Field::Total)
     }
 }
@@ -112,7 +112,7 @@ vocabulary! {
 }
 
 /// Active ISO 4217 currency codes.
-pub const CURRENCIES: &[&str] = &[
+pub(crate) const CURRENCIES: &[&str] = &[
     "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
     "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
     "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",

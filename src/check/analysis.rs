@@ -36,7 +36,7 @@ impl Finding {
 
 /// Why a step whose condition can hold never fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Blocker {
+pub(crate) enum Blocker {
     /// A `stop` always comes first.
     Stop(StepId),
     /// Its anchor is never sent (or never to these debtors).
@@ -45,7 +45,7 @@ pub enum Blocker {
 
 /// What the analysis knows of one step.
 #[derive(Debug, Clone)]
-pub struct StepView {
+pub(crate) struct StepView {
     pub time: StepTime,
     pub domain: Domain,
     /// Combos for which its own condition can hold on its day (`scope` when
@@ -277,7 +277,7 @@ impl<'p> Analysis<'p> {
 
     /// ` for a b2c debtor` when the step can reach both kinds of debtor
     /// (then the message says which one the problem is about), else nothing.
-    pub fn for_kind(&self, reach: Mask, kind: DebtorKind) -> String {
+    pub(crate) fn for_kind(&self, reach: Mask, kind: DebtorKind) -> String {
         if reach.debtor_kinds().len() > 1 {
             format!(" for a {kind} debtor")
         } else {
@@ -287,7 +287,7 @@ impl<'p> Analysis<'p> {
 
     /// ` for a b2c debtor` when the step reaches both kinds of debtor but
     /// the problem (`combos`) concerns one.
-    pub fn for_kinds(&self, reach: Mask, combos: Mask) -> String {
+    pub(crate) fn for_kinds(&self, reach: Mask, combos: Mask) -> String {
         match combos.debtor_kinds().as_slice() {
             [kind] => self.for_kind(reach, *kind),
             _ => String::new(),

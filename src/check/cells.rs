@@ -61,7 +61,7 @@ impl Combo {
 pub struct Mask(u8);
 
 impl Mask {
-    pub const EMPTY: Mask = Mask(0);
+    pub(crate) const EMPTY: Mask = Mask(0);
     pub const ALL: Mask = Mask(0b1111);
 
     pub fn of(combo: Combo) -> Self {
@@ -69,7 +69,7 @@ impl Mask {
     }
 
     /// Every combo of these debtor kinds.
-    pub fn kinds(kinds: &[DebtorKind]) -> Self {
+    pub(crate) fn kinds(kinds: &[DebtorKind]) -> Self {
         Combo::ALL
             .iter()
             .filter(|c| kinds.contains(&c.kind()))
@@ -94,7 +94,7 @@ impl Mask {
     }
 
     /// The debtor kinds present.
-    pub fn debtor_kinds(self) -> Vec<DebtorKind> {
+    pub(crate) fn debtor_kinds(self) -> Vec<DebtorKind> {
         DebtorKind::ALL
             .iter()
             .copied()
@@ -102,7 +102,7 @@ impl Mask {
             .collect()
     }
 
-    pub fn minus(self, other: Mask) -> Mask {
+    pub(crate) fn minus(self, other: Mask) -> Mask {
         Mask(self.0 & !other.0)
     }
 }
@@ -263,7 +263,7 @@ impl Point {
 /// number named, the stretches between, and a value that is no number), so
 /// that `debtor.country = LU` and `debtor.country = BE` never both hold;
 /// columns are independent of each other.
-pub fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> Vec<u64> {
+pub(crate) fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> Vec<u64> {
     let mut columns: Vec<&str> = atoms.iter().map(|a| a.column.as_str()).collect();
     columns.sort_unstable();
     columns.dedup();
@@ -325,7 +325,7 @@ pub fn debtor_valuations(atoms: &[DebtorAtom], countries: Option<Countries>) -> 
 
 /// What a set of conditions reads, cut into cells.
 #[derive(Debug, Clone)]
-pub struct Space {
+pub(crate) struct Space {
     money: Axis,
     points: Vec<Point>,
 }
@@ -451,7 +451,7 @@ impl Space {
     }
 
     /// The number of money cells, for per-cell projections.
-    pub fn money_cells(&self) -> usize {
+    pub(crate) fn money_cells(&self) -> usize {
         self.money.cells.len()
     }
 
@@ -613,7 +613,7 @@ pub fn joint_amounts(conds: &[&Cond], domain: &Domain, within: Mask) -> Option<I
 }
 
 /// The minor unit of a currency: balances are multiples of it.
-pub fn minor_unit(currency: &str) -> Decimal {
+pub(crate) fn minor_unit(currency: &str) -> Decimal {
     const NONE: &[&str] = &[
         "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV",
         "XAF", "XOF", "XPF",

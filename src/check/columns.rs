@@ -9,7 +9,7 @@ use crate::suggest;
 /// An error for each column the conditions read that `columns` (the debtors
 /// file's, see [`crate::ledger::debtor_columns`]) does not have, at its first
 /// use, with the closest column; `file` names the debtors file.
-pub fn unknown_columns(plan: &Plan, columns: &[String], file: &str) -> Vec<Diagnostic> {
+pub(crate) fn unknown_columns(plan: &Plan, columns: &[String], file: &str) -> Vec<Diagnostic> {
     let folded: Vec<String> = columns.iter().map(|c| suggest::fold(c)).collect();
     let mut seen: Vec<&str> = Vec::new();
     let mut out = Vec::new();
@@ -47,7 +47,7 @@ pub fn unknown_columns(plan: &Plan, columns: &[String], file: &str) -> Vec<Diagn
 
 /// Said by `policy check` when the conditions read debtor columns and no
 /// debtors file was given to check them against.
-pub fn unchecked_columns(plan: &Plan) -> Option<Diagnostic> {
+pub(crate) fn unchecked_columns(plan: &Plan) -> Option<Diagnostic> {
     // The columns of the contract (docs/ledger.md) need no file to be known.
     let built_in = crate::ledger::debtor_columns(&[]);
     let read: Vec<_> = plan

@@ -34,7 +34,7 @@ struct Limit {
 /// no policy a firm means: a generated or pasted file (ten thousand steps
 /// firing on day 15 sent 340,000 e-mails in a dry run). An error
 /// (`same_day_contacts`), whatever the contact limit says.
-pub const MAX_SAME_DAY: usize = 10;
+pub(crate) const MAX_SAME_DAY: usize = 10;
 
 pub fn check(a: &mut Analysis<'_>) -> Vec<Finding> {
     let mut out: Vec<Finding> = [Recipient::Debtor, Recipient::Guarantor]

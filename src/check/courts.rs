@@ -22,7 +22,7 @@ use crate::vocab::{DebtorKind, DestinationKind, Field, Flag};
 
 /// A route's destination, resolved.
 #[derive(Debug, Clone, Copy)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// Declared by the firm: `destination cabinet_martin is lawyer`.
     Declared(DestinationKind),
     Catalogue(&'static Destination),
@@ -51,7 +51,7 @@ pub fn resolve(a: &Analysis<'_>, name: &str) -> Resolved {
 }
 
 /// Whether a route hands the file to a court.
-pub fn routes_to_court(a: &Analysis<'_>, action: &Action) -> bool {
+pub(crate) fn routes_to_court(a: &Analysis<'_>, action: &Action) -> bool {
     let Action::Route { destination, .. } = action else {
         return false;
     };

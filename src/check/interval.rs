@@ -14,7 +14,7 @@ pub enum Bound {
 
 /// `lo .. hi`, each end open, closed or unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interval {
+pub(crate) struct Interval {
     pub lo: Bound,
     pub hi: Bound,
 }
@@ -51,7 +51,7 @@ impl IntervalSet {
     /// (`Some(true)`), out of it (`Some(false)`), or holding no amount the
     /// analysis considers (`None`, e.g. no whole cent between 15000 and
     /// 15000.01): those never split a run.
-    pub fn from_runs(cells: impl IntoIterator<Item = (Interval, Option<bool>)>) -> Self {
+    pub(crate) fn from_runs(cells: impl IntoIterator<Item = (Interval, Option<bool>)>) -> Self {
         let mut out: Vec<Interval> = Vec::new();
         let mut open: Option<Interval> = None;
         for (cell, state) in cells {
@@ -66,7 +66,7 @@ impl IntervalSet {
         IntervalSet(out)
     }
 
-    pub fn intervals(&self) -> &[Interval] {
+    pub(crate) fn intervals(&self) -> &[Interval] {
         &self.0
     }
 
@@ -79,17 +79,17 @@ impl IntervalSet {
     }
 
     /// Whether the set is everything from `floor` up.
-    pub fn is_all_from(&self, floor: Bound) -> bool {
+    pub(crate) fn is_all_from(&self, floor: Bound) -> bool {
         matches!(self.0.as_slice(), [only] if only.lo == floor && only.hi == Bound::Unbounded)
     }
 
     /// The lower end of the set.
-    pub fn lower(&self) -> Option<Bound> {
+    pub(crate) fn lower(&self) -> Option<Bound> {
         self.0.first().map(|i| i.lo)
     }
 
     /// The smallest multiple of `unit` in the set.
-    pub fn min_member(&self, unit: Decimal) -> Option<Decimal> {
+    pub(crate) fn min_member(&self, unit: Decimal) -> Option<Decimal> {
         self.0.iter().find_map(|i| {
             let candidate = match i.lo {
                 Bound::Unbounded => return None,
@@ -106,7 +106,7 @@ impl IntervalSet {
 
     /// Whether every member is at or above `tail` (the start of an upward
     /// closed set).
-    pub fn within_tail(&self, tail: Bound) -> bool {
+    pub(crate) fn within_tail(&self, tail: Bound) -> bool {
         match (self.lower(), tail) {
             (None, _) | (_, Bound::Unbounded) => true,
             (Some(Bound::Unbounded), _) => false,

@@ -65,7 +65,7 @@ pub struct Setting<'a> {
 
 impl<'a> Setting<'a> {
     /// A policy in `dir`, with the shipped rate table.
-    pub fn in_dir(dir: &'a Path) -> Self {
+    pub(crate) fn in_dir(dir: &'a Path) -> Self {
         Setting {
             dir,
             root: None,

@@ -21,14 +21,14 @@ use crate::plan::{Anchor, Cond, StepId};
 
 /// A step that can come first, and how many days it must come first by.
 #[derive(Debug, Clone, Copy)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub step: StepId,
     pub gap: i64,
 }
 
 /// The answer for one step.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cover {
+pub(crate) enum Cover {
     /// Every invoice reaching the step had a candidate early enough.
     Covered,
     /// A candidate comes first, but too late for some invoices.
@@ -63,7 +63,7 @@ struct Group {
 
 /// Precomputed answers for one kind of candidate.
 #[derive(Debug)]
-pub struct Precedence {
+pub(crate) struct Precedence {
     /// Per step: the best anchor candidate above it, as (slack in days over
     /// the required gap, candidate, gap needed).
     ancestor: Vec<Option<(i64, StepId, i64)>>,

@@ -11,7 +11,7 @@ use crate::plan::{Anchor, EventKind, Offset, Plan, StepId, Unit};
 
 /// A number of calendar days, at least `min`, at most `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DayRange {
+pub(crate) struct DayRange {
     pub min: i64,
     pub max: i64,
 }
@@ -45,7 +45,7 @@ impl DayRange {
 
 /// What a step's time counts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Root {
+pub(crate) enum Root {
     Due,
     Issue,
     /// The day of a ledger event (`on EVENT …`): handlers of one event
@@ -56,7 +56,7 @@ pub enum Root {
 
 /// When one step falls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StepTime {
+pub(crate) struct StepTime {
     pub root: Root,
     /// Calendar days from the root.
     pub range: DayRange,
@@ -71,12 +71,12 @@ impl StepTime {
     /// Whether `self` surely falls at least `gap` days before `other`, for
     /// every invoice. An issue date is never after the due date, so a step
     /// timed from the issue date is compared as if timed from the due date.
-    pub fn surely_before(&self, other: &StepTime, gap: i64) -> bool {
+    pub(crate) fn surely_before(&self, other: &StepTime, gap: i64) -> bool {
         self.comparable(other) && self.range.max.saturating_add(gap) <= other.range.min
     }
 
     /// The least number of days from `self` to `other`, when comparable.
-    pub fn least_gap(&self, other: &StepTime) -> Option<i64> {
+    pub(crate) fn least_gap(&self, other: &StepTime) -> Option<i64> {
         self.comparable(other)
             .then(|| other.range.min.saturating_sub(self.range.max))
     }
@@ -96,7 +96,7 @@ pub struct Times {
 
 /// Calendar lengths of offsets, with the month lengths worked out once.
 #[derive(Debug, Default)]
-pub struct Lengths {
+pub(crate) struct Lengths {
     months: HashMap<u32, DayRange>,
 }
 

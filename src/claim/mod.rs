@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::vocab::{DebtorKind, Jurisdiction};
 
 /// Days in the interest year: exact days over 365 (see `docs/money.md`).
-pub const DAYS_IN_YEAR: i64 = 365;
+pub(crate) const DAYS_IN_YEAR: i64 = 365;
 
 pub use crate::law::{Interest as Statutory, RateRule, Start};
 
@@ -30,7 +30,7 @@ pub fn statutory(jurisdiction: Jurisdiction, kind: DebtorKind) -> Option<&'stati
 /// The outstanding principal of one invoice over time: `(day, balance)`
 /// means "at the end of `day`, `balance` is owed". Sorted by day; a day
 /// before the first entry owes nothing.
-pub type Balances = [(NaiveDate, Decimal)];
+pub(crate) type Balances = [(NaiveDate, Decimal)];
 
 /// One stretch of days with the same principal and rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,7 +206,7 @@ pub fn overflow(what: &str) -> Diagnostic {
 /// The yearly rate of statutory interest on `day`, or `None` where none is
 /// computed (see [`statutory`]). A day past the table's last row takes
 /// that row's rate and pushes a warning to `warnings`.
-pub fn statutory_rate(
+pub(crate) fn statutory_rate(
     jurisdiction: Jurisdiction,
     kind: DebtorKind,
     day: NaiveDate,
@@ -231,7 +231,7 @@ fn principal_before(balances: &Balances, day: NaiveDate) -> Decimal {
 /// The rate `rule` gives in the latest period of the table (see
 /// [`RateTable::latest`]), with that period's first day; `None` for a
 /// series the table lacks.
-pub fn latest_rate(rule: &RateRule, table: &RateTable) -> Option<(Decimal, NaiveDate)> {
+pub(crate) fn latest_rate(rule: &RateRule, table: &RateTable) -> Option<(Decimal, NaiveDate)> {
     let series = rule.series()?;
     let row = table.latest(series)?;
     let mut warnings = Vec::new();

@@ -13,10 +13,10 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
 /// The table shipped with `policy`.
-pub const EMBEDDED: &str = include_str!("../../data/rates.csv");
+pub(crate) const EMBEDDED: &str = include_str!("../../data/rates.csv");
 
 /// The name the embedded table is reported under.
-pub const EMBEDDED_NAME: &str = "data/rates.csv";
+pub(crate) const EMBEDDED_NAME: &str = "data/rates.csv";
 
 /// One row: `rate` % a year for every day from `from` to `to`, inclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -50,12 +50,12 @@ pub struct RateTable {
 impl RateTable {
     /// Whether this is the table shipped with the binary (a user cannot
     /// edit it: they give another one with `--rates`).
-    pub fn is_embedded(&self) -> bool {
+    pub(crate) fn is_embedded(&self) -> bool {
         self.name == EMBEDDED_NAME
     }
 
     /// How a user gives the rates this table lacks, for a help text.
-    pub fn how_to_extend(&self) -> String {
+    pub(crate) fn how_to_extend(&self) -> String {
         if self.is_embedded() {
             "the rate table shipped with policy ends there: give a table with the later \
              rates with `--rates FILE` (same columns as data/rates.csv, see docs/money.md)"
@@ -78,7 +78,7 @@ impl RateTable {
 
     /// The last row of a series: the latest period the table knows, what
     /// "now" is for a check that cannot know the day a policy will run.
-    pub fn latest(&self, series: &str) -> Option<&RateRow> {
+    pub(crate) fn latest(&self, series: &str) -> Option<&RateRow> {
         self.rows(series).last()
     }
 

@@ -73,7 +73,7 @@ pub struct Comparison {
 impl Comparison {
     /// Nothing changes for any debtor, and the policy covers the same
     /// invoices.
-    pub fn is_unchanged(&self) -> bool {
+    pub(crate) fn is_unchanged(&self) -> bool {
         self.counts.invoices == 0 && self.before.invoices == self.after.invoices
     }
 
@@ -108,7 +108,7 @@ impl Comparison {
     }
 
     /// How many events of each step identity changed kind `kind`.
-    pub fn count_of(&self, kind: ChangeKind) -> BTreeMap<usize, usize> {
+    pub(crate) fn count_of(&self, kind: ChangeKind) -> BTreeMap<usize, usize> {
         let mut counts = BTreeMap::new();
         for change in self.invoices.iter().flat_map(|i| &i.changes) {
             if change.kind == kind {

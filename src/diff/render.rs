@@ -128,7 +128,7 @@ fn headline(c: &Comparison) -> String {
 
 /// What changes, in sentences: routes first (what a lawyer looks for),
 /// then steps that appear, disappear, move or change.
-pub fn sentences(c: &Comparison) -> Vec<String> {
+pub(crate) fn sentences(c: &Comparison) -> Vec<String> {
     let currency = c.currency;
     let mut out = Vec::new();
     for s in &c.switches {
@@ -340,7 +340,7 @@ pub fn totals(c: &Comparison) -> Vec<TotalRow> {
 }
 
 /// What a channel's messages are called.
-pub fn channel_label(channel: &str) -> &'static str {
+pub(crate) fn channel_label(channel: &str) -> &'static str {
     match channel {
         "email" => "e-mails",
         "courrier" => "letters (courrier)",
@@ -626,7 +626,7 @@ pub fn json(c: &Comparison, labels: &Labels<'_>) -> String {
 
 /// A simulation summary in a few lines, for `policy watch`: events per
 /// step, files routed, the outstanding balance.
-pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
+pub(crate) fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
     let currency = plan.currency.value;
     let mut out = format!(
         "{ledger}: {} events on {} invoices, {}\n",
@@ -694,7 +694,7 @@ pub fn brief(plan: &Plan, summary: &Summary, ledger: &str) -> String {
 /// What changed in the figures of a policy's simulation since the last
 /// report, when the book itself changed (an invoice added, a payment
 /// booked), for `policy watch --ledger`: the totals that moved.
-pub fn book_changed(plan: &Plan, before: &Summary, after: &Summary) -> String {
+pub(crate) fn book_changed(plan: &Plan, before: &Summary, after: &Summary) -> String {
     let ids = plan.step_ids();
     let mut lines: Vec<String> = Vec::new();
     if before.invoices != after.invoices {

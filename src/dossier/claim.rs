@@ -99,7 +99,7 @@ pub struct Terms<'a> {
 /// (legal-facts.md §6), as [`compute`] works out a dossier's; without a rate for some day, the principal
 /// alone. One owner for `policy simulate`'s summary and the proof-of-claim
 /// task of `policy run`.
-pub fn at_opening(
+pub(crate) fn at_opening(
     ledger: &Ledger,
     invoices: &[&Invoice],
     jurisdiction: Jurisdiction,
@@ -142,7 +142,7 @@ pub struct Charged {
 /// written before actions recorded it: the law's charges are shown). `Err`:
 /// a day the rate table has no rate for. Warnings (rates past the table)
 /// are pushed on `warnings`.
-pub fn compute(
+pub(crate) fn compute(
     ledger: &Ledger,
     invoices: &[&Invoice],
     terms: &Terms<'_>,

@@ -5,7 +5,7 @@
 
 /// A run of text within a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inline {
+pub(crate) enum Inline {
     Text(String),
     Strong(String),
     /// Hashes, paths, ids, server answers: shown verbatim in monospace.
@@ -14,13 +14,13 @@ pub enum Inline {
     Mark(String),
 }
 
-pub type Line = Vec<Inline>;
+pub(crate) type Line = Vec<Inline>;
 
 pub fn text(s: impl Into<String>) -> Inline {
     Inline::Text(s.into())
 }
 
-pub fn strong(s: impl Into<String>) -> Inline {
+pub(crate) fn strong(s: impl Into<String>) -> Inline {
     Inline::Strong(s.into())
 }
 
@@ -28,13 +28,13 @@ pub fn code(s: impl Into<String>) -> Inline {
     Inline::Code(s.into())
 }
 
-pub fn mark(s: impl Into<String>) -> Inline {
+pub(crate) fn mark(s: impl Into<String>) -> Inline {
     Inline::Mark(s.into())
 }
 
 /// How a table row stands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Emphasis {
+pub(crate) enum Emphasis {
     None,
     /// A total.
     Strong,
@@ -49,7 +49,7 @@ pub struct Row {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
+pub(crate) struct Table {
     pub head: Vec<&'static str>,
     /// Right-aligned columns (amounts).
     pub right: Vec<bool>,
@@ -57,7 +57,7 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub(crate) enum Block {
     /// The document's title (one per document).
     Title(String),
     /// A section (level 2) or subsection (level 3) heading.

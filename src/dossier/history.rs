@@ -80,7 +80,7 @@ pub struct ActionRecord {
 
 impl ActionRecord {
     /// Whether it went out: committed, or resolved as sent.
-    pub fn took_effect(&self) -> bool {
+    pub(crate) fn took_effect(&self) -> bool {
         matches!(
             self.outcome,
             Outcome::Committed { .. } | Outcome::Resolved { sent: true, .. }

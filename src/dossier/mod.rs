@@ -43,8 +43,8 @@ pub enum Subject {
 
 /// Prefixes that say which kind of id is meant, when an invoice reference
 /// is also a debtor id.
-pub const INVOICE_PREFIX: &str = "invoice:";
-pub const DEBTOR_PREFIX: &str = "debtor:";
+pub(crate) const INVOICE_PREFIX: &str = "invoice:";
+pub(crate) const DEBTOR_PREFIX: &str = "debtor:";
 
 /// The invoice or debtor `id` names in the ledger (read from `ledger_name`).
 /// `invoice:ID` and `debtor:ID` say which is meant when both exist.
@@ -191,7 +191,7 @@ pub struct Law {
 /// the journal records for the last action about the dossier (the law the
 /// letters were sent under), else the debtor's country when it is FR, BE or
 /// LU. `Err`: none.
-pub fn law_for(
+pub(crate) fn law_for(
     debtor: &Debtor,
     policy: Option<Law>,
     actions: &[ActionRecord],
@@ -322,14 +322,14 @@ impl Dossier {
 
     /// The formal notices among the actions (to anyone, whatever their
     /// outcome): what the dossier highlights.
-    pub fn formal_notices(&self) -> impl Iterator<Item = &ActionRecord> {
+    pub(crate) fn formal_notices(&self) -> impl Iterator<Item = &ActionRecord> {
         self.actions.iter().filter(|a| is_formal_notice(&a.action))
     }
 }
 
 /// Whether an action is a mise en demeure: its step sends a template whose
 /// name says so, or goes by bailiff (the rule of `law::is_formal_notice`).
-pub fn is_formal_notice(action: &Action) -> bool {
+pub(crate) fn is_formal_notice(action: &Action) -> bool {
     let channel: Vec<Channel> = Channel::from_word(&action.channel).into_iter().collect();
     action.step.id.starts_with("send ") && law::is_formal_notice(&action.step.target, &channel)
 }

@@ -87,7 +87,7 @@ pub fn channel(word: &str) -> &str {
 /// What an action is, in French: the letter's template as code
 /// (`mise_en_demeure`), a phone call, or the court, lawyer or bailiff the
 /// file goes to, by the name the law pack gives it.
-pub fn action_what(action: &Action, jurisdiction: Jurisdiction) -> Line {
+pub(crate) fn action_what(action: &Action, jurisdiction: Jurisdiction) -> Line {
     if action.channel == "proof_of_claim" {
         return vec![
             text("déclaration de créance à établir, avec la "),
@@ -131,7 +131,7 @@ fn to_whom(word: &str) -> &'static str {
 
 /// `envoi de relance_1 par courriel (débiteur)`, `appel téléphonique au
 /// débiteur`, `transmission du dossier : justice de paix`.
-pub fn action_line(record: &ActionRecord, jurisdiction: Jurisdiction) -> Line {
+pub(crate) fn action_line(record: &ActionRecord, jurisdiction: Jurisdiction) -> Line {
     let action = &record.action;
     let mut line = action_what(action, jurisdiction);
     if verb(&action.step.id) == "send" && action.channel != "proof_of_claim" {
@@ -157,7 +157,7 @@ pub fn status(outcome: &Outcome) -> &'static str {
 }
 
 /// The outcome in a sentence, with the record that says so.
-pub fn outcome(outcome: &Outcome) -> String {
+pub(crate) fn outcome(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Open => "inachevé : l'exécution a été interrompue avant la fin ; \
                           la prochaine exécution le reprendra"
@@ -215,7 +215,7 @@ pub fn outcome(outcome: &Outcome) -> String {
 /// Why the journal closed an action as it did, in French. The journal
 /// records these reasons (src/journal/mod.rs) in a fixed wording; a server's
 /// answer or a system error inside them is quoted as it came.
-pub fn journal_reason(reason: &str) -> String {
+pub(crate) fn journal_reason(reason: &str) -> String {
     const KNOWN: [(&str, &str); 7] = [
         (
             "the server refused the message: ",
@@ -261,7 +261,7 @@ pub fn journal_reason(reason: &str) -> String {
     format!("« {reason} » (motif inscrit au journal)")
 }
 
-pub fn smtp_answer(outcome: &Outcome) -> Option<&str> {
+pub(crate) fn smtp_answer(outcome: &Outcome) -> Option<&str> {
     match outcome {
         Outcome::Committed {
             smtp: Some(answer), ..
@@ -365,7 +365,7 @@ pub fn event(
 }
 
 /// Why a line bears no interest.
-pub fn no_interest(reason: NoInterest, dossier: &Dossier) -> String {
+pub(crate) fn no_interest(reason: NoInterest, dossier: &Dossier) -> String {
     match reason {
         NoInterest::NotLate => format!("non échue au {}", date(dossier.as_of)),
         NoInterest::NotComputed => "non calculés : le taux légal luxembourgeois envers un \
@@ -390,7 +390,7 @@ pub fn no_interest(reason: NoInterest, dossier: &Dossier) -> String {
 }
 
 /// From when interest runs, as the claim's note says it.
-pub fn interest_start(start: Start, jurisdiction: Jurisdiction) -> &'static str {
+pub(crate) fn interest_start(start: Start, jurisdiction: Jurisdiction) -> &'static str {
     match (start, jurisdiction) {
         (Start::DayAfterDue, _) => "du lendemain de l'échéance",
         (Start::DayAfterNotice, Jurisdiction::Be) => {
@@ -401,7 +401,7 @@ pub fn interest_start(start: Start, jurisdiction: Jurisdiction) -> &'static str 
 }
 
 /// The interest cell of a claim line.
-pub fn interest_cell(line: &ClaimLine, dossier: &Dossier) -> String {
+pub(crate) fn interest_cell(line: &ClaimLine, dossier: &Dossier) -> String {
     match line.no_interest {
         Some(reason) => format!(
             "{} ({})",
@@ -424,7 +424,7 @@ pub fn rate(rate: Decimal) -> String {
 }
 
 /// Where a period's rate comes from, in French: `taux de la BCE …`.
-pub fn rate_basis(basis: &RateBasis) -> String {
+pub(crate) fn rate_basis(basis: &RateBasis) -> String {
     match basis {
         RateBasis::Fixed => "taux conventionnel".to_string(),
         RateBasis::Table {
@@ -489,7 +489,7 @@ pub fn rate_basis(basis: &RateBasis) -> String {
 }
 
 /// The journal's verification, in a sentence.
-pub fn verification(dossier: &Dossier) -> String {
+pub(crate) fn verification(dossier: &Dossier) -> String {
     let j = &dossier.journal;
     let c = j.counts;
     format!(

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// A `git diff`-style unified diff from `old` to `new`.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
     let name = name.trim_start_matches('/');
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
@@ -18,7 +18,7 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
 /// with the original's permissions, renamed over it. An editor, `policy
 /// watch` or a crash never sees a half-written policy. A symbolic link is
 /// followed, so the link stays a link.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(&target)?.permissions();

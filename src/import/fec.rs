@@ -36,7 +36,7 @@ use crate::ledger::dialect::{self, Dialect};
 use crate::source::{SourceFile, Span};
 
 /// The columns of the format, in its order.
-pub const COLUMNS: [&str; 18] = [
+pub(crate) const COLUMNS: [&str; 18] = [
     "JournalCode",
     "JournalLib",
     "EcritureNum",
@@ -573,7 +573,7 @@ fn build(
 
 impl Imported {
     /// The ledger, in the standard dialect (docs/ledger.md).
-    pub fn ledger_csv(&self) -> Vec<u8> {
+    pub(crate) fn ledger_csv(&self) -> Vec<u8> {
         let mut out = String::from("date,type,invoice,debtor,amount,due\n");
         for row in &self.rows {
             let _ = writeln!(
@@ -591,7 +591,7 @@ impl Imported {
     }
 
     /// The debtors file: id, name, and the kind given.
-    pub fn debtors_csv(&self, kind: crate::vocab::DebtorKind) -> Vec<u8> {
+    pub(crate) fn debtors_csv(&self, kind: crate::vocab::DebtorKind) -> Vec<u8> {
         let mut out = String::from("id,name,kind\n");
         for (id, name) in &self.debtors {
             let name = if name.is_empty() { id } else { name };

@@ -80,7 +80,11 @@ impl Terms {
 
 /// The files an import writes in `dir`, refused (nothing written) when
 /// one exists and `force` is not given.
-pub fn check_targets(dir: &Path, names: &[&str], force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+pub(crate) fn check_targets(
+    dir: &Path,
+    names: &[&str],
+    force: bool,
+) -> Result<Vec<PathBuf>, Diagnostic> {
     let targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     if !force && let Some(existing) = targets.iter().find(|t| t.exists()) {
         return Err(Diagnostic::error(

@@ -169,7 +169,7 @@ pub static PROCEDURES: [Procedure; 3] = [
 /// 10 % of the part above 150; above, 65 EUR plus 5 % of the part above 500,
 /// at most 2,000 EUR. [C-sec], three consistent sources; the paragraph of
 /// art. XIX.2 is not verified.
-pub fn indemnity_cap(balance: Decimal) -> Decimal {
+pub(crate) fn indemnity_cap(balance: Decimal) -> Decimal {
     let pct = |n: u32| Decimal::new(i64::from(n), 2);
     if balance <= eur(150) {
         eur(20)
@@ -183,7 +183,7 @@ pub fn indemnity_cap(balance: Decimal) -> Decimal {
 
 const BOOK_XIX: Source = Source::common("CDE art. XIX.2 (loi du 4 mai 2023)");
 
-pub static PACK: Pack = Pack {
+pub(crate) static PACK: Pack = Pack {
     jurisdiction: Jurisdiction::Be,
     destinations: &DESTINATIONS,
     procedures: &PROCEDURES,

@@ -19,7 +19,11 @@ use crate::plan::{Offset, Unit};
 use crate::vocab::Channel;
 
 /// The day a communication sent on `sent` by `channel` is presumed received.
-pub fn presumed_receipt(channel: Channel, sent: NaiveDate, calendar: &Calendar) -> NaiveDate {
+pub(crate) fn presumed_receipt(
+    channel: Channel,
+    sent: NaiveDate,
+    calendar: &Calendar,
+) -> NaiveDate {
     let later = match channel {
         Channel::Email | Channel::Sms => sent.checked_add_days(Days::new(1)),
         Channel::Courrier | Channel::Recommande => calendar.add(
@@ -41,7 +45,7 @@ pub fn presumed_receipt(channel: Channel, sent: NaiveDate, calendar: &Calendar) 
 /// most 7 calendar days (a weekend and Christmas and St Stephen's Day: sent
 /// Wednesday 24 December 2025 in Luxembourg, received Wednesday 31); the
 /// test below measures it over a century.
-pub fn longest_delay(channel: Channel) -> u32 {
+pub(crate) fn longest_delay(channel: Channel) -> u32 {
     match channel {
         Channel::Email | Channel::Sms => 1,
         Channel::Courrier | Channel::Recommande => 7,
@@ -50,7 +54,7 @@ pub fn longest_delay(channel: Channel) -> u32 {
 }
 
 /// How [`presumed_receipt`] counts, as a French document says it.
-pub fn receipt_rule(channel: Channel) -> &'static str {
+pub(crate) fn receipt_rule(channel: Channel) -> &'static str {
     match channel {
         Channel::Email | Channel::Sms => "réception présumée le lendemain de l'envoi",
         Channel::Courrier | Channel::Recommande => {

@@ -201,7 +201,7 @@ pub static PROCEDURES: [Procedure; 7] = [
     },
 ];
 
-pub static PACK: Pack = Pack {
+pub(crate) static PACK: Pack = Pack {
     jurisdiction: Jurisdiction::Fr,
     destinations: &DESTINATIONS,
     procedures: &PROCEDURES,

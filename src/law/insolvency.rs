@@ -79,7 +79,7 @@ pub fn procedure(written: &str) -> Option<&'static str> {
 }
 
 /// A procedure's name in French (for letters and the dossier).
-pub fn procedure_name(word: &str) -> &'static str {
+pub(crate) fn procedure_name(word: &str) -> &'static str {
     PROCEDURES
         .iter()
         .find(|(w, _, _)| *w == word)
@@ -87,7 +87,7 @@ pub fn procedure_name(word: &str) -> &'static str {
 }
 
 /// The words a ledger may write, for did-you-mean.
-pub fn procedure_words() -> impl Iterator<Item = &'static str> {
+pub(crate) fn procedure_words() -> impl Iterator<Item = &'static str> {
     PROCEDURES.iter().map(|(w, _, _)| *w)
 }
 
@@ -103,13 +103,13 @@ fn fold(text: &str) -> String {
 }
 
 /// The stay of individual proceedings (R15).
-pub const STAY: Source = Source::statute(
+pub(crate) const STAY: Source = Source::statute(
     "C. com. L622-21 (FR); jugement de faillite ou de réorganisation judiciaire (BE, LU)",
 );
 
 /// The deadline to lodge a proof of claim, and what it rests on.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClaimDeadline {
+pub(crate) struct ClaimDeadline {
     /// `None`: the judgment sets it and the ledger does not give it.
     pub date: Option<NaiveDate>,
     pub source: Source,
@@ -122,7 +122,7 @@ pub struct ClaimDeadline {
 /// procedure opened on `opened`, published on `published`, whose
 /// judgment sets `until`; `abroad`: the creditor does not reside in
 /// metropolitan France (FR: four months instead of two).
-pub fn claim_deadline(
+pub(crate) fn claim_deadline(
     jurisdiction: Jurisdiction,
     opened: NaiveDate,
     published: Option<NaiveDate>,

@@ -110,7 +110,7 @@ pub static PROCEDURES: [Procedure; 4] = [
     },
 ];
 
-pub static PACK: Pack = Pack {
+pub(crate) static PACK: Pack = Pack {
     jurisdiction: Jurisdiction::Lu,
     destinations: &DESTINATIONS,
     procedures: &PROCEDURES,

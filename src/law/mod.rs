@@ -39,16 +39,8 @@ pub enum Basis {
 impl Basis {
     /// Whether a rule resting on this fact may fail a policy (an error), or
     /// only warn.
-    pub fn is_law(self) -> bool {
+    pub(crate) fn is_law(self) -> bool {
         self != Basis::Default
-    }
-
-    pub fn mark(self) -> &'static str {
-        match self {
-            Basis::Statute => "C-stat",
-            Basis::CommonReading => "C-sec",
-            Basis::Default => "default",
-        }
     }
 }
 
@@ -83,7 +75,7 @@ impl Source {
 
     /// The citation as help texts show it: `C. jud. art. 590`, with "as
     /// commonly read" or "a default, not verified law" where that applies.
-    pub fn cited(&self) -> String {
+    pub(crate) fn cited(&self) -> String {
         match self.basis {
             Basis::Statute => self.cite.to_string(),
             Basis::CommonReading => format!("{}, as commonly read", self.cite),
@@ -131,7 +123,7 @@ pub struct AmountRange {
 }
 
 impl AmountRange {
-    pub const ANY: AmountRange = AmountRange {
+    pub(crate) const ANY: AmountRange = AmountRange {
         above: None,
         up_to: None,
     };
@@ -202,7 +194,7 @@ pub enum Sectors {
 }
 
 impl Sectors {
-    pub fn admits(self, sector: Option<Sector>) -> bool {
+    pub(crate) fn admits(self, sector: Option<Sector>) -> bool {
         let listed = |list: &[Sector]| sector.is_some_and(|s| list.contains(&s));
         match self {
             Sectors::Any => true,
@@ -229,12 +221,12 @@ pub struct Destination {
 
 impl Destination {
     /// The competence clauses that hold for a policy of this sector.
-    pub fn clauses(&self, sector: Option<Sector>) -> impl Iterator<Item = &Competence> {
+    pub(crate) fn clauses(&self, sector: Option<Sector>) -> impl Iterator<Item = &Competence> {
         self.hears.iter().filter(move |c| c.sectors.admits(sector))
     }
 
     /// The competence clause under which it hears this claim, if any.
-    pub fn hears_claim(
+    pub(crate) fn hears_claim(
         &self,
         kind: DebtorKind,
         amount: Decimal,
@@ -246,7 +238,7 @@ impl Destination {
 
     /// The weakest basis among its competence clauses: a court whose limits
     /// rest on a default only warns when a claim falls outside them.
-    pub fn competence_basis(&self) -> Basis {
+    pub(crate) fn competence_basis(&self) -> Basis {
         self.hears
             .iter()
             .map(|c| c.source.basis)
@@ -331,14 +323,14 @@ pub enum Domicile {
 /// The Member States where the EU's order for payment and small claims
 /// procedures apply: the EU without Denmark (Reg. 1896/2006 art. 2(3),
 /// Reg. 861/2007 art. 2(3)).
-pub const EU_PROCEDURE_STATES: &[&str] = &[
+pub(crate) const EU_PROCEDURE_STATES: &[&str] = &[
     "AT", "BE", "BG", "CY", "CZ", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
     "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
 /// A consumer may be sued only in the courts of the Member State of his
 /// domicile (Reg. (EU) 1215/2012 art. 18(2), legal-facts R11, [C-stat]).
-pub const CONSUMER_FORUM: Source = Source::statute("Reg. (EU) 1215/2012 art. 18(2)");
+pub(crate) const CONSUMER_FORUM: Source = Source::statute("Reg. (EU) 1215/2012 art. 18(2)");
 
 /// Why a route cannot apply to a debtor, by where the debtor lives.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -369,7 +361,7 @@ pub enum NotHere {
 /// and LU C. civ. art. 2248; legal-facts.md §3). It is acquired once the
 /// period's last day has passed: a claim due 2026-01-31 with 5 years is
 /// barred from 2031-02-01.
-pub fn time_barred(
+pub(crate) fn time_barred(
     years: Fact<u32>,
     due: chrono::NaiveDate,
     acknowledged: Option<chrono::NaiveDate>,
@@ -385,7 +377,7 @@ pub fn time_barred(
 }
 
 /// The article by which a debtor's acknowledgment restarts the period.
-pub fn acknowledgment_source(jurisdiction: Jurisdiction) -> Source {
+pub(crate) fn acknowledgment_source(jurisdiction: Jurisdiction) -> Source {
     match jurisdiction {
         Jurisdiction::Fr => Source::statute("C. civ. art. 2240"),
         Jurisdiction::Be | Jurisdiction::Lu => Source::statute("C. civ. art. 2248"),
@@ -481,7 +473,7 @@ impl NotHere {
 /// The rule routes follow by the debtor's domicile, for one route: a
 /// procedure's own rule, and the consumer's forum when it goes to a court.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RouteDomicile {
+pub(crate) struct RouteDomicile {
     pub jurisdiction: Jurisdiction,
     pub procedure: Option<&'static Procedure>,
     pub to_court: bool,
@@ -560,7 +552,7 @@ impl Procedure {
     }
 
     /// The venue for a destination (by canonical name, or a declared one).
-    pub fn venue(&self, destination: Option<&str>) -> Option<&Venue> {
+    pub(crate) fn venue(&self, destination: Option<&str>) -> Option<&Venue> {
         self.venues
             .iter()
             .find(|v| v.destination.is_none() || v.destination == destination)
@@ -769,7 +761,7 @@ impl Pack {
     }
 
     /// Every procedure name a policy may write here.
-    pub fn procedure_names(&self) -> impl Iterator<Item = &'static str> {
+    pub(crate) fn procedure_names(&self) -> impl Iterator<Item = &'static str> {
         self.procedures
             .iter()
             .chain(eu::procedures(self.jurisdiction))
@@ -807,7 +799,7 @@ impl Pack {
     }
 
     /// The indemnity's legal basis, in French.
-    pub fn indemnity_basis(&self, kind: DebtorKind) -> &'static str {
+    pub(crate) fn indemnity_basis(&self, kind: DebtorKind) -> &'static str {
         match kind {
             DebtorKind::B2b => self.indemnity_basis[0],
             DebtorKind::B2c => self.indemnity_basis[1],
@@ -826,7 +818,7 @@ pub fn pack(jurisdiction: Jurisdiction) -> &'static Pack {
 
 /// A destination of another jurisdiction's catalogue, for "this is a
 /// Belgian court" messages.
-pub fn destination_elsewhere(
+pub(crate) fn destination_elsewhere(
     name: &str,
     here: Jurisdiction,
 ) -> Option<(Jurisdiction, &'static Destination)> {
@@ -849,7 +841,7 @@ pub fn country(jurisdiction: Jurisdiction) -> &'static str {
 /// demeure, sommation). The checker cannot read a letter, so it goes by
 /// name: a `send` whose template name contains one of these, or that goes by
 /// `huissier`, is a mise en demeure. See docs/legal-rules.md.
-pub const FORMAL_NOTICE_WORDS: &[&str] = &[
+pub(crate) const FORMAL_NOTICE_WORDS: &[&str] = &[
     "mise_en_demeure",
     "demeure",
     "sommation",
@@ -858,7 +850,7 @@ pub const FORMAL_NOTICE_WORDS: &[&str] = &[
 ];
 
 /// Whether a letter is a formal notice, by its template name or channel.
-pub fn is_formal_notice(template: &str, channels: &[crate::vocab::Channel]) -> bool {
+pub(crate) fn is_formal_notice(template: &str, channels: &[crate::vocab::Channel]) -> bool {
     let folded = suggest::fold(template);
     FORMAL_NOTICE_WORDS.iter().any(|w| folded.contains(w))
         || channels.contains(&crate::vocab::Channel::Huissier)

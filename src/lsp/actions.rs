@@ -89,7 +89,7 @@ fn word_around(text: &str, span: Span) -> Span {
 }
 
 /// The `X` of every "did you mean `X`?" in a help text.
-pub fn suggestions(help: &str) -> Vec<&str> {
+pub(crate) fn suggestions(help: &str) -> Vec<&str> {
     const LEAD: &str = "did you mean `";
     let mut out = Vec::new();
     let mut rest = help;

@@ -17,10 +17,10 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
 
 /// What the `source` field of every diagnostic says.
-pub const SOURCE: &str = "policy";
+pub(crate) const SOURCE: &str = "policy";
 
 /// Every diagnostic of the document's current text.
-pub fn of_document(document: &Document) -> Vec<lsp_types::Diagnostic> {
+pub(crate) fn of_document(document: &Document) -> Vec<lsp_types::Diagnostic> {
     let analysis = document.analysis();
     analysis
         .diagnostics
@@ -31,14 +31,14 @@ pub fn of_document(document: &Document) -> Vec<lsp_types::Diagnostic> {
 
 /// Whether a diagnostic's labels point into the document itself (not into
 /// a template file, say).
-pub fn in_document(analysis: &Analysis, diagnostic: &Diagnostic) -> bool {
+pub(crate) fn in_document(analysis: &Analysis, diagnostic: &Diagnostic) -> bool {
     diagnostic
         .source
         .as_ref()
         .is_some_and(|s| Arc::ptr_eq(s, &analysis.source))
 }
 
-pub fn convert(
+pub(crate) fn convert(
     document: &Document,
     analysis: &Analysis,
     diagnostic: &Diagnostic,

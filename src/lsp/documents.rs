@@ -21,7 +21,7 @@ use crate::syntax;
 
 /// One open document.
 #[derive(Debug)]
-pub struct Document {
+pub(crate) struct Document {
     pub uri: Url,
     pub version: i32,
     pub text: String,
@@ -65,7 +65,7 @@ impl Document {
     }
 
     /// The document checked with these settings.
-    pub fn with_setting(mut self, setting: Arc<CheckSetting>) -> Document {
+    pub(crate) fn with_setting(mut self, setting: Arc<CheckSetting>) -> Document {
         self.setting = setting;
         self.analysis = OnceCell::new();
         self
@@ -80,7 +80,7 @@ impl Document {
     }
 
     /// Forgets what checking found (the templates folder changed on disk).
-    pub fn refresh(&mut self) {
+    pub(crate) fn refresh(&mut self) {
         self.analysis = OnceCell::new();
     }
 
@@ -105,7 +105,7 @@ pub struct Analysis {
 }
 
 #[derive(Debug)]
-pub struct Tree {
+pub(crate) struct Tree {
     pub ast: ast::Policy,
     /// The plan, when the policy compiles: a hover explains a step even
     /// when a legal rule fails elsewhere (`check` keeps no plan then).
@@ -163,7 +163,7 @@ impl Analysis {
     }
 
     /// The policy's templates folder, when it has a `templates` header.
-    pub fn templates_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn templates_dir(&self) -> Option<PathBuf> {
         self.tree().ast.headers().find_map(|h| match &h.kind {
             ast::HeaderKind::Templates(folder) => Some(self.dir.join(&folder.value)),
             _ => None,
@@ -183,7 +183,7 @@ impl Analysis {
 
 /// Every open document, by URI.
 #[derive(Debug, Default)]
-pub struct Documents {
+pub(crate) struct Documents {
     open: HashMap<Url, Document>,
 }
 
@@ -192,7 +192,7 @@ impl Documents {
         self.open.get(uri)
     }
 
-    pub fn get_mut(&mut self, uri: &Url) -> Option<&mut Document> {
+    pub(crate) fn get_mut(&mut self, uri: &Url) -> Option<&mut Document> {
         self.open.get_mut(uri)
     }
 
@@ -205,12 +205,12 @@ impl Documents {
     }
 
     /// The earliest time a document's diagnostics are due.
-    pub fn next_due(&self) -> Option<Instant> {
+    pub(crate) fn next_due(&self) -> Option<Instant> {
         self.open.values().filter_map(|d| d.due).min()
     }
 
     /// The documents whose diagnostics are due at `now`, marked as done.
-    pub fn take_due(&mut self, now: Instant) -> Vec<Url> {
+    pub(crate) fn take_due(&mut self, now: Instant) -> Vec<Url> {
         let mut due = Vec::new();
         for document in self.open.values_mut() {
             if document.due.is_some_and(|at| at <= now) {

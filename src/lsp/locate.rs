@@ -6,7 +6,7 @@ use crate::ast::{ActionKind, HeaderKind, Item, Name, Policy, Statement};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Copy)]
-pub enum Target<'a> {
+pub(crate) enum Target<'a> {
     /// `send NAME`.
     Template(&'a Name),
     /// `from NAME` (`due`, `issue` or a template), in a statement.
@@ -27,7 +27,7 @@ pub enum Target<'a> {
 
 /// Whether `offset` is in `span`, its end included: a cursor just after a
 /// word is still on it.
-pub fn touches(span: Span, offset: usize) -> bool {
+pub(crate) fn touches(span: Span, offset: usize) -> bool {
     span.start <= offset && offset <= span.end
 }
 
@@ -81,7 +81,7 @@ pub fn sender<'a>(policy: &'a Policy, name: &str, statement: &Statement) -> Opti
 }
 
 /// The header declaring destination `name`.
-pub fn declaration<'a>(policy: &'a Policy, name: &str) -> Option<&'a Name> {
+pub(crate) fn declaration<'a>(policy: &'a Policy, name: &str) -> Option<&'a Name> {
     policy.headers().find_map(|h| match &h.kind {
         HeaderKind::Destination { name: declared, .. } if declared.text == name => Some(declared),
         _ => None,

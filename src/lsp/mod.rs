@@ -79,7 +79,7 @@ pub enum Ending {
 }
 
 /// Serves one editor on stdin and stdout until it says `exit`.
-pub fn run_stdio(options: Options) -> Result<Ending, Diagnostic> {
+pub(crate) fn run_stdio(options: Options) -> Result<Ending, Diagnostic> {
     let (connection, threads) = Connection::stdio();
     let ending = serve(&connection, options);
     drop(connection);

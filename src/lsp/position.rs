@@ -9,7 +9,7 @@ use crate::source::Span;
 
 /// What an LSP column counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Utf8,
     Utf16,
     Utf32,
@@ -19,7 +19,7 @@ impl Encoding {
     /// The encoding to use: UTF-8 when the client offers it (spans are
     /// bytes), else UTF-32 (characters), else the protocol's default,
     /// UTF-16.
-    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
+    pub(crate) fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
         let offered = offered.unwrap_or_default();
         if offered.contains(&PositionEncodingKind::UTF8) {
             Encoding::Utf8
@@ -50,7 +50,7 @@ impl Encoding {
 /// The start of every line of a text, to turn offsets into positions and
 /// back without scanning from the start.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
     len: usize,
     encoding: Encoding,
@@ -128,7 +128,7 @@ impl LineIndex {
 
 /// Applies `didChange` edits in order: each range is read in the text the
 /// previous edit left; an edit without a range replaces the whole text.
-pub fn apply_changes(
+pub(crate) fn apply_changes(
     text: &mut String,
     changes: Vec<TextDocumentContentChangeEvent>,
     encoding: Encoding,

@@ -10,14 +10,14 @@ const DIAGNOSTICS: &str = include_str!("../../docs/diagnostics.md");
 const LEGAL_RULES: &str = include_str!("../../docs/legal-rules.md");
 
 /// The section of `docs/diagnostics.md` about `code`, heading included.
-pub fn code_section(code: Code) -> Option<&'static str> {
+pub(crate) fn code_section(code: Code) -> Option<&'static str> {
     let heading = format!("### `{}`", code.as_str());
     section(DIAGNOSTICS, |line| line.trim_end() == heading)
 }
 
 /// The row of the legal rules' table that names `code`, as `header: cell`
 /// lines.
-pub fn rule_row(code: Code) -> Option<String> {
+pub(crate) fn rule_row(code: Code) -> Option<String> {
     let short = format!("`{}`", code.as_str().trim_start_matches("policy::"));
     let rules = section(LEGAL_RULES, |line| line.trim_end() == "## The rules")?;
     table_row(rules, "rule (code)", |first| first.contains(&short))
@@ -25,7 +25,7 @@ pub fn rule_row(code: Code) -> Option<String> {
 
 /// The row about a catalogue destination (its canonical name) in the
 /// jurisdiction's section of `docs/legal-rules.md`.
-pub fn destination_row(jurisdiction: Jurisdiction, name: &str) -> Option<String> {
+pub(crate) fn destination_row(jurisdiction: Jurisdiction, name: &str) -> Option<String> {
     let cell = format!("`{name}`");
     table_row(
         jurisdiction_section(jurisdiction)?,
@@ -35,7 +35,7 @@ pub fn destination_row(jurisdiction: Jurisdiction, name: &str) -> Option<String>
 }
 
 /// The same for a procedure.
-pub fn procedure_row(jurisdiction: Jurisdiction, name: &str) -> Option<String> {
+pub(crate) fn procedure_row(jurisdiction: Jurisdiction, name: &str) -> Option<String> {
     let cell = format!("`{name}`");
     table_row(jurisdiction_section(jurisdiction)?, "procedure", |first| {
         first == cell

@@ -37,9 +37,9 @@ pub fn words(plan: &Plan, step: &Step) -> Words {
 }
 
 /// What the `day` column means.
-pub const DAY_NOTE: &str = explain::DAY_NOTE;
+pub(crate) const DAY_NOTE: &str = explain::DAY_NOTE;
 
 /// The compiled step of a statement (same span), if the policy compiles.
-pub fn of_statement(plan: Option<&Plan>, statement: crate::source::Span) -> Option<&Step> {
+pub(crate) fn of_statement(plan: Option<&Plan>, statement: crate::source::Span) -> Option<&Step> {
     plan?.steps.iter().find(|s| s.span.same_range(statement))
 }

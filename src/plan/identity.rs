@@ -35,7 +35,7 @@ pub fn id(what: &str, occurrence: usize) -> String {
 
 impl Plan {
     /// Each step's stable id, in written order.
-    pub fn step_ids(&self) -> Vec<String> {
+    pub(crate) fn step_ids(&self) -> Vec<String> {
         step_ids(self)
     }
 }

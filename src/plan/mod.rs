@@ -103,12 +103,12 @@ impl Plan {
     }
 
     /// Days of grace after a promise's `until` (0 unless the policy says).
-    pub fn promise_grace_days(&self) -> u32 {
+    pub(crate) fn promise_grace_days(&self) -> u32 {
         self.promise_grace.as_ref().map_or(0, |g| g.value)
     }
 
     /// Days of grace after an instalment's due date (0 unless said).
-    pub fn instalment_grace_days(&self) -> u32 {
+    pub(crate) fn instalment_grace_days(&self) -> u32 {
         self.instalment_grace.as_ref().map_or(0, |g| g.value)
     }
 
@@ -130,7 +130,11 @@ impl Plan {
     /// The value a condition on `debtor.COLUMN` (folded) reads for a debtor:
     /// its cell, `""` when empty; an empty country is the jurisdiction's own,
     /// as the law's rules read it; a trader is `yes` or `no`.
-    pub fn debtor_cell<'d>(&self, debtor: &'d crate::ledger::Debtor, column: &str) -> &'d str {
+    pub(crate) fn debtor_cell<'d>(
+        &self,
+        debtor: &'d crate::ledger::Debtor,
+        column: &str,
+    ) -> &'d str {
         match debtor.column(column) {
             Some("") | None if column == "country" => {
                 self.jurisdiction.as_ref().map_or("", |j| j.value.as_str())
@@ -147,7 +151,7 @@ impl Plan {
 
     /// Whether the policy chases debtors living in `country` (`None`: the
     /// jurisdiction's own).
-    pub fn covers_country(&self, country: Option<[u8; 2]>) -> bool {
+    pub(crate) fn covers_country(&self, country: Option<[u8; 2]>) -> bool {
         self.applies_in.as_ref().is_none_or(|countries| {
             let home = self
                 .jurisdiction
@@ -250,7 +254,7 @@ pub struct Step {
 
 impl Step {
     /// Whether it is a handler (`on EVENT …`) rather than a regular step.
-    pub fn is_handler(&self) -> bool {
+    pub(crate) fn is_handler(&self) -> bool {
         self.trigger.is_some()
     }
 
@@ -318,7 +322,7 @@ impl Offset {
     };
 
     /// The offset in calendar days, when the unit has a fixed length.
-    pub fn calendar_days(self) -> Option<u32> {
+    pub(crate) fn calendar_days(self) -> Option<u32> {
         match self.unit {
             Unit::Days => Some(self.count),
             Unit::Weeks => self.count.checked_mul(7),
@@ -377,7 +381,7 @@ pub struct Facts {
 }
 
 /// The most different debtor comparisons a policy may make.
-pub const MAX_DEBTOR_ATOMS: usize = 64;
+pub(crate) const MAX_DEBTOR_ATOMS: usize = 64;
 
 /// `debtor.COLUMN OP VALUE`: a comparison of a column of the debtors file.
 #[derive(Debug, Clone, PartialEq)]
@@ -506,7 +510,7 @@ impl Action {
     /// Whether `policy run` produces something for the step (a letter, a
     /// message, a task) and journals it; `charge` and `stop` only change
     /// what later steps do.
-    pub fn has_output(&self) -> bool {
+    pub(crate) fn has_output(&self) -> bool {
         matches!(
             self,
             Action::Send { .. } | Action::Call { .. } | Action::Route { .. }

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The series colours, in order (Tableau 10: distinct in print and for
 /// the common colour blindnesses).
-pub const PALETTE: [&str; 10] = [
+pub(crate) const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#bab0ac",
 ];
@@ -35,7 +35,7 @@ const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 const FONT: &str = "sans-serif";
 
 /// Bars stacked per category.
-pub struct Stacked<'a> {
+pub(crate) struct Stacked<'a> {
     /// What the chart shows, for screen readers.
     pub title: &'a str,
     /// One label per category (a bar), along the x axis.
@@ -53,7 +53,7 @@ pub struct Stacked<'a> {
 }
 
 /// The tallest stack of `series`.
-pub fn tallest(series: &[(usize, Vec<f64>)]) -> f64 {
+pub(crate) fn tallest(series: &[(usize, Vec<f64>)]) -> f64 {
     let categories = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
     (0..categories)
         .map(|i| {
@@ -67,7 +67,7 @@ pub fn tallest(series: &[(usize, Vec<f64>)]) -> f64 {
 
 /// A stacked bar chart as SVG markup (empty if plotters fails, which it
 /// does only on an I/O error that a string cannot have).
-pub fn stacked(chart: &Stacked<'_>) -> String {
+pub(crate) fn stacked(chart: &Stacked<'_>) -> String {
     let mut svg = String::new();
     let drawn = draw_stacked(chart, &mut svg);
     finish(svg, drawn.is_some(), chart.title, chart.size)
@@ -144,7 +144,7 @@ fn draw_stacked(chart: &Stacked<'_>, svg: &mut String) -> Option<()> {
 }
 
 /// One horizontal bar.
-pub struct Bar {
+pub(crate) struct Bar {
     pub label: String,
     pub value: f64,
     /// Written at the bar's end.
@@ -153,7 +153,7 @@ pub struct Bar {
 }
 
 /// Horizontal bars, labelled on the left, their figure at their end.
-pub fn horizontal(title: &str, bars: &[Bar], width: u32) -> String {
+pub(crate) fn horizontal(title: &str, bars: &[Bar], width: u32) -> String {
     let mut svg = String::new();
     let height = 24 + 34 * bars.len().max(1) as u32;
     let drawn = draw_horizontal(bars, (width, height), &mut svg);

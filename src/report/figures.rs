@@ -22,7 +22,7 @@ pub enum Period {
 /// Consecutive periods covering a window: bin `i` runs from `starts[i]`
 /// to the next start, the last one to `end` (excluded).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bins {
+pub(crate) struct Bins {
     pub period: Period,
     pub starts: Vec<NaiveDate>,
     end: NaiveDate,
@@ -31,7 +31,12 @@ pub struct Bins {
 impl Bins {
     /// Periods from the one holding `first` to the one holding `last`,
     /// the shortest from `shortest` on that gives at most `most` bars.
-    pub fn fitting(first: NaiveDate, last: NaiveDate, shortest: Period, most: usize) -> Bins {
+    pub(crate) fn fitting(
+        first: NaiveDate,
+        last: NaiveDate,
+        shortest: Period,
+        most: usize,
+    ) -> Bins {
         let mut bins = Bins::of(first, last, shortest);
         for period in [Period::Month, Period::Year] {
             if bins.starts.len() > most && period > bins.period {
@@ -107,7 +112,7 @@ pub fn first_day(window: Window, ledger: &Ledger) -> NaiveDate {
 /// simulation's events or streamed from the engine (the events of a large
 /// book are then never held).
 #[derive(Debug, Clone)]
-pub struct Charted<'b> {
+pub(crate) struct Charted<'b> {
     bins: &'b Bins,
     routed_bins: &'b Bins,
     /// Per step (by [`StepId`]), per bin of `bins`.
@@ -152,7 +157,7 @@ impl<'b> Charted<'b> {
     }
 
     /// The charts of a simulation's events.
-    pub fn of_simulation(
+    pub(crate) fn of_simulation(
         plan: &Plan,
         sim: &Simulation,
         bins: &'b Bins,
@@ -167,7 +172,7 @@ impl<'b> Charted<'b> {
 
     /// The charts of a plan on a book, simulated on both cores without
     /// keeping its events. Charges are not valued: the charts count them.
-    pub fn of_book(
+    pub(crate) fn of_book(
         plan: &Plan,
         ledger: &Ledger,
         window: Window,
@@ -250,7 +255,7 @@ fn destination(plan: &Plan, step: StepId) -> Option<&str> {
 
 /// An invoice handed to a court, lawyer or bailiff.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RoutedInvoice {
+pub(crate) struct RoutedInvoice {
     pub date: NaiveDate,
     pub invoice: InvoiceId,
     pub debtor: DebtorId,
@@ -260,7 +265,7 @@ pub struct RoutedInvoice {
 }
 
 /// Every invoice routed in the window, by date then reference.
-pub fn routed_invoices(plan: &Plan, sim: &Simulation) -> Vec<RoutedInvoice> {
+pub(crate) fn routed_invoices(plan: &Plan, sim: &Simulation) -> Vec<RoutedInvoice> {
     sim.events()
         .filter(|e| destination(plan, e.step).is_some())
         .map(|e| RoutedInvoice {
@@ -275,7 +280,7 @@ pub fn routed_invoices(plan: &Plan, sim: &Simulation) -> Vec<RoutedInvoice> {
 
 /// A step done or due for one of a debtor's invoices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StepDay {
+pub(crate) struct StepDay {
     pub date: NaiveDate,
     pub step: StepId,
     pub invoice: InvoiceId,
@@ -285,7 +290,7 @@ pub struct StepDay {
 
 /// One of the largest debtors.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DebtorLine {
+pub(crate) struct DebtorLine {
     pub debtor: DebtorId,
     /// At the window's end, over the invoices the policy covers.
     pub outstanding: Decimal,
@@ -307,7 +312,7 @@ const NEXT_HORIZON_DAYS: u64 = 10 * 366;
 /// The next step is scheduled as the simulation was (`runs_from`), past
 /// the window, on the book as it is; charges are not valued (only the
 /// step is shown), so that no rate is looked up for future days.
-pub fn largest_debtors(
+pub(crate) fn largest_debtors(
     plan: &Plan,
     ledger: &Ledger,
     sim: &Simulation,

@@ -6,13 +6,13 @@
 use std::fmt::{self, Display, Write};
 
 /// `text` escaped for HTML text and quoted attribute values.
-pub fn esc(text: &str) -> Esc<'_> {
+pub(crate) fn esc(text: &str) -> Esc<'_> {
     Esc(text)
 }
 
 /// Text with `&`, `<`, `>`, `"` and `'` escaped (and nothing else: dates
 /// keep their `/`).
-pub struct Esc<'a>(&'a str);
+pub(crate) struct Esc<'a>(&'a str);
 
 impl Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -189,7 +189,7 @@ pub fn fields(out: &mut String, fields: &[(&str, String)]) {
 
 /// A headline figure: `figure` and `value` (the exact figure, as JSON
 /// gives it) let a program check the page against `--format json`.
-pub struct Tile<'a> {
+pub(crate) struct Tile<'a> {
     pub label: &'a str,
     pub shown: &'a str,
     pub figure: &'a str,
@@ -197,7 +197,7 @@ pub struct Tile<'a> {
     pub note: &'a str,
 }
 
-pub fn tiles(out: &mut String, tiles: &[Tile<'_>]) {
+pub(crate) fn tiles(out: &mut String, tiles: &[Tile<'_>]) {
     out.push_str("<div class=\"tiles\">\n");
     for t in tiles {
         let _ = writeln!(
@@ -216,7 +216,7 @@ pub fn tiles(out: &mut String, tiles: &[Tile<'_>]) {
 }
 
 /// A figure shown in a table cell, checkable as a [`Tile`] is.
-pub fn figure_cell(figure: &str, value: &str, shown: &str) -> Cell {
+pub(crate) fn figure_cell(figure: &str, value: &str, shown: &str) -> Cell {
     Cell::Figure {
         figure: figure.to_string(),
         value: value.to_string(),
@@ -225,7 +225,7 @@ pub fn figure_cell(figure: &str, value: &str, shown: &str) -> Cell {
 }
 
 /// A chart (SVG markup from [`super::charts`]) under its caption.
-pub fn chart(out: &mut String, caption: &str, svg: &str) {
+pub(crate) fn chart(out: &mut String, caption: &str, svg: &str) {
     let _ = writeln!(
         out,
         "<figure>\n<figcaption>{}</figcaption>\n{svg}",
@@ -235,7 +235,7 @@ pub fn chart(out: &mut String, caption: &str, svg: &str) {
 }
 
 /// The colours of a chart's series and what they are.
-pub fn legend(out: &mut String, items: &[(&str, String)]) {
+pub(crate) fn legend(out: &mut String, items: &[(&str, String)]) {
     if items.is_empty() {
         return;
     }
@@ -251,13 +251,13 @@ pub fn legend(out: &mut String, items: &[(&str, String)]) {
     out.push_str("</ul>\n");
 }
 
-pub fn heading(out: &mut String, level: u8, text: &str) {
+pub(crate) fn heading(out: &mut String, level: u8, text: &str) {
     let level = level.clamp(2, 3);
     let _ = writeln!(out, "<h{level}>{}</h{level}>", esc(text));
 }
 
 /// A paragraph of `class` (`note`, `more`…; empty for none).
-pub fn para(out: &mut String, class: &str, text: &str) {
+pub(crate) fn para(out: &mut String, class: &str, text: &str) {
     if class.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", esc(text));
     } else {

@@ -28,10 +28,10 @@ use crate::plan::Plan;
 use crate::simulate::{RunsFrom, Simulation};
 
 /// The largest debtors listed.
-pub const LARGEST_DEBTORS: usize = 50;
+pub(crate) const LARGEST_DEBTORS: usize = 50;
 /// Rows of a long table (invoices routed, invoices changed per kind of
 /// change) shown before "… and N more".
-pub const ROWS: usize = 500;
+pub(crate) const ROWS: usize = 500;
 
 /// What the report of one simulation is made of.
 pub struct SimulationReport<'a> {

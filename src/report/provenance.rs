@@ -48,7 +48,7 @@ pub enum FileState {
 
 impl Provenance {
     /// A policy read from `path`, whose text is `text`.
-    pub fn of_file(path: &Path, text: &str) -> Provenance {
+    pub(crate) fn of_file(path: &Path, text: &str) -> Provenance {
         Provenance {
             name: path.display().to_string(),
             sha256: crate::journal::sha256_hex(text.as_bytes()),
@@ -57,7 +57,7 @@ impl Provenance {
     }
 
     /// A policy read from git as `name` (`REV:path`): `rev` as given.
-    pub fn of_revision(name: &str, rev: &str, text: &str) -> Provenance {
+    pub(crate) fn of_revision(name: &str, rev: &str, text: &str) -> Provenance {
         let commit = if rev.is_empty() {
             None
         } else {

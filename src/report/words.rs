@@ -398,7 +398,7 @@ pub static FR: Words = Words {
     ],
 };
 
-pub static EN: Words = Words {
+pub(crate) static EN: Words = Words {
     lang: Lang::En,
     code: "en",
     simulation_title: "Collection policy simulation",
@@ -618,7 +618,7 @@ impl Words {
     /// A tick of an axis: `250 000`, `2,5` or `250,000`, `2.5` (the axis
     /// names the unit). A tick, not an amount anyone adds up: one decimal
     /// at most.
-    pub fn axis_number(&self, value: f64) -> String {
+    pub(crate) fn axis_number(&self, value: f64) -> String {
         let tenths = (value * 10.0).round();
         if tenths < 0.0 || !tenths.is_finite() {
             return String::new();
@@ -642,7 +642,7 @@ impl Words {
     }
 
     /// A date in a sentence: `17 mars 2025`, `1er avril 2025`, `17 March 2025`.
-    pub fn long_date(&self, day: NaiveDate) -> String {
+    pub(crate) fn long_date(&self, day: NaiveDate) -> String {
         match self.lang {
             Lang::Fr => format::date(day),
             Lang::En => day.format("%-d %B %Y").to_string(),
@@ -650,7 +650,7 @@ impl Words {
     }
 
     /// The first day of a week on an axis: `03/03` or `3 Mar`.
-    pub fn week_label(&self, day: NaiveDate) -> String {
+    pub(crate) fn week_label(&self, day: NaiveDate) -> String {
         match self.lang {
             Lang::Fr => day.format("%d/%m").to_string(),
             Lang::En => format!("{} {}", day.day(), self.month(day)),
@@ -658,7 +658,7 @@ impl Words {
     }
 
     /// A month on an axis: `mars 2025`, `Mar 2025`.
-    pub fn month_label(&self, day: NaiveDate) -> String {
+    pub(crate) fn month_label(&self, day: NaiveDate) -> String {
         format!("{} {}", self.month(day), day.year())
     }
 
@@ -696,7 +696,7 @@ impl Words {
 
     /// A channel as the summary counts it (`email`…, `phone` for calls),
     /// in the plural of a row heading: `Registered letters`.
-    pub fn channel_heading(&self, name: &str) -> String {
+    pub(crate) fn channel_heading(&self, name: &str) -> String {
         if name == "phone" {
             return self.phone.1.to_string();
         }
@@ -769,7 +769,7 @@ impl Words {
     }
 
     /// Why a route was refused, in a few words.
-    pub fn refusal(&self, plan: &Plan, why: &crate::law::NotHere) -> String {
+    pub(crate) fn refusal(&self, plan: &Plan, why: &crate::law::NotHere) -> String {
         use crate::law::NotHere;
         match why {
             NotHere::ProcedureNeedsDomicile(p, _) => self

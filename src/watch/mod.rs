@@ -41,7 +41,7 @@ use files::{Root, Tracker};
 
 /// How long the file system must be quiet before a report: long enough to
 /// gather the events of one save, short enough to feel immediate.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
+pub(crate) const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// What to watch, and how.
 #[derive(Debug, Clone)]
@@ -77,7 +77,7 @@ impl Options {
 /// Called after a file checked without error, with its plan; what it
 /// returns is shown under the file in the report. `policy watch --ledger`
 /// plugs a simulation summary in here.
-pub type Hook<'a> = dyn FnMut(&Path, &Plan) -> Option<String> + 'a;
+pub(crate) type Hook<'a> = dyn FnMut(&Path, &Plan) -> Option<String> + 'a;
 
 enum Message {
     Events(DebounceEventResult),

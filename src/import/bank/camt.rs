@@ -244,7 +244,11 @@ pub fn read(path: &Path, format: Format) -> Result<Vec<Statement>, Diagnostic> {
 }
 
 /// Reads camt text (`name` names it in diagnostics).
-pub fn read_text(name: &str, text: String, format: Format) -> Result<Vec<Statement>, Diagnostic> {
+pub(crate) fn read_text(
+    name: &str,
+    text: String,
+    format: Format,
+) -> Result<Vec<Statement>, Diagnostic> {
     // The serde reader's errors carry no position: a document it refuses is
     // read again, event by event, to locate the first error.
     let document: Document = quick_xml::de::from_str(&text).map_err(|e| {

@@ -27,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
 /// The length of every record.
-pub const RECORD: usize = 128;
+pub(crate) const RECORD: usize = 128;
 
 /// Reads a CODA file: one statement per `1` … `8` group.
 pub fn read(path: &Path) -> Result<Vec<Statement>, Diagnostic> {
@@ -50,7 +50,7 @@ struct Movement {
 }
 
 /// Reads CODA text (`name` names it in diagnostics).
-pub fn read_text(name: &str, text: String) -> Result<Vec<Statement>, Diagnostic> {
+pub(crate) fn read_text(name: &str, text: String) -> Result<Vec<Statement>, Diagnostic> {
     let mut statements = Vec::new();
     let mut current: Option<(Statement, Vec<Movement>)> = None;
     let mut offset = 0usize;

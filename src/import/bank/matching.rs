@@ -235,7 +235,7 @@ impl<'l> Matcher<'l> {
     }
 
     /// Decides what `credit` pays, and lowers the balances it pays.
-    pub fn decide(&mut self, credit: &Credit) -> Outcome {
+    pub(crate) fn decide(&mut self, credit: &Credit) -> Outcome {
         if !self.seen.insert(credit.key.clone()) {
             return Outcome::Imported;
         }

@@ -89,7 +89,7 @@ pub struct Credit {
 }
 
 /// An IBAN as compared: no spaces, upper case.
-pub fn compact_iban(text: &str) -> String {
+pub(crate) fn compact_iban(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| c.to_ascii_uppercase())
@@ -106,7 +106,7 @@ pub struct Read {
 
 /// Reads every file, before anything is written: the first malformed one
 /// stops the import.
-pub fn read_files(
+pub(crate) fn read_files(
     paths: &[std::path::PathBuf],
     format: Format,
 ) -> Result<Vec<Read>, crate::diagnostic::Diagnostic> {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The folder of records, beside the ledger.
-pub const FOLDER: &str = "bank-imports";
+pub(crate) const FOLDER: &str = "bank-imports";
 
 /// One imported statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub fn folder(ledger: &Path) -> PathBuf {
 }
 
 /// The file of a statement's record.
-pub fn file_of(folder: &Path, record: &Record) -> PathBuf {
+pub(crate) fn file_of(folder: &Path, record: &Record) -> PathBuf {
     let clean = |text: &str| -> String {
         text.chars()
             .map(|c| {
@@ -75,7 +75,7 @@ pub fn file_of(folder: &Path, record: &Record) -> PathBuf {
 }
 
 /// Every record of the folder (none when it does not exist).
-pub fn read_all(folder: &Path) -> Result<Vec<(PathBuf, Record)>, Diagnostic> {
+pub(crate) fn read_all(folder: &Path) -> Result<Vec<(PathBuf, Record)>, Diagnostic> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -115,7 +115,7 @@ pub fn keys(records: &[(PathBuf, Record)]) -> HashSet<String> {
 }
 
 /// The date of the latest statement imported beside `ledger`, if any.
-pub fn latest_statement(ledger: &Path) -> Result<Option<NaiveDate>, Diagnostic> {
+pub(crate) fn latest_statement(ledger: &Path) -> Result<Option<NaiveDate>, Diagnostic> {
     Ok(read_all(&folder(ledger))?.iter().map(|(_, r)| r.date).max())
 }
 

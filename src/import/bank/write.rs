@@ -43,7 +43,7 @@ fn io(path: &Path, e: impl std::fmt::Display) -> Diagnostic {
 
 /// The ledger's header and dialect, read from its first line. `Err` when the
 /// ledger is not a CSV file with a `type` column.
-pub fn ledger_layout(ledger: &Path) -> Result<(Vec<String>, Dialect, bool), Diagnostic> {
+pub(crate) fn ledger_layout(ledger: &Path) -> Result<(Vec<String>, Dialect, bool), Diagnostic> {
     use std::io::{Read as _, Seek as _, SeekFrom};
     let read_error = |e: std::io::Error| crate::load::io_error(crate::load::Op::Read, ledger, &e);
     let mut file = std::fs::File::open(ledger).map_err(read_error)?;
@@ -87,7 +87,7 @@ pub fn ledger_layout(ledger: &Path) -> Result<(Vec<String>, Dialect, bool), Diag
 
 /// Appends `rows` to the ledger, each column the header names filled
 /// (`date`, `type`, `invoice`, `amount`; the others empty).
-pub fn append(ledger: &Path, rows: &[Row]) -> Result<(), Diagnostic> {
+pub(crate) fn append(ledger: &Path, rows: &[Row]) -> Result<(), Diagnostic> {
     if rows.is_empty() {
         return Ok(());
     }
