@@ -903,7 +903,11 @@ fn batch_letters() -> Vec<(Action, String, Vec<u8>)> {
             let invoice = format!("F-{i}");
             let output = format!("2026-11-23/{debtor}/relance_1.html");
             let bytes = format!("lettre pour {debtor}\n").into_bytes();
-            (action(&debtor, &[invoice.as_str()], "courrier"), output, bytes)
+            (
+                action(&debtor, &[invoice.as_str()], "courrier"),
+                output,
+                bytes,
+            )
         })
         .collect()
 }
