@@ -99,6 +99,26 @@ fn iban_checks(iban: &str) -> bool {
 /// 1.7 ms a code, for no reader's benefit: the QR code of a payment is
 /// small and printed large).
 fn modules(payload: &str) -> Option<(usize, Vec<bool>)> {
+    // An e-mail draws its code twice, in the HTML (SVG) and as the PNG
+    // attached, one after the other on the thread rendering it: the last
+    // code drawn on each thread is kept for the second.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Option<(usize, Vec<bool>)>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let cached = LAST.with_borrow(|last| match last {
+        Some((p, drawn)) if p == payload => Some(drawn.clone()),
+        _ => None,
+    });
+    if let Some(drawn) = cached {
+        return drawn;
+    }
+    let drawn = draw(payload);
+    LAST.set(Some((payload.to_string(), drawn.clone())));
+    drawn
+}
+
+fn draw(payload: &str) -> Option<(usize, Vec<bool>)> {
     use qrcode::canvas::{Canvas, MaskPattern};
     let bits = qrcode::bits::encode_auto(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
     let version = bits.version();
