@@ -98,12 +98,15 @@ fn iban_checks(iban: &str) -> bool {
 /// lowest penalty took 90 % of a catch-up run's 58,000 letters, about
 /// 1.7 ms a code, for no reader's benefit: the QR code of a payment is
 /// small and printed large).
-fn modules(payload: &str) -> Option<(usize, Vec<bool>)> {
+/// A drawn code: its width and its dark modules, row by row.
+type Drawn = Option<(usize, Vec<bool>)>;
+
+fn modules(payload: &str) -> Drawn {
     // An e-mail draws its code twice, in the HTML (SVG) and as the PNG
     // attached, one after the other on the thread rendering it: the last
     // code drawn on each thread is kept for the second.
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, Option<(usize, Vec<bool>)>)>> =
+        static LAST: std::cell::RefCell<Option<(String, Drawn)>> =
             const { std::cell::RefCell::new(None) };
     }
     let cached = LAST.with_borrow(|last| match last {
@@ -118,7 +121,7 @@ fn modules(payload: &str) -> Option<(usize, Vec<bool>)> {
     drawn
 }
 
-fn draw(payload: &str) -> Option<(usize, Vec<bool>)> {
+fn draw(payload: &str) -> Drawn {
     use qrcode::canvas::{Canvas, MaskPattern};
     let bits = qrcode::bits::encode_auto(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
     let version = bits.version();
