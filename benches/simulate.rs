@@ -4,7 +4,12 @@
 //! cargo bench --bench simulate                      # 10k, 100k and 1M invoices
 //! cargo bench --bench simulate -- --sizes 1000000 --runs 5
 //! cargo bench --bench simulate -- --no-duckdb
+//! cargo bench --bench simulate -- --shapes --sizes 1000000 --runs 5
 //! ```
+//!
+//! `--shapes` measures the book in each of its shapes (sorted, shuffled,
+//! many debtors, both, the locale dialect, JSON) against the strict floor
+//! of its own files instead (docs/performance.md, "Shapes of book").
 //!
 //! For each size it generates the book (examples/gen_ledger, seed 1), then
 //! measures, best of `--runs`:
@@ -34,6 +39,7 @@ struct Args {
     sizes: Vec<usize>,
     runs: usize,
     duckdb: bool,
+    shapes: bool,
 }
 
 fn args() -> Args {
@@ -41,6 +47,7 @@ fn args() -> Args {
         sizes: vec![10_000, 100_000, 1_000_000],
         runs: 3,
         duckdb: true,
+        shapes: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -55,6 +62,7 @@ fn args() -> Args {
             }
             "--runs" => args.runs = it.next().unwrap().parse().unwrap(),
             "--no-duckdb" => args.duckdb = false,
+            "--shapes" => args.shapes = true,
             "--bench" => {} // passed by `cargo bench`
             other => panic!("unknown option {other}"),
         }
@@ -66,26 +74,104 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The book of `invoices` invoices, generated once.
-fn book(invoices: usize) -> PathBuf {
-    let dir = root().join(format!("target/bench/book-{invoices}"));
-    if dir.join("ledger.csv").exists() && dir.join("debtors.csv").exists() {
+/// A shape of the benchmark's book (docs/performance.md, "Shapes of book").
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// As an export lists it: by date, one debtor per 20 invoices.
+    Sorted,
+    /// The rows in random order (invoices shuffled, payments anywhere).
+    Shuffled,
+    /// 125,000 debtors for 1M invoices (one per 8), sorted.
+    ManyDebtors,
+    /// Shuffled and many debtors together (issue 12's measurement).
+    ShuffledMany,
+    /// The FR/BE/LU spreadsheet dialect: `;`, decimal comma, DD/MM/YYYY, BOM, CRLF.
+    Locale,
+    /// The ledger as JSON (the debtors stay a CSV file).
+    Json,
+}
+
+const SHAPES: [Shape; 6] = [
+    Shape::Sorted,
+    Shape::Shuffled,
+    Shape::ManyDebtors,
+    Shape::ShuffledMany,
+    Shape::Locale,
+    Shape::Json,
+];
+
+impl Shape {
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Sorted => "sorted",
+            Shape::Shuffled => "shuffled",
+            Shape::ManyDebtors => "many-debtors",
+            Shape::ShuffledMany => "shuffled-many",
+            Shape::Locale => "locale",
+            Shape::Json => "json",
+        }
+    }
+
+    /// The gen_ledger options giving the same files.
+    fn flags(self) -> &'static str {
+        match self {
+            Shape::Sorted => "",
+            Shape::Shuffled => " --shuffle",
+            Shape::ManyDebtors => " --debtors N/8",
+            Shape::ShuffledMany => " --shuffle --debtors N/8",
+            Shape::Locale => " --locale",
+            Shape::Json => " --json",
+        }
+    }
+
+    fn ledger(self) -> &'static str {
+        if self == Shape::Json {
+            "ledger.json"
+        } else {
+            "ledger.csv"
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        if self == Shape::Locale { b';' } else { b',' }
+    }
+}
+
+/// The book of `invoices` invoices in `shape`, generated once.
+fn book(invoices: usize, shape: Shape) -> PathBuf {
+    let dir = match shape {
+        Shape::Sorted => root().join(format!("target/bench/book-{invoices}")),
+        _ => root().join(format!("target/bench/book-{invoices}-{}", shape.name())),
+    };
+    if dir.join(shape.ledger()).exists() && dir.join("debtors.csv").exists() {
         return dir;
     }
     std::fs::create_dir_all(&dir).unwrap();
+    let many = matches!(shape, Shape::ManyDebtors | Shape::ShuffledMany);
     let options = book::Options {
         invoices,
-        debtors: (invoices / 20).max(50),
+        debtors: if many {
+            (invoices / 8).max(50)
+        } else {
+            (invoices / 20).max(50)
+        },
         seed: 1,
         start: FROM.parse().unwrap(),
         days: 365,
-        locale: false,
+        locale: shape == Shape::Locale,
         names: false,
         exceptions: 0,
     };
-    let generated = book::generate(&options);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("ledger.csv")).unwrap());
-    generated.write_ledger(&mut out, &options).unwrap();
+    let mut generated = book::generate(&options);
+    if matches!(shape, Shape::Shuffled | Shape::ShuffledMany) {
+        generated.shuffle(options.seed);
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join(shape.ledger())).unwrap());
+    if shape == Shape::Json {
+        generated.write_json_ledger(&mut out).unwrap();
+    } else {
+        generated.write_ledger(&mut out, &options).unwrap();
+    }
     let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("debtors.csv")).unwrap());
     generated.write_debtors(&mut out, &options).unwrap();
     dir
@@ -109,9 +195,16 @@ fn floor(dir: &Path) -> (f64, usize) {
 /// Seconds to read both files into one reused `ByteRecord`: the least any
 /// reader of these files with the csv crate spends.
 fn strict_floor(dir: &Path) -> f64 {
+    strict_floor_of(dir, b',')
+}
+
+fn strict_floor_of(dir: &Path, delimiter: u8) -> f64 {
     let start = Instant::now();
     for name in ["ledger.csv", "debtors.csv"] {
-        let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_path(dir.join(name))
+            .unwrap();
         let mut record = csv::ByteRecord::new();
         while reader.read_byte_record(&mut record).unwrap() {
             std::hint::black_box(&record);
@@ -168,16 +261,80 @@ fn best(runs: usize, mut f: impl FnMut() -> (f64, Option<u64>)) -> (f64, Option<
     (best, memory)
 }
 
+fn simulate_args(bench_policy: &Path, dir: &Path, ledger: &str, out: &Path) -> Vec<String> {
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let mut args: Vec<String> = vec!["simulate".into(), path(bench_policy)];
+    for (flag, value) in [
+        ("--ledger", path(&dir.join(ledger))),
+        ("--debtors", path(&dir.join("debtors.csv"))),
+        ("--from", FROM.into()),
+        ("--to", TO.into()),
+        ("--format", "csv".into()),
+        ("-o", path(out)),
+    ] {
+        args.push(flag.into());
+        args.push(value);
+    }
+    args
+}
+
+/// Every shape of book against the strict floor of its files (for JSON,
+/// that of the same book as CSV: the csv crate cannot read JSON), the runs
+/// of each alternated so that a busy moment of the machine touches all.
+fn shapes(args: &Args, policy: &Path, bench_policy: &Path) {
+    println!(
+        "| shape | gen_ledger options | ledger MB | strict floor s | simulate s | peak MiB | events | ÷ strict floor |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for &size in &args.sizes {
+        let dirs: Vec<PathBuf> = SHAPES.iter().map(|&s| book(size, s)).collect();
+        let mut floors = [f64::MAX; SHAPES.len()];
+        let mut sims = [f64::MAX; SHAPES.len()];
+        let mut peaks = [None; SHAPES.len()];
+        for _ in 0..args.runs {
+            for (i, (&shape, dir)) in SHAPES.iter().zip(&dirs).enumerate() {
+                let floor_dir = if shape == Shape::Json { &dirs[0] } else { dir };
+                floors[i] = floors[i].min(strict_floor_of(floor_dir, shape.delimiter()));
+                let out = dir.join("events.csv");
+                let sim_args = simulate_args(bench_policy, dir, shape.ledger(), &out);
+                let sim_args: Vec<&str> = sim_args.iter().map(String::as_str).collect();
+                let (t, m) = measure(policy, &sim_args);
+                sims[i] = sims[i].min(t);
+                peaks[i] = peaks[i].max(m);
+            }
+        }
+        for (i, (&shape, dir)) in SHAPES.iter().zip(&dirs).enumerate() {
+            let mb = std::fs::metadata(dir.join(shape.ledger())).unwrap().len() as f64 / 1e6;
+            let events = lines(&dir.join("events.csv")) - 1;
+            println!(
+                "| {} | `--invoices {size}{}` | {mb:.1} | {:.3} | {:.3} | {} | {events} | {:.1} |",
+                shape.name(),
+                shape.flags(),
+                floors[i],
+                sims[i],
+                peaks[i].map_or("n/a".to_string(), |kib| format!(
+                    "{:.0}",
+                    kib as f64 / 1024.0
+                )),
+                sims[i] / floors[i],
+            );
+        }
+    }
+}
+
 fn main() {
     let args = args();
     let policy = PathBuf::from(env!("CARGO_BIN_EXE_policy"));
     let bench_policy = root().join("benches/bench.policy");
+    if args.shapes {
+        return shapes(&args, &policy, &bench_policy);
+    }
     println!(
         "| invoices | rows | ledger MB | floor s | strict floor s | simulate s | peak MiB | events | ×floor | ×strict floor | DuckDB query s | DuckDB process s | ÷DuckDB |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &size in &args.sizes {
-        let dir = book(size);
+        let dir = book(size, Shape::Sorted);
         let ledger = dir.join("ledger.csv");
         let debtors = dir.join("debtors.csv");
         let mb = std::fs::metadata(&ledger).unwrap().len() as f64 / 1e6;

@@ -891,3 +891,92 @@ fn a_crash_while_writing_the_head_leaves_nothing_for_long() {
     assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
     journal::verify(&s.journal).unwrap();
 }
+
+// ---- a crash inside a batch written by several workers -------------------
+
+/// 300 letters, a folder each (as a catch-up run's debtors): enough for
+/// the batch's files to be written by several workers.
+fn batch_letters() -> Vec<(Action, String, Vec<u8>)> {
+    (0..300)
+        .map(|i| {
+            let debtor = format!("D{i:04}");
+            let invoice = format!("F-{i}");
+            let output = format!("2026-11-23/{debtor}/relance_1.html");
+            let bytes = format!("lettre pour {debtor}\n").into_bytes();
+            (
+                action(&debtor, &[invoice.as_str()], "courrier"),
+                output,
+                bytes,
+            )
+        })
+        .collect()
+}
+
+/// Recovers, then performs in one batch every letter not yet done.
+fn batch_run(s: &Setup, options: Options) -> Result<usize, Diagnostic> {
+    let letters = batch_letters();
+    let mut journal = Journal::open(&s.journal, options)?;
+    journal.recover(&s.outbox)?;
+    let items: Vec<journal::Item<'_>> = letters
+        .iter()
+        .filter(|(action, _, _)| !action.keys().any(|k| journal.done(&k)))
+        .map(|(action, output, bytes)| journal::Item {
+            action,
+            output,
+            bytes,
+        })
+        .collect();
+    journal.perform_batch(&items, &s.outbox)?;
+    Ok(items.len())
+}
+
+/// A hook stopping the batch at the `nth` passing of `point`.
+fn stop_at_nth(point: Point, nth: usize) -> Options {
+    let mut seen = 0;
+    Options {
+        run: Some("crashing".into()),
+        clock: Some(fixed_clock),
+        hook: Some(Box::new(move |p| {
+            if p == point {
+                seen += 1;
+                if seen == nth {
+                    return Err(Diagnostic::error(Code::FaultInjected, "stopped here"));
+                }
+            }
+            Ok(())
+        })),
+    }
+}
+
+#[test]
+fn a_crash_inside_a_batch_written_by_several_workers_is_finished_exactly_once() {
+    let whole = setup();
+    assert_eq!(batch_run(&whole, opts()).unwrap(), 300);
+    let expected = outbox_files(&whole);
+    assert_eq!(expected.len(), 300);
+    for (point, nth) in [
+        (Point::AfterIntent, 1),
+        (Point::AfterTemp, 1),
+        (Point::AfterTemp, 160),
+        (Point::AfterOutput, 1),
+        (Point::AfterOutput, 299),
+    ] {
+        let s = setup();
+        let err = batch_run(&s, stop_at_nth(point, nth)).unwrap_err();
+        assert_eq!(err.code, Code::FaultInjected, "{point:?} {nth}");
+        batch_run(&s, opts()).unwrap();
+        assert_eq!(outbox_files(&s), expected, "{point:?} {nth}: no temp left");
+        for file in &expected {
+            assert_eq!(
+                std::fs::read(s.outbox.join(file)).unwrap(),
+                std::fs::read(whole.outbox.join(file)).unwrap(),
+                "{point:?} {nth}: {file}"
+            );
+        }
+        let report = journal::verify(&s.journal).unwrap();
+        assert_eq!(report.counts.committed, 300, "{point:?} {nth}");
+        assert_eq!(report.counts.open, 0, "{point:?} {nth}");
+        // A third run has nothing left to do.
+        assert_eq!(batch_run(&s, opts()).unwrap(), 0, "{point:?} {nth}");
+    }
+}

@@ -162,3 +162,32 @@ fn amounts_print_with_the_currency_decimals_whatever_the_file_wrote() {
         "{text}"
     );
 }
+
+/// The JSON reader reads member names as a map did: any case, escapes
+/// decoded, and of a name written twice the last one.
+#[test]
+fn json_member_names_in_any_case_escaped_or_repeated_read_as_a_map_would() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ledger.json"),
+        r#"{
+  "debtors": [{"id": "ACME", "name": "ACME SA", "kind": "b2b"}],
+  "entries": [
+    {"Date": "2026-01-01", "TYPE": "invoice", "invoice": "F-1", "debtor": "ACME", "amount": 1, "amount": 250.0, "due": "2026-01-31"},
+    {"date": "2026-01-01", "type": "invoice", "\u0069nvoice": "F-2", "debtor": "ACME", "amount": "1000", "due": "2026-01-31"}
+  ]
+}"#,
+    )
+    .unwrap();
+    let out = simulate(dir.path(), "ledger.json");
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(" 250.00 ") && text.contains(" 1000.00 ") && text.contains("F-2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("outstanding at 2026-03-31 1250.00 EUR"),
+        "{text}"
+    );
+}

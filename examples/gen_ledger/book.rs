@@ -555,6 +555,56 @@ fn date(d: NaiveDate, locale: bool) -> String {
 }
 
 impl Book {
+    /// Puts the rows in a random order (the invoices shuffled, their
+    /// payments and notes interleaved anywhere, before their invoice too),
+    /// as an export that is not sorted by date would: the benchmark's
+    /// "shuffled" shape. Its own generator, so the book's content is the
+    /// same as the sorted one's.
+    pub fn shuffle(&mut self, seed: u64) {
+        let mut rng = Rng::new(seed ^ 0x5_4FF1_E000_0001);
+        for i in (1..self.rows.len()).rev() {
+            let j = rng.below(i as u64 + 1) as usize;
+            self.rows.swap(i, j);
+        }
+    }
+
+    /// The ledger as a JSON file (docs/ledger.md, "JSON ledger"): the
+    /// entries only, one a line, the debtors staying in their CSV file.
+    /// Exceptions are not written (the shapes are measured on plain books).
+    pub fn write_json_ledger(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(b"{\"entries\": [\n")?;
+        let mut line = String::with_capacity(160);
+        for (i, row) in self.rows.iter().enumerate() {
+            line.clear();
+            let _ = write!(
+                line,
+                "{}{{\"date\": \"{}\", \"type\": \"{}\", \"invoice\": \"F{:02}-{:07}\"",
+                if i == 0 { "" } else { ",\n" },
+                date(row.date, false),
+                row.kind.word(),
+                self.year.rem_euclid(100),
+                row.invoice,
+            );
+            if row.kind == Kind::Invoice {
+                let _ = write!(
+                    line,
+                    ", \"debtor\": \"{}\"",
+                    self.debtors[row.debtor as usize].id
+                );
+            }
+            if !matches!(row.kind, Kind::Dispute | Kind::Resolve) {
+                let _ = write!(line, ", \"amount\": \"{}\"", money(row.cents, false));
+            }
+            if let Some(due) = row.due {
+                let _ = write!(line, ", \"due\": \"{}\"", date(due, false));
+            }
+            line.push('}');
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(b"\n]}\n")?;
+        out.flush()
+    }
+
     pub fn write_ledger(&self, out: &mut impl Write, options: &Options) -> io::Result<()> {
         let (sep, eol) = if options.locale {
             (';', "\r\n")

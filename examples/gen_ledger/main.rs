@@ -10,7 +10,8 @@
 //! default 365), `--locale` (FR/BE/LU spreadsheet dialect), `--names`
 //! (realistic names, as in examples/), `--exceptions P` (P % of the
 //! debtors with a hold, a promise, a payment plan or an insolvency; default
-//! 0), `--out DIR` (default `.`).
+//! 0), `--shuffle` (rows in random order instead of by date), `--json`
+//! (`ledger.json` instead of `ledger.csv`), `--out DIR` (default `.`).
 
 mod book;
 
@@ -42,6 +43,7 @@ fn run() -> Result<(), String> {
         exceptions: 0,
     };
     let mut out = PathBuf::from(".");
+    let (mut shuffle, mut json) = (false, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -59,6 +61,8 @@ fn run() -> Result<(), String> {
             }
             "--locale" => options.locale = true,
             "--names" => options.names = true,
+            "--shuffle" => shuffle = true,
+            "--json" => json = true,
             "--exceptions" => {
                 options.exceptions = value()?.parse().map_err(|e| format!("--exceptions: {e}"))?
             }
@@ -70,14 +74,21 @@ fn run() -> Result<(), String> {
         options.debtors = (options.invoices / 20).max(50);
     }
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let book = book::generate(&options);
+    let mut book = book::generate(&options);
+    if shuffle {
+        book.shuffle(options.seed);
+    }
     let write = |name: &str, f: &dyn Fn(&mut BufWriter<std::fs::File>) -> std::io::Result<()>| {
         let path = out.join(name);
         let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         f(&mut w).map_err(|e| format!("{}: {e}", path.display()))
     };
-    write("ledger.csv", &|w| book.write_ledger(w, &options))?;
+    if json {
+        write("ledger.json", &|w| book.write_json_ledger(w))?;
+    } else {
+        write("ledger.csv", &|w| book.write_ledger(w, &options))?;
+    }
     write("debtors.csv", &|w| book.write_debtors(w, &options))?;
     eprintln!(
         "gen_ledger: {} invoices, {} rows, {} debtors in {}",

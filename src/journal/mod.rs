@@ -20,6 +20,7 @@
 //! print journal.head()  // the hash to keep elsewhere
 //! ```
 
+mod batch;
 mod crash_test;
 pub use crash_test::test_letters;
 mod fsx;
@@ -559,7 +560,14 @@ impl Journal {
                 .in_path(self.path.display().to_string()));
             }
         }
-        let hashes: Vec<String> = items.iter().map(|i| sha256_hex(i.bytes)).collect();
+        let hashes: Vec<String> = {
+            use rayon::prelude::*;
+            items
+                .par_iter()
+                .with_min_len(64)
+                .map(|i| sha256_hex(i.bytes))
+                .collect()
+        };
         // The run's data entry, when still to write, goes before its first
         // intent, in the same append.
         let data = self.pending_data.take();
@@ -589,9 +597,7 @@ impl Journal {
         let mut temps: Vec<PathBuf> = Vec::with_capacity(items.len());
         let mut placed: Vec<(&PathBuf, &String)> = Vec::with_capacity(items.len());
         let mut failure = None;
-        // Folders made and checked in this batch (a debtor's letters share
-        // one), and the outbox's real path, each resolved once.
-        let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+        // The outbox's real path, resolved once for the batch.
         let root = match fsx::create_dirs(outbox).and_then(|()| std::fs::canonicalize(outbox)) {
             Ok(root) => root,
             Err(e) => {
@@ -600,34 +606,42 @@ impl Journal {
                 PathBuf::new()
             }
         };
-        for (item, target) in items.iter().zip(&targets) {
-            if failure.is_some() {
-                break;
-            }
-            let dir = parent(target);
-            let temp = (if made.contains(dir) {
-                Ok(())
-            } else {
-                outbox::make_dirs_unsynced(outbox, Path::new(item.output)).map(|_| {
-                    made.insert(dir);
+        // Temporary files written after the first failure by the other
+        // workers: taken back with the rest.
+        let mut stray: Vec<PathBuf> = Vec::new();
+        if failure.is_none() {
+            let outputs: Vec<batch::ToWrite<'_>> = items
+                .iter()
+                .zip(&targets)
+                .map(|(item, target)| batch::ToWrite {
+                    relative: Path::new(item.output),
+                    target,
+                    bytes: item.bytes,
                 })
-            })
-            .and_then(|()| {
-                let temp = fsx::write_temp_unsynced(target, item.bytes)
-                    .map_err(|e| outbox::Refusal::Io(target.clone(), e))?;
-                if let Err(refusal) = outbox::inside_root(&root, &temp) {
-                    let _ = std::fs::remove_file(&temp);
-                    return Err(refusal);
-                }
-                Ok(temp)
-            });
-            match temp {
-                Ok(temp) => temps.push(temp),
-                Err(refusal) => {
-                    failure = Some((refusal.reason(), refusal.diagnostic()));
-                    break;
+                .collect();
+            for (result, target) in batch::write_temps(outbox, &root, &outputs)
+                .into_iter()
+                .zip(&targets)
+            {
+                match result {
+                    Some(Ok(temp)) if failure.is_none() => temps.push(temp),
+                    Some(Ok(temp)) => stray.push(temp),
+                    Some(Err(refusal)) if failure.is_none() => {
+                        failure = Some((refusal.reason(), refusal.diagnostic()));
+                    }
+                    Some(Err(_)) => {}
+                    None if failure.is_none() => {
+                        let e = std::io::Error::other("its writer stopped");
+                        failure = Some((e.to_string(), write_failed(target, &e)));
+                    }
+                    None => {}
                 }
             }
+            for temp in &stray {
+                let _ = std::fs::remove_file(temp);
+            }
+        }
+        for _ in &temps {
             self.point(Point::AfterTemp)?;
         }
         if failure.is_none() {
@@ -635,22 +649,44 @@ impl Journal {
                 failure = Some((e.to_string(), write_failed(outbox, &e)));
             }
         }
-        let mut renamed = 0;
+        // Which temporary files were renamed into place.
+        let mut renamed = vec![false; temps.len()];
         if failure.is_none() {
-            for ((temp, target), sha256) in temps.iter().zip(&targets).zip(&hashes) {
-                if let Err(e) = fsx::rename_new(temp, target) {
-                    failure = Some(if e.kind() == std::io::ErrorKind::AlreadyExists {
-                        (
-                            format!("`{}` appeared meanwhile", target.display()),
-                            output_conflict(target),
-                        )
-                    } else {
-                        (e.to_string(), write_failed(target, &e))
-                    });
-                    break;
+            let pairs: Vec<(&Path, &Path)> = temps
+                .iter()
+                .zip(&targets)
+                .map(|(temp, target)| (temp.as_path(), target.as_path()))
+                .collect();
+            let results = batch::rename_all(&pairs);
+            for (((result, target), sha256), done) in results
+                .into_iter()
+                .zip(&targets)
+                .zip(&hashes)
+                .zip(renamed.iter_mut())
+            {
+                match result {
+                    Some(Ok(())) => {
+                        *done = true;
+                        placed.push((target, sha256));
+                    }
+                    Some(Err(e)) if failure.is_none() => {
+                        failure = Some(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                            (
+                                format!("`{}` appeared meanwhile", target.display()),
+                                output_conflict(target),
+                            )
+                        } else {
+                            (e.to_string(), write_failed(target, &e))
+                        });
+                    }
+                    None if failure.is_none() => {
+                        let e = std::io::Error::other("its writer stopped");
+                        failure = Some((e.to_string(), write_failed(target, &e)));
+                    }
+                    Some(Err(_)) | None => {}
                 }
-                renamed += 1;
-                placed.push((target, sha256));
+            }
+            for _ in &placed {
                 self.point(Point::AfterOutput)?;
             }
         }
@@ -662,7 +698,7 @@ impl Journal {
         }
         if let Some((reason, diagnostic)) = failure {
             // Nothing of the batch went out: what was written is taken back.
-            for temp in temps.iter().skip(renamed) {
+            for (temp, _) in temps.iter().zip(&renamed).filter(|(_, done)| !**done) {
                 let _ = std::fs::remove_file(temp);
             }
             for (target, sha256) in placed {

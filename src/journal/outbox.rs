@@ -87,17 +87,22 @@ pub fn check(outbox: &Path, relative: &Path) -> Result<(), Refusal> {
 /// parents), refusing links below the outbox, and returns the folder the
 /// file goes in, checked to resolve inside the outbox.
 pub fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
-    make_dirs_synced(outbox, relative, true)
+    fsx::create_dirs(outbox).map_err(|e| Refusal::Io(outbox.to_path_buf(), e))?;
+    let dir = make_dirs_synced(outbox, relative, true)?;
+    inside(outbox, &dir)?;
+    Ok(dir)
 }
 
 /// [`make_dirs`] without the fsync of each folder made: for a batch, whose
-/// folders are made durable together (`fsx::flush_dirs`).
-pub fn make_dirs_unsynced(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
-    make_dirs_synced(outbox, relative, false)
+/// folders are made durable together (`fsx::flush_dirs`), whose outbox
+/// exists already and whose real path is `root`.
+pub fn make_dirs_unsynced(outbox: &Path, root: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+    let dir = make_dirs_synced(outbox, relative, false)?;
+    inside_root(root, &dir)?;
+    Ok(dir)
 }
 
 fn make_dirs_synced(outbox: &Path, relative: &Path, sync: bool) -> Result<PathBuf, Refusal> {
-    fsx::create_dirs(outbox).map_err(|e| Refusal::Io(outbox.to_path_buf(), e))?;
     let mut dir = outbox.to_path_buf();
     for folder in folders(outbox, relative) {
         match std::fs::create_dir(&folder) {
@@ -119,7 +124,6 @@ fn make_dirs_synced(outbox: &Path, relative: &Path, sync: bool) -> Result<PathBu
         }
         dir = folder;
     }
-    inside(outbox, &dir)?;
     Ok(dir)
 }
 

@@ -1155,12 +1155,35 @@ fn unknown_invoices(book: &Rows, invoice_of: &[u32], columns: Columns, problems:
 /// depend on the order of its rows; returns new index → old index.
 fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
     let n = invoices.len();
-    let mut by_rank: Vec<u32> = (0..n as u32).collect();
-    by_rank.sort_unstable_by(|&a, &b| {
-        invoices[a as usize]
-            .reference
-            .cmp(&invoices[b as usize].reference)
+    // Sorted on each reference's first 16 bytes as two integers, held
+    // beside its index, the references themselves compared only on a tie:
+    // sorting bare indices compared the references through a cache miss
+    // each, an eighth of the simulation of a shuffled book (callgrind). Zero
+    // padding keeps the order of the bytes (a reference that is a prefix of
+    // another ties, and the tie compares them); the references are unique
+    // here (duplicates are dropped before), so the order is the same.
+    let prefix = |reference: &[u8], from: usize| {
+        let mut bytes = [0u8; 8];
+        for (to, from) in bytes.iter_mut().zip(reference.iter().skip(from)) {
+            *to = *from;
+        }
+        u64::from_be_bytes(bytes)
+    };
+    let mut keys: Vec<(u64, u64, u32)> = (0..n as u32)
+        .zip(invoices.iter())
+        .map(|(i, invoice)| {
+            let reference = invoice.reference.as_bytes();
+            (prefix(reference, 0), prefix(reference, 8), i)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            invoices[a.2 as usize]
+                .reference
+                .cmp(&invoices[b.2 as usize].reference)
+        })
     });
+    let by_rank: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
     let mut old: Vec<Option<Invoice>> = std::mem::take(invoices).into_iter().map(Some).collect();
     *invoices = by_rank
         .iter()

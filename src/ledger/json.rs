@@ -54,9 +54,59 @@ struct Document<'a> {
     entries: Vec<&'a RawValue>,
 }
 
-/// A field: its name, its decoded text (`None` for null) and the byte range
-/// of its value in the file.
-type Field<'a> = (String, Option<Cow<'a, str>>, (usize, usize));
+/// A field: its name (lowercase), its decoded text (`None` for null) and
+/// the byte range of its value in the file.
+type Field<'a> = (Cow<'a, str>, Option<Cow<'a, str>>, (usize, usize));
+
+/// An object's members as written, names borrowed from the file when they
+/// have no escape: a million entries are read without a map or a string
+/// allocated per field.
+struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut members = Vec::with_capacity(8);
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    members.push((key.0, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A member's name, borrowed when it can be.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        deserializer.deserialize_str(Visit)
+    }
+}
 
 /// An object's fields, and where it starts.
 struct Object<'a> {
@@ -76,11 +126,18 @@ impl<'a> Object<'a> {
             line: line_of(lines, offset),
             offset: offset as u64,
         };
-        let map: Vec<(String, &'a RawValue)> = match serde_json::from_str::<
-            std::collections::BTreeMap<String, &'a RawValue>,
-        >(raw.get())
-        {
-            Ok(map) => map.into_iter().collect(),
+        let map: Vec<(Cow<'a, str>, &'a RawValue)> = match serde_json::from_str::<Members<'a>>(
+            raw.get(),
+        ) {
+            // As a map would keep them: by name, the last of a name repeated.
+            Ok(Members(mut members)) => {
+                if !members.is_sorted_by(|a, b| a.0 < b.0) {
+                    members.reverse();
+                    members.sort_by(|a, b| a.0.cmp(&b.0));
+                    members.dedup_by(|later, first| later.0 == first.0);
+                }
+                members
+            }
             Err(_) => {
                 problems.error(
                     Code::LedgerSyntax,
@@ -103,7 +160,12 @@ impl<'a> Object<'a> {
                     Some(b'n') => None, // null
                     _ => Some(Cow::Borrowed(value.get())),
                 };
-                (name.to_lowercase(), decoded, range)
+                let name = if name.chars().any(char::is_uppercase) {
+                    Cow::Owned(name.to_lowercase())
+                } else {
+                    name
+                };
+                (name, decoded, range)
             })
             .collect();
         Some(Object { fields, at: row })
@@ -178,16 +240,24 @@ pub fn read(
 ) -> Result<Loaded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let name = path.display().to_string();
-    let text = match crate::load::text_source(name.clone(), bytes) {
-        Ok(source) => source,
-        Err(d) => {
-            return Ok(Loaded {
-                ledger: None,
-                diagnostics: Diagnostics::from(vec![d]),
-            });
+    // The text is used where it was read: a source file for diagnostics
+    // (a copy of the whole file) is made only for a file that is not text.
+    let owned = match String::from_utf8(bytes) {
+        Ok(text) if !text.as_bytes().contains(&0) => text,
+        other => {
+            let bytes = other.map_or_else(|e| e.into_bytes(), String::into_bytes);
+            match crate::load::text_source(name.clone(), bytes) {
+                Ok(source) => source.text().to_string(),
+                Err(d) => {
+                    return Ok(Loaded {
+                        ledger: None,
+                        diagnostics: Diagnostics::from(vec![d]),
+                    });
+                }
+            }
         }
     };
-    let text = text.text().trim_start_matches('\u{feff}');
+    let text = owned.trim_start_matches('\u{feff}');
     let document: Document = match serde_json::from_str(text) {
         Ok(document) => document,
         Err(err) => {
@@ -233,26 +303,36 @@ pub fn read(
             index
         }
     };
-    let objects: Vec<Object> = document
-        .entries
-        .iter()
-        .filter_map(|raw| Object::parse(text, &lines, raw, &mut problems))
-        .collect();
-    let extra: BTreeSet<&str> = objects
-        .iter()
-        .flat_map(|o| o.fields.iter().map(|(n, _, _)| n.as_str()))
-        .filter(|n| !ENTRY_FIELDS.contains(n))
-        .collect();
-    let attribute_names: Vec<String> = extra.into_iter().map(str::to_string).collect();
+    // Two passes over the entries, each object parsed again in the second
+    // rather than kept: a million entries held as objects took gigabytes,
+    // most of the reading's time in page faults. The first finds the
+    // attribute columns (and says the malformed entries), the second builds.
+    let mut extra: BTreeSet<Cow<'_, str>> = BTreeSet::new();
+    for raw in &document.entries {
+        if let Some(object) = Object::parse(text, &lines, raw, &mut problems) {
+            extra.extend(
+                object
+                    .fields
+                    .into_iter()
+                    .map(|(n, _, _)| n)
+                    .filter(|n| !ENTRY_FIELDS.contains(&n.as_ref())),
+            );
+        }
+    }
+    let attribute_names: Vec<String> = extra.into_iter().map(String::from).collect();
     let mut builder = Builder::new(index, options.currency, Dialect::Standard, None);
     for problem in problems.list.drain(..) {
         builder.problems().push(problem);
     }
-    for object in &objects {
-        builder.add(&JsonRow {
-            object,
-            attribute_names: &attribute_names,
-        });
+    // Said in the first pass already.
+    let mut again = Problems::default();
+    for raw in &document.entries {
+        if let Some(object) = Object::parse(text, &lines, raw, &mut again) {
+            builder.add(&JsonRow {
+                object: &object,
+                attribute_names: &attribute_names,
+            });
+        }
     }
     builder.attribute_names = attribute_names;
     let (ledger, problems) = builder.finish();
@@ -344,8 +424,8 @@ fn debtors(
             attributes: object
                 .fields
                 .iter()
-                .filter(|(n, _, _)| !known.contains(&n.as_str()))
-                .map(|(n, v, _)| (n.clone(), v.as_deref().unwrap_or("").to_string()))
+                .filter(|(n, _, _)| !known.contains(&n.as_ref()))
+                .map(|(n, v, _)| (n.to_string(), v.as_deref().unwrap_or("").to_string()))
                 .collect(),
             line: object.at.line,
         };

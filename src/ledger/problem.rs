@@ -255,8 +255,14 @@ fn line_starts(path: &Path, bom: u64, lines: &[u32]) -> std::io::Result<Vec<u64>
 /// Turns the problems of a file held in memory (a JSON ledger) into
 /// diagnostics; `FieldAt::Bytes` ranges are offsets into `text`.
 pub fn locate_text(name: &str, text: &str, problems: Problems) -> Diagnostics {
-    let whole = SourceFile::new(name, text.to_string());
     let mut out = Diagnostics::new();
+    if problems.list.is_empty() {
+        // No copy of the whole file (hundreds of MB for a big ledger) to
+        // locate nothing.
+        out.extend(problems.dropped(name));
+        return out;
+    }
+    let whole = SourceFile::new(name, text.to_string());
     for problem in &problems.list {
         let (start, end) = match problem.field {
             FieldAt::Bytes(start, end) => (start, end),

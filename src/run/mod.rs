@@ -193,8 +193,23 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
         job.plan, ledger, &routes, &events, job.rates, 20,
     ));
     let mut errors: Vec<Diagnostic> = Vec::new();
-    for planned in &day.actions {
-        match produce::produce(&inputs, planned, &mut prepared.warnings) {
+    // Rendered on every core (a catch-up renders tens of thousands of
+    // letters), then taken in the plan's order, each with its warnings, so
+    // that the outcome is the one of rendering them one after another.
+    let produced: Vec<(Result<produce::Produced, Diagnostic>, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        day.actions
+            .par_iter()
+            .with_min_len(16)
+            .map(|planned| {
+                let mut warnings = Vec::new();
+                (produce::produce(&inputs, planned, &mut warnings), warnings)
+            })
+            .collect()
+    };
+    for (result, warnings) in produced {
+        prepared.warnings.extend(warnings);
+        match result {
             Ok(produce::Produced::Ready(ready)) => prepared.ready.push(*ready),
             Ok(produce::Produced::Skipped(why)) => prepared.skipped.push(why),
             Ok(produce::Produced::Failed(failure)) => prepared.failed.push(*failure),
