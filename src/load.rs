@@ -132,7 +132,7 @@ pub fn book(
 /// The debtors file as diagnostics name it: as given, else the
 /// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
 /// carrying its debtors).
-pub fn debtors_name(ledger: &Path, debtors: Option<&Path>) -> String {
+pub(crate) fn debtors_name(ledger: &Path, debtors: Option<&Path>) -> String {
     crate::ledger::debtors_file(ledger, debtors)
         .unwrap_or_else(|_| ledger.to_path_buf())
         .display()
@@ -181,7 +181,7 @@ pub fn text_source(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diag
 
 /// Why a file could not be written, and what to do about it, by the real
 /// cause: a full disk is not a name too long, nor a permission.
-pub fn write_cause(err: &std::io::Error) -> (String, &'static str) {
+pub(crate) fn write_cause(err: &std::io::Error) -> (String, &'static str) {
     use std::io::ErrorKind;
     if name_too_long(err) {
         return (
@@ -222,7 +222,7 @@ fn name_too_long(err: &std::io::Error) -> bool {
 
 /// What was being done to a file when the system refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     Read,
     /// Listing a folder's files.
     List,
@@ -236,7 +236,7 @@ pub enum Op {
 /// path, the real cause (not found, permission, a full disk, a name too
 /// long) and help that fits them. Reading and listing are `policy::io`;
 /// creating, writing, renaming and locking `policy::write_failed`.
-pub fn io_error(op: Op, path: &Path, err: &std::io::Error) -> Diagnostic {
+pub(crate) fn io_error(op: Op, path: &Path, err: &std::io::Error) -> Diagnostic {
     let shown = path.display();
     let (code, verb) = match op {
         Op::Read => (Code::Io, "read"),

@@ -33,7 +33,7 @@ fn is_negative_number(cell: &str) -> bool {
 
 /// The cell as it is safe to write: prefixed with `'` when it starts like
 /// a formula.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
+pub(crate) fn neutralise(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
         Some(c) if starts_formula(c) && !is_negative_number(cell) => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
@@ -43,7 +43,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 /// [`neutralise`] on bytes (UTF-8 or not: the characters that start a
 /// formula are ASCII, so the first byte tells). Cheap on the cells that
 /// need nothing: one byte is looked at.
-pub fn neutralise_bytes(cell: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn neutralise_bytes(cell: &[u8]) -> Cow<'_, [u8]> {
     match cell.first() {
         Some(&b)
             if starts_formula(char::from(b))

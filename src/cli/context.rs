@@ -9,7 +9,7 @@ use crate::diagnostic::render::{self, Style};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// What every subcommand needs from the top level.
-pub(crate) struct Context {
+pub struct Context {
     pub style: Style,
     /// `--quiet`: errors only.
     pub quiet: bool,

@@ -60,7 +60,7 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, message)
     }
 
-    pub fn advice(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn advice(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Advice, code, message)
     }
 
@@ -76,12 +76,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+    pub(crate) fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
             text: text.into(),
@@ -89,12 +89,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn in_source(mut self, source: &Arc<SourceFile>) -> Self {
+    pub(crate) fn in_source(mut self, source: &Arc<SourceFile>) -> Self {
         self.source = Some(Arc::clone(source));
         self
     }
 
-    pub fn in_path(mut self, path: impl Into<String>) -> Self {
+    pub(crate) fn in_path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
@@ -165,10 +165,6 @@ impl Diagnostics {
     /// the order in which the passes found them).
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
-
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
     }
 
     /// Keeps the first `max` diagnostics and counts the rest in one closing

@@ -17,7 +17,7 @@ pub struct Style {
 
 impl Style {
     /// Colour only on a terminal, and never when `NO_COLOR` is set.
-    pub fn for_stderr(choice: ColorChoice) -> Self {
+    pub(crate) fn for_stderr(choice: ColorChoice) -> Self {
         use std::io::IsTerminal;
         let color = match choice {
             ColorChoice::Always => true,
@@ -39,7 +39,7 @@ impl Style {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     #[default]
     Auto,
     Always,
@@ -220,7 +220,7 @@ pub fn summary(diagnostics: &Diagnostics) -> String {
 
 /// One diagnostic in the JSON shape of `--format json`.
 #[derive(Debug, Serialize)]
-pub struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     pub severity: &'static str,
     pub code: &'static str,
     pub message: &'a str,

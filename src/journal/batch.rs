@@ -76,7 +76,7 @@ fn spread<I: Sync, T: Send, E: Send>(
 
 /// One output of a batch: its folder relative to the outbox, its final
 /// path, its bytes.
-pub struct ToWrite<'a> {
+pub(crate) struct ToWrite<'a> {
     pub relative: &'a Path,
     pub target: &'a Path,
     pub bytes: &'a [u8],
@@ -85,7 +85,7 @@ pub struct ToWrite<'a> {
 /// Makes the folders and writes the temporary file of every output (not
 /// fsynced: the caller flushes the batch), checking that each resolves
 /// inside the outbox (`root` is its real path). In the outputs' order.
-pub fn write_temps(
+pub(crate) fn write_temps(
     outbox: &Path,
     root: &Path,
     outputs: &[ToWrite<'_>],
@@ -108,6 +108,6 @@ pub fn write_temps(
 
 /// Renames every temporary file onto its target, never over an existing
 /// file. In the pairs' order.
-pub fn rename_all(pairs: &[(&Path, &Path)]) -> Vec<Option<std::io::Result<()>>> {
+pub(crate) fn rename_all(pairs: &[(&Path, &Path)]) -> Vec<Option<std::io::Result<()>>> {
     spread(pairs, |_, (temp, target)| fsx::rename_new(temp, target))
 }

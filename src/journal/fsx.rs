@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Fsyncs a directory, so that entries created or renamed in it survive a
 /// crash. A no-op where directories cannot be opened (Windows).
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         let dir = if dir.as_os_str().is_empty() {
@@ -29,7 +29,7 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// Whether `name` is one of the temporary files [`write_temp`] makes for
 /// the file `target` (`.NAME.XXXXXX.tmp`), or the fixed `.NAME.tmp` of
 /// earlier versions, which a crash may have left.
-pub fn is_temp_of(name: &str, target: &str) -> bool {
+pub(crate) fn is_temp_of(name: &str, target: &str) -> bool {
     let Some(rest) = name
         .strip_prefix('.')
         .and_then(|n| n.strip_prefix(target))
@@ -49,13 +49,13 @@ const TEMP_RAND: usize = 6;
 /// Writes `bytes` to a new temporary file beside `target` (`.NAME.XXXXXX.tmp`,
 /// created with `O_EXCL`, so a file or link already there is never opened),
 /// fsynced, and returns its path. On failure nothing is left.
-pub fn write_temp(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+pub(crate) fn write_temp(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     temp_file(target, bytes, true)
 }
 
 /// [`write_temp`] without the fsync: for a batch, whose files are made
 /// durable together by [`flush_files`].
-pub fn write_temp_unsynced(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+pub(crate) fn write_temp_unsynced(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     temp_file(target, bytes, false)
 }
 
@@ -86,7 +86,7 @@ fn temp_file(target: &Path, bytes: &[u8], sync: bool) -> std::io::Result<PathBuf
 
 /// [`publish_new`] without the folder's fsync: for a batch, whose folders
 /// are made durable together by [`flush_dirs`].
-pub fn rename_new(temp: &Path, target: &Path) -> std::io::Result<()> {
+pub(crate) fn rename_new(temp: &Path, target: &Path) -> std::io::Result<()> {
     tempfile::TempPath::try_from_path(temp)?
         .persist_noclobber(target)
         .map(|_| ())
@@ -96,7 +96,7 @@ pub fn rename_new(temp: &Path, target: &Path) -> std::io::Result<()> {
 /// Makes the bytes of the files of a batch durable, all written below
 /// `root`: one flush of the whole file system where the system has one
 /// (Linux `syncfs`), an fsync per file elsewhere.
-pub fn flush_files(root: &Path, files: &[PathBuf]) -> std::io::Result<()> {
+pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> std::io::Result<()> {
     if files.is_empty() {
         return Ok(());
     }
@@ -115,7 +115,7 @@ pub fn flush_files(root: &Path, files: &[PathBuf]) -> std::io::Result<()> {
 /// Makes the entries created or renamed in `dirs` (and the folders made
 /// between them and `root`) durable: one flush of the file system on
 /// Linux, an fsync per folder elsewhere.
-pub fn flush_dirs(root: &Path, dirs: &[&Path]) -> std::io::Result<()> {
+pub(crate) fn flush_dirs(root: &Path, dirs: &[&Path]) -> std::io::Result<()> {
     if dirs.is_empty() {
         return Ok(());
     }
@@ -159,7 +159,7 @@ fn syncfs(path: &Path) -> std::io::Result<()> {
 /// Renames the temporary file `temp` onto `target`, which must not exist
 /// (an `AlreadyExists` error otherwise: nothing is overwritten, not even a
 /// link), and fsyncs the folder. On failure the temporary file is removed.
-pub fn publish_new(temp: &Path, target: &Path) -> std::io::Result<()> {
+pub(crate) fn publish_new(temp: &Path, target: &Path) -> std::io::Result<()> {
     rename_new(temp, target)?;
     sync_dir(parent(target))
 }
@@ -167,7 +167,7 @@ pub fn publish_new(temp: &Path, target: &Path) -> std::io::Result<()> {
 /// Replaces `path` with a file holding `bytes`, atomically: a new temporary
 /// file beside it, fsynced, renamed over it, the folder fsynced. A link at
 /// `path` is replaced, never followed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = write_temp(path, bytes)?;
     tempfile::TempPath::try_from_path(temp)?
         .persist(path)
@@ -178,7 +178,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Creates `dir` and its missing parents, fsyncing each parent whose entries
 /// changed. For folders outside the outbox's own tree (the outbox itself,
 /// the journal's folder): links there are the user's choice.
-pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_dirs(dir: &Path) -> std::io::Result<()> {
     if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
@@ -194,7 +194,7 @@ pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
 
 /// Appends one line and fsyncs. On failure the file is cut back to
 /// `len` (its length before), so that a full disk leaves no partial record.
-pub fn append(file: &mut File, len: u64, line: &[u8]) -> std::io::Result<()> {
+pub(crate) fn append(file: &mut File, len: u64, line: &[u8]) -> std::io::Result<()> {
     let result = file.write_all(line).and_then(|()| file.sync_data());
     if result.is_err() {
         let _ = file.set_len(len).and_then(|()| file.sync_data());
@@ -226,7 +226,7 @@ pub fn look(path: &Path) -> std::io::Result<Found> {
 /// The bytes of the regular file at `path`; `None` when `path` is a link or
 /// not a regular file. The file opened is checked to be the entry looked at,
 /// so that a link swapped in meanwhile is not followed.
-pub fn read_no_follow(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_no_follow(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let before = std::fs::symlink_metadata(path)?;
     if !before.file_type().is_file() {
         return Ok(None);
@@ -249,7 +249,7 @@ pub fn read_no_follow(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 
 /// Asks `open` not to follow a link as the last component (`O_NOFOLLOW`),
 /// where the platform says how.
-pub fn no_follow(options: &mut OpenOptions) {
+pub(crate) fn no_follow(options: &mut OpenOptions) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -260,7 +260,7 @@ pub fn no_follow(options: &mut OpenOptions) {
 }
 
 /// The error `open` gives for a link it was told not to follow (`ELOOP`).
-pub fn is_link_refusal(err: &std::io::Error) -> bool {
+pub(crate) fn is_link_refusal(err: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]
     {
         err.raw_os_error() == Some(libc::ELOOP)
@@ -273,7 +273,7 @@ pub fn is_link_refusal(err: &std::io::Error) -> bool {
 }
 
 /// Whether two metadata describe the same file (device and inode).
-pub fn same_entry(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+pub(crate) fn same_entry(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

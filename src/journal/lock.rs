@@ -15,7 +15,7 @@ use super::fsx;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The journal's file, open for appending and locked.
-pub struct Locked {
+pub(crate) struct Locked {
     pub file: File,
     /// The file did not exist: this open created it, empty.
     pub created: bool,
@@ -45,7 +45,9 @@ pub fn lock(path: &Path, fresh: impl Fn() -> Result<(), Diagnostic>) -> Result<L
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => return Err(locked(path, holder(&file))),
-            Err(fs4::TryLockError::Error(e)) => return Err(super::write_failed(path, &e)),
+            Err(fs4::TryLockError::Error(e)) => {
+                return Err(crate::load::io_error(crate::load::Op::Lock, path, &e));
+            }
         }
         let ours = file.metadata().map_err(|e| super::write_failed(path, &e))?;
         match std::fs::symlink_metadata(path) {

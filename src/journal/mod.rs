@@ -85,7 +85,7 @@ impl Point {
 
 /// Called at every [`Point`]; an error stops the action there, as a crash
 /// would (the journal refuses further writes until reopened).
-pub type Hook = Box<dyn FnMut(Point) -> Result<(), Diagnostic>>;
+pub(crate) type Hook = Box<dyn FnMut(Point) -> Result<(), Diagnostic>>;
 
 /// How to open a journal.
 #[derive(Default)]
@@ -99,7 +99,7 @@ pub struct Options {
 }
 
 /// Now, UTC, to the second: `2026-11-23T08:00:00Z`.
-pub fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -160,7 +160,7 @@ pub struct Recovery {
 /// `policy run --dry-run` plans against. A journal that does not exist reads
 /// as empty.
 #[derive(Debug, Default)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     state: State,
 }
 
@@ -365,7 +365,7 @@ impl Journal {
     /// Records how fresh the book's payments are for the run about to act:
     /// written just before the run's first intent, so that a run refused
     /// before acting writes nothing.
-    pub fn record_data(
+    pub(crate) fn record_data(
         &mut self,
         freshness: &crate::run::freshness::Freshness,
         stale_accepted: bool,

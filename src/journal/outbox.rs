@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 /// Why a path in the outbox is not written.
 #[derive(Debug)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// A symbolic link where a folder or file of the outbox should be.
     Link(PathBuf),
     /// A folder that resolves outside the outbox.
@@ -86,7 +86,7 @@ pub fn check(outbox: &Path, relative: &Path) -> Result<(), Refusal> {
 /// Creates the outbox and the folders of `relative` below it (fsyncing the
 /// parents), refusing links below the outbox, and returns the folder the
 /// file goes in, checked to resolve inside the outbox.
-pub fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+pub(crate) fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
     fsx::create_dirs(outbox).map_err(|e| Refusal::Io(outbox.to_path_buf(), e))?;
     let dir = make_dirs_synced(outbox, relative, true)?;
     inside(outbox, &dir)?;
@@ -96,7 +96,11 @@ pub fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
 /// [`make_dirs`] without the fsync of each folder made: for a batch, whose
 /// folders are made durable together (`fsx::flush_dirs`), whose outbox
 /// exists already and whose real path is `root`.
-pub fn make_dirs_unsynced(outbox: &Path, root: &Path, relative: &Path) -> Result<PathBuf, Refusal> {
+pub(crate) fn make_dirs_unsynced(
+    outbox: &Path,
+    root: &Path,
+    relative: &Path,
+) -> Result<PathBuf, Refusal> {
     let dir = make_dirs_synced(outbox, relative, false)?;
     inside_root(root, &dir)?;
     Ok(dir)
@@ -136,7 +140,7 @@ pub fn inside(outbox: &Path, path: &Path) -> Result<(), Refusal> {
 
 /// [`inside`] for an outbox whose real path, `root`, is already known: a
 /// batch resolves it once.
-pub fn inside_root(root: &Path, path: &Path) -> Result<(), Refusal> {
+pub(crate) fn inside_root(root: &Path, path: &Path) -> Result<(), Refusal> {
     let real = std::fs::canonicalize(path).map_err(|e| Refusal::Io(path.to_path_buf(), e))?;
     if real.starts_with(root) {
         Ok(())
@@ -150,7 +154,7 @@ pub fn inside_root(root: &Path, path: &Path) -> Result<(), Refusal> {
 
 /// The temporary files of `target` in its folder (left by a crash), with
 /// what each is. A folder that cannot be listed has none.
-pub fn temps_of(target: &Path) -> std::io::Result<Vec<(PathBuf, fsx::Found)>> {
+pub(crate) fn temps_of(target: &Path) -> std::io::Result<Vec<(PathBuf, fsx::Found)>> {
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
         return Ok(Vec::new());
     };

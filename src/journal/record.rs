@@ -41,7 +41,7 @@ struct Unsealed<'a> {
 
 impl Record {
     /// A new record, sealed.
-    pub fn seal(seq: u64, prev: &str, at: &str, run: &str, entry: Entry) -> Record {
+    pub(crate) fn seal(seq: u64, prev: &str, at: &str, run: &str, entry: Entry) -> Record {
         let mut record = Record {
             seq,
             prev: prev.to_string(),
@@ -308,7 +308,7 @@ const PREFIX_MAX: usize = 40;
 /// digits of the id's SHA-256 (`Société_Générale_Sàrl~3f9c…`). A plain name
 /// never holds `~`, so two different ids never share a folder
 /// (docs/run.md).
-pub fn folder_name(id: &str) -> String {
+pub(crate) fn folder_name(id: &str) -> String {
     if is_plain(id) {
         return id.to_string();
     }

@@ -83,7 +83,7 @@ pub struct VerifyReport {
 
 /// What a scan of the file found, before the head is compared.
 #[derive(Debug)]
-pub(crate) struct Scan {
+pub struct Scan {
     pub last_seq: u64,
     pub last_hash: String,
     /// Byte length of the complete records.
@@ -114,7 +114,7 @@ pub struct Expected(String);
 impl Expected {
     /// Fewer digits would match records by chance (8 digits: one record in
     /// four billion).
-    pub const MIN_DIGITS: usize = 8;
+    pub(crate) const MIN_DIGITS: usize = 8;
 
     /// Reads a hash or a prefix of one; anything else is a usage error
     /// (`policy::expect_hash`), never an alteration of the journal.

@@ -6,7 +6,7 @@
 use crate::suggest;
 
 /// Each column of the contract (docs/ledger.md) and the names it goes by.
-pub const ALIASES: &[(&str, &[&str])] = &[
+pub(crate) const ALIASES: &[(&str, &[&str])] = &[
     (
         "date",
         &[
@@ -107,7 +107,7 @@ pub const ALIASES: &[(&str, &[&str])] = &[
 
 /// A column name reduced for comparison: lower case, no accents, every run
 /// of other characters one space (`N° facture` → `n facture`).
-pub fn normalise(name: &str) -> String {
+pub(crate) fn normalise(name: &str) -> String {
     let folded = suggest::fold(name);
     let mut out = String::with_capacity(folded.len());
     for c in folded.chars() {
@@ -122,7 +122,7 @@ pub fn normalise(name: &str) -> String {
 
 /// The header among `found` that is most likely the column `wanted`: one of
 /// its known names, else a close spelling.
-pub fn likely<'a>(wanted: &str, found: &'a [String]) -> Option<&'a str> {
+pub(crate) fn likely<'a>(wanted: &str, found: &'a [String]) -> Option<&'a str> {
     let names = ALIASES
         .iter()
         .find(|(column, _)| *column == wanted)

@@ -31,7 +31,7 @@ use crate::suggest;
 /// up once the whole book is read). Lines count from the first line of the
 /// stretch the rows come from.
 #[derive(Debug, Default)]
-pub struct Rows {
+pub(crate) struct Rows {
     /// Where these rows come among the file's batches (set by the reader).
     pub seq: usize,
     /// Lines the rows' stretch spans: the next batch counts its lines from
@@ -121,7 +121,7 @@ impl Rows {
     }
 
     /// Gives problems recorded since the last call their rank.
-    pub fn rank_problems(&mut self) {
+    pub(crate) fn rank_problems(&mut self) {
         self.problem_ranks
             .resize(self.problems.list.len(), self.parsed);
     }
@@ -330,7 +330,7 @@ impl Builder {
 
     /// Rows come from a reader that hands over its problems every `rows`
     /// rows; and the file's first row after the header is on `first_line`.
-    pub fn in_batches(&mut self, rows: u32, first_line: u64) {
+    pub(crate) fn in_batches(&mut self, rows: u32, first_line: u64) {
         self.batch = rows.max(1);
         self.line_base = first_line.saturating_sub(1);
     }
@@ -341,12 +341,16 @@ impl Builder {
 
     /// Reads types also by the firm's words and payments' signs by its
     /// convention (`book.toml`).
-    pub fn conventions(&mut self, words: &[(String, RowKind)], signs: super::mapping::Signs) {
+    pub(crate) fn conventions(
+        &mut self,
+        words: &[(String, RowKind)],
+        signs: super::mapping::Signs,
+    ) {
         self.parser.conventions(words, signs);
     }
 
     /// How to parse rows for this builder (shareable with threads).
-    pub fn parser(&self) -> Parser {
+    pub(crate) fn parser(&self) -> Parser {
         self.parser.clone()
     }
 
@@ -360,7 +364,7 @@ impl Builder {
     }
 
     /// Adds the next rows of the file, leaving `rows` empty.
-    pub fn add_rows(&mut self, rows: &mut Rows) {
+    pub(crate) fn add_rows(&mut self, rows: &mut Rows) {
         let shift = |line: u32| u32::try_from(u64::from(line) + self.line_base).unwrap_or(u32::MAX);
         let book = &mut self.book;
         let rank = book.parsed;
@@ -423,7 +427,7 @@ impl Builder {
     /// Sizes the tables for a file of `bytes` bytes: rows are about 45
     /// bytes, about half of them invoices. A good guess saves copying a
     /// half-built book to a bigger vector.
-    pub fn reserve(&mut self, bytes: u64) {
+    pub(crate) fn reserve(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / 45).unwrap_or(0).min(50_000_000);
         let half = rows / 2 + rows / 16;
         let book = &mut self.book;

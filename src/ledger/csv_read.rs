@@ -19,7 +19,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Op, io_error};
 
 /// An open CSV file, positioned after its header row.
-pub struct CsvFile {
+pub(crate) struct CsvFile {
     pub reader: csv::Reader<Box<dyn Read + Send>>,
     pub headers: csv::ByteRecord,
     pub dialect: Dialect,
@@ -86,7 +86,7 @@ pub fn open(
 }
 
 /// Where a record starts.
-pub fn row_at(record: &csv::ByteRecord) -> RowAt {
+pub(crate) fn row_at(record: &csv::ByteRecord) -> RowAt {
     record.position().map_or(RowAt::default(), |p| RowAt {
         line: u32::try_from(p.line()).unwrap_or(u32::MAX),
         offset: p.byte(),
@@ -95,7 +95,7 @@ pub fn row_at(record: &csv::ByteRecord) -> RowAt {
 
 /// A malformed record (bad quoting): reported, and reading goes on. The
 /// reader's positions are `offset` bytes into the file's data.
-pub fn syntax_problem(err: &csv::Error, offset: u64, problems: &mut Problems) {
+pub(crate) fn syntax_problem(err: &csv::Error, offset: u64, problems: &mut Problems) {
     let row = err.position().map_or(RowAt::default(), |p| RowAt {
         line: u32::try_from(p.line()).unwrap_or(u32::MAX),
         offset: p.byte() + offset,
@@ -132,7 +132,7 @@ impl Found {
 }
 
 /// The columns of a file, mapped from its header row.
-pub struct Header {
+pub(crate) struct Header {
     /// Index of each known column in the file, in the order asked.
     columns: Vec<Option<usize>>,
     /// How each known column was found.
@@ -308,7 +308,7 @@ impl Header {
 
 /// Checks that every field of a record is UTF-8 (a file saved in Windows-1252
 /// is the usual culprit), reporting the first that is not.
-pub fn check_utf8(
+pub(crate) fn check_utf8(
     header: &Header,
     record: &csv::ByteRecord,
     row: RowAt,
@@ -331,11 +331,11 @@ pub fn check_utf8(
     }
 }
 
-pub const LEDGER_COLUMNS: &[&str] = super::mapping::LEDGER_KEYS;
+pub(crate) const LEDGER_COLUMNS: &[&str] = super::mapping::LEDGER_KEYS;
 /// Every column an invoice row needs: a ledger has invoices, so a file
 /// without one of them cannot be read (`debtor`, `amount` and `due` may be
 /// empty on other rows).
-pub const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due"];
+pub(crate) const LEDGER_REQUIRED: &[&str] = &["date", "type", "invoice", "debtor", "amount", "due"];
 
 /// Bytes of a stretch of the file parsed as one piece of work.
 const STRETCH: usize = 1 << 20;
@@ -364,7 +364,7 @@ pub fn read(
 }
 
 /// The dialect of a prepared file: a workbook's copy is written `;`.
-pub fn choice_for(file: &super::input::Prepared, choice: DialectChoice) -> DialectChoice {
+pub(crate) fn choice_for(file: &super::input::Prepared, choice: DialectChoice) -> DialectChoice {
     if file.origin.sheet.is_some() {
         DialectChoice::Locale
     } else {
@@ -373,7 +373,7 @@ pub fn choice_for(file: &super::input::Prepared, choice: DialectChoice) -> Diale
 }
 
 /// The header's names as written.
-pub fn header_names(headers: &csv::ByteRecord) -> Vec<String> {
+pub(crate) fn header_names(headers: &csv::ByteRecord) -> Vec<String> {
     headers
         .iter()
         .map(|h| {

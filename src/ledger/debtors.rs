@@ -33,7 +33,7 @@ impl DebtorIndex {
         self.get_bytes(id.as_bytes())
     }
 
-    pub fn get_bytes(&self, id: &[u8]) -> Option<DebtorId> {
+    pub(crate) fn get_bytes(&self, id: &[u8]) -> Option<DebtorId> {
         let debtors = &self.debtors;
         self.by_id
             .get(id, |i| debtors[i as usize].id.as_bytes())
@@ -54,7 +54,7 @@ impl DebtorIndex {
         Ok(DebtorId(id))
     }
 
-    pub fn into_debtors(self) -> Vec<Debtor> {
+    pub(crate) fn into_debtors(self) -> Vec<Debtor> {
         self.debtors
     }
 }
@@ -154,7 +154,7 @@ impl Debtor {
 
 /// Reads a debtors CSV file (or workbook, or CSV in another encoding).
 /// `Err`: the file cannot be read.
-pub fn read_csv(
+pub(crate) fn read_csv(
     path: &Path,
     choice: DialectChoice,
 ) -> Result<(DebtorIndex, Diagnostics), Diagnostic> {
@@ -169,7 +169,7 @@ pub fn read_csv(
 }
 
 /// Reads a prepared debtors file, its columns named as `map` says.
-pub fn read_prepared(
+pub(crate) fn read_prepared(
     prepared: &super::input::Prepared,
     choice: DialectChoice,
     map: &super::mapping::BookMap,

@@ -35,7 +35,7 @@ impl Dialect {
     /// The dialect a file's header line is written in: `;`-separated when
     /// the line has a `;` and splitting on it finds more fields than
     /// splitting on `,`.
-    pub fn detect(header: &[u8]) -> Dialect {
+    pub(crate) fn detect(header: &[u8]) -> Dialect {
         let count = |b: u8| header.iter().filter(|&&c| c == b).count();
         if count(b';') > count(b',') {
             Dialect::Locale
@@ -81,7 +81,7 @@ impl DialectChoice {
 
 /// Why a value could not be read; the message says what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValueError {
+pub(crate) struct ValueError {
     pub message: String,
     pub help: String,
 }
@@ -97,7 +97,7 @@ impl ValueError {
 
 /// A date: `YYYY-MM-DD` in both dialects, `DD/MM/YYYY` (or `D/M/YYYY`) in
 /// the locale dialect.
-pub fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError> {
+pub(crate) fn parse_date(text: &[u8], dialect: Dialect) -> Result<NaiveDate, ValueError> {
     let text = text.trim_ascii();
     let parsed = if text.len() == 10 && text[4] == b'-' && text[7] == b'-' {
         digits(&text[0..4])
@@ -164,7 +164,7 @@ fn digits(text: &[u8]) -> Option<u32> {
 /// its own message). Standard: `1234.56`. Locale: `1234,56`, `1 234,56`
 /// (a space, a no-break space or a narrow no-break space between groups of
 /// three digits) or `1.234,56`.
-pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError> {
+pub(crate) fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError> {
     let trimmed = text.trim_ascii();
     let (negative, body) = match trimmed.split_first() {
         Some((b'-', rest)) => (true, rest),
@@ -215,7 +215,10 @@ pub fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, ValueError
 /// that the digits make unambiguous whatever the dialect (`1234.56` in a
 /// `;` file, `250,00` in a `,` file; `1.234` stays the dialect's reading).
 /// The amount is signed as written.
-pub fn parse_money(text: &[u8], dialect: Dialect) -> Result<(Decimal, Option<String>), ValueError> {
+pub(crate) fn parse_money(
+    text: &[u8],
+    dialect: Dialect,
+) -> Result<(Decimal, Option<String>), ValueError> {
     let strict = match parse_amount(text, dialect) {
         Ok(amount) => return Ok((amount, None)),
         Err(err) => err,

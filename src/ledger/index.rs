@@ -49,7 +49,7 @@ impl Slot {
 }
 
 #[derive(Debug, Default, Clone)]
-pub struct KeyIndex {
+pub(crate) struct KeyIndex {
     table: hashbrown::HashTable<Slot>,
     hasher: Hasher,
 }
@@ -91,7 +91,7 @@ impl KeyIndex {
 /// in bulk, when that is cheap ([`RefIndex::confirm`]). In two halves by
 /// hash, so that two threads build it at once, each in file order.
 #[derive(Debug, Default)]
-pub struct RefIndex {
+pub(crate) struct RefIndex {
     halves: [hashbrown::HashTable<(u32, u32)>; 2],
     hasher: Hasher,
 }
@@ -168,7 +168,7 @@ impl RefIndex {
     /// The only index that can be the key's of hash `hash` (see
     /// [`RefIndex::hash`]): `None` means the key is not in the index;
     /// `Some` must be confirmed.
-    pub fn candidate(&self, hash: u64) -> Option<u32> {
+    pub(crate) fn candidate(&self, hash: u64) -> Option<u32> {
         let print = fingerprint(hash);
         self.halves[half(hash)]
             .find(hash, |&(_, p)| p == print)
@@ -177,7 +177,7 @@ impl RefIndex {
 
     /// The index of `key`: its candidate when `full(candidate)` is `key`,
     /// else a search among every index with the same hash bits.
-    pub fn confirm<'a>(
+    pub(crate) fn confirm<'a>(
         &self,
         key: &[u8],
         candidate: Option<u32>,
@@ -196,7 +196,7 @@ impl RefIndex {
 }
 
 /// Below this many keys one thread does all the work.
-pub const PARALLEL: usize = 50_000;
+pub(crate) const PARALLEL: usize = 50_000;
 
 /// A scoped thread's result; its panic goes on in the caller.
 pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {

@@ -68,7 +68,7 @@ impl EncodingChoice {
     }
 
     /// The choice a label names (`book.toml`'s `encoding`), in any case.
-    pub fn from_label(label: &str) -> Option<EncodingChoice> {
+    pub(crate) fn from_label(label: &str) -> Option<EncodingChoice> {
         let label = label.trim();
         EncodingChoice::ALL.into_iter().find(|choice| {
             std::iter::once(choice.name())
@@ -155,7 +155,7 @@ fn quoted_sheet(name: &str) -> String {
 }
 
 /// `A`, …, `Z`, `AA`, … for a column from 0.
-pub fn column_letters(mut column: usize) -> String {
+pub(crate) fn column_letters(mut column: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (column % 26) as u8);
@@ -197,7 +197,7 @@ pub enum Failure {
 const OLE2: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// The format of a file, from its first bytes and its name.
-pub fn format_of(path: &Path) -> Result<Format, Diagnostic> {
+pub(crate) fn format_of(path: &Path) -> Result<Format, Diagnostic> {
     let mut head = [0u8; 64];
     let mut file = std::fs::File::open(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let n = file
@@ -489,7 +489,7 @@ fn cell_text(cell: &calamine::Data) -> String {
 /// A spreadsheet's number (an IEEE double) in the `;` dialect: its
 /// shortest exact decimal form, rounded to the cent when it is a cent
 /// amount plus binary noise (`0.1 + 0.2`).
-pub fn number_text(value: f64) -> String {
+pub(crate) fn number_text(value: f64) -> String {
     use std::str::FromStr;
     let Ok(mut decimal) = rust_decimal::Decimal::from_str(&format!("{value}")) else {
         return format!("{value}");

@@ -22,7 +22,7 @@ use crate::suggest;
 use crate::vocab::DebtorKind;
 
 /// `*.json`, or a file whose first non-blank byte is `{`.
-pub fn is_json(path: &Path) -> Result<bool, Diagnostic> {
+pub(crate) fn is_json(path: &Path) -> Result<bool, Diagnostic> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))

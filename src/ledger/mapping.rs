@@ -62,7 +62,7 @@ impl Signs {
 }
 
 /// The ledger's columns, as `[columns]` names them.
-pub const LEDGER_KEYS: &[&str] = &[
+pub(crate) const LEDGER_KEYS: &[&str] = &[
     "date",
     "type",
     "invoice",
@@ -76,7 +76,7 @@ pub const LEDGER_KEYS: &[&str] = &[
     "published",
 ];
 /// The debtors file's columns, as `[debtors]` names them.
-pub const DEBTOR_KEYS: &[&str] = &[
+pub(crate) const DEBTOR_KEYS: &[&str] = &[
     "id",
     "name",
     "kind",
@@ -90,7 +90,7 @@ pub const DEBTOR_KEYS: &[&str] = &[
 /// The words exports write in a `type` column, for each type: French
 /// first (Sage, Cegid, EBP, Odoo in French), then Dutch and German. Compared
 /// as [`normalise`] leaves them.
-pub const TYPE_WORDS: &[(&str, RowKind)] = &[
+pub(crate) const TYPE_WORDS: &[(&str, RowKind)] = &[
     ("facture", RowKind::Invoice),
     ("fact", RowKind::Invoice),
     ("fa", RowKind::Invoice),
@@ -149,7 +149,7 @@ pub const TYPE_WORDS: &[(&str, RowKind)] = &[
 
 /// A `book.toml`, checked.
 #[derive(Debug, Clone, Default)]
-pub struct BookMap {
+pub(crate) struct BookMap {
     /// The file as the user named it (empty: no file).
     pub shown: String,
     source: Option<Arc<SourceFile>>,
@@ -344,7 +344,12 @@ impl BookMap {
 
     /// Checks that every column the mapping names is in `headers` (a file
     /// named `file`): a located error for each one that is not.
-    pub fn check_columns(&self, headers: &[String], debtors: bool, file: &str) -> Diagnostics {
+    pub(crate) fn check_columns(
+        &self,
+        headers: &[String],
+        debtors: bool,
+        file: &str,
+    ) -> Diagnostics {
         let list = if debtors { &self.debtors } else { &self.ledger };
         let mut out = Diagnostics::new();
         let Some(source) = &self.source else {
@@ -417,7 +422,7 @@ mod tests {
         let Err(Failure::Data(found)) = BookMap::parse("book.toml", text) else {
             panic!("accepted");
         };
-        let found: Vec<_> = found.into_vec();
+        let found: Vec<_> = found.iter().cloned().collect();
         assert_eq!(found.len(), 2);
         assert!(found[0].message.contains("`invoce` is not a column"));
         assert_eq!(found[0].range().unwrap().0.line, 2);

@@ -76,7 +76,7 @@ impl Debtor {
         }
     }
 
-    pub fn is_guaranteed(&self) -> bool {
+    pub(crate) fn is_guaranteed(&self) -> bool {
         self.guarantor.is_some()
     }
 
@@ -146,7 +146,7 @@ impl EntryKind {
     }
 
     /// Payments and credit notes lower the balance.
-    pub fn settles(self) -> bool {
+    pub(crate) fn settles(self) -> bool {
         matches!(self, EntryKind::Payment | EntryKind::CreditNote)
     }
 }
@@ -311,7 +311,7 @@ impl Ledger {
     }
 
     /// The reason given when the invoice was disputed on `day`, if any.
-    pub fn dispute_reason(&self, id: InvoiceId, day: NaiveDate) -> Option<&str> {
+    pub(crate) fn dispute_reason(&self, id: InvoiceId, day: NaiveDate) -> Option<&str> {
         let at = self
             .dispute_reasons
             .partition_point(|(i, d, _)| (*i, *d) < (id, day));
@@ -324,7 +324,7 @@ impl Ledger {
     /// The invoice's principal at the end of each day it changed: `(issue
     /// date, amount)`, then the balance after each day's payments and credit
     /// notes (never below zero). What interest is computed on.
-    pub fn balance_timeline(&self, invoice: &Invoice) -> Vec<(NaiveDate, Decimal)> {
+    pub(crate) fn balance_timeline(&self, invoice: &Invoice) -> Vec<(NaiveDate, Decimal)> {
         let mut timeline = vec![(invoice.issued, invoice.amount)];
         let mut balance = invoice.amount;
         for entry in self.entries_of(invoice).iter().filter(|e| e.kind.settles()) {
@@ -394,20 +394,20 @@ pub struct Loaded {
 }
 
 /// At most this many problems are reported per file; the rest are counted.
-pub const MAX_PROBLEMS: usize = 500;
+pub(crate) const MAX_PROBLEMS: usize = 500;
 
 /// The largest amount a ledger row may carry, in the currency (10^13: ten
 /// thousand billion euros, more than any invoice a firm issues). Bounding
 /// amounts where they are read keeps every sum, product and interest of the
 /// book far inside `Decimal`'s range (about 7.9 × 10^28): a book would need
 /// more than 10^15 rows to reach it (see docs/ledger.md).
-pub const MAX_AMOUNT: rust_decimal::Decimal =
+pub(crate) const MAX_AMOUNT: rust_decimal::Decimal =
     rust_decimal::Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
 
 /// Reads a debtors file alone (CSV in either dialect and any encoding, or
 /// a workbook): what `policy check --debtors` checks a policy's conditions
 /// against.
-pub fn read_debtors(
+pub(crate) fn read_debtors(
     path: &Path,
     choice: DialectChoice,
 ) -> Result<(Vec<Debtor>, Diagnostics), Diagnostic> {
@@ -506,7 +506,7 @@ pub use parse::with_cents;
 
 impl Ledger {
     /// The invoice's dispute periods, in date order.
-    pub fn disputes_of(&self, invoice: &Invoice) -> Vec<DisputePeriod> {
+    pub(crate) fn disputes_of(&self, invoice: &Invoice) -> Vec<DisputePeriod> {
         disputes(self.entries_of(invoice), |_, _| {})
     }
 }

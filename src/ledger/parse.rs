@@ -31,7 +31,7 @@ pub enum Col {
 }
 
 /// How many columns [`Col`] has.
-pub const COLS: usize = 11;
+pub(crate) const COLS: usize = 11;
 
 impl Col {
     pub fn name(self) -> &'static str {
@@ -64,7 +64,7 @@ pub trait Row {
 /// A row's values, parsed and checked against the debtors, before the book
 /// is consulted.
 #[derive(Debug)]
-pub struct Parsed<'r> {
+pub(crate) struct Parsed<'r> {
     pub row: RowAt,
     pub kind: RowKind,
     pub date: NaiveDate,
@@ -87,7 +87,7 @@ pub struct Parsed<'r> {
 
 /// The values of an exception row beyond a row's own.
 #[derive(Debug, Clone, Default)]
-pub struct ExceptionValues {
+pub(crate) struct ExceptionValues {
     pub until: Option<NaiveDate>,
     /// `None`: the whole balance (a promise), or none (other kinds).
     pub amount: Option<Decimal>,
@@ -106,7 +106,7 @@ pub struct ExceptionValues {
 /// calendar) costs more than looking it up. Keeps ten-byte texts (both
 /// dialects' dates). One per reading thread.
 #[derive(Debug, Clone)]
-pub struct DateCache {
+pub(crate) struct DateCache {
     slots: [Option<(u64, u16, NaiveDate)>; 64],
 }
 
@@ -147,7 +147,7 @@ impl DateCache {
 /// Parses rows: everything about a row that needs no other row. Apart from
 /// the builder so that it can run on its own thread.
 #[derive(Debug, Clone)]
-pub struct Parser {
+pub(crate) struct Parser {
     debtors: Arc<DebtorIndex>,
     currency: &'static str,
     dialect: Dialect,
@@ -177,7 +177,7 @@ impl Parser {
 
     /// Reads types also by the firm's `words` (before the built-in ones)
     /// and payments' signs by `signs`.
-    pub fn conventions(&mut self, words: &[(String, RowKind)], signs: Signs) {
+    pub(crate) fn conventions(&mut self, words: &[(String, RowKind)], signs: Signs) {
         let mut all: Vec<(String, RowKind)> = words.to_vec();
         all.extend(TYPE_WORDS.iter().map(|(w, k)| (w.to_string(), *k)));
         self.words = Arc::new(all);
@@ -185,7 +185,7 @@ impl Parser {
     }
 
     /// The type a `type` value names, `None` when none.
-    pub fn kind_of(&self, raw: &[u8]) -> Option<RowKind> {
+    pub(crate) fn kind_of(&self, raw: &[u8]) -> Option<RowKind> {
         match raw.trim_ascii() {
             b"invoice" => Some(RowKind::Invoice),
             b"payment" => Some(RowKind::Entry(EntryKind::Payment)),
@@ -208,11 +208,6 @@ impl Parser {
                     })
             }
         }
-    }
-
-    /// The dialect values are read in.
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
     }
 
     /// The row's values; `None` after recording its problems. `dates`
@@ -739,7 +734,7 @@ impl Parser {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowKind {
+pub(crate) enum RowKind {
     Invoice,
     Entry(EntryKind),
     Exception(ExceptionKind),

@@ -22,7 +22,7 @@ pub struct RowAt {
 
 /// The offset of a CSV row not kept (a million rows do not need theirs
 /// for the few problems shown).
-pub const UNPLACED: u64 = u64::MAX;
+pub(crate) const UNPLACED: u64 = u64::MAX;
 
 /// Where in a row a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,7 +49,7 @@ pub struct Problem {
 
 /// Problems counted but not kept.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Unlisted {
+pub(crate) struct Unlisted {
     errors: usize,
     problems: usize,
 }
@@ -96,7 +96,7 @@ impl Problems {
 
     /// Takes in another list's problems (and count of those not kept);
     /// returns how many of its listed ones are kept (the first ones).
-    pub fn absorb(&mut self, other: Problems) -> usize {
+    pub(crate) fn absorb(&mut self, other: Problems) -> usize {
         self.errors += other.errors;
         self.dropped += other.dropped;
         let room = super::MAX_PROBLEMS.saturating_sub(self.list.len());
@@ -107,7 +107,7 @@ impl Problems {
     }
 
     /// The listed problems, and what is counted of the others.
-    pub fn into_parts(self) -> (Vec<Problem>, Unlisted) {
+    pub(crate) fn into_parts(self) -> (Vec<Problem>, Unlisted) {
         let listed_errors = self
             .list
             .iter()
@@ -122,7 +122,7 @@ impl Problems {
 
     /// Counts problems that were not kept elsewhere and come after every
     /// kept one.
-    pub fn add_unlisted(&mut self, unlisted: Unlisted) {
+    pub(crate) fn add_unlisted(&mut self, unlisted: Unlisted) {
         self.errors += unlisted.errors;
         self.dropped += unlisted.problems;
     }
@@ -153,7 +153,7 @@ impl Problems {
 ///
 /// `origin` names the user's file (`path` may be a copy of it): a workbook
 /// sheet's problems say their cell (`Feuil1!C7`) and sheet row.
-pub fn locate_csv(
+pub(crate) fn locate_csv(
     path: &Path,
     origin: &super::input::Origin,
     mut problems: Problems,
@@ -254,7 +254,7 @@ fn line_starts(path: &Path, bom: u64, lines: &[u32]) -> std::io::Result<Vec<u64>
 
 /// Turns the problems of a file held in memory (a JSON ledger) into
 /// diagnostics; `FieldAt::Bytes` ranges are offsets into `text`.
-pub fn locate_text(name: &str, text: &str, problems: Problems) -> Diagnostics {
+pub(crate) fn locate_text(name: &str, text: &str, problems: Problems) -> Diagnostics {
     let mut out = Diagnostics::new();
     if problems.list.is_empty() {
         // No copy of the whole file (hundreds of MB for a big ledger) to
@@ -319,7 +319,7 @@ fn read_line_at(file: &mut std::fs::File, offset: u64) -> Option<String> {
 
 /// The byte range of the `n`-th field of a CSV line, honouring quotes; past
 /// the last field, the empty range at the line's end.
-pub fn field_span(line: &str, delimiter: u8, n: usize) -> Span {
+pub(crate) fn field_span(line: &str, delimiter: u8, n: usize) -> Span {
     let bytes = line.as_bytes();
     let mut field = 0;
     let mut start = 0;

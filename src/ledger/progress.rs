@@ -18,7 +18,7 @@ pub trait Progress: Send + Sync + std::fmt::Debug {
 }
 
 /// A shared progress receiver, cloned into each reader thread.
-pub type Handle = Arc<dyn Progress>;
+pub(crate) type Handle = Arc<dyn Progress>;
 
 /// `input`, reporting each read to `progress`.
 pub fn wrap<R: Read>(progress: Handle, input: R) -> Counting<R> {

@@ -47,7 +47,7 @@ impl Fields for Record<'_> {
 }
 
 /// The records of `data` (a stretch without `"`), in order.
-pub struct Records<'a> {
+pub(crate) struct Records<'a> {
     data: &'a [u8],
     delimiter: u8,
     /// Every delimiter and line end, in one pass.
@@ -72,12 +72,12 @@ impl<'a> Records<'a> {
     }
 
     /// Line ends in the records read so far (all of them, at the end).
-    pub fn newlines(&self) -> u64 {
+    pub(crate) fn newlines(&self) -> u64 {
         self.newlines
     }
 
     /// The next record into `record`; `false` at the end.
-    pub fn next_into(&mut self, record: &mut Record<'a>) -> bool {
+    pub(crate) fn next_into(&mut self, record: &mut Record<'a>) -> bool {
         // Placed where the last record ended, blank lines skipped over.
         let (byte, line) = (self.at, self.line);
         record.ends.clear();

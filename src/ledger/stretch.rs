@@ -19,7 +19,7 @@
 use std::io::{self, Read};
 
 /// A file's stretches, handed out one at a time.
-pub struct Cutter<R> {
+pub(crate) struct Cutter<R> {
     input: R,
     /// What was read past the last stretch handed out.
     carry: Vec<u8>,
@@ -130,7 +130,7 @@ pub fn cut(data: &[u8]) -> Option<usize> {
 /// `input`, read so that the csv crate does not take a byte-order mark at
 /// its start for the file's own (it drops one only in its first read, and
 /// that read is given one byte).
-pub fn unmarked<R: Read>(input: R) -> impl Read {
+pub(crate) fn unmarked<R: Read>(input: R) -> impl Read {
     FirstByte { input, first: true }
 }
 

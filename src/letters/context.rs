@@ -161,7 +161,7 @@ pub struct AccountLine {
 impl AccountLine {
     /// The age bucket: 0 not due, 1 = 1–30 days late, 2 = 31–60, 3 = 61–90,
     /// 4 = more than 90.
-    pub fn bucket(&self) -> usize {
+    pub(crate) fn bucket(&self) -> usize {
         match self.days_late {
             d if d <= 0 => 0,
             1..=30 => 1,

@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 /// The time of day the `Date` header shows: 08:00 UTC is the same date in
 /// every European time zone.
-pub const SEND_TIME: NaiveTime = match NaiveTime::from_hms_opt(8, 0, 0) {
+pub(crate) const SEND_TIME: NaiveTime = match NaiveTime::from_hms_opt(8, 0, 0) {
     Some(time) => time,
     None => NaiveTime::MIN,
 };
@@ -145,7 +145,7 @@ pub fn build(email: Email<'_>) -> Result<Built, Diagnostic> {
 /// A header value on one line: a line break or control character, with the
 /// spaces around it, becomes one space. Other spaces are kept (the no-break
 /// spaces of `11 090,50 €` are typography).
-pub fn fold(value: &str) -> String {
+pub(crate) fn fold(value: &str) -> String {
     let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
     if !value.contains(breaks) {
         return value.to_string();
@@ -196,7 +196,7 @@ fn crlf(text: &str) -> String {
 /// is not: `Ok` holds it trimmed. Stricter than RFC 5322 on purpose: one
 /// address (no list, no display name, no comment), a domain name (no IP
 /// literal), nothing that could end a header line.
-pub fn check_address(address: &str) -> Result<&str, String> {
+pub(crate) fn check_address(address: &str) -> Result<&str, String> {
     let address = address.trim();
     if address
         .chars()

@@ -18,7 +18,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
 /// The file name looked for next to the policy.
-pub const DEFAULT_NAME: &str = "firm.toml";
+pub(crate) const DEFAULT_NAME: &str = "firm.toml";
 
 /// The firm's details and what is worth saying about them.
 #[derive(Debug, Clone)]

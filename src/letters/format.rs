@@ -9,9 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 /// Groups thousands (French typography: a narrow no-break space).
-pub const THOUSANDS: char = '\u{202F}';
+pub(crate) const THOUSANDS: char = '\u{202F}';
 /// Between an amount and its currency (a no-break space).
-pub const BEFORE_CURRENCY: char = '\u{00A0}';
+pub(crate) const BEFORE_CURRENCY: char = '\u{00A0}';
 
 /// `1 234,56 €` (U+202F between thousands, U+00A0 before the sign); other
 /// currencies by their code: `1 234,56 CHF`.
@@ -44,7 +44,7 @@ pub fn number(amount: Decimal) -> String {
 }
 
 /// `€` for the euro; the ISO code otherwise.
-pub fn currency_sign(currency: &str) -> &str {
+pub(crate) fn currency_sign(currency: &str) -> &str {
     if currency.eq_ignore_ascii_case("EUR") {
         "€"
     } else {
@@ -111,7 +111,7 @@ impl Language {
 
     /// The language of a cell of the `language` column: its code, any
     /// case (`FR`, `nl`), or `nl-BE`-style tags. `None` for anything else.
-    pub fn from_code(text: &str) -> Option<Language> {
+    pub(crate) fn from_code(text: &str) -> Option<Language> {
         let head = text.trim().split(['-', '_']).next().unwrap_or_default();
         Language::ALL
             .into_iter()
@@ -170,7 +170,7 @@ pub struct Words {
 
 /// An amount in `language`: `1 234,56 €` (fr), `1.234,56 €` (nl, de, lb),
 /// `€1,234.56` (en; other currencies `1,234.56 CHF`).
-pub fn money_in(amount: Decimal, currency: &str, language: Language) -> String {
+pub(crate) fn money_in(amount: Decimal, currency: &str, language: Language) -> String {
     match language {
         Language::Fr => money(amount, currency),
         Language::Nl | Language::De | Language::Lb => {
@@ -265,7 +265,7 @@ const MONTHS_EN: [&str; 12] = [
 
 /// A date in `language`: `23 novembre 2026`, `23 november 2026`,
 /// `23. November 2026`, `23 November 2026`.
-pub fn date_in(day: NaiveDate, language: Language) -> String {
+pub(crate) fn date_in(day: NaiveDate, language: Language) -> String {
     let month = |names: &[&'static str; 12]| {
         names
             .get(day.month0() as usize)

@@ -25,7 +25,7 @@ pub struct PaymentRequest {
 }
 
 /// The attachment's file name.
-pub const QR_FILE_NAME: &str = "virement-qr.png";
+pub(crate) const QR_FILE_NAME: &str = "virement-qr.png";
 
 /// The EPC069-12 payload (version 002, UTF-8, SEPA credit transfer), or
 /// `None` when a field cannot be given: no IBAN, a currency other than the
@@ -37,7 +37,7 @@ pub const QR_FILE_NAME: &str = "virement-qr.png";
 /// reference (an RF reference, or the Belgian structured communication's
 /// twelve digits as Belgian banks read it), the unstructured remittance
 /// (empty: one or the other), the information to the debtor (empty).
-pub fn epc_payload(
+pub(crate) fn epc_payload(
     name: &str,
     iban: &str,
     bic: &str,

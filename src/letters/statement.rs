@@ -16,13 +16,13 @@ use super::format::{self, Language};
 
 /// A communication lists at most this many invoices in its text; above, they
 /// go in a statement. A hundred lines is already three printed pages.
-pub const INLINE_MAX: usize = 100;
+pub(crate) const INLINE_MAX: usize = 100;
 
 /// The attachment's file name.
-pub const FILE_NAME: &str = "releve-factures.html";
+pub(crate) const FILE_NAME: &str = "releve-factures.html";
 
 /// The statement of account's file name.
-pub const ACCOUNT_FILE_NAME: &str = "releve-de-compte.html";
+pub(crate) const ACCOUNT_FILE_NAME: &str = "releve-de-compte.html";
 
 /// Whether a communication listing `invoices` invoices carries a statement.
 pub fn needed(invoices: usize) -> bool {
@@ -172,7 +172,7 @@ fn words(language: Language) -> Words {
 }
 
 /// The label of an age bucket ([`super::context::AccountLine::bucket`]).
-pub fn bucket_label(bucket: usize, language: Language) -> &'static str {
+pub(crate) fn bucket_label(bucket: usize, language: Language) -> &'static str {
     words(language)
         .buckets
         .get(bucket)

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The header, in column order.
-pub const COLUMNS: [&str; 18] = [
+pub(crate) const COLUMNS: [&str; 18] = [
     "date",
     "debtor",
     "debtor_name",

@@ -23,10 +23,10 @@ use crate::vocab::Channel;
 /// The work one render may do, in minijinja's fuel (about one unit per
 /// instruction, and one per 64 bytes of data made): a letter takes a few
 /// thousand; listing 10,000 invoices inline about half a million.
-pub const FUEL: u64 = 2_000_000;
+pub(crate) const FUEL: u64 = 2_000_000;
 
 /// The largest document a template may produce, in bytes.
-pub const MAX_OUTPUT: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 
 /// The names of a template's context (docs/templates.md), for the help of a
 /// misspelt one.
@@ -125,7 +125,7 @@ impl Scan {
 /// A template's name: its file name without `.html` or `.txt`, in Unicode
 /// NFC (a name typed on macOS and one in a policy compare equal). Other
 /// files are not templates.
-pub fn template_name(file: &str) -> Option<(String, bool)> {
+pub(crate) fn template_name(file: &str) -> Option<(String, bool)> {
     use unicode_normalization::UnicodeNormalization;
     let (stem, is_html) = match file.strip_suffix(".html") {
         Some(stem) => (stem, true),
@@ -295,7 +295,7 @@ impl Templates {
     /// e-mail prefers `NAME.txt`, paper `NAME.html`, SMS takes `NAME.txt`.
     /// The file serving `channel` for `name`, and its text as diagnostics
     /// point into it.
-    pub fn serving_source(
+    pub(crate) fn serving_source(
         &self,
         name: &str,
         channel: Channel,
@@ -310,21 +310,16 @@ impl Templates {
     }
 
     /// Whether the `language` folder has template `name` for `channel`.
-    pub fn has_language(&self, name: &str, channel: Channel, language: Language) -> bool {
+    pub(crate) fn has_language(&self, name: &str, channel: Channel, language: Language) -> bool {
         self.languages
             .get(&(language, name.to_string()))
             .is_some_and(|forms| usable(*forms, channel))
     }
 
-    /// The language folders that hold templates.
-    pub fn languages(&self) -> std::collections::BTreeSet<Language> {
-        self.languages.keys().map(|(l, _)| *l).collect()
-    }
-
     /// Whether a letter of `name` for `channel` in `language` falls back on
     /// the default template (the folder's own, in French): the language
     /// has no folder with it.
-    pub fn falls_back(&self, name: &str, channel: Channel, language: Language) -> bool {
+    pub(crate) fn falls_back(&self, name: &str, channel: Channel, language: Language) -> bool {
         language != Language::Fr && !self.has_language(name, channel, language)
     }
 
@@ -372,7 +367,7 @@ impl Templates {
     /// The file serving `channel` for `name` when it lists the invoices
     /// without a word of `statement`: a letter over many invoices then lists
     /// them all in its text as well as in the statement.
-    pub fn ignores_statement(&self, name: &str, channel: Channel) -> Option<String> {
+    pub(crate) fn ignores_statement(&self, name: &str, channel: Channel) -> Option<String> {
         let (file, _) = self.serving(name, channel);
         let template = self.env.get_template(&file).ok()?;
         let names = template.undeclared_variables(false);
@@ -766,7 +761,7 @@ impl std::io::Write for Bounded {
 /// unwrapped: mail clients wrap, and a wrap must not split `11 324,87 €`.
 /// The page's own CSS is applied, so that an address shown on several lines
 /// with `white-space: pre-line` keeps its lines in the text too.
-pub fn html_to_text(html: &str) -> String {
+pub(crate) fn html_to_text(html: &str) -> String {
     let html = pre_line_as_pre_wrap(html);
     html2text::config::plain_no_decorate()
         .no_table_borders()

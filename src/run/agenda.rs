@@ -101,7 +101,7 @@ struct Unit {
 /// journal, already keeps a debtor from a burst of one invoice's steps when
 /// runs were missed (see [`crate::simulate::Journaled`]): the steps it
 /// leaves for later runs are reported as [`Held`].
-pub fn for_day(
+pub(crate) fn for_day(
     plan: &Plan,
     ledger: &Ledger,
     simulation: &Simulation,

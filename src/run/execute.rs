@@ -12,7 +12,7 @@ use crate::journal::{Deliver, Item, Journal, Performed};
 
 /// Actions per batch: enough that flushes cost little per action, few
 /// enough that a run stopped by a failure redoes little.
-pub const BATCH: usize = 1024;
+pub(crate) const BATCH: usize = 1024;
 
 /// What performing the actions gave, by index into the `ready` list.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ pub struct Executed {
 
 /// Performs `ready` in order into `outbox`; e-mails go to `transport` when
 /// given.
-pub fn execute<D: Deliver>(
+pub(crate) fn execute<D: Deliver>(
     journal: &mut Journal,
     ready: &[Ready],
     outbox: &Path,

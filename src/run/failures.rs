@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
 /// Causes reported one by one; the rest are counted.
-pub const MAX_SHOWN: usize = 100;
+pub(crate) const MAX_SHOWN: usize = 100;
 
 /// Points each failure whose cause is a value of the debtors file (`row`) at
 /// that value, in an excerpt of `file` read once for all of them. A file

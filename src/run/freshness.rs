@@ -18,7 +18,7 @@ use crate::plan::{Offset, Plan};
 
 /// The default window: three business days (a transfer ordered on a
 /// Friday is on the statement by Tuesday).
-pub const DEFAULT: Offset = Offset {
+pub(crate) const DEFAULT: Offset = Offset {
     count: 3,
     unit: Unit::BusinessDays,
 };

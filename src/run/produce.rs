@@ -19,7 +19,7 @@ use crate::simulate::Event;
 use crate::vocab::Channel;
 
 /// The sender of e-mails when the firm's details give none (RFC 2606).
-pub const NO_SENDER: &str = "expediteur@firme.invalid";
+pub(crate) const NO_SENDER: &str = "expediteur@firme.invalid";
 
 /// Everything producing needs besides the action.
 pub struct Inputs<'a> {

@@ -8,7 +8,7 @@ use crate::letters;
 
 /// The actions as a table under `verb` (`did:`, `would do:`); empty when
 /// there are none.
-pub fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> String {
+pub(crate) fn actions_table(actions: &[impl std::borrow::Borrow<Ready>], verb: &str) -> String {
     if actions.is_empty() {
         return String::new();
     }

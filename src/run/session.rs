@@ -26,11 +26,11 @@ pub struct Day<'a> {
 }
 
 /// Why a run stops; the command line decides the exit from their codes.
-pub type Stop = Vec<Diagnostic>;
+pub(crate) type Stop = Vec<Diagnostic>;
 
 /// What letters are made of: the policy's templates and the firm's details.
 #[derive(Debug)]
-pub struct Materials {
+pub(crate) struct Materials {
     pub templates: Option<Templates>,
     pub firm: Firm,
     /// Where the firm's details were read (`firm.toml` beside the policy
@@ -264,7 +264,7 @@ pub fn answers(
 
 /// What the hidden test aids do at their point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// Stop forever (`--pause-at`), so that a test can kill the process.
     Pause,
     /// Panic (`--panic-at`), as a bug would.
@@ -273,7 +273,7 @@ pub enum Fault {
 
 /// The hook of `--pause-at` / `--panic-at POINT:N`: the fault at a write
 /// point of action N; `None` when `spec` is not `POINT:N`.
-pub fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
+pub(crate) fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {
     let (point, at) = spec.split_once(':')?;
     let point = Point::parse(point)?;
     let at: usize = at.parse().ok()?;

@@ -27,7 +27,7 @@ impl Smtp {
     /// `smtps://…` for TLS, `?tls=required` for STARTTLS) and checks that the
     /// server answers, before anything is produced. `from` is the envelope
     /// sender: the firm's address.
-    pub fn connect(url: &str, from: &str) -> Result<Smtp, Diagnostic> {
+    pub(crate) fn connect(url: &str, from: &str) -> Result<Smtp, Diagnostic> {
         let shown = redact(url);
         let unavailable = |why: String| {
             Diagnostic::error(

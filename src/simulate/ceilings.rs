@@ -18,7 +18,7 @@ use crate::plan::{Action, Plan};
 /// above the ceiling of its court or procedure while the principal is not;
 /// `events` holds every event of those invoices. At most `limit`, then a
 /// count of the rest.
-pub fn above_ceiling(
+pub(crate) fn above_ceiling(
     plan: &Plan,
     ledger: &Ledger,
     routes: &[&Event],
@@ -119,7 +119,7 @@ pub fn above_ceiling(
 /// Whether one invoice's events hold a route worth [`above_ceiling`]'s
 /// work: to a court or procedure with a ceiling the principal stays under,
 /// after a charge (no charge, nothing above the principal).
-pub fn worth_checking(plan: &Plan, ledger: &Ledger, events: &[Event]) -> bool {
+pub(crate) fn worth_checking(plan: &Plan, ledger: &Ledger, events: &[Event]) -> bool {
     let Some(jurisdiction) = plan.jurisdiction.as_ref().map(|j| j.value) else {
         return false;
     };
@@ -153,7 +153,7 @@ pub fn worth_checking(plan: &Plan, ledger: &Ledger, events: &[Event]) -> bool {
 }
 
 /// The route events of `events` and every event of the invoices they route.
-pub fn routes_of<'e, I: Iterator<Item = &'e Event>>(
+pub(crate) fn routes_of<'e, I: Iterator<Item = &'e Event>>(
     plan: &Plan,
     events: impl Fn() -> I,
 ) -> (Vec<&'e Event>, HashMap<InvoiceId, Vec<&'e Event>>) {

@@ -231,7 +231,7 @@ impl<'a> Context<'a> {
     }
 
     /// Schedules as `policy run` does (see [`RunsFrom`]).
-    pub fn with_runs_from(mut self, runs_from: Option<RunsFrom<'a>>) -> Self {
+    pub(crate) fn with_runs_from(mut self, runs_from: Option<RunsFrom<'a>>) -> Self {
         self.runs_from = runs_from;
         self
     }

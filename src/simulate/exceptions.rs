@@ -66,7 +66,7 @@ impl EventKind {
         }
     }
 
-    pub fn from_word(word: &str) -> Option<EventKind> {
+    pub(crate) fn from_word(word: &str) -> Option<EventKind> {
         EventKind::ALL.into_iter().find(|k| k.as_str() == word)
     }
 
@@ -480,7 +480,7 @@ impl InvoiceExceptions {
     /// The day a regular step due `day` fires on once promises and plans
     /// suspend it: the day after the suspension it falls in (several in a
     /// row: after the last).
-    pub fn resume(&self, day: NaiveDate) -> NaiveDate {
+    pub(crate) fn resume(&self, day: NaiveDate) -> NaiveDate {
         let mut day = day;
         for &(first, last) in &self.suspended {
             if first <= day && day <= last {
@@ -493,7 +493,10 @@ impl InvoiceExceptions {
 
 /// Dispute periods and holds as one list of periods in start order, where
 /// overlapping ones count once (a hold inside a dispute adds nothing).
-pub fn merge_periods(disputes: &[DisputePeriod], holds: &[DisputePeriod]) -> Vec<DisputePeriod> {
+pub(crate) fn merge_periods(
+    disputes: &[DisputePeriod],
+    holds: &[DisputePeriod],
+) -> Vec<DisputePeriod> {
     let mut all: Vec<DisputePeriod> = disputes.iter().chain(holds).copied().collect();
     all.sort_by_key(|p| (p.start, p.end.is_none(), p.end));
     let mut merged: Vec<DisputePeriod> = Vec::with_capacity(all.len());

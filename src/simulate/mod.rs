@@ -196,7 +196,7 @@ pub fn simulate(
 /// [`simulate`] as `policy run` schedules (see [`RunsFrom`]): nothing
 /// before an invoice's first run, overdue schedules caught up without
 /// bursts (docs/run.md).
-pub fn simulate_runs(
+pub(crate) fn simulate_runs(
     plan: &Plan,
     ledger: &Ledger,
     window: Window,
@@ -253,7 +253,7 @@ struct Collected {
 
 /// A step with an output that the stay of its debtor's insolvency held
 /// back: the invoice, the step, the day it would have fired.
-pub type Stayed = (InvoiceId, StepId, NaiveDate);
+pub(crate) type Stayed = (InvoiceId, StepId, NaiveDate);
 
 impl Sink for Collected {
     fn stayed(&mut self, stayed: &[Stayed]) {
@@ -313,7 +313,7 @@ pub use crate::ledger::DisputePeriod;
 /// diagnostics on the policy's route step, each naming the invoice and the
 /// debtor: what `simulate` and `run` report. At most `limit` of them, then
 /// one line counting the rest.
-pub fn refusals(
+pub(crate) fn refusals(
     plan: &Plan,
     ledger: &Ledger,
     refused: &[Refused],

@@ -581,7 +581,10 @@ pub fn json(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write)
 
 /// A ledger event as JSON: `{"date","invoice","debtor","event","amount"}`
 /// and the reason of a hold or dispute.
-pub fn occurrence_json(ledger: &Ledger, o: &super::exceptions::Occurrence) -> serde_json::Value {
+pub(crate) fn occurrence_json(
+    ledger: &Ledger,
+    o: &super::exceptions::Occurrence,
+) -> serde_json::Value {
     let mut value = serde_json::json!({
         "date": o.date.to_string(),
         "invoice": ledger.invoice(o.invoice).reference.as_str(),
@@ -596,7 +599,7 @@ pub fn occurrence_json(ledger: &Ledger, o: &super::exceptions::Occurrence) -> se
 }
 
 /// The reason written on the ledger row an event comes from.
-pub fn occurrence_reason<'l>(
+pub(crate) fn occurrence_reason<'l>(
     ledger: &'l Ledger,
     o: &super::exceptions::Occurrence,
 ) -> Option<&'l str> {
@@ -887,7 +890,7 @@ fn summary_text(plan: &Plan, ledger: &Ledger, sim: &Simulation, currency: &str) 
 
 /// The exceptions' part of the summary: proofs of claim first (those due
 /// in the window first of all), then holds, promises and plans.
-pub fn exceptions_text(
+pub(crate) fn exceptions_text(
     out: &mut String,
     ledger: &Ledger,
     e: &super::summary::ExceptionSummary,

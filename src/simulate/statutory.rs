@@ -28,7 +28,7 @@ impl<'a> ByLaw<'a> {
     }
 
     /// The warnings met while resolving, in the order first met.
-    pub fn into_warnings(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_warnings(self) -> Vec<Diagnostic> {
         self.warnings
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -266,9 +266,9 @@ pub struct Aging {
 }
 
 impl Aging {
-    pub const LABELS: [&'static str; 5] = ["not due", "1-30", "31-60", "61-90", "over 90"];
+    pub(crate) const LABELS: [&'static str; 5] = ["not due", "1-30", "31-60", "61-90", "over 90"];
 
-    pub fn buckets(&self) -> [Decimal; 5] {
+    pub(crate) fn buckets(&self) -> [Decimal; 5] {
         [
             self.not_due,
             self.days_1_30,
@@ -301,7 +301,7 @@ pub struct AgeBands(pub [Decimal; 5]);
 
 impl AgeBands {
     /// The last day past due of each band but the last.
-    pub const LAST_DAYS: [i64; 4] = [30, 60, 90, 180];
+    pub(crate) const LAST_DAYS: [i64; 4] = [30, 60, 90, 180];
 
     /// The band of a balance this many days past due (negative: not yet
     /// due).
@@ -363,7 +363,7 @@ impl StepTotals {
 
     /// Totals counted elsewhere (per step: events, sum of outstanding
     /// amounts; invoices with an event), kept as given.
-    pub fn from_counts(counts: Vec<(usize, Decimal)>, chased: usize) -> Self {
+    pub(crate) fn from_counts(counts: Vec<(usize, Decimal)>, chased: usize) -> Self {
         let summed = vec![true; counts.len()];
         StepTotals {
             steps: counts,
@@ -388,7 +388,7 @@ impl StepTotals {
     }
 
     /// Adds the events of one invoice.
-    pub fn add_invoice(&mut self, events: &[Event]) {
+    pub(crate) fn add_invoice(&mut self, events: &[Event]) {
         for event in events {
             self.add(event);
         }
@@ -404,7 +404,7 @@ impl StepTotals {
         }
     }
 
-    pub fn merge(&mut self, other: &StepTotals) {
+    pub(crate) fn merge(&mut self, other: &StepTotals) {
         for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
             mine.0 += theirs.0;
             mine.1 = mine.1.saturating_add(theirs.1);
@@ -417,7 +417,7 @@ impl StepTotals {
 /// the threads simulating ranges of invoices can each add up theirs while
 /// the invoice is in cache.
 #[derive(Debug, Clone)]
-pub struct BookTotals {
+pub(crate) struct BookTotals {
     window: Window,
     invoices: usize,
     not_covered: usize,
@@ -484,7 +484,7 @@ impl BookTotals {
 
     /// Adds another range's totals (sums are exact: the order does not
     /// matter), taking its balances.
-    pub fn merge(&mut self, other: BookTotals) {
+    pub(crate) fn merge(&mut self, other: BookTotals) {
         self.invoices += other.invoices;
         self.not_covered += other.not_covered;
         self.collected = self.collected.saturating_add(other.collected);
@@ -497,7 +497,12 @@ impl BookTotals {
     }
 }
 
-pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTotals) -> Summary {
+pub(crate) fn summarise(
+    plan: &Plan,
+    ledger: &Ledger,
+    window: Window,
+    totals: &StepTotals,
+) -> Summary {
     let mut book = BookTotals::new(window);
     for invoice in &ledger.invoices {
         let debtor = ledger.debtor(invoice.debtor);
@@ -511,7 +516,12 @@ pub fn summarise(plan: &Plan, ledger: &Ledger, window: Window, totals: &StepTota
 }
 
 /// The summary of a simulation from its events' and the book's totals.
-pub fn summary_of(plan: &Plan, ledger: &Ledger, totals: &StepTotals, book: BookTotals) -> Summary {
+pub(crate) fn summary_of(
+    plan: &Plan,
+    ledger: &Ledger,
+    totals: &StepTotals,
+    book: BookTotals,
+) -> Summary {
     let window = book.window;
     let mut steps = Vec::new();
     let mut channels: BTreeMap<&'static str, usize> = BTreeMap::new();
