@@ -116,7 +116,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let rates = &context.rates;
 
     // The book is read once, for both versions.
-    let (book, warnings) = match args.book.files.read(currency, &[after_plan]) {
+    let (ledger, warnings) = match args.book.files.read(currency, &[after_plan]) {
         Ok(read) => read,
         Err(unread) => return fail(&unread, Exit::of(&unread)),
     };
@@ -130,16 +130,16 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 
     // Statutory charges as the law sets them on their day, as simulate shows.
     let law = ByLaw::new(rates);
-    let comparison = diff::compare(before_plan, after_plan, &book, window, &law);
+    let comparison = diff::compare(before_plan, after_plan, &ledger, window, &law);
     let met = law.into_warnings();
     if !met.is_empty() {
         context.report(&met);
     }
-    let ledger = args.book.files.ledger.display().to_string();
+    let ledger_name = args.book.files.ledger.display().to_string();
     let labels = render::Labels {
         before: &old.name,
         after: &new.name,
-        ledger: &ledger,
+        ledger: &ledger_name,
     };
     let text = match args.format {
         Format::Html => {
@@ -155,8 +155,8 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                     policy: &new_policy,
                 },
                 comparison: &comparison,
-                ledger: &book,
-                ledger_name: &ledger,
+                ledger: &ledger,
+                ledger_name: &ledger_name,
                 lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
             })
         }
@@ -170,7 +170,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         None => super::print_stdout(&text),
     };
     // The process ends here: freeing a big book piece by piece is wasted time.
-    std::mem::forget(book);
+    std::mem::forget(ledger);
     if comparison.is_unchanged() || args.exit_zero {
         printed
     } else {

@@ -87,7 +87,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     let rates = &context.rates;
 
-    let (book, ledger_warnings) = match args.book.read(currency, &[]) {
+    let (ledger, ledger_warnings) = match args.book.read(currency, &[]) {
         Ok(read) => read,
         Err(unread) => {
             return context.stop(&unread);
@@ -99,7 +99,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let debtors_name = args.book.debtors_name();
     let request = Request {
         journal: &args.journal,
-        ledger: &book,
+        ledger: &ledger,
         ledger_name: &ledger_name,
         debtors_name: &debtors_name,
         id: &args.id,

@@ -92,12 +92,12 @@ fn run_inspect(args: &InspectArgs, context: &Context) -> Exit {
         }
     };
     let exit = match &loaded.ledger {
-        Some(book) => {
+        Some(ledger) => {
             text.push_str(&format!(
                 "  book      read: {} debtors, {} invoices, {} rows, no errors\n",
-                book.debtors.len(),
-                book.invoices.len(),
-                book.rows()
+                ledger.debtors.len(),
+                ledger.invoices.len(),
+                ledger.rows()
             ));
             Exit::Ok
         }

@@ -118,14 +118,14 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     let rates = &context.rates;
 
     // The book.
-    let (book, book_warnings) = args.book.read(plan.currency.value, &[&plan])?;
+    let (ledger, book_warnings) = args.book.read(plan.currency.value, &[&plan])?;
     warnings.extend(book_warnings);
 
     // The staleness guard: nothing is written on stale payments.
     let accept_stale = args.accept_stale || args.dry_run;
     let freshness = session::fresh(
         &plan,
-        &book,
+        &ledger,
         &args.book.ledger,
         as_of,
         accept_stale,
@@ -146,7 +146,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         policy_name: &policy_name,
         policy_file: &policy_file,
         policy_sha256: &policy_sha256,
-        ledger: &book,
+        ledger: &ledger,
         templates: materials.templates.as_ref(),
         firm: &materials.firm,
         firm_file: &firm_file,

@@ -72,10 +72,10 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let rates = &context.rates;
     let law = ByLaw::new(rates);
 
-    let book = match args.book.files.read(plan.currency.value, &[&plan]) {
-        Ok((book, warnings)) => {
+    let ledger = match args.book.files.read(plan.currency.value, &[&plan]) {
+        Ok((ledger, warnings)) => {
             diagnostics.extend(warnings);
-            book
+            ledger
         }
         Err(unread) => {
             let exit = Exit::of(&unread);
@@ -100,7 +100,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         if format == Format::Csv {
             let streamed = output::csv_streamed(
                 &plan,
-                &book,
+                &ledger,
                 window,
                 &law,
                 args.runs_from.map(RunsFrom::Day),
@@ -112,19 +112,19 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         }
         let sim = simulate::simulate_runs(
             &plan,
-            &book,
+            &ledger,
             window,
             &law,
             args.runs_from.map(RunsFrom::Day),
         );
         let result = match format {
-            Format::Json => output::json(&plan, &book, &sim, out),
+            Format::Json => output::json(&plan, &ledger, &sim, out),
             Format::Html => {
                 use crate::report;
                 let page = report::simulation(&report::SimulationReport {
                     plan: &plan,
                     policy: &report::Provenance::of_file(&args.policy, source.text()),
-                    ledger: &book,
+                    ledger: &ledger,
                     ledger_name: &args.book.files.ledger.display().to_string(),
                     simulation: &sim,
                     runs_from: args.runs_from.map(RunsFrom::Day),
@@ -132,7 +132,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                 });
                 out.write_all(page.as_bytes())
             }
-            _ => output::table(&plan, &book, &sim, out),
+            _ => output::table(&plan, &ledger, &sim, out),
         };
         simulation = Some(sim);
         result
@@ -158,7 +158,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // finding.
     let refused = summary
         .as_ref()
-        .map(|s| simulate::refusals(&plan, &book, &s.refused, 20))
+        .map(|s| simulate::refusals(&plan, &ledger, &s.refused, 20))
         .unwrap_or_default();
     context.report(&refused);
     // Claims that interest and indemnity take above a court's ceiling.
@@ -168,7 +168,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     };
     context.report(simulate::ceilings::above_ceiling(
         &plan,
-        &book,
+        &ledger,
         &routes,
         &of_invoices,
         &context.rates,
@@ -182,7 +182,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     // A million invoices take tens of milliseconds to free, one by one, and
     // the process ends here anyway.
     std::mem::forget(simulation);
-    std::mem::forget(book);
+    std::mem::forget(ledger);
     exit
 }
 
