@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -46,34 +48,12 @@ fn simulate_json(policy: &str) -> serde_json::Value {
 
 /// `(date, invoice, target)` of every step event.
 fn steps(value: &serde_json::Value) -> Vec<(String, String, String)> {
-    value["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["date"].as_str().unwrap().to_string(),
-                e["invoice"].as_str().unwrap().to_string(),
-                e["target"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
+    common::triples(value, "events", "target")
 }
 
 /// `(date, invoice, event)` of every ledger event.
 fn ledger_events(value: &serde_json::Value) -> Vec<(String, String, String)> {
-    value["ledger_events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["date"].as_str().unwrap().to_string(),
-                e["invoice"].as_str().unwrap().to_string(),
-                e["event"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    common::triples(value, "ledger_events", "event")
 }
 
 fn of(list: &[(String, String, String)], invoice: &str) -> Vec<(String, String)> {

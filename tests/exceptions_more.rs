@@ -132,18 +132,7 @@ fn simulated(dir: &Path, to: &str) -> Vec<(String, String, String)> {
         .unwrap();
     assert!(output.status.success(), "{}", collapse(&output.stderr));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    value["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["date"].as_str().unwrap().to_string(),
-                e["invoice"].as_str().unwrap().to_string(),
-                e["target"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
+    common::triples(&value, "events", "target")
 }
 
 fn rows(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {

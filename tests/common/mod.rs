@@ -77,3 +77,21 @@ pub fn html_letter(title: &str) -> String {
         "<html><head><title>{title}</title></head><body><p>{MENTIONS}</p><p>{{{{ total | money }}}}</p></body></html>\n"
     )
 }
+
+/// `(date, invoice, KEY)` of each entry of `value[list]` (the JSON of
+/// `policy simulate --format json`): `events` with `target` for the steps
+/// fired, `ledger_events` with `event` for the book's own events.
+pub fn triples(value: &serde_json::Value, list: &str, key: &str) -> Vec<(String, String, String)> {
+    value[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["date"].as_str().unwrap().to_string(),
+                e["invoice"].as_str().unwrap().to_string(),
+                e[key].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
