@@ -197,7 +197,7 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         },
     )
     .map_err(failed)?;
-    let readied = session::ready(
+    let performed = session::perform(
         &day,
         &job,
         &mut journal,
@@ -205,8 +205,8 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
         &freshness,
         &mut say,
     );
-    let (prepared, mut transport) = match readied {
-        Ok(ready) => ready,
+    let (prepared, executed) = match performed {
+        Ok(performed) => performed,
         Err(failed) => {
             // Nothing of the day was done: a journal this run created goes
             // again, so that "nothing was written" is true.
@@ -221,13 +221,6 @@ fn execute(args: &Args, context: &Context) -> Result<Exit, Failed> {
     if !prepared.failed.is_empty() && prepared.ready.is_empty() {
         note("no communication could be produced: nothing was written or sent");
     }
-
-    let executed = run::execute::execute(
-        &mut journal,
-        &prepared.ready,
-        &args.outbox,
-        transport.as_mut(),
-    );
     let at = |i: usize| prepared.ready.get(i);
     let done: Vec<&Ready> = executed.done.iter().filter_map(|&i| at(i)).collect();
     let (refused, uncertain) = session::answers(&executed, &prepared.ready, &args.journal);

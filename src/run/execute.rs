@@ -35,59 +35,104 @@ pub(crate) fn execute<D: Deliver>(
     journal: &mut Journal,
     ready: &[Ready],
     outbox: &Path,
-    mut transport: Option<&mut D>,
+    transport: Option<&mut D>,
 ) -> Executed {
-    let mut executed = Executed::default();
-    let has_server = transport.is_some();
-    let by_server = |r: &Ready| has_server && r.action.channel == "email";
-    let mut at = 0;
-    while at < ready.len() {
-        let Some(first) = ready.get(at) else { break };
-        if by_server(first) {
-            let deliver = transport.as_mut().map(|t| &mut **t as &mut dyn Deliver);
-            match journal.perform(
-                first.action.clone(),
-                &first.output,
-                &first.bytes,
-                outbox,
-                deliver,
-            ) {
-                Ok(Performed::Committed { .. }) => executed.done.push(at),
-                Ok(Performed::Refused { answer, .. }) => executed.refused.push((at, answer)),
-                Ok(Performed::Uncertain { intent, reason }) => {
-                    executed.uncertain.push((at, intent, reason))
-                }
-                Err(d) => {
-                    executed.stopped = Some((at, d));
-                    return executed;
-                }
-            }
-            at += 1;
-            continue;
+    let mut executor = Executor::new(journal, outbox, transport);
+    executor.advance(ready, true);
+    executor.executed
+}
+
+/// Performs a list of actions that grows while it is performed (the day
+/// renders part by part): each call performs what it can of the actions
+/// not yet performed, cut in the batches [`execute`] would cut the whole
+/// list in, so that the journal is the same.
+pub(crate) struct Executor<'j, D: Deliver> {
+    journal: &'j mut Journal,
+    outbox: &'j Path,
+    transport: Option<&'j mut D>,
+    /// The first action not yet performed.
+    at: usize,
+    pub executed: Executed,
+}
+
+impl<'j, D: Deliver> Executor<'j, D> {
+    pub fn new(journal: &'j mut Journal, outbox: &'j Path, transport: Option<&'j mut D>) -> Self {
+        Executor {
+            journal,
+            outbox,
+            transport,
+            at: 0,
+            executed: Executed::default(),
         }
-        // The outbox-only actions from here, up to the next one for the
-        // server, at most a batch.
-        let end = ready[at..]
-            .iter()
-            .take(BATCH)
-            .position(by_server)
-            .map_or((at + BATCH).min(ready.len()), |n| at + n);
-        let items: Vec<Item<'_>> = ready[at..end]
-            .iter()
-            .map(|r| Item {
-                action: &r.action,
-                output: &r.output,
-                bytes: &r.bytes,
-            })
-            .collect();
-        if let Err(d) = journal.perform_batch(&items, outbox) {
-            executed.stopped = Some((at, d));
-            return executed;
-        }
-        executed.done.extend(at..end);
-        at = end;
     }
-    executed
+
+    /// The first action not yet performed: those before it are done with
+    /// (their outputs may be dropped).
+    pub fn performed(&self) -> usize {
+        self.at
+    }
+
+    /// Performs the actions of `ready` from the first not yet performed:
+    /// every batch that is complete, and with `all` (no action will be
+    /// added) the rest. Nothing after a failure that stopped the run.
+    pub fn advance(&mut self, ready: &[Ready], all: bool) {
+        let has_server = self.transport.is_some();
+        let by_server = |r: &Ready| has_server && r.action.channel == "email";
+        while self.executed.stopped.is_none() {
+            let at = self.at;
+            let Some(first) = ready.get(at) else { break };
+            if by_server(first) {
+                self.send(at, first);
+                self.at += 1;
+                continue;
+            }
+            // The outbox-only actions from here, up to the next one for the
+            // server, at most a batch; a shorter batch only once the list
+            // is complete.
+            let end = match ready[at..].iter().take(BATCH).position(by_server) {
+                Some(n) => at + n,
+                None if ready.len() - at >= BATCH => at + BATCH,
+                None if all => ready.len(),
+                None => break,
+            };
+            let items: Vec<Item<'_>> = ready[at..end]
+                .iter()
+                .map(|r| Item {
+                    action: &r.action,
+                    output: &r.output,
+                    bytes: &r.bytes,
+                })
+                .collect();
+            if let Err(d) = self.journal.perform_batch(&items, self.outbox) {
+                self.executed.stopped = Some((at, d));
+                return;
+            }
+            self.executed.done.extend(at..end);
+            self.at = end;
+        }
+    }
+
+    /// Hands one e-mail to the server, journaled on its own.
+    fn send(&mut self, at: usize, ready: &Ready) {
+        let deliver = self
+            .transport
+            .as_mut()
+            .map(|t| &mut **t as &mut dyn Deliver);
+        match self.journal.perform(
+            ready.action.clone(),
+            &ready.output,
+            &ready.bytes,
+            self.outbox,
+            deliver,
+        ) {
+            Ok(Performed::Committed { .. }) => self.executed.done.push(at),
+            Ok(Performed::Refused { answer, .. }) => self.executed.refused.push((at, answer)),
+            Ok(Performed::Uncertain { intent, reason }) => {
+                self.executed.uncertain.push((at, intent, reason))
+            }
+            Err(d) => self.executed.stopped = Some((at, d)),
+        }
+    }
 }
 
 #[cfg(test)]

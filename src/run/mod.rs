@@ -1,9 +1,10 @@
 //! `policy run` minus the command line: what is due on the run's day, less
-//! what the journal holds, rendered in memory; the command line then hands
-//! each one to [`crate::journal::Journal::perform`]. The rules (grouping,
-//! catch-up, money) are in docs/run.md.
+//! what the journal holds ([`plan_today`]), rendered in memory part by part
+//! ([`Today::render`]), each part performed through the journal
+//! ([`execute`]) while the next renders. The rules (grouping, catch-up,
+//! money) are in docs/run.md.
 //!
-//! - [`plan`]: events → one action per debtor, step, recipient and channel;
+//! - [`agenda`]: events → one action per debtor, step, recipient and channel;
 //! - [`money`]: what a letter claims per invoice;
 //! - [`produce`]: an action's journal record and output bytes;
 //! - [`failures`]: communications that could not be produced, located and
@@ -117,10 +118,22 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Plans and renders the run's day. A communication that cannot be produced
-/// is in [`Prepared::failed`]; `Err` holds the problems of the templates
-/// folder that would fail every communication alike (each said once).
-pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnostic>> {
+/// The run's day planned, nothing rendered yet: what is due, less what the
+/// journal holds ([`plan_today`]). Rendering it ([`Today::render`]) makes
+/// the day's [`Prepared`].
+pub struct Today {
+    simulation: simulate::Simulation,
+    agenda: Agenda,
+    /// Routes the law refuses (the first twenty) and how many in all.
+    refused: Vec<Diagnostic>,
+    routes_refused: usize,
+    /// Today's routes above the court's ceiling.
+    warnings: Vec<Diagnostic>,
+}
+
+/// Plans the run's day: simulates the book as the runs schedule it, from
+/// what the journal (`known`) holds, and keeps today's actions.
+pub fn plan_today(job: &Job<'_>, known: &dyn Known) -> Today {
     let ledger = job.ledger;
     let first_days: Vec<Option<NaiveDate>> = ledger
         .invoices
@@ -153,27 +166,23 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
             today: job.as_of,
         })),
     );
-    let mut events: HashMap<InvoiceId, Vec<&Event>> = HashMap::new();
-    for event in simulation.events() {
-        events.entry(event.invoice).or_default().push(event);
-    }
-    let day = agenda::for_day(job.plan, ledger, &simulation, job.as_of, &|key| {
+    let agenda = agenda::for_day(job.plan, ledger, &simulation, job.as_of, &|key| {
         known.taken(key)
     });
-    let inputs = produce::Inputs {
-        job,
-        events: &events,
-        by_debtor: std::sync::OnceLock::new(),
-    };
-    let mut prepared = Prepared {
-        held: day.held,
-        refused: simulate::refusals(job.plan, ledger, &simulation.summary.refused, 20),
-        routes_refused: simulation.summary.refused.len(),
-        ..Prepared::default()
+    let refused = simulate::refusals(job.plan, ledger, &simulation.summary.refused, 20);
+    let routes_refused = simulation.summary.refused.len();
+    let mut today = Today {
+        simulation,
+        agenda,
+        refused,
+        routes_refused,
+        warnings: Vec::new(),
     };
     // Today's routes whose claim interest and indemnity take above the
     // court's ceiling: said, not refused (see simulate::ceilings).
-    let routes: Vec<&Event> = day
+    let events = events_of(&today.simulation, &today.agenda);
+    let routes: Vec<&Event> = today
+        .agenda
         .actions
         .iter()
         .filter(|p| {
@@ -189,24 +198,158 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
             })
         })
         .collect();
-    prepared.warnings.extend(simulate::ceilings::above_ceiling(
-        job.plan, ledger, &routes, &events, job.rates, 20,
-    ));
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    // Rendered on every core (a catch-up renders tens of thousands of
-    // letters), then taken in the plan's order, each with its warnings, so
-    // that the outcome is the one of rendering them one after another.
-    let produced: Vec<(Result<produce::Produced, Diagnostic>, Vec<Diagnostic>)> = {
-        use rayon::prelude::*;
-        day.actions
-            .par_iter()
-            .with_min_len(16)
-            .map(|planned| {
-                let mut warnings = Vec::new();
-                (produce::produce(&inputs, planned, &mut warnings), warnings)
-            })
-            .collect()
-    };
+    let warnings =
+        simulate::ceilings::above_ceiling(job.plan, ledger, &routes, &events, job.rates, 20);
+    drop(events);
+    today.warnings = warnings;
+    today
+}
+
+/// Plans and renders the run's day. A communication that cannot be produced
+/// is in [`Prepared::failed`]; `Err` holds the problems of the templates
+/// folder that would fail every communication alike (each said once).
+pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnostic>> {
+    plan_today(job, known).render(job, None)
+}
+
+/// Planned actions rendered together while the part before them is
+/// performed: as many as a batch of the journal.
+const PART: usize = execute::BATCH;
+
+/// What renders the day hands its communications to, in the plan's order,
+/// while the rest renders: called with every action rendered so far, and
+/// `true` once the last is.
+pub type Perform<'p> = &'p mut dyn FnMut(&mut [Ready], bool);
+
+impl Today {
+    /// Whether every communication of the day finds its template: then no
+    /// rendering can stop the run ([`produce::produce`]'s `Err`), and the
+    /// day may be performed while it renders.
+    pub fn templates_serve(&self, job: &Job<'_>) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        self.agenda.actions.iter().all(|planned| {
+            let Medium::Template(channel) = planned.medium else {
+                return true;
+            };
+            if !seen.insert((planned.step, channel)) {
+                return true;
+            }
+            let Some(crate::plan::Action::Send { template, .. }) =
+                job.plan.step(planned.step).map(|s| &s.action)
+            else {
+                return false;
+            };
+            job.templates
+                .is_some_and(|t| t.check(template, channel).is_ok())
+        })
+    }
+
+    /// Renders the day, on every core, each action with its warnings, taken
+    /// in the plan's order so that the outcome is the one of rendering them
+    /// one after another. With `perform`, the actions rendered are handed
+    /// over part by part while the next part renders (only for a day whose
+    /// [`Today::templates_serve`]: an `Err` would come too late).
+    pub fn render(
+        self,
+        job: &Job<'_>,
+        mut perform: Option<Perform<'_>>,
+    ) -> Result<Prepared, Vec<Diagnostic>> {
+        let Today {
+            simulation,
+            agenda,
+            refused,
+            routes_refused,
+            warnings,
+        } = self;
+        let events = events_of(&simulation, &agenda);
+        let inputs = produce::Inputs {
+            job,
+            events: &events,
+            by_debtor: std::sync::OnceLock::new(),
+        };
+        let mut prepared = Prepared {
+            held: agenda.held,
+            refused,
+            routes_refused,
+            warnings,
+            ..Prepared::default()
+        };
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let render = |part: &[Planned]| -> Vec<Rendered> {
+            use rayon::prelude::*;
+            part.par_iter()
+                .with_min_len(16)
+                .map(|planned| {
+                    let mut warnings = Vec::new();
+                    (produce::produce(&inputs, planned, &mut warnings), warnings)
+                })
+                .collect()
+        };
+        let actions = &agenda.actions;
+        match perform.as_mut() {
+            None => take(&mut prepared, &mut errors, render(actions)),
+            Some(perform) => {
+                let parts: Vec<&[Planned]> = actions.chunks(PART).collect();
+                std::thread::scope(|scope| {
+                    let render = &render;
+                    let mut next = parts.first().map(|&p| scope.spawn(move || render(p)));
+                    let mut at = 0;
+                    while let Some(handle) = next.take() {
+                        let produced = match handle.join() {
+                            Ok(produced) => produced,
+                            // A bug while rendering: the run's panic report.
+                            Err(panic) => std::panic::resume_unwind(panic),
+                        };
+                        at += 1;
+                        next = parts.get(at).map(|&p| scope.spawn(move || render(p)));
+                        take(&mut prepared, &mut errors, produced);
+                        // INVARIANT: with templates that serve the day, no
+                        // rendering fails the run; should one, nothing more
+                        // is performed.
+                        if errors.is_empty() {
+                            perform(&mut prepared.ready, next.is_none());
+                        }
+                    }
+                });
+                if actions.is_empty() {
+                    perform(&mut prepared.ready, true);
+                }
+            }
+        }
+        // Said once, however many letters had it.
+        let mut seen = std::collections::HashSet::new();
+        prepared
+            .warnings
+            .retain(|w| seen.insert((w.code, w.message.clone())));
+        if errors.is_empty() {
+            Ok(prepared)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Every invoice's events up to the run's day; none for a day without
+/// actions, which needs none.
+fn events_of<'s>(
+    simulation: &'s simulate::Simulation,
+    agenda: &Agenda,
+) -> HashMap<InvoiceId, Vec<&'s Event>> {
+    let mut events: HashMap<InvoiceId, Vec<&Event>> = HashMap::new();
+    if agenda.actions.is_empty() {
+        return events;
+    }
+    for event in simulation.events() {
+        events.entry(event.invoice).or_default().push(event);
+    }
+    events
+}
+
+/// An action rendered, with its warnings.
+type Rendered = (Result<produce::Produced, Diagnostic>, Vec<Diagnostic>);
+
+/// Takes rendered actions into `prepared`, in order.
+fn take(prepared: &mut Prepared, errors: &mut Vec<Diagnostic>, produced: Vec<Rendered>) {
     for (result, warnings) in produced {
         prepared.warnings.extend(warnings);
         match result {
@@ -217,16 +360,6 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
             Err(e) if errors.iter().any(|seen| same(seen, &e)) => {}
             Err(e) => errors.push(e),
         }
-    }
-    // Said once, however many letters had it.
-    let mut seen = std::collections::HashSet::new();
-    prepared
-        .warnings
-        .retain(|w| seen.insert((w.code, w.message.clone())));
-    if errors.is_empty() {
-        Ok(prepared)
-    } else {
-        Err(errors)
     }
 }
 

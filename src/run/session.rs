@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::execute::Executed;
+use super::execute::{Executed, Executor};
 use super::smtp::Smtp;
 use super::{Job, Known, Prepared, Ready};
 use crate::diagnostic::{Code, Diagnostic};
@@ -93,19 +93,20 @@ pub fn fresh(
     Ok(freshness)
 }
 
-/// Everything between opening the journal and the first action: refuse a
-/// backdated day, recover an interrupted run, render the day, check the
-/// outbox and the SMTP server, record an allowed backdate. A failure here
-/// leaves nothing written but what a recovery recorded, and says so
-/// through `note`.
-pub fn ready(
+/// A run's day once the journal is open: refuse a backdated day, recover
+/// an interrupted run, plan the day, check its templates, the outbox and
+/// the SMTP server, record an allowed backdate, then render the day and
+/// perform it, each part of it performed while the next renders. A failure
+/// before the first action leaves nothing written but what a recovery
+/// recorded, and says so through `note`.
+pub fn perform(
     day: &Day<'_>,
     job: &Job<'_>,
     journal: &mut Journal,
     warnings: &mut Vec<Diagnostic>,
     freshness: &super::freshness::Freshness,
     note: &mut dyn FnMut(String),
-) -> Result<(Prepared, Option<Smtp>), Stop> {
+) -> Result<(Prepared, Executed), Stop> {
     backdate(day, job.as_of, journal.last_day()).map_err(|d| vec![d])?;
     warnings.extend(journal.warnings().iter().cloned());
     let recovery = journal.recover(day.outbox).map_err(|d| vec![d])?;
@@ -117,12 +118,51 @@ pub fn ready(
             recovery.aborted.len()
         ));
     }
-    let prepared = prepare(job, &*journal, warnings, note).inspect_err(|_| {
-        note(format!(
-            "a template cannot be rendered: {}",
-            nothing_written(journal)
-        ));
-    })?;
+    let today = super::plan_today(job, &*journal);
+    if !today.templates_serve(job) {
+        // Rendered whole first, so that a template that fails every
+        // letter alike stops the run before anything is written.
+        let rendered = today.render(job, None);
+        let prepared = located(job, rendered, warnings, note).inspect_err(|_| {
+            note(format!(
+                "a template cannot be rendered: {}",
+                nothing_written(journal)
+            ));
+        })?;
+        let mut transport = start(day, job, journal, freshness)?;
+        let executed =
+            super::execute::execute(journal, &prepared.ready, day.outbox, transport.as_mut());
+        return Ok((prepared, executed));
+    }
+    let mut transport = start(day, job, journal, freshness)?;
+    let mut executor = Executor::new(journal, day.outbox, transport.as_mut());
+    let mut perform = |ready: &mut [Ready], all: bool| {
+        let from = executor.performed();
+        executor.advance(ready, all);
+        // Written: their bytes are not needed any more (a catch-up holds
+        // tens of thousands of letters).
+        for done in ready
+            .get_mut(from..executor.performed())
+            .unwrap_or_default()
+        {
+            done.bytes = Vec::new();
+        }
+    };
+    let rendered = today.render(job, Some(&mut perform));
+    let executed = executor.executed;
+    let prepared = located(job, rendered, warnings, note)?;
+    Ok((prepared, executed))
+}
+
+/// The checks and records between the day's plan and its first action:
+/// the outbox can be written, the SMTP server answers, an allowed backdate
+/// is recorded.
+fn start(
+    day: &Day<'_>,
+    job: &Job<'_>,
+    journal: &mut Journal,
+    freshness: &super::freshness::Freshness,
+) -> Result<Option<Smtp>, Stop> {
     writable(day.outbox, &nothing_written(journal)).map_err(|d| vec![d])?;
     let transport = match day.smtp {
         Some(url) => Some(Smtp::connect(url, &job.firm.email).map_err(|mut d| {
@@ -136,7 +176,7 @@ pub fn ready(
     };
     journal.record_backdate(job.as_of).map_err(|d| vec![d])?;
     journal.record_data(freshness, !freshness.fresh);
-    Ok((prepared, transport))
+    Ok(transport)
 }
 
 /// Plans and renders the day, the failures located in the debtors file.
@@ -146,7 +186,18 @@ pub fn prepare(
     warnings: &mut Vec<Diagnostic>,
     note: &mut dyn FnMut(String),
 ) -> Result<Prepared, Stop> {
-    let mut prepared = super::prepare(job, known).inspect_err(|_| {
+    located(job, super::prepare(job, known), warnings, note)
+}
+
+/// The day rendered, its failures located in the debtors file and its
+/// warnings taken into `warnings`.
+fn located(
+    job: &Job<'_>,
+    rendered: Result<Prepared, Stop>,
+    warnings: &mut Vec<Diagnostic>,
+    note: &mut dyn FnMut(String),
+) -> Result<Prepared, Stop> {
+    let mut prepared = rendered.inspect_err(|_| {
         note("the templates cannot serve the policy: nothing was written or sent".into());
     })?;
     super::locate(&mut prepared.failed, Path::new(job.debtors_file));
