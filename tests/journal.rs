@@ -917,13 +917,19 @@ fn batch_run(s: &Setup, options: Options) -> Result<usize, Diagnostic> {
     let letters = batch_letters();
     let mut journal = Journal::open(&s.journal, options)?;
     journal.recover(&s.outbox)?;
+    let hashes: Vec<String> = letters
+        .iter()
+        .map(|(_, _, bytes)| journal::sha256_hex(bytes))
+        .collect();
     let items: Vec<journal::Item<'_>> = letters
         .iter()
-        .filter(|(action, _, _)| !action.keys().any(|k| journal.done(&k)))
-        .map(|(action, output, bytes)| journal::Item {
+        .zip(&hashes)
+        .filter(|((action, _, _), _)| !action.keys().any(|k| journal.done(&k)))
+        .map(|((action, output, bytes), sha256)| journal::Item {
             action,
             output,
             bytes,
+            sha256,
         })
         .collect();
     journal.perform_batch(&items, &s.outbox)?;

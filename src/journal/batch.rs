@@ -106,6 +106,15 @@ pub(crate) fn write_temps(
     })
 }
 
+/// Checks the output path of every item of a batch before anything is
+/// recorded ([`super::admit_output`]), in the items' order.
+pub(crate) fn admit_outputs(
+    items: &[super::Item<'_>],
+    outbox: &Path,
+) -> Vec<Option<Result<PathBuf, crate::diagnostic::Diagnostic>>> {
+    spread(items, |_, item| super::admit_output(item.output, outbox))
+}
+
 /// Renames every temporary file onto its target, never over an existing
 /// file. In the pairs' order.
 pub(crate) fn rename_all(pairs: &[(&Path, &Path)]) -> Vec<Option<std::io::Result<()>>> {

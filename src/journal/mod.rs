@@ -126,6 +126,10 @@ pub struct Item<'a> {
     /// The output's path inside the outbox.
     pub output: &'a str,
     pub bytes: &'a [u8],
+    /// The SHA-256 of `bytes` ([`sha256_hex`]), computed where they were
+    /// made: a run renders its letters on every core while the journal
+    /// writes the batch before.
+    pub sha256: &'a str,
 }
 
 /// What [`Journal::perform`] did.
@@ -498,7 +502,12 @@ impl Journal {
     /// taken, its output inside the outbox, through no link, and not there
     /// yet. Nothing is written.
     fn admit(&self, action: &Action, output: &str, outbox: &Path) -> Result<PathBuf, Diagnostic> {
-        let target = outbox_path(outbox, output)?;
+        self.admit_action(action)?;
+        admit_output(output, outbox)
+    }
+
+    /// Refuses an action whose key the journal already holds.
+    fn admit_action(&self, action: &Action) -> Result<(), Diagnostic> {
         if let Some(taken) = action
             .keys()
             .find_map(|k| self.state.status(&k).map(|s| (k, s)))
@@ -518,18 +527,7 @@ impl Journal {
             .with_help("this is a bug in the caller: check `Journal::status` before performing")
             .in_path(self.path.display().to_string()));
         }
-        // Links below the outbox are refused before anything is recorded.
-        outbox::check(outbox, Path::new(output)).map_err(|r| r.diagnostic())?;
-        match fsx::look(&target) {
-            Ok(fsx::Found::File(_)) => return Err(output_conflict(&target)),
-            Ok(fsx::Found::Other) if target.is_symlink() => {
-                return Err(outbox::Refusal::Link(target.clone()).diagnostic());
-            }
-            Ok(fsx::Found::Other) => return Err(output_conflict(&target)),
-            // Nothing there, or the folder is not usable: the write says.
-            Ok(fsx::Found::Nothing) | Err(_) => {}
-        }
-        Ok(target)
+        Ok(())
     }
 
     /// Performs actions whose output only goes into the outbox (letters,
@@ -544,30 +542,58 @@ impl Journal {
     /// back: outputs removed, intents aborted.
     pub fn perform_batch(&mut self, items: &[Item<'_>], outbox: &Path) -> Result<(), Diagnostic> {
         self.check_usable()?;
+        // The first refusal in the batch's order, as one loop checking each
+        // item would find: the journal's checks here, the outbox's (a few
+        // lookups each) on the batch's threads.
         let mut keys = std::collections::HashSet::new();
-        let mut targets = Vec::with_capacity(items.len());
-        for item in items {
-            targets.push(self.admit(item.action, item.output, outbox)?);
-            if let Some(key) = item.action.keys().find(|k| !keys.insert(k.clone())) {
-                return Err(Diagnostic::error(
-                    Code::JournalDuplicate,
-                    format!(
-                        "invoice {} has step `{}` by {} to {} twice in one batch",
-                        key.invoice, key.step, key.channel, key.recipient
-                    ),
+        // (index, refusal, whether it comes before the item's outbox check)
+        let mut refused: Option<(usize, Diagnostic, bool)> = None;
+        for (at, item) in items.iter().enumerate() {
+            let mut twice = || {
+                let key = item.action.keys().find(|k| !keys.insert(k.clone()))?;
+                Some(
+                    Diagnostic::error(
+                        Code::JournalDuplicate,
+                        format!(
+                            "invoice {} has step `{}` by {} to {} twice in one batch",
+                            key.invoice, key.step, key.channel, key.recipient
+                        ),
+                    )
+                    .with_help("this is a bug in the caller: each action once")
+                    .in_path(self.path.display().to_string()),
                 )
-                .with_help("this is a bug in the caller: each action once")
-                .in_path(self.path.display().to_string()));
+            };
+            if let Err(d) = self.admit_action(item.action) {
+                refused = Some((at, d, true));
+                break;
+            }
+            if let Some(d) = twice() {
+                refused = Some((at, d, false));
+                break;
             }
         }
-        let hashes: Vec<String> = {
-            use rayon::prelude::*;
-            items
-                .par_iter()
-                .with_min_len(64)
-                .map(|i| sha256_hex(i.bytes))
-                .collect()
+        let checked = match &refused {
+            Some((at, _, true)) => *at,
+            Some((at, _, false)) => at + 1,
+            None => items.len(),
         };
+        let mut targets = Vec::with_capacity(items.len());
+        for admitted in batch::admit_outputs(&items[..checked], outbox) {
+            match admitted {
+                Some(Ok(target)) => targets.push(target),
+                Some(Err(d)) => return Err(d),
+                None => {
+                    return Err(write_failed(
+                        outbox,
+                        &std::io::Error::other("its checker stopped"),
+                    ));
+                }
+            }
+        }
+        if let Some((_, d, _)) = refused {
+            return Err(d);
+        }
+        let hashes: Vec<String> = items.iter().map(|i| i.sha256.to_string()).collect();
         // The run's data entry, when still to write, goes before its first
         // intent, in the same append.
         let data = self.pending_data.take();
@@ -1002,6 +1028,24 @@ fn outbox_path(outbox: &Path, relative: &str) -> Result<PathBuf, Diagnostic> {
         .in_path(outbox.display().to_string()));
     }
     Ok(outbox.join(rel))
+}
+
+/// The output's path in the outbox, refused when it leaves the outbox,
+/// goes through a link below it, or is taken already.
+fn admit_output(output: &str, outbox: &Path) -> Result<PathBuf, Diagnostic> {
+    let target = outbox_path(outbox, output)?;
+    // Links below the outbox are refused before anything is recorded.
+    outbox::check(outbox, Path::new(output)).map_err(|r| r.diagnostic())?;
+    match fsx::look(&target) {
+        Ok(fsx::Found::File(_)) => return Err(output_conflict(&target)),
+        Ok(fsx::Found::Other) if target.is_symlink() => {
+            return Err(outbox::Refusal::Link(target.clone()).diagnostic());
+        }
+        Ok(fsx::Found::Other) => return Err(output_conflict(&target)),
+        // Nothing there, or the folder is not usable: the write says.
+        Ok(fsx::Found::Nothing) | Err(_) => {}
+    }
+    Ok(target)
 }
 
 fn output_conflict(target: &Path) -> Diagnostic {

@@ -101,6 +101,7 @@ impl<'j, D: Deliver> Executor<'j, D> {
                     action: &r.action,
                     output: &r.output,
                     bytes: &r.bytes,
+                    sha256: &r.sha256,
                 })
                 .collect();
             if let Err(d) = self.journal.perform_batch(&items, self.outbox) {
@@ -162,6 +163,7 @@ mod tests {
                 },
                 output: format!("2026-03-02/D{i}/relance_1.{channel}.txt"),
                 bytes: format!("letter {i}\n").into_bytes(),
+                sha256: crate::journal::sha256_hex(format!("letter {i}\n").as_bytes()),
             })
             .collect()
     }
@@ -240,5 +242,40 @@ mod tests {
         assert_eq!(journal.head().seq, 0, "nothing recorded");
         assert!(!outbox.join(&ready[0].output).exists());
         assert_eq!(std::fs::read_to_string(&taken).unwrap(), "someone else's");
+    }
+
+    #[test]
+    fn a_batch_is_refused_for_its_first_problem_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("out");
+        let mut ready = ready(200, "courrier");
+        // Action 150 is action 180 again (a bug of the caller), and action
+        // 170's output is taken: the refusal is the one a loop over the
+        // batch meets first.
+        ready[180] = ready[150].clone();
+        let taken = outbox.join(&ready[170].output);
+        std::fs::create_dir_all(taken.parent().unwrap()).unwrap();
+        std::fs::write(&taken, "someone else's").unwrap();
+        let mut journal = journal(dir.path());
+        let executed = execute::<Server>(&mut journal, &ready, &outbox, None);
+        let (at, d) = executed.stopped.unwrap();
+        assert_eq!(at, 0);
+        assert_eq!(
+            d.code,
+            crate::diagnostic::Code::OutputConflict,
+            "{}",
+            d.message
+        );
+        // Without the taken file, the duplicate is refused.
+        std::fs::remove_file(&taken).unwrap();
+        let executed = execute::<Server>(&mut journal, &ready, &outbox, None);
+        let (_, d) = executed.stopped.unwrap();
+        assert_eq!(
+            d.code,
+            crate::diagnostic::Code::JournalDuplicate,
+            "{}",
+            d.message
+        );
+        assert_eq!(journal.head().seq, 0, "nothing recorded");
     }
 }

@@ -37,6 +37,8 @@ pub struct Ready {
     /// Relative to the outbox.
     pub output: String,
     pub bytes: Vec<u8>,
+    /// The SHA-256 of `bytes`, as the journal records it.
+    pub sha256: String,
 }
 
 /// What producing one planned action gave.
@@ -340,10 +342,12 @@ pub fn produce(
         }
     };
     let output = action.file_name(extension);
+    let sha256 = crate::journal::sha256_hex(&bytes);
     Ok(Produced::Ready(Box::new(Ready {
         action,
         output,
         bytes,
+        sha256,
     })))
 }
 
