@@ -9,6 +9,7 @@ use crate::dossier::inputs::Format as DossierFormat;
 use crate::ledger::DialectChoice;
 use crate::ledger::input::EncodingChoice;
 use crate::report::Lang;
+use crate::simulate::product::Format as SimulateFormat;
 
 impl ValueEnum for DialectChoice {
     fn value_variants<'a>() -> &'a [Self] {
@@ -57,6 +58,16 @@ impl ValueEnum for Lang {
 impl ValueEnum for DossierFormat {
     fn value_variants<'a>() -> &'a [Self] {
         &DossierFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for SimulateFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SimulateFormat::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
