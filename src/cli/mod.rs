@@ -28,6 +28,7 @@ use clap::{Parser, Subcommand};
 
 pub(crate) use context::Context;
 pub use exit::Exit;
+pub(crate) use output::print_stdout;
 
 use crate::diagnostic::render::{self, ColorChoice, Style};
 
@@ -136,15 +137,4 @@ pub fn main() -> std::process::ExitCode {
 /// Writes a line to stderr; a closed stderr is not worth a panic.
 pub(crate) fn note(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-/// Writes a command's product to stdout. A closed pipe (`| head`) is not an
-/// error worth reporting.
-pub(crate) fn print_stdout(text: &str) -> Exit {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Exit::Ok,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
-        Err(_) => Exit::Failure,
-    }
 }
