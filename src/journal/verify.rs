@@ -707,7 +707,7 @@ mod tests {
         let altered = Diagnostic::error(Code::JournalAltered, "altered");
         let io = Diagnostic::error(Code::Io, "cannot read");
         let usage = Diagnostic::error(Code::ExpectHash, "bad hash");
-        assert_eq!(verdict(&[altered.clone()]), "ALTERED");
+        assert_eq!(verdict(std::slice::from_ref(&altered)), "ALTERED");
         assert_eq!(verdict(&[altered, io.clone()]), "cannot be read");
         assert_eq!(verdict(&[usage]), "not checked");
         assert_eq!(verdict(&[io]), "cannot be read");
