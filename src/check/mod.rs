@@ -15,6 +15,7 @@ pub mod columns;
 mod conditions;
 mod contacts;
 mod courts;
+pub(crate) mod debtors;
 mod guarantor;
 mod handlers;
 pub mod interval;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
+use crate::check::debtors::{Debtors, DebtorsFile};
 use crate::diagnostic::{Diagnostics, Severity, render};
 use crate::load;
 
@@ -43,32 +44,22 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             Vec::new()
         }
     };
-    let mut languages = std::collections::BTreeSet::new();
-    let columns = match &args.debtors {
-        None => None,
-        Some(path) => match crate::ledger::read_debtors(path, crate::ledger::DialectChoice::Auto) {
-            Ok((debtors, problems)) => {
-                if problems.has_errors() {
-                    exit = exit.max(Exit::Findings);
-                }
-                diagnostics.extend(problems);
-                languages = debtors
-                    .iter()
-                    .filter_map(|d| d.column("language"))
-                    .filter_map(crate::letters::format::Language::from_code)
-                    .collect();
-                Some((
-                    crate::ledger::debtor_columns(&debtors),
-                    path.display().to_string(),
-                ))
+    let debtors = match args.debtors.as_deref().map(DebtorsFile::read) {
+        None => Debtors::NotGiven,
+        Some(Ok((file, problems))) => {
+            if problems.has_errors() {
+                exit = exit.max(Exit::Findings);
             }
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                exit = Exit::Failure;
-                None
-            }
-        },
+            diagnostics.extend(problems);
+            Debtors::Read(file)
+        }
+        Some(Err(diagnostic)) => {
+            diagnostics.push(diagnostic);
+            exit = Exit::Failure;
+            Debtors::Unreadable
+        }
     };
+    let root = context.templates_root.as_deref();
     for file in &files {
         match load::read_policy(file) {
             Ok(source) => {
@@ -76,15 +67,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
                 let checked = context.check_policy(&source, dir);
                 diagnostics.extend(checked.diagnostics);
                 if let Some(plan) = &checked.plan {
-                    match &columns {
-                        Some((columns, name)) => diagnostics
-                            .extend(crate::check::columns::unknown_columns(plan, columns, name)),
-                        None if args.debtors.is_none() => {
-                            diagnostics.extend(crate::check::columns::unchecked_columns(plan))
-                        }
-                        None => {}
-                    }
-                    diagnostics.extend(missing_languages(plan, dir, &languages, context));
+                    diagnostics.extend(debtors.findings(plan, dir, root));
                 }
             }
             Err(diagnostic) => {
@@ -113,65 +96,4 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         }
     }
     exit
-}
-
-/// A warning for each template a `send` step uses that has no version in a
-/// language the debtors file uses (`templates/lu/de/relance_1.txt`): those
-/// debtors would get the default letter.
-fn missing_languages(
-    plan: &crate::plan::Plan,
-    dir: &Path,
-    languages: &std::collections::BTreeSet<crate::letters::format::Language>,
-    context: &Context,
-) -> Vec<crate::diagnostic::Diagnostic> {
-    use crate::letters::format::Language;
-    let mut found = Vec::new();
-    let Some(folder) = &plan.templates else {
-        return found;
-    };
-    let Ok(path) =
-        crate::check::templates::resolve(dir, context.templates_root.as_deref(), &folder.value)
-    else {
-        return found;
-    };
-    let Ok(scan) = crate::letters::Templates::scan(&path) else {
-        return found;
-    };
-    let mut seen = std::collections::BTreeSet::new();
-    for step in &plan.steps {
-        let crate::plan::Action::Send {
-            template, channels, ..
-        } = &step.action
-        else {
-            continue;
-        };
-        if scan.templates.forms(template).is_none() {
-            continue;
-        }
-        for &language in languages.iter().filter(|l| **l != Language::Fr) {
-            for &channel in channels {
-                if scan.templates.falls_back(template, channel, language)
-                    && seen.insert((template.clone(), language))
-                {
-                    found.push(
-                        crate::diagnostic::Diagnostic::warning(
-                            crate::diagnostic::Code::TemplateLanguage,
-                            format!(
-                                "no template `{template}` in `{}/`: the debtors whose language is `{}` would get the default letter",
-                                language.code(),
-                                language.code()
-                            ),
-                        )
-                        .with_label(step.span, format!("sends `{template}`"))
-                        .with_help(format!(
-                            "add `{}` (see docs/templates.md)",
-                            path.join(language.code()).join(format!("{template}.txt")).display()
-                        ))
-                        .in_source(&plan.source),
-                    );
-                }
-            }
-        }
-    }
-    found
 }

@@ -5,9 +5,11 @@ use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
 use crate::diagnostic::render::ColorChoice;
+use crate::dossier::inputs::Format as DossierFormat;
 use crate::ledger::DialectChoice;
 use crate::ledger::input::EncodingChoice;
 use crate::report::Lang;
+use crate::simulate::product::Format as SimulateFormat;
 
 impl ValueEnum for DialectChoice {
     fn value_variants<'a>() -> &'a [Self] {
@@ -46,6 +48,26 @@ impl ValueEnum for ColorChoice {
 impl ValueEnum for Lang {
     fn value_variants<'a>() -> &'a [Self] {
         &Lang::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for DossierFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &DossierFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
+}
+
+impl ValueEnum for SimulateFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SimulateFormat::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {

@@ -118,3 +118,17 @@ impl Context {
         }
     }
 }
+
+/// What a run meets on its way, said on stderr as it comes
+/// ([`crate::run::today::Say`]).
+pub(crate) struct Stderr<'a>(pub &'a Context);
+
+impl crate::run::today::Say for Stderr<'_> {
+    fn report(&mut self, diagnostics: &[Diagnostic]) {
+        self.0.report(diagnostics);
+    }
+
+    fn note(&mut self, text: String) {
+        note(text);
+    }
+}

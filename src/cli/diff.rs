@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use super::book::BookArgs;
 use super::{Context, Exit};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::diff::{self, render, version};
+use crate::diagnostic::Diagnostics;
+use crate::diff::{self, Comparison, render, version};
+use crate::ledger::Ledger;
+use crate::plan::Plan;
 use crate::simulate::ByLaw;
 
 #[derive(Debug, clap::Args)]
@@ -59,82 +61,43 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let json = args.format == Format::Json;
     let fail = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
 
-    let mut diagnostics = Diagnostics::new();
-    let mut exit = Exit::Ok;
-    let mut versions = Vec::new();
-    for given in [&args.old, &args.new] {
-        match version::read(given) {
-            Ok(version) => versions.push(version),
-            Err(d) => {
-                exit = exit.max(Exit::of([&d]));
-                diagnostics.push(d);
-            }
-        }
-    }
-    let [old, new] = versions.as_slice() else {
-        return fail(&diagnostics, exit);
+    let versions = match version::read_both(&args.old, &args.new) {
+        Ok(versions) => versions,
+        Err(unread) => return fail(&unread, Exit::of(&unread)),
     };
-
-    // Both versions must be valid policies: an effect is only worth
-    // computing between two plans that mean something.
-    let before = context.check_policy(&old.source, &old.dir);
-    let after = context.check_policy(&new.source, &new.dir);
-    let (Some(before_plan), Some(after_plan)) = (&before.plan, &after.plan) else {
-        for (version, checked) in [(old, &before), (new, &after)] {
-            if checked.plan.is_none() {
+    let root = context.templates_root.as_deref();
+    let [before, after] = match version::plans(&versions, root, &context.rates) {
+        Ok(plans) => plans,
+        Err((diagnostics, invalid)) => {
+            for name in invalid {
                 super::note(format_args!(
-                    "`{}` has errors: fix them before comparing (`policy check`)",
-                    version.name
+                    "`{name}` has errors: fix them before comparing (`policy check`)"
                 ));
             }
+            return fail(&diagnostics, Exit::Findings);
         }
-        diagnostics.extend(before.diagnostics);
-        diagnostics.extend(after.diagnostics);
-        return fail(&diagnostics, Exit::Findings);
     };
-    let currency = after_plan.currency.value;
-    if before_plan.currency.value != currency {
-        let diagnostic = Diagnostic::error(
-            Code::DiffCurrency,
-            format!(
-                "`{}` is in {currency} but `{}` is in {}: their effects cannot be compared",
-                new.name, old.name, before_plan.currency.value
-            ),
-        )
-        .with_label(
-            after_plan.currency.span,
-            format!("was {}", before_plan.currency.value),
-        )
-        .with_help(
-            "a ledger is in one currency: compare versions in the same currency, and review \
-             the change of currency itself with `policy simulate` on a ledger in the new one",
-        )
-        .in_source(&new.source);
-        return fail(&vec![diagnostic].into(), Exit::Findings);
-    }
-
-    let rates = &context.rates;
+    let [old, new] = &versions;
+    let currency = match version::same_currency((old, &before), (new, &after)) {
+        Ok(currency) => currency,
+        Err(changed) => return fail(&vec![changed].into(), Exit::Findings),
+    };
 
     // The book is read once, for both versions.
-    let (ledger, warnings) = match args.book.files.read(currency, &[after_plan]) {
+    let (ledger, warnings) = match args.book.files.read(currency, &[&after]) {
         Ok(read) => read,
         Err(unread) => return fail(&unread, Exit::of(&unread)),
     };
     // Ledger warnings (an overpayment) are shown; they stop nothing.
-    if !warnings.is_empty() {
-        context.report(&warnings);
-    }
+    context.report(&warnings);
     let Some(window) = args.book.window() else {
         return Exit::Failure;
     };
 
     // Statutory charges as the law sets them on their day, as simulate shows.
-    let law = ByLaw::new(rates);
-    let comparison = diff::compare(before_plan, after_plan, &ledger, window, &law);
-    let met = law.into_warnings();
-    if !met.is_empty() {
-        context.report(&met);
-    }
+    let law = ByLaw::new(&context.rates);
+    let comparison = diff::compare(&before, &after, &ledger, window, &law);
+    context.report(law.into_warnings());
     let ledger_name = args.book.files.ledger.display().to_string();
     let labels = render::Labels {
         before: &old.name,
@@ -142,24 +105,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         ledger: &ledger_name,
     };
     let text = match args.format {
-        Format::Html => {
-            use crate::report;
-            let (old_policy, new_policy) = (provenance(old), provenance(new));
-            report::diff(&report::DiffReport {
-                before: report::Side {
-                    plan: before_plan,
-                    policy: &old_policy,
-                },
-                after: report::Side {
-                    plan: after_plan,
-                    policy: &new_policy,
-                },
-                comparison: &comparison,
-                ledger: &ledger,
-                ledger_name: &ledger_name,
-                lang: args.lang.unwrap_or_else(|| report::Lang::of(after_plan)),
-            })
-        }
+        Format::Html => html(args, &versions, [&before, &after], &comparison, &ledger),
         Format::Json => render::json(&comparison, &labels),
         Format::Table => {
             render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
@@ -178,15 +124,28 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     }
 }
 
-/// Who a version is, for the report: its text's hash and its git revision.
-fn provenance(version: &version::Version) -> crate::report::Provenance {
-    use crate::report;
-    match &version.git {
-        Some((rev, _)) => {
-            report::Provenance::of_revision(&version.name, rev, version.source.text())
-        }
-        None => {
-            report::Provenance::of_file(std::path::Path::new(&version.name), version.source.text())
-        }
-    }
+/// The report for people with charts (`--format html`).
+fn html(
+    args: &Args,
+    [old, new]: &[version::Version; 2],
+    [before, after]: [&Plan; 2],
+    comparison: &Comparison,
+    ledger: &Ledger,
+) -> String {
+    use crate::report::{self, Provenance};
+    let (old_policy, new_policy) = (Provenance::of_version(old), Provenance::of_version(new));
+    report::diff(&report::DiffReport {
+        before: report::Side {
+            plan: before,
+            policy: &old_policy,
+        },
+        after: report::Side {
+            plan: after,
+            policy: &new_policy,
+        },
+        comparison,
+        ledger,
+        ledger_name: &args.book.files.ledger.display().to_string(),
+        lang: args.lang.unwrap_or_else(|| report::Lang::of(after)),
+    })
 }

@@ -1,17 +1,16 @@
 //! `policy dossier ID --journal J --ledger L [--debtors D] [--as-of DATE]
 //! [--policy P] [--firm F] [-o FILE]...`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
 use super::inputs::LedgerArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::dossier::{self, Law, LawFrom, Request};
-use crate::letters::firm;
-use crate::load;
+use crate::diagnostic::Code;
+use crate::dossier::inputs::{self, Format};
+use crate::dossier::{self, Request};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -50,14 +49,8 @@ pub struct Args {
     output: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Markdown,
-    Html,
-}
-
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
-    let targets = match targets(args) {
+    let targets = match inputs::targets(&args.output, args.format) {
         Ok(targets) => targets,
         Err(d) => {
             context.report([d]);
@@ -75,23 +68,15 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             Err(exit) => return exit,
         };
         currency = plan.currency.value;
-        policy_law = plan.jurisdiction.map(|j| Law {
-            jurisdiction: j.value,
-            from: LawFrom::Policy(path.display().to_string()),
-        });
+        policy_law = inputs::policy_law(&plan, path);
     }
-
-    let creditor = match firm_details(args) {
+    let creditor = match inputs::creditor(args.firm.as_deref(), args.policy.as_deref()) {
         Ok(firm) => firm,
         Err(d) => return context.stop([d]),
     };
-    let rates = &context.rates;
-
     let (ledger, ledger_warnings) = match args.book.read(currency, &[]) {
         Ok(read) => read,
-        Err(unread) => {
-            return context.stop(&unread);
-        }
+        Err(unread) => return context.stop(&unread),
     };
     context.report(&ledger_warnings);
 
@@ -108,7 +93,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         policy: policy_law,
         creditor,
-        rates,
+        rates: &context.rates,
     };
     let made = match dossier::make(&request) {
         Ok(made) => made,
@@ -128,10 +113,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
 
     let mut exit = Exit::Ok;
     for (path, format) in targets {
-        let text = match format {
-            Format::Markdown => dossier::markdown::render(&made.dossier),
-            Format::Html => dossier::html::render(&made.dossier),
-        };
+        let text = format.render(&made.dossier);
         let write = |out: &mut dyn std::io::Write| out.write_all(text.as_bytes());
         exit = exit.max(match path {
             Some(path) => write_file(&path, write),
@@ -139,65 +121,4 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         });
     }
     exit
-}
-
-/// Where each rendering goes (`None`: stdout) and in which format.
-fn targets(args: &Args) -> Result<Vec<(Option<PathBuf>, Format)>, Diagnostic> {
-    if args.output.is_empty() {
-        return Ok(vec![(None, args.format.unwrap_or(Format::Markdown))]);
-    }
-    args.output
-        .iter()
-        .map(|path| {
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            let format = match ext.as_deref() {
-                Some("md" | "markdown") => Some(Format::Markdown),
-                Some("html" | "htm") => Some(Format::Html),
-                _ => args.format,
-            };
-            format.map(|f| (Some(path.clone()), f)).ok_or_else(|| {
-                Diagnostic::error(
-                    Code::DossierOutput,
-                    format!(
-                        "cannot tell the format of `{}` from its name",
-                        path.display()
-                    ),
-                )
-                .with_help(
-                    "name the file `….md` (Markdown) or `….html` (HTML), or give `--format \
-                     markdown|html`",
-                )
-                .in_path(path.display().to_string())
-            })
-        })
-        .collect()
-}
-
-/// The creditor: `--firm`, else `firm.toml` beside the policy when it
-/// exists, else none.
-fn firm_details(args: &Args) -> Result<Option<crate::letters::Firm>, Diagnostic> {
-    let path = match (&args.firm, &args.policy) {
-        (Some(path), _) => {
-            if !path.exists() {
-                let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
-                return Err(load::io_error(load::Op::Read, path, &missing));
-            }
-            path.clone()
-        }
-        (None, Some(policy)) => {
-            let beside = policy
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(firm::DEFAULT_NAME);
-            if !beside.is_file() {
-                return Ok(None);
-            }
-            beside
-        }
-        (None, None) => return Ok(None),
-    };
-    firm::read(&path).map(|details| Some(details.firm))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, note, print_stdout};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::format::files::{self, Outcome, shown, unified_diff};
 use crate::format::{FormatError, format_source};
 use crate::load;
 use crate::source::SourceFile;
@@ -22,16 +23,6 @@ pub struct Args {
     /// formatted, and exit 1 if there is one (for CI and pre-commit hooks).
     #[arg(long)]
     check: bool,
-}
-
-/// What became of one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Formatted,
-    Unchanged,
-    /// `--check` found it unformatted.
-    NeedsFormatting,
-    Failed(Exit),
 }
 
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
@@ -59,47 +50,47 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             return Exit::Failure;
         }
     };
+    let mut worst = Exit::Ok;
     let outcomes: Vec<Outcome> = files
         .iter()
-        .map(|file| format_file(file, args.check, context))
+        .map(|file| {
+            format_file(file, args.check, context).unwrap_or_else(|exit| {
+                worst = worst.max(exit);
+                Outcome::Failed
+            })
+        })
         .collect();
-    summarize(&outcomes, args.check)
+    note(files::summary(&outcomes, args.check));
+    if outcomes.contains(&Outcome::NeedsFormatting) {
+        worst = worst.max(Exit::Findings);
+    }
+    worst
 }
 
-fn format_file(path: &Path, check: bool, context: &Context) -> Outcome {
-    let source = match load::read_policy(path) {
-        Ok(source) => source,
-        Err(diagnostic) => return Outcome::Failed(context.stop([diagnostic])),
-    };
-    let formatted = match format(&source, context) {
-        Ok(text) => text,
-        Err(exit) => return Outcome::Failed(exit),
-    };
+/// What became of the file; `Err`: the exit its failure calls for, after
+/// reporting it.
+fn format_file(path: &Path, check: bool, context: &Context) -> Result<Outcome, Exit> {
+    let source = load::read_policy(path).map_err(|d| context.stop([d]))?;
+    let formatted = format(&source, context)?;
     if formatted == source.text() {
         // Not rewritten: the file's modification time stays as it was.
-        return Outcome::Unchanged;
+        return Ok(Outcome::Unchanged);
     }
     let name = shown(path);
     if check {
-        let diff = crate::format::files::unified_diff(&name, source.text(), &formatted);
-        return match print_stdout(&diff) {
-            Exit::Ok => Outcome::NeedsFormatting,
-            exit => Outcome::Failed(exit),
+        return match print_stdout(&unified_diff(&name, source.text(), &formatted)) {
+            Exit::Ok => Ok(Outcome::NeedsFormatting),
+            exit => Err(exit),
         };
     }
-    match crate::format::files::write_atomically(path, &formatted) {
+    match files::write_atomically(path, &formatted) {
         Ok(()) => {
             note(format_args!("formatted {name}"));
-            Outcome::Formatted
+            Ok(Outcome::Formatted)
         }
         Err(err) => {
-            context.report([Diagnostic::error(
-                Code::Io,
-                format!("cannot write `{name}`: {err}"),
-            )
-            .with_help("check that you may write the file and its folder; the file was left as it was")
-            .in_path(name)]);
-            Outcome::Failed(Exit::Failure)
+            context.report([files::write_failed(&name, &err)]);
+            Err(Exit::Failure)
         }
     }
 }
@@ -124,12 +115,7 @@ fn run_stdin(check: bool, context: &Context) -> Exit {
     if formatted == source.text() {
         return Exit::Ok;
     }
-    print_stdout(&crate::format::files::unified_diff(
-        "<stdin>",
-        source.text(),
-        &formatted,
-    ))
-    .max(Exit::Findings)
+    print_stdout(&unified_diff("<stdin>", source.text(), &formatted)).max(Exit::Findings)
 }
 
 /// The formatted text, or the exit code after reporting why there is none.
@@ -148,73 +134,5 @@ fn format(source: &std::sync::Arc<SourceFile>, context: &Context) -> Result<Stri
             context.report([*diagnostic]);
             Err(Exit::Failure)
         }
-    }
-}
-
-fn summarize(outcomes: &[Outcome], check: bool) -> Exit {
-    let count = |wanted: Outcome| outcomes.iter().filter(|o| **o == wanted).count();
-    let files = |n: usize| {
-        if n == 1 {
-            "1 file".to_string()
-        } else {
-            format!("{n} files")
-        }
-    };
-    let (formatted, unchanged) = (count(Outcome::Formatted), count(Outcome::Unchanged));
-    let unformatted = count(Outcome::NeedsFormatting);
-    let failed = outcomes.len() - formatted - unchanged - unformatted;
-    let mut parts = Vec::new();
-    if check {
-        if unformatted > 0 {
-            parts.push(format!(
-                "{} not formatted (run `policy fmt` to format)",
-                files(unformatted)
-            ));
-        }
-        if unchanged > 0 {
-            parts.push(format!("{} formatted", files(unchanged)));
-        }
-    } else {
-        if formatted > 0 {
-            parts.push(format!("formatted {}", files(formatted)));
-        }
-        if unchanged > 0 {
-            parts.push(format!("{} already formatted", files(unchanged)));
-        }
-    }
-    if failed > 0 {
-        parts.push(format!("{} left as is because of errors", files(failed)));
-    }
-    note(parts.join(", "));
-    let worst_failure = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Failed(exit) => Some(*exit),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(Exit::Ok);
-    let findings = if unformatted > 0 {
-        Exit::Findings
-    } else {
-        Exit::Ok
-    };
-    worst_failure.max(findings)
-}
-
-/// A path as shown to the user: `x.policy` rather than `./x.policy`.
-fn shown(path: &Path) -> String {
-    let path = path.strip_prefix(".").unwrap_or(path);
-    path.display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shown_paths_drop_the_current_folder() {
-        assert_eq!(shown(Path::new("./a/x.policy")), "a/x.policy");
-        assert_eq!(shown(Path::new("a/x.policy")), "a/x.policy");
     }
 }

@@ -6,10 +6,8 @@
 use std::path::PathBuf;
 
 use super::{Context, Exit, print_stdout};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::import::{self, Terms, fec};
+use crate::import::fec_file::{self, Refused, Request};
 use crate::ledger::input::EncodingChoice;
-use crate::vocab::DebtorKind;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -84,78 +82,27 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     }
 }
 
-fn usage(context: &Context, message: String, help: &str) -> Exit {
-    context.report([Diagnostic::error(Code::ImportFec, message).with_help(help.to_string())]);
-    Exit::Failure
-}
-
 fn run_fec(args: &FecArgs, context: &Context) -> Exit {
-    let Some(terms) = Terms::parse(&args.terms) else {
-        return usage(
-            context,
-            format!("`--terms {}` cannot be read", args.terms),
-            "write the payment terms as `30 days`, `60 jours`, `45 days end of month`",
-        );
+    let request = Request {
+        file: &args.file,
+        terms: &args.terms,
+        kind: &args.kind,
+        out_dir: &args.out_dir,
+        force: args.force,
+        sales_journals: &args.sales_journal,
+        encoding: args.encoding,
+        accounts: &args.accounts,
     };
-    let Some(kind) = DebtorKind::from_word(&args.kind) else {
-        return usage(
-            context,
-            format!("`--kind {}` is not a debtor kind", args.kind),
-            "the kind is `b2b` (businesses) or `b2c` (consumers)",
-        );
-    };
-    let targets =
-        match import::check_targets(&args.out_dir, &["ledger.csv", "debtors.csv"], args.force) {
-            Ok(targets) => targets,
-            Err(d) => {
-                context.report([d]);
-                return Exit::Failure;
-            }
-        };
-    let bytes = match std::fs::read(&args.file) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            context.report([crate::load::io_error(crate::load::Op::Read, &args.file, &e)]);
-            return Exit::Failure;
+    match fec_file::import(&request) {
+        Ok(text) => print_stdout(&text),
+        Err(Refused::Failure(diagnostic)) => {
+            context.report([diagnostic]);
+            Exit::Failure
         }
-    };
-    let forced = match args.encoding {
-        EncodingChoice::Auto => None,
-        EncodingChoice::Utf8 => Some(encoding_rs::UTF_8),
-        EncodingChoice::Windows1252 => Some(encoding_rs::WINDOWS_1252),
-        EncodingChoice::Iso885915 => Some(encoding_rs::ISO_8859_15),
-    };
-    let (text, encoding) = fec::decode(&bytes, forced);
-    let options = fec::Options {
-        terms,
-        sales_journals: args.sales_journal.clone(),
-        kind,
-        customer_prefix: args.accounts.clone(),
-    };
-    let shown = args.file.display().to_string();
-    let mut imported = match fec::import(&shown, text, &options) {
-        Ok(imported) => imported,
-        Err(problems) => {
+        Err(Refused::Problems(problems)) => {
             context.report(&problems);
             super::note("nothing written");
-            return Exit::Findings;
+            Exit::Findings
         }
-    };
-    imported.encoding = encoding;
-    let files = vec![
-        (targets[0].clone(), imported.ledger_csv()),
-        (targets[1].clone(), imported.debtors_csv(kind)),
-    ];
-    if let Err(d) = import::write_all(&files) {
-        context.report([d]);
-        return Exit::Failure;
     }
-    let mut text = format!("{shown}: FEC imported\n");
-    text.push_str(&imported.summary(&options));
-    text.push_str(&format!(
-        "  wrote        {}, {}\n",
-        targets[0].display(),
-        targets[1].display()
-    ));
-    print_stdout(&text)
 }

@@ -4,13 +4,12 @@
 //! before anything is written: a malformed one stops the import, located,
 //! with nothing written.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::inputs::LedgerArgs;
 use super::{Context, Exit, print_stdout};
-use crate::diagnostic::Diagnostics;
-use crate::import::bank::{self, Format};
+use crate::diagnostic::Code;
+use crate::import::bank::{self, Format, report};
 
 /// The arguments of `import camt053`, `camt054` and `coda`: the variants
 /// `Camt053(BankArgs)`, `Camt054(BankArgs)`, `Coda(BankArgs)` of a shared
@@ -60,14 +59,12 @@ pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Ex
         }
         Err(panic) => std::panic::resume_unwind(panic),
     };
-    let review = args.review.clone().unwrap_or_else(|| {
-        args.book
-            .ledger
-            .parent()
-            .unwrap_or(std::path::Path::new("."))
-            .join("bank-review.csv")
-    });
-    let summary = match bank::import(&args.book.ledger, &ledger, &read, &review, args.dry_run) {
+    let ledger_path = &args.book.ledger;
+    let review = args
+        .review
+        .clone()
+        .unwrap_or_else(|| report::default_review(ledger_path));
+    let summary = match bank::import(ledger_path, &ledger, &read, &review, args.dry_run) {
         Ok((summary, matcher)) => {
             // A million invoices' indexes take a while to free, one by one,
             // and the process ends here anyway.
@@ -75,77 +72,26 @@ pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Ex
             summary
         }
         Err(diagnostic) => {
-            let exit = if diagnostic.code == crate::diagnostic::Code::BankRecord {
+            // An altered record of an earlier import is a finding in the
+            // files; anything else, a failure to do the job.
+            let finding = diagnostic.code == Code::BankRecord;
+            context.report([diagnostic]);
+            return if finding {
                 Exit::Findings
             } else {
                 Exit::Failure
             };
-            context.report(Diagnostics::from(vec![diagnostic]).iter());
-            return exit;
         }
     };
-    let mut out = String::new();
-    let verb = if args.dry_run {
-        "would append"
-    } else {
-        "appended"
+    let import = report::Import {
+        format,
+        files: &args.files,
+        ledger: ledger_path,
+        review: &review,
+        dry_run: args.dry_run,
     };
-    let _ = writeln!(
-        out,
-        "{} {}: {} statement{}, {} credit{} ({} debit{} left aside)",
-        format.as_str(),
-        args.files
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" "),
-        summary.statements,
-        plural(summary.statements),
-        summary.credits,
-        plural(summary.credits),
-        summary.debits,
-        plural(summary.debits),
-    );
-    let _ = writeln!(
-        out,
-        "  matched: {} credit{}, {verb} {} payment row{} to {}",
-        summary.matched,
-        plural(summary.matched),
-        summary.rows.len(),
-        plural(summary.rows.len()),
-        args.book.ledger.display()
-    );
-    if summary.imported_before > 0 {
-        let _ = writeln!(
-            out,
-            "  imported before: {} credit{} (nothing added)",
-            summary.imported_before,
-            plural(summary.imported_before)
-        );
-    }
-    if summary.review.is_empty() {
-        let _ = writeln!(out, "  to review: none");
-    } else {
-        let _ = writeln!(
-            out,
-            "  to review: {} credit{}, listed in {} with the reason",
-            summary.review.len(),
-            plural(summary.review.len()),
-            review.display()
-        );
-        for item in summary.review.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "    {}:{} {} {:.2} {}: {}",
-                item.file, item.line, item.booked, item.amount, item.currency, item.reason
-            );
-        }
-        if summary.review.len() > 10 {
-            let _ = writeln!(out, "    … and {} more", summary.review.len() - 10);
-        }
-    }
     std::mem::forget(ledger);
-    let printed = print_stdout(&out);
+    let printed = print_stdout(&report::text(&import, &summary));
     if printed != Exit::Ok {
         return printed;
     }
@@ -154,8 +100,4 @@ pub(super) fn run_bank(format: Format, args: &BankArgs, context: &Context) -> Ex
     } else {
         Exit::Findings
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

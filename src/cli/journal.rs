@@ -3,8 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, print_stdout};
-use crate::diagnostic::Code;
-use crate::journal::{self, Journal, Options, Point};
+use crate::journal::{self, Journal, Options};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -77,48 +76,35 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             actions,
             pause_at,
             at,
-        } => crash_test(file, outbox, *actions, pause_at.as_deref(), *at, context),
+        } => {
+            let mut report = |diagnostics: &[_]| context.report(diagnostics);
+            let pause = (pause_at.as_deref(), *at);
+            match journal::crash_test::run(file, outbox, *actions, pause, &mut report) {
+                Ok((done, head)) => print_stdout(&format!(
+                    "performed {done}; head {} {}\n",
+                    head.seq, head.hash
+                )),
+                Err(d) => context.stop([d]),
+            }
+        }
     }
 }
 
 fn verify(file: &Path, expect: Option<&str>, context: &Context) -> Exit {
     if !file.exists() {
-        context.report([crate::load::io_error(
-            crate::load::Op::Read,
-            file,
-            &std::io::Error::from(std::io::ErrorKind::NotFound),
-        )]);
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        context.report([crate::load::io_error(crate::load::Op::Read, file, &missing)]);
         return Exit::Failure;
     }
     match journal::verify_expecting(file, expect) {
         Ok(report) => {
             context.report(&report.warnings);
-            let c = report.counts;
-            print_stdout(&format!(
-                "{}: intact: {} records; {} actions committed, {} aborted, {} uncertain, {} open\n\
-                 last record {} {}\n",
-                file.display(),
-                report.records,
-                c.committed,
-                c.aborted,
-                c.uncertain,
-                c.open,
-                report.records,
-                report.last_hash
-            ))
+            print_stdout(&report.summary(file))
         }
         Err(problems) => {
-            let usage = problems.iter().any(|d| d.code == Code::ExpectHash);
             let exit = context.stop(&problems);
-            super::note(format_args!(
-                "{}: {}",
-                file.display(),
-                match exit {
-                    Exit::Failure if usage => "not checked",
-                    Exit::Failure => "cannot be read",
-                    _ => "ALTERED",
-                }
-            ));
+            let verdict = journal::verify::verdict(&problems);
+            super::note(format_args!("{}: {verdict}", file.display()));
             exit
         }
     }
@@ -139,53 +125,4 @@ fn resolve(file: &Path, intent: u64, sent: bool, note: &str, context: &Context) 
             context.stop([d])
         }
     }
-}
-
-fn crash_test(
-    file: &Path,
-    outbox: &Path,
-    actions: usize,
-    pause_at: Option<&str>,
-    at: usize,
-    context: &Context,
-) -> Exit {
-    let pause = pause_at.and_then(Point::parse);
-    let mut seen = 0usize;
-    let hook: journal::Hook = Box::new(move |point| {
-        if point == Point::AfterIntent {
-            seen += 1;
-        }
-        if Some(point) == pause && seen == at {
-            print_stdout(&format!("paused at {}\n", point.as_str()));
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(60));
-            }
-        }
-        Ok(())
-    });
-    let mut journal = match Journal::open(
-        file,
-        Options {
-            run: None,
-            hook: Some(hook),
-            clock: None,
-        },
-    ) {
-        Ok(journal) => journal,
-        Err(d) => return context.stop([d]),
-    };
-    context.report(journal.warnings());
-    match journal.recover(outbox) {
-        Ok(recovery) => context.report(&recovery.warnings),
-        Err(d) => return context.stop([d]),
-    }
-    let done = match journal::test_letters(&mut journal, outbox, actions) {
-        Ok(done) => done,
-        Err(d) => return context.stop([d]),
-    };
-    let head = journal.head();
-    print_stdout(&format!(
-        "performed {done}; head {} {}\n",
-        head.seq, head.hash
-    ))
 }

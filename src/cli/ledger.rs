@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{Context, Exit, print_stdout};
 use crate::ledger::input::EncodingChoice;
-use crate::ledger::inspect::{self, Failure};
+use crate::ledger::inspect::{self, Failure, Inspection};
 use crate::ledger::{self, DialectChoice, ReadOptions};
 
 #[derive(Debug, clap::Args)]
@@ -73,14 +73,8 @@ fn run_inspect(args: &InspectArgs, context: &Context) -> Exit {
         }
     };
     let mut text = found.render();
-    let beside = args
-        .file
-        .parent()
-        .unwrap_or(std::path::Path::new("."))
-        .join("debtors.csv");
-    let has_debtors = args.debtors.is_some() || beside.is_file();
-    if !has_debtors && found.format != ledger::input::Format::Json {
-        text.push_str("  book      not read: no debtors file (give it with --debtors)\n");
+    if !found.reads_book(&args.file, args.debtors.is_some()) {
+        text.push_str(&Inspection::book_not_read());
         return print_stdout(&text);
     }
     let loaded = match ledger::read(&args.file, args.debtors.as_deref(), &options) {
@@ -91,24 +85,11 @@ fn run_inspect(args: &InspectArgs, context: &Context) -> Exit {
             return exit.max(Exit::Failure);
         }
     };
-    let exit = match &loaded.ledger {
-        Some(ledger) => {
-            text.push_str(&format!(
-                "  book      read: {} debtors, {} invoices, {} rows, no errors\n",
-                ledger.debtors.len(),
-                ledger.invoices.len(),
-                ledger.rows()
-            ));
-            Exit::Ok
-        }
-        None => {
-            let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-            text.push_str(&format!(
-                "  book      not read: {errors} {} (below)\n",
-                if errors == 1 { "error" } else { "errors" }
-            ));
-            Exit::Findings
-        }
+    text.push_str(&Inspection::book_read(&loaded));
+    let exit = if loaded.ledger.is_some() {
+        Exit::Ok
+    } else {
+        Exit::Findings
     };
     let printed = print_stdout(&text);
     context.report(&loaded.diagnostics);

@@ -6,6 +6,17 @@ use std::path::{Path, PathBuf};
 
 use super::Exit;
 
+/// Writes a command's product to stdout. A closed pipe (`| head`) is not an
+/// error worth reporting.
+pub(crate) fn print_stdout(text: &str) -> Exit {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
+        Err(_) => Exit::Failure,
+    }
+}
+
 /// Streams the product to stdout, buffered.
 pub(super) fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
     let stdout = std::io::stdout();

@@ -9,7 +9,9 @@ use super::book::BookArgs;
 use super::output::{write_file, write_stdout};
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
-use crate::simulate::{self, ByLaw, RunsFrom, Summary, output};
+use crate::plan::Plan;
+use crate::simulate::product::{self, Format, Inputs};
+use crate::simulate::{ByLaw, RunsFrom, Simulation, Summary, output};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,27 +41,11 @@ pub struct Args {
     lang: Option<crate::report::Lang>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-    Html,
-}
-
 pub(super) fn run(args: &Args, context: &Context) -> Exit {
     let format = args.format.unwrap_or_else(|| {
-        let html = args.output.as_ref().and_then(|p| p.extension()) == Some("html".as_ref());
-        if html {
-            Format::Html
-        } else if args.output.is_none() && std::io::stdout().is_terminal() {
-            Format::Table
-        } else {
-            Format::Csv
-        }
+        Format::default_for(args.output.as_deref(), std::io::stdout().is_terminal())
     });
     let json = format == Format::Json;
-    let report = |diagnostics: &Diagnostics, exit: Exit| context.fail(diagnostics, exit, json);
 
     // The policy first: a ledger is only worth reading against a valid one.
     let loaded = match context.load_policy(&args.policy, "fix them before simulating", json) {
@@ -67,75 +53,39 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         Err(exit) => return exit,
     };
     context.policy_warnings(&args.policy, &loaded.warnings);
-    let (source, plan) = (loaded.source, loaded.plan);
-    let mut diagnostics = Diagnostics::default();
-    let rates = &context.rates;
-    let law = ByLaw::new(rates);
-
-    let ledger = match args.book.files.read(plan.currency.value, &[&plan]) {
-        Ok((ledger, warnings)) => {
-            diagnostics.extend(warnings);
-            ledger
-        }
-        Err(unread) => {
-            let exit = Exit::of(&unread);
-            diagnostics.extend(unread);
-            return report(&diagnostics, exit);
-        }
+    let plan = &loaded.plan;
+    let (ledger, mut diagnostics) = match args.book.files.read(plan.currency.value, &[plan]) {
+        Ok(read) => read,
+        Err(unread) => return context.fail(&unread, Exit::of(&unread), json),
     };
     // Warnings (an overpayment) are shown; they do not stop the simulation.
     if !json {
         context.report(&diagnostics);
     }
-
     let Some(window) = args.book.window() else {
         return Exit::Failure;
     };
-    // CSV is written as it is simulated (a million invoices' events are not
-    // built first); tables and JSON need the whole simulation.
-    let mut summary = None;
-    let mut simulation = None;
-    let mut near_ceiling = Vec::new();
+
+    let law = ByLaw::new(&context.rates);
+    let mut simulated = None;
     let mut write = |out: &mut dyn Write| -> std::io::Result<()> {
-        if format == Format::Csv {
-            let streamed = output::csv_streamed(
-                &plan,
-                &ledger,
-                window,
-                &law,
-                args.runs_from.map(RunsFrom::Day),
-                out,
-            )?;
-            summary = Some(streamed.summary);
-            near_ceiling = streamed.near_ceiling;
-            return Ok(());
-        }
-        let sim = simulate::simulate_runs(
-            &plan,
-            &ledger,
+        let inputs = Inputs {
+            plan,
+            ledger: &ledger,
             window,
-            &law,
-            args.runs_from.map(RunsFrom::Day),
-        );
-        let result = match format {
-            Format::Json => output::json(&plan, &ledger, &sim, out),
-            Format::Html => {
-                use crate::report;
-                let page = report::simulation(&report::SimulationReport {
-                    plan: &plan,
-                    policy: &report::Provenance::of_file(&args.policy, source.text()),
-                    ledger: &ledger,
-                    ledger_name: &args.book.files.ledger.display().to_string(),
-                    simulation: &sim,
-                    runs_from: args.runs_from.map(RunsFrom::Day),
-                    lang: args.lang.unwrap_or_else(|| report::Lang::of(&plan)),
-                });
-                out.write_all(page.as_bytes())
-            }
-            _ => output::table(&plan, &ledger, &sim, out),
+            resolver: &law,
+            runs_from: args.runs_from.map(RunsFrom::Day),
         };
-        simulation = Some(sim);
-        result
+        let whole = |sim: &Simulation, out: &mut dyn Write| match format {
+            Format::Json => output::json(plan, &ledger, sim, out),
+            Format::Html => {
+                out.write_all(html(args, plan, loaded.source.text(), &ledger, sim).as_bytes())
+            }
+            _ => output::table(plan, &ledger, sim, out),
+        };
+        let (made, written) = product::simulate_into(inputs, format == Format::Csv, out, whole);
+        simulated = made;
+        written
     };
     let exit = match &args.output {
         Some(path) => write_file(path, &mut write),
@@ -150,40 +100,44 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     } else {
         context.report(&met);
     }
-    let summary = summary.or_else(|| simulation.as_ref().map(|s| s.summary.clone()));
-    if let (Some(summary), true) = (&summary, matches!(format, Format::Json | Format::Csv)) {
-        note_counts(summary, args.output.as_deref());
-    }
-    // Routes the law does not allow for their debtor: not fired, and a
-    // finding.
-    let refused = summary
-        .as_ref()
-        .map(|s| simulate::refusals(&plan, &ledger, &s.refused, 20))
-        .unwrap_or_default();
-    context.report(&refused);
-    // Claims that interest and indemnity take above a court's ceiling.
-    let (routes, of_invoices) = match &simulation {
-        Some(sim) => simulate::ceilings::routes_of(&plan, || sim.events()),
-        None => simulate::ceilings::routes_of(&plan, || near_ceiling.iter()),
+    let Some(simulated) = simulated else {
+        return exit;
     };
-    context.report(simulate::ceilings::above_ceiling(
-        &plan,
-        &ledger,
-        &routes,
-        &of_invoices,
-        &context.rates,
-        20,
-    ));
-    let exit = if refused.is_empty() {
+    if matches!(format, Format::Json | Format::Csv) {
+        note_counts(simulated.summary(), args.output.as_deref());
+    }
+    let (refused, above_ceiling) = simulated.findings(plan, &ledger, &context.rates);
+    context.report(&refused);
+    context.report(&above_ceiling);
+    // A million invoices take tens of milliseconds to free, one by one, and
+    // the process ends here anyway.
+    std::mem::forget(simulated);
+    std::mem::forget(ledger);
+    if refused.is_empty() {
         exit
     } else {
         exit.max(Exit::Findings)
-    };
-    // A million invoices take tens of milliseconds to free, one by one, and
-    // the process ends here anyway.
-    std::mem::forget(simulation);
-    std::mem::forget(ledger);
-    exit
+    }
+}
+
+/// The report for people (`--format html`).
+fn html(
+    args: &Args,
+    plan: &Plan,
+    text: &str,
+    ledger: &crate::ledger::Ledger,
+    sim: &Simulation,
+) -> String {
+    use crate::report;
+    report::simulation(&report::SimulationReport {
+        plan,
+        policy: &report::Provenance::of_file(&args.policy, text),
+        ledger,
+        ledger_name: &args.book.files.ledger.display().to_string(),
+        simulation: sim,
+        runs_from: args.runs_from.map(RunsFrom::Day),
+        lang: args.lang.unwrap_or_else(|| report::Lang::of(plan)),
+    })
 }
 
 fn note_counts(s: &Summary, output: Option<&Path>) {

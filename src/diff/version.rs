@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::claim::RateTable;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load;
+use crate::plan::Plan;
 use crate::source::SourceFile;
 
 /// One version, read.
@@ -60,6 +62,83 @@ pub fn read(given: &Path) -> Result<Version, Diagnostic> {
         dir,
         git: Some((rev.to_string(), path.to_string())),
     })
+}
+
+/// Reads both versions a diff compares (`old`, then `new`); `Err`: why
+/// either cannot be read.
+pub(crate) fn read_both(old: &Path, new: &Path) -> Result<[Version; 2], Diagnostics> {
+    match (read(old), read(new)) {
+        (Ok(old), Ok(new)) => Ok([old, new]),
+        (old, new) => {
+            let problems: Vec<Diagnostic> = old.err().into_iter().chain(new.err()).collect();
+            Err(problems.into())
+        }
+    }
+}
+
+/// Why two versions cannot be compared: the diagnostics of both checks,
+/// and the names of the versions with errors.
+pub(crate) type Invalid<'v> = (Diagnostics, Vec<&'v str>);
+
+/// The plans of both versions, each checked as its own folder says (its
+/// templates kept inside `root`, its legal rules reading `rates`); `Err`
+/// when either has errors: an effect is only worth computing between two
+/// plans that mean something.
+pub(crate) fn plans<'v>(
+    versions: &'v [Version; 2],
+    root: Option<&Path>,
+    rates: &RateTable,
+) -> Result<[Plan; 2], Invalid<'v>> {
+    let [before, after] = versions.each_ref().map(|version| {
+        let setting = crate::check::Setting {
+            dir: &version.dir,
+            root,
+            rates,
+        };
+        crate::check::check(&version.source, &setting)
+    });
+    match (before.plan, after.plan) {
+        (Some(before), Some(after)) => Ok([before, after]),
+        (before_plan, after_plan) => {
+            let invalid = [(&versions[0], before_plan), (&versions[1], after_plan)]
+                .into_iter()
+                .filter(|(_, plan)| plan.is_none())
+                .map(|(version, _)| version.name.as_str())
+                .collect();
+            let mut diagnostics = before.diagnostics;
+            diagnostics.extend(after.diagnostics);
+            Err((diagnostics, invalid))
+        }
+    }
+}
+
+/// The currency of both versions' plans; `Err` when `new` (its plan
+/// `after`) changed the currency of `old` (`before`): a ledger is in one
+/// currency, so their effects cannot be compared.
+pub(crate) fn same_currency(
+    (old, before): (&Version, &Plan),
+    (new, after): (&Version, &Plan),
+) -> Result<&'static str, Diagnostic> {
+    let currency = after.currency.value;
+    if before.currency.value == currency {
+        return Ok(currency);
+    }
+    Err(Diagnostic::error(
+        Code::DiffCurrency,
+        format!(
+            "`{}` is in {currency} but `{}` is in {}: their effects cannot be compared",
+            new.name, old.name, before.currency.value
+        ),
+    )
+    .with_label(
+        after.currency.span,
+        format!("was {}", before.currency.value),
+    )
+    .with_help(
+        "a ledger is in one currency: compare versions in the same currency, and review \
+         the change of currency itself with `policy simulate` on a ledger in the new one",
+    )
+    .in_source(&new.source))
 }
 
 /// The bytes of `rev:path`, and the working-tree folder of `path`.
@@ -210,4 +289,57 @@ where
     } else {
         message
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EUR: &str = "currency EUR\n\nafter 60 days route justice_de_paix\n";
+    const USD: &str = "currency USD\n\nafter 60 days route justice_de_paix\n";
+
+    fn versions(dir: &Path, old: &str, new: &str) -> [Version; 2] {
+        std::fs::write(dir.join("old.policy"), old).unwrap();
+        std::fs::write(dir.join("new.policy"), new).unwrap();
+        read_both(&dir.join("old.policy"), &dir.join("new.policy")).unwrap()
+    }
+
+    #[test]
+    fn both_versions_are_read_and_each_one_missing_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let [old, new] = versions(dir.path(), EUR, USD);
+        assert!(old.name.ends_with("old.policy") && new.name.ends_with("new.policy"));
+        let missing = read_both(&dir.path().join("a.policy"), &dir.path().join("b.policy"));
+        assert_eq!(missing.unwrap_err().len(), 2);
+    }
+
+    #[test]
+    fn a_version_with_errors_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let versions = versions(dir.path(), EUR, "after 60 days rout x\n");
+        let (diagnostics, invalid) = plans(&versions, None, RateTable::shipped())
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(invalid, [versions[1].name.as_str()]);
+        assert!(diagnostics.has_errors());
+    }
+
+    #[test]
+    fn versions_in_two_currencies_cannot_be_compared() {
+        let dir = tempfile::tempdir().unwrap();
+        let versions = versions(dir.path(), EUR, USD);
+        let [before, after] = plans(&versions, None, RateTable::shipped()).unwrap();
+        let [old, new] = &versions;
+        let changed = same_currency((old, &before), (new, &after)).unwrap_err();
+        assert_eq!(changed.code, Code::DiffCurrency);
+        assert!(
+            changed.message.contains("is in USD but"),
+            "{}",
+            changed.message
+        );
+        assert_eq!(
+            same_currency((old, &before), (old, &before)).unwrap(),
+            "EUR"
+        );
+    }
 }

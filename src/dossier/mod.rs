@@ -12,6 +12,7 @@ pub(crate) mod claim;
 mod doc;
 mod history;
 pub mod html;
+pub(crate) mod inputs;
 mod layout;
 pub mod markdown;
 mod words;

@@ -1,8 +1,73 @@
 //! Where `policy fmt` meets files: a formatted policy written over the
-//! original at once, and the unified diff `--check` shows.
+//! original at once, the unified diff `--check` shows, and the line that
+//! says what became of the files.
 
 use std::io::Write as _;
 use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic};
+
+/// What became of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Formatted,
+    Unchanged,
+    /// `--check` found it unformatted.
+    NeedsFormatting,
+    /// Left as it was: it could not be read, parsed or written.
+    Failed,
+}
+
+/// The line `policy fmt` ends with: what became of the files, `check`ed
+/// (`--check`) or formatted.
+pub(crate) fn summary(outcomes: &[Outcome], check: bool) -> String {
+    let count = |wanted: Outcome| outcomes.iter().filter(|o| **o == wanted).count();
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
+    let (formatted, unchanged) = (count(Outcome::Formatted), count(Outcome::Unchanged));
+    let (unformatted, failed) = (count(Outcome::NeedsFormatting), count(Outcome::Failed));
+    let mut parts = Vec::new();
+    if check {
+        if unformatted > 0 {
+            parts.push(format!(
+                "{} not formatted (run `policy fmt` to format)",
+                files(unformatted)
+            ));
+        }
+        if unchanged > 0 {
+            parts.push(format!("{} formatted", files(unchanged)));
+        }
+    } else {
+        if formatted > 0 {
+            parts.push(format!("formatted {}", files(formatted)));
+        }
+        if unchanged > 0 {
+            parts.push(format!("{} already formatted", files(unchanged)));
+        }
+    }
+    if failed > 0 {
+        parts.push(format!("{} left as is because of errors", files(failed)));
+    }
+    parts.join(", ")
+}
+
+/// A path as shown to the user: `x.policy` rather than `./x.policy`.
+pub(crate) fn shown(path: &Path) -> String {
+    let path = path.strip_prefix(".").unwrap_or(path);
+    path.display().to_string()
+}
+
+/// The formatted text of `name` could not be written over it.
+pub(crate) fn write_failed(name: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::Io, format!("cannot write `{name}`: {err}"))
+        .with_help("check that you may write the file and its folder; the file was left as it was")
+        .in_path(name)
+}
 
 /// A `git diff`-style unified diff from `old` to `new`.
 pub(crate) fn unified_diff(name: &str, old: &str, new: &str) -> String {
@@ -36,6 +101,27 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_paths_drop_the_current_folder() {
+        assert_eq!(shown(Path::new("./a/x.policy")), "a/x.policy");
+        assert_eq!(shown(Path::new("a/x.policy")), "a/x.policy");
+    }
+
+    #[test]
+    fn the_summary_counts_files_by_what_became_of_them() {
+        use Outcome::*;
+        assert_eq!(
+            summary(&[Formatted, Unchanged, Unchanged, Failed], false),
+            "formatted 1 file, 2 files already formatted, 1 file left as is because of errors"
+        );
+        assert_eq!(
+            summary(&[NeedsFormatting, Unchanged], true),
+            "1 file not formatted (run `policy fmt` to format), 1 file formatted"
+        );
+        assert_eq!(summary(&[Unchanged, Unchanged], true), "2 files formatted");
+        assert_eq!(summary(&[], false), "");
+    }
 
     #[test]
     fn diff_names_files_like_git() {

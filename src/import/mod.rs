@@ -6,6 +6,7 @@
 
 pub mod bank;
 pub mod fec;
+pub(crate) mod fec_file;
 
 use std::path::{Path, PathBuf};
 

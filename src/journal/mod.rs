@@ -21,7 +21,7 @@
 //! ```
 
 mod batch;
-mod crash_test;
+pub(crate) mod crash_test;
 pub use crash_test::test_letters;
 mod fsx;
 mod lock;

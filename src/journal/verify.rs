@@ -81,6 +81,40 @@ pub struct VerifyReport {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl VerifyReport {
+    /// What `policy journal verify` prints of the intact journal `file`.
+    pub(crate) fn summary(&self, file: &Path) -> String {
+        let c = &self.counts;
+        format!(
+            "{}: intact: {} records; {} actions committed, {} aborted, {} uncertain, {} open\n\
+             last record {} {}\n",
+            file.display(),
+            self.records,
+            c.committed,
+            c.aborted,
+            c.uncertain,
+            c.open,
+            self.records,
+            self.last_hash
+        )
+    }
+}
+
+/// What `policy journal verify` says of a journal that did not verify,
+/// from its `problems`: "not checked" (a usage error, `--expect`), "cannot
+/// be read" (a failure to do the job), else "ALTERED".
+pub(crate) fn verdict(problems: &[Diagnostic]) -> &'static str {
+    use crate::diagnostic::Class;
+    let errors = || problems.iter().filter(|d| d.is_error());
+    if !errors().any(|d| d.code.class() == Class::Failure) {
+        "ALTERED"
+    } else if problems.iter().any(|d| d.code == Code::ExpectHash) {
+        "not checked"
+    } else {
+        "cannot be read"
+    }
+}
+
 /// What a scan of the file found, before the head is compared.
 #[derive(Debug)]
 pub struct Scan {
@@ -653,5 +687,29 @@ mod tests {
             let err = Expected::parse(bad).unwrap_err();
             assert_eq!(err.code, Code::ExpectHash, "{bad}");
         }
+    }
+
+    #[test]
+    fn an_intact_journal_is_summed_up_with_its_last_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, hashes) = journal(dir.path());
+        let report = verify(&path).unwrap();
+        let summary = report.summary(Path::new("j.jsonl"));
+        assert!(
+            summary.starts_with("j.jsonl: intact: 17 records; "),
+            "{summary}"
+        );
+        assert!(summary.ends_with(&format!("\nlast record 17 {}\n", hashes[16])));
+    }
+
+    #[test]
+    fn the_verdict_tells_an_alteration_from_a_failure_to_check() {
+        let altered = Diagnostic::error(Code::JournalAltered, "altered");
+        let io = Diagnostic::error(Code::Io, "cannot read");
+        let usage = Diagnostic::error(Code::ExpectHash, "bad hash");
+        assert_eq!(verdict(std::slice::from_ref(&altered)), "ALTERED");
+        assert_eq!(verdict(&[altered, io.clone()]), "cannot be read");
+        assert_eq!(verdict(&[usage]), "not checked");
+        assert_eq!(verdict(&[io]), "cannot be read");
     }
 }

@@ -218,6 +218,46 @@ fn rows(
 }
 
 impl Inspection {
+    /// Whether the whole book is read after the file at `path`: a debtors
+    /// file is given or lies beside it, or the file is JSON (which carries
+    /// its debtors).
+    pub(crate) fn reads_book(&self, path: &Path, debtors_given: bool) -> bool {
+        let beside = path.parent().unwrap_or(Path::new(".")).join("debtors.csv");
+        debtors_given || beside.is_file() || self.format == Format::Json
+    }
+
+    /// The report's last line when the whole book is not read.
+    pub(crate) fn book_not_read() -> String {
+        let mut out = String::new();
+        line(
+            &mut out,
+            "book",
+            "not read: no debtors file (give it with --debtors)",
+        );
+        out
+    }
+
+    /// The report's last line once the whole book was read: its size, or
+    /// how many errors it has (listed below the report).
+    pub(crate) fn book_read(loaded: &super::Loaded) -> String {
+        let mut out = String::new();
+        let text = match &loaded.ledger {
+            Some(ledger) => format!(
+                "read: {} debtors, {} invoices, {} rows, no errors",
+                ledger.debtors.len(),
+                ledger.invoices.len(),
+                ledger.rows()
+            ),
+            None => {
+                let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+                let word = if errors == 1 { "error" } else { "errors" };
+                format!("not read: {errors} {word} (below)")
+            }
+        };
+        line(&mut out, "book", &text);
+        out
+    }
+
     /// The report, for people.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -316,4 +356,30 @@ impl Inspection {
 
 fn line(out: &mut String, what: &str, text: &str) {
     let _ = writeln!(out, "  {what:<9} {text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Diagnostic};
+
+    #[test]
+    fn the_book_line_says_what_was_read_or_why_not() {
+        assert_eq!(
+            Inspection::book_not_read(),
+            "  book      not read: no debtors file (give it with --debtors)\n"
+        );
+        let errors = super::super::Loaded {
+            ledger: None,
+            diagnostics: vec![
+                Diagnostic::error(Code::Io, "a"),
+                Diagnostic::warning(Code::NeverFires, "b"),
+            ]
+            .into(),
+        };
+        assert_eq!(
+            Inspection::book_read(&errors),
+            "  book      not read: 1 error (below)\n"
+        );
+    }
 }

@@ -56,6 +56,15 @@ impl Provenance {
         }
     }
 
+    /// A version `policy diff` compares: a file, or read from git.
+    pub(crate) fn of_version(version: &crate::diff::version::Version) -> Provenance {
+        let text = version.source.text();
+        match &version.git {
+            Some((rev, _)) => Provenance::of_revision(&version.name, rev, text),
+            None => Provenance::of_file(Path::new(&version.name), text),
+        }
+    }
+
     /// A policy read from git as `name` (`REV:path`): `rev` as given.
     pub(crate) fn of_revision(name: &str, rev: &str, text: &str) -> Provenance {
         let commit = if rev.is_empty() {

@@ -26,6 +26,7 @@ pub mod produce;
 pub mod report;
 pub mod session;
 pub mod smtp;
+pub(crate) mod today;
 
 use std::collections::HashMap;
 

@@ -326,6 +326,20 @@ pub(crate) enum Fault {
     Panic,
 }
 
+/// The hook of the test aids `--pause-at` and `--panic-at` (the first
+/// given); `Err` holds a spec that is not `POINT:N`.
+pub(crate) fn faults<'a>(
+    pause_at: Option<&'a str>,
+    panic_at: Option<&'a str>,
+) -> Result<Option<journal::Hook>, &'a str> {
+    let (spec, fault) = match (pause_at, panic_at) {
+        (Some(spec), _) => (spec, Fault::Pause),
+        (None, Some(spec)) => (spec, Fault::Panic),
+        (None, None) => return Ok(None),
+    };
+    fault_hook(spec, fault).map(Some).ok_or(spec)
+}
+
 /// The hook of `--pause-at` / `--panic-at POINT:N`: the fault at a write
 /// point of action N; `None` when `spec` is not `POINT:N`.
 pub(crate) fn fault_hook(spec: &str, fault: Fault) -> Option<journal::Hook> {

@@ -11,6 +11,7 @@ pub mod ceilings;
 mod engine;
 pub mod exceptions;
 pub mod output;
+pub(crate) mod product;
 mod statutory;
 pub(crate) mod summary;
 

@@ -18,6 +18,7 @@ pub mod camt;
 pub mod coda;
 pub mod matching;
 pub mod record;
+pub(crate) mod report;
 pub mod write;
 
 use chrono::NaiveDate;
