@@ -46,6 +46,26 @@ pub(crate) fn is_temp_of(name: &str, target: &str) -> bool {
 /// Random characters in a temporary file's name.
 const TEMP_RAND: usize = 6;
 
+/// A new name for a temporary file of the file `target` (a name, not a
+/// path): `.NAME.XXXXXX.tmp`, as [`write_temp`] makes them, for files
+/// created with `O_EXCL` by their folder's descriptor.
+#[cfg(target_os = "linux")]
+pub(crate) fn temp_name(target: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    // The standard hasher's keys are random for each state made.
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    let mut bits = hasher.finish();
+    let mut rand = String::with_capacity(TEMP_RAND);
+    for _ in 0..TEMP_RAND {
+        let at = usize::try_from(bits % 62).unwrap_or(0);
+        rand.push(char::from(CHARS.get(at).copied().unwrap_or(b'x')));
+        bits /= 62;
+    }
+    format!(".{target}.{rand}.tmp")
+}
+
 /// Writes `bytes` to a new temporary file beside `target` (`.NAME.XXXXXX.tmp`,
 /// created with `O_EXCL`, so a file or link already there is never opened),
 /// fsynced, and returns its path. On failure nothing is left.
@@ -55,6 +75,7 @@ pub(crate) fn write_temp(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf
 
 /// [`write_temp`] without the fsync: for a batch, whose files are made
 /// durable together by [`flush_files`].
+#[cfg(not(target_os = "linux"))]
 pub(crate) fn write_temp_unsynced(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     temp_file(target, bytes, false)
 }

@@ -4,7 +4,8 @@
 //! its temporary file — is never followed, and every folder written into is
 //! checked to resolve inside the outbox. A link planted there would
 //! otherwise make a run write letters, or overwrite files, anywhere its
-//! user may write.
+//! user may write. (On Linux a batch's folders and files are made relative
+//! to the outbox's descriptor instead, `journal::batch`.)
 
 use std::path::{Component, Path, PathBuf};
 
@@ -96,6 +97,7 @@ pub(crate) fn make_dirs(outbox: &Path, relative: &Path) -> Result<PathBuf, Refus
 /// [`make_dirs`] without the fsync of each folder made: for a batch, whose
 /// folders are made durable together (`fsx::flush_dirs`), whose outbox
 /// exists already and whose real path is `root`.
+#[cfg(not(target_os = "linux"))]
 pub(crate) fn make_dirs_unsynced(
     outbox: &Path,
     root: &Path,
