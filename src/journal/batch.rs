@@ -300,7 +300,10 @@ mod tests {
             Some(dir.path().join("2026-01-05/D1").as_path())
         );
         let name = temp.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(crate::journal::fsx::is_temp_of(&name, "letter.txt"), "{name}");
+        assert!(
+            crate::journal::fsx::is_temp_of(&name, "letter.txt"),
+            "{name}"
+        );
         assert_eq!(std::fs::read(&temp).unwrap(), b"letter");
     }
 

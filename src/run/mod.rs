@@ -296,7 +296,6 @@ impl Today {
                     let mut next = parts.first().map(|&p| scope.spawn(move || render(p)));
                     let mut at = 0;
                     while let Some(handle) = next.take() {
-                        let t0 = std::time::Instant::now();
                         let produced = match handle.join() {
                             Ok(produced) => produced,
                             // A bug while rendering: the run's panic report.
@@ -308,16 +307,8 @@ impl Today {
                         // INVARIANT: with templates that serve the day, no
                         // rendering fails the run; should one, nothing more
                         // is performed.
-                        let t1 = std::time::Instant::now();
                         if errors.is_empty() {
                             perform(&mut prepared.ready, next.is_none());
-                        }
-                        if std::env::var_os("POLICY_TIMING").is_some() {
-                            eprintln!(
-                                "part {at}: waited render {:?}, perform {:?}",
-                                t1 - t0,
-                                t1.elapsed()
-                            );
                         }
                     }
                 });

@@ -118,11 +118,7 @@ pub fn perform(
             recovery.aborted.len()
         ));
     }
-    let t = std::time::Instant::now();
     let today = super::plan_today(job, &*journal);
-    if std::env::var_os("POLICY_TIMING").is_some() {
-        eprintln!("planned in {:?}", t.elapsed());
-    }
     if !today.templates_serve(job) {
         // Rendered whole first, so that a template that fails every
         // letter alike stops the run before anything is written.
