@@ -75,11 +75,11 @@ impl LedgerSummaries {
         let shown = self.shown.clone();
         let stamp = self.stamp();
         let previous = self.last.remove(path);
-        let book = match self.book(plan.currency.value) {
-            Ok(book) => book,
+        let ledger = match self.ledger_in(plan.currency.value) {
+            Ok(ledger) => ledger,
             Err(problem) => return Some(problem.to_string()),
         };
-        let columns = crate::ledger::debtor_columns(&book.debtors);
+        let columns = crate::ledger::debtor_columns(&ledger.debtors);
         let unknown = crate::check::columns::unknown_columns(plan, &columns, "the debtors file");
         if !unknown.is_empty() {
             let lines: Vec<String> = unknown
@@ -93,13 +93,13 @@ impl LedgerSummaries {
                 if previous.stamp == stamp
                     && previous.plan.currency.value == plan.currency.value =>
             {
-                let comparison = diff::compare(&previous.plan, plan, book, window, &AsWritten);
+                let comparison = diff::compare(&previous.plan, plan, ledger, window, &AsWritten);
                 let mut text = report::brief(plan, &comparison.after, &shown);
                 text.push_str(&report::since(&comparison));
                 (text, comparison.after)
             }
             Some(previous) => {
-                let simulation = simulate::simulate(plan, book, window, &AsWritten);
+                let simulation = simulate::simulate(plan, ledger, window, &AsWritten);
                 let mut text = report::brief(plan, &simulation.summary, &shown);
                 text.push_str(&report::book_changed(
                     plan,
@@ -109,7 +109,7 @@ impl LedgerSummaries {
                 (text, simulation.summary)
             }
             None => {
-                let simulation = simulate::simulate(plan, book, window, &AsWritten);
+                let simulation = simulate::simulate(plan, ledger, window, &AsWritten);
                 (
                     report::brief(plan, &simulation.summary, &shown),
                     simulation.summary,
@@ -141,8 +141,9 @@ impl LedgerSummaries {
         })
     }
 
-    /// The book in `currency`, read again if its files changed.
-    fn book(&mut self, currency: &'static str) -> Result<&Ledger, &str> {
+    /// The ledger of the book in `currency`, read again if its files
+    /// changed.
+    fn ledger_in(&mut self, currency: &'static str) -> Result<&Ledger, &str> {
         let stamp = self.stamp();
         let at = match self.books.iter().position(|b| b.currency == currency) {
             Some(at) if self.books[at].stamp == stamp => at,
@@ -186,7 +187,7 @@ impl LedgerSummaries {
         let loaded = ledger::read(&self.ledger, self.debtors.as_deref(), &options)
             .map_err(|d| render::human(&d, Style::plain()))?;
         match loaded.ledger {
-            Some(book) => Ok(book),
+            Some(ledger) => Ok(ledger),
             None => {
                 let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
                 let mut text = format!(
