@@ -328,6 +328,25 @@ impl Builder {
         }
     }
 
+    /// A builder for reading the same file again from its start: the same
+    /// debtors and conventions, no rows yet.
+    pub(crate) fn again(&self) -> Builder {
+        Builder {
+            debtors: Arc::clone(&self.debtors),
+            parser: self.parser.clone(),
+            currency: self.currency,
+            dialect: self.dialect,
+            columns: self.columns,
+            attribute_names: Vec::new(),
+            batch: self.batch,
+            book: Rows::default(),
+            line_base: 0,
+            sorted: true,
+            problems: Problems::default(),
+            one: Rows::default(),
+        }
+    }
+
     /// Rows come from a reader that hands over its problems every `rows`
     /// rows; and the file's first row after the header is on `first_line`.
     pub(crate) fn in_batches(&mut self, rows: u32, first_line: u64) {

@@ -3,9 +3,16 @@
 //! columns. Values are read as raw JSON text, so an amount written as a
 //! number keeps its exact decimals (never through `f64`), and every problem
 //! points at the value's own line and column.
+//!
+//! The entries are parsed in stretches on several threads (entries.rs),
+//! the document's top read by hand (document.rs); a document of another
+//! shape, or one that is not JSON, is read whole by serde_json first,
+//! whose diagnostic is then the reader's.
+
+mod document;
+mod entries;
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -13,7 +20,6 @@ use serde_json::value::RawValue;
 
 use super::build::Builder;
 use super::debtors::DebtorIndex;
-use super::parse::{Col, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_text};
 use super::{Debtor, Dialect, Loaded, ReadOptions};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -126,30 +132,22 @@ impl<'a> Object<'a> {
             line: line_of(lines, offset),
             offset: offset as u64,
         };
-        let map: Vec<(Cow<'a, str>, &'a RawValue)> = match serde_json::from_str::<Members<'a>>(
-            raw.get(),
-        ) {
-            // As a map would keep them: by name, the last of a name repeated.
-            Ok(Members(mut members)) => {
-                if !members.is_sorted_by(|a, b| a.0 < b.0) {
-                    members.reverse();
-                    members.sort_by(|a, b| a.0.cmp(&b.0));
-                    members.dedup_by(|later, first| later.0 == first.0);
+        let map: Vec<(Cow<'a, str>, &'a RawValue)> =
+            match serde_json::from_str::<Members<'a>>(raw.get()) {
+                // As a map would keep them: by name, the last of a name repeated.
+                Ok(Members(mut members)) => {
+                    if !members.is_sorted_by(|a, b| a.0 < b.0) {
+                        members.reverse();
+                        members.sort_by(|a, b| a.0.cmp(&b.0));
+                        members.dedup_by(|later, first| later.0 == first.0);
+                    }
+                    members
                 }
-                members
-            }
-            Err(_) => {
-                problems.error(
-                    Code::LedgerSyntax,
-                    row,
-                    FieldAt::Bytes(offset, offset + 1),
-                    "expected an object with the entry's fields",
-                    "not an object",
-                    "each item is an object such as {\"date\": \"2026-01-05\", \"type\": \"invoice\", …}",
-                );
-                return None;
-            }
-        };
+                Err(_) => {
+                    not_an_object(problems, row);
+                    return None;
+                }
+            };
         let fields = map
             .into_iter()
             .map(|(name, value)| {
@@ -201,34 +199,17 @@ const ENTRY_FIELDS: &[&str] = &[
     "published",
 ];
 
-struct JsonRow<'o, 'a> {
-    object: &'o Object<'a>,
-    attribute_names: &'o [String],
-}
-
-impl Row for JsonRow<'_, '_> {
-    fn value(&self, col: Col) -> Option<&[u8]> {
-        self.object
-            .get(ENTRY_FIELDS[col as usize])
-            .map(|(v, _)| v.as_bytes())
-    }
-
-    fn at(&self, col: Col) -> FieldAt {
-        self.object.at(ENTRY_FIELDS[col as usize])
-    }
-
-    fn row(&self) -> RowAt {
-        self.object.at
-    }
-
-    fn attributes(&self, _: &mut Problems) -> Option<Box<[Box<str>]>> {
-        Some(
-            self.attribute_names
-                .iter()
-                .map(|name| Box::from(self.object.get(name).map_or("", |(v, _)| v)))
-                .collect(),
-        )
-    }
+/// An array item that is not an object.
+fn not_an_object(problems: &mut Problems, row: RowAt) {
+    let offset = usize::try_from(row.offset).unwrap_or(usize::MAX);
+    problems.error(
+        Code::LedgerSyntax,
+        row,
+        FieldAt::Bytes(offset, offset.saturating_add(1)),
+        "expected an object with the entry's fields",
+        "not an object",
+        "each item is an object such as {\"date\": \"2026-01-05\", \"type\": \"invoice\", …}",
+    );
 }
 
 /// Reads a JSON ledger; its debtors come from its `debtors` array, else
@@ -237,6 +218,19 @@ pub fn read(
     path: &Path,
     debtors_path: Option<&Path>,
     options: &ReadOptions,
+) -> Result<Loaded, Diagnostic> {
+    read_in(path, debtors_path, options, entries::STRETCH, true)
+}
+
+/// [`read`], the entries in stretches of about `stretch` bytes, the
+/// document's top read by hand when `by_hand` (else the document is read
+/// whole first, as any document the hand does not read is).
+fn read_in(
+    path: &Path,
+    debtors_path: Option<&Path>,
+    options: &ReadOptions,
+    stretch: usize,
+    by_hand: bool,
 ) -> Result<Loaded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let name = path.display().to_string();
@@ -258,31 +252,81 @@ pub fn read(
         }
     };
     let text = owned.trim_start_matches('\u{feff}');
+    if by_hand {
+        if let Some(loaded) = by_parts(&name, path, text, debtors_path, options, stretch) {
+            return Ok(loaded);
+        }
+    }
+    whole(&name, path, text, debtors_path, options, stretch)
+}
+
+/// Reads a document of the shape programs write: its top by hand, its
+/// entries in stretches guessed in the text. `None` for any other
+/// document (and when the debtors cannot be had: that is said once the
+/// document is known to be JSON), which is then read whole.
+fn by_parts(
+    name: &str,
+    path: &Path,
+    text: &str,
+    debtors_path: Option<&Path>,
+    options: &ReadOptions,
+    stretch: usize,
+) -> Option<Loaded> {
+    let head = document::head(text)?;
+    let mut found = Problems::default();
+    let mut diagnostics = Diagnostics::new();
+    let index = match &head.debtors {
+        Some(_) if debtors_path.is_some() => return None,
+        Some(list) => {
+            // The debtors are before the entries.
+            let before = text.get(..head.entries).unwrap_or(text);
+            debtors(text, &line_ends(before), list, &mut found)
+        }
+        None => {
+            let file = super::debtors_file(path, debtors_path).ok()?;
+            let (index, more) = super::debtors::read_csv(&file, options.dialect).ok()?;
+            diagnostics.extend(more);
+            index
+        }
+    };
+    let builder = Builder::new(index, options.currency, Dialect::Standard, None);
+    let starts = |known| entries::Starts::Text {
+        start: head.entries,
+        size: stretch,
+        known,
+    };
+    let (builder, outcome, shapes) = read_entries(text, builder, head.entries, starts).ok()?;
+    document::tail(text, outcome.end?, head.debtors_written)?;
+    Some(finish(name, text, builder, [found, shapes], diagnostics))
+}
+
+/// Reads the document whole with serde_json (whose error is the reader's
+/// diagnostic for a file that is not JSON), then its entries.
+fn whole(
+    name: &str,
+    path: &Path,
+    text: &str,
+    debtors_path: Option<&Path>,
+    options: &ReadOptions,
+    stretch: usize,
+) -> Result<Loaded, Diagnostic> {
     let document: Document = match serde_json::from_str(text) {
         Ok(document) => document,
         Err(err) => {
-            let mut problems = Problems::default();
             let offset = offset_of_line_col(text, err.line(), err.column());
-            problems.error(
-                Code::LedgerSyntax,
+            return Ok(not_json(
+                name,
+                text,
                 RowAt {
                     line: u32::try_from(err.line()).unwrap_or(u32::MAX),
                     offset: offset as u64,
                 },
-                FieldAt::Bytes(offset, offset + 1),
                 format!("this is not a JSON ledger: {err}"),
-                "here",
-                "a JSON ledger is {\"debtors\": [{\"id\": …, \"name\": …, \"kind\": …}], \"entries\": [{\"date\": …, \"type\": …, \"invoice\": …}]}",
-            );
-            return Ok(Loaded {
-                ledger: None,
-                diagnostics: locate_text(&name, text, problems),
-            });
+            ));
         }
     };
-    let mut problems = Problems::default();
+    let mut found = Problems::default();
     let mut diagnostics = Diagnostics::new();
-    let lines = line_ends(text);
     let index = match (&document.debtors, debtors_path) {
         (Some(_), Some(file)) => {
             return Err(Diagnostic::error(
@@ -295,56 +339,121 @@ pub fn read(
             .with_help("give the debtors once: drop `--debtors`, or the ledger's `debtors` array")
             .in_path(name));
         }
-        (Some(list), None) => debtors(text, &lines, list, &mut problems),
+        (Some(list), None) => debtors(text, &line_ends(text), list, &mut found),
         (None, _) => {
             let file = super::debtors_file(path, debtors_path)?;
-            let (index, found) = super::debtors::read_csv(&file, options.dialect)?;
-            diagnostics.extend(found);
+            let (index, more) = super::debtors::read_csv(&file, options.dialect)?;
+            diagnostics.extend(more);
             index
         }
     };
-    // Two passes over the entries, each object parsed again in the second
-    // rather than kept: a million entries held as objects took gigabytes,
-    // most of the reading's time in page faults. The first finds the
-    // attribute columns (and says the malformed entries), the second builds.
-    let mut extra: BTreeSet<Cow<'_, str>> = BTreeSet::new();
-    for raw in &document.entries {
-        if let Some(object) = Object::parse(text, &lines, raw, &mut problems) {
-            extra.extend(
-                object
-                    .fields
-                    .into_iter()
-                    .map(|(n, _, _)| n)
-                    .filter(|n| !ENTRY_FIELDS.contains(&n.as_ref())),
-            );
+    let builder = Builder::new(index, options.currency, Dialect::Standard, None);
+    let first = document
+        .entries
+        .first()
+        .map_or(0, |entry| offset_in(text, entry.get()));
+    let starts = |_| entries::Starts::Found {
+        entries: &document.entries,
+        size: stretch,
+    };
+    match read_entries(text, builder, first, starts) {
+        Ok((builder, _, shapes)) => Ok(finish(name, text, builder, [found, shapes], diagnostics)),
+        // Entries found by serde_json are JSON: not seen to happen.
+        Err(entries::NotJson) => Ok(not_json(
+            name,
+            text,
+            RowAt {
+                line: 1,
+                offset: first as u64,
+            },
+            "this is not a JSON ledger".to_string(),
+        )),
+    }
+}
+
+/// The diagnostic of a file that is not a JSON ledger, at `at`.
+fn not_json(name: &str, text: &str, at: RowAt, message: String) -> Loaded {
+    let mut problems = Problems::default();
+    let offset = usize::try_from(at.offset).unwrap_or(usize::MAX);
+    problems.error(
+        Code::LedgerSyntax,
+        at,
+        FieldAt::Bytes(offset, offset.saturating_add(1)),
+        message,
+        "here",
+        "a JSON ledger is {\"debtors\": [{\"id\": …, \"name\": …, \"kind\": …}], \"entries\": [{\"date\": …, \"type\": …, \"invoice\": …}]}",
+    );
+    Loaded {
+        ledger: None,
+        diagnostics: locate_text(name, text, problems),
+    }
+}
+
+/// Reads the entries into `builder`, the first stretch starting at `start`
+/// (`starts` says where the stretches start, given those a first reading
+/// found). Read twice when some entries have members beyond the ledger's
+/// columns: each row's attributes follow the names of all of them, known
+/// once every entry is read. Gives the builder, what the reading found and
+/// the items that are not objects.
+fn read_entries<'a>(
+    text: &'a str,
+    mut builder: Builder,
+    start: usize,
+    starts: impl Fn(Option<Vec<usize>>) -> entries::Starts<'a>,
+) -> Result<(Builder, entries::Outcome, Problems), entries::NotJson> {
+    let first_line = newlines(text.get(..start).unwrap_or_default()) + 1;
+    // A JSON entry is about 2.25 times its CSV row (gen_ledger's books);
+    // the builder sizes its tables for CSV bytes.
+    let csv_bytes = (text.len().saturating_sub(start) as u64) / 9 * 4;
+    let mut names = Vec::new();
+    let mut known = None;
+    loop {
+        builder.in_batches(1, first_line);
+        builder.reserve(csv_bytes);
+        let mut shapes = Problems::default();
+        let parser = builder.parser();
+        let mut outcome = entries::read(text, starts(known), &parser, &names, |stretch| {
+            shapes.absorb(std::mem::take(&mut stretch.shapes));
+            builder.add_rows(&mut stretch.rows);
+        })?;
+        drop(parser);
+        if outcome.extra.len() == names.len() {
+            builder.attribute_names = names;
+            return Ok((builder, outcome, shapes));
         }
+        names = std::mem::take(&mut outcome.extra).into_iter().collect();
+        known = Some(outcome.starts);
+        builder = builder.again();
     }
-    let attribute_names: Vec<String> = extra.into_iter().map(String::from).collect();
-    let mut builder = Builder::new(index, options.currency, Dialect::Standard, None);
-    for problem in problems.list.drain(..) {
-        builder.problems().push(problem);
+}
+
+/// Builds the ledger from what was read, with the problems found before
+/// the rows' own.
+fn finish(
+    name: &str,
+    text: &str,
+    mut builder: Builder,
+    before: [Problems; 2],
+    mut diagnostics: Diagnostics,
+) -> Loaded {
+    for problems in before {
+        builder.problems().absorb(problems);
     }
-    // Said in the first pass already.
-    let mut again = Problems::default();
-    for raw in &document.entries {
-        if let Some(object) = Object::parse(text, &lines, raw, &mut again) {
-            builder.add(&JsonRow {
-                object: &object,
-                attribute_names: &attribute_names,
-            });
-        }
-    }
-    builder.attribute_names = attribute_names;
     let (ledger, problems) = builder.finish();
-    diagnostics.extend(locate_text(&name, text, problems));
+    diagnostics.extend(locate_text(name, text, problems));
     let ledger = ledger.filter(|_| !diagnostics.has_errors()).map(|mut l| {
         l.dialect = None;
         l
     });
-    Ok(Loaded {
+    Loaded {
         ledger,
         diagnostics,
-    })
+    }
+}
+
+/// Line ends in `text`.
+fn newlines(text: &str) -> u64 {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
 }
 
 fn debtors(
