@@ -255,7 +255,7 @@ fn jobs<'a>(bytes: &[u8], starts: &Starts<'a>) -> Vec<Job<'a>> {
                 let from = first.get().as_ptr() as usize;
                 let count = rest
                     .iter()
-                    .position(|e| e.get().as_ptr() as usize >= from + size)
+                    .position(|e| e.get().as_ptr() as usize >= from.saturating_add(*size))
                     .unwrap_or(rest.len())
                     .max(1);
                 let (these, after) = rest.split_at(count);
@@ -692,4 +692,88 @@ mod tests {
         // too: the stretches before them will not land there.
         assert_eq!(at, [r#"{"a"#, r#"{"}"#, r#"{"b"#, r#"{"c"#, r#"{"e"#]);
     }
+
+    /// Names and values an entry's members are drawn from.
+    const NAMES: &[&str] = &[
+        "date",
+        "Date",
+        "DATE",
+        "dAte",
+        "\\u0064ate",
+        "type",
+        "amount",
+        "Amount",
+        "project",
+        "Project",
+        "PROJECT",
+        "proj\\u0065ct",
+        "x",
+        "\u{212a}ey",
+        "\u{c9}t\u{e9}",
+    ];
+    const VALUES: &[&str] = &[
+        "\"2025-01-01\"",
+        "\"  \"",
+        "\"\"",
+        "null",
+        "12.50",
+        "-0",
+        "1e3",
+        "true",
+        "{\"a\": [1, \"}\"]}",
+        "[]",
+        "\"caf\\u00e9\"",
+        "\"a\\\"b\"",
+        "\"\\ud800\"",
+    ];
+
+    proptest::proptest! {
+        /// An entry's members are read as the reader of debtors (a map of
+        /// the members as written, sorted) reads them: the same value and
+        /// place for every column and extra name.
+        #[test]
+        fn members_read_as_a_sorted_map_would(
+            members in proptest::collection::vec((0..NAMES.len(), 0..VALUES.len()), 0..8),
+        ) {
+            let body: Vec<String> = members
+                .iter()
+                .map(|&(n, v)| format!("\"{}\": {}", NAMES[n], VALUES[v]))
+                .collect();
+            let text = format!("[ {{{}}} ]", body.join(", "));
+            let raw: &RawValue = serde_json::from_str::<Vec<&RawValue>>(&text).unwrap()[0];
+            let mut problems = Problems::default();
+            let object = super::super::Object::parse(&text, &[], raw, &mut problems).unwrap();
+            let mut fields = Fields::default();
+            fields.parse(&text, &text[2..]).unwrap();
+            let at = RowAt { line: 1, offset: 2 };
+            let row = JsonRow { fields: &fields, at, names: &[] };
+            for (col, name) in ENTRY_FIELDS.iter().enumerate() {
+                let col = ALL[col];
+                proptest::prop_assert_eq!(
+                    row.value(col),
+                    object.get(name).map(|(v, _)| v.as_bytes()),
+                    "{}", name
+                );
+                proptest::prop_assert_eq!(row.at(col), object.at(name), "{}", name);
+            }
+            for name in ["project", "x", "\u{212a}ey", "key", "\u{e9}t\u{e9}"] {
+                proptest::prop_assert_eq!(fields.extra(name), object.get(name).map(|(v, _)| v), "{}", name);
+            }
+            proptest::prop_assert_eq!(fields.last_end.map(|e| text[e..].trim_start().starts_with('}')), Some(true).filter(|_| !members.is_empty()));
+        }
+    }
+
+    const ALL: [Col; COLS] = [
+        Col::Date,
+        Col::Type,
+        Col::Invoice,
+        Col::Debtor,
+        Col::Amount,
+        Col::Due,
+        Col::Currency,
+        Col::Until,
+        Col::Reason,
+        Col::Procedure,
+        Col::Published,
+    ];
 }

@@ -605,3 +605,280 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
         .sum();
     (start + column.saturating_sub(1)).min(text.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::render;
+    use proptest::prelude::*;
+
+    const DEBTORS_CSV: &str = "id,name,kind\nA,Alpha,b2b\nB,Beta,b2c\n";
+
+    /// What reading `text` as `ledger.json` (beside a debtors file) finds,
+    /// as comparable text.
+    fn read_text(text: &str, stretch: usize, by_hand: bool) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.json");
+        std::fs::write(&path, text).unwrap();
+        std::fs::write(dir.path().join("debtors.csv"), DEBTORS_CSV).unwrap();
+        match read_in(&path, None, &ReadOptions::default(), stretch, by_hand) {
+            Ok(loaded) => format!(
+                "{:#?}\n{}",
+                loaded.ledger,
+                render::json(&loaded.diagnostics)
+            )
+            .replace(&dir.path().display().to_string(), "DIR"),
+            Err(d) => format!("Err {d:?}").replace(&dir.path().display().to_string(), "DIR"),
+        }
+    }
+
+    /// What one reader of the whole document finds in `text`, checked to
+    /// be what readers of stretches of any size find.
+    fn same_in_any_stretches(text: &str) -> String {
+        let whole = read_text(text, usize::MAX, false);
+        for (stretch, by_hand) in [
+            (1, true),
+            (7, true),
+            (64, true),
+            (1000, true),
+            (entries::STRETCH, true),
+            (1, false),
+            (64, false),
+        ] {
+            let found = read_text(text, stretch, by_hand);
+            if let Some((line, (a, b))) = whole
+                .lines()
+                .zip(found.lines())
+                .enumerate()
+                .find(|(_, (a, b))| a != b)
+            {
+                panic!(
+                    "stretches of {stretch} bytes (by hand: {by_hand}), line {line}: `{a}` read as `{b}`\n{text}"
+                );
+            }
+            assert_eq!(
+                found.len(),
+                whole.len(),
+                "stretches of {stretch} bytes\n{text}"
+            );
+        }
+        whole
+    }
+
+    /// A ledger of `n` invoices with every kind of entry, member and
+    /// problem (when `problems`): names in any case, escaped or repeated,
+    /// amounts as numbers, nulls, extra members, items that are not
+    /// objects, entries over several lines, `{` and `,{` inside strings.
+    fn tricky(n: usize, problems: bool, debtors: bool) -> String {
+        let mut out = String::from("{\n");
+        if debtors {
+            out.push_str(
+                "  \"debtors\": [{\"id\": \"A\", \"name\": \"Alpha\", \"kind\": \"b2b\", \"note\": \"x\"},\n   {\"id\": \"B\", \"name\": \"Beta\", \"kind\": \"b2c\"}],\n",
+            );
+        }
+        out.push_str("  \"meta\": {\"entries\": [{\"a\": 1}, {\"b\": 2}]},\n  \"entries\": [\n");
+        let mut items = Vec::new();
+        for i in 0..n {
+            let reference = format!("F-{i:04}");
+            let day = 1 + i % 27;
+            let debtor = if i % 2 == 0 { "A" } else { "B" };
+            items.push(match i % 9 {
+                0 => format!(
+                    "{{\"Date\": \"2025-02-{day:02}\", \"TYPE\": \"invoice\", \"invoice\": \"{reference}\", \"debtor\": \"{debtor}\", \"amount\": 1, \"amount\": {}.5, \"due\": \"2025-03-{day:02}\"}}",
+                    100 + i
+                ),
+                1 => format!(
+                    "{{\"date\": \"2025-02-{day:02}\",\n  \"type\": \"invoice\", \"\\u0069nvoice\": \"{reference}\", \"debtor\": \"{debtor}\", \"amount\": \"{}.00\",\r\n  \"due\": \"2025-03-{day:02}\", \"Project\": \"P {{x}},{{y\", \"project\": \"p\"}}",
+                    200 + i
+                ),
+                2 => format!(
+                    "{{\"date\": \"2025-02-{day:02}\", \"type\": \"invoice\", \"invoice\": \"{reference}\", \"debtor\": \"{debtor}\", \"amount\": \"50\", \"due\": \"2025-03-{day:02}\", \"lines\": [{{\"a\": \"}},{{\"}}, {{\"b\": null}}], \"currency\": null, \"reason\": \"  \"}}"
+                ),
+                _ => format!(
+                    "{{\"date\": \"2025-02-{day:02}\", \"type\": \"invoice\", \"invoice\": \"{reference}\", \"debtor\": \"{debtor}\", \"amount\": \"{}.{:02}\", \"due\": \"2025-03-{day:02}\", \"note\": \"caf\\u00e9 \\\"{i}\\\"\"}}",
+                    300 + i,
+                    i % 100
+                ),
+            });
+            match i % 5 {
+                0 => items.push(format!(
+                    "{{\"date\": \"2025-03-0{}\", \"type\": \"payment\", \"invoice\": \"{reference}\", \"amount\": 10}}",
+                    1 + i % 9
+                )),
+                1 => items.push(format!(
+                    "{{\"date\": \"2025-03-02\", \"type\": \"dispute\", \"invoice\": \"{reference}\", \"reason\": \"a {{\\\"quoted\\\"}}, reason\"}}, {{\"date\": \"2025-03-09\", \"type\": \"resolve\", \"invoice\": \"{reference}\"}}"
+                )),
+                2 => items.push(format!(
+                    "{{\"date\": \"2025-04-01\", \"type\": \"credit_note\", \"invoice\": \"{reference}\", \"amount\": 5.25}}"
+                )),
+                _ => {}
+            }
+            if problems {
+                match i % 13 {
+                    0 => items.push("{\"date\": \"2025-13-01\", \"type\": \"payment\", \"invoice\": \"F-0001\", \"amount\": 1}".into()),
+                    1 => items.push(format!("{{\"date\": \"2025-02-01\", \"type\": \"invoice\", \"invoice\": \"{reference}\", \"debtor\": \"A\", \"amount\": 1, \"due\": \"2025-03-01\"}}")),
+                    2 => items.push("{\"date\": \"2025-02-01\", \"type\": \"payment\", \"invoice\": \"NOPE\", \"amount\": 1}".into()),
+                    3 => items.push("17".into()),
+                    4 => items.push("[{\"date\": \"2025-02-01\"}, 2]".into()),
+                    5 => items.push(format!("{{\"date\": \"2025-02-01\", \"type\": \"payment\", \"invoice\": \"{reference}\", \"debtor\": \"B\", \"amount\": 1}}")),
+                    6 => items.push(format!("{{\"date\": \"2025-03-01\", \"type\": \"payment\", \"invoice\": \"{reference}\", \"amount\": 100000}}")),
+                    7 => items.push("null".into()),
+                    8 => items.push("{\"date\": \"2025-02-01\", \"type\": \"invoice\", \"invoice\": \"X-1\", \"debtor\": \"NOBODY\", \"amount\": 1, \"due\": \"2025-03-01\"}".into()),
+                    9 => items.push("{\"type\": \"bogus\"}".into()),
+                    _ => {}
+                }
+            }
+        }
+        let separators = [",\n    ", ",", " ,\r\n", ",\n\n  "];
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separators[i % separators.len()]);
+            }
+            out.push_str(item);
+        }
+        out.push_str("\n  ],\n  \"after\": [1, {\"x\": \"y\"}]\n}\n");
+        out
+    }
+
+    #[test]
+    fn stretches_read_like_one_reader_a_good_book() {
+        for debtors in [false, true] {
+            let whole = same_in_any_stretches(&tricky(120, false, debtors));
+            assert!(whole.starts_with("Some("), "{whole}");
+            assert!(whole.contains("\"P {x},{y\""), "attributes read: {whole}");
+        }
+    }
+
+    #[test]
+    fn stretches_read_like_one_reader_a_bad_book() {
+        let whole = same_in_any_stretches(&tricky(120, true, false));
+        assert!(whole.starts_with("None"), "{whole}");
+        for code in [
+            "ledger_date",
+            "ledger_duplicate_invoice",
+            "ledger_unknown_invoice",
+            "ledger_syntax",
+            "ledger_debtor_mismatch",
+            "ledger_overpayment",
+            "ledger_unknown_debtor",
+            "ledger_type",
+        ] {
+            assert!(whole.contains(code), "{code}: {whole}");
+        }
+    }
+
+    #[test]
+    fn stretches_keep_the_same_problems_past_the_cap() {
+        let whole = same_in_any_stretches(&tricky(900, true, true));
+        assert!(whole.contains("more problems"), "{whole}");
+    }
+
+    #[test]
+    fn documents_of_other_shapes_read_as_before() {
+        for text in [
+            // debtors after the entries, a null debtors, an array document
+            "{\"entries\": [{\"date\": \"2025-01-01\", \"type\": \"invoice\", \"invoice\": \"F\", \"debtor\": \"X\", \"amount\": 1, \"due\": \"2025-02-01\"}], \"debtors\": [{\"id\": \"X\", \"name\": \"Xavier\", \"kind\": \"b2c\"}]}",
+            "{\"debtors\": null, \"entries\": [{\"date\": \"2025-01-01\", \"type\": \"invoice\", \"invoice\": \"F\", \"debtor\": \"A\", \"amount\": 1, \"due\": \"2025-02-01\"}]}",
+            "[null, [{\"date\": \"2025-01-01\", \"type\": \"invoice\", \"invoice\": \"F\", \"debtor\": \"A\", \"amount\": 1, \"due\": \"2025-02-01\"}]]",
+            "{\"entr\\u0069es\": [], \"x\": 1}",
+            "{\"entries\": []}",
+            "{\"entries\": [ ]}",
+            "{\"entries\": [1,]}",
+            "{\"entries\": [{\"date\": \"2025-01-01\"},, {}]}",
+            "{\"entries\": [{\"date\": \"2025-01-01\"} {}]}",
+            "{\"entries\": [{\"date\": \"2025-01-01\" \"type\": 1}]}",
+            "{\"entries\": [{\"date\": \"\\x\"}]}",
+            "{\"entries\": [{\"date\": 01}]}",
+            "{\"entries\": [\"\u{1}\"]}",
+            "{\"entries\": [{}]",
+            "{\"entries\": []} []",
+            "\u{feff}{\"entries\": []}",
+            "{\"debtors\": [{\"id\": \"A\"}], \"entries\": [], \"debtors\": []}",
+            "{}",
+            "",
+        ] {
+            same_in_any_stretches(text);
+        }
+    }
+
+    #[test]
+    fn items_that_are_not_objects_are_all_counted_past_the_cap() {
+        let mut text = String::from("{\"entries\": [");
+        for _ in 0..MAX_ITEMS {
+            text.push_str("1,\n");
+        }
+        text.push_str("2]}");
+        let found = same_in_any_stretches(&text);
+        assert!(
+            found.contains(&format!(
+                "{} more problems in `DIR/ledger.json` are not shown",
+                MAX_ITEMS + 1 - crate::ledger::MAX_PROBLEMS
+            )),
+            "{found}"
+        );
+    }
+
+    const MAX_ITEMS: usize = 600;
+
+    /// Tokens a mutation inserts: JSON's structure, and what breaks it.
+    const TOKENS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\\",
+        " ",
+        "\n",
+        "null",
+        "1",
+        "-",
+        "e",
+        "\u{1}",
+        "{\"type\": \"payment\"}",
+        ",{",
+        "},",
+        "\"date\"",
+        "\\u0041",
+        "\\ud800",
+        "é",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A book mutated anyhow (JSON or not) reads the same in
+        /// stretches, by hand, as by one reader of the whole document.
+        #[test]
+        fn a_mutated_book_reads_the_same_in_stretches(
+            debtors in any::<bool>(),
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), 0..4usize, any::<prop::sample::Index>()), 1..4),
+        ) {
+            let mut text = tricky(12, true, debtors).into_bytes();
+            for (at, kind, token) in edits {
+                let i = at.index(text.len());
+                match kind {
+                    0 => { text.remove(i); }
+                    1 => {
+                        let token = TOKENS[token.index(TOKENS.len())].as_bytes();
+                        text.splice(i..i, token.iter().copied());
+                    }
+                    2 => {
+                        let end = (i + 1 + token.index(40)).min(text.len());
+                        let copy = text[i..end].to_vec();
+                        text.splice(i..i, copy);
+                    }
+                    _ => {
+                        let end = (i + 1 + token.index(40)).min(text.len());
+                        text.drain(i..end);
+                    }
+                }
+            }
+            // Cutting a character in two makes the file not text: another
+            // diagnostic, not this test's business.
+            let text = String::from_utf8_lossy(&text).into_owned();
+            same_in_any_stretches(&text);
+        }
+    }
+}
