@@ -1,24 +1,30 @@
 //! The `entries` array of a JSON ledger, parsed in stretches on several
 //! threads with the result of one reader going through it in order.
 //!
-//! Each entry is parsed once, by serde_json, from the file's text: its
-//! members' names and values are borrowed from the text (decoded only when
-//! they have an escape), and the row is built from them as the CSV reader
-//! builds one from its fields.
+//! Each entry is parsed once, from the file's text: by hand when it is of
+//! the plain kind programs write ([`Fields::plain`]), by serde_json
+//! otherwise; its members' names and values are borrowed from the text
+//! (decoded only when they have an escape), and the row is built from them
+//! as the CSV reader builds one from its fields.
 //!
-//! Where a stretch starts is guessed: an `{` right after a `,` (and
-//! blanks), which is how one entry follows another. A guess is confirmed by
-//! the stretch before it, which parses whole entries from its own start
-//! and must land on the guess after a `,`: a `{` inside a string or inside
-//! an entry's nested value is never landed on. The first stretch starts at
-//! the array's start, so it confirms the second, and so on. When a
-//! stretch passes its successor's start without landing on it, it reads on
-//! to the end of the array itself and the stretches after it are dropped;
-//! a stretch that meets text that is not JSON stops, and the caller reads
-//! the file as one document for serde_json's own diagnostic.
+//! The file is read in stretches, as a CSV file is (csv_read.rs), each
+//! into a reading thread's own buffer: nothing holds the whole text. Where
+//! a stretch starts is guessed: an `{` right after a `,` (and blanks),
+//! which is how one entry follows another. A guess is confirmed by the
+//! stretch before it, which parses whole entries from its own start and
+//! must land on the guess after a `,`: a `{` inside a string or inside an
+//! entry's nested value is never landed on (an entry cut there is an
+//! object left open, which no JSON reader takes). The first stretch starts
+//! at the array's start, so it confirms the second, and so on. A stretch
+//! that runs out of text before landing reads the rest of the file itself
+//! and the stretches after it are dropped; a stretch that meets text that
+//! is not JSON stops, and the caller reads the file as one document for
+//! serde_json's own diagnostic.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -35,18 +41,27 @@ use super::{ENTRY_FIELDS, Key, not_an_object, offset_in};
 /// Bytes of a stretch, about (it starts at an entry).
 pub(super) const STRETCH: usize = 1 << 20;
 
-/// Where the reading threads start: guessed in the text, or the entries a
-/// reader of the whole document found.
+/// Where the entries are.
 pub(super) enum Starts<'a> {
-    /// Stretches of about `size` bytes of the array whose `[` is just
-    /// before `start`; `known`: their starts, confirmed by an earlier read.
-    Text {
+    /// In the file at `path`, whose first bytes (`head`, `bom` of them
+    /// byte-order marks) are read already: the array whose `[` is just
+    /// before `start` (in the text after the marks), in stretches of about
+    /// `size` bytes, or starting at `known` (confirmed by an earlier
+    /// reading). `debtors_written`: whether the document has a `debtors`
+    /// member before its entries.
+    File {
+        path: &'a Path,
+        bom: usize,
+        head: &'a [u8],
         start: usize,
         size: usize,
         known: Option<Vec<usize>>,
+        debtors_written: bool,
     },
-    /// The entries, in stretches of about `size` bytes.
+    /// The entries a reader of the whole `text` found, in stretches of
+    /// about `size` bytes.
     Found {
+        text: &'a str,
         entries: &'a [&'a RawValue],
         size: usize,
     },
@@ -55,9 +70,6 @@ pub(super) enum Starts<'a> {
 /// What the stretches found, once all were handed over.
 #[derive(Debug, Default)]
 pub(super) struct Outcome {
-    /// Where the array's `]` is (`None` for entries found by a reader of
-    /// the whole document).
-    pub end: Option<usize>,
     /// The names (lower case) of the entries' members that are not
     /// columns of the ledger.
     pub extra: BTreeSet<String>,
@@ -65,8 +77,8 @@ pub(super) struct Outcome {
     pub starts: Vec<usize>,
 }
 
-/// The array is not JSON somewhere (or not as this reader expects it):
-/// the document is to be read whole.
+/// The file is not JSON somewhere (or not as this reader expects it), or
+/// could not be read: the document is to be read whole.
 #[derive(Debug)]
 pub(super) struct NotJson;
 
@@ -85,40 +97,38 @@ pub(super) struct Stretch {
 enum End {
     /// On the next stretch's start, after this many line ends.
     Next(u64),
-    /// On the array's `]`.
-    Array(usize),
-    /// Where the entries given end.
+    /// On the array's `]`, the rest of the document as expected.
+    Array,
+    /// Where the entries given end (after this many line ends up to the
+    /// next stretch's start).
     Found(u64),
     NotJson,
 }
 
 /// What the reading threads share.
 struct Shared<'t, 'a> {
-    text: &'a str,
     parser: &'t Parser,
     /// The extra members read into each row's attributes, in this order.
     names: &'t [String],
-    jobs: Vec<Job<'a>>,
-    next: AtomicUsize,
+    source: Source<'a>,
     /// Set when no more stretches are wanted.
     stop: AtomicBool,
     spare: Mutex<Vec<Rows>>,
 }
 
-/// A stretch to read.
-#[derive(Clone, Copy)]
-enum Job<'a> {
-    /// From `start` (right after the `[` when `first`, else an entry's
-    /// first byte) up to `limit`, the next stretch's start.
-    Text {
-        start: usize,
-        first: bool,
-        limit: Option<usize>,
+/// Where the stretches come from.
+enum Source<'a> {
+    File {
+        path: &'a Path,
+        bom: usize,
+        debtors_written: bool,
+        cutter: Mutex<Cutter>,
     },
-    /// These entries; `next`: where the next stretch starts.
     Found {
-        entries: &'a [&'a RawValue],
-        next: Option<usize>,
+        text: &'a str,
+        /// Each stretch's entries, and where the next stretch starts.
+        jobs: Vec<(&'a [&'a RawValue], Option<usize>)>,
+        next: AtomicUsize,
     },
 }
 
@@ -128,30 +138,57 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Reads the entries, handing each stretch to `take` in file order with
-/// its lines counted from the file's first line (`first_line`: the line
-/// where the first stretch starts) — its rows as the builder wants them,
-/// its problems' lines already shifted. Rows carry the attributes `names`.
+/// Reads the entries, handing each stretch to `take` in file order (its
+/// rows as the builder wants them, its problems' lines counted from the
+/// first stretch's first line). Rows carry the attributes `names`.
 pub(super) fn read(
-    text: &str,
     starts: Starts<'_>,
     parser: &Parser,
     names: &[String],
     mut take: impl FnMut(&mut Stretch),
 ) -> Result<Outcome, NotJson> {
-    let jobs = jobs(text.as_bytes(), &starts);
-    if jobs.is_empty() {
-        return Ok(Outcome::default());
-    }
+    let source = match starts {
+        Starts::File {
+            path,
+            bom,
+            head,
+            start,
+            size,
+            known,
+            debtors_written,
+        } => Source::File {
+            path,
+            bom,
+            debtors_written,
+            cutter: Mutex::new(Cutter::new(path, bom, head, start, size, known)?),
+        },
+        Starts::Found {
+            text,
+            entries,
+            size,
+        } => {
+            let jobs = found_jobs(text, entries, size);
+            if jobs.is_empty() {
+                return Ok(Outcome::default());
+            }
+            Source::Found {
+                text,
+                jobs,
+                next: AtomicUsize::new(0),
+            }
+        }
+    };
+    let found = match &source {
+        Source::Found { jobs, .. } => jobs.len(),
+        Source::File { .. } => usize::MAX,
+    };
     let readers = std::thread::available_parallelism()
         .map_or(1, |n| n.get().min(4))
-        .min(jobs.len());
+        .min(found);
     let shared = Shared {
-        text,
         parser,
         names,
-        jobs,
-        next: AtomicUsize::new(0),
+        source,
         stop: AtomicBool::new(false),
         spare: Mutex::new(Vec::new()),
     };
@@ -182,7 +219,7 @@ pub(super) fn read(
                 outcome.starts.push(stretch.start);
                 let lines = match stretch.end {
                     End::Next(lines) | End::Found(lines) => lines,
-                    End::Array(_) | End::NotJson => 0,
+                    End::Array | End::NotJson => 0,
                 };
                 for problem in &mut stretch.shapes.list {
                     problem.row.line =
@@ -197,12 +234,8 @@ pub(super) fn read(
                 next += 1;
                 match stretch.end {
                     End::Next(_) => continue,
-                    End::Found(_) if next < shared.jobs.len() => continue,
-                    End::Found(_) => result = Ok(()),
-                    End::Array(end) => {
-                        outcome.end = Some(end);
-                        result = Ok(());
-                    }
+                    End::Found(_) if next < found => continue,
+                    End::Found(_) | End::Array => result = Ok(()),
                     End::NotJson => result = Err(NotJson),
                 }
                 done = true;
@@ -216,96 +249,32 @@ pub(super) fn read(
     result.map(|()| outcome)
 }
 
-/// The stretches to read.
-fn jobs<'a>(bytes: &[u8], starts: &Starts<'a>) -> Vec<Job<'a>> {
-    match starts {
-        Starts::Text {
-            start,
-            known: Some(known),
-            ..
-        } => known
+/// The entries found by a reader of the whole text, in stretches of about
+/// `size` bytes, each with where the next one starts.
+fn found_jobs<'a>(
+    text: &str,
+    entries: &'a [&'a RawValue],
+    size: usize,
+) -> Vec<(&'a [&'a RawValue], Option<usize>)> {
+    let mut jobs = Vec::new();
+    let mut rest: &'a [&'a RawValue] = entries;
+    while let Some(first) = rest.first() {
+        let from = offset_in(text, first.get());
+        let count = rest
             .iter()
-            .enumerate()
-            .map(|(i, &at)| Job::Text {
-                start: at,
-                first: at == *start,
-                limit: known.get(i + 1).copied(),
-            })
-            .collect(),
-        Starts::Text {
-            start,
-            size,
-            known: None,
-        } => {
-            let guessed = guess(bytes, *start, *size);
-            guessed
-                .iter()
-                .enumerate()
-                .map(|(i, &at)| Job::Text {
-                    start: at,
-                    first: i == 0,
-                    limit: guessed.get(i + 1).copied(),
-                })
-                .collect()
-        }
-        Starts::Found { entries, size } => {
-            let mut jobs = Vec::new();
-            let mut rest: &'a [&'a RawValue] = entries;
-            while let Some(first) = rest.first() {
-                let from = first.get().as_ptr() as usize;
-                let count = rest
-                    .iter()
-                    .position(|e| e.get().as_ptr() as usize >= from.saturating_add(*size))
-                    .unwrap_or(rest.len())
-                    .max(1);
-                let (these, after) = rest.split_at(count);
-                jobs.push(Job::Found {
-                    entries: these,
-                    next: after.first().map(|e| offset_in_bytes(bytes, e.get())),
-                });
-                rest = after;
-            }
-            jobs
-        }
+            .position(|e| offset_in(text, e.get()) >= from.saturating_add(size))
+            .unwrap_or(rest.len())
+            .max(1);
+        let (these, after) = rest.split_at(count);
+        jobs.push((these, after.first().map(|e| offset_in(text, e.get()))));
+        rest = after;
     }
-}
-
-fn offset_in_bytes(bytes: &[u8], part: &str) -> usize {
-    (part.as_ptr() as usize)
-        .saturating_sub(bytes.as_ptr() as usize)
-        .min(bytes.len())
-}
-
-/// Stretch starts: `start`, then the first `{` after a `,` past every
-/// `size` bytes (a guess: see the module's comment).
-fn guess(bytes: &[u8], start: usize, size: usize) -> Vec<usize> {
-    let mut starts = vec![start];
-    let mut at = start.saturating_add(size.max(1));
-    while at < bytes.len() {
-        // Not found nearby (a long entry): the stretch goes on.
-        let window = &bytes[at..bytes.len().min(at + (1 << 16))];
-        let found = memchr::memchr_iter(b'{', window)
-            .map(|i| at + i)
-            .find(|&i| before_blanks(bytes, i) == Some(b','));
-        match found {
-            Some(i) => {
-                starts.push(i);
-                at = i.saturating_add(size.max(1));
-            }
-            None => at = at.saturating_add(window.len()),
-        }
-    }
-    starts
+    jobs
 }
 
 /// JSON's blanks.
 fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// The byte before `i`, blanks skipped.
-fn before_blanks(bytes: &[u8], i: usize) -> Option<u8> {
-    bytes[..i].iter().rev().copied().find(|&b| !is_blank(b))
 }
 
 /// The first byte at or after `i` that is not a blank.
@@ -316,19 +285,165 @@ pub(super) fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// A file's stretches, handed out one at a time.
+struct Cutter {
+    file: std::fs::File,
+    /// What was read past the last stretch handed out.
+    carry: Vec<u8>,
+    /// Where `carry` starts, in the text.
+    offset: usize,
+    /// Bytes a stretch should have, about.
+    size: usize,
+    /// Where the stretches start, when known; the next one's index.
+    known: Option<(Vec<usize>, usize)>,
+    seq: usize,
+    eof: bool,
+    done: bool,
+}
+
+/// A stretch to read: the `seq`-th, `base` bytes into the text; `first`:
+/// right after the `[`; `last`: up to the end of the file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Job {
+    seq: usize,
+    base: usize,
+    first: bool,
+    last: bool,
+}
+
+impl Cutter {
+    fn new(
+        path: &Path,
+        bom: usize,
+        head: &[u8],
+        start: usize,
+        size: usize,
+        known: Option<Vec<usize>>,
+    ) -> Result<Cutter, NotJson> {
+        let mut file = std::fs::File::open(path).map_err(|_| NotJson)?;
+        file.seek(SeekFrom::Start(head.len() as u64))
+            .map_err(|_| NotJson)?;
+        Ok(Cutter {
+            file,
+            carry: head.get(bom + start..).ok_or(NotJson)?.to_vec(),
+            offset: start,
+            size: size.max(1),
+            known: known.map(|starts| (starts, 1)),
+            seq: 0,
+            eof: false,
+            done: false,
+        })
+    }
+
+    /// Reads on into `buf` until it has `want` bytes or the file ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<()> {
+        while buf.len() < want && !self.eof {
+            let asked = (want - buf.len()) as u64;
+            let got = (&mut self.file).take(asked).read_to_end(buf)?;
+            self.eof = (got as u64) < asked;
+        }
+        Ok(())
+    }
+
+    /// The next stretch, into `buf`; `Ok(None)` once all is handed out,
+    /// `Err(seq)` when the file could not be read.
+    fn next(&mut self, buf: &mut Vec<u8>) -> Result<Option<Job>, usize> {
+        if self.done {
+            return Ok(None);
+        }
+        buf.clear();
+        buf.append(&mut self.carry);
+        let end = self.cut(buf).map_err(|_| {
+            self.done = true;
+            self.seq
+        })?;
+        let last = end.is_none();
+        let end = end.unwrap_or(buf.len());
+        self.carry.extend_from_slice(&buf[end..]);
+        buf.truncate(end);
+        let job = Job {
+            seq: self.seq,
+            base: self.offset,
+            first: self.seq == 0,
+            last,
+        };
+        self.seq += 1;
+        self.offset += end;
+        self.done = last;
+        Ok(Some(job))
+    }
+
+    /// Where the stretch in `buf` ends (reading on as needed); `None`:
+    /// at the end of the file.
+    fn cut(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
+        if let Some((starts, next)) = &mut self.known {
+            let Some(&at) = starts.get(*next) else {
+                self.fill(buf, usize::MAX)?;
+                return Ok(None);
+            };
+            *next += 1;
+            let end = at.saturating_sub(self.offset);
+            self.fill(buf, end)?;
+            return Ok(Some(end.min(buf.len())));
+        }
+        let mut want = self.size;
+        loop {
+            self.fill(buf, want)?;
+            if self.eof {
+                return Ok(None);
+            }
+            if let Some(at) = guess(buf, self.size) {
+                return Ok(Some(at));
+            }
+            // No entry starts after `size` yet: one longer than a stretch.
+            want = buf.len().saturating_mul(2);
+        }
+    }
+}
+
+/// The first `{` right after a `,` (and blanks) at or past `from`.
+fn guess(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr_iter(b'{', bytes.get(from..)?)
+        .map(|i| from + i)
+        .find(|&i| bytes[..i].iter().rev().copied().find(|&b| !is_blank(b)) == Some(b','))
+}
+
 /// A reading thread: reads stretches until there are none or no more are
 /// wanted.
 fn work(shared: &Shared<'_, '_>, send: &std::sync::mpsc::SyncSender<Stretch>) {
-    let mut fields = Fields::default();
+    let mut buf = Vec::new();
     while !shared.stop.load(Ordering::Relaxed) {
-        let seq = shared.next.fetch_add(1, Ordering::Relaxed);
-        let Some(&job) = shared.jobs.get(seq) else {
-            return;
-        };
         let rows = lock(&shared.spare).pop().unwrap_or_default();
-        let stretch = read_stretch(shared, seq, job, rows, &mut fields);
+        let stretch = match &shared.source {
+            Source::Found { text, jobs, next } => {
+                let seq = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(entries, next)) = jobs.get(seq) else {
+                    return;
+                };
+                read_found(shared, text, seq, entries, next, rows)
+            }
+            Source::File { cutter, .. } => match lock(cutter).next(&mut buf) {
+                Ok(None) => return,
+                Ok(Some(job)) => read_file(shared, job, &buf, rows),
+                Err(seq) => Stretch::new(seq, 0, rows),
+            },
+        };
         if send.send(stretch).is_err() {
             return;
+        }
+    }
+}
+
+impl Stretch {
+    fn new(seq: usize, start: usize, mut rows: Rows) -> Stretch {
+        rows.seq = seq;
+        Stretch {
+            seq,
+            start,
+            rows,
+            shapes: Problems::default(),
+            extra: BTreeSet::new(),
+            end: End::NotJson,
         }
     }
 }
@@ -360,113 +475,214 @@ impl Lines<'_> {
     }
 }
 
-fn read_stretch<'a>(
+/// A stretch of entries found by a reader of the whole text.
+fn read_found<'a>(
     shared: &Shared<'_, 'a>,
+    text: &'a str,
     seq: usize,
-    job: Job<'a>,
-    mut rows: Rows,
-    fields: &mut Fields<'a>,
+    entries: &'a [&'a RawValue],
+    next: Option<usize>,
+    rows: Rows,
 ) -> Stretch {
-    let text = shared.text;
-    let bytes = text.as_bytes();
-    rows.seq = seq;
-    let start = match job {
-        Job::Text { start, .. } => start,
-        Job::Found { entries, .. } => entries.first().map_or(0, |e| offset_in(text, e.get())),
-    };
-    let mut stretch = Stretch {
-        seq,
-        start,
-        rows,
-        shapes: Problems::default(),
-        extra: BTreeSet::new(),
-        end: End::NotJson,
-    };
+    let start = entries.first().map_or(0, |e| offset_in(text, e.get()));
+    let mut stretch = Stretch::new(seq, start, rows);
     let mut lines = Lines {
-        bytes,
+        bytes: text.as_bytes(),
         at: start,
         ends: 0,
     };
-    match job {
-        Job::Found { entries, next } => {
-            for entry in entries {
-                let at = offset_in(text, entry.get());
-                let row = RowAt {
-                    line: lines.line(at),
-                    offset: at as u64,
-                };
-                let parsed = entry.get().starts_with('{')
-                    && (fields.plain(text, at).is_some()
-                        || fields.parse(text, entry.get()).is_ok());
-                if parsed {
-                    take_entry(shared, fields, row, &mut stretch);
-                } else {
-                    not_an_object(&mut stretch.shapes, row);
-                }
-            }
-            stretch.end = End::Found(next.map_or(0, |next| lines.ends_to(next)));
-        }
-        Job::Text {
-            start,
-            first,
-            limit,
-        } => {
-            let mut at = start;
-            if first {
-                at = skip_blanks(bytes, at);
-                if bytes.get(at) == Some(&b']') {
-                    stretch.end = End::Array(at);
-                    return stretch;
-                }
-            }
-            let mut limit = limit;
-            loop {
-                let Some(end) = element(shared, at, fields, &mut lines, &mut stretch) else {
-                    return stretch; // not JSON
-                };
-                let after = skip_blanks(bytes, end);
-                match bytes.get(after) {
-                    Some(b',') => at = skip_blanks(bytes, after + 1),
-                    Some(b']') => {
-                        stretch.end = End::Array(after);
-                        return stretch;
-                    }
-                    _ => return stretch,
-                }
-                match limit {
-                    Some(next) if at == next => {
-                        stretch.end = End::Next(lines.ends_to(next));
-                        return stretch;
-                    }
-                    Some(next) if at > next => {
-                        // The next start was a wrong guess: this stretch
-                        // reads on to the array's end, the later ones are
-                        // not wanted.
-                        shared.stop.store(true, Ordering::Relaxed);
-                        limit = None;
-                    }
-                    _ => {}
-                }
-            }
+    let mut fields = Fields::default();
+    for entry in entries {
+        let at = offset_in(text, entry.get());
+        let row = RowAt {
+            line: lines.line(at),
+            offset: at as u64,
+        };
+        let parsed = entry.get().starts_with('{')
+            && (fields.plain(text, at).is_some() || fields.parse(text, entry.get()).is_ok());
+        if parsed {
+            take_entry(shared, &fields, row, 0, &mut stretch);
+        } else {
+            not_an_object(&mut stretch.shapes, row);
         }
     }
+    stretch.end = End::Found(next.map_or(0, |next| lines.ends_to(next)));
     stretch
 }
 
-/// Reads the array element at `at` (not a blank) into `stretch`; where it
-/// ends, or `None` when it is not JSON.
-fn element<'a>(
-    shared: &Shared<'_, 'a>,
+/// A stretch of the file, in `buf`.
+fn read_file(shared: &Shared<'_, '_>, job: Job, buf: &[u8], rows: Rows) -> Stretch {
+    let mut stretch = Stretch::new(job.seq, job.base, rows);
+    let Some(text) = as_text(buf) else {
+        return stretch;
+    };
+    let mut lines = Lines {
+        bytes: text.as_bytes(),
+        at: 0,
+        ends: 0,
+    };
+    let state = if job.first {
+        State::First
+    } else {
+        State::Entry
+    };
+    let limit = (!job.last).then_some(text.len());
+    let Some((at, state)) = read_text(
+        shared,
+        text,
+        job.base,
+        state,
+        limit,
+        &mut lines,
+        &mut stretch,
+    ) else {
+        return stretch;
+    };
+    // The next stretch's start was a wrong guess: this stretch reads the
+    // rest of the file, the later ones are not wanted.
+    shared.stop.store(true, Ordering::Relaxed);
+    lines.ends_to(at);
+    let base = job.base + at;
+    let Some(rest) = rest_of_file(shared, base) else {
+        return stretch;
+    };
+    let Some(text) = as_text(&rest) else {
+        return stretch;
+    };
+    let mut lines = Lines {
+        bytes: text.as_bytes(),
+        at: 0,
+        ends: lines.ends,
+    };
+    read_text(shared, text, base, state, None, &mut lines, &mut stretch);
+    stretch
+}
+
+/// The bytes as text; `None` when they are not UTF-8 or hold a NUL (a file
+/// that is not text, which the reader of the whole file says).
+fn as_text(bytes: &[u8]) -> Option<&str> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| !t.as_bytes().contains(&0))
+}
+
+/// The file from `base` (in the text) on.
+fn rest_of_file(shared: &Shared<'_, '_>, base: usize) -> Option<Vec<u8>> {
+    let Source::File { path, bom, .. } = &shared.source else {
+        return None;
+    };
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start((bom + base) as u64)).ok()?;
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest).ok()?;
+    Some(rest)
+}
+
+/// Where a reading of the array is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    /// Right after the `[`.
+    First,
+    /// At an entry's first byte.
+    Entry,
+    /// Right after an entry.
+    After,
+}
+
+/// Reads the array's entries in `text` (`base` bytes into the file's text)
+/// from its start, in `state`, up to `limit` (the next stretch's start in
+/// `text`: `None` when `text` goes to the end of the file). `None` once the
+/// stretch's end is set; where the text ran out before the limit was
+/// landed on, and in which state, otherwise.
+fn read_text<'a>(
+    shared: &Shared<'_, '_>,
+    text: &'a str,
+    base: usize,
+    state: State,
+    limit: Option<usize>,
+    lines: &mut Lines<'_>,
+    stretch: &mut Stretch,
+) -> Option<(usize, State)> {
+    let bytes = text.as_bytes();
+    let mut fields = Fields::default();
+    let mut at = 0;
+    let mut state = state;
+    if state == State::First {
+        at = skip_blanks(bytes, at);
+        state = if bytes.get(at) == Some(&b']') {
+            State::After
+        } else {
+            State::Entry
+        };
+    }
+    loop {
+        if state == State::Entry {
+            match entry(shared, text, base, at, &mut fields, lines, stretch) {
+                Some(end) => at = end,
+                None if limit.is_some() => return Some((at, State::Entry)),
+                None => return None, // not JSON
+            }
+        }
+        let after = skip_blanks(bytes, at);
+        match bytes.get(after) {
+            Some(b',') => {
+                at = skip_blanks(bytes, after + 1);
+                state = State::Entry;
+                if Some(at) == limit {
+                    stretch.end = End::Next(lines.ends_to(at));
+                    return None;
+                }
+            }
+            Some(b']') => {
+                stretch.end = if end_of_document(shared, text, base, after) {
+                    End::Array
+                } else {
+                    End::NotJson
+                };
+                return None;
+            }
+            None if limit.is_some() => return Some((at, State::After)),
+            _ => return None, // not JSON
+        }
+    }
+}
+
+/// Whether what follows the array's `]` (at `close` in `text`) is the
+/// rest of a document read by hand (document.rs). A stretch that is not
+/// the last one reads the rest of the file for it.
+fn end_of_document(shared: &Shared<'_, '_>, text: &str, base: usize, close: usize) -> bool {
+    let Source::File {
+        debtors_written, ..
+    } = &shared.source
+    else {
+        return false;
+    };
+    if super::document::tail(text, close, *debtors_written).is_some() {
+        return true;
+    }
+    // The text may stop short of the file's end: read it to the end.
+    shared.stop.store(true, Ordering::Relaxed);
+    let Some(rest) = rest_of_file(shared, base + close) else {
+        return false;
+    };
+    as_text(&rest).is_some_and(|rest| super::document::tail(rest, 0, *debtors_written).is_some())
+}
+
+/// Reads the array item at `at` (not a blank) in `text` into `stretch`;
+/// where it ends, or `None` when it is not JSON (or not all in `text`).
+fn entry<'a>(
+    shared: &Shared<'_, '_>,
+    text: &'a str,
+    base: usize,
     at: usize,
     fields: &mut Fields<'a>,
     lines: &mut Lines<'_>,
     stretch: &mut Stretch,
 ) -> Option<usize> {
-    let text = shared.text;
     let bytes = text.as_bytes();
     let row = RowAt {
         line: lines.line(at),
-        offset: at as u64,
+        offset: (base + at) as u64,
     };
     let rest = text.get(at..)?;
     if bytes.get(at) == Some(&b'{') {
@@ -483,7 +699,7 @@ fn element<'a>(
                 close + 1
             }
         };
-        take_entry(shared, fields, row, stretch);
+        take_entry(shared, fields, row, base, stretch);
         Some(end)
     } else {
         let mut de = serde_json::Deserializer::from_str(rest);
@@ -493,8 +709,15 @@ fn element<'a>(
     }
 }
 
-/// Parses a parsed entry's row into the stretch's rows.
-fn take_entry(shared: &Shared<'_, '_>, fields: &Fields<'_>, at: RowAt, stretch: &mut Stretch) {
+/// Parses an entry's row into the stretch's rows; `base`: where the text
+/// the fields were read from starts in the file's text.
+fn take_entry(
+    shared: &Shared<'_, '_>,
+    fields: &Fields<'_>,
+    at: RowAt,
+    base: usize,
+    stretch: &mut Stretch,
+) {
     for (name, _) in &fields.extra {
         if !stretch.extra.contains(name.as_ref()) {
             stretch.extra.insert(name.to_string());
@@ -503,6 +726,7 @@ fn take_entry(shared: &Shared<'_, '_>, fields: &Fields<'_>, at: RowAt, stretch: 
     let row = JsonRow {
         fields,
         at,
+        base,
         names: shared.names,
     };
     stretch.rows.parse(shared.parser, &row, true);
@@ -830,6 +1054,8 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
 struct JsonRow<'f, 'a> {
     fields: &'f Fields<'a>,
     at: RowAt,
+    /// Where the text the fields were read from starts in the file's.
+    base: usize,
     names: &'f [String],
 }
 
@@ -845,7 +1071,7 @@ impl Row for JsonRow<'_, '_> {
     fn at(&self, col: Col) -> FieldAt {
         self.fields.known(col).map_or(
             FieldAt::Bytes(self.at.offset as usize, self.at.offset as usize + 1),
-            |m| FieldAt::Bytes(m.range.0, m.range.1),
+            |m| FieldAt::Bytes(self.base + m.range.0, self.base + m.range.1),
         )
     }
 
@@ -869,17 +1095,36 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn guesses_start_at_an_object_after_a_comma() {
+    fn stretches_start_at_an_object_after_a_comma() {
         let text = br#"[{"a": "},{"}, {"b": 1},
  {"c": [{"d": 1}, {"e": 2}]}]"#;
-        let starts = guess(text, 1, 1);
-        let at: Vec<&str> = starts
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.json");
+        std::fs::write(&path, text).unwrap();
+        let stretches = |known: Option<Vec<usize>>| {
+            let mut cutter = Cutter::new(&path, 0, &text[..1], 1, 1, known).unwrap();
+            let mut buf = Vec::new();
+            let mut jobs = Vec::new();
+            let mut joined = Vec::new();
+            while let Some(job) = cutter.next(&mut buf).unwrap() {
+                jobs.push(job);
+                joined.extend_from_slice(&buf);
+            }
+            assert_eq!(joined, &text[1..]);
+            jobs
+        };
+        let jobs = stretches(None);
+        let at: Vec<&str> = jobs
             .iter()
-            .map(|&i| std::str::from_utf8(&text[i..i + 3]).unwrap())
+            .map(|job| std::str::from_utf8(&text[job.base..job.base + 3]).unwrap())
             .collect();
         // The `{` in the string and the one in the nested array are guesses
         // too: the stretches before them will not land there.
         assert_eq!(at, [r#"{"a"#, r#"{"}"#, r#"{"b"#, r#"{"c"#, r#"{"e"#]);
+        assert!(jobs.iter().all(|job| job.first == (job.seq == 0)));
+        assert!(jobs.iter().all(|job| job.last == (job.seq == 4)));
+        let known = jobs.iter().map(|job| job.base).collect();
+        assert_eq!(stretches(Some(known)), jobs);
     }
 
     /// Names and values an entry's members are drawn from.
@@ -952,7 +1197,7 @@ mod tests {
                 prop_assert_eq!(end, text.len() - 2);
             }
             let at = RowAt { line: 1, offset: 1 };
-            let row = JsonRow { fields: &fields, at, names: &[] };
+            let row = JsonRow { fields: &fields, at, base: 0, names: &[] };
             for (col, name) in ENTRY_FIELDS.iter().enumerate() {
                 let col = ALL[col];
                 prop_assert_eq!(

@@ -232,8 +232,13 @@ fn read_in(
     stretch: usize,
     by_hand: bool,
 ) -> Result<Loaded, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     let name = path.display().to_string();
+    if by_hand {
+        if let Some(loaded) = by_parts(&name, path, debtors_path, options, stretch) {
+            return Ok(loaded);
+        }
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(Op::Read, path, &e))?;
     // The text is used where it was read: a source file for diagnostics
     // (a copy of the whole file) is made only for a file that is not text.
     let owned = match String::from_utf8(bytes) {
@@ -252,36 +257,71 @@ fn read_in(
         }
     };
     let text = owned.trim_start_matches('\u{feff}');
-    if by_hand {
-        if let Some(loaded) = by_parts(&name, path, text, debtors_path, options, stretch) {
-            return Ok(loaded);
-        }
-    }
     whole(&name, path, text, debtors_path, options, stretch)
 }
 
+/// The byte-order marks at the start of a file's first `bytes`, and the
+/// text after them that is whole; `None` when the bytes are not text (not
+/// UTF-8, or a NUL).
+fn head_text(bytes: &[u8]) -> Option<(usize, &str)> {
+    let mut bom = 0;
+    while bytes.get(bom..bom + 3) == Some(b"\xEF\xBB\xBF") {
+        bom += 3;
+    }
+    let bytes = bytes.get(bom..)?;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // A character cut at the end of what was read.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        Err(_) => return None,
+    };
+    (!text.as_bytes().contains(&0)).then_some((bom, text))
+}
+
+/// A file's first bytes, read until they hold the document's top up to the
+/// entries' `[` (document.rs); `None` when the file is not read by hand.
+fn read_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    let mut want = 1 << 16;
+    loop {
+        let asked = want - bytes.len();
+        let got = (&mut file)
+            .take(asked as u64)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        let (_, text) = head_text(&bytes)?;
+        if document::head(text).is_some() {
+            return Some(bytes);
+        }
+        if got < asked {
+            return None;
+        }
+        want *= 4;
+    }
+}
+
 /// Reads a document of the shape programs write: its top by hand, its
-/// entries in stretches guessed in the text. `None` for any other
-/// document (and when the debtors cannot be had: that is said once the
-/// document is known to be JSON), which is then read whole.
+/// entries in stretches of the file guessed as it is read. `None` for any
+/// other document (and when the debtors cannot be had: that is said once
+/// the document is known to be JSON), which is then read whole.
 fn by_parts(
     name: &str,
     path: &Path,
-    text: &str,
     debtors_path: Option<&Path>,
     options: &ReadOptions,
     stretch: usize,
 ) -> Option<Loaded> {
+    let bytes = read_head(path)?;
+    let (bom, text) = head_text(&bytes)?;
     let head = document::head(text)?;
     let mut found = Problems::default();
     let mut diagnostics = Diagnostics::new();
     let index = match &head.debtors {
         Some(_) if debtors_path.is_some() => return None,
-        Some(list) => {
-            // The debtors are before the entries.
-            let before = text.get(..head.entries).unwrap_or(text);
-            debtors(text, &line_ends(before), list, &mut found)
-        }
+        // The debtors are before the entries.
+        Some(list) => debtors(text, &line_ends(text), list, &mut found),
         None => {
             let file = super::debtors_file(path, debtors_path).ok()?;
             let (index, more) = super::debtors::read_csv(&file, options.dialect).ok()?;
@@ -290,14 +330,27 @@ fn by_parts(
         }
     };
     let builder = Builder::new(index, options.currency, Dialect::Standard, None);
-    let starts = |known| entries::Starts::Text {
+    let first_line = newlines(text.get(..head.entries).unwrap_or_default()) + 1;
+    let length = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    let starts = |known| entries::Starts::File {
+        path,
+        bom,
+        head: &bytes,
         start: head.entries,
         size: stretch,
         known,
+        debtors_written: head.debtors_written,
     };
-    let (builder, outcome, shapes) = read_entries(text, builder, head.entries, starts).ok()?;
-    document::tail(text, outcome.end?, head.debtors_written)?;
-    Some(finish(name, text, builder, [found, shapes], diagnostics))
+    let entry_bytes = length.saturating_sub(bom + head.entries);
+    let (builder, shapes) = read_entries(builder, first_line, entry_bytes, starts).ok()?;
+    Some(finish(
+        name,
+        None,
+        path,
+        builder,
+        [found, shapes],
+        diagnostics,
+    ))
 }
 
 /// Reads the document whole with serde_json (whose error is the reader's
@@ -352,12 +405,22 @@ fn whole(
         .entries
         .first()
         .map_or(0, |entry| offset_in(text, entry.get()));
+    let first_line = newlines(text.get(..first).unwrap_or_default()) + 1;
     let starts = |_| entries::Starts::Found {
+        text,
         entries: &document.entries,
         size: stretch,
     };
-    match read_entries(text, builder, first, starts) {
-        Ok((builder, _, shapes)) => Ok(finish(name, text, builder, [found, shapes], diagnostics)),
+    let entry_bytes = text.len().saturating_sub(first);
+    match read_entries(builder, first_line, entry_bytes, starts) {
+        Ok((builder, shapes)) => Ok(finish(
+            name,
+            Some(text),
+            path,
+            builder,
+            [found, shapes],
+            diagnostics,
+        )),
         // Entries found by serde_json are JSON: not seen to happen.
         Err(entries::NotJson) => Ok(not_json(
             name,
@@ -389,22 +452,21 @@ fn not_json(name: &str, text: &str, at: RowAt, message: String) -> Loaded {
     }
 }
 
-/// Reads the entries into `builder`, the first stretch starting at `start`
-/// (`starts` says where the stretches start, given those a first reading
-/// found). Read twice when some entries have members beyond the ledger's
-/// columns: each row's attributes follow the names of all of them, known
-/// once every entry is read. Gives the builder, what the reading found and
-/// the items that are not objects.
+/// Reads the entries into `builder`, their first line being `first_line`
+/// of the file and their text about `bytes` long (`starts` says where the
+/// stretches start, given those a first reading found). Read twice when
+/// some entries have members beyond the ledger's columns: each row's
+/// attributes follow the names of all of them, known once every entry is
+/// read. Gives the builder and the items that are not objects.
 fn read_entries<'a>(
-    text: &'a str,
     mut builder: Builder,
-    start: usize,
+    first_line: u64,
+    bytes: usize,
     starts: impl Fn(Option<Vec<usize>>) -> entries::Starts<'a>,
-) -> Result<(Builder, entries::Outcome, Problems), entries::NotJson> {
-    let first_line = newlines(text.get(..start).unwrap_or_default()) + 1;
+) -> Result<(Builder, Problems), entries::NotJson> {
     // A JSON entry is about 2.25 times its CSV row (gen_ledger's books);
     // the builder sizes its tables for CSV bytes.
-    let csv_bytes = (text.len().saturating_sub(start) as u64) / 9 * 4;
+    let csv_bytes = bytes as u64 / 9 * 4;
     let mut names = Vec::new();
     let mut known = None;
     loop {
@@ -412,14 +474,14 @@ fn read_entries<'a>(
         builder.reserve(csv_bytes);
         let mut shapes = Problems::default();
         let parser = builder.parser();
-        let mut outcome = entries::read(text, starts(known), &parser, &names, |stretch| {
+        let mut outcome = entries::read(starts(known), &parser, &names, |stretch| {
             shapes.absorb(std::mem::take(&mut stretch.shapes));
             builder.add_rows(&mut stretch.rows);
         })?;
         drop(parser);
         if outcome.extra.len() == names.len() {
             builder.attribute_names = names;
-            return Ok((builder, outcome, shapes));
+            return Ok((builder, shapes));
         }
         names = std::mem::take(&mut outcome.extra).into_iter().collect();
         known = Some(outcome.starts);
@@ -428,10 +490,12 @@ fn read_entries<'a>(
 }
 
 /// Builds the ledger from what was read, with the problems found before
-/// the rows' own.
+/// the rows' own; their lines are shown from `text`, or from the file at
+/// `path` read again (only when there are some).
 fn finish(
     name: &str,
-    text: &str,
+    text: Option<&str>,
+    path: &Path,
     mut builder: Builder,
     before: [Problems; 2],
     mut diagnostics: Diagnostics,
@@ -440,7 +504,16 @@ fn finish(
         builder.problems().absorb(problems);
     }
     let (ledger, problems) = builder.finish();
-    diagnostics.extend(locate_text(name, text, problems));
+    let located = match text {
+        Some(text) => locate_text(name, text, problems),
+        None if problems.list.is_empty() => locate_text(name, "", problems),
+        None => {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            locate_text(name, text.trim_start_matches('\u{feff}'), problems)
+        }
+    };
+    diagnostics.extend(located);
     let ledger = ledger.filter(|_| !diagnostics.has_errors()).map(|mut l| {
         l.dialect = None;
         l
