@@ -338,6 +338,9 @@ impl Cutter {
     /// Reads on into `buf` until it has `want` bytes or the file ends.
     fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<()> {
         while buf.len() < want && !self.eof {
+            // Room for all of it and the probe `read_to_end` makes after,
+            // which would otherwise grow (and copy) a full buffer.
+            buf.reserve((want - buf.len()).min(1 << 26) + 64);
             let asked = (want - buf.len()) as u64;
             let got = (&mut self.file).take(asked).read_to_end(buf)?;
             self.eof = (got as u64) < asked;
@@ -461,9 +464,7 @@ impl Lines<'_> {
     fn ends_to(&mut self, offset: usize) -> u64 {
         if offset > self.at {
             let between = self.bytes.get(self.at..offset).unwrap_or_default();
-            // Entries are short: a loop the compiler vectorises beats
-            // memchr's set-up.
-            self.ends += between.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.ends += count_newlines(between);
             self.at = offset;
         }
         self.ends
@@ -473,6 +474,23 @@ impl Lines<'_> {
     fn line(&mut self, offset: usize) -> u32 {
         u32::try_from(self.ends_to(offset) + 1).unwrap_or(u32::MAX)
     }
+}
+
+/// The line ends in `bytes`, eight bytes at a time (entries are short:
+/// memchr's set-up costs more).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut count = 0;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // The high bit of each byte that was `\n` (now 0), exactly.
+        let zero = !(((x & LOW) + LOW) | x | LOW);
+        count += u64::from(zero.count_ones());
+    }
+    count + words.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// A stretch of entries found by a reader of the whole text.
@@ -906,7 +924,16 @@ impl<'a> Fields<'a> {
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, m)| m.value.as_deref())
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !is_blank_text(v))
+    }
+}
+
+/// Whether a value is empty or white space only: a value starting with a
+/// character that is not white space, as most do, is not.
+fn is_blank_text(value: &str) -> bool {
+    match value.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
+        _ => value.trim().is_empty(),
     }
 }
 
@@ -1064,7 +1091,7 @@ impl Row for JsonRow<'_, '_> {
         self.fields
             .known(col)
             .and_then(|m| m.value.as_deref())
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !is_blank_text(v))
             .map(str::as_bytes)
     }
 
@@ -1251,6 +1278,18 @@ mod tests {
                 (rest[len] == b'"').then_some(from + len)
             });
             prop_assert_eq!(plain_string_end(&bytes, from), expected);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn newlines_are_counted(bytes in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), Just(0x8a), Just(b'a'), Just(0x0b)], 0..40)) {
+            prop_assert_eq!(count_newlines(&bytes), bytes.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+
+        #[test]
+        fn blank_values_are_those_trimmed_to_nothing(value in "[ \t\n\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{3000}a]{0,4}") {
+            prop_assert_eq!(is_blank_text(&value), value.trim().is_empty());
         }
     }
 
