@@ -389,7 +389,10 @@ impl Cutter {
             self.fill(buf, end)?;
             return Ok(Some(end.min(buf.len())));
         }
-        let mut want = self.size;
+        // A little more than a stretch, for the next entry's start to be
+        // in what is read (a cut at its very end would leave a stretch's
+        // worth of bytes to carry over to the next).
+        let mut want = self.size.saturating_add(self.size / 16);
         loop {
             self.fill(buf, want)?;
             if self.eof {
@@ -752,7 +755,7 @@ fn take_entry(
 
 /// A member of an entry: its name as written, its value decoded (`None`
 /// for null) and where the value is in the file.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Member<'a> {
     written: Cow<'a, str>,
     value: Option<Cow<'a, str>>,
@@ -766,7 +769,9 @@ struct Member<'a> {
 /// last.
 #[derive(Debug, Default)]
 pub(super) struct Fields<'a> {
-    known: [Option<Member<'a>>; COLS],
+    /// The columns' members; those not in `set` are left from an earlier
+    /// entry (overwritten, not cleared: clearing cost more than reading).
+    known: [Member<'a>; COLS],
     /// The columns in `known` that are set.
     set: u16,
     extra: Vec<(Cow<'a, str>, Member<'a>)>,
@@ -776,11 +781,7 @@ pub(super) struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn clear(&mut self) {
-        while self.set != 0 {
-            let col = self.set.trailing_zeros() as usize;
-            self.known[col] = None;
-            self.set &= self.set - 1;
-        }
+        self.set = 0;
         self.extra.clear();
         self.last_end = None;
     }
@@ -877,23 +878,20 @@ impl<'a> Fields<'a> {
             });
         };
         let kept = &mut self.known[col];
-        if kept.as_ref().is_none_or(|old| *name <= *old.written) {
-            *kept = Some(Member {
+        if self.set & (1 << col) == 0 || *name <= *kept.written {
+            *kept = Member {
                 written: Cow::Borrowed(name),
                 value: value.map(Cow::Borrowed),
                 range,
-            });
+            };
             self.set |= 1 << col;
         }
     }
 
     /// Keeps a member (see [`Fields`] for which of a name).
     fn put(&mut self, member: Member<'a>) {
-        let kept = match known_column(&member.written) {
-            Some(col) => {
-                self.set |= 1 << col;
-                &mut self.known[col]
-            }
+        let col = match known_column(&member.written) {
+            Some(col) => col,
             None => {
                 let name = lower(&member.written);
                 match self.extra.iter().position(|(n, _)| *n == name) {
@@ -908,14 +906,15 @@ impl<'a> Fields<'a> {
                 return;
             }
         };
-        match kept {
-            Some(old) if old.written < member.written => {}
-            _ => *kept = Some(member),
+        if self.set & (1 << col) == 0 || member.written <= self.known[col].written {
+            self.known[col] = member;
+            self.set |= 1 << col;
         }
     }
 
     fn known(&self, col: Col) -> Option<&Member<'a>> {
-        self.known[col as usize].as_ref()
+        let col = col as usize;
+        (self.set & (1 << col) != 0).then(|| &self.known[col])
     }
 
     /// The value of an extra member, unless null or blank.
