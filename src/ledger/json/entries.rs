@@ -615,9 +615,9 @@ enum State {
 /// `text`: `None` when `text` goes to the end of the file). `None` once the
 /// stretch's end is set; where the text ran out before the limit was
 /// landed on, and in which state, otherwise.
-fn read_text<'a>(
+fn read_text(
     shared: &Shared<'_, '_>,
-    text: &'a str,
+    text: &str,
     base: usize,
     state: State,
     limit: Option<usize>,
