@@ -579,12 +579,12 @@ fn read_file(shared: &Shared<'_, '_>, job: Job, buf: &[u8], rows: Rows) -> Stret
     stretch
 }
 
-/// The bytes as text; `None` when they are not UTF-8 or hold a NUL (a file
-/// that is not text, which the reader of the whole file says).
+/// The bytes as text; `None` when they are not UTF-8 (a file that is not
+/// text, which the reader of the whole file says). A NUL needs no check of
+/// its own: JSON has no place for one, so the entries' reading stops there
+/// and the whole file is read again, which says it.
 fn as_text(bytes: &[u8]) -> Option<&str> {
-    std::str::from_utf8(bytes)
-        .ok()
-        .filter(|t| !t.as_bytes().contains(&0))
+    std::str::from_utf8(bytes).ok()
 }
 
 /// The file from `base` (in the text) on.
@@ -705,12 +705,11 @@ fn entry<'a>(
         line: lines.line(at),
         offset: (base + at) as u64,
     };
-    let rest = text.get(at..)?;
     if bytes.get(at) == Some(&b'{') {
         let end = match fields.plain(text, at) {
             Some(end) => end,
             None => {
-                fields.parse(text, rest).ok()?;
+                fields.parse(text, text.get(at..)?).ok()?;
                 // serde_json read the object up to its `}`, after its
                 // last value.
                 let close = skip_blanks(bytes, fields.last_end.unwrap_or(at + 1));
@@ -723,7 +722,7 @@ fn entry<'a>(
         take_entry(shared, fields, row, base, stretch);
         Some(end)
     } else {
-        let mut de = serde_json::Deserializer::from_str(rest);
+        let mut de = serde_json::Deserializer::from_str(text.get(at..)?);
         let value = <&RawValue>::deserialize(&mut de).ok()?;
         not_an_object(&mut stretch.shapes, row);
         Some(offset_in(text, value.get()) + value.get().len())
