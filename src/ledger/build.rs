@@ -873,6 +873,20 @@ fn check_exceptions(ledger: &Ledger, rows: &[RowAt], columns: Columns, problems:
     }
 }
 
+/// What an invoice moved out of its place leaves behind.
+fn empty_invoice() -> Invoice {
+    Invoice {
+        reference: compact_str::CompactString::default(),
+        debtor: DebtorId(0),
+        issued: NaiveDate::MIN,
+        due: NaiveDate::MIN,
+        amount: Decimal::ZERO,
+        line: 0,
+        attributes: Box::default(),
+        entries: (0, 0),
+    }
+}
+
 /// What an entry moved out of its place leaves behind.
 fn placeholder() -> Entry {
     Entry {
@@ -1212,10 +1226,12 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
         }
     }
     let by_rank: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
-    let mut old: Vec<Option<Invoice>> = std::mem::take(invoices).into_iter().map(Some).collect();
+    // Moved out of their places, each leaving an empty invoice behind (no
+    // copy of all of them into options first).
+    let mut old = std::mem::take(invoices);
     *invoices = by_rank
         .iter()
-        .filter_map(|&i| old[i as usize].take())
+        .map(|&i| std::mem::replace(&mut old[i as usize], empty_invoice()))
         .collect();
     by_rank
 }
