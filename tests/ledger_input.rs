@@ -191,3 +191,81 @@ fn json_member_names_in_any_case_escaped_or_repeated_read_as_a_map_would() {
         "{text}"
     );
 }
+
+/// A book of `n` invoices (half of them paid) as CSV and as JSON, over
+/// many of the JSON reader's 1 MB stretches when `n` is large.
+fn twin_books(dir: &Path, n: usize) -> String {
+    let mut csv = String::from("date,type,invoice,debtor,amount,due\n");
+    let mut entries = Vec::new();
+    for i in 0..n {
+        let day = 1 + i % 28;
+        let debtor = if i % 3 == 0 { "ACME" } else { "CARL" };
+        csv.push_str(&format!(
+            "2026-01-{day:02},invoice,F-{i:06},{debtor},{}.50,2026-02-{day:02}\n",
+            100 + i % 900
+        ));
+        entries.push(format!(
+            "{{\"date\": \"2026-01-{day:02}\", \"type\": \"invoice\", \"invoice\": \"F-{i:06}\", \"debtor\": \"{debtor}\", \"amount\": {}.50, \"due\": \"2026-02-{day:02}\"}}",
+            100 + i % 900
+        ));
+        if i % 2 == 0 {
+            csv.push_str(&format!("2026-02-10,payment,F-{i:06},,20,\n"));
+            entries.push(format!(
+                "{{\"date\": \"2026-02-10\", \"type\": \"payment\", \"invoice\": \"F-{i:06}\", \"amount\": \"20\"}}"
+            ));
+        }
+    }
+    std::fs::write(dir.join("ledger.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("debtors.csv"),
+        "id,name,kind\nACME,ACME SA,b2b\nCARL,Carl Dupont,b2c\n",
+    )
+    .unwrap();
+    format!("{{\"entries\": [\n{}\n]}}\n", entries.join(",\n"))
+}
+
+/// A JSON book read in stretches on several threads gives the events of
+/// the same book as CSV.
+#[test]
+fn a_large_json_book_gives_the_events_of_its_csv_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = twin_books(dir.path(), 24_000);
+    assert!(json.len() > 2 << 20, "several stretches");
+    std::fs::write(dir.path().join("ledger.json"), json).unwrap();
+    let from_csv = simulate(dir.path(), "ledger.csv");
+    let from_json = simulate(dir.path(), "ledger.json");
+    assert!(from_csv.status.success(), "{}", output_text(&from_csv));
+    assert_eq!(
+        String::from_utf8_lossy(&from_json.stdout),
+        String::from_utf8_lossy(&from_csv.stdout)
+    );
+}
+
+/// Text that is not JSON deep in a large book is reported where serde_json
+/// finds it, with its message.
+#[test]
+fn a_large_json_book_that_breaks_off_is_reported_where_serde_json_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = twin_books(dir.path(), 24_000);
+    let at = json.len() * 3 / 4;
+    let at = at + json[at..].find("\"type\"").unwrap();
+    let broken = format!("{}\"type\" \"invoice{}", &json[..at], &json[at + 7..]);
+    let expected = serde_json::from_str::<serde_json::Value>(&broken).unwrap_err();
+    std::fs::write(dir.path().join("ledger.json"), &broken).unwrap();
+    let out = simulate(dir.path(), "ledger.json");
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("policy::ledger_syntax"), "{text}");
+    assert!(
+        text.contains(&format!("this is not a JSON ledger: {expected}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "ledger.json:{}:{}",
+            expected.line(),
+            expected.column()
+        )),
+        "{text}"
+    );
+}

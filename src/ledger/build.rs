@@ -328,6 +328,25 @@ impl Builder {
         }
     }
 
+    /// A builder for reading the same file again from its start: the same
+    /// debtors and conventions, no rows yet.
+    pub(crate) fn again(&self) -> Builder {
+        Builder {
+            debtors: Arc::clone(&self.debtors),
+            parser: self.parser.clone(),
+            currency: self.currency,
+            dialect: self.dialect,
+            columns: self.columns,
+            attribute_names: Vec::new(),
+            batch: self.batch,
+            book: Rows::default(),
+            line_base: 0,
+            sorted: true,
+            problems: Problems::default(),
+            one: Rows::default(),
+        }
+    }
+
     /// Rows come from a reader that hands over its problems every `rows`
     /// rows; and the file's first row after the header is on `first_line`.
     pub(crate) fn in_batches(&mut self, rows: u32, first_line: u64) {
@@ -854,6 +873,20 @@ fn check_exceptions(ledger: &Ledger, rows: &[RowAt], columns: Columns, problems:
     }
 }
 
+/// What an invoice moved out of its place leaves behind.
+fn empty_invoice() -> Invoice {
+    Invoice {
+        reference: compact_str::CompactString::default(),
+        debtor: DebtorId(0),
+        issued: NaiveDate::MIN,
+        due: NaiveDate::MIN,
+        amount: Decimal::ZERO,
+        line: 0,
+        attributes: Box::default(),
+        entries: (0, 0),
+    }
+}
+
 /// What an entry moved out of its place leaves behind.
 fn placeholder() -> Entry {
     Entry {
@@ -1180,18 +1213,25 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
             (prefix(reference, 0), prefix(reference, 8), i)
         })
         .collect();
-    keys.sort_unstable_by(|a, b| {
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            invoices[a.2 as usize]
-                .reference
-                .cmp(&invoices[b.2 as usize].reference)
-        })
-    });
+    // By radix (a comparison sort was still most of the cost of a
+    // shuffled book's order), then the ties by their whole references.
+    super::radix::sort(&mut keys);
+    for tied in keys.chunk_by_mut(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        if tied.len() > 1 {
+            tied.sort_unstable_by(|a, b| {
+                invoices[a.2 as usize]
+                    .reference
+                    .cmp(&invoices[b.2 as usize].reference)
+            });
+        }
+    }
     let by_rank: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
-    let mut old: Vec<Option<Invoice>> = std::mem::take(invoices).into_iter().map(Some).collect();
+    // Moved out of their places, each leaving an empty invoice behind (no
+    // copy of all of them into options first).
+    let mut old = std::mem::take(invoices);
     *invoices = by_rank
         .iter()
-        .filter_map(|&i| old[i as usize].take())
+        .map(|&i| std::mem::replace(&mut old[i as usize], empty_invoice()))
         .collect();
     by_rank
 }

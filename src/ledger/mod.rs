@@ -20,6 +20,7 @@ pub mod mapping;
 mod parse;
 mod problem;
 pub mod progress;
+mod radix;
 mod split;
 mod stretch;
 
