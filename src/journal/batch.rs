@@ -214,12 +214,13 @@ mod at {
                 Err(e) => return Err(Refusal::Io(path, e.into())),
             });
         }
-        current.ok_or_else(|| {
-            Refusal::Io(
-                outbox.join(relative),
-                std::io::Error::other("an output directly in the outbox"),
-            )
-        })
+        // An output directly in the outbox goes in the outbox's folder.
+        match current {
+            Some(fd) => Ok(fd),
+            None => root
+                .try_clone()
+                .map_err(|e| Refusal::Io(outbox.to_path_buf(), e)),
+        }
     }
 
     /// Writes `bytes` to a new temporary file beside `target`
@@ -328,6 +329,14 @@ mod tests {
             Err(Refusal::Link(_))
         ));
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_output_directly_in_the_outbox_is_written_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = write_one(dir.path(), "letter.txt").unwrap();
+        assert_eq!(temp.parent(), Some(dir.path()));
+        assert_eq!(std::fs::read(&temp).unwrap(), b"letter");
     }
 
     #[test]
