@@ -185,19 +185,8 @@ impl<'a> Object<'a> {
     }
 }
 
-const ENTRY_FIELDS: &[&str] = &[
-    "date",
-    "type",
-    "invoice",
-    "debtor",
-    "amount",
-    "due",
-    "currency",
-    "until",
-    "reason",
-    "procedure",
-    "published",
-];
+/// An entry's members: the ledger's columns, in their order.
+const ENTRY_FIELDS: &[&str] = super::mapping::LEDGER_KEYS;
 
 /// An array item that is not an object.
 fn not_an_object(problems: &mut Problems, row: RowAt) {
