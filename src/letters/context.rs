@@ -281,13 +281,14 @@ impl LetterContext {
             Value::from(())
         };
         let payment = match &self.payment {
-            Some(p) => minijinja::context! {
-                reference => p.reference.to_string(),
-                reference_electronic => p.reference.electronic(),
-                amount => money(p.amount),
-                iban => firm.iban.as_str(),
-                qr => p.qr.as_deref().and_then(super::payment::svg).map_or(Value::from(()), Value::from_safe_string),
-            },
+            Some(p) => Value::from_object(PaymentValue {
+                reference: p.reference.to_string(),
+                reference_electronic: p.reference.electronic().to_string(),
+                amount: money(p.amount),
+                iban: firm.iban.clone(),
+                qr: p.qr.clone(),
+                svg: std::sync::OnceLock::new(),
+            }),
             None => Value::from(()),
         };
         let reference = self
@@ -351,6 +352,53 @@ impl Object for InvoiceList {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.lines.len())
+    }
+}
+
+/// `payment` in a template: the transfer's reference, amount and IBAN,
+/// and `qr`, its QR code as an SVG element, drawn only for a template that
+/// shows it (an e-mail carries the code as a PNG; drawing an SVG nobody
+/// shows was a twentieth of a catch-up run's work).
+#[derive(Debug)]
+struct PaymentValue {
+    reference: String,
+    reference_electronic: String,
+    amount: Value,
+    iban: String,
+    qr: Option<String>,
+    svg: std::sync::OnceLock<Value>,
+}
+
+impl PaymentValue {
+    const KEYS: &[&str] = &["reference", "reference_electronic", "amount", "iban", "qr"];
+}
+
+impl Object for PaymentValue {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(match key.as_str()? {
+            "reference" => Value::from(self.reference.as_str()),
+            "reference_electronic" => Value::from(self.reference_electronic.as_str()),
+            "amount" => self.amount.clone(),
+            "iban" => Value::from(self.iban.as_str()),
+            "qr" => self
+                .svg
+                .get_or_init(|| {
+                    self.qr
+                        .as_deref()
+                        .and_then(super::payment::svg)
+                        .map_or(Value::from(()), Value::from_safe_string)
+                })
+                .clone(),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(Self::KEYS)
     }
 }
 

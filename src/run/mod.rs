@@ -22,6 +22,7 @@ pub mod execute;
 pub mod failures;
 pub mod freshness;
 pub mod money;
+mod priority;
 pub mod produce;
 pub mod report;
 pub mod session;
@@ -217,6 +218,24 @@ pub fn prepare(job: &Job<'_>, known: &dyn Known) -> Result<Prepared, Vec<Diagnos
 /// performed: as many as a batch of the journal.
 const PART: usize = execute::BATCH;
 
+/// How many parts may wait rendered for their turn: a part is a few
+/// megabytes, and while a batch waits for the disk the cores render the
+/// next ones instead of idling.
+const AHEAD: usize = 3;
+
+/// The threads rendering parts ahead while batches are performed, at a
+/// lower priority than the batches' threads: the batches are what a run
+/// waits for, and rendering fills the time a batch leaves the cores idle
+/// (waiting for the disk) instead of taking half of the cores from its file
+/// work. `None` where the threads cannot be made: the common pool renders.
+fn renderers() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|n| format!("render-{n}"))
+        .start_handler(|_| priority::lower_this_thread())
+        .build()
+        .ok()
+}
+
 /// What renders the day hands its communications to, in the plan's order,
 /// while the rest renders: called with every action rendered so far, and
 /// `true` once the last is.
@@ -248,7 +267,7 @@ impl Today {
     /// Renders the day, on every core, each action with its warnings, taken
     /// in the plan's order so that the outcome is the one of rendering them
     /// one after another. With `perform`, the actions rendered are handed
-    /// over part by part while the next part renders (only for a day whose
+    /// over part by part while the next parts render (only for a day whose
     /// [`Today::templates_serve`]: an `Err` would come too late).
     pub fn render(
         self,
@@ -291,25 +310,40 @@ impl Today {
             None => take(&mut prepared, &mut errors, render(actions)),
             Some(perform) => {
                 let parts: Vec<&[Planned]> = actions.chunks(PART).collect();
+                let count = parts.len();
                 std::thread::scope(|scope| {
                     let render = &render;
-                    let mut next = parts.first().map(|&p| scope.spawn(move || render(p)));
-                    let mut at = 0;
-                    while let Some(handle) = next.take() {
-                        let produced = match handle.join() {
-                            Ok(produced) => produced,
-                            // A bug while rendering: the run's panic report.
-                            Err(panic) => std::panic::resume_unwind(panic),
+                    // Parts are rendered ahead, a few at most, so that the
+                    // cores render while a batch waits for the disk.
+                    let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
+                    let renderer = scope.spawn(move || {
+                        let pool = renderers();
+                        for part in parts {
+                            let produced = match &pool {
+                                Some(pool) => pool.install(|| render(part)),
+                                None => render(part),
+                            };
+                            if send.send(produced).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    for at in 1..=count {
+                        let Ok(produced) = receive.recv() else {
+                            break;
                         };
-                        at += 1;
-                        next = parts.get(at).map(|&p| scope.spawn(move || render(p)));
                         take(&mut prepared, &mut errors, produced);
                         // INVARIANT: with templates that serve the day, no
                         // rendering fails the run; should one, nothing more
                         // is performed.
                         if errors.is_empty() {
-                            perform(&mut prepared.ready, next.is_none());
+                            perform(&mut prepared.ready, at == count);
                         }
+                    }
+                    drop(receive);
+                    if let Err(panic) = renderer.join() {
+                        // A bug while rendering: the run's panic report.
+                        std::panic::resume_unwind(panic);
                     }
                 });
                 if actions.is_empty() {
