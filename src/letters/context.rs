@@ -286,8 +286,7 @@ impl LetterContext {
                 reference_electronic: p.reference.electronic().to_string(),
                 amount: money(p.amount),
                 iban: firm.iban.clone(),
-                qr: p.qr.clone(),
-                svg: std::sync::OnceLock::new(),
+                qr: QrCode::value(p.qr.as_deref()),
             }),
             None => Value::from(()),
         };
@@ -356,17 +355,14 @@ impl Object for InvoiceList {
 }
 
 /// `payment` in a template: the transfer's reference, amount and IBAN,
-/// and `qr`, its QR code as an SVG element, drawn only for a template that
-/// shows it (an e-mail carries the code as a PNG; drawing an SVG nobody
-/// shows was a twentieth of a catch-up run's work).
+/// and `qr`, its QR code ([`QrCode`]).
 #[derive(Debug)]
 struct PaymentValue {
     reference: String,
     reference_electronic: String,
     amount: Value,
     iban: String,
-    qr: Option<String>,
-    svg: std::sync::OnceLock<Value>,
+    qr: Value,
 }
 
 impl PaymentValue {
@@ -384,21 +380,55 @@ impl Object for PaymentValue {
             "reference_electronic" => Value::from(self.reference_electronic.as_str()),
             "amount" => self.amount.clone(),
             "iban" => Value::from(self.iban.as_str()),
-            "qr" => self
-                .svg
-                .get_or_init(|| {
-                    self.qr
-                        .as_deref()
-                        .and_then(super::payment::svg)
-                        .map_or(Value::from(()), Value::from_safe_string)
-                })
-                .clone(),
+            "qr" => self.qr.clone(),
             _ => return None,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Str(Self::KEYS)
+    }
+}
+
+/// `payment.qr`: the EPC QR code of the transfer, printed as an inline SVG
+/// element (never escaped: the templates' formatter writes it as it is),
+/// true in `{% if payment.qr %}` when the payload has a code. The SVG is
+/// drawn only when printed: the text e-mails only test it (they carry the
+/// code as a PNG), and drawing an SVG nobody shows was a tenth of a
+/// catch-up run's rendering.
+#[derive(Debug)]
+pub(crate) struct QrCode {
+    payload: String,
+    svg: std::sync::OnceLock<Option<String>>,
+}
+
+impl QrCode {
+    fn value(payload: Option<&str>) -> Value {
+        match payload {
+            Some(payload) if super::payment::has_code(payload) => Value::from_object(QrCode {
+                payload: payload.to_string(),
+                svg: std::sync::OnceLock::new(),
+            }),
+            _ => Value::from(()),
+        }
+    }
+
+    /// The code as an SVG element.
+    pub(crate) fn svg(&self) -> &str {
+        self.svg
+            .get_or_init(|| super::payment::svg(&self.payload))
+            .as_deref()
+            .unwrap_or_default()
+    }
+}
+
+impl Object for QrCode {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.svg())
     }
 }
 
@@ -468,5 +498,67 @@ impl Object for Money {
 
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", crate::claim::cents(self.amount))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(qr: Option<&str>) -> Value {
+        Value::from_object(PaymentValue {
+            reference: "RF18 5390 0754 7034".into(),
+            reference_electronic: "RF18539007547034".into(),
+            amount: Money::value(Decimal::from(12), "EUR"),
+            iban: "LU28 0019 4006 4475 0000".into(),
+            qr: QrCode::value(qr),
+        })
+    }
+
+    fn render(name: &str, source: &str, payment: Value) -> String {
+        let mut env = super::super::templates::environment();
+        env.add_template_owned(name.to_string(), source.to_string())
+            .unwrap();
+        env.get_template(name)
+            .unwrap()
+            .render(minijinja::context! { payment => payment })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_text_that_only_tests_the_qr_code_does_not_draw_its_svg() {
+        let value = payment(Some(
+            "BCD\n002\n1\nSCT\n\nX\nLU280019400644750000\nEUR12.00\n\n\n\n",
+        ));
+        let text = render(
+            "mail.txt",
+            "{% if payment.qr %}scannez le code joint{% endif %} {{ payment.reference }}",
+            value.clone(),
+        );
+        assert_eq!(text, "scannez le code joint RF18 5390 0754 7034");
+        let qr = value
+            .get_attr("qr")
+            .unwrap()
+            .downcast_object::<QrCode>()
+            .unwrap();
+        assert!(qr.svg.get().is_none(), "the SVG was drawn for a test");
+    }
+
+    #[test]
+    fn an_html_letter_shows_the_qr_code_as_markup_and_none_without_a_code() {
+        let value = payment(Some(
+            "BCD\n002\n1\nSCT\n\nX\nLU280019400644750000\nEUR12.00\n\n\n\n",
+        ));
+        let html = render("letter.html", "<p>{{ payment.qr }}</p>", value);
+        assert!(html.starts_with("<p><svg xmlns="), "{html}");
+        assert!(html.contains("<path d=\"M"), "not escaped: {html}");
+        assert_eq!(
+            render(
+                "letter.html",
+                "{% if payment.qr %}code{% else %}pas de code{% endif %} {{ '<b>' }}",
+                payment(None),
+            ),
+            "pas de code &lt;b&gt;"
+        );
     }
 }

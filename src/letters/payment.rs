@@ -141,6 +141,12 @@ fn draw(payload: &str) -> Drawn {
     Some((width, dark))
 }
 
+/// Whether `payload` has a QR code (it fits one), drawing it once for the
+/// SVG or PNG that follows.
+pub(crate) fn has_code(payload: &str) -> bool {
+    modules(payload).is_some_and(|(width, _)| width > 0)
+}
+
 /// The quiet zone around the code, in modules (ISO 18004: four).
 const QUIET: usize = 4;
 

@@ -647,7 +647,7 @@ fn line_span(text: &str, line: usize) -> Span {
 /// The environment every folder shares: strict about names (a misspelt
 /// `{{ recipent.name }}` fails instead of printing nothing), lenient in
 /// `{% if %}` tests, HTML escaping for `.html` files, and the French filters.
-fn environment() -> Environment<'static> {
+pub(super) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_debug(true);
@@ -655,6 +655,13 @@ fn environment() -> Environment<'static> {
     env.add_filter("money", money_filter);
     env.add_filter("date", date_filter);
     env.add_filter("add_days", add_days_filter);
+    env.set_formatter(|out, state, value| {
+        // `payment.qr` is markup the letter draws, not text to escape.
+        match value.downcast_object_ref::<super::context::QrCode>() {
+            Some(qr) => out.write_str(qr.svg()).map_err(Error::from),
+            None => minijinja::escape_formatter(out, state, value),
+        }
+    });
     env
 }
 
