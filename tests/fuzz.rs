@@ -595,7 +595,7 @@ fn check_policy(case: &PolicyCase) {
 
 // ------------------------------------------------------- ledger target
 
-/// The policies a mutated book is simulated under: the examples, and one
+/// The policies a mutated ledger is simulated under: the examples, and one
 /// with fixed interest and fees on every kind of debtor.
 fn ledger_plans() -> Arc<Vec<Plan>> {
     static PLANS: std::sync::OnceLock<Arc<Vec<Plan>>> = std::sync::OnceLock::new();
@@ -877,7 +877,7 @@ fn simulate_book(case: &BookCase) {
     };
     let _ = render::human_all(&loaded.diagnostics, Style::plain());
     let _ = render::json(&loaded.diagnostics);
-    let Some(book) = loaded.ledger else {
+    let Some(ledger) = loaded.ledger else {
         return;
     };
     let rates = policy::claim::RateTable::shipped();
@@ -886,11 +886,11 @@ fn simulate_book(case: &BookCase) {
         from: None,
         to: "2027-12-31".parse().unwrap(),
     };
-    let sim = simulate::simulate(plan, &book, window, &law);
-    output::csv(plan, &book, &sim, std::io::sink()).unwrap();
-    output::json(plan, &book, &sim, std::io::sink()).unwrap();
-    output::table(plan, &book, &sim, std::io::sink()).unwrap();
-    let _ = output::summary_json(plan, &book, &sim);
+    let sim = simulate::simulate(plan, &ledger, window, &law);
+    output::csv(plan, &ledger, &sim, std::io::sink()).unwrap();
+    output::json(plan, &ledger, &sim, std::io::sink()).unwrap();
+    output::table(plan, &ledger, &sim, std::io::sink()).unwrap();
+    let _ = output::summary_json(plan, &ledger, &sim);
     // Every invoice's claim as `policy run` computes it on the window's end.
     let mut by_invoice: std::collections::HashMap<_, Vec<&simulate::Event>> =
         std::collections::HashMap::new();
@@ -899,10 +899,10 @@ fn simulate_book(case: &BookCase) {
     }
     let mut warnings = Vec::new();
     for (id, events) in by_invoice {
-        let invoice = book.invoice(id);
+        let invoice = ledger.invoice(id);
         let _ = policy::run::money::invoice_claim(
             plan,
-            &book,
+            &ledger,
             invoice,
             &events,
             window.to,
@@ -1004,7 +1004,7 @@ fn make_template(runner: &mut TestRunner) -> TemplateCase {
 }
 
 fn letter_context(channel: Channel) -> LetterContext {
-    // The checker's sample letter, with the largest amounts a book may carry.
+    // The checker's sample letter, with the largest amounts a ledger may carry.
     let calendar = policy::calendar::Calendar::new(None);
     let mut context =
         policy::letters::sample::context(DebtorKind::B2b, channel, false, "EUR", &calendar);

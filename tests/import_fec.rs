@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Issue 15, point 3: `policy import fec` on a small hand-made Fichier des
 //! Écritures Comptables (LPF art. A47 A-1: 18 tab-separated columns, dates
-//! YYYYMMDD, decimal commas, ISO-8859-15 bytes), whose book is worked out
+//! YYYYMMDD, decimal commas, ISO-8859-15 bytes), whose ledger is worked out
 //! here line by line.
 
 use std::path::Path;
@@ -257,7 +257,7 @@ fn fec() -> Vec<String> {
     ]
 }
 
-/// The book worked out from the FEC above with `--terms "30 days"`:
+/// The ledger worked out from the FEC above with `--terms "30 days"`:
 /// invoices in reference order, due 30 days after their piece date; then
 /// payments and credit notes in date order, as lettered.
 const EXPECTED_LEDGER: &str = "date,type,invoice,debtor,amount,due
@@ -347,15 +347,15 @@ fn a_fec_becomes_a_ledger_and_a_debtors_file() {
         &Default::default(),
     )
     .unwrap();
-    let book = loaded.ledger.unwrap();
+    let ledger = loaded.ledger.unwrap();
     let on = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
     let balance = |reference: &str| {
-        let invoice = book
+        let invoice = ledger
             .invoices
             .iter()
             .find(|i| i.reference == reference)
             .unwrap();
-        book.balance_on(invoice, on).to_string()
+        ledger.balance_on(invoice, on).to_string()
     };
     assert_eq!(balance("F2025-090"), "0.00");
     assert_eq!(balance("F2026-001"), "500.00");

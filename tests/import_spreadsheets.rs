@@ -51,10 +51,10 @@ const DEBTORS: &str = "id,name,kind\nC001,ACME SARL,b2b\nC002,Boulangerie Martin
 /// stored as serial numbers formatted `dd/mm/yyyy`, amounts as numbers
 /// (one a formula's result with binary noise), types in French.
 fn excel_export(path: &Path, bad_date_row: bool) {
-    let mut book = Workbook::new();
+    let mut workbook = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let money = Format::new().set_num_format("#,##0.00 €");
-    let sheet = book.add_worksheet();
+    let sheet = workbook.add_worksheet();
     sheet.set_name("Feuil1").unwrap();
     sheet
         .write_string(0, 0, "Grand livre clients au 31/03/2026")
@@ -140,7 +140,7 @@ fn excel_export(path: &Path, bad_date_row: bool) {
         sheet.write_number(8, 4, 10.0).unwrap();
         sheet.write_string(8, 5, "31/03/2026").unwrap();
     }
-    let other = book.add_worksheet();
+    let other = workbook.add_worksheet();
     other.set_name("Clients").unwrap();
     for (c, name) in ["Code client", "Raison sociale", "Type client"]
         .iter()
@@ -159,7 +159,7 @@ fn excel_export(path: &Path, bad_date_row: bool) {
             other.write_string(1 + r as u32, c as u16, *value).unwrap();
         }
     }
-    book.save(path).unwrap();
+    workbook.save(path).unwrap();
 }
 
 fn read(path: &Path, debtors: Option<&Path>, options: &ReadOptions) -> ledger::Ledger {
@@ -172,10 +172,10 @@ fn read(path: &Path, debtors: Option<&Path>, options: &ReadOptions) -> ledger::L
     loaded.ledger.unwrap_or_else(|| panic!("{shown:?}"))
 }
 
-/// The book the Excel export above holds, as the tool must read it.
-fn check_excel_book(book: &ledger::Ledger) {
-    assert_eq!(book.invoices.len(), 3);
-    let f1 = book
+/// The ledger the Excel export above holds, as the tool must read it.
+fn check_excel_ledger(ledger: &ledger::Ledger) {
+    assert_eq!(ledger.invoices.len(), 3);
+    let f1 = ledger
         .invoices
         .iter()
         .find(|i| i.reference == "F-2026-001")
@@ -183,33 +183,33 @@ fn check_excel_book(book: &ledger::Ledger) {
     assert_eq!(f1.issued, day(2026, 1, 5));
     assert_eq!(f1.due, day(2026, 2, 4));
     assert_eq!(f1.amount, dec("1250.00"));
-    assert_eq!(book.debtor(f1.debtor).id, "C001");
-    let paid = book.entries_of(f1);
+    assert_eq!(ledger.debtor(f1.debtor).id, "C001");
+    let paid = ledger.entries_of(f1);
     assert_eq!(paid.len(), 1);
     assert_eq!(
         (paid[0].kind, paid[0].amount, paid[0].date),
         (EntryKind::Payment, dec("1000.00"), day(2026, 2, 10))
     );
-    let f2 = book
+    let f2 = ledger
         .invoices
         .iter()
         .find(|i| i.reference == "F-2026-002")
         .unwrap();
     assert_eq!(f2.amount, dec("480.30"), "0.1 + 0.2 + 480 is a cent amount");
-    let credit = book.entries_of(f2);
+    let credit = ledger.entries_of(f2);
     assert_eq!(
         (credit[0].kind, credit[0].amount),
         (EntryKind::CreditNote, dec("80.30"))
     );
-    assert_eq!(book.balance_on(f2, day(2026, 3, 1)), dec("400.00"));
-    let f3 = book
+    assert_eq!(ledger.balance_on(f2, day(2026, 3, 1)), dec("400.00"));
+    let f3 = ledger
         .invoices
         .iter()
         .find(|i| i.reference == "F-2026-003")
         .unwrap();
     assert_eq!(f3.amount, dec("99.99"));
     assert_eq!(
-        book.attribute_names,
+        ledger.attribute_names,
         vec!["libellé".to_string()],
         "the firm's other columns are kept for templates"
     );
@@ -221,8 +221,8 @@ fn an_excel_export_is_read_directly() {
     let path = dir.path().join("Grand livre.xlsx");
     excel_export(&path, false);
     std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
-    let book = read(&path, None, &ReadOptions::default());
-    check_excel_book(&book);
+    let ledger = read(&path, None, &ReadOptions::default());
+    check_excel_ledger(&ledger);
     // Its debtors from its other sheet, named in book.toml.
     std::fs::remove_file(dir.path().join("debtors.csv")).unwrap();
     std::fs::write(
@@ -230,10 +230,10 @@ fn an_excel_export_is_read_directly() {
         "debtors_sheet = \"Clients\"\n",
     )
     .unwrap();
-    let book = read(&path, Some(&path), &ReadOptions::default());
-    check_excel_book(&book);
-    assert_eq!(book.debtors[1].name, "Boulangerie Martin");
-    assert_eq!(book.debtors[1].kind.as_str(), "b2c");
+    let ledger = read(&path, Some(&path), &ReadOptions::default());
+    check_excel_ledger(&ledger);
+    assert_eq!(ledger.debtors[1].name, "Boulangerie Martin");
+    assert_eq!(ledger.debtors[1].kind.as_str(), "b2c");
 }
 
 #[test]
@@ -316,12 +316,12 @@ fn a_bad_cell_is_located_by_sheet_row_and_column_letter() {
 fn sheet_picks_the_ledger_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("book.xlsx");
-    let mut book = Workbook::new();
+    let mut workbook = Workbook::new();
     let date = Format::new().set_num_format("dd/mm/yyyy");
-    let notes = book.add_worksheet();
+    let notes = workbook.add_worksheet();
     notes.set_name("Notes").unwrap();
     notes.write_string(0, 0, "exported by hand").unwrap();
-    let sheet = book.add_worksheet();
+    let sheet = workbook.add_worksheet();
     sheet.set_name("Factures 2026").unwrap();
     for (c, name) in ["date", "type", "invoice", "debtor", "amount", "due"]
         .iter()
@@ -340,7 +340,7 @@ fn sheet_picks_the_ledger_sheet() {
     sheet
         .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
         .unwrap();
-    book.save(&path).unwrap();
+    workbook.save(&path).unwrap();
     std::fs::write(
         dir.path().join("debtors.csv"),
         "id,name,kind\n411001,ACME,b2b\n",
@@ -350,10 +350,10 @@ fn sheet_picks_the_ledger_sheet() {
         sheet: Some("Factures 2026".into()),
         ..ReadOptions::default()
     };
-    let book = read(&path, None, &options);
-    assert_eq!(book.invoices[0].reference, "1001");
-    assert_eq!(book.invoices[0].amount, dec("250.00"));
-    assert_eq!(book.invoices[0].due, day(2026, 2, 4));
+    let ledger = read(&path, None, &options);
+    assert_eq!(ledger.invoices[0].reference, "1001");
+    assert_eq!(ledger.invoices[0].amount, dec("250.00"));
+    assert_eq!(ledger.invoices[0].due, day(2026, 2, 4));
 }
 
 /// An .ods as LibreOffice Calc writes it: a ZIP whose first entry is the
@@ -442,21 +442,21 @@ fn an_ods_is_read_directly() {
         ],
     );
     std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
-    let book = read(&path, None, &ReadOptions::default());
-    let invoice = &book.invoices[0];
+    let ledger = read(&path, None, &ReadOptions::default());
+    let invoice = &ledger.invoices[0];
     assert_eq!(invoice.reference, "FA-17");
     assert_eq!(
         (invoice.issued, invoice.due),
         (day(2026, 1, 5), day(2026, 2, 4))
     );
     assert_eq!(invoice.amount, dec("1250.50"));
-    let paid = book.entries_of(invoice);
+    let paid = ledger.entries_of(invoice);
     assert_eq!(
         (paid[0].kind, paid[0].amount),
         (EntryKind::Payment, dec("250.50")),
         "a payment written below zero"
     );
-    assert_eq!(book.balance_on(invoice, day(2026, 3, 1)), dec("1000.00"));
+    assert_eq!(ledger.balance_on(invoice, day(2026, 3, 1)), dec("1000.00"));
     let (code, text) = policy(dir.path(), &["ledger", "inspect", "relances.ods"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
@@ -490,22 +490,22 @@ fn excels_semicolon_csv_in_windows_1252_is_detected() {
     let path = dir.path().join("export.csv");
     std::fs::write(&path, excel_csv()).unwrap();
     std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
-    let book = read(&path, None, &ReadOptions::default());
-    let f1 = book
+    let ledger = read(&path, None, &ReadOptions::default());
+    let f1 = ledger
         .invoices
         .iter()
         .find(|i| i.reference == "F-001")
         .unwrap();
     assert_eq!(f1.amount, dec("1250.00"));
-    assert_eq!(book.entries_of(f1)[0].amount, dec("1000.00"));
-    let f2 = book
+    assert_eq!(ledger.entries_of(f1)[0].amount, dec("1000.00"));
+    let f2 = ledger
         .invoices
         .iter()
         .find(|i| i.reference == "F-002")
         .unwrap();
-    assert_eq!(book.entries_of(f2)[0].kind, EntryKind::CreditNote);
-    assert_eq!(book.balance_on(f2, day(2026, 3, 1)), dec("400.00"));
-    let (_, attributes) = book.attributes(&f1.attributes).next().unwrap();
+    assert_eq!(ledger.entries_of(f2)[0].kind, EntryKind::CreditNote);
+    assert_eq!(ledger.balance_on(f2, day(2026, 3, 1)), dec("400.00"));
+    let (_, attributes) = ledger.attributes(&f1.attributes).next().unwrap();
     assert_eq!(attributes, "Prestation réalisée", "decoded, not mangled");
     let (code, text) = policy(dir.path(), &["ledger", "inspect", "export.csv"]);
     assert_eq!(code, Some(0), "{text}");
@@ -525,11 +525,11 @@ fn excels_semicolon_csv_in_windows_1252_is_detected() {
         encoding: ledger::input::EncodingChoice::Iso885915,
         ..ReadOptions::default()
     };
-    let book = read(&path, None, &options);
-    assert_eq!(book.invoices.len(), 2);
+    let ledger = read(&path, None, &options);
+    assert_eq!(ledger.invoices.len(), 2);
     // Detected too: 0xA4 and no byte that only Windows-1252 uses.
-    let book = read(&path, None, &ReadOptions::default());
-    assert_eq!(book.invoices.len(), 2);
+    let ledger = read(&path, None, &ReadOptions::default());
+    assert_eq!(ledger.invoices.len(), 2);
     let (code, text) = policy(dir.path(), &["ledger", "inspect", "export.csv"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("encoding ISO-8859-15 (detected)"), "{text}");
@@ -661,9 +661,9 @@ fn a_mapping_names_the_firms_columns_and_types() {
         map: Some(dir.path().join("map.toml")),
         ..ReadOptions::default()
     };
-    let book = read(&dir.path().join("export.csv"), None, &options);
-    let invoice = &book.invoices[0];
-    assert_eq!(book.balance_on(invoice, day(2026, 3, 1)), dec("150.00"));
+    let ledger = read(&dir.path().join("export.csv"), None, &options);
+    let invoice = &ledger.invoices[0];
+    assert_eq!(ledger.balance_on(invoice, day(2026, 3, 1)), dec("150.00"));
     let (code, text) = policy(
         dir.path(),
         &["ledger", "inspect", "export.csv", "--map", "map.toml"],
@@ -710,8 +710,8 @@ fn a_mapping_names_the_firms_columns_and_types() {
 #[test]
 fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number() {
     let dir = tempfile::tempdir().unwrap();
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
     for (c, name) in ["Code client", "Raison sociale", "Catégorie client", "Pays"]
         .iter()
         .enumerate()
@@ -721,15 +721,15 @@ fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number(
     for (c, value) in ["C001", "ACME SARL", "b2b", "FR"].iter().enumerate() {
         sheet.write_string(1, c as u16, *value).unwrap();
     }
-    book.save(dir.path().join("clients.xlsx")).unwrap();
+    workbook.save(dir.path().join("clients.xlsx")).unwrap();
     std::fs::write(
         dir.path().join("book.toml"),
         "[debtors]\nkind = \"Catégorie client\"\n",
     )
     .unwrap();
     // A date cell formatted as a number: Excel shows 46027.
-    let mut ledger = Workbook::new();
-    let sheet = ledger.add_worksheet();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
     for (c, name) in ["date", "type", "invoice", "debtor", "amount", "due"]
         .iter()
         .enumerate()
@@ -745,7 +745,7 @@ fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number(
     sheet
         .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
         .unwrap();
-    ledger.save(dir.path().join("ledger.xlsx")).unwrap();
+    workbook.save(dir.path().join("ledger.xlsx")).unwrap();
     let loaded = ledger::read(
         &dir.path().join("ledger.xlsx"),
         Some(&dir.path().join("clients.xlsx")),
@@ -764,8 +764,8 @@ fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number(
     );
     assert!(messages[0].contains("serial date"), "{messages:?}");
     // Formatted as a date, it reads.
-    let mut ledger = Workbook::new();
-    let sheet = ledger.add_worksheet();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
     for (c, name) in ["date", "type", "invoice", "debtor", "amount", "due"]
         .iter()
         .enumerate()
@@ -782,13 +782,13 @@ fn a_debtors_workbook_with_mapped_columns_and_a_serial_number_shown_as_a_number(
     sheet
         .write_date_with_format(1, 5, ExcelDateTime::from_ymd(2026, 2, 4).unwrap(), &date)
         .unwrap();
-    ledger.save(dir.path().join("ledger.xlsx")).unwrap();
-    let book = read(
+    workbook.save(dir.path().join("ledger.xlsx")).unwrap();
+    let ledger = read(
         &dir.path().join("ledger.xlsx"),
         Some(&dir.path().join("clients.xlsx")),
         &ReadOptions::default(),
     );
-    assert_eq!(book.debtors[0].name, "ACME SARL");
-    assert_eq!(book.debtors[0].country.as_deref(), Some("FR"));
-    assert_eq!(book.invoices[0].issued, day(2026, 1, 5));
+    assert_eq!(ledger.debtors[0].name, "ACME SARL");
+    assert_eq!(ledger.debtors[0].country.as_deref(), Some("FR"));
+    assert_eq!(ledger.invoices[0].issued, day(2026, 1, 5));
 }

@@ -251,7 +251,7 @@ fn last_known_rate(statutory: Option<&claim::Statutory>, terms: &Terms<'_>) -> O
 mod tests {
     use super::*;
 
-    fn book(rows: &str) -> Ledger {
+    fn ledger_of(rows: &str) -> Ledger {
         let dir = tempfile::tempdir().unwrap();
         let ledger = dir.path().join("ledger.csv");
         std::fs::write(
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_timeline_has_one_point_per_day_and_never_goes_below_zero() {
-        let book = book(
+        let ledger = ledger_of(
             "2026-01-05,invoice,F-1,ACME,1000.00,2026-02-04\n\
              2026-02-10,payment,F-1,,200.00,\n\
              2026-02-10,payment,F-1,,100.00,\n\
@@ -282,7 +282,7 @@ mod tests {
              2026-03-01,credit_note,F-1,,50.00,\n\
              2026-03-15,payment,F-1,,900.00,\n",
         );
-        let timeline = book.balance_timeline(&book.invoices[0]);
+        let timeline = ledger.balance_timeline(&ledger.invoices[0]);
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(
             timeline,
@@ -294,7 +294,7 @@ mod tests {
             ]
         );
         for (on, balance) in timeline {
-            assert_eq!(balance, book.balance_on(&book.invoices[0], on));
+            assert_eq!(balance, ledger.balance_on(&ledger.invoices[0], on));
         }
     }
 }

@@ -10,7 +10,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 /// A ledger read from CSV text written to a temporary folder.
-fn book(ledger: &str, debtors: &str) -> Ledger {
+fn ledger_of(ledger: &str, debtors: &str) -> Ledger {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.csv");
     std::fs::write(&path, ledger).unwrap();
@@ -25,7 +25,7 @@ const DEBTORS: &str = "id,name,kind,country\n\
                        CONSO,Jean Dupont,b2c,FR\n";
 
 fn ledger() -> Ledger {
-    book(
+    ledger_of(
         "date,type,invoice,debtor,amount,due\n\
          2026-01-05,invoice,F-1,ACME,1000.00,2026-02-04\n\
          2026-01-06,invoice,F-2,ACME,200.00,2026-02-05\n\
@@ -35,13 +35,13 @@ fn ledger() -> Ledger {
 }
 
 /// The invoice with this reference, and its index.
-fn invoice<'a>(book: &'a Ledger, reference: &str) -> (InvoiceId, &'a Invoice) {
-    let i = book
+fn invoice<'a>(ledger: &'a Ledger, reference: &str) -> (InvoiceId, &'a Invoice) {
+    let i = ledger
         .invoices
         .iter()
         .position(|i| i.reference == reference)
         .unwrap();
-    (InvoiceId(i as u32), &book.invoices[i])
+    (InvoiceId(i as u32), &ledger.invoices[i])
 }
 
 fn record(seq: u64, date: &str, template: &str, channel: &str, outcome: Outcome) -> ActionRecord {
@@ -96,31 +96,31 @@ fn aborted() -> Outcome {
 
 #[test]
 fn an_id_is_an_invoice_or_a_debtor_and_a_prefix_settles_a_tie() {
-    let book = ledger();
+    let ledger = ledger();
     assert_eq!(
-        find(&book, "F-2", "l.csv").unwrap(),
-        Subject::Invoice(invoice(&book, "F-2").0)
+        find(&ledger, "F-2", "l.csv").unwrap(),
+        Subject::Invoice(invoice(&ledger, "F-2").0)
     );
     assert_eq!(
-        find(&book, "ACME", "l.csv").unwrap(),
+        find(&ledger, "ACME", "l.csv").unwrap(),
         Subject::Debtor(DebtorId(0))
     );
     // `F-1` is both an invoice and a debtor.
-    let tie = find(&book, "F-1", "l.csv").unwrap_err();
+    let tie = find(&ledger, "F-1", "l.csv").unwrap_err();
     assert_eq!(tie.code, Code::DossierAmbiguousId);
     assert!(tie.help.unwrap().contains("`invoice:F-1`"));
     assert_eq!(
-        find(&book, "invoice:F-1", "l.csv").unwrap(),
-        Subject::Invoice(invoice(&book, "F-1").0)
+        find(&ledger, "invoice:F-1", "l.csv").unwrap(),
+        Subject::Invoice(invoice(&ledger, "F-1").0)
     );
     assert_eq!(
-        find(&book, "debtor:F-1", "l.csv").unwrap(),
+        find(&ledger, "debtor:F-1", "l.csv").unwrap(),
         Subject::Debtor(DebtorId(1))
     );
-    let unknown = find(&book, "invoice:ACME", "l.csv").unwrap_err();
+    let unknown = find(&ledger, "invoice:ACME", "l.csv").unwrap_err();
     assert_eq!(unknown.code, Code::DossierUnknownId);
     assert_eq!(unknown.message, "no invoice `ACME` in the ledger");
-    let typo = find(&book, "acme", "l.csv").unwrap_err();
+    let typo = find(&ledger, "acme", "l.csv").unwrap_err();
     assert_eq!(typo.help.as_deref(), Some("did you mean `ACME`?"));
 }
 
@@ -156,8 +156,8 @@ fn the_cheap_bound_never_rules_out_what_suggest_would_find() {
 
 #[test]
 fn the_policy_decides_the_law_else_the_debtors_country() {
-    let book = ledger();
-    let acme = &book.debtors[0];
+    let ledger = ledger();
+    let acme = &ledger.debtors[0];
     let law = law_for(acme, None, &[], "d.csv").unwrap();
     assert_eq!(law.jurisdiction, Jurisdiction::Lu);
     assert_eq!(law.from, LawFrom::DebtorCountry);
@@ -169,7 +169,7 @@ fn the_policy_decides_the_law_else_the_debtors_country() {
         law_for(acme, Some(policy.clone()), &[], "d.csv").unwrap(),
         policy
     );
-    let no_country = law_for(&book.debtors[1], None, &[], "d.csv").unwrap_err();
+    let no_country = law_for(&ledger.debtors[1], None, &[], "d.csv").unwrap_err();
     assert_eq!(no_country.code, Code::DossierNoJurisdiction);
     assert!(no_country.message.contains("has no country"));
 }
@@ -192,8 +192,8 @@ fn a_formal_notice_is_a_send_of_a_notice_template_or_by_bailiff() {
 
 #[test]
 fn the_notice_period_starts_at_the_first_notice_that_went_out_once_received() {
-    let book = ledger();
-    let (_, invoice) = invoice(&book, "C-1");
+    let ledger = ledger();
+    let (_, invoice) = invoice(&ledger, "C-1");
     let actions = vec![
         record(1, "2026-02-20", "mise_en_demeure", "recommandé", aborted()),
         record(3, "2026-02-21", "relance_2", "courrier", committed()),
@@ -227,8 +227,8 @@ fn the_notice_period_starts_at_the_first_notice_that_went_out_once_received() {
 /// indemnity (CPCE L111-8).
 #[test]
 fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
-    let book = ledger();
-    let (_, invoice) = invoice(&book, "C-1");
+    let ledger = ledger();
+    let (_, invoice) = invoice(&ledger, "C-1");
     let rates = RateTable::embedded().unwrap();
     let terms = claim::Terms {
         jurisdiction: Jurisdiction::Fr,
@@ -249,7 +249,8 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
     let notice = |i: &Invoice| interest_notice(&actions, i, Jurisdiction::Fr, DebtorKind::B2c);
     assert_eq!(notice(invoice), Some(day("2026-02-24")));
     let mut warnings = Vec::new();
-    let claim = claim::compute(&book, &[invoice], &terms, notice, |_| None, &mut warnings).unwrap();
+    let claim =
+        claim::compute(&ledger, &[invoice], &terms, notice, |_| None, &mut warnings).unwrap();
     let line = &claim.lines[0];
     assert_eq!(line.interest, dec("9.17"));
     assert_eq!(line.periods[0].from, day("2026-02-25"));
@@ -258,7 +259,7 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
 
     // Before any mise en demeure, nothing but the principal.
     let none = |i: &Invoice| interest_notice(&actions[..1], i, Jurisdiction::Fr, DebtorKind::B2c);
-    let claim = claim::compute(&book, &[invoice], &terms, none, |_| None, &mut warnings).unwrap();
+    let claim = claim::compute(&ledger, &[invoice], &terms, none, |_| None, &mut warnings).unwrap();
     assert_eq!(claim.lines[0].interest, Decimal::ZERO);
     assert_eq!(claim.lines[0].no_interest, Some(NoInterest::AwaitingNotice));
     assert_eq!(claim.total(), dec("3650.00"));
@@ -272,8 +273,8 @@ fn a_french_consumer_owes_interest_from_the_mise_en_demeure() {
 /// 3,650.00: 65 + 5 % of 3,150 = 222.50.
 #[test]
 fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
-    let book = ledger();
-    let (_, invoice) = invoice(&book, "C-1");
+    let ledger = ledger();
+    let (_, invoice) = invoice(&ledger, "C-1");
     let rates = RateTable::embedded().unwrap();
     let actions = vec![record(1, "2026-02-20", "relance_1", "email", committed())];
     let notice = |i: &Invoice| interest_notice(&actions, i, Jurisdiction::Be, DebtorKind::B2c);
@@ -286,7 +287,7 @@ fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
     };
     let mut warnings = Vec::new();
     let claim = claim::compute(
-        &book,
+        &ledger,
         &[invoice],
         &at("2026-03-31"),
         notice,
@@ -297,7 +298,7 @@ fn a_belgian_consumer_owes_nothing_before_the_free_reminders_period() {
     assert_eq!(claim.lines[0].interest, dec("11.25"));
     assert_eq!(claim.lines[0].indemnity, dec("222.50"));
     let early = claim::compute(
-        &book,
+        &ledger,
         &[invoice],
         &at("2026-03-06"),
         notice,

@@ -106,7 +106,7 @@ mod tests {
         plan.unwrap_or_else(|| panic!("{diagnostics:?}"))
     }
 
-    fn book() -> Ledger {
+    fn ledger() -> Ledger {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("debtors.csv"),
@@ -142,14 +142,14 @@ mod tests {
         date: &str,
     ) -> (ChargeValue, Vec<Diagnostic>) {
         let plan = plan(header);
-        let book = book();
+        let ledger = ledger();
         let rates = RateTable::embedded().unwrap();
         let law = ByLaw::new(&rates);
-        let invoice = &book.invoices[n];
+        let invoice = &ledger.invoices[n];
         let context = ChargeContext {
             plan: &plan,
             invoice,
-            debtor: book.debtor(invoice.debtor),
+            debtor: ledger.debtor(invoice.debtor),
             date: day(date),
             outstanding: invoice.amount,
         };

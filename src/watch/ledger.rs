@@ -1,8 +1,8 @@
 //! `policy watch --ledger`: under each policy that compiles, a short
-//! simulation summary on a book, and what changed on it since the policy's
+//! simulation summary on a ledger, and what changed on it since the policy's
 //! previous successful check ([`crate::diff`]).
 //!
-//! The book is read once (per currency of the policies watched) and read
+//! The ledger is read once (per currency of the policies watched) and read
 //! again only when its files have changed since, at the next check.
 
 use std::collections::HashMap;
@@ -26,8 +26,8 @@ pub struct LedgerSummaries {
     shown: String,
     /// Last day simulated; `None`: today, on each check.
     pub to: Option<NaiveDate>,
-    books: Vec<Book>,
-    /// Each policy's last report: its plan, the book's stamp, the summary.
+    reads: Vec<LedgerRead>,
+    /// Each policy's last report: its plan, the ledger's stamp, the summary.
     last: HashMap<PathBuf, Last>,
 }
 
@@ -39,11 +39,12 @@ struct Last {
     summary: simulate::Summary,
 }
 
+/// The ledger as read in one currency, with the files' stamp it was read at.
 #[derive(Debug)]
-struct Book {
+struct LedgerRead {
     currency: &'static str,
     stamp: Stamp,
-    /// The book, or why it cannot be read (as text for the report).
+    /// The ledger, or why it cannot be read (as text for the report).
     ledger: Result<Ledger, String>,
 }
 
@@ -59,14 +60,14 @@ impl LedgerSummaries {
             ledger,
             debtors,
             to: None,
-            books: Vec::new(),
+            reads: Vec::new(),
             last: HashMap::new(),
         }
     }
 
     /// The lines to show under a policy that compiled: its summary on the
-    /// book, and what changed since its last report: the policy's effect
-    /// when the policy changed, the figures that moved when the book did.
+    /// ledger, and what changed since its last report: the policy's effect
+    /// when the policy changed, the figures that moved when the ledger did.
     pub fn summary(&mut self, path: &Path, plan: &Plan) -> Option<String> {
         let window = Window {
             from: None,
@@ -141,31 +142,31 @@ impl LedgerSummaries {
         })
     }
 
-    /// The ledger of the book in `currency`, read again if its files
+    /// The ledger read in `currency`, read again if its files
     /// changed.
     fn ledger_in(&mut self, currency: &'static str) -> Result<&Ledger, &str> {
         let stamp = self.stamp();
-        let at = match self.books.iter().position(|b| b.currency == currency) {
-            Some(at) if self.books[at].stamp == stamp => at,
+        let at = match self.reads.iter().position(|b| b.currency == currency) {
+            Some(at) if self.reads[at].stamp == stamp => at,
             found => {
-                let book = Book {
+                let read = LedgerRead {
                     currency,
                     stamp,
                     ledger: self.read(currency),
                 };
                 match found {
                     Some(at) => {
-                        self.books[at] = book;
+                        self.reads[at] = read;
                         at
                     }
                     None => {
-                        self.books.push(book);
-                        self.books.len() - 1
+                        self.reads.push(read);
+                        self.reads.len() - 1
                     }
                 }
             }
         };
-        self.books[at].ledger.as_ref().map_err(String::as_str)
+        self.reads[at].ledger.as_ref().map_err(String::as_str)
     }
 
     fn stamp(&self) -> Stamp {
