@@ -1,7 +1,7 @@
 //! `policy run` minus the command line: what is due on the run's day, less
 //! what the journal holds ([`plan_today`]), rendered in memory part by part
 //! ([`Today::render`]), each part performed through the journal
-//! ([`execute`]) while the next renders. The rules (grouping, catch-up,
+//! ([`execute`]) while the next ones render. The rules (grouping, catch-up,
 //! money) are in docs/run.md.
 //!
 //! - [`agenda`]: events → one action per debtor, step, recipient and channel;

@@ -96,7 +96,7 @@ pub fn fresh(
 /// A run's day once the journal is open: refuse a backdated day, recover
 /// an interrupted run, plan the day, check its templates, the outbox and
 /// the SMTP server, record an allowed backdate, then render the day and
-/// perform it, each part of it performed while the next renders. A failure
+/// perform it, each part of it performed while the next ones render. A failure
 /// before the first action leaves nothing written but what a recovery
 /// recorded, and says so through `note`.
 pub fn perform(

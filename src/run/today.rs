@@ -115,7 +115,7 @@ pub(crate) fn rehearse(
 
 /// The run: the journal opened (created on the first run, with its
 /// folder), the day readied and performed ([`session::perform`]: each part
-/// of the day performed while the next renders), then what the day met
+/// of the day performed while the next ones render), then what the day met
 /// and the server's answers said.
 pub(crate) fn perform(
     day: &Day<'_>,
