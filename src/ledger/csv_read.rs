@@ -3,13 +3,12 @@
 //! bytes; nothing of the file is kept but what the ledger holds. A ledger
 //! is read on several threads, a stretch of the file each.
 
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
 
 use super::build::{Builder, Rows};
-use super::index::join;
+use super::in_order::{Next, in_file_order, lock};
 use super::parse::{Col, Parser, Row};
 use super::problem::{FieldAt, Problems, RowAt, locate_csv};
 use super::split::{Fields, Record, Records};
@@ -451,36 +450,21 @@ fn read_in(
         spare: Mutex::new(Vec::new()),
         progress: options.progress.as_ref(),
     };
-    let read = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<io::Result<Rows>>(2 * readers);
-        let handles: Vec<_> = (0..readers)
-            .map(|_| {
-                let send = send.clone();
-                let shared = &shared;
-                scope.spawn(move || work(shared, &send))
-            })
-            .collect();
-        drop(send);
-        // Batches arrive in any order; they are added in file order.
-        let mut waiting: BTreeMap<usize, Rows> = BTreeMap::new();
-        let mut next = 0;
-        let mut failure = None;
-        for message in receive {
-            match message {
-                Ok(rows) => {
-                    waiting.insert(rows.seq, rows);
-                    while let Some(mut rows) = waiting.remove(&next) {
-                        builder.add_rows(&mut rows);
-                        lock(&shared.spare).push(rows);
-                        next += 1;
-                    }
-                }
-                Err(err) => failure = failure.or(Some(err)),
-            }
-        }
-        handles.into_iter().for_each(join);
-        failure.map_or(Ok(()), Err)
-    });
+    let mut failure = None;
+    in_file_order(
+        readers,
+        |send| work(&shared, send),
+        |rows: &Rows| rows.seq,
+        |mut rows| {
+            builder.add_rows(&mut rows);
+            lock(&shared.spare).push(rows);
+            Next::More
+        },
+        |err| {
+            failure.get_or_insert(err);
+        },
+    );
+    let read = failure.map_or(Ok(()), Err);
     if let Err(io) = read {
         return Err(io_error(Op::Read, path, &io));
     }
@@ -508,12 +492,6 @@ struct Shared<'a> {
     /// page-faulted) anew.
     spare: Mutex<Vec<Rows>>,
     progress: Option<&'a super::progress::Handle>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Shared<'_> {

@@ -12,6 +12,7 @@ mod build;
 pub(crate) mod csv_read;
 mod debtors;
 pub mod dialect;
+mod in_order;
 mod index;
 pub mod input;
 pub mod inspect;

@@ -22,7 +22,7 @@
 //! serde_json's own diagnostic.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
@@ -33,7 +33,7 @@ use serde::de::{DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::super::build::Rows;
-use super::super::index::join;
+use super::super::in_order::{Next, in_file_order, lock};
 use super::super::parse::{COLS, Col, Parser, Row};
 use super::super::problem::{FieldAt, Problems, RowAt};
 use super::{ENTRY_FIELDS, Key, not_an_object, offset_in};
@@ -132,12 +132,6 @@ enum Source<'a> {
     },
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 /// Reads the entries, handing each stretch to `take` in file order (its
 /// rows as the builder wants them, its problems' lines counted from the
 /// first stretch's first line). Rows carry the attributes `names`.
@@ -194,58 +188,42 @@ pub(super) fn read(
     };
     let mut outcome = Outcome::default();
     let mut result = Err(NotJson);
-    std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Stretch>(2 * readers);
-        let handles: Vec<_> = (0..readers)
-            .map(|_| {
-                let send = send.clone();
-                let shared = &shared;
-                scope.spawn(move || work(shared, &send))
-            })
-            .collect();
-        drop(send);
-        // Stretches arrive in any order; they are taken in file order, up
-        // to the one that ends the array (those after it were guesses).
-        let mut waiting: BTreeMap<usize, Stretch> = BTreeMap::new();
-        let mut next = 0;
-        let mut line_base = 0u64;
-        let mut done = false;
-        for stretch in receive {
-            if done {
-                continue;
+    let mut line_base = 0u64;
+    let mut taken = 0;
+    in_file_order(
+        readers,
+        |send| work(&shared, send),
+        |stretch: &Stretch| stretch.seq,
+        // Taken in file order, up to the one that ends the array (those
+        // after it were guesses).
+        |mut stretch| {
+            outcome.starts.push(stretch.start);
+            let lines = match stretch.end {
+                End::Next(lines) | End::Found(lines) => lines,
+                End::Array | End::NotJson => 0,
+            };
+            for problem in &mut stretch.shapes.list {
+                problem.row.line =
+                    u32::try_from(u64::from(problem.row.line) + line_base).unwrap_or(u32::MAX);
             }
-            waiting.insert(stretch.seq, stretch);
-            while let Some(mut stretch) = waiting.remove(&next) {
-                outcome.starts.push(stretch.start);
-                let lines = match stretch.end {
-                    End::Next(lines) | End::Found(lines) => lines,
-                    End::Array | End::NotJson => 0,
-                };
-                for problem in &mut stretch.shapes.list {
-                    problem.row.line =
-                        u32::try_from(u64::from(problem.row.line) + line_base).unwrap_or(u32::MAX);
-                }
-                line_base += lines;
-                stretch.rows.lines = lines;
-                outcome.extra.append(&mut stretch.extra);
-                take(&mut stretch);
-                stretch.rows.clear();
-                lock(&shared.spare).push(std::mem::take(&mut stretch.rows));
-                next += 1;
-                match stretch.end {
-                    End::Next(_) => continue,
-                    End::Found(_) if next < found => continue,
-                    End::Found(_) | End::Array => result = Ok(()),
-                    End::NotJson => result = Err(NotJson),
-                }
-                done = true;
-                shared.stop.store(true, Ordering::Relaxed);
-                waiting.clear();
-                break;
+            line_base += lines;
+            stretch.rows.lines = lines;
+            outcome.extra.append(&mut stretch.extra);
+            take(&mut stretch);
+            stretch.rows.clear();
+            lock(&shared.spare).push(std::mem::take(&mut stretch.rows));
+            taken += 1;
+            match stretch.end {
+                End::Next(_) => return Next::More,
+                End::Found(_) if taken < found => return Next::More,
+                End::Found(_) | End::Array => result = Ok(()),
+                End::NotJson => result = Err(NotJson),
             }
-        }
-        handles.into_iter().for_each(join);
-    });
+            shared.stop.store(true, Ordering::Relaxed);
+            Next::Stop
+        },
+        |never: std::convert::Infallible| match never {},
+    );
     result.map(|()| outcome)
 }
 
@@ -416,7 +394,10 @@ fn guess(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// A reading thread: reads stretches until there are none or no more are
 /// wanted.
-fn work(shared: &Shared<'_, '_>, send: &std::sync::mpsc::SyncSender<Stretch>) {
+fn work(
+    shared: &Shared<'_, '_>,
+    send: &std::sync::mpsc::SyncSender<Result<Stretch, std::convert::Infallible>>,
+) {
     let mut buf = Vec::new();
     while !shared.stop.load(Ordering::Relaxed) {
         let rows = lock(&shared.spare).pop().unwrap_or_default();
@@ -434,7 +415,7 @@ fn work(shared: &Shared<'_, '_>, send: &std::sync::mpsc::SyncSender<Stretch>) {
                 Err(seq) => Stretch::new(seq, 0, rows),
             },
         };
-        if send.send(stretch).is_err() {
+        if send.send(Ok(stretch)).is_err() {
             return;
         }
     }
