@@ -922,8 +922,10 @@ impl Journal {
         for entry in entries {
             seq += 1;
             let at = (self.clock)();
-            let record = Record::seal(seq, &hash, &at, &self.run, entry);
-            if let Err(why) = self.state.apply(&record) {
+            let mut record = Record::seal(seq, &hash, &at, &self.run, entry);
+            let line = record.to_line();
+            hash = std::mem::take(&mut record.hash);
+            if let Err(why) = self.state.apply(record) {
                 // Earlier records of the batch are in the state, not on
                 // disk: this journal object is no longer usable.
                 self.poisoned = true;
@@ -933,9 +935,8 @@ impl Journal {
                 )
                 .in_path(self.path.display().to_string()));
             }
-            text.push_str(&record.to_line());
+            text.push_str(&line);
             text.push('\n');
-            hash = record.hash;
             seqs.push(seq);
         }
         if seqs.is_empty() {
@@ -961,16 +962,17 @@ impl Journal {
         self.check_usable()?;
         let seq = self.last_seq + 1;
         let at = (self.clock)();
-        let record = Record::seal(seq, &self.last_hash, &at, &self.run, entry);
-        self.state.apply(&record).map_err(|why| {
+        let mut record = Record::seal(seq, &self.last_hash, &at, &self.run, entry);
+        let mut line = record.to_line();
+        line.push('\n');
+        let hash = std::mem::take(&mut record.hash);
+        self.state.apply(record).map_err(|why| {
             Diagnostic::error(
                 Code::JournalDuplicate,
                 format!("refused journal record: {why}"),
             )
             .in_path(self.path.display().to_string())
         })?;
-        let mut line = record.to_line();
-        line.push('\n');
         if let Err(e) = fsx::append(&mut self.file, self.len, line.as_bytes()) {
             self.poisoned = true;
             return Err(write_failed(&self.path, &e));
@@ -978,7 +980,7 @@ impl Journal {
         self.len += line.len() as u64;
         self.appended += 1;
         self.last_seq = seq;
-        self.last_hash = record.hash;
+        self.last_hash = hash;
         if let Err(d) = write_head(&self.path, &self.head()) {
             self.poisoned = true;
             return Err(d);

@@ -453,120 +453,137 @@ pub(crate) fn scan(
         hash_at_head: None,
         expected_at: Vec::new(),
     };
-    let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut offset = 0u64;
     let mut omitted = 0usize;
+    let mut lines = Lines::default();
     loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        offset += n as u64;
-        if buf.last() != Some(&b'\n') {
-            // The last bytes of the file, without a newline: an append cut
-            // short. Whether that is harmless depends on the head.
-            scan.torn = Some(line_no);
-            break;
-        }
-        let text = String::from_utf8_lossy(&buf[..buf.len() - 1]).into_owned();
-        let mut problem = |scan: &mut Scan, message: String, field: &str, help: &str| {
-            if scan.problems.len() >= MAX_PROBLEMS {
-                omitted += 1;
-                return;
-            }
-            scan.problems
-                .push(line_problem(&name, &text, line_no, message, field, help));
+        let torn = lines.read(&mut reader)?;
+        // Each line's own checks (its form, its hash) on every core; the
+        // chain and the protocol, which follow from record to record, in
+        // order below.
+        let read: Vec<Line> = {
+            use rayon::prelude::*;
+            lines
+                .ends
+                .par_iter()
+                .enumerate()
+                .with_min_len(64)
+                .map(|(k, _)| Line::read(lines.line(k)))
+                .collect()
         };
-        let record: Record = match serde_json::from_str(&text) {
-            Ok(record) => record,
-            Err(e) => {
+        let done = read.is_empty() && torn.is_none();
+        for (k, line) in read.into_iter().enumerate() {
+            line_no += 1;
+            offset += lines.len_with_newline(k);
+            let Line { text, record } = line;
+            let mut problem = |scan: &mut Scan, message: String, field: &str, help: &str| {
+                if scan.problems.len() >= MAX_PROBLEMS {
+                    omitted += 1;
+                    return;
+                }
+                scan.problems
+                    .push(line_problem(&name, &text, line_no, message, field, help));
+            };
+            let (record, form) = match record {
+                Ok(read) => read,
+                Err(e) => {
+                    problem(
+                        &mut scan,
+                        format!("line {line_no} is not a journal record: {e}"),
+                        "",
+                        "a line was edited, inserted or cut; restore the journal from a backup",
+                    );
+                    continue;
+                }
+            };
+            let expected_seq = scan.last_seq + 1;
+            if form == Form::Edited {
                 problem(
                     &mut scan,
-                    format!("line {line_no} is not a journal record: {e}"),
+                    format!(
+                        "record {} is not in the form `policy` writes: it was edited",
+                        record.seq
+                    ),
                     "",
-                    "a line was edited, inserted or cut; restore the journal from a backup",
+                    "restore the journal from a backup; a journal must never be edited",
                 );
-                continue;
+            } else if form == Form::Unsealed {
+                problem(
+                    &mut scan,
+                    format!(
+                        "record {} does not match its hash: it was edited",
+                        record.seq
+                    ),
+                    "\"hash\"",
+                    "restore the journal from a backup; a journal must never be edited",
+                );
             }
-        };
-        let expected_seq = scan.last_seq + 1;
-        if record.to_line() != text {
-            problem(
-                &mut scan,
-                format!(
-                    "record {} is not in the form `policy` writes: it was edited",
-                    record.seq
-                ),
-                "",
-                "restore the journal from a backup; a journal must never be edited",
-            );
-        } else if record.compute_hash() != record.hash {
-            problem(
-                &mut scan,
-                format!(
-                    "record {} does not match its hash: it was edited",
-                    record.seq
-                ),
-                "\"hash\"",
-                "restore the journal from a backup; a journal must never be edited",
-            );
-        }
-        if record.seq != expected_seq {
-            let what = if record.seq > expected_seq {
-                format!(
-                    "record {} follows record {}: record{} missing",
-                    record.seq,
-                    scan.last_seq,
-                    if record.seq - expected_seq == 1 {
-                        format!(" {expected_seq} is")
-                    } else {
-                        format!("s {expected_seq} to {} are", record.seq - 1)
-                    }
-                )
-            } else {
-                format!(
-                    "record {} comes after record {}: records were reordered or copied",
+            if record.seq != expected_seq {
+                let what = if record.seq > expected_seq {
+                    format!(
+                        "record {} follows record {}: record{} missing",
+                        record.seq,
+                        scan.last_seq,
+                        if record.seq - expected_seq == 1 {
+                            format!(" {expected_seq} is")
+                        } else {
+                            format!("s {expected_seq} to {} are", record.seq - 1)
+                        }
+                    )
+                } else {
+                    format!(
+                        "record {} comes after record {}: records were reordered or copied",
+                        record.seq, scan.last_seq
+                    )
+                };
+                problem(
+                    &mut scan,
+                    what,
+                    "\"seq\"",
+                    "restore the journal from a backup; a journal must never be edited",
+                );
+            } else if record.prev != scan.last_hash {
+                let message = format!(
+                    "record {} does not follow record {}: one of them was changed or replaced",
                     record.seq, scan.last_seq
-                )
-            };
-            problem(
-                &mut scan,
-                what,
-                "\"seq\"",
-                "restore the journal from a backup; a journal must never be edited",
-            );
-        } else if record.prev != scan.last_hash {
-            let message = format!(
-                "record {} does not follow record {}: one of them was changed or replaced",
-                record.seq, scan.last_seq
-            );
-            problem(
-                &mut scan,
-                message,
-                "\"prev\"",
-                "restore the journal from a backup; a journal must never be edited",
-            );
+                );
+                problem(
+                    &mut scan,
+                    message,
+                    "\"prev\"",
+                    "restore the journal from a backup; a journal must never be edited",
+                );
+            }
+            let mut record = record;
+            let (seq, hash) = (record.seq, std::mem::take(&mut record.hash));
+            if let Err(why) = scan.state.apply(record) {
+                problem(
+                    &mut scan,
+                    format!("record {seq} breaks the journal protocol: {why}"),
+                    "\"entry\"",
+                    "restore the journal from a backup; a journal must never be edited",
+                );
+            }
+            if head.is_some_and(|h| h.seq == seq) {
+                scan.hash_at_head = Some(hash.clone());
+            }
+            if expect.is_some_and(|e| e.matches(&hash)) && scan.expected_at.len() < 2 {
+                scan.expected_at.push(seq);
+            }
+            scan.last_seq = seq;
+            scan.last_hash = hash;
+            scan.good_len = offset;
         }
-        if let Err(why) = scan.state.apply(&record) {
-            problem(
-                &mut scan,
-                format!("record {} breaks the journal protocol: {why}", record.seq),
-                "\"entry\"",
-                "restore the journal from a backup; a journal must never be edited",
-            );
+        if torn.is_some() {
+            // The last bytes of the file, without a newline: an append cut
+            // short. Whether that is harmless depends on the head.
+            scan.torn = Some(line_no + 1);
+            break;
         }
-        if head.is_some_and(|h| h.seq == record.seq) {
-            scan.hash_at_head = Some(record.hash.clone());
+        if done {
+            break;
         }
-        if expect.is_some_and(|e| e.matches(&record.hash)) && scan.expected_at.len() < 2 {
-            scan.expected_at.push(record.seq);
-        }
-        scan.last_seq = record.seq;
-        scan.last_hash = record.hash;
-        scan.good_len = offset;
     }
     if omitted > 0 {
         scan.problems.push(
@@ -578,6 +595,102 @@ pub(crate) fn scan(
         );
     }
     Ok(scan)
+}
+
+/// Lines read from the journal at a time: enough to keep the cores busy,
+/// few enough to hold a few megabytes.
+const CHUNK_LINES: usize = 4096;
+
+/// Whole lines of the journal, read a chunk at a time.
+#[derive(Default)]
+struct Lines {
+    buf: Vec<u8>,
+    /// Where each line ends in `buf`, after its newline.
+    ends: Vec<usize>,
+}
+
+impl Lines {
+    /// Reads the next whole lines, up to [`CHUNK_LINES`]; `Some` when the
+    /// file ends with bytes that no newline closes (left out).
+    fn read(&mut self, reader: &mut impl BufRead) -> std::io::Result<Option<()>> {
+        self.buf.clear();
+        self.ends.clear();
+        while self.ends.len() < CHUNK_LINES {
+            let n = reader.read_until(b'\n', &mut self.buf)?;
+            if n == 0 {
+                break;
+            }
+            if self.buf.last() != Some(&b'\n') {
+                self.buf.truncate(self.buf.len().saturating_sub(n));
+                return Ok(Some(()));
+            }
+            self.ends.push(self.buf.len());
+        }
+        Ok(None)
+    }
+
+    fn start(&self, k: usize) -> usize {
+        k.checked_sub(1)
+            .and_then(|before| self.ends.get(before))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Line `k` without its newline.
+    fn line(&self, k: usize) -> &[u8] {
+        let end = self.ends.get(k).copied().unwrap_or(0).saturating_sub(1);
+        self.buf.get(self.start(k)..end).unwrap_or_default()
+    }
+
+    /// The bytes of line `k`, its newline included.
+    fn len_with_newline(&self, k: usize) -> u64 {
+        let end = self.ends.get(k).copied().unwrap_or(0);
+        end.saturating_sub(self.start(k)) as u64
+    }
+}
+
+/// What a record's line says on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// As `policy` writes it, its hash right.
+    Written,
+    /// Not in the form `policy` writes: edited.
+    Edited,
+    /// In that form, but its hash is not the hash of the rest.
+    Unsealed,
+}
+
+/// A line, read and checked on its own.
+struct Line<'a> {
+    text: std::borrow::Cow<'a, str>,
+    record: Result<(Record, Form), serde_json::Error>,
+}
+
+impl Line<'_> {
+    fn read(bytes: &[u8]) -> Line<'_> {
+        thread_local! {
+            // The line as `policy` would write the record: one buffer a
+            // thread, not a string a line.
+            static WRITTEN: std::cell::RefCell<Vec<u8>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let record = serde_json::from_str::<Record>(&text).map(|record| {
+            let written = WRITTEN.with_borrow_mut(|written| {
+                written.clear();
+                serde_json::to_writer(&mut *written, &record).is_ok() && *written == text.as_bytes()
+            });
+            let form = if !written {
+                Form::Edited
+            } else if Record::hash_of_line(&text).as_ref() != Some(&record.hash) {
+                Form::Unsealed
+            } else {
+                Form::Written
+            };
+            (record, form)
+        });
+        Line { text, record }
+    }
 }
 
 fn line_problem(
