@@ -922,8 +922,7 @@ impl Journal {
         for entry in entries {
             seq += 1;
             let at = (self.clock)();
-            let mut record = Record::seal(seq, &hash, &at, &self.run, entry);
-            let line = record.to_line();
+            let (mut record, line) = Record::seal_line(seq, &hash, &at, &self.run, entry);
             hash = std::mem::take(&mut record.hash);
             if let Err(why) = self.state.apply(record) {
                 // Earlier records of the batch are in the state, not on
@@ -962,8 +961,7 @@ impl Journal {
         self.check_usable()?;
         let seq = self.last_seq + 1;
         let at = (self.clock)();
-        let mut record = Record::seal(seq, &self.last_hash, &at, &self.run, entry);
-        let mut line = record.to_line();
+        let (mut record, mut line) = Record::seal_line(seq, &self.last_hash, &at, &self.run, entry);
         line.push('\n');
         let hash = std::mem::take(&mut record.hash);
         self.state.apply(record).map_err(|why| {

@@ -41,17 +41,44 @@ struct Unsealed<'a> {
 
 impl Record {
     /// A new record, sealed.
+    #[cfg(test)]
     pub(crate) fn seal(seq: u64, prev: &str, at: &str, run: &str, entry: Entry) -> Record {
-        let mut record = Record {
+        Record::seal_line(seq, prev, at, run, entry).0
+    }
+
+    /// A new record, sealed, with its line (without the final newline):
+    /// the line is the record serialised without `hash`, then `hash` as
+    /// its last member, so one serialisation gives both.
+    pub(crate) fn seal_line(
+        seq: u64,
+        prev: &str,
+        at: &str,
+        run: &str,
+        entry: Entry,
+    ) -> (Record, String) {
+        let unsealed = Unsealed {
+            seq,
+            prev,
+            at,
+            run,
+            entry: &entry,
+        };
+        // Serialising plain structs, strings and decimals cannot fail.
+        let mut line = serde_json::to_string(&unsealed).unwrap_or_default();
+        let hash = sha256_hex(line.as_bytes());
+        line.pop();
+        line.push_str(",\"hash\":\"");
+        line.push_str(&hash);
+        line.push_str("\"}");
+        let record = Record {
             seq,
             prev: prev.to_string(),
             at: at.to_string(),
             run: run.to_string(),
             entry,
-            hash: String::new(),
+            hash,
         };
-        record.hash = record.compute_hash();
-        record
+        (record, line)
     }
 
     /// The hash this record should carry.
@@ -445,6 +472,30 @@ mod tests {
         assert!(line.ends_with(&format!(",\"hash\":\"{}\"}}", record.hash)));
         assert!(line.contains("\"claimed\":\"1234.50\""), "{line}");
         assert_eq!(Record::hash_of_line(&line), Some(record.hash.clone()));
+    }
+
+    #[test]
+    fn a_record_sealed_with_its_line_carries_its_hash_and_is_written_so() {
+        let entries = [
+            Entry::Intent {
+                action: Box::new(action()),
+                output: Output {
+                    path: "a/b.eml".into(),
+                    sha256: sha256_hex(b"b"),
+                    bytes: 2,
+                },
+                smtp: false,
+            },
+            Entry::Abort {
+                intent: 1,
+                reason: "«\"\\»".into(),
+            },
+        ];
+        for entry in entries {
+            let (record, line) = Record::seal_line(3, GENESIS, "2026-11-23T08:00:00Z", "r", entry);
+            assert_eq!(record.hash, record.compute_hash());
+            assert_eq!(line, record.to_line());
+        }
     }
 
     #[test]
