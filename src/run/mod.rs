@@ -236,6 +236,44 @@ fn renderers() -> Option<rayon::ThreadPool> {
         .ok()
 }
 
+/// Renders `parts` in order on the [`renderers`], up to [`AHEAD`] parts
+/// ahead of `take`, which gets each part's result in order (with `true`
+/// for the last) while the next ones render. A panic while rendering goes
+/// on here once the parts before it are taken.
+fn rendered_ahead<P: Send, R: Send>(
+    parts: Vec<P>,
+    render: &(impl Fn(P) -> R + Sync),
+    mut take: impl FnMut(R, bool),
+) {
+    let count = parts.len();
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
+        let renderer = scope.spawn(move || {
+            let pool = renderers();
+            for part in parts {
+                let produced = match &pool {
+                    Some(pool) => pool.install(|| render(part)),
+                    None => render(part),
+                };
+                if send.send(produced).is_err() {
+                    break;
+                }
+            }
+        });
+        for at in 1..=count {
+            let Ok(produced) = receive.recv() else {
+                break;
+            };
+            take(produced, at == count);
+        }
+        drop(receive);
+        if let Err(panic) = renderer.join() {
+            // A bug while rendering: the run's panic report.
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 /// What renders the day hands its communications to, in the plan's order,
 /// while the rest renders: called with every action rendered so far, and
 /// `true` once the last is.
@@ -310,40 +348,13 @@ impl Today {
             None => take(&mut prepared, &mut errors, render(actions)),
             Some(perform) => {
                 let parts: Vec<&[Planned]> = actions.chunks(PART).collect();
-                let count = parts.len();
-                std::thread::scope(|scope| {
-                    let render = &render;
-                    // Parts are rendered ahead, a few at most, so that the
-                    // cores render while a batch waits for the disk.
-                    let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
-                    let renderer = scope.spawn(move || {
-                        let pool = renderers();
-                        for part in parts {
-                            let produced = match &pool {
-                                Some(pool) => pool.install(|| render(part)),
-                                None => render(part),
-                            };
-                            if send.send(produced).is_err() {
-                                break;
-                            }
-                        }
-                    });
-                    for at in 1..=count {
-                        let Ok(produced) = receive.recv() else {
-                            break;
-                        };
-                        take(&mut prepared, &mut errors, produced);
-                        // INVARIANT: with templates that serve the day, no
-                        // rendering fails the run; should one, nothing more
-                        // is performed.
-                        if errors.is_empty() {
-                            perform(&mut prepared.ready, at == count);
-                        }
-                    }
-                    drop(receive);
-                    if let Err(panic) = renderer.join() {
-                        // A bug while rendering: the run's panic report.
-                        std::panic::resume_unwind(panic);
+                rendered_ahead(parts, &render, |produced, last| {
+                    take(&mut prepared, &mut errors, produced);
+                    // INVARIANT: with templates that serve the day, no
+                    // rendering fails the run; should one, nothing more is
+                    // performed.
+                    if errors.is_empty() {
+                        perform(&mut prepared.ready, last);
                     }
                 });
                 if actions.is_empty() {
@@ -419,4 +430,67 @@ fn performed_steps(
 
 fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
     a.code == b.code && a.message == b.message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn parts_are_taken_in_order_the_last_said_and_rendering_stays_a_few_ahead() {
+        let rendered = AtomicUsize::new(0);
+        let mut taken = Vec::new();
+        rendered_ahead(
+            (0..50).collect(),
+            &|part: usize| {
+                rendered.fetch_add(1, Ordering::SeqCst);
+                part * 2
+            },
+            |result, last| {
+                // One in the channel's slots, one waiting to be sent, one
+                // rendering: never more.
+                assert!(rendered.load(Ordering::SeqCst) <= taken.len() + AHEAD + 2);
+                taken.push((result, last));
+            },
+        );
+        let expected: Vec<(usize, bool)> = (0..50).map(|k| (k * 2, k == 49)).collect();
+        assert_eq!(taken, expected);
+        let mut none = Vec::new();
+        rendered_ahead(Vec::<usize>::new(), &|k: usize| k, |r, last| {
+            none.push((r, last))
+        });
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_panic_while_rendering_reaches_the_caller_after_the_parts_before_it() {
+        let mut taken = Vec::new();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rendered_ahead(
+                (0..20).collect(),
+                &|part: usize| {
+                    assert!(part != 7, "a bug at part 7");
+                    part
+                },
+                |result, _| taken.push(result),
+            );
+        }));
+        assert!(caught.is_err());
+        assert_eq!(taken, (0..7).collect::<Vec<_>>());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn rendering_runs_at_a_lower_priority_than_the_caller() {
+        let here = rustix::process::getpriority_process(None).unwrap();
+        let mut seen = Vec::new();
+        rendered_ahead(
+            vec![()],
+            &|()| rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap(),
+            |nice, _| seen.push(nice),
+        );
+        assert_eq!(seen.len(), 1);
+        assert!(seen[0] > here || here == 19, "{seen:?} against {here}");
+    }
 }
