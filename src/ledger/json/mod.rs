@@ -573,16 +573,6 @@ fn debtors(
                 continue;
             }
         };
-        let known = [
-            "id",
-            "name",
-            "kind",
-            "country",
-            "email",
-            "address",
-            "guarantor",
-            "guarantor_address",
-        ];
         let debtor = Debtor {
             id: get("id").unwrap_or_default(),
             name: get("name").unwrap_or_default(),
@@ -595,7 +585,7 @@ fn debtors(
             attributes: object
                 .fields
                 .iter()
-                .filter(|(n, _, _)| !known.contains(&n.as_ref()))
+                .filter(|(n, _, _)| !super::mapping::DEBTOR_KEYS.contains(&n.as_ref()))
                 .map(|(n, v, _)| (n.to_string(), v.as_deref().unwrap_or("").to_string()))
                 .collect(),
             line: object.at.line,
