@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use super::book::BookArgs;
+use super::output::write_to;
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
 use crate::diff::{self, Comparison, render, version};
@@ -111,10 +112,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
             render::table(&comparison, &labels, (args.limit > 0).then_some(args.limit))
         }
     };
-    let printed = match &args.output {
-        Some(path) => super::output::write_file(path, |out| out.write_all(text.as_bytes())),
-        None => super::print_stdout(&text),
-    };
+    let printed = write_to(args.output.as_deref(), |out| out.write_all(text.as_bytes()));
     // The process ends here: freeing a big book piece by piece is wasted time.
     std::mem::forget(ledger);
     if comparison.is_unchanged() || args.exit_zero {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::inputs::LedgerArgs;
-use super::output::{write_file, write_stdout};
+use super::output::write_to;
 use super::{Context, Exit};
 use crate::diagnostic::Code;
 use crate::dossier::inputs::{self, Format};
@@ -115,10 +115,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
     for (path, format) in targets {
         let text = format.render(&made.dossier);
         let write = |out: &mut dyn std::io::Write| out.write_all(text.as_bytes());
-        exit = exit.max(match path {
-            Some(path) => write_file(&path, write),
-            None => write_stdout(write),
-        });
+        exit = exit.max(write_to(path.as_deref(), write));
     }
     exit
 }

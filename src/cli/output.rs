@@ -18,7 +18,7 @@ pub(crate) fn print_stdout(text: &str) -> Exit {
 }
 
 /// Streams the product to stdout, buffered.
-pub(super) fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|()| out.flush()) {
@@ -31,12 +31,20 @@ pub(super) fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result
     }
 }
 
-/// Writes beside the target, then renames: a failure never leaves a
-/// partial file where the output should be.
-pub(super) fn write_file(
-    path: &Path,
+/// Writes the product to `path`, or to stdout without one.
+pub(super) fn write_to(
+    path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Exit {
+    match path {
+        Some(path) => write_file(path, write),
+        None => write_stdout(write),
+    }
+}
+
+/// Writes beside the target, then renames: a failure never leaves a
+/// partial file where the output should be.
+fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Exit {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

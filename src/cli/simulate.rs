@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::book::BookArgs;
-use super::output::{write_file, write_stdout};
+use super::output::write_to;
 use super::{Context, Exit};
 use crate::diagnostic::Diagnostics;
 use crate::plan::Plan;
@@ -87,10 +87,7 @@ pub(super) fn run(args: &Args, context: &Context) -> Exit {
         simulated = made;
         written
     };
-    let exit = match &args.output {
-        Some(path) => write_file(path, &mut write),
-        None => write_stdout(&mut write),
-    };
+    let exit = write_to(args.output.as_deref(), &mut write);
     // What computing statutory charges met (a day past the rate table).
     let met = Diagnostics::from(law.into_warnings());
     if json {
