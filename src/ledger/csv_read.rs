@@ -601,13 +601,24 @@ fn parse_records<R: Read>(
 /// split.rs) into `rows`; returns the line ends it spans.
 fn parse_stretch(shared: &Shared<'_>, data: &[u8], offset: u64, rows: &mut Rows) -> u64 {
     let mut records = Records::new(data, shared.delimiter);
-    let mut record = Record::default();
-    while records.next_into(&mut record) {
+    let (mut record, mut next) = (Record::default(), Record::default());
+    let mut more = records.next_into(&mut record);
+    while more {
+        // A row ahead, so that its debtor's slot is in cache when it is parsed.
+        more = records.next_into(&mut next);
+        if more {
+            shared.parser.prefetch_debtor(&CsvRow {
+                header: shared.header,
+                record: &next,
+                row: RowAt::default(),
+            });
+        }
         let at = RowAt {
             line: u32::try_from(record.line).unwrap_or(u32::MAX),
             offset: offset + record.byte as u64,
         };
         take_record(shared, &record, at, rows);
+        std::mem::swap(&mut record, &mut next);
     }
     records.newlines()
 }

@@ -40,6 +40,12 @@ impl DebtorIndex {
             .map(DebtorId)
     }
 
+    /// Starts loading the table's slot for `id`: the lookup of a large
+    /// book's debtor is a cache miss, paid while the row before is parsed.
+    pub(crate) fn prefetch(&self, id: &[u8]) {
+        self.by_id.prefetch(id);
+    }
+
     /// Adds a debtor; `Err` holds the earlier debtor with the same id.
     pub fn insert(&mut self, debtor: Debtor) -> Result<DebtorId, &Debtor> {
         if let Some(existing) = self.get(&debtor.id) {
@@ -196,42 +202,36 @@ pub(crate) fn read_prepared(
     let rows = std::fs::metadata(path).map_or(0, |m| m.len() / 100);
     let mut index = DebtorIndex::with_capacity(usize::try_from(rows).unwrap_or(0).min(10_000_000));
     if let Some(header) = header {
-        // Records are read in batches by this thread (the file has quoted
-        // fields: one reader), and the debtors of a batch, a few strings
-        // each, are built on every core; they are then listed in order.
-        const BATCH: usize = 4096;
-        let mut records: Vec<csv::ByteRecord> = Vec::new();
+        // Records are read in batches by one reader (the file has quoted
+        // fields), the next batch while the debtors of this one, a few
+        // strings each, are built on every core; they are then listed in
+        // order.
+        let build = |record: &csv::ByteRecord| {
+            let mut found = Problems::default();
+            let debtor = debtor(&header, record, csv_read::row_at(record), &mut found);
+            (debtor, found)
+        };
+        let mut batch = Batch::default();
+        let mut next = Batch::default();
+        batch.read(&mut file.reader);
         loop {
-            let mut n = 0;
-            let mut end = false;
-            let mut malformed = None;
-            while n < BATCH {
-                if records.len() == n {
-                    records.push(csv::ByteRecord::new());
-                }
-                match file.reader.read_byte_record(&mut records[n]) {
-                    Ok(true) => n += 1,
-                    Ok(false) => {
-                        end = true;
-                        break;
+            let records = &batch.records[..batch.n];
+            let more = !batch.end || batch.malformed.is_some();
+            let (built, ()) = rayon::join(
+                || -> Vec<(Option<Debtor>, Problems)> {
+                    if records.len() >= 1024 {
+                        records.par_iter().map(build).collect()
+                    } else {
+                        records.iter().map(build).collect()
                     }
-                    Err(err) => {
-                        malformed = Some(err);
-                        break;
+                },
+                || {
+                    if more {
+                        next.read(&mut file.reader);
                     }
-                }
-            }
-            let build = |record: &csv::ByteRecord| {
-                let mut found = Problems::default();
-                let debtor = debtor(&header, record, csv_read::row_at(record), &mut found);
-                (debtor, found)
-            };
-            let built: Vec<(Option<Debtor>, Problems)> = if n >= 1024 {
-                records[..n].par_iter().map(build).collect()
-            } else {
-                records[..n].iter().map(build).collect()
-            };
-            for ((debtor, found), record) in built.into_iter().zip(&records) {
+                },
+            );
+            for ((debtor, found), record) in built.into_iter().zip(records) {
                 problems.absorb(found);
                 let Some(debtor) = debtor else { continue };
                 // The first debtor of an id listed twice has the same id.
@@ -246,11 +246,13 @@ pub(crate) fn read_prepared(
                     );
                 }
             }
-            if let Some(err) = malformed {
+            if let Some(err) = batch.malformed.take() {
                 csv_read::syntax_problem(&err, 0, &mut problems);
-            } else if end {
+            }
+            if !more {
                 break;
             }
+            std::mem::swap(&mut batch, &mut next);
         }
     }
     let diagnostics = locate_csv(
@@ -261,6 +263,42 @@ pub(crate) fn read_prepared(
         file.bom,
     );
     Ok((index, diagnostics))
+}
+
+/// Records of the debtors file read together, up to the file's end or a
+/// record that is not CSV.
+#[derive(Default)]
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    n: usize,
+    end: bool,
+    malformed: Option<csv::Error>,
+}
+
+impl Batch {
+    const RECORDS: usize = 4096;
+
+    fn read(&mut self, reader: &mut csv::Reader<Box<dyn std::io::Read + Send>>) {
+        self.n = 0;
+        self.end = false;
+        self.malformed = None;
+        while self.n < Self::RECORDS {
+            if self.records.len() == self.n {
+                self.records.push(csv::ByteRecord::new());
+            }
+            match reader.read_byte_record(&mut self.records[self.n]) {
+                Ok(true) => self.n += 1,
+                Ok(false) => {
+                    self.end = true;
+                    return;
+                }
+                Err(err) => {
+                    self.malformed = Some(err);
+                    return;
+                }
+            }
+        }
+    }
 }
 
 fn debtor(

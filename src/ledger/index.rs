@@ -35,6 +35,14 @@ impl Slot {
         }
     }
 
+    fn empty() -> Slot {
+        Slot {
+            key: [0; INLINE],
+            len: 0,
+            id: EMPTY,
+        }
+    }
+
     fn is_inline(&self) -> bool {
         usize::from(self.len) <= INLINE
     }
@@ -48,40 +56,105 @@ impl Slot {
     }
 }
 
+/// Open addressing with linear probing over a power-of-two array kept at
+/// most half full: the slot of a key is known from its hash alone, so
+/// that a reader can ask for it ([`KeyIndex::prefetch`]) a row before it
+/// looks the key up, and the cache miss is paid while that row is parsed.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct KeyIndex {
-    table: hashbrown::HashTable<Slot>,
+    slots: Vec<Slot>,
+    len: usize,
     hasher: Hasher,
 }
+
+/// The id of an empty slot.
+const EMPTY: u32 = u32::MAX;
 
 impl KeyIndex {
     pub fn with_capacity(n: usize) -> Self {
         KeyIndex {
-            table: hashbrown::HashTable::with_capacity(n),
+            slots: vec![Slot::empty(); slots_for(n)],
+            len: 0,
             hasher: Hasher::default(),
         }
     }
 
+    fn home(&self, key: &[u8]) -> usize {
+        // The top bits: foldhash mixes them best.
+        let hash = self.hasher.hash_one(key);
+        let bits = self.slots.len().trailing_zeros();
+        (hash >> (64 - bits)) as usize
+    }
+
+    /// Starts loading the slot where `key` would be; no effect on results.
+    pub fn prefetch(&self, key: &[u8]) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let slot = &self.slots[self.home(key)];
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is a hint; it never faults and reads nothing
+        // into the program, whatever the address.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(slot).cast::<i8>());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = slot;
+    }
+
     /// The id of `key`. `full(id)` is the key of `id` (read for long keys).
     pub fn get<'a>(&self, key: &[u8], full: impl Fn(u32) -> &'a [u8]) -> Option<u32> {
-        let hash = self.hasher.hash_one(key);
-        self.table
-            .find(hash, |slot| slot.matches(key, &full))
-            .map(|slot| slot.id)
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        loop {
+            let slot = &self.slots[at];
+            if slot.id == EMPTY {
+                return None;
+            }
+            if slot.matches(key, &full) {
+                return Some(slot.id);
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     /// Adds a key not yet in the table.
     pub fn insert<'a>(&mut self, key: &[u8], id: u32, full: impl Fn(u32) -> &'a [u8]) {
-        let hasher = &self.hasher;
-        let hash = hasher.hash_one(key);
-        self.table.insert_unique(hash, Slot::new(key, id), |slot| {
-            if slot.is_inline() {
-                hasher.hash_one(&slot.key[..usize::from(slot.len)])
-            } else {
-                hasher.hash_one(full(slot.id))
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::replace(
+                &mut self.slots,
+                vec![Slot::empty(); slots_for(self.len + 1)],
+            );
+            for slot in old.into_iter().filter(|slot| slot.id != EMPTY) {
+                let key = if slot.is_inline() {
+                    &slot.key[..usize::from(slot.len)]
+                } else {
+                    full(slot.id)
+                };
+                self.place(key, slot);
             }
-        });
+        }
+        self.place(key, Slot::new(key, id));
+        self.len += 1;
     }
+
+    fn place(&mut self, key: &[u8], slot: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        while self.slots[at].id != EMPTY {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = slot;
+    }
+}
+
+/// Slots for `n` keys: a power of two, at least twice `n`.
+fn slots_for(n: usize) -> usize {
+    n.saturating_mul(2).max(16).next_power_of_two()
 }
 
 /// Invoice references → invoice indices. A slot holds an index and 32
@@ -243,10 +316,14 @@ mod tests {
             .collect();
         let full = |id: u32| keys[id as usize].as_bytes();
         let mut index = KeyIndex::default();
+        // Neither an empty table nor a prefetch changes an answer.
+        index.prefetch(b"F-1");
+        assert_eq!(index.get(b"F-1", full), None);
         for (i, key) in keys.iter().enumerate() {
             index.insert(key.as_bytes(), i as u32, full);
         }
         for (i, key) in keys.iter().enumerate() {
+            index.prefetch(key.as_bytes());
             assert_eq!(index.get(key.as_bytes(), full), Some(i as u32), "{key}");
         }
         assert_eq!(index.get(b"F-99999", full), None);

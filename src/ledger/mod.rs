@@ -452,20 +452,26 @@ pub fn read(
         .filter(|_| options.encoding == input::EncodingChoice::Auto)
         .unwrap_or(options.encoding);
     let sheet = options.sheet.as_deref().or(map.sheet.as_deref());
-    let prepared = match input::prepare(ledger_path, encoding, sheet) {
+    // The ledger is prepared (its encoding checked through the whole file)
+    // while the debtors file is read; its failures still come first.
+    let (prepared, debtors) = std::thread::scope(|scope| {
+        let ledger = scope.spawn(|| input::prepare(ledger_path, encoding, sheet));
+        let debtors = debtors_file(ledger_path, debtors_path).map(|path| {
+            input::prepare(&path, encoding, map.debtors_sheet.as_deref())
+                .map(|prepared| debtors::read_prepared(&prepared, options.dialect, &map))
+        });
+        (index::join(ledger), debtors)
+    });
+    let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(input::Failure::Io(d)) => return Err(d),
         Err(input::Failure::Data(d)) => return Ok(failed(Diagnostics::from(vec![d]))),
     };
-    let debtors_path = debtors_file(ledger_path, debtors_path)?;
-    let debtors_prepared =
-        match input::prepare(&debtors_path, encoding, map.debtors_sheet.as_deref()) {
-            Ok(prepared) => prepared,
-            Err(input::Failure::Io(d)) => return Err(d),
-            Err(input::Failure::Data(d)) => return Ok(failed(Diagnostics::from(vec![d]))),
-        };
-    let (debtors, mut diagnostics) =
-        debtors::read_prepared(&debtors_prepared, options.dialect, &map)?;
+    let (debtors, mut diagnostics) = match debtors? {
+        Ok(read) => read?,
+        Err(input::Failure::Io(d)) => return Err(d),
+        Err(input::Failure::Data(d)) => return Ok(failed(Diagnostics::from(vec![d]))),
+    };
     if debtors.debtors.is_empty() && diagnostics.has_errors() {
         // Every debtor of the ledger would be "unknown": that is noise.
         return Ok(failed(diagnostics));

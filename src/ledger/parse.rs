@@ -580,6 +580,14 @@ impl Parser {
         }
     }
 
+    /// Starts loading what looking up the row's debtor will read (see
+    /// [`DebtorIndex::prefetch`]); a reader calls it a row ahead.
+    pub fn prefetch_debtor(&self, row: &impl Row) {
+        if let Some(raw) = row.value(Col::Debtor) {
+            self.debtors.prefetch(raw.trim_ascii());
+        }
+    }
+
     fn debtor(&self, problems: &mut Problems, row: &impl Row) -> Option<DebtorId> {
         let raw = row.value(Col::Debtor)?.trim_ascii();
         let found = self.debtors.get_bytes(raw);
