@@ -73,3 +73,77 @@ fn streamed(locale: bool) -> Vec<u8> {
     }
     all
 }
+
+/// A large book in random order reads to the same invoices, in the same
+/// order and with the same entries, as the book sorted by date: with
+/// short references (copied on every core) and long ones (moved).
+#[test]
+fn a_large_shuffled_book_reads_as_the_sorted_one() {
+    let options = book::Options {
+        invoices: 60_000,
+        debtors: 3_000,
+        seed: 11,
+        start: "2025-01-01".parse().unwrap(),
+        days: 365,
+        locale: false,
+        names: true,
+        exceptions: 0,
+    };
+    let mut generated = book::generate(&options);
+    let mut sorted = Vec::new();
+    generated.write_ledger(&mut sorted, &options).unwrap();
+    generated.shuffle(3);
+    let mut shuffled = Vec::new();
+    generated.write_ledger(&mut shuffled, &options).unwrap();
+    let mut debtors = Vec::new();
+    generated.write_debtors(&mut debtors, &options).unwrap();
+    let long = |text: &[u8]| {
+        String::from_utf8(text.to_vec())
+            .unwrap()
+            .replace(",F25-", ",F25-a-reference-longer-than-inline-")
+            .into_bytes()
+    };
+    for (sorted, shuffled) in [
+        (sorted.clone(), shuffled.clone()),
+        (long(&sorted), long(&shuffled)),
+    ] {
+        let a = invoices_of(&sorted, &debtors);
+        let b = invoices_of(&shuffled, &debtors);
+        assert_eq!(a.len(), 60_000);
+        assert!(a == b, "the shuffled book reads differently");
+    }
+}
+
+/// Each invoice of a book, in the book's order, with its entries.
+#[allow(clippy::type_complexity)]
+fn invoices_of(
+    ledger_text: &[u8],
+    debtors_text: &[u8],
+) -> Vec<(String, u32, String, String, String, Vec<(String, String)>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger_path = dir.path().join("ledger.csv");
+    let debtors_path = dir.path().join("debtors.csv");
+    std::fs::write(&ledger_path, ledger_text).unwrap();
+    std::fs::write(&debtors_path, debtors_text).unwrap();
+    let loaded = ledger::read(&ledger_path, Some(&debtors_path), &ReadOptions::default()).unwrap();
+    let ledger = loaded.ledger.expect("the generated book reads");
+    ledger
+        .invoices
+        .iter()
+        .map(|invoice| {
+            let entries = ledger
+                .entries_of(invoice)
+                .iter()
+                .map(|e| (e.date.to_string(), format!("{:?} {}", e.kind, e.amount)))
+                .collect();
+            (
+                invoice.reference.to_string(),
+                invoice.debtor.0,
+                invoice.issued.to_string(),
+                invoice.due.to_string(),
+                invoice.amount.to_string(),
+                entries,
+            )
+        })
+        .collect()
+}

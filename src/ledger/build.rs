@@ -1226,13 +1226,26 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
         }
     }
     let by_rank: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
-    // Moved out of their places, each leaving an empty invoice behind (no
-    // copy of all of them into options first).
     let mut old = std::mem::take(invoices);
-    *invoices = by_rank
-        .iter()
-        .map(|&i| std::mem::replace(&mut old[i as usize], empty_invoice()))
-        .collect();
+    let owns_nothing =
+        |invoice: &Invoice| invoice.attributes.is_empty() && !invoice.reference.is_heap_allocated();
+    *invoices = if n >= PARALLEL && old.iter().all(owns_nothing) {
+        // Copied on every core: an invoice holding nothing on the heap is
+        // copied as cheaply as it is moved, and the new list's pages are
+        // first touched (zeroed by the kernel: 80 MB for a million) on
+        // both cores rather than one.
+        by_rank
+            .par_iter()
+            .map(|&i| old[i as usize].clone())
+            .collect()
+    } else {
+        // Moved out of their places, each leaving an empty invoice behind
+        // (no copy of all of them into options first).
+        by_rank
+            .iter()
+            .map(|&i| std::mem::replace(&mut old[i as usize], empty_invoice()))
+            .collect()
+    };
     by_rank
 }
 
