@@ -23,6 +23,7 @@ pub mod letters;
 pub mod load;
 pub mod lsp;
 pub mod plan;
+mod prefetch;
 pub mod reference;
 pub mod report;
 pub mod run;

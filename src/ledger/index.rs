@@ -88,19 +88,9 @@ impl KeyIndex {
 
     /// Starts loading the slot where `key` would be; no effect on results.
     pub fn prefetch(&self, key: &[u8]) {
-        if self.slots.is_empty() {
-            return;
+        if !self.slots.is_empty() {
+            crate::prefetch::read(&self.slots[self.home(key)]);
         }
-        let slot = &self.slots[self.home(key)];
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a prefetch is a hint; it never faults and reads nothing
-        // into the program, whatever the address.
-        unsafe {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(slot).cast::<i8>());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = slot;
     }
 
     /// The id of `key`. `full(id)` is the key of `id` (read for long keys).

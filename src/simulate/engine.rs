@@ -236,6 +236,11 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// Starts loading what simulating an invoice of `debtor` reads of it.
+    fn prefetch(&self, debtor: DebtorId) {
+        crate::prefetch::read_at(&self.debtors, debtor.0 as usize);
+    }
+
     /// The kind of a debtor, and whether it has a guarantor.
     pub fn debtor(&self, debtor: DebtorId) -> DebtorFacts {
         self.debtors[debtor.0 as usize]
@@ -323,6 +328,10 @@ pub trait Sink: Send {
     /// The events of one invoice (possibly none).
     fn invoice(&mut self, invoice: &Invoice, events: &[Event]);
 
+    /// Told of an invoice a few before it comes, to start loading what
+    /// taking it will read (see [`crate::prefetch`]).
+    fn prefetch(&self, _invoice: &Invoice) {}
+
     /// The steps of one invoice that a run leaves for its next runs, with
     /// the day they fell due (only when scheduling from a journal).
     fn held(&mut self, _held: &[(InvoiceId, StepId, NaiveDate)]) {}
@@ -357,7 +366,13 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
         let mut sink = make();
         let mut events = Vec::new();
         let mut scratch = Scratch::default();
-        for i in range {
+        for i in range.clone() {
+            // Its debtor's facts are a cache miss in a large book: asked
+            // for a few invoices ahead.
+            if let Some(ahead) = invoices.get(i + AHEAD).filter(|_| i + AHEAD < range.end) {
+                context.prefetch(ahead.debtor);
+                sink.prefetch(ahead);
+            }
             events.clear();
             let id = InvoiceId(i as u32);
             schedule_invoice(context, id, &invoices[i], &mut scratch, &mut events);
@@ -386,6 +401,9 @@ pub fn run<S: Sink>(context: &Context<'_>, make: impl Fn() -> S + Sync) -> Vec<S
         sink
     })
 }
+
+/// How many invoices ahead their debtors' data is asked for.
+const AHEAD: usize = 4;
 
 /// Runs `chunk` over `0..n` (invoice indices): in one go for a small book,
 /// else on contiguous ranges, one per core. The results come back in range

@@ -382,6 +382,18 @@ impl super::Sink for CsvSink<'_> {
         self.occurrences.extend_from_slice(occurrences);
     }
 
+    fn prefetch(&self, invoice: &crate::ledger::Invoice) {
+        let (text, i) = (self.text, invoice.debtor.0 as usize);
+        crate::prefetch::read_at(&text.covered, i);
+        crate::prefetch::read_at(&text.debtor_ends, i);
+        if let Some(&start) = i
+            .checked_sub(1)
+            .and_then(|before| text.debtor_ends.get(before))
+        {
+            crate::prefetch::read_at(&text.debtors, start);
+        }
+    }
+
     fn invoice(&mut self, invoice: &crate::ledger::Invoice, events: &[Event]) {
         let text = self.text;
         let covered = text
