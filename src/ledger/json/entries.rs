@@ -730,6 +730,8 @@ fn take_entry(
         base,
         names: shared.names,
     };
+    // Loads the debtor's slot while the rest of the entry is parsed.
+    shared.parser.prefetch_debtor(&row);
     stretch.rows.parse(shared.parser, &row, true);
 }
 
