@@ -21,18 +21,24 @@ fn a_large_book_streams_the_events_and_summary_of_the_simulation() {
     assert!(standard == locale, "the dialects give different events");
 }
 
-/// The streamed CSV of a large book, checked against the simulation.
-fn streamed(locale: bool) -> Vec<u8> {
-    let options = book::Options {
+/// A book of 60,000 invoices over a year: above the size at which the
+/// reader and the simulation use several threads.
+fn large_book(seed: u64, locale: bool) -> book::Options {
+    book::Options {
         invoices: 60_000,
         debtors: 3_000,
-        seed: 7,
+        seed,
         start: "2025-01-01".parse().unwrap(),
         days: 365,
         locale,
         names: true,
         exceptions: 0,
-    };
+    }
+}
+
+/// The streamed CSV of a large book, checked against the simulation.
+fn streamed(locale: bool) -> Vec<u8> {
+    let options = large_book(7, locale);
     let generated = book::generate(&options);
     let dir = tempfile::tempdir().unwrap();
     let ledger_path = dir.path().join("ledger.csv");
@@ -79,16 +85,7 @@ fn streamed(locale: bool) -> Vec<u8> {
 /// short references (copied on every core) and long ones (moved).
 #[test]
 fn a_large_shuffled_book_reads_as_the_sorted_one() {
-    let options = book::Options {
-        invoices: 60_000,
-        debtors: 3_000,
-        seed: 11,
-        start: "2025-01-01".parse().unwrap(),
-        days: 365,
-        locale: false,
-        names: true,
-        exceptions: 0,
-    };
+    let options = large_book(11, false);
     let mut generated = book::generate(&options);
     let mut sorted = Vec::new();
     generated.write_ledger(&mut sorted, &options).unwrap();
