@@ -41,7 +41,7 @@ impl Context {
     /// When it cannot be used, reports why (as JSON on stdout with `json`)
     /// and, for a policy with errors, what to do (`to`: "fix them before
     /// simulating"), and gives the exit.
-    pub fn load_policy(
+    pub(crate) fn load_policy(
         &self,
         path: &std::path::Path,
         to: &str,
@@ -87,7 +87,7 @@ impl Context {
     /// The checker's warnings on a policy that a command runs (not `check`):
     /// one line with their count, since a daily run need not repeat them;
     /// `policy check` lists them. Nothing with `--quiet`.
-    pub fn policy_warnings(&self, policy: &std::path::Path, diagnostics: &Diagnostics) {
+    pub(crate) fn policy_warnings(&self, policy: &std::path::Path, diagnostics: &Diagnostics) {
         let count = diagnostics.iter().filter(|d| !d.is_error()).count();
         if self.quiet || count == 0 {
             return;

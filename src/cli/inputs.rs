@@ -67,7 +67,7 @@ impl LedgerArgs {
     /// The debtors file as diagnostics name it: as given, else the
     /// `debtors.csv` beside the ledger, else the ledger (a JSON ledger
     /// carrying its debtors).
-    pub fn debtors_name(&self) -> String {
+    pub(crate) fn debtors_name(&self) -> String {
         crate::load::debtors_name(&self.ledger, self.debtors.as_deref())
     }
 }

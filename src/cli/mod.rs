@@ -40,7 +40,7 @@ use crate::diagnostic::render::{self, ColorChoice, Style};
     long_about = "Check, explain, simulate and run debt-collection policies.\n\n\
                   Exit codes: 0 ok, 1 findings (errors in a policy or ledger), 2 usage or I/O failure."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,

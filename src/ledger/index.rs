@@ -87,7 +87,7 @@ impl KeyIndex {
     }
 
     /// Starts loading the slot where `key` would be; no effect on results.
-    pub fn prefetch(&self, key: &[u8]) {
+    pub(crate) fn prefetch(&self, key: &[u8]) {
         if !self.slots.is_empty() {
             crate::prefetch::read(&self.slots[self.home(key)]);
         }

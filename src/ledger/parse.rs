@@ -582,7 +582,7 @@ impl Parser {
 
     /// Starts loading what looking up the row's debtor will read (see
     /// [`DebtorIndex::prefetch`]); a reader calls it a row ahead.
-    pub fn prefetch_debtor(&self, row: &impl Row) {
+    pub(crate) fn prefetch_debtor(&self, row: &impl Row) {
         if let Some(raw) = row.value(Col::Debtor) {
             self.debtors.prefetch(raw.trim_ascii());
         }

@@ -75,7 +75,7 @@ impl<'j, D: Deliver> Executor<'j, D> {
     /// Performs the actions of `ready` from the first not yet performed:
     /// every batch that is complete, and with `all` (no action will be
     /// added) the rest. Nothing after a failure that stopped the run.
-    pub fn advance(&mut self, ready: &[Ready], all: bool) {
+    pub(crate) fn advance(&mut self, ready: &[Ready], all: bool) {
         let has_server = self.transport.is_some();
         let by_server = |r: &Ready| has_server && r.action.channel == "email";
         while self.executed.stopped.is_none() {

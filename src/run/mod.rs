@@ -123,7 +123,7 @@ pub struct Prepared {
 /// The run's day planned, nothing rendered yet: what is due, less what the
 /// journal holds ([`plan_today`]). Rendering it ([`Today::render`]) makes
 /// the day's [`Prepared`].
-pub struct Today {
+pub(crate) struct Today {
     simulation: simulate::Simulation,
     agenda: Agenda,
     /// Routes the law refuses (the first twenty) and how many in all.
@@ -135,7 +135,7 @@ pub struct Today {
 
 /// Plans the run's day: simulates the book as the runs schedule it, from
 /// what the journal (`known`) holds, and keeps today's actions.
-pub fn plan_today(job: &Job<'_>, known: &dyn Known) -> Today {
+pub(crate) fn plan_today(job: &Job<'_>, known: &dyn Known) -> Today {
     let ledger = job.ledger;
     let first_days: Vec<Option<NaiveDate>> = ledger
         .invoices
@@ -277,13 +277,13 @@ fn rendered_ahead<P: Send, R: Send>(
 /// What renders the day hands its communications to, in the plan's order,
 /// while the rest renders: called with every action rendered so far, and
 /// `true` once the last is.
-pub type Perform<'p> = &'p mut dyn FnMut(&mut [Ready], bool);
+pub(crate) type Perform<'p> = &'p mut dyn FnMut(&mut [Ready], bool);
 
 impl Today {
     /// Whether every communication of the day finds its template: then no
     /// rendering can stop the run ([`produce::produce`]'s `Err`), and the
     /// day may be performed while it renders.
-    pub fn templates_serve(&self, job: &Job<'_>) -> bool {
+    pub(crate) fn templates_serve(&self, job: &Job<'_>) -> bool {
         let mut seen = std::collections::HashSet::new();
         self.agenda.actions.iter().all(|planned| {
             let Medium::Template(channel) = planned.medium else {

@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::journal::{Action, Deliver, Delivery};
 
 /// A connection to one SMTP server, for the whole run.
-pub struct Smtp {
+pub(crate) struct Smtp {
     transport: SmtpTransport,
     from: Address,
 }
