@@ -51,6 +51,8 @@ pub(crate) struct Rows {
     /// fields (JSON); a CSV file's is its header's column.
     invoice_fields: Vec<FieldAt>,
     entries: Vec<Entry>,
+    /// The extra columns of the entries that have any, by entry.
+    entry_attributes: Vec<(u32, Box<[Box<str>]>)>,
     /// As `invoice_offsets`.
     entry_offsets: Vec<u64>,
     entry_ranks: Vec<u32>,
@@ -184,12 +186,15 @@ impl Rows {
                     self.signs[sign] += 1;
                     self.first_signed[sign].get_or_insert(parsed.row);
                 }
+                if !parsed.attributes.is_empty() {
+                    let entry = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+                    self.entry_attributes.push((entry, parsed.attributes));
+                }
                 self.entries.push(Entry {
                     date: parsed.date,
                     kind,
                     amount: parsed.amount,
                     line: parsed.row.line,
-                    attributes: parsed.attributes,
                 });
                 if own_fields {
                     self.entry_offsets.push(parsed.row.offset);
@@ -216,6 +221,7 @@ impl Rows {
             invoice_hashes,
             invoice_fields,
             entries,
+            entry_attributes,
             entry_offsets,
             entry_ranks,
             entry_debtors,
@@ -243,6 +249,7 @@ impl Rows {
         invoice_hashes.clear();
         invoice_fields.clear();
         entries.clear();
+        entry_attributes.clear();
         entry_offsets.clear();
         entry_ranks.clear();
         entry_debtors.clear();
@@ -402,6 +409,12 @@ impl Builder {
         book.invoice_fields.append(&mut rows.invoice_fields);
         book.invoice_hashes.append(&mut rows.invoice_hashes);
         book.reference_hashes.append(&mut rows.reference_hashes);
+        let first_entry = u32::try_from(book.entries.len()).unwrap_or(u32::MAX);
+        book.entry_attributes.extend(
+            rows.entry_attributes
+                .drain(..)
+                .map(|(entry, values)| (entry.saturating_add(first_entry), values)),
+        );
         book.entries.extend(rows.entries.drain(..).map(|mut entry| {
             entry.line = shift(entry.line);
             entry
@@ -545,17 +558,24 @@ impl Builder {
             starts.push(grouped.len() as u32);
         }
         drop(groups);
-        // Extra columns are moved, not copied (an entry without any has an
-        // empty list, which copies without allocating).
-        let attributes: Option<Vec<Box<[Box<str>]>>> = (!attribute_names.is_empty()).then(|| {
-            book.entries
-                .iter_mut()
-                .map(|entry| std::mem::take(&mut entry.attributes))
-                .collect()
-        });
+        // Extra columns (a few books have them) go beside the entries, in
+        // the grouped order, moved rather than copied.
+        let mut entry_attributes: Vec<Box<[Box<str>]>> = Vec::new();
+        if !book.entry_attributes.is_empty() {
+            let mut by_entry: Vec<Box<[Box<str>]>> = vec![Box::default(); book.entries.len()];
+            for (e, values) in std::mem::take(&mut book.entry_attributes) {
+                if let Some(slot) = by_entry.get_mut(e as usize) {
+                    *slot = values;
+                }
+            }
+            entry_attributes = grouped
+                .iter()
+                .map(|&e| std::mem::take(&mut by_entry[e as usize]))
+                .collect();
+        }
         let mut entries: Vec<Entry> = grouped
             .par_iter()
-            .map(|&e| book.entries[e as usize].clone())
+            .map(|&e| book.entries[e as usize])
             .collect();
         let mut offsets: Vec<u64> = if book.entry_offsets.is_empty() {
             Vec::new()
@@ -565,10 +585,8 @@ impl Builder {
                 .map(|&e| book.entry_offsets[e as usize])
                 .collect()
         };
-        if let Some(mut attributes) = attributes {
-            for (entry, &e) in entries.iter_mut().zip(&grouped) {
-                entry.attributes = std::mem::take(&mut attributes[e as usize]);
-            }
+        if !entry_attributes.is_empty() {
+            order_attributes(&entries, &starts, &mut entry_attributes);
         }
         drop(grouped);
         book.entries = Vec::new();
@@ -631,6 +649,7 @@ impl Builder {
                 .map_or_else(|shared| shared.debtors.clone(), DebtorIndex::into_debtors),
             invoices: book.invoices,
             entries,
+            entry_attributes,
             attribute_names,
             currency,
             dialect: Some(dialect),
@@ -884,17 +903,6 @@ fn empty_invoice() -> Invoice {
         line: 0,
         attributes: Box::default(),
         entries: (0, 0),
-    }
-}
-
-/// What an entry moved out of its place leaves behind.
-fn placeholder() -> Entry {
-    Entry {
-        date: NaiveDate::MIN,
-        kind: EntryKind::Payment,
-        amount: Decimal::ZERO,
-        line: 0,
-        attributes: Box::default(),
     }
 }
 
@@ -1317,6 +1325,31 @@ fn check_groups(
     problems
 }
 
+/// Puts the extra columns of each invoice's entries (`starts` cuts them
+/// into invoices) in the order [`order_group`] will give the entries: a
+/// stable sort by [`entry_key`].
+fn order_attributes(entries: &[Entry], starts: &[u32], attributes: &mut [Box<[Box<str>]>]) {
+    for window in starts.windows(2) {
+        let group = window[0] as usize..window[1] as usize;
+        let (Some(entries), Some(values)) = (entries.get(group.clone()), attributes.get_mut(group))
+        else {
+            continue;
+        };
+        if entries.is_sorted_by_key(entry_key) {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|&k| entry_key(&entries[k]));
+        let sorted: Vec<Box<[Box<str>]>> = order
+            .iter()
+            .map(|&k| std::mem::take(&mut values[k]))
+            .collect();
+        for (slot, value) in values.iter_mut().zip(sorted) {
+            *slot = value;
+        }
+    }
+}
+
 /// An invoice's entries in date order (see [`entry_key`]); rows usually
 /// come in date order already.
 fn order_group(entries: &mut [Entry], offsets: &mut [u64]) {
@@ -1330,7 +1363,7 @@ fn order_group(entries: &mut [Entry], offsets: &mut [u64]) {
     let mut pairs: Vec<(Entry, u64)> = entries
         .iter_mut()
         .zip(offsets.iter())
-        .map(|(entry, &offset)| (std::mem::replace(entry, placeholder()), offset))
+        .map(|(entry, &offset)| (*entry, offset))
         .collect();
     pairs.sort_by_key(|(entry, _)| entry_key(entry));
     for ((entry, offset), (sorted, at)) in entries.iter_mut().zip(offsets.iter_mut()).zip(pairs) {

@@ -766,6 +766,59 @@ mod tests {
         out
     }
 
+    /// An entry's extra columns stay with it when its invoice's entries
+    /// are put in date order, and an entry is small (see
+    /// [`crate::ledger::Entry`]).
+    #[test]
+    fn entries_keep_their_extra_columns_in_date_order() {
+        assert!(std::mem::size_of::<crate::ledger::Entry>() <= 28);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.csv");
+        std::fs::write(
+            &path,
+            "date,type,invoice,debtor,amount,due,note\n\
+             2025-03-09,payment,F-2,,5,,third\n\
+             2025-02-01,invoice,F-2,A,100,2025-03-01,issued\n\
+             2025-03-05,credit_note,F-2,,5,,second\n\
+             2025-03-02,payment,F-2,,5,,first\n\
+             2025-02-01,invoice,F-1,B,100,2025-03-01,\n\
+             2025-03-01,payment,F-1,,1,,only\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
+        let debtors = dir.path().join("debtors.csv");
+        let loaded = crate::ledger::read(&path, Some(&debtors), &ReadOptions::default()).unwrap();
+        let ledger = loaded.ledger.unwrap();
+        let notes = |reference: &str| -> Vec<(String, String)> {
+            let invoice = ledger
+                .invoices
+                .iter()
+                .find(|i| i.reference == reference)
+                .unwrap();
+            let entries = ledger.entries_of(invoice);
+            let values = ledger.entry_attributes_of(invoice);
+            assert_eq!(entries.len(), values.len());
+            entries
+                .iter()
+                .zip(values)
+                .map(|(entry, values)| {
+                    let (_, note) = ledger.attributes(values).next().unwrap();
+                    (entry.date.to_string(), note.to_string())
+                })
+                .collect()
+        };
+        let day = |d: &str, n: &str| (d.to_string(), n.to_string());
+        assert_eq!(
+            notes("F-2"),
+            [
+                day("2025-03-02", "first"),
+                day("2025-03-05", "second"),
+                day("2025-03-09", "third")
+            ]
+        );
+        assert_eq!(notes("F-1"), [day("2025-03-01", "only")]);
+    }
+
     /// What reading the ledger at `path` finds, as comparable text.
     fn read_text(path: &Path, stretch: usize) -> String {
         let debtors_path = path.with_file_name("debtors.csv");
