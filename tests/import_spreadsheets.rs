@@ -505,7 +505,7 @@ fn excels_semicolon_csv_in_windows_1252_is_detected() {
         .unwrap();
     assert_eq!(ledger.entries_of(f2)[0].kind, EntryKind::CreditNote);
     assert_eq!(ledger.balance_on(f2, day(2026, 3, 1)), dec("400.00"));
-    let (_, attributes) = ledger.attributes(&f1.attributes).next().unwrap();
+    let (_, attributes) = ledger.invoice_attributes(f1).next().unwrap();
     assert_eq!(attributes, "Prestation réalisée", "decoded, not mangled");
     let (code, text) = policy(dir.path(), &["ledger", "inspect", "export.csv"]);
     assert_eq!(code, Some(0), "{text}");

@@ -468,7 +468,7 @@ pub fn make(request: &Request<'_>) -> Result<Made, Vec<Diagnostic>> {
                 .cloned()
                 .collect(),
             attributes: ledger
-                .attributes(&invoice.attributes)
+                .invoice_attributes(invoice)
                 .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),

@@ -38,6 +38,8 @@ pub(crate) struct Rows {
     /// this many further (0: the next batch goes on with the same count).
     pub lines: u64,
     invoices: Vec<Invoice>,
+    /// The extra columns of the invoices that have any, by invoice.
+    invoice_attributes: Vec<(u32, Box<[Box<str>]>)>,
     /// Where each invoice's row starts, for rows that place their own
     /// fields (JSON); a CSV row starts where its line does (see
     /// [`UNPLACED`]).
@@ -144,6 +146,10 @@ impl Rows {
                         .last()
                         .is_some_and(|last| *last.reference > *parsed.reference);
                 }
+                if !parsed.attributes.is_empty() {
+                    let invoice = u32::try_from(self.invoices.len()).unwrap_or(u32::MAX);
+                    self.invoice_attributes.push((invoice, parsed.attributes));
+                }
                 self.invoices.push(Invoice {
                     reference: compact_str::CompactString::new(parsed.reference),
                     debtor: parsed.debtor.unwrap_or(DebtorId(u32::MAX)),
@@ -151,7 +157,6 @@ impl Rows {
                     due: parsed.due,
                     amount: parsed.amount,
                     line: parsed.row.line,
-                    attributes: parsed.attributes,
                     entries: (0, 0),
                 });
                 self.invoice_ranks.push(rank);
@@ -216,6 +221,7 @@ impl Rows {
             seq,
             lines,
             invoices,
+            invoice_attributes,
             invoice_offsets,
             invoice_ranks,
             invoice_hashes,
@@ -244,6 +250,7 @@ impl Rows {
         *signs = [0, 0];
         *first_signed = [None, None];
         invoices.clear();
+        invoice_attributes.clear();
         invoice_offsets.clear();
         invoice_ranks.clear();
         invoice_hashes.clear();
@@ -398,6 +405,12 @@ impl Builder {
             self.sorted &= last.reference <= first.reference;
         }
         self.sorted &= !rows.unsorted;
+        let first_invoice = u32::try_from(book.invoices.len()).unwrap_or(u32::MAX);
+        book.invoice_attributes.extend(
+            rows.invoice_attributes
+                .drain(..)
+                .map(|(invoice, values)| (invoice.saturating_add(first_invoice), values)),
+        );
         book.invoices
             .extend(rows.invoices.drain(..).map(|mut invoice| {
                 invoice.line = shift(invoice.line);
@@ -547,6 +560,11 @@ impl Builder {
         // order is a cache miss per entry, and the new vector's pages are
         // first touched there.
         let by_rank = (!sorted).then(|| canonical_order(&mut book.invoices));
+        let invoice_attributes = beside(
+            std::mem::take(&mut book.invoice_attributes),
+            book.invoices.len(),
+            by_rank.as_deref(),
+        );
         let mut starts = Vec::with_capacity(n + 1);
         let mut grouped = Vec::with_capacity(groups.order.len());
         starts.push(0u32);
@@ -560,19 +578,11 @@ impl Builder {
         drop(groups);
         // Extra columns (a few books have them) go beside the entries, in
         // the grouped order, moved rather than copied.
-        let mut entry_attributes: Vec<Box<[Box<str>]>> = Vec::new();
-        if !book.entry_attributes.is_empty() {
-            let mut by_entry: Vec<Box<[Box<str>]>> = vec![Box::default(); book.entries.len()];
-            for (e, values) in std::mem::take(&mut book.entry_attributes) {
-                if let Some(slot) = by_entry.get_mut(e as usize) {
-                    *slot = values;
-                }
-            }
-            entry_attributes = grouped
-                .iter()
-                .map(|&e| std::mem::take(&mut by_entry[e as usize]))
-                .collect();
-        }
+        let mut entry_attributes = beside(
+            std::mem::take(&mut book.entry_attributes),
+            book.entries.len(),
+            Some(&grouped),
+        );
         let mut entries: Vec<Entry> = grouped
             .par_iter()
             .map(|&e| book.entries[e as usize])
@@ -650,6 +660,7 @@ impl Builder {
             invoices: book.invoices,
             entries,
             entry_attributes,
+            invoice_attributes,
             attribute_names,
             currency,
             dialect: Some(dialect),
@@ -901,7 +912,6 @@ fn empty_invoice() -> Invoice {
         due: NaiveDate::MIN,
         amount: Decimal::ZERO,
         line: 0,
-        attributes: Box::default(),
         entries: (0, 0),
     }
 }
@@ -1008,6 +1018,8 @@ fn drop_duplicates(book: &mut Rows, duplicates: &[(u32, u32)]) {
     let keep = |i: usize| !again[i];
     let mut i = 0;
     book.invoices.retain(|_| (keep(i), i += 1).0);
+    // Only checks follow: a book with a duplicate is not built.
+    book.invoice_attributes.clear();
     if !book.invoice_offsets.is_empty() {
         i = 0;
         book.invoice_offsets.retain(|_| (keep(i), i += 1).0);
@@ -1235,8 +1247,7 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
     }
     let by_rank: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
     let mut old = std::mem::take(invoices);
-    let owns_nothing =
-        |invoice: &Invoice| invoice.attributes.is_empty() && !invoice.reference.is_heap_allocated();
+    let owns_nothing = |invoice: &Invoice| !invoice.reference.is_heap_allocated();
     *invoices = if n >= PARALLEL && old.iter().all(owns_nothing) {
         // Copied on every core: an invoice holding nothing on the heap is
         // copied as cheaply as it is moved, and the new list's pages are
@@ -1323,6 +1334,38 @@ fn check_groups(
         check_invoice(invoice, entries, offsets, columns, &mut problems);
     }
     problems
+}
+
+/// The extra columns of `n` rows given as (row, values) for the rows that
+/// have any, one list per row in the order `order` gives (new → old; the
+/// rows' own order without it); nothing when no row has any (a book
+/// without extra columns).
+fn beside(
+    sparse: Vec<(u32, Box<[Box<str>]>)>,
+    n: usize,
+    order: Option<&[u32]>,
+) -> Vec<Box<[Box<str>]>> {
+    if sparse.is_empty() {
+        return Vec::new();
+    }
+    let mut by_row: Vec<Box<[Box<str>]>> = vec![Box::default(); n];
+    for (row, values) in sparse {
+        if let Some(slot) = by_row.get_mut(row as usize) {
+            *slot = values;
+        }
+    }
+    match order {
+        Some(order) => order
+            .iter()
+            .map(|&row| {
+                by_row
+                    .get_mut(row as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            })
+            .collect(),
+        None => by_row,
+    }
 }
 
 /// Puts the extra columns of each invoice's entries (`starts` cuts them

@@ -766,9 +766,9 @@ mod tests {
         out
     }
 
-    /// An entry's extra columns stay with it when its invoice's entries
-    /// are put in date order, and an entry is small (see
-    /// [`crate::ledger::Entry`]).
+    /// Extra columns stay with their entry when its invoice's entries are
+    /// put in date order, and with their invoice when the invoices are put
+    /// in reference order; entries and invoices stay small.
     #[test]
     fn entries_keep_their_extra_columns_in_date_order() {
         assert!(std::mem::size_of::<crate::ledger::Entry>() <= 28);
@@ -817,6 +817,20 @@ mod tests {
             ]
         );
         assert_eq!(notes("F-1"), [day("2025-03-01", "only")]);
+        // The invoices' own, beside them too, in reference order (the file
+        // has F-2 first).
+        assert!(std::mem::size_of::<crate::ledger::Invoice>() <= 64);
+        let invoice_note = |i: usize| {
+            let (name, value) = ledger
+                .invoice_attributes(&ledger.invoices[i])
+                .next()
+                .unwrap();
+            format!("{} {name}={value}", ledger.invoices[i].reference)
+        };
+        assert_eq!(
+            [invoice_note(0), invoice_note(1)],
+            ["F-1 note=", "F-2 note=issued"]
+        );
     }
 
     /// What reading the ledger at `path` finds, as comparable text.

@@ -121,9 +121,6 @@ pub struct Invoice {
     pub amount: Decimal,
     /// The line of its `invoice` row.
     pub line: u32,
-    /// Extra columns, aligned with [`Ledger::attribute_names`] (empty when
-    /// the file has none).
-    pub attributes: Box<[Box<str>]>,
     entries: (u32, u32),
 }
 
@@ -251,6 +248,10 @@ pub struct Ledger {
     /// The entries' extra columns, aligned with `entries`; empty when the
     /// ledger has no extra columns.
     entry_attributes: Vec<Box<[Box<str>]>>,
+    /// The invoices' extra columns, aligned with `invoices`; empty when
+    /// the ledger has no extra columns. Beside the invoices rather than in
+    /// them: 16 bytes less for each of a million invoices.
+    invoice_attributes: Vec<Box<[Box<str>]>>,
     /// Names of the ledger's extra columns.
     pub attribute_names: Vec<String>,
     /// The currency every amount is in.
@@ -280,6 +281,24 @@ impl Ledger {
         self.entries
             .get(start as usize..(start + len) as usize)
             .unwrap_or(&[])
+    }
+
+    /// The extra columns of an invoice of this ledger, by name (none when
+    /// the ledger has no extra columns).
+    pub fn invoice_attributes<'a>(
+        &'a self,
+        invoice: &Invoice,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        // Invoices are in reference order, each reference once.
+        let at = self
+            .invoices
+            .partition_point(|i| i.reference < invoice.reference);
+        let values = self
+            .invoice_attributes
+            .get(at)
+            .filter(|_| self.invoices.get(at).map(|i| &i.reference) == Some(&invoice.reference))
+            .map_or(&[][..], |v| &**v);
+        self.attributes(values)
     }
 
     /// The extra columns of the invoice's entries, aligned with

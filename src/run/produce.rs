@@ -113,7 +113,7 @@ pub fn produce(
             // Every column of the file, empty cells too: a template using
             // `invoice.chantier` works on the rows where it is blank.
             extra: ledger
-                .attributes(&invoice.attributes)
+                .invoice_attributes(invoice)
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         });
