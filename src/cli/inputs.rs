@@ -45,7 +45,7 @@ impl LedgerArgs {
     /// Reads the ledger and its debtors, every amount in `currency`, and
     /// checks that the debtors file has the columns the `plans`' conditions
     /// read. `Ok` holds the book and its warnings; `Err` the problems (their
-    /// exit: [`Exit::of`]).
+    /// exit: [`super::Exit::of`]).
     pub fn read(
         &self,
         currency: &'static str,

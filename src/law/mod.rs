@@ -8,7 +8,7 @@
 //! [`Basis::Default`] is not law but a chosen default (an unverified or
 //! disputed reading): rules built on it warn instead of failing, and
 //! `docs/legal-rules.md` says so. Rates change every half-year: they live in
-//! a dated table ([`rates`]), never in a constant.
+//! a dated table ([`crate::claim::rates`]), never in a constant.
 
 pub mod be;
 pub mod delivery;
@@ -31,7 +31,7 @@ pub enum Basis {
     Statute,
     /// [C-sec]: consistent secondary sources; "as commonly read".
     CommonReading,
-    /// [MEM] or [CONFLICT]: not verified, or disputed. A configurable
+    /// `[MEM]` or `[CONFLICT]`: not verified, or disputed. A configurable
     /// default chosen to protect the firm, not a statement of the law.
     Default,
 }

@@ -1251,7 +1251,7 @@ fn canonical_order(invoices: &mut Vec<Invoice>) -> Vec<u32> {
     *invoices = if n >= PARALLEL && old.iter().all(owns_nothing) {
         // Copied on every core: an invoice holding nothing on the heap is
         // copied as cheaply as it is moved, and the new list's pages are
-        // first touched (zeroed by the kernel: 80 MB for a million) on
+        // first touched (zeroed by the kernel: 64 MB for a million) on
         // both cores rather than one.
         by_rank
             .par_iter()

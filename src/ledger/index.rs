@@ -67,7 +67,7 @@ pub(crate) struct KeyIndex {
     hasher: Hasher,
 }
 
-/// The id of an empty slot.
+/// The id of an empty slot (no debtors file holds four billion debtors).
 const EMPTY: u32 = u32::MAX;
 
 impl KeyIndex {

@@ -224,7 +224,7 @@ pub struct Exception {
     pub due: Option<NaiveDate>,
     pub reason: Option<Box<str>>,
     /// An insolvency's procedure, as the law packs name it
-    /// ([`crate::law::procedure`]).
+    /// ([`crate::law::insolvency::procedure`]).
     pub procedure: Option<&'static str>,
     /// The day an insolvency was published (BODACC, Moniteur belge, RESA).
     pub published: Option<NaiveDate>,

@@ -1,7 +1,7 @@
 //! Competence on the amount claimed (issue 13, point 11): the checker
 //! measures a court's ceiling on the principal; on the day an invoice is
 //! routed, interest and indemnity may take the claim above it. The Luxembourg
-//! sources disagree on whether they count (legal-facts.md §1.3 [CONFLICT]:
+//! sources disagree on whether they count (legal-facts.md §1.3 `[CONFLICT]`:
 //! e-justice says "hors intérêts et frais", the 1993 text of NCPC art. 2
 //! counted them), so `simulate` and `run` warn rather than refuse.
 
