@@ -383,6 +383,13 @@ impl Builder {
     }
 
     /// How to parse rows for this builder (shareable with threads).
+    /// The debtors given to [`Builder::new`], back, for a file that is to
+    /// be read again.
+    pub(crate) fn into_debtors(self) -> DebtorIndex {
+        drop(self.parser);
+        Arc::try_unwrap(self.debtors).unwrap_or_else(|shared| (*shared).clone())
+    }
+
     pub(crate) fn parser(&self) -> Parser {
         self.parser.clone()
     }

@@ -6,6 +6,7 @@
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::build::{Builder, Rows};
 use super::in_order::{Next, in_file_order, lock};
@@ -359,7 +360,55 @@ pub fn read(
     options: &ReadOptions,
     map: &super::mapping::BookMap,
 ) -> Result<Loaded, Diagnostic> {
-    read_in(file, debtors, options, map, STRETCH)
+    read_in_stretches(file, debtors, options, map, STRETCH)
+}
+
+/// [`read`], in stretches of `stretch` bytes.
+fn read_in_stretches(
+    file: &super::input::Prepared,
+    debtors: DebtorIndex,
+    options: &ReadOptions,
+    map: &super::mapping::BookMap,
+    stretch: usize,
+) -> Result<Loaded, Diagnostic> {
+    match read_in(file, debtors, options, map, stretch)? {
+        Outcome::Loaded(loaded) => Ok(loaded),
+        Outcome::NotUtf8(debtors) => {
+            // Taken as UTF-8 and found not to be: its encoding is
+            // detected and the file decoded as `prepare` does, then read
+            // again.
+            let again = match super::input::prepare(&file.path, Default::default(), None) {
+                Ok(again) => again,
+                Err(super::input::Failure::Io(d)) => return Err(d),
+                Err(super::input::Failure::Data(d)) => {
+                    return Ok(Loaded {
+                        ledger: None,
+                        diagnostics: vec![d].into(),
+                    });
+                }
+            };
+            match read_in(&again, debtors, options, map, stretch)? {
+                Outcome::Loaded(loaded) => Ok(loaded),
+                // A prepared file is checked: never here.
+                Outcome::NotUtf8(_) => Err(Diagnostic::error(
+                    Code::Internal,
+                    format!(
+                        "`{}` was decoded and is still not UTF-8",
+                        file.path.display()
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// What reading a prepared file gives.
+enum Outcome {
+    Loaded(Loaded),
+    /// A file taken as UTF-8 without a check (`Prepared::unchecked`) has
+    /// bytes that are not: nothing of it is kept; here are the debtors
+    /// back, to read it again once decoded.
+    NotUtf8(DebtorIndex),
 }
 
 /// The dialect of a prepared file: a workbook's copy is written `;`.
@@ -392,16 +441,20 @@ fn read_in(
     options: &ReadOptions,
     map: &super::mapping::BookMap,
     stretch: usize,
-) -> Result<Loaded, Diagnostic> {
+) -> Result<Outcome, Diagnostic> {
     let path = prepared.path.as_path();
     let origin = &prepared.origin;
     let file = open(path, choice_for(prepared, options.dialect), None)?;
+    let check_utf8 = prepared.unchecked;
+    if check_utf8 && std::str::from_utf8(file.headers.as_slice()).is_err() {
+        return Ok(Outcome::NotUtf8(debtors));
+    }
     let mapping = map.check_columns(&header_names(&file.headers), false, &origin.shown);
     if mapping.has_errors() {
-        return Ok(Loaded {
+        return Ok(Outcome::Loaded(Loaded {
             ledger: None,
             diagnostics: mapping,
-        });
+        }));
     }
     let mut problems = Problems::default();
     let Some(header) = Header::map(
@@ -412,10 +465,10 @@ fn read_in(
         &mut problems,
     ) else {
         let diagnostics = locate_csv(path, origin, problems, file.dialect.delimiter(), file.bom);
-        return Ok(Loaded {
+        return Ok(Outcome::Loaded(Loaded {
             ledger: None,
             diagnostics,
-        });
+        }));
     };
     let columns: [Option<usize>; super::parse::COLS] = std::array::from_fn(|k| header.index(k));
     let mut builder = Builder::new(debtors, options.currency, file.dialect, Some(columns));
@@ -449,6 +502,8 @@ fn read_in(
         )),
         spare: Mutex::new(Vec::new()),
         progress: options.progress.as_ref(),
+        check_utf8,
+        not_utf8: AtomicBool::new(false),
     };
     let mut failure = None;
     in_file_order(
@@ -468,16 +523,20 @@ fn read_in(
     if let Err(io) = read {
         return Err(io_error(Op::Read, path, &io));
     }
+    let not_utf8 = shared.not_utf8.load(Ordering::Relaxed);
+    drop(shared);
+    if not_utf8 {
+        return Ok(Outcome::NotUtf8(builder.into_debtors()));
+    }
     if let Some(bar) = &options.progress {
         bar.finish();
     }
-    drop(shared);
     let (ledger, problems) = builder.finish();
     let diagnostics = locate_csv(path, origin, problems, file.dialect.delimiter(), file.bom);
-    Ok(Loaded {
+    Ok(Outcome::Loaded(Loaded {
         ledger: ledger.filter(|_| !diagnostics.has_errors()),
         diagnostics,
-    })
+    }))
 }
 
 /// What the reading threads share.
@@ -492,6 +551,25 @@ struct Shared<'a> {
     /// page-faulted) anew.
     spare: Mutex<Vec<Rows>>,
     progress: Option<&'a super::progress::Handle>,
+    /// Whether every byte must be checked to be UTF-8 (see
+    /// `Prepared::unchecked`), and whether one was found not to be (the
+    /// rest of the file is then only read through).
+    check_utf8: bool,
+    not_utf8: AtomicBool,
+}
+
+impl Shared<'_> {
+    /// Whether `bytes` may be parsed: they are UTF-8, or need not be
+    /// checked; and no bytes before were found not to be.
+    fn is_text(&self, bytes: &[u8]) -> bool {
+        if !self.check_utf8 {
+            return true;
+        }
+        if std::str::from_utf8(bytes).is_err() {
+            self.not_utf8.store(true, Ordering::Relaxed);
+        }
+        !self.not_utf8.load(Ordering::Relaxed)
+    }
 }
 
 impl Shared<'_> {
@@ -523,7 +601,10 @@ fn work(shared: &Shared<'_>, send: &std::sync::mpsc::SyncSender<io::Result<Rows>
             Ok(None) => return,
             Ok(Some(Job::Stretch { seq, offset })) => {
                 let mut rows = shared.rows(seq);
-                rows.lines = parse_stretch(shared, &buf, offset, &mut rows);
+                // A stretch ends at a line end, never inside a character.
+                if shared.is_text(&buf) {
+                    rows.lines = parse_stretch(shared, &buf, offset, &mut rows);
+                }
                 Ok(rows)
             }
             Ok(Some(Job::Rest { seq, offset })) => read_rest(shared, seq, offset, send),
@@ -589,6 +670,11 @@ fn parse_records<R: Read>(
                 rows.rank_problems();
                 continue;
             }
+        }
+        // Its fields hold every byte of the record but the separators,
+        // quotes and line ends, which are ASCII.
+        if !shared.is_text(record.as_slice()) {
+            continue;
         }
         let mut at = row_at(&record);
         at.offset += offset;
@@ -833,25 +919,62 @@ mod tests {
         );
     }
 
+    /// A ledger saved in Windows-1252 is decoded whether its first byte
+    /// that is not UTF-8 is in the header, in a stretch read by hand after
+    /// hundreds of rows, or in a quoted field (one reader): what reading it
+    /// as it comes finds is what checking it through first found.
+    #[test]
+    fn a_ledger_that_is_not_utf8_is_decoded_however_it_is_read() {
+        for header in [&b"note"[..], b"n\xf4te"] {
+            let mut ledger = b"date,type,invoice,debtor,amount,due,".to_vec();
+            ledger.extend_from_slice(header);
+            ledger.push(b'\n');
+            for i in 0..300 {
+                let row = format!("2025-02-01,invoice,F-{i:04},A,100,2025-03-01,ok\n");
+                ledger.extend_from_slice(row.as_bytes());
+            }
+            ledger.extend_from_slice(b"2025-02-01,invoice,F-9999,B,100,2025-03-01,d\xe9j\xe0\n");
+            ledger.extend_from_slice(
+                b"2025-02-02,invoice,F-9998,B,100,2025-03-01,\"caf\xe9, cr\xe8me\"\n",
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("ledger.csv");
+            std::fs::write(&path, &ledger).unwrap();
+            std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
+            for stretch in [0, 1, 64, 1000, 1 << 20] {
+                let found = read_text(&path, stretch);
+                assert!(found.contains("déjà"), "{stretch}: {found}");
+                assert!(found.contains("café, crème"), "{stretch}");
+            }
+        }
+    }
+
     /// What reading the ledger at `path` finds, as comparable text.
     fn read_text(path: &Path, stretch: usize) -> String {
         let debtors_path = path.with_file_name("debtors.csv");
         let (debtors, _) =
             super::super::debtors::read_csv(&debtors_path, DialectChoice::Auto).unwrap();
-        let prepared = super::super::input::prepare(path, Default::default(), None).unwrap();
-        let loaded = read_in(
-            &prepared,
-            debtors,
-            &ReadOptions::default(),
-            &Default::default(),
-            stretch,
-        )
-        .unwrap();
-        format!(
-            "{:#?}\n{}",
-            loaded.ledger,
-            render::json(&loaded.diagnostics)
-        )
+        let text = |prepared: &super::super::input::Prepared| {
+            let loaded = read_in_stretches(
+                prepared,
+                debtors.clone(),
+                &ReadOptions::default(),
+                &Default::default(),
+                stretch,
+            )
+            .unwrap();
+            format!(
+                "{:#?}\n{}",
+                loaded.ledger,
+                render::json(&loaded.diagnostics)
+            )
+        };
+        // Checked through first, or as it is read: the same.
+        let input = super::super::input::prepare(path, Default::default(), None).unwrap();
+        let lazily = super::super::input::prepare_lazily(path, Default::default(), None).unwrap();
+        let found = text(&lazily);
+        assert!(found == text(&input), "read lazily, the ledger differs");
+        found
     }
 
     /// What one reader finds in `ledger`, checked to be what readers of

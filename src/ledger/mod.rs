@@ -485,10 +485,11 @@ pub fn read(
         .filter(|_| options.encoding == input::EncodingChoice::Auto)
         .unwrap_or(options.encoding);
     let sheet = options.sheet.as_deref().or(map.sheet.as_deref());
-    // The ledger is prepared (its encoding checked through the whole file)
-    // while the debtors file is read; its failures still come first.
+    // The ledger is prepared (a workbook converted; a CSV file's encoding
+    // is checked as it is read) while the debtors file is read; its
+    // failures still come first.
     let (prepared, debtors) = std::thread::scope(|scope| {
-        let ledger = scope.spawn(|| input::prepare(ledger_path, encoding, sheet));
+        let ledger = scope.spawn(|| input::prepare_lazily(ledger_path, encoding, sheet));
         let debtors = debtors_file(ledger_path, debtors_path).map(|path| {
             input::prepare(&path, encoding, map.debtors_sheet.as_deref())
                 .map(|prepared| debtors::read_prepared(&prepared, options.dialect, &map))
