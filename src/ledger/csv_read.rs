@@ -363,7 +363,7 @@ pub fn read(
     read_in_stretches(file, debtors, options, map, STRETCH)
 }
 
-/// [`read`], in stretches of `stretch` bytes.
+/// [`read`], in stretches of `stretch` bytes (0: one reader reads it all).
 fn read_in_stretches(
     file: &super::input::Prepared,
     debtors: DebtorIndex,
@@ -434,7 +434,9 @@ pub(crate) fn header_names(headers: &csv::ByteRecord) -> Vec<String> {
         .collect()
 }
 
-/// [`read`], in stretches of `stretch` bytes (0: one reader reads it all).
+/// One reading of a prepared file, in stretches of `stretch` bytes (0:
+/// one reader reads it all); [`Outcome::NotUtf8`] when a file taken as
+/// UTF-8 without a check is not.
 fn read_in(
     prepared: &super::input::Prepared,
     debtors: DebtorIndex,
