@@ -564,14 +564,35 @@ impl Shared<'_> {
     /// Whether `bytes` may be parsed: they are UTF-8, or need not be
     /// checked; and no bytes before were found not to be.
     fn is_text(&self, bytes: &[u8]) -> bool {
+        !matches!(self.check(bytes), Checked::NotText)
+    }
+
+    /// `bytes` as text when checked here to be UTF-8 (see [`Checked`]).
+    fn check<'b>(&self, bytes: &'b [u8]) -> Checked<'b> {
         if !self.check_utf8 {
-            return true;
+            return Checked::Unchecked;
         }
-        if std::str::from_utf8(bytes).is_err() {
+        let text = std::str::from_utf8(bytes);
+        if text.is_err() {
             self.not_utf8.store(true, Ordering::Relaxed);
         }
-        !self.not_utf8.load(Ordering::Relaxed)
+        match text {
+            Ok(text) if !self.not_utf8.load(Ordering::Relaxed) => Checked::Text(text),
+            _ => Checked::NotText,
+        }
     }
+}
+
+/// What checking bytes for UTF-8 found.
+enum Checked<'b> {
+    /// UTF-8: its fields are text without checking each again.
+    Text(&'b str),
+    /// Not checked (see `Prepared::unchecked`): each field is checked
+    /// when read as text.
+    Unchecked,
+    /// These bytes or earlier ones are not UTF-8: the file is decoded and
+    /// read again.
+    NotText,
 }
 
 impl Shared<'_> {
@@ -604,8 +625,20 @@ fn work(shared: &Shared<'_>, send: &std::sync::mpsc::SyncSender<io::Result<Rows>
             Ok(Some(Job::Stretch { seq, offset })) => {
                 let mut rows = shared.rows(seq);
                 // A stretch ends at a line end, never inside a character.
-                if shared.is_text(&buf) {
-                    rows.lines = parse_stretch(shared, &buf, offset, &mut rows);
+                match shared.check(&buf) {
+                    Checked::NotText => {}
+                    Checked::Text(text) => {
+                        rows.lines = parse_stretch(
+                            shared,
+                            Records::of_text(text, shared.delimiter),
+                            offset,
+                            &mut rows,
+                        );
+                    }
+                    Checked::Unchecked => {
+                        let records = Records::new(&buf, shared.delimiter);
+                        rows.lines = parse_stretch(shared, records, offset, &mut rows);
+                    }
                 }
                 Ok(rows)
             }
@@ -687,8 +720,12 @@ fn parse_records<R: Read>(
 
 /// Parses the records of a stretch with no quote (split by hand, see
 /// split.rs) into `rows`; returns the line ends it spans.
-fn parse_stretch(shared: &Shared<'_>, data: &[u8], offset: u64, rows: &mut Rows) -> u64 {
-    let mut records = Records::new(data, shared.delimiter);
+fn parse_stretch(
+    shared: &Shared<'_>,
+    mut records: Records<'_>,
+    offset: u64,
+    rows: &mut Rows,
+) -> u64 {
     let (mut record, mut next) = (Record::default(), Record::default());
     let mut more = records.next_into(&mut record);
     while more {
@@ -760,6 +797,10 @@ impl<F: Fields> CsvRow<'_, F> {
 impl<F: Fields> Row for CsvRow<'_, F> {
     fn value(&self, col: Col) -> Option<&[u8]> {
         self.header.field(self.record, col as usize)
+    }
+
+    fn text(&self, col: Col) -> Option<&str> {
+        self.record.text(self.header.index(col as usize)?)
     }
 
     fn at(&self, col: Col) -> FieldAt {

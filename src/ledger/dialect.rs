@@ -207,6 +207,47 @@ pub(crate) fn parse_amount(text: &[u8], dialect: Dialect) -> Result<Decimal, Val
     })
 }
 
+/// The amount most rows write, with the currency's cents, read without
+/// the general path ([`parse_money`], then `with_cents`): up to 13 digits,
+/// then the dialect's decimal separator and one or two decimals, nothing
+/// else. `None` for anything else, which the general path reads (or
+/// refuses) as before; where both read an amount, they read the same.
+/// Every amount of a book comes here, and the general path's checks were
+/// most of the cost of reading it.
+pub(crate) fn parse_cents(text: &[u8], dialect: Dialect) -> Option<Decimal> {
+    let point = match dialect {
+        Dialect::Standard => b'.',
+        Dialect::Locale => b',',
+    };
+    let (int, frac) = match text.iter().position(|&b| b == point) {
+        Some(at) => (text.get(..at)?, text.get(at + 1..)?),
+        None => (text, &[][..]),
+    };
+    let has_point = int.len() < text.len();
+    if int.is_empty() || int.len() > 13 || (has_point && !(1..=2).contains(&frac.len())) {
+        return None;
+    }
+    let mut cents: i64 = 0;
+    for &b in int {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        cents = cents * 10 + i64::from(b - b'0');
+    }
+    let mut decimals = 0;
+    for &b in frac {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        cents = cents * 10 + i64::from(b - b'0');
+        decimals += 1;
+    }
+    for _ in decimals..2 {
+        cents *= 10;
+    }
+    Decimal::try_new(cents, 2).ok()
+}
+
 /// An amount as firms' exports write it, and the currency it names if
 /// any: what [`parse_amount`] reads, else the same with a currency sign or
 /// code before or after it (`250,00 €`, `EUR 250.00`, `€-250`), a sign
@@ -597,5 +638,51 @@ mod tests {
         assert!(parse_date(b"2026-02-30", Dialect::Standard).is_err());
         assert!(parse_date(b"2026-1-5", Dialect::Standard).is_err());
         assert!(parse_date(b"", Dialect::Standard).is_err());
+    }
+
+    proptest::proptest! {
+        /// The short path reads what the general one reads, to the scale,
+        /// and leaves it everything else.
+        #[test]
+        fn cents_read_as_the_general_path_reads_them(
+            text in proptest::prop_oneof!["[0-9.,+ -]{0,18}", "[0-9]{0,15}([.,][0-9]{0,3})?"],
+            locale in proptest::bool::ANY,
+        ) {
+            let dialect = if locale { Dialect::Locale } else { Dialect::Standard };
+            if let Some(cents) = parse_cents(text.as_bytes(), dialect) {
+                let general = parse_money(text.as_bytes(), dialect)
+                    .map(|(amount, code)| (crate::ledger::parse::with_cents(amount), code));
+                proptest::prop_assert_eq!(general.map(|(a, c)| (a.serialize(), c)), Ok((cents.serialize(), None)));
+            }
+        }
+    }
+
+    #[test]
+    fn the_usual_amounts_take_the_short_path() {
+        let cents =
+            |text: &str, dialect| parse_cents(text.as_bytes(), dialect).map(|d| d.to_string());
+        assert_eq!(cents("250", Dialect::Standard).as_deref(), Some("250.00"));
+        assert_eq!(cents("250.5", Dialect::Standard).as_deref(), Some("250.50"));
+        assert_eq!(
+            cents("1234,56", Dialect::Locale).as_deref(),
+            Some("1234.56")
+        );
+        assert_eq!(
+            cents("9999999999999.99", Dialect::Standard).as_deref(),
+            Some("9999999999999.99")
+        );
+        for general in [
+            "10000000000000",
+            "1.234,56",
+            "1 234,56",
+            "-5",
+            ".5",
+            "5.",
+            "5.123",
+            "250,00",
+        ] {
+            assert_eq!(cents(general, Dialect::Standard), None, "{general}");
+        }
+        assert_eq!(cents("250.00", Dialect::Locale), None);
     }
 }

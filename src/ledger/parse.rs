@@ -55,6 +55,11 @@ impl Col {
 pub trait Row {
     /// The value of a column; `None` when absent or blank.
     fn value(&self, col: Col) -> Option<&[u8]>;
+    /// The value of a column as text, when known to be UTF-8 without
+    /// checking it again; `None` leaves the check to the caller.
+    fn text(&self, _col: Col) -> Option<&str> {
+        None
+    }
     fn at(&self, col: Col) -> FieldAt;
     fn row(&self) -> RowAt;
     /// The extra columns' values; `None` after reporting a bad one.
@@ -564,8 +569,11 @@ impl Parser {
         let raw = self.required(problems, row, Col::Invoice, || {
             "give the invoice's reference, e.g. `F-2026-001`".into()
         })?;
-        match std::str::from_utf8(raw) {
-            Ok(text) => Some(text.trim()),
+        match row
+            .text(Col::Invoice)
+            .map_or_else(|| std::str::from_utf8(raw), Ok)
+        {
+            Ok(text) => Some(trim(text)),
             Err(_) => {
                 problems.error(
                     Code::LedgerSyntax,
@@ -630,7 +638,11 @@ impl Parser {
         let raw = self.required(problems, row, Col::Amount, || {
             format!("{what} row needs its amount")
         })?;
-        let (amount, written_code) = match dialect::parse_money(raw, self.dialect) {
+        let parsed = match dialect::parse_cents(raw, self.dialect) {
+            Some(amount) => Ok((amount, None)),
+            None => dialect::parse_money(raw, self.dialect),
+        };
+        let (amount, written_code) = match parsed {
             // Amounts carry the currency's cents whatever the file wrote
             // (`250`, `250.0` in JSON): `250.00` in every output.
             Ok((amount, code)) => (with_cents(amount), code),
@@ -763,6 +775,18 @@ pub(crate) enum RowKind {
     Exception(ExceptionKind),
 }
 
+/// `text` without the white space around it, as `str::trim`; a reference
+/// seldom has any, and looking at its two ends is cheaper than `trim`.
+fn trim(text: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = text.as_bytes();
+    if solid(bytes.first()) && solid(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// A field's text, trimmed; `None` when empty or not UTF-8.
 fn text(raw: Option<&[u8]>) -> Option<Box<str>> {
     let text = std::str::from_utf8(raw?).ok()?.trim();
@@ -827,6 +851,13 @@ mod tests {
                 above_max(d(amount)),
                 d(amount).abs() > crate::ledger::MAX_AMOUNT
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn references_are_trimmed_as_str_trim_does(text in "[ \t\u{b}\u{c}\r\u{a0}\u{3000}aF0-]{0,8}") {
+            proptest::prop_assert_eq!(trim(&text), text.trim());
         }
     }
 
