@@ -69,7 +69,6 @@ pub(crate) struct Records<'a> {
     data: &'a [u8],
     /// The same, when checked to be UTF-8.
     checked: Option<&'a str>,
-    delimiter: u8,
     /// Every delimiter and line end, in one pass.
     marks: Marks<'a>,
     /// Where the next line starts, and its number (from 1).
@@ -84,7 +83,6 @@ impl<'a> Records<'a> {
         Records {
             data,
             checked: None,
-            delimiter,
             marks: Marks::new(data, delimiter),
             at: 0,
             line: 1,
@@ -116,11 +114,11 @@ impl<'a> Records<'a> {
             }
             let start = self.at;
             let end = match self.marks.next() {
-                Some(mark) if self.data[mark] == self.delimiter => {
+                Some((mark, false)) => {
                     record.ends.push(mark - start);
                     continue;
                 }
-                Some(line_end) => {
+                Some((line_end, true)) => {
                     self.newlines += 1;
                     self.at = line_end + 1;
                     line_end
@@ -146,82 +144,125 @@ impl<'a> Records<'a> {
 }
 
 /// The positions of a delimiter or a line end in a text, in order, found
-/// eight bytes at a time. A ledger's fields are a few bytes long, and
+/// sixteen bytes at a time. A ledger's fields are a few bytes long, and
 /// memchr's search, set up again for each of them, cost three times the
-/// rest of splitting a row (callgrind, docs/performance.md).
+/// rest of splitting a row (docs/performance.md).
 struct Marks<'a> {
     data: &'a [u8],
-    /// The delimiter and `\n` in every byte of a word.
-    delimiters: u64,
-    newlines: u64,
-    /// The start of the word `found` belongs to.
-    word: usize,
-    /// A high bit for each mark of that word not yet given.
-    found: u64,
+    delimiter: u8,
+    /// The start of the block `found` belongs to.
+    block: usize,
+    /// A bit for each mark of that block not yet given (bit i: byte i).
+    found: u32,
+    /// A bit for each line end of that block.
+    newlines: u32,
 }
 
-const LOW_BITS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-const ONES: u64 = 0x0101_0101_0101_0101;
+/// The bytes looked at together.
+const BLOCK: usize = 16;
 
 impl<'a> Marks<'a> {
     fn new(data: &'a [u8], delimiter: u8) -> Self {
         let mut marks = Marks {
             data,
-            delimiters: ONES * u64::from(delimiter),
-            newlines: ONES * u64::from(b'\n'),
-            word: 0,
+            delimiter,
+            block: 0,
             found: 0,
+            newlines: 0,
         };
-        marks.found = marks.marks_at(0);
+        marks.load(0);
         marks
     }
 
-    /// The high bit of each byte of the word at `at` that is a mark; a
-    /// word past the end is read as if padded with bytes that are not.
-    fn marks_at(&self, at: usize) -> u64 {
-        let word = match self.data.get(at..at.saturating_add(8)) {
-            Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])),
+    /// Finds the marks of the block at `at`; a block past the end is read
+    /// as if padded with bytes that are not marks.
+    fn load(&mut self, at: usize) {
+        let (found, newlines) = match self.data.get(at..at.saturating_add(BLOCK)) {
+            Some(block) => marks_of(block, self.delimiter),
             None => {
                 let tail = self.data.get(at..).unwrap_or_default();
-                let mut bytes = [0u8; 8];
-                bytes[..tail.len()].copy_from_slice(tail);
-                let word = u64::from_le_bytes(bytes);
-                // The padding must match neither: marks only in the tail.
-                let keep = if tail.is_empty() {
-                    0
-                } else {
-                    u64::MAX >> (64 - 8 * tail.len())
-                };
-                return (zero_bytes(word ^ self.delimiters) | zero_bytes(word ^ self.newlines))
-                    & keep
-                    & !LOW_BITS;
+                let mut block = [0u8; BLOCK];
+                block[..tail.len()].copy_from_slice(tail);
+                let keep = (1u32 << tail.len()) - 1;
+                let (found, newlines) = marks_of(&block, self.delimiter);
+                (found & keep, newlines & keep)
             }
         };
-        zero_bytes(word ^ self.delimiters) | zero_bytes(word ^ self.newlines)
+        self.found = found;
+        self.newlines = newlines;
     }
-}
 
-/// The high bit of each zero byte of `x`, exactly (no borrow runs from one
-/// byte into the next).
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW_BITS).wrapping_add(LOW_BITS)) | x | LOW_BITS)
-}
-
-impl Iterator for Marks<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
+    /// The next mark's position, and whether it ends a line.
+    fn next(&mut self) -> Option<(usize, bool)> {
         while self.found == 0 {
-            self.word += 8;
-            if self.word >= self.data.len() {
+            self.block += BLOCK;
+            if self.block >= self.data.len() {
                 return None;
             }
-            self.found = self.marks_at(self.word);
+            self.load(self.block);
         }
-        let byte = self.found.trailing_zeros() as usize / 8;
-        self.found &= self.found - 1;
-        Some(self.word + byte)
+        let bit = self.found & self.found.wrapping_neg();
+        self.found ^= bit;
+        Some((
+            self.block + bit.trailing_zeros() as usize,
+            self.newlines & bit != 0,
+        ))
     }
+}
+
+/// The marks of a block of [`BLOCK`] bytes (shorter: `(0, 0)`): a bit for
+/// each delimiter or line end, and one for each line end.
+#[cfg(target_arch = "x86_64")]
+fn marks_of(block: &[u8], delimiter: u8) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let Ok(block) = <&[u8; BLOCK]>::try_from(block) else {
+        return (0, 0);
+    };
+    // SAFETY: SSE2 is part of every x86_64 processor, and the load reads
+    // the block's 16 bytes, which are there (no alignment needed).
+    unsafe {
+        let bytes = _mm_loadu_si128(block.as_ptr().cast());
+        let delimiters = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(delimiter as i8));
+        let newlines = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
+        (
+            _mm_movemask_epi8(_mm_or_si128(delimiters, newlines)) as u32,
+            _mm_movemask_epi8(newlines) as u32,
+        )
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn marks_of(block: &[u8], delimiter: u8) -> (u32, u32) {
+    portable_marks_of(block, delimiter)
+}
+
+/// [`marks_of`] eight bytes at a time in plain integers, for processors
+/// without SSE2 (tests compare the two).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn portable_marks_of(block: &[u8], delimiter: u8) -> (u32, u32) {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each zero byte of `x`, exactly (no borrow runs from
+    // one byte into the next), gathered into the low byte.
+    let zeros = |x: u64| {
+        let high = !(((x & LOW).wrapping_add(LOW)) | x | LOW);
+        ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    };
+    if block.len() != BLOCK {
+        return (0, 0);
+    }
+    let (mut found, mut newlines) = (0, 0);
+    for (i, word) in block.chunks_exact(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let word = u64::from_le_bytes(bytes);
+        let ends = zeros(word ^ (ONES * u64::from(b'\n')));
+        found |= (zeros(word ^ (ONES * u64::from(delimiter))) | ends) << (8 * i);
+        newlines |= ends << (8 * i);
+    }
+    (found, newlines)
 }
 
 #[cfg(test)]
@@ -284,12 +325,23 @@ mod tests {
 
     proptest! {
         #[test]
+        fn the_portable_marks_are_the_processors(
+            block in proptest::collection::vec(
+                prop_oneof![Just(b'\n'), Just(b','), Just(b';'), Just(0), Just(0x80), Just(0xFF), any::<u8>()],
+                BLOCK,
+            ),
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(0)],
+        ) {
+            prop_assert_eq!(portable_marks_of(&block, delimiter), marks_of(&block, delimiter));
+        }
+
+        #[test]
         fn splits_any_quote_free_text_like_the_csv_crate(
             data in proptest::collection::vec(
                 prop_oneof![Just(b'\n'), Just(b','), Just(b';'), Just(b'\t'), Just(b'\r'), Just(b' '), Just(b'a'), Just(0), Just(0x80), Just(0xEF), Just(0xBB), Just(0xBF)],
                 0..200,
             ),
-            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(0)],
         ) {
             prop_assert_eq!(by_hand(&data, delimiter), by_the_crate(&data, delimiter));
         }
