@@ -87,40 +87,52 @@ fn step_texts(plan: &Plan) -> Vec<StepText> {
 fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
     let mantissa = value.mantissa();
     let scale = value.scale() as usize;
-    let mut digits = [0u8; 40];
-    let mut len = 0;
-    let n = mantissa.unsigned_abs();
+    // Written from the right on the stack, in one pass: the decimals, the
+    // point, then at least one digit. A mantissa of 28 digits and a scale
+    // of 28 take 28 digits, a point, a zero and a sign.
+    let mut text = [0u8; 32];
+    let mut at = text.len();
+    let mut put = |at: &mut usize, byte: u8| {
+        *at -= 1;
+        text[*at] = byte;
+    };
     // Most amounts fit in 64 bits, whose division is many times faster.
-    if let Ok(mut n) = u64::try_from(n) {
-        while n > 0 || len <= scale {
-            digits[len] = b'0' + (n % 10) as u8;
+    if let Ok(mut n) = u64::try_from(mantissa.unsigned_abs()) {
+        for _ in 0..scale {
+            put(&mut at, b'0' + (n % 10) as u8);
             n /= 10;
-            len += 1;
+        }
+        if scale > 0 {
+            put(&mut at, b'.');
+        }
+        loop {
+            put(&mut at, b'0' + (n % 10) as u8);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
     } else {
-        let mut n = n;
-        while n > 0 || len <= scale {
-            digits[len] = b'0' + (n % 10) as u8;
+        let mut n = mantissa.unsigned_abs();
+        for _ in 0..scale {
+            put(&mut at, b'0' + (n % 10) as u8);
             n /= 10;
-            len += 1;
+        }
+        if scale > 0 {
+            put(&mut at, b'.');
+        }
+        loop {
+            put(&mut at, b'0' + (n % 10) as u8);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
     }
-    // Assembled on the stack, copied once.
-    let mut text = [0u8; 48];
-    let mut k = 0;
     if mantissa < 0 {
-        text[0] = b'-';
-        k = 1;
+        put(&mut at, b'-');
     }
-    for i in (0..len).rev() {
-        text[k] = digits[i];
-        k += 1;
-        if i == scale && scale > 0 {
-            text[k] = b'.';
-            k += 1;
-        }
-    }
-    buf.extend_from_slice(&text[..k]);
+    buf.extend_from_slice(&text[at..]);
 }
 
 fn push_date_bytes(buf: &mut Vec<u8>, date: NaiveDate) {
@@ -992,6 +1004,22 @@ mod tests {
         push_field(&mut buf, b",");
         push_field(&mut buf, b"say \"hi\"");
         assert_eq!(buf, b"F-1\",\"\"say \"\"hi\"\"\"");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_decimal_prints_as_display_does(
+            mantissa in proptest::prop_oneof![
+                -1_000_000_000i128..1_000_000_000,
+                -79_228_162_514_264_337_593_543_950_335i128..=79_228_162_514_264_337_593_543_950_335,
+            ],
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_i128_with_scale(mantissa, scale);
+            let mut buf = Vec::new();
+            push_decimal(&mut buf, value);
+            proptest::prop_assert_eq!(String::from_utf8(buf).unwrap(), value.to_string());
+        }
     }
 
     #[test]
