@@ -284,7 +284,9 @@ impl Batch {
         self.malformed = None;
         while self.n < Self::RECORDS {
             if self.records.len() == self.n {
-                self.records.push(csv::ByteRecord::new());
+                // Room for a usual row: grown from nothing, a record of
+                // 100 bytes was read again at each of six doublings.
+                self.records.push(csv::ByteRecord::with_capacity(256, 16));
             }
             match reader.read_byte_record(&mut self.records[self.n]) {
                 Ok(true) => self.n += 1,
@@ -307,14 +309,28 @@ fn debtor(
     row: RowAt,
     problems: &mut Problems,
 ) -> Option<Debtor> {
-    let text = |i: usize| -> Option<String> {
-        let value = header.field(record, i)?;
-        let value = std::str::from_utf8(value).ok()?.trim();
-        (!value.is_empty()).then(|| value.to_string())
-    };
-    if !csv_read::check_utf8(header, record, row, problems) {
+    // The record's text checked once, not field by field: a field between
+    // two character boundaries of UTF-8 text is UTF-8 text.
+    let whole = std::str::from_utf8(record.as_slice()).ok().filter(|all| {
+        (0..record.len()).all(|j| {
+            record
+                .range(j)
+                .is_some_and(|r| all.is_char_boundary(r.start) && all.is_char_boundary(r.end))
+        })
+    });
+    if whole.is_none() && !csv_read::check_utf8(header, record, row, problems) {
         return None;
     }
+    let field = |j: usize| -> Option<&str> {
+        match whole {
+            Some(all) => all.get(record.range(j)?),
+            None => std::str::from_utf8(record.get(j)?).ok(),
+        }
+    };
+    let text = |i: usize| -> Option<String> {
+        let value = field(header.index(i)?)?.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    };
     let mut ok = true;
     let mut required = |i: usize, what: &str, example: &str| {
         let value = text(i);
@@ -388,10 +404,7 @@ fn debtor(
             .extra
             .iter()
             .map(|(i, name)| {
-                let value = record
-                    .get(*i)
-                    .and_then(|v| std::str::from_utf8(v).ok())
-                    .unwrap_or("");
+                let value = field(*i).unwrap_or("");
                 (name.clone(), value.trim().to_string())
             })
             .collect(),
@@ -500,5 +513,32 @@ mod tests {
             assert!(pair[1].contains("`D00001` is listed twice"), "{messages:?}");
         }
         assert!(after[0].contains("no kind"), "{messages:?}");
+    }
+
+    /// A record whose text is UTF-8 as a whole but not field by field (a
+    /// character cut by the separator) is refused, as checking each field
+    /// refuses it; one that is UTF-8 throughout is read.
+    #[test]
+    fn a_character_cut_between_two_fields_is_not_text() {
+        let headers = csv::ByteRecord::from(vec!["id", "name", "kind", "address"]);
+        let mut problems = Problems::default();
+        let names = super::super::mapping::BookMap::default().names(COLUMNS, true);
+        let header = Header::map(&headers, COLUMNS, REQUIRED, &names, &mut problems).unwrap();
+        let row = RowAt { line: 2, offset: 0 };
+        let cut = csv::ByteRecord::from(vec![&b"D1"[..], b"Caf\xC3", b"\xA9b2b", b"x"]);
+        assert!(debtor(&header, &cut, row, &mut problems).is_none());
+        assert_eq!(problems.errors, 1);
+        let whole = csv::ByteRecord::from(vec![
+            &b"D1"[..],
+            " Café ".as_bytes(),
+            b"b2b",
+            "Bélair".as_bytes(),
+        ]);
+        let read = debtor(&header, &whole, row, &mut problems).unwrap();
+        assert_eq!(
+            (read.name.as_str(), read.address.as_deref()),
+            ("Café", Some("Bélair"))
+        );
+        assert_eq!(problems.errors, 1);
     }
 }
