@@ -182,42 +182,9 @@ fn push_field(buf: &mut Vec<u8>, field: &[u8]) {
 const CSV_HEADER: &[u8] =
     b"date,invoice,debtor,step,action,target,channels,recipients,amount,charge\n";
 
-/// Each step's part of a CSV row: `,step,action,target,channels,`.
-fn step_fields(plan: &Plan) -> Vec<Vec<u8>> {
-    step_texts(plan)
-        .into_iter()
-        .map(|s| {
-            let mut middle = Vec::new();
-            for part in [&s.step, s.action, &s.target, &s.channels] {
-                middle.push(b',');
-                push_field(&mut middle, part.as_bytes());
-            }
-            middle.push(b',');
-            middle
-        })
-        .collect()
-}
-
-/// One event as a CSV row, from its date, reference and debtor as written
-/// in CSV (computed once per day, invoice and debtor rather than per
-/// event).
-///
-/// Rows are assembled by hand: every field but the invoice reference and
-/// the debtor id is text this program makes (dates, numbers, names of the
-/// policy language), which never needs quoting, and the csv crate's writer
-/// would scan each byte of each field (a quarter of the time for a million
-/// events). The two user fields are quoted by the crate's rule.
-fn push_fields(
-    buf: &mut Vec<u8>,
-    steps: &[Vec<u8>],
-    date: &[u8],
-    reference: &[u8],
-    debtor: &[u8],
-    event: &Event,
-) {
-    let Some(step) = steps.get(event.step.0) else {
-        return;
-    };
+/// Each step's part of a CSV row for each set of recipients (by
+/// [`recipients_index`]): `,step,action,target,channels,recipients,`.
+fn step_fields(plan: &Plan) -> Vec<[Vec<u8>; 8]> {
     const RECIPIENTS: [&[u8]; 8] = [
         b"",
         b"debtor",
@@ -228,17 +195,66 @@ fn push_fields(
         b"guarantor mandataire",
         b"debtor guarantor mandataire",
     ];
-    buf.extend_from_slice(date);
+    step_texts(plan)
+        .into_iter()
+        .map(|s| {
+            let mut middle = Vec::new();
+            for part in [&s.step, s.action, &s.target, &s.channels] {
+                middle.push(b',');
+                push_field(&mut middle, part.as_bytes());
+            }
+            middle.push(b',');
+            RECIPIENTS.map(|recipients| [&middle[..], recipients, b","].concat())
+        })
+        .collect()
+}
+
+/// Where a set of recipients is in each step's [`step_fields`].
+fn recipients_index(recipients: super::Recipients) -> usize {
+    usize::from(recipients.debtor)
+        + 2 * usize::from(recipients.guarantor)
+        + 4 * usize::from(recipients.mandataire)
+}
+
+/// An invoice's part of a CSV row: `,reference,debtor`, each as written in
+/// CSV (computed once per invoice rather than per event).
+fn push_invoice_fields(buf: &mut Vec<u8>, reference: &[u8], debtor: &[u8]) {
     buf.push(b',');
-    buf.extend_from_slice(reference);
+    push_field(buf, reference);
     buf.push(b',');
     buf.extend_from_slice(debtor);
+}
+
+/// One event as a CSV row, from its date, its invoice's fields
+/// ([`push_invoice_fields`]) and its step's ([`step_fields`]).
+///
+/// Rows are assembled by hand: every field but the invoice reference and
+/// the debtor id is text this program makes (dates, numbers, names of the
+/// policy language), which never needs quoting, and the csv crate's writer
+/// would scan each byte of each field (a quarter of the time for a million
+/// events). The two user fields are quoted by the crate's rule. A row is
+/// copied in a few pieces made beforehand: each copy of a length known only
+/// when running calls `memcpy`, and five such calls per event were a tenth
+/// of the simulation (`perf`).
+fn push_fields(
+    buf: &mut Vec<u8>,
+    steps: &[[Vec<u8>; 8]],
+    date: &[u8],
+    invoice: &[u8],
+    event: &Event,
+) {
+    let Some(step) = steps
+        .get(event.step.0)
+        .and_then(|step| step.get(recipients_index(event.recipients)))
+    else {
+        return;
+    };
+    match <&[u8; 10]>::try_from(date) {
+        Ok(date) => buf.extend_from_slice(date),
+        Err(_) => buf.extend_from_slice(date),
+    }
+    buf.extend_from_slice(invoice);
     buf.extend_from_slice(step);
-    let to = usize::from(event.recipients.debtor)
-        + 2 * usize::from(event.recipients.guarantor)
-        + 4 * usize::from(event.recipients.mandataire);
-    buf.extend_from_slice(RECIPIENTS[to]);
-    buf.push(b',');
     push_decimal(buf, event.amount);
     buf.push(b',');
     match event.charge {
@@ -256,18 +272,19 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
     out.write_all(CSV_HEADER)?;
     let steps = step_fields(plan);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    let (mut date, mut reference, mut debtor) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut date, mut invoice, mut debtor) = (Vec::new(), Vec::new(), Vec::new());
     for event in sim.events() {
         date.clear();
         push_date_bytes(&mut date, event.date);
-        reference.clear();
-        push_field(
-            &mut reference,
-            ledger.invoice(event.invoice).reference.as_bytes(),
-        );
         debtor.clear();
         push_field(&mut debtor, ledger.debtor(event.debtor).id.as_bytes());
-        push_fields(&mut buf, &steps, &date, &reference, &debtor, event);
+        invoice.clear();
+        push_invoice_fields(
+            &mut invoice,
+            ledger.invoice(event.invoice).reference.as_bytes(),
+            &debtor,
+        );
+        push_fields(&mut buf, &steps, &date, &invoice, event);
         if buf.len() >= (1 << 16) - 512 {
             out.write_all(&buf)?;
             buf.clear();
@@ -280,7 +297,7 @@ pub fn csv(plan: &Plan, ledger: &Ledger, sim: &Simulation, mut out: impl Write) 
 /// What every range's rows share: each step's middle fields, each day's
 /// date and each debtor's id, as written in CSV.
 struct CsvText {
-    steps: Vec<Vec<u8>>,
+    steps: Vec<[Vec<u8>; 8]>,
     /// The first day of the window, in days from the common era.
     first_day: i64,
     dates: Vec<[u8; 10]>,
@@ -372,7 +389,8 @@ struct CsvSink<'a> {
     ledger: &'a Ledger,
     text: &'a CsvText,
     days: Vec<Blocks>,
-    reference: Vec<u8>,
+    /// The invoice's part of its rows (see [`push_invoice_fields`]).
+    invoice_fields: Vec<u8>,
     totals: super::StepTotals,
     book: super::summary::BookTotals,
     refused: Vec<super::Refused>,
@@ -421,8 +439,13 @@ impl super::Sink for CsvSink<'_> {
         if super::ceilings::worth_checking(self.plan, self.ledger, events) {
             self.near_ceiling.extend_from_slice(events);
         }
-        self.reference.clear();
-        push_field(&mut self.reference, invoice.reference.as_bytes());
+        // An invoice's events are its debtor's (the engine makes them so).
+        self.invoice_fields.clear();
+        push_invoice_fields(
+            &mut self.invoice_fields,
+            invoice.reference.as_bytes(),
+            text.debtor(invoice.debtor),
+        );
         for event in events {
             let day = i64::from(event.date.num_days_from_ce()) - text.first_day;
             let Some(day) = usize::try_from(day).ok() else {
@@ -431,13 +454,11 @@ impl super::Sink for CsvSink<'_> {
             let (Some(bucket), Some(date)) = (self.days.get_mut(day), text.dates.get(day)) else {
                 continue;
             };
-            let debtor = text.debtor(event.debtor);
             push_fields(
                 bucket.tail(),
                 &text.steps,
                 date,
-                &self.reference,
-                debtor,
+                &self.invoice_fields,
                 event,
             );
         }
@@ -483,7 +504,7 @@ pub fn csv_streamed(
         ledger,
         text: &text,
         days: vec![Blocks::default(); days],
-        reference: Vec::new(),
+        invoice_fields: Vec::new(),
         totals: super::StepTotals::new(plan),
         book: super::summary::BookTotals::new(window),
         refused: Vec::new(),
