@@ -96,38 +96,30 @@ fn push_decimal(buf: &mut Vec<u8>, value: Decimal) {
         *at -= 1;
         text[*at] = byte;
     };
+    // The decimals, the point, then the units and up.
+    macro_rules! digits {
+        ($n:expr) => {{
+            let mut n = $n;
+            for _ in 0..scale {
+                put(&mut at, b'0' + (n % 10) as u8);
+                n /= 10;
+            }
+            if scale > 0 {
+                put(&mut at, b'.');
+            }
+            loop {
+                put(&mut at, b'0' + (n % 10) as u8);
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }};
+    }
     // Most amounts fit in 64 bits, whose division is many times faster.
-    if let Ok(mut n) = u64::try_from(mantissa.unsigned_abs()) {
-        for _ in 0..scale {
-            put(&mut at, b'0' + (n % 10) as u8);
-            n /= 10;
-        }
-        if scale > 0 {
-            put(&mut at, b'.');
-        }
-        loop {
-            put(&mut at, b'0' + (n % 10) as u8);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-    } else {
-        let mut n = mantissa.unsigned_abs();
-        for _ in 0..scale {
-            put(&mut at, b'0' + (n % 10) as u8);
-            n /= 10;
-        }
-        if scale > 0 {
-            put(&mut at, b'.');
-        }
-        loop {
-            put(&mut at, b'0' + (n % 10) as u8);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(n) => digits!(n),
+        Err(_) => digits!(mantissa.unsigned_abs()),
     }
     if mantissa < 0 {
         put(&mut at, b'-');
