@@ -281,6 +281,7 @@ pub struct When {
 impl When {
     /// The step's day when its anchor falls on `base`: `offset` after it,
     /// or before it for `N days before due`.
+    #[inline]
     pub fn day(&self, base: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
         if self.before {
             calendar.sub(base, self.offset)
