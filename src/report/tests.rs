@@ -242,6 +242,47 @@ fn english_and_french_say_the_same_in_their_words() {
     assert!(en.contains("From 1 January 2025 (the ledger&#39;s first day) to 31 December 2025"));
 }
 
+/// Each kind's bands, in the kinds' order (b2b, then b2c) whatever the
+/// order of the debtors file, each balance in its own debtor's kind.
+#[test]
+fn the_aged_balance_is_shown_by_kind_in_the_kinds_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("debtors.csv"),
+        "id,name,kind\nC1,Claes,b2c\nB1,Durand SA,b2b\nC2,Maes,b2c\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ledger.csv"),
+        "date,type,invoice,debtor,amount,due\n\
+         2025-01-02,invoice,F-1,C1,100.00,2025-01-16\n\
+         2025-01-03,invoice,F-2,B1,250.00,2025-11-20\n\
+         2025-01-04,invoice,F-3,C2,40.50,2025-12-20\n",
+    )
+    .unwrap();
+    let plan = plan_of(
+        "both.policy",
+        "policy \"Both\"\ncurrency EUR\nafter 15 days send relance_1 by email\n",
+    );
+    let ledger = book(&dir.path().join("ledger.csv"));
+    let window = Window {
+        from: None,
+        to: day("2025-12-31"),
+    };
+    let s = simulate::simulate(&plan, &ledger, window, &AsWritten).summary;
+    let kinds: Vec<_> = s.aged_by_kind.iter().map(|k| k.kind).collect();
+    assert_eq!(
+        kinds,
+        [crate::vocab::DebtorKind::B2b, crate::vocab::DebtorKind::B2c]
+    );
+    let dec = |text: &str| text.parse::<Decimal>().unwrap();
+    // B1: 41 days late (31-60); C1: 349 days (over 180); C2: 11 (0-30).
+    assert_eq!(s.aged_by_kind[0].bands.0[1], dec("250.00"));
+    assert_eq!(s.aged_by_kind[1].bands.0[4], dec("100.00"));
+    assert_eq!(s.aged_by_kind[1].bands.0[0], dec("40.50"));
+    assert_eq!(s.aged_by_kind[1].bands.total(), dec("140.50"));
+}
+
 #[test]
 fn the_aged_balance_by_kind_adds_up_to_the_outstanding_balance() {
     let e = example("2025-12-31");
