@@ -572,17 +572,22 @@ impl Builder {
             book.invoices.len(),
             by_rank.as_deref(),
         );
-        let mut starts = Vec::with_capacity(n + 1);
-        let mut grouped = Vec::with_capacity(groups.order.len());
-        starts.push(0u32);
-        for new in 0..n {
-            let old = by_rank
-                .as_ref()
-                .map_or(new, |by_rank| by_rank[new] as usize);
-            grouped.extend_from_slice(groups.of(old));
-            starts.push(grouped.len() as u32);
-        }
-        drop(groups);
+        let (starts, grouped) = match by_rank.as_deref() {
+            // Invoices already in reference order: the groups are, end to
+            // end, in the order wanted (a copy of them was 0.02 s on one
+            // core for a million invoices).
+            None => (groups.starts, groups.order),
+            Some(by_rank) => {
+                let mut starts = Vec::with_capacity(n + 1);
+                let mut grouped = Vec::with_capacity(groups.order.len());
+                starts.push(0u32);
+                for &old in by_rank {
+                    grouped.extend_from_slice(groups.of(old as usize));
+                    starts.push(grouped.len() as u32);
+                }
+                (starts, grouped)
+            }
+        };
         // Extra columns (a few books have them) go beside the entries, in
         // the grouped order, moved rather than copied.
         let mut entry_attributes = beside(
