@@ -1,7 +1,6 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::ledger::{ReadOptions, read};
 use crate::simulate::AsWritten;
 use crate::source::SourceFile;
 
@@ -28,18 +27,7 @@ fn plan(text: &str) -> Plan {
 }
 
 fn book() -> Ledger {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("debtors.csv"), DEBTORS).unwrap();
-    std::fs::write(dir.path().join("ledger.csv"), LEDGER).unwrap();
-    let loaded = read(
-        &dir.path().join("ledger.csv"),
-        None,
-        &ReadOptions::default(),
-    )
-    .unwrap();
-    loaded
-        .ledger
-        .unwrap_or_else(|| panic!("{:?}", loaded.diagnostics))
+    crate::ledger::testing::ledger_of(DEBTORS, LEDGER)
 }
 
 fn window() -> Window {

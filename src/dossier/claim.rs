@@ -252,20 +252,10 @@ mod tests {
     use super::*;
 
     fn ledger_of(rows: &str) -> Ledger {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = dir.path().join("ledger.csv");
-        std::fs::write(
-            &ledger,
-            format!("date,type,invoice,debtor,amount,due\n{rows}"),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("debtors.csv"),
+        crate::ledger::testing::ledger_of(
             "id,name,kind\nACME,ACME SA,b2b\n",
+            &format!("date,type,invoice,debtor,amount,due\n{rows}"),
         )
-        .unwrap();
-        let loaded = crate::ledger::read(&ledger, None, &Default::default()).unwrap();
-        loaded.ledger.unwrap()
     }
 
     fn day(s: &str) -> NaiveDate {

@@ -11,12 +11,7 @@ fn dec(s: &str) -> Decimal {
 
 /// A ledger read from CSV text written to a temporary folder.
 fn ledger_of(ledger: &str, debtors: &str) -> Ledger {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.csv");
-    std::fs::write(&path, ledger).unwrap();
-    std::fs::write(dir.path().join("debtors.csv"), debtors).unwrap();
-    let loaded = crate::ledger::read(&path, None, &Default::default()).unwrap();
-    loaded.ledger.unwrap()
+    crate::ledger::testing::ledger_of(debtors, ledger)
 }
 
 const DEBTORS: &str = "id,name,kind,country\n\

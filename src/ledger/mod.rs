@@ -24,6 +24,8 @@ pub mod progress;
 mod radix;
 mod split;
 mod stretch;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use crate::amount::Amounts;
 use std::path::{Path, PathBuf};

@@ -246,25 +246,17 @@ fn english_and_french_say_the_same_in_their_words() {
 /// order of the debtors file, each balance in its own debtor's kind.
 #[test]
 fn the_aged_balance_is_shown_by_kind_in_the_kinds_order() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("debtors.csv"),
+    let ledger = crate::ledger::testing::ledger_of(
         "id,name,kind\nC1,Claes,b2c\nB1,Durand SA,b2b\nC2,Maes,b2c\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("ledger.csv"),
         "date,type,invoice,debtor,amount,due\n\
          2025-01-02,invoice,F-1,C1,100.00,2025-01-16\n\
          2025-01-03,invoice,F-2,B1,250.00,2025-11-20\n\
          2025-01-04,invoice,F-3,C2,40.50,2025-12-20\n",
-    )
-    .unwrap();
+    );
     let plan = plan_of(
         "both.policy",
         "policy \"Both\"\ncurrency EUR\nafter 15 days send relance_1 by email\n",
     );
-    let ledger = book(&dir.path().join("ledger.csv"));
     let window = Window {
         from: None,
         to: day("2025-12-31"),

@@ -93,7 +93,7 @@ mod tests {
 
     use super::*;
     use crate::diagnostic::Code;
-    use crate::ledger::{Ledger, ReadOptions, read};
+    use crate::ledger::Ledger;
     use crate::plan::{Amount, Plan, Rate};
     use crate::simulate::ChargeContext;
     use crate::source::SourceFile;
@@ -107,26 +107,12 @@ mod tests {
     }
 
     fn ledger() -> Ledger {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("debtors.csv"),
+        crate::ledger::testing::ledger_of(
             "id,name,kind\nFIRM,Garage Muller,b2b\nCARL,Carl Dupont,b2c\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("ledger.csv"),
             "date,type,invoice,debtor,amount,due\n\
              2026-01-01,invoice,F-1,FIRM,400.00,2026-01-31\n\
              2026-01-01,invoice,F-2,CARL,400.00,2026-01-31\n",
         )
-        .unwrap();
-        let loaded = read(
-            &dir.path().join("ledger.csv"),
-            None,
-            &ReadOptions::default(),
-        )
-        .unwrap();
-        loaded.ledger.unwrap()
     }
 
     fn day(text: &str) -> NaiveDate {
